@@ -1,0 +1,207 @@
+"""The backprop-tui command line, run in-process through ``main`` and as a real command."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from reference_blog import dataset_arrays, train
+
+from tui_backprop.cli import main
+
+EPOCH_LINE = re.compile(r"^Epoch (\d+), Accu (\d+\.\d\d)%, Loss (\d+\.\d{6})$")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    with pytest.raises(SystemExit) as stop:
+        raise SystemExit(main(list(argv)))
+    out, err = capsys.readouterr()
+    return int(stop.value.code or 0), out.splitlines(), err
+
+
+def epoch_lines(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith("#")]
+
+
+def test_headless_seed_prints_twenty_epochs_in_the_reference_format(capsys):
+    code, lines, err = run(capsys, "--headless")
+    assert code == 0 and err == ""
+    epochs = epoch_lines(lines)
+    assert len(epochs) == 20
+    matches = [EPOCH_LINE.match(line) for line in epochs]
+    assert all(matches), epochs
+    assert [int(m[1]) for m in matches if m] == list(range(20))
+    # Tiny initial weights: the first forward pass outputs ~0.5 everywhere.
+    assert epochs[0].endswith("Loss 0.693147") or abs(float(matches[0][3]) - np.log(2)) < 1e-3
+    assert float(matches[-1][2]) == 100.0
+    assert any("layers 2-4-1" in line and "no bias" in line for line in lines)
+
+
+def test_saved_weights_equal_the_reference_algorithm_from_the_same_start(capsys, tmp_path: Path):
+    start, after = tmp_path / "start.npz", tmp_path / "after.npz"
+    w0 = np.random.default_rng(7).uniform(-0.1, 0.1, (2, 4))
+    w1 = np.random.default_rng(8).uniform(-0.1, 0.1, (4, 1))
+    np.savez(start, W0=w0, W1=w1)  # a plain file: only W arrays, no metadata
+    code, lines, _ = run(
+        capsys,
+        "--headless",
+        "--epochs",
+        "37",
+        "--load-weights",
+        str(start),
+        "--save-weights",
+        str(after),
+    )
+    assert code == 0
+    x, labels = dataset_arrays()
+    expected, accuracies = train([w0, w1], x, labels, epochs=37)
+    with np.load(after, allow_pickle=False) as saved:
+        assert set(saved.files) >= {"W0", "W1", "layer_sizes", "activation", "output"}
+        for i, w in enumerate(expected):
+            np.testing.assert_allclose(saved[f"W{i}"], w, rtol=0, atol=1e-12)
+        assert list(saved["layer_sizes"]) == [2, 4, 1]
+    printed = [float(EPOCH_LINE.match(line)[2]) for line in epoch_lines(lines)]  # type: ignore[index]
+    assert printed == [round(a * 100, 2) for a in accuracies]
+
+
+def test_weights_file_rebuilds_its_architecture(capsys, tmp_path: Path):
+    saved = tmp_path / "w.npz"
+    code, _, _ = run(
+        capsys,
+        "xor",
+        "--headless",
+        "--epochs",
+        "3",
+        "--layers",
+        "5,3",
+        "--activation",
+        "relu",
+        "--save-weights",
+        str(saved),
+    )
+    assert code == 0
+    code, lines, _ = run(capsys, "xor", "--headless", "--epochs", "1", "--load-weights", str(saved))
+    assert code == 0
+    assert any("layers 2-5-3-1" in line and "relu/sigmoid" in line for line in lines)
+
+
+def test_log_writes_one_row_per_epoch(capsys, tmp_path: Path):
+    log = tmp_path / "m.csv"
+    code, lines, _ = run(capsys, "xor", "--headless", "--epochs", "4", "--log", str(log))
+    assert code == 0
+    rows = list(csv.DictReader(log.open()))
+    assert [r["epoch"] for r in rows] == ["0", "1", "2", "3"]
+    assert set(rows[0]) == {"epoch", "loss", "accuracy", "test_loss", "test_accuracy"}
+    first = epoch_lines(lines)[0]
+    assert f"Loss {float(rows[0]['loss']):.6f}" in first
+    assert f"Test Loss {float(rows[0]['test_loss']):.6f}" in first
+
+
+def test_standard_preset_reports_test_figures_and_softmax_for_three_classes(capsys):
+    code, lines, _ = run(capsys, "spiral3", "--headless", "--epochs", "2")
+    assert code == 0
+    assert any("softmax" in line and "test 20%" in line for line in lines)
+    assert re.match(
+        r"^Epoch 0, Accu .*%, Loss .*, Test Accu .*%, Test Loss \d", epoch_lines(lines)[0]
+    )
+
+
+def test_regression_prints_rmse_and_r2(capsys, tmp_path: Path):
+    data = tmp_path / "reg.csv"
+    x = np.linspace(-1, 1, 60)
+    rows = "\n".join(f"{a:.6f},{3 * a + 0.5:.6f}" for a in x)
+    data.write_text("x,y\n" + rows + "\n")
+    code, lines, err = run(capsys, str(data), "--headless", "--epochs", "30", "--output", "linear")
+    assert code == 0, err
+    first, last = epoch_lines(lines)[0], epoch_lines(lines)[-1]
+    assert re.match(r"^Epoch 0, RMSE \d+\.\d{6}, R2 -?\d+\.\d{6}, Loss", first)
+    rmse = [float(re.search(r"RMSE (\S+),", line)[1]) for line in (first, last)]  # type: ignore[index]
+    assert rmse[1] < rmse[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--lr", "abc"], "--lr"),
+        (["--lr", "-1"], "--lr"),
+        (["--layers", "4,x"], "--layers"),
+        (["--layers", "0"], "--layers"),
+        (["--activation", "swish"], "--activation"),
+        (["--test-split", "1.5"], "--test-split"),
+        (["--epochs", "-3"], "--epochs"),
+        (["--nonsense"], "--nonsense"),
+        (["no_such_file.csv"], "no_such_file.csv"),
+        (["--load-weights", "missing.npz"], "missing.npz"),
+        (["--output", "softmax", "--preset", "seed", "--layers", "3"], None),
+        (["spiral3", "--output", "sigmoid"], "sigmoid"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv: list[str], needle: str | None):
+    code, _, err = run(capsys, "--headless", *argv)
+    if needle is None:  # softmax on the two seed classes is allowed: it must train
+        assert code == 0
+        return
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert needle in err and "Traceback" not in err
+    assert err.startswith("backprop-tui: error: ")
+
+
+def test_weights_that_do_not_fit_the_data_are_refused(capsys, tmp_path: Path):
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, W0=np.zeros((3, 4)), W1=np.zeros((4, 1)))
+    code, _, err = run(capsys, "--headless", "--load-weights", str(bad))
+    assert code == 2 and "2-4-1" in err and "3-4-1" in err
+    pickled = tmp_path / "obj.npz"
+    np.savez(pickled, W0=np.array([object()], dtype=object))
+    code, _, err = run(capsys, "--headless", "--load-weights", str(pickled))
+    assert code == 2 and "obj.npz" in err
+
+
+def test_unwritable_outputs_exit_2(capsys, tmp_path: Path):
+    code, _, err = run(
+        capsys, "--headless", "--epochs", "1", "--log", str(tmp_path / "no" / "m.csv")
+    )
+    assert code == 2 and "m.csv" in err
+
+
+def test_divergence_is_reported_not_raised(capsys):
+    code, lines, err = run(capsys, "--headless", "--lr", "1e308", "--epochs", "10")
+    assert code == 0 and "Traceback" not in err
+    assert any(line.startswith("# Diverged at epoch") for line in lines)
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    code = (
+        "import sys\nfrom tui_backprop.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.splitlines()[-1].split())
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--headless", "--epochs", "1"]])
+def test_help_and_headless_do_not_import_textual(args: list[str]):
+    loaded = _modules_after(args)
+    assert "textual" not in loaded and "plotext" not in loaded
+    if args == ["--help"]:
+        assert "numpy" not in loaded
+
+
+def test_runs_as_a_module():
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_backprop", "--headless", "--epochs", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert [line for line in done.stdout.splitlines() if line.startswith("Epoch")][-1].startswith(
+        "Epoch 1,"
+    )

@@ -1,0 +1,203 @@
+"""The ``backprop-tui`` command.
+
+Only argparse is imported at the top, so ``--help`` answers at once; NumPy comes in
+for a run and Textual only when the TUI starts (never for ``--headless``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tui_backprop.experiment import Experiment
+
+EXIT_USAGE = 2
+CHOICES = {
+    "preset": ("seed", "standard"),
+    "activation": ("sigmoid", "tanh", "relu", "leaky_relu", "linear"),
+    "output": ("sigmoid", "softmax", "linear"),
+    "init": ("uniform", "xavier", "he"),
+    "optimizer": ("sgd", "momentum", "adam"),
+    "reduction": ("sum", "mean"),
+    "dtype": ("float64", "float32"),
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports a bad argument as one line and exit status 2, without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of layer widths (e.g. 4 or 8,4 or none)"
+        ) from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: every hidden layer needs at least one neuron")
+    return sizes
+
+
+def _number(kind: Callable[[str], float], allow_zero: bool) -> Callable[[str], float]:
+    """A parser for a finite number that is positive (or, with ``allow_zero``, ≥ 0)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+            bound = "≥ 0" if allow_zero else "> 0"
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {bound}")
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    value = _number(float, True)(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a fraction from 0 up to (not incl.) 1")
+    return value
+
+
+def _column(text: str) -> str | int:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def build_parser() -> Parser:
+    p = Parser(
+        prog="backprop-tui",
+        description="Watch a NumPy neural network learn by backpropagation, one epoch per key.",
+        epilog="Without DATASET: the reference experiment (preset seed). Every flag overrides "
+        "its preset's value.",
+    )
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        metavar="DATASET",
+        help="a CSV file (label in the last column) or a built-in: seed, xor, "
+        "circles, moons, spiral, gaussians, spiral3",
+    )
+    p.add_argument(
+        "--preset", choices=CHOICES["preset"], help="seed without a dataset, standard with one"
+    )
+    p.add_argument(
+        "--layers", type=_layers, dest="hidden", metavar="4|8,4|none", help="hidden layer widths"
+    )
+    p.add_argument("--activation", choices=CHOICES["activation"], help="hidden activation")
+    p.add_argument("--output", choices=CHOICES["output"], help="output layer and its loss")
+    p.add_argument("--bias", action=argparse.BooleanOptionalAction, help="biases on or off")
+    p.add_argument("--init", choices=CHOICES["init"], help="weight initialisation")
+    p.add_argument(
+        "--init-scale",
+        type=_number(float, False),
+        metavar="A",
+        help="bound A of uniform(-A, A); a multiplier for xavier and he",
+    )
+    p.add_argument("--lr", type=_number(float, False), help="learning rate")
+    p.add_argument("--optimizer", choices=CHOICES["optimizer"])
+    p.add_argument(
+        "--batch-size",
+        type=_number(int, True),
+        metavar="N",
+        help="rows per step, 0 = the full batch",
+    )
+    p.add_argument(
+        "--reduction",
+        choices=CHOICES["reduction"],
+        help="sum or average the gradient over a batch's rows",
+    )
+    p.add_argument("--l2", type=_number(float, True), metavar="LAMBDA", help="L2 penalty")
+    p.add_argument("--test-split", type=_fraction, metavar="F", help="fraction held out")
+    p.add_argument(
+        "--standardize",
+        action=argparse.BooleanOptionalAction,
+        help="scale features with the training rows' mean and std",
+    )
+    p.add_argument("--label-column", type=_column, metavar="NAME|INDEX")
+    p.add_argument(
+        "--drop-columns",
+        type=lambda t: tuple(c.strip() for c in t.split(",") if c.strip()),
+        metavar="A,B",
+        help="columns to ignore, e.g. an id",
+    )
+    p.add_argument("--dtype", choices=CHOICES["dtype"])
+    p.add_argument("--seed", type=int, help="seed for weights, splits and shuffling")
+    p.add_argument(
+        "--epochs",
+        type=_number(int, True),
+        metavar="N",
+        help="epochs for --headless (default 20)",
+    )
+    p.add_argument("--load-weights", metavar="FILE.npz", help="start from these weights")
+    p.add_argument("--save-weights", metavar="FILE.npz", help="write the weights at the end")
+    p.add_argument("--log", metavar="FILE.csv", help="write the per-epoch metrics")
+    p.add_argument("--headless", action="store_true", help="train and print, without the TUI")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = vars(parser.parse_args(argv))
+    headless = args.pop("headless")
+    dataset = args.pop("dataset")
+    overrides = {k: v for k, v in args.items() if v is not None}
+
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import resolve
+
+    settings = resolve(dataset, overrides)
+    try:
+        experiment = Experiment.build(settings, frozenset(overrides))
+    except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
+    if headless:
+        return run_headless(experiment, parser)
+    from tui_backprop.ui.app import run_app
+
+    return int(run_app(experiment))
+
+
+def run_headless(experiment: Experiment, parser: Parser) -> int:
+    from tui_backprop.experiment import epoch_line
+
+    out = sys.stdout
+    for line in experiment.summary():
+        print(f"# {line}", file=out)
+    print(f"# {experiment.describe()}", file=out)
+    trainer = experiment.trainer
+    for _ in range(experiment.settings.epochs):
+        metrics = trainer.train_epoch()
+        if metrics is None:
+            break
+        print(epoch_line(metrics), file=out)
+    if trainer.diverged:
+        print(
+            f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "
+            "finite. Try a lower --lr.",
+            file=out,
+        )
+    try:
+        if experiment.settings.save_weights:
+            experiment.save_weights(experiment.settings.save_weights)
+        if experiment.settings.log:
+            experiment.write_log(experiment.settings.log)
+    except OSError as err:
+        parser.exit(
+            EXIT_USAGE, f"{parser.prog}: error: cannot write {err.filename}: {err.strerror}\n"
+        )
+    return 0

@@ -1,0 +1,72 @@
+"""Activation functions and their derivatives, stable for any finite z.
+
+Each derivative is written in terms of both z and the activation a = f(z), so the
+forward pass's result is reused instead of recomputed (sigmoid' = a(1 - a)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    forward: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array]  # (z, a) -> da/dz
+    formula: str
+
+
+def sigmoid(z: Array) -> Array:
+    # 1 / (1 + e^-z) rewritten through tanh: equal to the last bit or two, never overflows.
+    out: Array = 0.5 * (np.tanh(0.5 * z) + 1.0)
+    return out
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0)
+
+
+def _leaky(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z).astype(z.dtype, copy=False)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("sigmoid", sigmoid, lambda z, a: a * (1 - a), "σ(z) = 1/(1+e^-z)"),
+        Activation("tanh", np.tanh, lambda z, a: 1 - a * a, "tanh(z)"),
+        Activation("relu", _relu, lambda z, a: (z > 0).astype(z.dtype), "max(0, z)"),
+        Activation(
+            "leaky_relu",
+            _leaky,
+            lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype),
+            f"max({LEAKY_SLOPE}z, z)",
+        ),
+        Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), "z"),
+    )
+}
+
+
+def softmax(z: Array) -> Array:
+    shifted = z - z.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    out: Array = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def softmax_derivative(z: Array, a: Array) -> Array:
+    # Diagonal of the softmax Jacobian; shown for display only, since the output
+    # delta of softmax with cross-entropy is simply ŷ - y.
+    return a * (1 - a)
+
+
+ACTIVATIONS["softmax"] = Activation("softmax", softmax, softmax_derivative, "e^z / Σ e^z")

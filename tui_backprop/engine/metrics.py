@@ -1,0 +1,29 @@
+"""Accuracy for classifiers, RMSE and R² for regression."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui_backprop.engine.activations import Array
+
+
+def predicted_classes(output: str, a: Array) -> Array:
+    """Class index of every row: a sigmoid output ≥ 0.5 is class 1, softmax takes the
+    most probable class."""
+    if output == "sigmoid":
+        return (a[:, 0] >= 0.5).astype(np.int64)
+    return a.argmax(axis=1)
+
+
+def accuracy(output: str, a: Array, labels: Array) -> float:
+    return float((predicted_classes(output, a) == labels).mean())
+
+
+def rmse_r2(a: Array, y: Array, y_scale: float = 1.0) -> tuple[float, float]:
+    """RMSE in the target's original units (``y_scale`` undoes standardisation) and R²,
+    which does not depend on units. A constant target has R² = 0 by convention."""
+    residual = float(((a - y) ** 2).sum())
+    spread = float(((y - y.mean(axis=0)) ** 2).sum())
+    rmse = float(np.sqrt(residual / y.size)) * y_scale
+    r2 = 1.0 - residual / spread if spread > 0 else 0.0
+    return rmse, r2

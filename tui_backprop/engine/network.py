@@ -1,0 +1,161 @@
+"""The network's parameters and one step of forward pass, backward pass and update.
+
+Written for reading as much as for speed: each function is one stage of backprop,
+vectorised over the batch, with no autograd.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
+from tui_backprop.engine.initializers import init_weight
+from tui_backprop.engine.losses import OutputLoss
+from tui_backprop.engine.optimizers import Optimizer
+from tui_backprop.engine.records import LayerRecord
+
+
+def frozen(a: Array) -> Array:
+    """Mark an array read-only, so nothing can change a recorded value in place."""
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Params:
+    """Weights shaped (fan_in, fan_out) and, when the network has them, biases."""
+
+    weights: tuple[Array, ...]
+    biases: tuple[Array, ...] | None = None
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (self.weights[0].shape[0], *(w.shape[1] for w in self.weights))
+
+    def flat(self) -> list[Array]:
+        """[W0, b0, W1, b1, ...] (or only the weights without biases)."""
+        if self.biases is None:
+            return list(self.weights)
+        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+
+    @classmethod
+    def from_flat(cls, flat: Sequence[Array], bias: bool) -> Params:
+        arrays = tuple(frozen(a) for a in flat)
+        if not bias:
+            return cls(arrays)
+        return cls(arrays[0::2], arrays[1::2])
+
+    def astype(self, dtype: np.dtype[np.floating] | str) -> Params:
+        return Params.from_flat([a.astype(dtype) for a in self.flat()], self.biases is not None)
+
+    def is_finite(self) -> bool:
+        return all(bool(np.isfinite(a).all()) for a in self.flat())
+
+
+def init_params(
+    sizes: Sequence[int],
+    bias: bool,
+    init: str,
+    scale: float,
+    rng: np.random.Generator,
+    dtype: str,
+) -> Params:
+    """Draw every layer's weights in order, from the input layer on."""
+    weights = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        weights.append(init_weight(init, fan_in, fan_out, scale, rng).astype(dtype))
+    biases = tuple(frozen(np.zeros(n, dtype)) for n in sizes[1:]) if bias else None
+    return Params(tuple(frozen(w) for w in weights), biases)
+
+
+def layer_activations(n_layers: int, hidden: str, output: str) -> list[Activation]:
+    return [ACTIVATIONS[hidden]] * (n_layers - 1) + [ACTIVATIONS[output]]
+
+
+def forward(params: Params, acts: Sequence[Activation], x: Array) -> list[tuple[Array, Array]]:
+    """(z, a) of every layer."""
+    out: list[tuple[Array, Array]] = []
+    a = x
+    for i, w in enumerate(params.weights):
+        z = a @ w
+        if params.biases is not None:
+            z = z + params.biases[i]
+        a = acts[i].forward(z)
+        out.append((z, a))
+    return out
+
+
+def train_step(
+    params: Params,
+    acts: Sequence[Activation],
+    loss: OutputLoss,
+    x: Array,
+    y: Array,
+    optimizer: Optimizer,
+    reduction: str,
+    l2: float,
+) -> tuple[tuple[LayerRecord, ...], float, Params]:
+    """Forward, backward and update on one batch: the layer records, the batch's mean
+    loss before the update, and the new parameters."""
+    passes = forward(params, acts, x)
+    inputs = [x] + [a for _, a in passes[:-1]]
+    z_out, a_out = passes[-1]
+    mean_loss = float(loss.per_sample(z_out, y).mean())
+
+    scale = 1.0 / len(x) if reduction == "mean" else 1.0
+    n_layers = len(params.weights)
+    deltas: list[Array] = [a_out - y] * n_layers  # the output delta ŷ - y for every loss pair
+    derivs: list[Array] = [acts[-1].derivative(z_out, a_out)] * n_layers
+    for i in range(n_layers - 2, -1, -1):
+        z, a = passes[i]
+        derivs[i] = acts[i].derivative(z, a)
+        deltas[i] = derivs[i] * (deltas[i + 1] @ params.weights[i + 1].T)
+
+    grads_w = [(inp.T @ d) * scale for inp, d in zip(inputs, deltas, strict=True)]
+    if l2:
+        grads_w = [g + l2 * w for g, w in zip(grads_w, params.weights, strict=True)]
+    has_bias = params.biases is not None
+    grads_b = [d.sum(axis=0) * scale for d in deltas] if has_bias else None
+    grads = Params(tuple(grads_w), tuple(grads_b) if grads_b is not None else None)
+    new = Params.from_flat(optimizer.update(params.flat(), grads.flat()), has_bias)
+
+    records = tuple(
+        LayerRecord(
+            index=i,
+            activation=acts[i].name,
+            input=inputs[i],
+            z=passes[i][0],
+            a=passes[i][1],
+            derivative=derivs[i],
+            delta=deltas[i],
+            grad_w=grads_w[i],
+            grad_b=grads_b[i] if grads_b is not None else None,
+            w_before=params.weights[i],
+            w_after=new.weights[i],
+            b_before=params.biases[i] if params.biases is not None else None,
+            b_after=new.biases[i] if new.biases is not None else None,
+        )
+        for i in range(n_layers)
+    )
+    return records, mean_loss, new
+
+
+def objective(
+    params: Params,
+    acts: Sequence[Activation],
+    loss: OutputLoss,
+    x: Array,
+    y: Array,
+    reduction: str,
+    l2: float,
+) -> float:
+    """The function whose gradient ``train_step`` follows: the summed or mean loss plus
+    the L2 penalty λ/2·Σw² on the weights (not the biases)."""
+    z_out = forward(params, acts, x)[-1][0]
+    per = loss.per_sample(z_out, y)
+    total = float(per.mean() if reduction == "mean" else per.sum())
+    return total + 0.5 * l2 * sum(float((w * w).sum()) for w in params.weights)

@@ -1,0 +1,69 @@
+"""Immutable records of what one training step computed, for display.
+
+Every array here is a result the step produced (never a view the next step will
+write into), so a record keeps showing the same numbers forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tui_backprop.engine.activations import Array
+
+
+@dataclass(frozen=True, eq=False)
+class LayerRecord:
+    """One layer l of one step: z = input·W (+ b), a = f(z)."""
+
+    index: int
+    activation: str
+    input: Array  # (n, fan_in): the previous layer's activation, or the features
+    z: Array  # (n, fan_out)
+    a: Array  # (n, fan_out)
+    derivative: Array  # (n, fan_out): da/dz at z
+    delta: Array  # (n, fan_out): dL/dz of every sample, before the batch reduction
+    grad_w: Array  # (fan_in, fan_out): reduced input.T·delta (+ L2 term)
+    grad_b: Array | None  # (fan_out,)
+    w_before: Array
+    w_after: Array
+    b_before: Array | None
+    b_after: Array | None
+
+
+@dataclass(frozen=True, eq=False)
+class StepRecord:
+    """One forward pass, backward pass and update on one batch."""
+
+    epoch: int  # the epoch this step belongs to (numbered from 0)
+    step: int  # the batch's position inside its epoch
+    rows: NDArray[np.intp]  # indices of the training rows in the batch, in batch order
+    x: Array  # (n, features)
+    y: Array  # (n, outputs): the target matrix (one-hot for softmax)
+    layers: tuple[LayerRecord, ...]
+    loss: float  # mean loss per sample of the batch, before the update
+    lr: float
+    reduction: str
+
+    @property
+    def output(self) -> Array:
+        return self.layers[-1].a
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """Metrics of the weights as they were when the epoch began (as the reference
+    experiment reports them: the epoch's forward pass, before its update)."""
+
+    epoch: int
+    loss: float
+    accuracy: float | None = None  # classification
+    rmse: float | None = None  # regression, in the target's original units
+    r2: float | None = None
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+    test_rmse: float | None = None
+    test_r2: float | None = None
+    grad_norms: tuple[float, ...] = ()  # per layer, of the epoch's last step

@@ -1,0 +1,207 @@
+"""Training loop: epochs, mini-batches, metrics, divergence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tui_backprop.engine.activations import ACTIVATIONS, Array
+from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
+from tui_backprop.engine.initializers import INITS
+from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.engine.metrics import accuracy, rmse_r2
+from tui_backprop.engine.network import Params, forward, init_params, layer_activations, train_step
+from tui_backprop.engine.optimizers import OPTIMIZERS, make_optimizer
+from tui_backprop.engine.records import EpochMetrics, StepRecord
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """The arrays a network trains on. ``y_*`` hold class indices 0..k-1 for
+    classification (``n_classes`` = k) and real targets for regression (``n_classes``
+    = 0); ``y_scale`` converts regression errors back to the original units."""
+
+    x_train: Array
+    y_train: Array
+    x_test: Array | None = None
+    y_test: Array | None = None
+    n_classes: int = 2
+    y_scale: float = 1.0
+
+    @property
+    def n_features(self) -> int:
+        return int(self.x_train.shape[1])
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work with this data."""
+
+
+def check_config(config: TrainConfig, problem: Problem) -> None:
+    choices = {
+        "activation": (config.activation, tuple(k for k in ACTIVATIONS if k != "softmax")),
+        "output": (config.output, tuple(OUTPUTS)),
+        "init": (config.init, INITS),
+        "optimizer": (config.optimizer, OPTIMIZERS),
+        "reduction": (config.reduction, REDUCTIONS),
+        "dtype": (config.dtype, DTYPES),
+    }
+    for name, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise ConfigError(f"unknown {name} {value!r}; choose from {', '.join(allowed)}")
+    k = problem.n_classes
+    if config.output == "sigmoid" and k != 2:
+        what = "a regression target" if k == 0 else f"{k} classes"
+        raise ConfigError(f"a sigmoid output needs exactly 2 classes, the data has {what}")
+    if config.output == "softmax" and k < 2:
+        raise ConfigError("a softmax output needs class labels, the data has a regression target")
+    if config.output == "linear" and k != 0:
+        raise ConfigError(f"a linear output needs a numeric target, the data has {k} classes")
+    if any(n < 1 for n in config.hidden):
+        raise ConfigError("every hidden layer needs at least one neuron")
+    if not (config.lr > 0 and np.isfinite(config.lr)):
+        raise ConfigError(f"the learning rate must be a positive number, not {config.lr}")
+    if config.batch_size < 0 or config.l2 < 0 or config.init_scale <= 0:
+        raise ConfigError("batch size and L2 must be ≥ 0 and the init scale > 0")
+
+
+@dataclass
+class Trainer:
+    """Owns one run: the current parameters, the epoch counter, the metric history and
+    the records of the last epoch's steps. Everything is reproducible from
+    ``config.seed``: the initial weights and the mini-batch shuffling each get their
+    own stream from it."""
+
+    config: TrainConfig
+    problem: Problem
+    initial: Params | None = None
+    params: Params = field(init=False)
+    epoch: int = field(init=False, default=0)
+    history: list[EpochMetrics] = field(init=False, default_factory=list)
+    last_records: list[StepRecord] = field(init=False, default_factory=list)
+    diverged: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        check_config(self.config, self.problem)
+        dtype = np.dtype(self.config.dtype)
+        p = self.problem
+        self._x = p.x_train.astype(dtype)
+        self._y = self._targets(p.y_train)
+        self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
+        self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        if self.initial is None:
+            self.initial = self._draw_initial()
+        elif self.initial.sizes != self.sizes:
+            raise ConfigError(
+                f"the weights are for a {'-'.join(map(str, self.initial.sizes))} network, "
+                f"this data and --layers need {'-'.join(map(str, self.sizes))}"
+            )
+        elif (self.initial.biases is not None) != self.config.bias:
+            raise ConfigError("the weights' biases do not match the --bias setting")
+        self.reset()
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        c = self.config
+        n_out = self.problem.n_classes if c.output == "softmax" else 1
+        return (self.problem.n_features, *c.hidden, n_out)
+
+    @property
+    def last_record(self) -> StepRecord | None:
+        return self.last_records[-1] if self.last_records else None
+
+    def _targets(self, y: Array) -> Array:
+        dtype = np.dtype(self.config.dtype)
+        if self.config.output == "softmax":
+            return np.eye(self.problem.n_classes, dtype=dtype)[y.astype(np.int64)]
+        return y.astype(dtype).reshape(-1, 1)
+
+    def _draw_initial(self) -> Params:
+        c = self.config
+        rng = np.random.default_rng(np.random.SeedSequence(c.seed).spawn(2)[0])
+        return init_params(self.sizes, c.bias, c.init, c.init_scale, rng, c.dtype)
+
+    def reset(self, new_weights: bool = False) -> None:
+        """Back to epoch 0: the same initial weights (a replay), or, with
+        ``new_weights``, ones drawn from the next seed."""
+        if new_weights:
+            self.config = self.config.with_(seed=self.config.seed + 1)
+            self.initial = self._draw_initial()
+        assert self.initial is not None
+        self.params = self.initial.astype(self.config.dtype)
+        self.optimizer = make_optimizer(self.config.optimizer, self.config.lr)
+        self._shuffle = np.random.default_rng(np.random.SeedSequence(self.config.seed).spawn(2)[1])
+        self.epoch = 0
+        self.history = []
+        self.last_records = []
+        self.diverged = False
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate from the next step on, keeping the optimiser state."""
+        self.config = self.config.with_(lr=lr)
+        self.optimizer.lr = lr
+
+    def _batches(self) -> list[NDArray[np.intp]]:
+        n, size = len(self._x), self.config.batch_size
+        if size == 0 or size >= n:
+            return [np.arange(n)]
+        order = self._shuffle.permutation(n)
+        return [order[i : i + size] for i in range(0, n, size)]
+
+    def train_epoch(self) -> EpochMetrics | None:
+        """Train one epoch and return its metrics; ``None`` once the run has diverged."""
+        if self.diverged:
+            return None
+        c = self.config
+        acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
+        loss = OUTPUTS[c.output]
+        start = self.params
+        records = []
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for k, rows in enumerate(self._batches()):
+                whole = len(rows) == len(self._x)
+                x = self._x if whole else self._x[rows]
+                y = self._y if whole else self._y[rows]
+                layers, batch_loss, self.params = train_step(
+                    self.params, acts, loss, x, y, self.optimizer, c.reduction, c.l2
+                )
+                records.append(
+                    StepRecord(self.epoch, k, rows, x, y, layers, batch_loss, c.lr, c.reduction)
+                )
+            full = records[0] if len(records) == 1 else None
+            metrics = self._metrics(start, records[-1], full)
+        self.last_records = records
+        self.history.append(metrics)
+        self.epoch += 1
+        self.diverged = not (np.isfinite(metrics.loss) and self.params.is_finite())
+        return metrics
+
+    def evaluate(self, params: Params, x: Array, y: Array) -> tuple[float, Array]:
+        """Mean loss and output of a forward pass."""
+        c = self.config
+        acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
+        z, a = forward(params, acts, x)[-1]
+        return float(OUTPUTS[c.output].per_sample(z, y).mean()), a
+
+    def _metrics(self, start: Params, last: StepRecord, full: StepRecord | None) -> EpochMetrics:
+        if full is not None:  # the step's forward pass saw every row: reuse it
+            train_loss, out = full.loss, full.output
+        else:
+            train_loss, out = self.evaluate(start, self._x, self._y)
+        values: dict[str, float | None] = {"loss": train_loss}
+        values.update(self._scores(out, self._y, self.problem.y_train, ""))
+        if self._x_test is not None and self._y_test is not None:
+            assert self.problem.y_test is not None
+            test_loss, test_out = self.evaluate(start, self._x_test, self._y_test)
+            values["test_loss"] = test_loss
+            values.update(self._scores(test_out, self._y_test, self.problem.y_test, "test_"))
+        norms = tuple(float(np.linalg.norm(layer.grad_w)) for layer in last.layers)
+        return EpochMetrics(epoch=self.epoch, grad_norms=norms, **values)  # type: ignore[arg-type]
+
+    def _scores(self, out: Array, targets: Array, labels: Array, prefix: str) -> dict[str, float]:
+        if self.problem.n_classes:
+            return {prefix + "accuracy": accuracy(self.config.output, out, labels)}
+        rmse, r2 = rmse_r2(out, targets, self.problem.y_scale)
+        return {prefix + "rmse": rmse, prefix + "r2": r2}

@@ -1,0 +1,151 @@
+"""An experiment: settings, the dataset they name, its split, and the trainer.
+
+This is where the data layer and the engine meet; the command line and the TUI both
+start from ``Experiment.build`` and then only drive ``experiment.trainer``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, replace
+
+from tui_backprop.data import Dataset, Split, load_dataset, split_dataset, summary_lines
+from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
+from tui_backprop.engine.records import EpochMetrics
+from tui_backprop.engine.weights_io import load_weights, save_weights
+from tui_backprop.settings import Settings, default_output, describe
+
+TASK_OF_OUTPUT = {
+    None: "auto",
+    "sigmoid": "classification",
+    "softmax": "classification",
+    "linear": "regression",
+}
+
+
+@dataclass
+class Experiment:
+    settings: Settings
+    dataset: Dataset
+    split: Split
+    trainer: Trainer
+
+    @classmethod
+    def build(cls, settings: Settings, explicit: frozenset[str] = frozenset()) -> Experiment:
+        """Load, split and set up everything ``settings`` describes. ``explicit`` names
+        the settings the user chose, so a weights file's architecture fills in the rest.
+        Raises DatasetError, WeightsError or ConfigError (all ValueErrors) with one
+        line for the user."""
+        initial = None
+        if settings.load_weights:
+            initial, arch = load_weights(settings.load_weights)
+            adopted: dict[str, object] = {
+                "hidden": arch.sizes[1:-1],
+                "bias": initial.biases is not None,
+            }
+            if arch.activation:
+                adopted["activation"] = arch.activation
+            if arch.output:
+                adopted["output"] = arch.output
+            settings = replace(settings, **{k: v for k, v in adopted.items() if k not in explicit})  # type: ignore[arg-type]
+        dataset = load_dataset(
+            settings.dataset,
+            settings.label_column,
+            settings.drop_columns,
+            TASK_OF_OUTPUT.get(settings.output, "auto"),
+        )
+        return cls.on_dataset(settings, dataset, initial)
+
+    @classmethod
+    def on_dataset(
+        cls, settings: Settings, dataset: Dataset, initial: Params | None = None
+    ) -> Experiment:
+        """The experiment of ``settings`` on an already loaded dataset."""
+        if settings.output is None:
+            settings = replace(settings, output=default_output(dataset.n_classes))
+        split = split_dataset(dataset, settings.test_split, settings.standardize, settings.seed)
+        problem = Problem(
+            split.x_train,
+            split.y_train,
+            split.x_test,
+            split.y_test,
+            n_classes=dataset.n_classes,
+            y_scale=split.y_scale,
+        )
+        trainer = Trainer(train_config(settings), problem, initial)
+        return cls(settings, dataset, split, trainer)
+
+    def describe(self) -> str:
+        return describe(self.settings, self.trainer.sizes)
+
+    def summary(self) -> list[str]:
+        return summary_lines(self.dataset, self.split)
+
+    def save_weights(self, path: str | os.PathLike[str]) -> None:
+        s = self.settings
+        assert s.output is not None
+        save_weights(path, self.trainer.params, s.activation, s.output)
+
+    def write_log(self, path: str | os.PathLike[str]) -> None:
+        write_metrics_csv(path, self.trainer.history)
+
+
+def train_config(s: Settings) -> TrainConfig:
+    assert s.output is not None
+    return TrainConfig(
+        hidden=s.hidden,
+        activation=s.activation,
+        output=s.output,
+        bias=s.bias,
+        init=s.init,
+        init_scale=s.init_scale,
+        lr=s.lr,
+        optimizer=s.optimizer,
+        batch_size=s.batch_size,
+        reduction=s.reduction,
+        l2=s.l2,
+        dtype=s.dtype,
+        seed=s.seed,
+    )
+
+
+METRIC_COLUMNS = (
+    "loss",
+    "accuracy",
+    "rmse",
+    "r2",
+    "test_loss",
+    "test_accuracy",
+    "test_rmse",
+    "test_r2",
+)
+
+
+def write_metrics_csv(path: str | os.PathLike[str], history: list[EpochMetrics]) -> None:
+    """One row per epoch; only the columns this run has values for."""
+    columns = [c for c in METRIC_COLUMNS if history and getattr(history[0], c) is not None]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["epoch", *columns])
+        for m in history:
+            out.writerow([m.epoch, *(repr(getattr(m, c)) for c in columns)])
+
+
+def epoch_line(m: EpochMetrics) -> str:
+    """``Epoch 0, Accu 50.00%, Loss 0.693147`` (the reference experiment's format,
+    extended with the loss and, when there is one, the test split's figures)."""
+    parts = [f"Epoch {m.epoch}", *_scores(m.accuracy, m.rmse, m.r2, m.loss, "")]
+    if m.test_loss is not None:
+        parts += _scores(m.test_accuracy, m.test_rmse, m.test_r2, m.test_loss, "Test ")
+    return ", ".join(parts)
+
+
+def _scores(
+    acc: float | None, rmse: float | None, r2: float | None, loss: float, prefix: str
+) -> list[str]:
+    if acc is not None:
+        head = [f"{prefix}Accu {acc * 100:.2f}%"]
+    else:
+        head = [f"{prefix}RMSE {rmse:.6f}", f"{prefix}R2 {r2:.6f}"]
+    return [*head, f"{prefix}Loss {loss:.6f}"]
