@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-Matrix = NDArray[np.float64]
+Matrix = NDArray[np.floating]
 
 # Ten rows of two features and a 0/1 class label.
 DATASET: list[list[float]] = [
@@ -60,7 +60,7 @@ def sigmoid_derivative(z: Matrix) -> Matrix:
 def initial_weights(seed: int) -> list[Matrix]:
     """Uniform(-0.1, 0.1) weights shaped (fan_in, fan_out), one matrix per layer."""
     rng = np.random.default_rng(seed)
-    weights = []
+    weights: list[Matrix] = []
     for layer in range(len(LAYER_SIZES) - 1):
         shape = (LAYER_SIZES[layer], LAYER_SIZES[layer + 1])
         weights.append(rng.uniform(-0.1, 0.1, shape))
@@ -88,7 +88,7 @@ def backward_pass(
     for layer in range(n_layers - 2, -1, -1):
         error = deltas[layer + 1] @ weights[layer + 1].T
         deltas[layer] = sigmoid_derivative(zs[layer]) * error
-    gradients = []
+    gradients: list[Matrix] = []
     for layer in range(n_layers):
         gradients.append(outputs[layer].T @ deltas[layer])
     return gradients

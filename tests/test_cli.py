@@ -37,8 +37,10 @@ def test_headless_seed_prints_twenty_epochs_in_the_reference_format(capsys):
     assert all(matches), epochs
     assert [int(m[1]) for m in matches if m] == list(range(20))
     # Tiny initial weights: the first forward pass outputs ~0.5 everywhere.
-    assert epochs[0].endswith("Loss 0.693147") or abs(float(matches[0][3]) - np.log(2)) < 1e-3
-    assert float(matches[-1][2]) == 100.0
+    assert abs(float(matches[0][3]) - np.log(2)) < 0.01  # type: ignore[index]
+    # The default seed replays the exercise's published run.
+    accuracies = [float(m[2]) for m in matches if m]
+    assert accuracies == [50.0, 50.0, 70.0] + [100.0] * 17
     assert any("layers 2-4-1" in line and "no bias" in line for line in lines)
 
 

@@ -64,7 +64,9 @@ def test_softmax_rows_at_huge_z() -> None:
     np.testing.assert_allclose(s[1], [1 / 3, 1 / 3, 1 / 3], rtol=1e-15)
     # two equal logits and one lower by 1: e/(2e+1), e/(2e+1), 1/(2e+1)
     e = math.e
-    np.testing.assert_allclose(s[2], [e / (2 * e + 1), e / (2 * e + 1), 1 / (2 * e + 1)], rtol=1e-14)
+    np.testing.assert_allclose(
+        s[2], [e / (2 * e + 1), e / (2 * e + 1), 1 / (2 * e + 1)], rtol=1e-14
+    )
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])

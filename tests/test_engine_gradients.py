@@ -9,6 +9,7 @@ matrix, not only through the output layer's.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -46,9 +47,7 @@ def _targets(output: str, rng: np.random.Generator) -> Array:
     return rng.normal(0.0, 2.0, (N_ROWS, 1))
 
 
-def _problem(
-    hidden: str, output: str, bias: bool
-) -> tuple[Params, Array, Array]:
+def _problem(hidden: str, output: str, bias: bool) -> tuple[Params, Array, Array]:
     """Weights, inputs and targets for a 3-5-4-k network whose hidden pre-activations
     all keep clear of 0; draws again until they do."""
     acts = layer_activations(3, hidden, output)
@@ -56,8 +55,7 @@ def _problem(
     for attempt in range(100):
         rng = np.random.default_rng(1000 + attempt)
         weights = tuple(
-            rng.normal(0.0, 0.8, (fan_in, fan_out))
-            for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True)
+            rng.normal(0.0, 0.8, (fan_in, fan_out)) for fan_in, fan_out in itertools.pairwise(sizes)
         )
         biases = tuple(rng.normal(0.0, 0.3, n) for n in sizes[1:]) if bias else None
         params = Params(weights, biases)

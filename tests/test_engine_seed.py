@@ -12,7 +12,7 @@ import pytest
 from tui_backprop.engine import Problem, TrainConfig, Trainer
 
 sys.path.insert(0, str(Path(__file__).parent))
-import reference_blog as blog  # noqa: E402
+import reference_blog as blog
 
 EPOCHS = 50
 
@@ -50,7 +50,10 @@ def test_engine_matches_the_reference_for_fifty_epochs(seed: int) -> None:
     for got, want in zip(trainer.params.weights, expected_weights, strict=True):
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
     # and the weights did move a long way from where they started
-    assert max(float(np.abs(g - s).max()) for g, s in zip(trainer.params.weights, start, strict=True)) > 1
+    assert (
+        max(float(np.abs(g - s).max()) for g, s in zip(trainer.params.weights, start, strict=True))
+        > 1
+    )
 
 
 def test_every_recorded_step_matches_the_reference_step() -> None:

@@ -157,9 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     dataset = args.pop("dataset")
     overrides = {k: v for k, v in args.items() if v is not None}
 
+    from tui_backprop.engine.network import keep_freed_memory
     from tui_backprop.experiment import Experiment
     from tui_backprop.settings import resolve
 
+    keep_freed_memory()
     settings = resolve(dataset, overrides)
     try:
         experiment = Experiment.build(settings, frozenset(overrides))

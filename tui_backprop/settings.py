@@ -2,7 +2,10 @@
 
 Preset ``seed`` is the reference experiment exactly: the 10-row dataset, a 2-4-1
 sigmoid network without biases, U(-0.1, 0.1) weights, learning rate 0.1, one full
-batch per epoch, the gradient summed over the rows, raw features, no test split.
+batch per epoch, the gradient summed over the rows, raw features, no test split. Its
+seed, 333, is one whose initial weights replay the exercise's published run (accuracy
+50 %, 50 %, 70 %, then 100 % from epoch 3), so the first screen matches what a learner
+has just read; any other ``--seed`` is one more run of the same experiment.
 
 Preset ``standard`` is for every other dataset: one hidden layer of 8 tanh neurons
 with biases, Xavier weights (He for ReLU-like activations), learning rate 0.1, full
@@ -42,7 +45,7 @@ class Settings:
     label_column: str | int | None = None
     drop_columns: tuple[str, ...] = ()
     dtype: str = "float64"
-    seed: int = 0
+    seed: int = 333
     epochs: int = 20
     load_weights: str | None = None
     save_weights: str | None = None
@@ -62,6 +65,7 @@ STANDARD_PRESET = replace(
     reduction="mean",
     test_split=0.2,
     standardize=True,
+    seed=0,
 )
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))

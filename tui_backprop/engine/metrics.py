@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
 
 
-def predicted_classes(output: str, a: Array) -> Array:
+def predicted_classes(output: str, a: Array) -> NDArray[np.intp]:
     """Class index of every row: a sigmoid output ≥ 0.5 is class 1, softmax takes the
     most probable class."""
     if output == "sigmoid":
-        return (a[:, 0] >= 0.5).astype(np.int64)
-    return a.argmax(axis=1)
+        return (a[:, 0] >= 0.5).astype(np.intp)
+    classes: NDArray[np.intp] = a.argmax(axis=1)
+    return classes
 
 
 def accuracy(output: str, a: Array, labels: Array) -> float:
-    return float((predicted_classes(output, a) == labels).mean())
+    return float(np.count_nonzero(predicted_classes(output, a) == labels)) / len(labels)
 
 
 def rmse_r2(a: Array, y: Array, y_scale: float = 1.0) -> tuple[float, float]:

@@ -6,7 +6,10 @@ vectorised over the batch, with no autograd.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +20,31 @@ from tui_backprop.engine.initializers import init_weight
 from tui_backprop.engine.losses import OutputLoss
 from tui_backprop.engine.optimizers import Optimizer
 from tui_backprop.engine.records import LayerRecord
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's allocator to keep freed memory for reuse instead of giving it back to
+    the operating system, and to serve blocks of up to 32 MiB from that kept memory.
+
+    Every step allocates fresh arrays for its record (z, a, derivative, delta of each
+    layer) while the previous step's record is still alive. With the default settings a
+    large batch's arrays are unmapped or trimmed when a record is dropped and mapped
+    again by the next step, so every second epoch pays page faults and zero-filling
+    (about a fifth of an epoch for 10,000 rows of 784-256-128-10). Memory kept this way
+    stays with the process; it is not leaked. Returns whether the settings took effect
+    (False off Linux or with another C library). A process-wide choice, so the program
+    makes it (the command line, a benchmark), never the engine on import.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(m_trim_threshold, 1 << 30)) and bool(mallopt(m_mmap_threshold, 1 << 25))
+
 
 
 def frozen(a: Array) -> Array:
@@ -53,7 +81,9 @@ class Params:
         return Params.from_flat([a.astype(dtype) for a in self.flat()], self.biases is not None)
 
     def is_finite(self) -> bool:
-        return all(bool(np.isfinite(a).all()) for a in self.flat())
+        # A NaN or ±inf anywhere makes the sum of squares non-finite (overflow counts too:
+        # weights near 1e154 have diverged by any standard). One call per array.
+        return all(math.isfinite(np.vdot(a, a)) for a in self.flat())
 
 
 def init_params(
@@ -83,7 +113,7 @@ def forward(params: Params, acts: Sequence[Activation], x: Array) -> list[tuple[
     for i, w in enumerate(params.weights):
         z = a @ w
         if params.biases is not None:
-            z = z + params.biases[i]
+            z += params.biases[i]  # z is new: add in place rather than copy it
         a = acts[i].forward(z)
         out.append((z, a))
     return out
@@ -115,13 +145,21 @@ def train_step(
         derivs[i] = acts[i].derivative(z, a)
         deltas[i] = derivs[i] * (deltas[i + 1] @ params.weights[i + 1].T)
 
-    grads_w = [(inp.T @ d) * scale for inp, d in zip(inputs, deltas, strict=True)]
+    grads_w = [inp.T @ d for inp, d in zip(inputs, deltas, strict=True)]
+    if scale != 1.0:
+        for g in grads_w:
+            g *= scale
     if l2:
         grads_w = [g + l2 * w for g, w in zip(grads_w, params.weights, strict=True)]
     has_bias = params.biases is not None
     grads_b = [d.sum(axis=0) * scale for d in deltas] if has_bias else None
     grads = Params(tuple(grads_w), tuple(grads_b) if grads_b is not None else None)
     new = Params.from_flat(optimizer.update(params.flat(), grads.flat()), has_bias)
+
+    # Every array the step made is kept by its record: mark them read-only. The input
+    # batch x belongs to the caller and is left as it is.
+    for array in (*(v for pair in passes for v in pair), *derivs, *deltas, *grads.flat()):
+        frozen(array)
 
     records = tuple(
         LayerRecord(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,7 +13,14 @@ from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.engine.metrics import accuracy, rmse_r2
-from tui_backprop.engine.network import Params, forward, init_params, layer_activations, train_step
+from tui_backprop.engine.network import (
+    Params,
+    forward,
+    frozen,
+    init_params,
+    layer_activations,
+    train_step,
+)
 from tui_backprop.engine.optimizers import OPTIMIZERS, make_optimizer
 from tui_backprop.engine.records import EpochMetrics, StepRecord
 
@@ -87,20 +95,42 @@ class Trainer:
         check_config(self.config, self.problem)
         dtype = np.dtype(self.config.dtype)
         p = self.problem
-        self._x = p.x_train.astype(dtype)
-        self._y = self._targets(p.y_train)
+        # The training arrays appear in every step record: read-only, like the records.
+        self._x = frozen(p.x_train.astype(dtype))
+        self._y = frozen(self._targets(p.y_train))
         self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
         self._y_test = self._targets(p.y_test) if p.y_test is not None else None
         if self.initial is None:
             self.initial = self._draw_initial()
-        elif self.initial.sizes != self.sizes:
-            raise ConfigError(
-                f"the weights are for a {'-'.join(map(str, self.initial.sizes))} network, "
-                f"this data and --layers need {'-'.join(map(str, self.sizes))}"
-            )
-        elif (self.initial.biases is not None) != self.config.bias:
-            raise ConfigError("the weights' biases do not match the --bias setting")
+        else:
+            self._check_initial(self.initial)
         self.reset()
+
+    def _check_initial(self, initial: Params) -> None:
+        need = "-".join(map(str, self.sizes))
+        weights = initial.weights
+        for i, w in enumerate(weights):
+            if w.ndim != 2:
+                raise ConfigError(f"W{i} has shape {w.shape}, not a matrix; a {need} network")
+            if i and w.shape[0] != weights[i - 1].shape[1]:
+                raise ConfigError(
+                    f"W{i} has {w.shape[0]} rows but W{i - 1} has {weights[i - 1].shape[1]} "
+                    f"columns; this data and --layers need a {need} network"
+                )
+        if initial.sizes != self.sizes:
+            raise ConfigError(
+                f"the weights are for a {'-'.join(map(str, initial.sizes))} network, "
+                f"this data and --layers need {need}"
+            )
+        if (initial.biases is not None) != self.config.bias:
+            raise ConfigError("the weights' biases do not match the --bias setting")
+        if initial.biases is not None:
+            shapes = [b.shape for b in initial.biases]
+            if shapes != [(n,) for n in self.sizes[1:]]:
+                raise ConfigError(
+                    f"the biases have shapes {shapes}, a {need} network needs "
+                    f"{[(n,) for n in self.sizes[1:]]}"
+                )
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -162,8 +192,9 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for k, rows in enumerate(self._batches()):
                 whole = len(rows) == len(self._x)
-                x = self._x if whole else self._x[rows]
-                y = self._y if whole else self._y[rows]
+                x = self._x if whole else frozen(self._x[rows])
+                y = self._y if whole else frozen(self._y[rows])
+                rows.flags.writeable = False
                 layers, batch_loss, self.params = train_step(
                     self.params, acts, loss, x, y, self.optimizer, c.reduction, c.l2
                 )
@@ -197,7 +228,7 @@ class Trainer:
             test_loss, test_out = self.evaluate(start, self._x_test, self._y_test)
             values["test_loss"] = test_loss
             values.update(self._scores(test_out, self._y_test, self.problem.y_test, "test_"))
-        norms = tuple(float(np.linalg.norm(layer.grad_w)) for layer in last.layers)
+        norms = tuple(math.sqrt(np.vdot(g, g)) for g in (layer.grad_w for layer in last.layers))
         return EpochMetrics(epoch=self.epoch, grad_norms=norms, **values)  # type: ignore[arg-type]
 
     def _scores(self, out: Array, targets: Array, labels: Array, prefix: str) -> dict[str, float]:

@@ -1,0 +1,124 @@
+"""CSV files that must load, and load to exactly the values written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest_data import GOOD_FILES, GoodFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tui_backprop.data import load_csv
+
+
+@pytest.mark.parametrize("case", GOOD_FILES, ids=lambda c: c.id)
+def test_dialect_loads_to_expected_arrays(case: GoodFile, tmp_path: Path) -> None:
+    path = tmp_path / "table.csv"
+    path.write_bytes(case.text.encode("utf-8"))
+    ds = load_csv(path, **case.options)  # type: ignore[arg-type]
+    assert ds.features.dtype == np.float64
+    np.testing.assert_array_equal(ds.features, np.array(case.features))
+    np.testing.assert_array_equal(ds.labels, np.array(case.labels))
+    assert ds.labels.dtype == (np.int64 if case.class_names else np.float64)
+    assert ds.class_names == case.class_names
+    assert ds.feature_names == case.feature_names
+    assert ds.label_name == case.label_name
+    assert ds.dropped == case.dropped
+    assert ds.name == "table.csv"
+    assert ds.source == str(path)
+
+
+def test_wide_file_beyond_the_sniffed_sample(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3000, 40))
+    y = rng.integers(0, 3, size=3000)
+    lines = [",".join(map(repr, row)) + f",{k}" for row, k in zip(x.tolist(), y, strict=True)]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(lines) + "\n")
+    ds = load_csv(path)
+    np.testing.assert_array_equal(ds.features, x)
+    np.testing.assert_array_equal(ds.labels, y)
+    assert ds.feature_names[0] == "x1" and ds.feature_names[-1] == "x40"
+
+
+def test_text_labels_and_quotes_need_not_leave_the_numbers_path(tmp_path: Path) -> None:
+    path = tmp_path / "iris.csv"
+    path.write_text('"sl","sw","species"\n5.1,3.5,"setosa"\n6.2,2.9,versicolor\n5.0,3.4,setosa\n')
+    ds = load_csv(path)
+    assert ds.class_names == ("setosa", "versicolor")
+    np.testing.assert_array_equal(ds.labels, [0, 1, 0])
+    np.testing.assert_array_equal(ds.features[:, 0], [5.1, 6.2, 5.0])
+
+
+def test_a_lone_drop_name_is_not_split_into_characters(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,a,y\n7,1,0\n8,2,1\n")
+    assert load_csv(path, drop_columns="id").feature_names == ("a",)  # type: ignore[arg-type]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    rows = draw(st.integers(2, 25))
+    cols = draw(st.integers(1, 5))
+    x = draw(hnp.arrays(np.float64, (rows, cols), elements=finite))
+    y = draw(hnp.arrays(np.int64, rows, elements=st.integers(0, 4)))
+    if len(np.unique(y)) < 2:
+        y[0], y[1] = 0, 1
+    return x, y
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=tables(),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    header=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_numeric_tables_round_trip(
+    tmp_path_factory: pytest.TempPathFactory,
+    table: tuple[np.ndarray, np.ndarray],
+    delimiter: str,
+    header: bool,
+    newline: str,
+) -> None:
+    x, y = table
+    names = [f"f{i}" for i in range(x.shape[1])] + ["label"]
+    lines = [delimiter.join(names)] if header else []
+    lines += [
+        delimiter.join([*map(repr, row), str(k)]) for row, k in zip(x.tolist(), y, strict=True)
+    ]
+    path = tmp_path_factory.mktemp("round") / "t.csv"
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    ds = load_csv(path)
+    np.testing.assert_array_equal(ds.features, x)
+    classes = np.unique(y)
+    assert ds.class_names == tuple(str(k) for k in classes)
+    np.testing.assert_array_equal(classes[ds.labels], y)
+    assert ds.feature_names == (
+        tuple(names[:-1]) if header else tuple(f"x{i + 1}" for i in range(x.shape[1]))
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    x=hnp.arrays(np.float64, (6, 2), elements=finite),
+    y=hnp.arrays(np.float64, 6, elements=finite),
+)
+def test_regression_targets_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, x: np.ndarray, y: np.ndarray
+) -> None:
+    lines = ["a,b,target"] + [
+        f"{a!r},{b!r},{t!r}" for (a, b), t in zip(x.tolist(), y.tolist(), strict=True)
+    ]
+    path = tmp_path_factory.mktemp("reg") / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    ds = load_csv(path, task="regression")
+    assert ds.task == "regression" and ds.n_classes == 0
+    np.testing.assert_array_equal(ds.features, x)
+    np.testing.assert_array_equal(ds.labels, y)

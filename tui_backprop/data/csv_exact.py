@@ -1,0 +1,102 @@
+"""The exact CSV path: a row-by-row scan that knows the line and column of every cell.
+
+It runs only when the fast path gave up, so it either reads a file numpy could not
+(unusual quoting, spaces around quotes) or raises the precise error for a bad one.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+
+from tui_backprop.data.cells import parse_number
+from tui_backprop.data.columns import ColumnPlan
+from tui_backprop.data.csv_file import whole_file_problem
+from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
+from tui_backprop.data.errors import fail, show
+from tui_backprop.data.raw_table import RawTable
+
+
+def read_exact(
+    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan
+) -> RawTable:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return _scan(fh, source, layout, plan)
+    except UnicodeDecodeError:
+        problem = whole_file_problem(path, source)
+        raise problem or fail(source, "is not UTF-8 text") from None
+    except OSError as err:
+        raise fail(source, f"cannot be read ({err.strerror or err})") from None
+
+
+def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -> RawTable:
+    reader = csv_reader(iter(lines), layout.delimiter)
+    values = array("d")
+    keys: dict[str, int] = {}
+    codes = array("q")
+    row_lines = array("q")
+    start = 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if line <= layout.skip_lines or is_blank(record):
+            continue
+        _check_width(record, line, source, layout, plan)
+        values.extend(_row_values(record, line, source, plan))
+        codes.append(keys.setdefault(record[plan.label], len(keys)))
+        row_lines.append(line)
+    if not codes:
+        if layout.header is not None:
+            raise fail(source, "header only, no data rows follow it", layout.first_line)
+        raise fail(source, "empty file; expected rows of comma-separated numbers")
+    features = np.frombuffer(values, dtype=np.float64).reshape(len(codes), -1).copy()
+    return RawTable(features, list(keys), np.array(codes), np.array(row_lines))
+
+
+def _check_width(
+    record: list[str], line: int, source: str, layout: Layout, plan: ColumnPlan
+) -> None:
+    width, expected = len(record), layout.n_columns
+    if width == expected:
+        return
+    if width < expected and plan.label >= width:
+        raise fail(
+            source,
+            f"the label is missing ({width} fields, expected {expected})",
+            line,
+            plan.places[plan.label],
+        )
+    raise fail(source, f"{width} fields, expected {expected} like line {layout.first_line}", line)
+
+
+def _row_values(record: list[str], line: int, source: str, plan: ColumnPlan) -> list[float]:
+    cells = [record[i] for i in plan.features]
+    try:
+        row = [float(cell) for cell in cells]
+        if all(map(math.isfinite, row)) and not any("_" in cell for cell in cells):
+            return row
+    except ValueError:
+        pass
+    for i, cell in zip(plan.features, cells, strict=True):
+        problem = _cell_problem(cell)
+        if problem:
+            raise fail(source, problem, line, plan.places[i])
+    raise AssertionError("a row failed to parse but no cell is bad")  # pragma: no cover
+
+
+def _cell_problem(cell: str) -> str | None:
+    text = cell.strip()
+    value = parse_number(text)
+    if value is not None:
+        if math.isfinite(value):
+            return None
+        return f"{show(text)} is not allowed; values must be finite numbers"
+    if not text:
+        return "empty cell; expected a number"
+    if "\x00" in text:
+        return "binary data (a zero byte); expected UTF-8 text"
+    return f"{show(text)} is not a number"

@@ -1,0 +1,84 @@
+"""Guessing a CSV file's delimiter and whether its first row is a header, from a sample.
+
+The delimiter is whichever of ``,`` ``;`` tab ``|`` splits the sampled rows into the same
+number (more than one) of fields, preferring more fields. The first row is a header when
+none of its fields is a number and at most one is empty (pandas writes an empty name over
+its index column); otherwise it is data and columns get positional names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui_backprop.data.cells import parse_number
+from tui_backprop.data.csv_file import Head
+from tui_backprop.data.errors import fail
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Layout:
+    delimiter: str
+    n_columns: int
+    header: tuple[str, ...] | None
+    skip_lines: int  # physical lines up to and including the header; 0 without one
+    first_line: int  # line number of the first record, header or data
+
+
+def csv_reader(lines: Iterator[str], delimiter: str) -> Reader:
+    """The one csv configuration every path uses: double-quote quoting, spaces allowed
+    before a field (and stripped after it by the callers)."""
+    return csv.reader(lines, delimiter=delimiter, quotechar='"', skipinitialspace=True)
+
+
+def is_blank(record: list[str]) -> bool:
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def sniff(head: Head, source: str) -> Layout:
+    delimiter = max(DELIMITERS, key=lambda d: _score(_sample_records(head.text, d)))
+    records = _sample_records(head.text, delimiter)
+    if not records:
+        raise fail(source, "empty file; expected rows of comma-separated numbers")
+    first_line, end_line, first = records[0]
+    if not _looks_like_header(first):
+        return Layout(delimiter, len(first), None, 0, first_line)
+    names = tuple(name.strip() or f"col{i + 1}" for i, name in enumerate(first))
+    if len(records) == 1 and head.whole:
+        raise fail(source, "header only, no data rows follow it", first_line)
+    return Layout(delimiter, len(first), names, end_line, first_line)
+
+
+def _sample_records(text: str, delimiter: str) -> list[tuple[int, int, list[str]]]:
+    """(start line, end line, fields) of the first non-blank records."""
+    reader = csv_reader(io.StringIO(text, newline=""), delimiter)
+    found: list[tuple[int, int, list[str]]] = []
+    start = 1
+    for record in reader:
+        if not is_blank(record):
+            found.append((start, reader.line_num, record))
+            if len(found) > _SNIFF_ROWS:
+                break
+        start = reader.line_num + 1
+    return found
+
+
+def _score(records: list[tuple[int, int, list[str]]]) -> tuple[bool, int]:
+    counts = {len(fields) for _, _, fields in records}
+    first = len(records[0][2]) if records else 0
+    return (len(counts) == 1 and first > 1, first)
+
+
+def _looks_like_header(fields: list[str]) -> bool:
+    cells = [field.strip() for field in fields]
+    no_numbers = all(parse_number(cell) is None for cell in cells)
+    return no_numbers and sum(not cell for cell in cells) <= min(1, len(cells) - 1)

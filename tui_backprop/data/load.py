@@ -1,0 +1,42 @@
+"""One entry point for a dataset named on the command line: a built-in or a CSV path."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Sequence
+
+from tui_backprop.data.builtin import BUILTIN_NAMES, builtin_dataset
+from tui_backprop.data.csv_load import check_task, load_csv
+from tui_backprop.data.dataset import Dataset, as_regression
+from tui_backprop.data.errors import DatasetError
+
+
+def load_dataset(
+    spec: str,
+    label_column: str | int | None = None,
+    drop_columns: Sequence[str | int] = (),
+    task: str = "auto",
+) -> Dataset:
+    """``spec`` is a CSV path or exactly one of ``BUILTIN_NAMES``; an existing path wins.
+    Built-ins are classification data; ``task="regression"`` turns their class numbers
+    into targets."""
+    if os.path.exists(spec) or spec not in BUILTIN_NAMES:
+        if not os.path.exists(spec) and _looks_like_name(spec):
+            raise DatasetError(_unknown_name(spec))
+        return load_csv(spec, label_column, drop_columns, task)
+    check_task(task, spec)
+    if label_column is not None or drop_columns:
+        raise DatasetError(f"{spec}: label and dropped columns apply only to CSV files")
+    ds = builtin_dataset(spec)
+    return as_regression(ds) if task == "regression" else ds
+
+
+def _looks_like_name(spec: str) -> bool:
+    return bool(spec) and "." not in spec and os.sep not in spec and "/" not in spec
+
+
+def _unknown_name(spec: str) -> str:
+    close = difflib.get_close_matches(spec, BUILTIN_NAMES, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{spec}: no such file or built-in dataset; {hint}built-ins: {', '.join(BUILTIN_NAMES)}"
