@@ -46,7 +46,6 @@ def keep_freed_memory() -> bool:
     return bool(mallopt(m_trim_threshold, 1 << 30)) and bool(mallopt(m_mmap_threshold, 1 << 25))
 
 
-
 def frozen(a: Array) -> Array:
     """Mark an array read-only, so nothing can change a recorded value in place."""
     a.flags.writeable = False
@@ -119,23 +118,29 @@ def forward(params: Params, acts: Sequence[Activation], x: Array) -> list[tuple[
     return out
 
 
-def train_step(
+@dataclass(frozen=True, eq=False)
+class Backward:
+    """What the backward pass computes: per layer da/dz, the per-row deltas dL/dz, and
+    the batch-reduced gradients (shaped like the parameters)."""
+
+    derivatives: list[Array]
+    deltas: list[Array]
+    grads: Params
+
+
+def backward(
     params: Params,
     acts: Sequence[Activation],
-    loss: OutputLoss,
+    passes: Sequence[tuple[Array, Array]],
     x: Array,
     y: Array,
-    optimizer: Optimizer,
     reduction: str,
     l2: float,
-) -> tuple[tuple[LayerRecord, ...], float, Params]:
-    """Forward, backward and update on one batch: the layer records, the batch's mean
-    loss before the update, and the new parameters."""
-    passes = forward(params, acts, x)
+) -> Backward:
+    """Deltas from the output back to the first layer, then every layer's gradient
+    input.T·delta, summed over the rows (or averaged), plus λ·W for the L2 penalty."""
     inputs = [x] + [a for _, a in passes[:-1]]
     z_out, a_out = passes[-1]
-    mean_loss = float(loss.per_sample(z_out, y).mean())
-
     scale = 1.0 / len(x) if reduction == "mean" else 1.0
     n_layers = len(params.weights)
     deltas: list[Array] = [a_out - y] * n_layers  # the output delta ŷ - y for every loss pair
@@ -151,16 +156,35 @@ def train_step(
             g *= scale
     if l2:
         grads_w = [g + l2 * w for g, w in zip(grads_w, params.weights, strict=True)]
-    has_bias = params.biases is not None
-    grads_b = [d.sum(axis=0) * scale for d in deltas] if has_bias else None
+    grads_b = [d.sum(axis=0) * scale for d in deltas] if params.biases is not None else None
     grads = Params(tuple(grads_w), tuple(grads_b) if grads_b is not None else None)
-    new = Params.from_flat(optimizer.update(params.flat(), grads.flat()), has_bias)
+    return Backward(derivs, deltas, grads)
+
+
+def train_step(
+    params: Params,
+    acts: Sequence[Activation],
+    loss: OutputLoss,
+    x: Array,
+    y: Array,
+    optimizer: Optimizer,
+    reduction: str,
+    l2: float,
+) -> tuple[tuple[LayerRecord, ...], float, Params]:
+    """Forward, backward and update on one batch: the layer records, the batch's mean
+    loss before the update, and the new parameters."""
+    passes = forward(params, acts, x)
+    mean_loss = float(loss.per_sample(passes[-1][0], y).mean())
+    back = backward(params, acts, passes, x, y, reduction, l2)
+    derivs, deltas, grads = back.derivatives, back.deltas, back.grads
+    new = Params.from_flat(optimizer.update(params.flat(), grads.flat()), params.biases is not None)
 
     # Every array the step made is kept by its record: mark them read-only. The input
     # batch x belongs to the caller and is left as it is.
     for array in (*(v for pair in passes for v in pair), *derivs, *deltas, *grads.flat()):
         frozen(array)
 
+    inputs = [x] + [a for _, a in passes[:-1]]
     records = tuple(
         LayerRecord(
             index=i,
@@ -170,14 +194,14 @@ def train_step(
             a=passes[i][1],
             derivative=derivs[i],
             delta=deltas[i],
-            grad_w=grads_w[i],
-            grad_b=grads_b[i] if grads_b is not None else None,
+            grad_w=grads.weights[i],
+            grad_b=grads.biases[i] if grads.biases is not None else None,
             w_before=params.weights[i],
             w_after=new.weights[i],
             b_before=params.biases[i] if params.biases is not None else None,
             b_after=new.biases[i] if new.biases is not None else None,
         )
-        for i in range(n_layers)
+        for i in range(len(params.weights))
     )
     return records, mean_loss, new
 

@@ -138,6 +138,10 @@ class Trainer:
         n_out = self.problem.n_classes if c.output == "softmax" else 1
         return (self.problem.n_features, *c.hidden, n_out)
 
+    def training_arrays(self) -> tuple[Array, Array]:
+        """The training features and target matrix (one-hot for softmax), as trained on."""
+        return self._x, self._y
+
     @property
     def last_record(self) -> StepRecord | None:
         return self.last_records[-1] if self.last_records else None
