@@ -73,5 +73,5 @@ def run(layers: list[Matrix], x: Matrix, labels: Matrix, epochs: int, lr: float 
         for i in range(len(layers)):
             layers[i] -= lr * grads[i]
         guesses = [0 if p < 0.5 else 1 for p in outs[-1]]
-        report.append("Epoch {}, Accu {:.2f}%".format(epoch, _hits(labels, guesses) * 100))
+        report.append(f"Epoch {epoch}, Accu {_hits(labels, guesses) * 100:.2f}%")
     return report

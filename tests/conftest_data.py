@@ -50,6 +50,7 @@ GOOD_FILES = [
         ("0", "1"),
     ),
     GoodFile("blank lines", "\na,b,y\n\n1,2,0\n\n3,4,1\n\n  \n\n", XY, [0, 1], ("0", "1")),
+    GoodFile("old mac line ends", "a,b,y\r1,2,0\r3,4,1\r", XY, [0, 1], ("0", "1")),
     GoodFile("no final newline", "a,b,y\n1,2,0\n3,4,1", XY, [0, 1], ("0", "1")),
     GoodFile(
         "text labels",
@@ -167,6 +168,11 @@ BAD_FILES = [
         ("line 3", "column 'b'", "'abc' is not a number"),
     ),
     BadFile("text feature headerless", b"1,2,0\n3,abc,1\n", ("line 2, column 2", "'abc'")),
+    BadFile(
+        "header with a numeric name",
+        b"a,2020,y\n1,2,0\n3,4,1\n",
+        ("line 1, column 1", "'a' is not a number", "header"),
+    ),
     BadFile("hex feature", b"a,b,y\n0x10,2,0\n3,4,1\n", ("line 2, column 'a'", "'0x10'")),
     BadFile("underscore feature", b"a,b,y\n1_000,2,0\n3,4,1\n", ("line 2", "'1_000'")),
     BadFile("empty cell", b"a,b,y\n1,,0\n3,4,1\n", ("line 2, column 'b'", "empty cell")),
@@ -181,10 +187,28 @@ BAD_FILES = [
     BadFile("gzip", gzip.compress(b"a,b,y\n1,2,0\n"), ("gzip",)),
     BadFile("utf-16", "a,b,y\n1,2,0\n3,4,1\n".encode("utf-16"), ("UTF-16",)),
     BadFile("utf-16 no bom", "a,b,y\n1,2,0\n3,4,1\n".encode("utf-16-le"), ("UTF-16",)),
+    BadFile("utf-16 big-endian", "a,b,y\n1,2,0\n".encode("utf-16-be"), ("UTF-16",)),
+    BadFile(
+        "open quote",
+        b'a,b,y\n"1,2,0\n3,4,1\n',
+        ("line 2, column 'y'", "label is missing", "quote left open"),
+    ),
+    BadFile(
+        "open quote in a long file",
+        b'a,b,y\n"1,2,0\n' + b"3,4,1\n" * 30_000,
+        ("line 2", "field limit", "quote left open"),
+    ),
+    BadFile(
+        "open quote mid-row",
+        b'a,b,y\n1,"2,0\n3,4,1\n5,6,0\n',
+        ("line 2", "2 of 3 fields", "quote left open"),
+    ),
     BadFile("latin-1", "a,b,y\n1,2,0\nx,4,caf\u00e9\n".encode("latin-1"), ("line 3", "0xE9")),
     BadFile("latin-1 late", _late(b"3,4,caf\xe9\n"), ("line 10002", "0xE9", "UTF-8")),
     BadFile("zero byte", b"a,b,y\n1,2,0\n3,\x00\x01,1\n", ("line 3", "binary")),
     BadFile("zero byte late", _late(b"3,\x00\x02,1\n"), ("line 10002", "binary")),
+    BadFile("zero byte in a late label", _late(b"3,4,\x00\x03\n"), ("line 10002", "binary")),
+    BadFile("latin-1 with cr line ends", b"a,y\r1,0\r2,\xe9\r", ("line 3", "0xE9")),
     BadFile("text feature late", _late(b"3,oops,1\n"), ("line 10002, column 'b'", "'oops'")),
     BadFile("single column", b"y\n0\n1\n", ("single column",)),
     BadFile(

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tui_backprop.data import load_csv
+from tui_backprop.data import csv_load, load_csv
 
 
 @pytest.mark.parametrize("case", GOOD_FILES, ids=lambda c: c.id)
@@ -29,6 +29,20 @@ def test_dialect_loads_to_expected_arrays(case: GoodFile, tmp_path: Path) -> Non
     assert ds.dropped == case.dropped
     assert ds.name == "table.csv"
     assert ds.source == str(path)
+
+
+@pytest.mark.parametrize("case", GOOD_FILES, ids=lambda c: c.id)
+def test_exact_path_alone_reads_every_dialect_the_same(
+    case: GoodFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "table.csv"
+    path.write_bytes(case.text.encode("utf-8"))
+    fast = load_csv(path, **case.options)  # type: ignore[arg-type]
+    monkeypatch.setattr(csv_load, "read_fast", lambda *args: None)
+    exact = load_csv(path, **case.options)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(exact.features, fast.features)
+    np.testing.assert_array_equal(exact.labels, fast.labels)
+    assert (exact.class_names, exact.feature_names) == (fast.class_names, fast.feature_names)
 
 
 def test_wide_file_beyond_the_sniffed_sample(tmp_path: Path) -> None:
@@ -56,7 +70,7 @@ def test_text_labels_and_quotes_need_not_leave_the_numbers_path(tmp_path: Path) 
 def test_a_lone_drop_name_is_not_split_into_characters(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("id,a,y\n7,1,0\n8,2,1\n")
-    assert load_csv(path, drop_columns="id").feature_names == ("a",)  # type: ignore[arg-type]
+    assert load_csv(path, drop_columns="id").feature_names == ("a",)
 
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest_data import BAD_FILES, BadFile, make_bad_file
 
-from tui_backprop.data import MAX_FILE_MB, DatasetError, load_csv, load_dataset
+from tui_backprop.data import MAX_FILE_MB, DatasetError, csv_file, load_csv, load_dataset
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.id)
@@ -61,3 +61,19 @@ def test_unknown_builtin_name_suggests_the_close_one() -> None:
 def test_missing_csv_path_is_reported_as_a_file() -> None:
     with pytest.raises(DatasetError, match=r"^nowhere/t\.csv: no such file$"):
         load_dataset("nowhere/t.csv")
+
+
+def test_a_first_line_with_no_end_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_file, "_SAMPLE_BYTES", 1024)
+    monkeypatch.setattr(csv_file, "_MAX_SAMPLE_BYTES", 4096)
+    path = tmp_path / "one-line.csv"
+    path.write_text("1," * 5000)
+    with pytest.raises(DatasetError, match=r"line 1 runs past the first 4,096 bytes"):
+        load_csv(path)
+
+
+def test_an_empty_dataset_name_is_refused() -> None:
+    with pytest.raises(DatasetError, match="no dataset given"):
+        load_dataset(" ")

@@ -6,10 +6,12 @@ It runs only when the fast path gave up, so it either reads a file numpy could n
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +21,12 @@ from tui_backprop.data.csv_file import whole_file_problem
 from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
 from tui_backprop.data.errors import fail, show
 from tui_backprop.data.raw_table import RawTable
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+# The first row counts as a header only when none of its names reads as a number.
+_HEADER_HINT = " (if this row is a header, a name that reads as a number hides it)"
 
 
 def read_exact(
@@ -40,13 +48,12 @@ def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -
     keys: dict[str, int] = {}
     codes = array("q")
     row_lines = array("q")
-    start = 1
-    for record in reader:
-        line, start = start, reader.line_num + 1
+    for line, record in _numbered(reader, source):
         if line <= layout.skip_lines or is_blank(record):
             continue
         _check_width(record, line, source, layout, plan)
-        values.extend(_row_values(record, line, source, plan))
+        hint = _HEADER_HINT if line == layout.first_line and layout.header is None else ""
+        values.extend(_row_values(record, line, source, plan, hint))
         codes.append(keys.setdefault(record[plan.label], len(keys)))
         row_lines.append(line)
     if not codes:
@@ -57,23 +64,36 @@ def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -
     return RawTable(features, list(keys), np.array(codes), np.array(row_lines))
 
 
+def _numbered(reader: Reader, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on. The reader's rare hard error (a quote left
+    open until a field outgrows the csv limit) is reported at that line."""
+    start = 1
+    try:
+        for record in reader:
+            yield start, record
+            start = reader.line_num + 1
+    except csv.Error as err:
+        problem = f"cannot split into fields ({err}); is a quote left open?"
+        raise fail(source, problem, start) from None
+
+
 def _check_width(
     record: list[str], line: int, source: str, layout: Layout, plan: ColumnPlan
 ) -> None:
     width, expected = len(record), layout.n_columns
     if width == expected:
         return
+    hint = "; is a quote left open?" if any("\n" in f or "\r" in f for f in record) else ""
     if width < expected and plan.label >= width:
-        raise fail(
-            source,
-            f"the label is missing ({width} fields, expected {expected})",
-            line,
-            plan.places[plan.label],
-        )
-    raise fail(source, f"{width} fields, expected {expected} like line {layout.first_line}", line)
+        problem = f"the label is missing ({width} of {expected} fields{hint})"
+        raise fail(source, problem, line, plan.places[plan.label])
+    problem = f"{width} fields, expected {expected} like line {layout.first_line}{hint}"
+    raise fail(source, problem, line)
 
 
-def _row_values(record: list[str], line: int, source: str, plan: ColumnPlan) -> list[float]:
+def _row_values(
+    record: list[str], line: int, source: str, plan: ColumnPlan, hint: str
+) -> list[float]:
     cells = [record[i] for i in plan.features]
     try:
         row = [float(cell) for cell in cells]
@@ -84,7 +104,7 @@ def _row_values(record: list[str], line: int, source: str, plan: ColumnPlan) -> 
     for i, cell in zip(plan.features, cells, strict=True):
         problem = _cell_problem(cell)
         if problem:
-            raise fail(source, problem, line, plan.places[i])
+            raise fail(source, problem + hint, line, plan.places[i])
     raise AssertionError("a row failed to parse but no cell is bad")  # pragma: no cover
 
 

@@ -51,7 +51,8 @@ def read_head(path: str | os.PathLike[str], source: str) -> Head:
     problem = bad_bytes(data, source, whole)
     if problem is not None:
         raise problem
-    return Head(_decode_sample(data, whole), whole or len(data) >= size)
+    whole = whole or len(data) >= size
+    return Head(_decode_sample(data, whole, source), whole)
 
 
 def _checked_size(path: str | os.PathLike[str], source: str) -> int:
@@ -77,7 +78,7 @@ def _checked_size(path: str | os.PathLike[str], source: str) -> int:
 def _read_sample(fh: BinaryIO) -> tuple[bytes, bool]:
     """Read at least two whole lines (a header and a row) when the file has them."""
     data = fh.read(_SAMPLE_BYTES)
-    while data.count(b"\n") < 2 and len(data) < _MAX_SAMPLE_BYTES:
+    while data.count(b"\n") + data.count(b"\r") < 2 and len(data) < _MAX_SAMPLE_BYTES:
         more = fh.read(len(data) or _SAMPLE_BYTES)
         if not more:
             return data, True
@@ -94,7 +95,7 @@ def bad_bytes(data: bytes, source: str, whole: bool = True) -> DatasetError | No
             return fail(source, f"this is {what}")
     zero = data.find(b"\x00")
     if zero >= 0:
-        if data[1::2].count(0) > len(data) // 4:
+        if max(data[0::2].count(0), data[1::2].count(0)) > len(data) // 4:
             return fail(source, "this looks like UTF-16 text; save it as UTF-8")
         return fail(source, "binary data (a zero byte); expected UTF-8 text", _line_at(data, zero))
     try:
@@ -111,15 +112,22 @@ def bad_bytes(data: bytes, source: str, whole: bool = True) -> DatasetError | No
 
 
 def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+    """1-based line of ``offset``; CRLF, LF and lone CR each end a line."""
+    ends = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset)
+    return ends - data.count(b"\r\n", 0, offset) + 1
 
 
-def _decode_sample(data: bytes, whole: bool) -> str:
+def _decode_sample(data: bytes, whole: bool, source: str) -> str:
     data = data.removeprefix(_BOM)
     text = data.decode("utf-8", errors="ignore" if not whole else "strict")
-    if not whole:
-        text = text[: text.rfind("\n") + 1]  # the last line may be cut short
-    return text
+    if whole:
+        return text
+    end = max(text.rfind("\n"), text.rfind("\r"))  # the last line may be cut short
+    if end < 0:
+        raise fail(
+            source, f"line 1 runs past the first {_MAX_SAMPLE_BYTES:,} bytes; not a CSV table"
+        )
+    return text[: end + 1]
 
 
 def whole_file_problem(path: str | os.PathLike[str], source: str) -> DatasetError | None:

@@ -63,12 +63,15 @@ def _sample_records(text: str, delimiter: str) -> list[tuple[int, int, list[str]
     reader = csv_reader(io.StringIO(text, newline=""), delimiter)
     found: list[tuple[int, int, list[str]]] = []
     start = 1
-    for record in reader:
-        if not is_blank(record):
-            found.append((start, reader.line_num, record))
-            if len(found) > _SNIFF_ROWS:
-                break
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            if not is_blank(record):
+                found.append((start, reader.line_num, record))
+                if len(found) > _SNIFF_ROWS:
+                    break
+            start = reader.line_num + 1
+    except csv.Error:
+        pass  # e.g. an open quote swallowing the sample; the full read names the line
     return found
 
 

@@ -50,6 +50,8 @@ def encode_labels(
     for i, text in enumerate(texts):
         if not text:
             raise LabelProblem(i, "the label is empty")
+        if "\x00" in text:
+            raise LabelProblem(i, "binary data (a zero byte); expected UTF-8 text")
     numbers = [parse_number(text) for text in texts]
     if all(value is not None for value in numbers):
         values = np.array(numbers, dtype=np.float64)

@@ -21,6 +21,10 @@ def load_dataset(
     """``spec`` is a CSV path or exactly one of ``BUILTIN_NAMES``; an existing path wins.
     Built-ins are classification data; ``task="regression"`` turns their class numbers
     into targets."""
+    if not spec.strip():
+        raise DatasetError(
+            f"no dataset given; name a CSV file or one of {', '.join(BUILTIN_NAMES)}"
+        )
     if os.path.exists(spec) or spec not in BUILTIN_NAMES:
         if not os.path.exists(spec) and _looks_like_name(spec):
             raise DatasetError(_unknown_name(spec))
