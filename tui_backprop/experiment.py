@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tui_backprop.data import Dataset, Split, load_dataset, split_dataset, summary_lines
@@ -122,7 +123,7 @@ METRIC_COLUMNS = (
 )
 
 
-def write_metrics_csv(path: str | os.PathLike[str], history: list[EpochMetrics]) -> None:
+def write_metrics_csv(path: str | os.PathLike[str], history: Sequence[EpochMetrics]) -> None:
     """One row per epoch; only the columns this run has values for."""
     columns = [c for c in METRIC_COLUMNS if history and getattr(history[0], c) is not None]
     with open(path, "w", newline="", encoding="utf-8") as f:

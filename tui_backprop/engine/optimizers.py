@@ -23,6 +23,13 @@ class Optimizer:
     def update(self, params: Sequence[Array], grads: Sequence[Array]) -> list[Array]:
         return [p - self.lr * g for p, g in zip(params, grads, strict=True)]
 
+    def get_state(self, params: Sequence[Array]) -> list[Array]:
+        """The running averages (shaped like ``params``), so a run can be resumed exactly."""
+        return []
+
+    def set_state(self, state: Sequence[Array]) -> None:
+        """Resume from ``get_state``'s arrays."""
+
 
 class Momentum(Optimizer):
     """Heavy-ball momentum: v ← μ·v - η·g; p ← p + v."""
@@ -41,6 +48,12 @@ class Momentum(Optimizer):
             self.mu * v - self.lr * g for v, g in zip(self.velocity, grads, strict=True)
         ]
         return [p + v for p, v in zip(params, self.velocity, strict=True)]
+
+    def get_state(self, params: Sequence[Array]) -> list[Array]:
+        return list(self.velocity) if self.velocity else [np.zeros_like(p) for p in params]
+
+    def set_state(self, state: Sequence[Array]) -> None:
+        self.velocity = list(state)
 
 
 class Adam(Optimizer):
@@ -70,6 +83,16 @@ class Adam(Optimizer):
             p - self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
             for p, m, v in zip(params, self.m, self.v, strict=True)
         ]
+
+    def get_state(self, params: Sequence[Array]) -> list[Array]:
+        m = self.m or [np.zeros_like(p) for p in params]
+        v = self.v or [np.zeros_like(p) for p in params]
+        return [*m, *v, np.array([self.t], dtype=params[0].dtype)]
+
+    def set_state(self, state: Sequence[Array]) -> None:
+        half = (len(state) - 1) // 2
+        self.m, self.v = list(state[:half]), list(state[half:-1])
+        self.t = int(state[-1][0])
 
 
 def make_optimizer(name: str, lr: float) -> Optimizer:

@@ -1,8 +1,10 @@
-"""Training loop: epochs, mini-batches, metrics, divergence."""
+"""Training loop: epochs, mini-batches, metrics, divergence, and going back in time."""
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +12,7 @@ from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import ACTIVATIONS, Array
 from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
+from tui_backprop.engine.history import MetricsLog, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.engine.metrics import accuracy, rmse_r2
@@ -21,8 +24,23 @@ from tui_backprop.engine.network import (
     layer_activations,
     train_step,
 )
-from tui_backprop.engine.optimizers import OPTIMIZERS, make_optimizer
+from tui_backprop.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from tui_backprop.engine.records import EpochMetrics, StepRecord
+
+
+@dataclass(frozen=True, eq=False)
+class RunState:
+    """A run as it was after ``epoch`` epochs: what the panes show of a past epoch."""
+
+    epoch: int
+    params: Params
+    last_records: list[StepRecord]
+    history: Sequence[EpochMetrics]  # the first ``epoch`` epochs' metrics
+    diverged: bool
+
+    @property
+    def last_record(self) -> StepRecord | None:
+        return self.last_records[-1] if self.last_records else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,15 +97,19 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
 class Trainer:
     """Owns one run: the current parameters, the epoch counter, the metric history and
     the records of the last epoch's steps. Everything is reproducible from
-    ``config.seed``: the initial weights and the mini-batch shuffling each get their
-    own stream from it."""
+    ``config.seed``: the initial weights come from one stream of it, and epoch k's
+    mini-batch order from (seed, k), so any epoch can be replayed on its own.
+
+    The run keeps its past (see ``history``): ``state_at(k)`` rebuilds epoch k without
+    changing the run, and ``fork(k)`` makes epoch k the present, forgetting what came
+    after, so training goes on from there."""
 
     config: TrainConfig
     problem: Problem
     initial: Params | None = None
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
-    history: list[EpochMetrics] = field(init=False, default_factory=list)
+    history: MetricsLog = field(init=False, default_factory=MetricsLog)
     last_records: list[StepRecord] = field(init=False, default_factory=list)
     diverged: bool = field(init=False, default=False)
 
@@ -166,52 +188,162 @@ class Trainer:
         assert self.initial is not None
         self.params = self.initial.astype(self.config.dtype)
         self.optimizer = make_optimizer(self.config.optimizer, self.config.lr)
-        self._shuffle = np.random.default_rng(np.random.SeedSequence(self.config.seed).spawn(2)[1])
         self.epoch = 0
-        self.history = []
+        self.history = MetricsLog()
         self.last_records = []
         self.diverged = False
+        # (first epoch, lr, optimiser) whenever they change, so a replay uses the
+        # settings each epoch really had.
+        self._settings = [(0, self.config.lr, self.config.optimizer)]
+        self.snapshots = Snapshots(self._state_width(self.optimizer))
+        self.snapshots.add(0, self._pack(self.params, self.optimizer))
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next step on, keeping the optimiser state."""
         self.config = self.config.with_(lr=lr)
         self.optimizer.lr = lr
+        self._note_settings()
 
-    def _batches(self) -> list[NDArray[np.intp]]:
+    def set_optimizer(self, name: str) -> None:
+        """Switch optimiser from the next step on; its running averages start at zero."""
+        self.config = self.config.with_(optimizer=name)
+        check_config(self.config, self.problem)
+        self.optimizer = make_optimizer(name, self.config.lr)
+        self._note_settings()
+
+    def _note_settings(self) -> None:
+        if self._settings[-1][0] == self.epoch:
+            self._settings.pop()
+        self._settings.append((self.epoch, self.config.lr, self.config.optimizer))
+        # the snapshot of this epoch must hold the optimiser that continues from it
+        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
+
+    def _settings_at(self, epoch: int) -> tuple[float, str]:
+        i = bisect.bisect_right([start for start, _, _ in self._settings], epoch) - 1
+        return self._settings[i][1], self._settings[i][2]
+
+    def _batches(self, epoch: int) -> list[NDArray[np.intp]]:
         n, size = len(self._x), self.config.batch_size
         if size == 0 or size >= n:
             return [np.arange(n)]
-        order = self._shuffle.permutation(n)
+        order = np.random.default_rng([self.config.seed, 1, epoch]).permutation(n)
         return [order[i : i + size] for i in range(0, n, size)]
 
     def train_epoch(self) -> EpochMetrics | None:
         """Train one epoch and return its metrics; ``None`` once the run has diverged."""
         if self.diverged:
             return None
+        self.last_records, metrics, self.params = self._run_epoch(
+            self.epoch, self.params, self.optimizer
+        )
+        self.history.append(metrics)
+        self.epoch += 1
+        self.diverged = not (np.isfinite(metrics.loss) and self.params.is_finite())
+        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
+        return metrics
+
+    def _run_epoch(
+        self, epoch: int, params: Params, optimizer: Optimizer
+    ) -> tuple[list[StepRecord], EpochMetrics, Params]:
+        """One epoch from ``params``: its step records, metrics and the new parameters.
+        Changes nothing but ``optimizer``'s running averages."""
         c = self.config
         acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
         loss = OUTPUTS[c.output]
-        start = self.params
+        start = params
         records = []
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for k, rows in enumerate(self._batches()):
+            for k, rows in enumerate(self._batches(epoch)):
                 whole = len(rows) == len(self._x)
                 x = self._x if whole else frozen(self._x[rows])
                 y = self._y if whole else frozen(self._y[rows])
                 rows.flags.writeable = False
-                layers, batch_loss, self.params = train_step(
-                    self.params, acts, loss, x, y, self.optimizer, c.reduction, c.l2
+                layers, batch_loss, params = train_step(
+                    params, acts, loss, x, y, optimizer, c.reduction, c.l2
                 )
                 records.append(
-                    StepRecord(self.epoch, k, rows, x, y, layers, batch_loss, c.lr, c.reduction)
+                    StepRecord(epoch, k, rows, x, y, layers, batch_loss, optimizer.lr, c.reduction)
                 )
             full = records[0] if len(records) == 1 else None
-            metrics = self._metrics(start, records[-1], full)
-        self.last_records = records
-        self.history.append(metrics)
-        self.epoch += 1
-        self.diverged = not (np.isfinite(metrics.loss) and self.params.is_finite())
-        return metrics
+            metrics = self._metrics(epoch, start, records[-1], full)
+        return records, metrics, params
+
+    # ---------------------------------------------------------------- the past
+
+    def _state_width(self, optimizer: Optimizer) -> int:
+        flat = self.params.flat()
+        return sum(a.size for a in (*flat, *optimizer.get_state(flat)))
+
+    def _pack(self, params: Params, optimizer: Optimizer) -> Array:
+        flat = params.flat()
+        width = self._state_width(optimizer)
+        if width > self.snapshots.width:
+            self.snapshots.widen(width)
+        row = np.zeros(self.snapshots.width)
+        parts = [a.ravel() for a in (*flat, *optimizer.get_state(flat))]
+        row[:width] = np.concatenate(parts)
+        return row
+
+    def _unpack(self, row: Array, optimizer: Optimizer) -> Params:
+        """The parameters in ``row``; loads the rest of it into ``optimizer``."""
+        shapes = [a.shape for a in self.params.flat()]
+        state_shapes = [a.shape for a in optimizer.get_state(self.params.flat())]
+        arrays, at = [], 0
+        for shape in (*shapes, *state_shapes):
+            size = int(np.prod(shape))
+            arrays.append(row[at : at + size].reshape(shape).astype(self.config.dtype))
+            at += size
+        optimizer.set_state(arrays[len(shapes) :])
+        return Params.from_flat(arrays[: len(shapes)], self.config.bias)
+
+    def _replay(self, epoch: int) -> tuple[Params, list[StepRecord], Optimizer]:
+        """Parameters, last step records and optimiser after ``epoch`` epochs, replayed
+        from the nearest snapshot before that epoch's step."""
+        start, row = self.snapshots.at_or_before(max(epoch - 1, 0))
+        lr, name = self._settings_at(start)
+        optimizer = make_optimizer(name, lr)
+        params = self._unpack(row, optimizer)
+        records: list[StepRecord] = []
+        for e in range(start, epoch):
+            lr, name = self._settings_at(e)
+            if name != optimizer.name:  # switched here: the new one starts from zero
+                optimizer = make_optimizer(name, lr)
+            optimizer.lr = lr
+            records, _, params = self._run_epoch(e, params, optimizer)
+        return params, records, optimizer
+
+    def state_at(self, epoch: int) -> RunState:
+        """The run as it was after ``epoch`` epochs (0 … ``self.epoch``), without changing
+        the run. Its records are those of epoch ``epoch - 1``, recomputed exactly."""
+        if not 0 <= epoch <= self.epoch:
+            raise ValueError(f"epoch {epoch} is outside this run (0 to {self.epoch})")
+        if epoch == self.epoch:
+            return RunState(epoch, self.params, self.last_records, self.history, self.diverged)
+        params, records, _ = self._replay(epoch)
+        history = _Prefix(self.history, epoch)
+        return RunState(epoch, params, records, history, self._diverged(history, params))
+
+    def fork(self, epoch: int) -> None:
+        """Make the run as it was after ``epoch`` epochs the present: what came after is
+        forgotten, and training continues from there with the current learning rate
+        and optimiser."""
+        if epoch == self.epoch:
+            return
+        self.params, self.last_records, optimizer = self._replay(epoch)
+        self.epoch = epoch
+        self.history.truncate(epoch)
+        self.diverged = self._diverged(self.history, self.params)
+        self.snapshots.truncate(epoch)
+        self._settings = [s for s in self._settings if s[0] <= epoch]
+        if optimizer.name != self.config.optimizer:
+            optimizer = make_optimizer(self.config.optimizer, self.config.lr)
+        optimizer.lr = self.config.lr
+        self.optimizer = optimizer
+        self._note_settings()
+
+    @staticmethod
+    def _diverged(history: Sequence[EpochMetrics], params: Params) -> bool:
+        return bool(history) and not (math.isfinite(history[-1].loss) and params.is_finite())
 
     def evaluate(self, params: Params, x: Array, y: Array) -> tuple[float, Array]:
         """Mean loss and output of a forward pass."""
@@ -220,7 +352,9 @@ class Trainer:
         z, a = forward(params, acts, x)[-1]
         return float(OUTPUTS[c.output].per_sample(z, y).mean()), a
 
-    def _metrics(self, start: Params, last: StepRecord, full: StepRecord | None) -> EpochMetrics:
+    def _metrics(
+        self, epoch: int, start: Params, last: StepRecord, full: StepRecord | None
+    ) -> EpochMetrics:
         if full is not None:  # the step's forward pass saw every row: reuse it
             train_loss, out = full.loss, full.output
         else:
@@ -233,10 +367,32 @@ class Trainer:
             values["test_loss"] = test_loss
             values.update(self._scores(test_out, self._y_test, self.problem.y_test, "test_"))
         norms = tuple(math.sqrt(np.vdot(g, g)) for g in (layer.grad_w for layer in last.layers))
-        return EpochMetrics(epoch=self.epoch, grad_norms=norms, **values)  # type: ignore[arg-type]
+        return EpochMetrics(epoch=epoch, grad_norms=norms, **values)  # type: ignore[arg-type]
 
     def _scores(self, out: Array, targets: Array, labels: Array, prefix: str) -> dict[str, float]:
         if self.problem.n_classes:
             return {prefix + "accuracy": accuracy(self.config.output, out, labels)}
         rmse, r2 = rmse_r2(out, targets, self.problem.y_scale)
         return {prefix + "rmse": rmse, prefix + "r2": r2}
+
+
+class _Prefix(Sequence[EpochMetrics]):
+    """The first ``count`` entries of a metrics log, without copying it."""
+
+    def __init__(self, log: MetricsLog, count: int) -> None:
+        self._log, self._count = log, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._log[index]
+
+    def column(self, name: str) -> Array:
+        return self._log.column(name)[: self._count]

@@ -1,0 +1,173 @@
+"""Going back in time: snapshots, rebuilt epochs and forks equal a fresh run's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from reference_blog import dataset_arrays
+
+from tui_backprop.engine import Problem, TrainConfig, Trainer
+from tui_backprop.engine.history import MetricsLog, Snapshots
+from tui_backprop.engine.records import EpochMetrics
+
+
+def seed_trainer(**changes: object) -> Trainer:
+    x, labels = dataset_arrays()
+    return Trainer(TrainConfig().with_(**changes), Problem(x, labels))
+
+
+def blobs_trainer(**changes: object) -> Trainer:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(45, 3))
+    labels = np.arange(45) % 3
+    x[:, 0] += labels
+    config = TrainConfig(
+        hidden=(5, 4),
+        activation="tanh",
+        output="softmax",
+        bias=True,
+        init="xavier",
+        init_scale=1.0,
+        reduction="mean",
+        batch_size=8,
+    )
+    return Trainer(config.with_(**changes), Problem(x, labels, n_classes=3))
+
+
+def assert_same_state(a: object, b: Trainer) -> None:
+    for p, q in zip(a.params.flat(), b.params.flat(), strict=True):  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(p, q)
+    assert a.epoch == b.epoch  # type: ignore[attr-defined]
+    assert list(a.history) == list(b.history)  # type: ignore[attr-defined]
+    ra, rb = a.last_records, b.last_records  # type: ignore[attr-defined]
+    assert len(ra) == len(rb)
+    for x, y in zip(ra, rb, strict=True):
+        np.testing.assert_array_equal(x.rows, y.rows)
+        assert x.loss == y.loss and x.lr == y.lr
+        for la, lb in zip(x.layers, y.layers, strict=True):
+            for name in ("input", "z", "a", "delta", "grad_w", "w_before", "w_after"):
+                np.testing.assert_array_equal(getattr(la, name), getattr(lb, name))
+
+
+def test_snapshots_thin_evenly_within_their_budget() -> None:
+    snaps = Snapshots(width=4, budget=4 * 8 * 10)  # room for 10 rows
+    for epoch in range(100):
+        snaps.add(epoch, np.full(4, float(epoch)))
+    kept = list(snaps.epochs)
+    assert len(kept) <= 10 and kept[0] == 0
+    assert snaps.stride in (16, 32) and all(e % snaps.stride == 0 for e in kept)
+    assert np.all(np.diff(kept) == snaps.stride)
+    epoch, row = snaps.at_or_before(37)
+    assert epoch == max(e for e in kept if e <= 37) and row[0] == epoch
+    snaps.truncate(40)
+    assert max(snaps.epochs) <= 40
+
+
+def test_metrics_log_round_trips_and_stays_small() -> None:
+    log = MetricsLog()
+    for epoch in range(100_000):
+        log.append(EpochMetrics(epoch, loss=1 / (epoch + 1), accuracy=0.5, grad_norms=(1.0, 2.0)))
+    assert len(log) == 100_000 and log[-1].epoch == 99_999
+    assert log[10] == EpochMetrics(10, loss=1 / 11, accuracy=0.5, grad_norms=(1.0, 2.0))
+    assert log.column("loss")[3] == 0.25 and log.column("grad_norms").shape == (100_000, 2)
+    assert not log.has("test_loss")
+    assert log.nbytes < 8 * 2**20
+    log.truncate(5)
+    assert len(log) == 5 and [m.epoch for m in log] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("make", [seed_trainer, blobs_trainer], ids=["seed-sgd", "minibatch"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_state_at_epoch_k_equals_a_fresh_run_at_k(make, optimizer: str) -> None:
+    run = make(optimizer=optimizer)
+    for _ in range(12):
+        run.train_epoch()
+    for k in (0, 1, 5, 11, 12):
+        fresh = make(optimizer=optimizer)
+        for _ in range(k):
+            fresh.train_epoch()
+        assert_same_state(run.state_at(k), fresh)
+    assert run.epoch == 12 and len(run.history) == 12  # looking back changed nothing
+
+
+def test_state_at_replays_with_the_learning_rate_each_epoch_had() -> None:
+    run = seed_trainer()
+    for epoch in range(10):
+        if epoch in (4, 8):
+            run.set_lr({4: 2.0, 8: 0.3}[epoch])
+        run.train_epoch()
+    fresh = seed_trainer()
+    for epoch in range(7):
+        if epoch == 4:
+            fresh.set_lr(2.0)
+        fresh.train_epoch()
+    assert_same_state(run.state_at(7), fresh)
+    assert run.state_at(7).last_records[0].lr == 2.0
+
+
+def test_thinned_history_still_rebuilds_every_epoch_exactly() -> None:
+    run = blobs_trainer(optimizer="adam")
+    run.snapshots = Snapshots(run.snapshots.width, budget=run.snapshots.width * 8 * 6)
+    run.snapshots.add(0, run._pack(run.params, run.optimizer))
+    for _ in range(30):
+        run.train_epoch()
+    assert run.snapshots.stride > 1
+    fresh = blobs_trainer(optimizer="adam")
+    for _ in range(23):
+        fresh.train_epoch()
+    assert_same_state(run.state_at(23), fresh)
+
+
+def test_fork_continues_from_the_past_with_the_new_settings() -> None:
+    run = seed_trainer()
+    for _ in range(6):
+        run.train_epoch()
+    run.set_lr(3.0)
+    for _ in range(6):
+        run.train_epoch()
+    run.fork(6)  # back to before the change...
+    assert run.epoch == 6 and len(run.history) == 6
+    run.set_lr(0.5)  # ...lower it, and go on
+    for _ in range(4):
+        run.train_epoch()
+    fresh = seed_trainer()
+    for _ in range(6):
+        fresh.train_epoch()
+    fresh.set_lr(0.5)
+    for _ in range(4):
+        fresh.train_epoch()
+    assert_same_state(run, fresh)
+
+
+def test_fork_keeps_the_optimiser_averages_of_that_epoch() -> None:
+    run = blobs_trainer(optimizer="momentum")
+    for _ in range(9):
+        run.train_epoch()
+    run.fork(4)
+    for _ in range(3):
+        run.train_epoch()
+    fresh = blobs_trainer(optimizer="momentum")
+    for _ in range(7):
+        fresh.train_epoch()
+    assert_same_state(run, fresh)
+
+
+def test_switching_optimiser_mid_run_replays_exactly() -> None:
+    run = blobs_trainer()
+    for epoch in range(8):
+        if epoch == 3:
+            run.set_optimizer("adam")
+        run.train_epoch()
+    fresh = blobs_trainer()
+    for epoch in range(6):
+        if epoch == 3:
+            fresh.set_optimizer("adam")
+        fresh.train_epoch()
+    assert_same_state(run.state_at(6), fresh)
+
+
+def test_state_outside_the_run_is_refused() -> None:
+    run = seed_trainer()
+    run.train_epoch()
+    with pytest.raises(ValueError, match="outside"):
+        run.state_at(2)

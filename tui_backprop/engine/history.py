@@ -1,0 +1,156 @@
+"""A run's past, kept within a memory budget: the metrics of every epoch, and snapshots
+of the parameters (with the optimiser's running averages) to return to.
+
+Thinning rule for snapshots: every epoch is kept until the budget is full; then every
+other kept snapshot is dropped and from then on only every 2nd epoch is kept, then every
+4th, and so on. The kept epochs stay evenly spaced over the whole run, and any epoch
+can be rebuilt by replaying at most ``stride - 1`` epochs from the one before it.
+Metrics are small (a few numbers an epoch) and are all kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from typing import overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tui_backprop.engine.activations import Array
+from tui_backprop.engine.records import EpochMetrics
+
+SNAPSHOT_BUDGET = 32 * 2**20  # bytes
+_SCALARS = tuple(f.name for f in fields(EpochMetrics) if f.name not in ("epoch", "grad_norms"))
+
+
+class Snapshots:
+    """Flat float64 rows, one per kept epoch, in epoch order."""
+
+    def __init__(self, width: int, budget: int = SNAPSHOT_BUDGET) -> None:
+        self.budget = budget
+        self.capacity = max(8, budget // max(1, width * 8))
+        self.stride = 1
+        self._rows = np.empty((min(self.capacity, 256), width))
+        self._epochs = np.empty(len(self._rows), dtype=np.int64)
+        self._count = 0
+
+    @property
+    def nbytes(self) -> int:
+        return self._rows.nbytes + self._epochs.nbytes
+
+    @property
+    def width(self) -> int:
+        return int(self._rows.shape[1])
+
+    def widen(self, width: int) -> None:
+        """Make room for wider rows (an optimiser with more running averages)."""
+        self._rows = np.pad(self._rows, ((0, 0), (0, width - self.width)))
+        self.capacity = max(8, self.budget // (width * 8))
+
+    @property
+    def epochs(self) -> NDArray[np.int64]:
+        return self._epochs[: self._count]
+
+    def add(self, epoch: int, row: Array) -> None:
+        """Keep ``row`` as epoch ``epoch`` if the thinning rule keeps that epoch (a
+        second row for the last kept epoch replaces the first)."""
+        if self._count and self._epochs[self._count - 1] == epoch:
+            self._rows[self._count - 1] = row
+            return
+        if epoch % self.stride:
+            return
+        while self._count >= self.capacity:
+            keep = self.epochs % (2 * self.stride) == 0
+            n = int(keep.sum())
+            self._rows[:n], self._epochs[:n] = self._rows[: self._count][keep], self.epochs[keep]
+            self._count, self.stride = n, 2 * self.stride
+        if epoch % self.stride:
+            return
+        if self._count == len(self._rows):
+            grown = min(self.capacity, 2 * len(self._rows))
+            self._rows = np.resize(self._rows, (grown, self._rows.shape[1]))
+            self._epochs = np.resize(self._epochs, grown)
+        self._rows[self._count], self._epochs[self._count] = row, epoch
+        self._count += 1
+
+    def at_or_before(self, epoch: int) -> tuple[int, Array]:
+        """The latest kept epoch not after ``epoch``, and its row."""
+        i = int(np.searchsorted(self.epochs, epoch, side="right")) - 1
+        if i < 0:
+            raise KeyError(f"no snapshot at or before epoch {epoch}")
+        return int(self._epochs[i]), self._rows[i]
+
+    def truncate(self, epoch: int) -> None:
+        """Forget the snapshots after ``epoch``."""
+        self._count = int(np.searchsorted(self.epochs, epoch, side="right"))
+
+
+class MetricsLog(Sequence[EpochMetrics]):
+    """Every epoch's metrics in NumPy columns: compact, and a chart can take a column
+    without building one object per epoch. Indexing gives ``EpochMetrics`` back."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._columns: dict[str, Array] = {}
+        self._present: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> EpochMetrics: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[EpochMetrics]: ...
+    def __getitem__(self, index: int | slice) -> EpochMetrics | list[EpochMetrics]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        values = {name: float(self._columns[name][index]) for name in self._present}
+        norms = tuple(float(v) for v in self._columns["grad_norms"][index])
+        return EpochMetrics(epoch=index, grad_norms=norms, **values)
+
+    def __iter__(self) -> Iterator[EpochMetrics]:
+        return (self[i] for i in range(self._count))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, so unhashable
+
+    def column(self, name: str) -> Array:
+        """One metric for every epoch (``grad_norms`` is epochs × layers); read-only view."""
+        if not self._count:
+            return np.empty(0)
+        view = self._columns[name][: self._count]
+        view.flags.writeable = False
+        return view
+
+    def has(self, name: str) -> bool:
+        return name in self._present
+
+    def append(self, m: EpochMetrics) -> None:
+        if not self._columns:
+            self._present = tuple(n for n in _SCALARS if getattr(m, n) is not None)
+            self._columns = {n: np.empty(64) for n in self._present}
+            self._columns["grad_norms"] = np.empty((64, len(m.grad_norms)))
+        if self._count == len(self._columns["grad_norms"]):
+            for name, col in self._columns.items():
+                self._columns[name] = np.resize(col, (2 * len(col), *col.shape[1:]))
+        for name in self._present:
+            self._columns[name][self._count] = getattr(m, name)
+        self._columns["grad_norms"][self._count] = m.grad_norms
+        self._count += 1
+
+    def truncate(self, count: int) -> None:
+        """Keep the first ``count`` epochs."""
+        self._count = min(self._count, count)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(c.nbytes for c in self._columns.values())
