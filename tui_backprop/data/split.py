@@ -118,3 +118,13 @@ def _centre_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mean = x.mean(axis=0)
     std = np.where(np.ptp(x, axis=0) == 0, 1.0, x.std(axis=0))
     return mean, std
+
+
+def principal_components(x: np.ndarray, count: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``x`` projected on their first ``count`` principal components, and
+    the fraction of the variance each component explains."""
+    centred = x - x.mean(axis=0)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    variance = singular**2
+    share = variance[:count] / variance.sum() if variance.sum() > 0 else np.zeros(count)
+    return centred @ vt[:count].T, share

@@ -345,6 +345,14 @@ class Trainer:
     def _diverged(history: Sequence[EpochMetrics], params: Params) -> bool:
         return bool(history) and not (math.isfinite(history[-1].loss) and params.is_finite())
 
+    def predict(self, x: Array, params: Params | None = None) -> Array:
+        """The output layer's activations for the rows of ``x`` (features as trained on,
+        i.e. standardised when the run standardises), by the current or given weights."""
+        c = self.config
+        acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return forward(params or self.params, acts, x.astype(c.dtype, copy=False))[-1][1]
+
     def evaluate(self, params: Params, x: Array, y: Array) -> tuple[float, Array]:
         """Mean loss and output of a forward pass."""
         c = self.config
