@@ -1,0 +1,349 @@
+"""The app driven as a person would, through keys, clicks and terminal sizes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Input, Label
+
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import SEED_PRESET, resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.screens.help import HelpScreen
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+
+SIZE = (120, 40)
+PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")
+
+
+def seed_app(**changes: object) -> BackpropApp:
+    return BackpropApp(Experiment.build(replace(SEED_PRESET, **changes)))  # type: ignore[arg-type]
+
+
+def text_of(widget: Widget) -> str:
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def panes(app: BackpropApp) -> dict[str, str]:
+    return {name: text_of(app.query_one(name)) for name in PANES}
+
+
+async def test_the_seed_experiment_opens_at_epoch_zero() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = panes(app)
+        assert "Epoch 0" in shown["#status"]
+        assert "2-4-1" in shown["#status"]
+        assert "paused" in shown["#status"]
+        assert "press space to train one epoch" in shown["#deltas"]
+        assert "x1" in shown["#diagram"] and "hidden" in shown["#diagram"]
+        assert "W1" in shown["#weights"] and "W2" in shown["#weights"]
+
+
+async def test_a_step_advances_the_epoch_and_changes_every_pane() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = panes(app)
+        await pilot.press("space")
+        await pilot.pause()
+        after = panes(app)
+        assert app.experiment.trainer.epoch == 1
+        assert "Epoch 1" in after["#status"]
+        for name in PANES:
+            assert before[name] != after[name], f"{name} did not change"
+        assert "▲" in after["#weights"] or "▼" in after["#weights"]
+
+
+async def test_run_then_pause() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause(0.5)
+        assert app.state.running
+        await pilot.press("p")
+        await pilot.pause()
+        stopped = app.experiment.trainer.epoch
+        assert stopped > 0
+        assert not app.state.running
+        await pilot.pause(0.3)
+        assert app.experiment.trainer.epoch == stopped
+        assert f"Epoch {stopped}" in text_of(app.query_one("#status"))
+
+
+async def test_space_pauses_a_run_and_steps_once() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause(0.2)
+        await pilot.press("space")
+        epoch = app.experiment.trainer.epoch
+        await pilot.pause(0.2)
+        assert not app.state.running
+        assert app.experiment.trainer.epoch == epoch
+
+
+async def test_max_speed_trains_many_epochs_per_frame() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(12):
+            await pilot.press("plus")
+        await pilot.press("p")
+        await pilot.pause(0.6)
+        await pilot.press("p")
+        assert app.experiment.trainer.epoch > 100
+
+
+async def test_r_restores_the_initial_weights_exactly() -> None:
+    app = seed_app()
+    trainer = app.experiment.trainer
+    start = [np.array(w) for w in trainer.params.weights]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "space")
+        assert not np.array_equal(trainer.params.weights[0], start[0])
+        await pilot.press("r")
+        await pilot.pause()
+        assert trainer.epoch == 0
+        for got, want in zip(trainer.params.weights, start, strict=True):
+            assert np.array_equal(got, want)
+        assert "Epoch 0" in text_of(app.query_one("#status"))
+        assert "press space" in text_of(app.query_one("#deltas"))
+
+
+async def test_shift_r_draws_new_weights() -> None:
+    app = seed_app()
+    trainer = app.experiment.trainer
+    start = np.array(trainer.params.weights[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "R")
+        await pilot.pause()
+        assert trainer.epoch == 0
+        assert not np.array_equal(trainer.params.weights[0], start)
+
+
+async def test_learning_rate_keys_walk_the_ladder() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        assert app.experiment.trainer.config.lr == 0.3
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert app.experiment.trainer.config.lr == 0.03
+        assert "lr 0.03" in text_of(app.query_one("#status"))
+
+
+async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "right_square_bracket")
+        await pilot.pause()
+        assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "mean of 10 rows" in text_of(app.query_one("#neuron"))
+
+
+async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "down", "down")
+        await pilot.pause()
+        assert "h3" in text_of(app.query_one("#neuron"))
+        await pilot.press("right")
+        await pilot.pause()
+        detail = text_of(app.query_one("#neuron"))
+        assert "output" in detail and "a - y" in detail
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert "feature value" in text_of(app.query_one("#neuron"))
+        diagram = app.query_one("#diagram")
+        rows = text_of(diagram).splitlines()
+        y = next(i for i, row in enumerate(rows) if "x2" in row)
+        x = rows[y].index("x2") + 5
+        await pilot.click("#diagram", offset=(x, y))
+        await pilot.pause()
+        assert "x2 · input neuron 2" in text_of(app.query_one("#neuron"))
+
+
+def _bad_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,label\n1,2,0\n3,oops,1\n", encoding="utf-8")
+    return path
+
+
+async def _open(pilot: object, app: BackpropApp, path: Path) -> None:
+    await pilot.press("o")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, OpenCsvScreen)
+    app.screen.query_one("#open-path", Input).value = str(path)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")
+        experiment = app.experiment
+        weights = [np.array(w) for w in experiment.trainer.params.weights]
+        await _open(pilot, app, _bad_csv(tmp_path))
+        assert isinstance(app.screen, OpenCsvScreen)
+        error = str(app.screen.query_one("#open-error", Label).render())
+        assert "bad.csv" in error and "\n" not in error.strip()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.experiment is experiment
+        assert experiment.trainer.epoch == 2
+        for got, want in zip(experiment.trainer.params.weights, weights, strict=True):
+            assert np.array_equal(got, want)
+        assert "Epoch 2" in text_of(app.query_one("#status"))
+
+
+def _three_classes(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    rows = [f"{a:.3f},{b:.3f},{'abc'[k % 3]}" for k, (a, b) in enumerate(rng.normal(size=(30, 2)))]
+    path = tmp_path / "three.csv"
+    path.write_text("left,right,kind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, _three_classes(tmp_path))
+        assert not isinstance(app.screen, OpenCsvScreen)
+        assert app.experiment.dataset.n_classes == 3
+        assert app.experiment.settings.preset == "standard"  # the seed preset fits seed only
+        assert app.experiment.trainer.sizes == (2, 8, 3)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "three.csv" in text_of(app.query_one("#status"))
+        assert "left" in text_of(app.query_one("#diagram"))
+
+
+async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {"lr": 0.3, "hidden": (5,)})))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, _three_classes(tmp_path))
+        settings = app.experiment.settings
+        assert (settings.lr, settings.hidden, settings.output) == (0.3, (5,), "softmax")
+
+
+async def test_save_writes_weights_and_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "s")
+        await pilot.pause()
+    assert (tmp_path / "seed-epoch2-weights.npz").exists()
+    log = (tmp_path / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    assert log[0].startswith("epoch") and len(log) == 3
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (250, 70), (20, 6)])
+async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
+    app = seed_app(hidden=(12, 6))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        await pilot.press("space", "down", "right", "z")
+        await pilot.pause()
+        await pilot.press("z", "p")
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert app.experiment.trainer.epoch >= 2
+
+
+async def test_a_wide_network_is_summarised() -> None:
+    app = seed_app(hidden=(64,))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        assert "⋮+" in text_of(app.query_one("#diagram"))
+
+
+async def test_divergence_is_a_state_not_a_crash(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the keys below include s, which saves
+    app = seed_app(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(30):
+            await pilot.press("space")
+        await pilot.pause()
+        assert app.experiment.trainer.diverged
+        status = text_of(app.query_one("#status"))
+        assert "DIVERGED" in status and "lower the learning rate" in status
+        await pilot.press("p", "space", "right_square_bracket", "s", "r")
+        await pilot.pause()
+        assert not app.experiment.trainer.diverged
+
+
+async def test_help_and_command_palette() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("space", "p")  # nothing trains behind the help
+        assert app.experiment.trainer.epoch == 0 and not app.running
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.experiment.trainer.epoch == 1
+
+
+async def test_no_key_sequence_breaks_the_app() -> None:
+    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "left_square_bracket",
+            "right_square_bracket", "up", "down", "left", "right", "z", "tab", "question_mark",
+            "escape", "o", "escape", "ctrl+p", "escape"]
+    rng = np.random.default_rng(1)
+    app = seed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for k in rng.choice(len(keys), size=120):
+            await pilot.press(keys[int(k)])
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_g_shows_the_gradients_of_the_last_step() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert "press space" in text_of(app.query_one("#weights"))
+        await pilot.press("space")
+        await pilot.pause()
+        shown = text_of(app.query_one("#weights"))
+        grad = app.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
+        assert "∂L/∂W1" in shown and f"{grad[0, 0]:+.4f}" in shown
+        await pilot.press("g")
+        await pilot.pause()
+        assert "∂L/∂W1" not in text_of(app.query_one("#weights"))
+
+
+async def test_z_zooms_the_focused_pane() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z")
+        assert app.screen.maximized is app.query_one("#network-pane")
+        await pilot.press("z", "tab", "z")
+        assert app.screen.maximized is not None
+        await pilot.press("z")
+        assert app.screen.maximized is None

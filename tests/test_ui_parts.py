@@ -1,0 +1,139 @@
+"""The UI's plain parts: pacing, thinning series, number formats, diagram geometry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tui_backprop.ui.actions import LEARNING_RATES, next_rate
+from tui_backprop.ui.diagram_layout import HIDDEN, plan
+from tui_backprop.ui.edges import rasterise
+from tui_backprop.ui.numbers import signed
+from tui_backprop.ui.pacing import BUDGET, MIN_BUDGET, PERIOD, SPEEDS, Pacer
+from tui_backprop.ui.series import sample_epochs, sparkline
+from tui_backprop.ui.view import Network
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_paced_run_trains_what_its_speed_has_earned() -> None:
+    clock = Clock()
+    pacer = Pacer(speed=SPEEDS.index(10), clock=clock)
+    pacer.start()
+    assert pacer.run(lambda: True) == 1  # the first epoch is due at once
+    clock.now += 0.1
+    assert pacer.run(lambda: True) == 1
+    clock.now += 0.05
+    assert pacer.run(lambda: True) == 0
+    clock.now += 0.05
+    assert pacer.run(lambda: True) == 1
+
+
+def test_a_stalled_frame_does_not_earn_a_burst() -> None:
+    clock = Clock()
+    pacer = Pacer(speed=SPEEDS.index(100), clock=clock)
+    pacer.start()
+    clock.now += 10.0
+    assert pacer.run(lambda: True) <= 7
+
+
+def test_max_speed_trains_for_the_budget_only() -> None:
+    clock = Clock()
+    pacer = Pacer(speed=len(SPEEDS) - 1, clock=clock)
+    pacer.start()
+
+    def step() -> bool:
+        clock.now += 0.001
+        return True
+
+    done = pacer.run(step)
+    assert done == pytest.approx(BUDGET / 0.001, abs=1)
+    clock.now += 0.045  # drawing took 45 ms: the next frame trains less
+    least = max(MIN_BUDGET, PERIOD - 0.045) / 0.001
+    assert least - 1 <= pacer.run(step) <= least + 1 < done
+
+
+def test_a_step_that_stops_ends_the_frame() -> None:
+    pacer = Pacer(speed=len(SPEEDS) - 1)
+    pacer.start()
+    assert pacer.run(lambda: False) == 0
+
+
+def test_speed_stays_within_its_ladder() -> None:
+    pacer = Pacer(speed=0)
+    pacer.slower()
+    assert pacer.rate == SPEEDS[0]
+    for _ in range(len(SPEEDS) + 2):
+        pacer.faster()
+    assert math.isinf(pacer.rate)
+
+
+def test_epoch_samples_are_bounded_and_keep_the_last() -> None:
+    assert sample_epochs(5, 10) == [0, 1, 2, 3, 4]
+    many = sample_epochs(1_000_000, 60)
+    assert len(many) <= 60 and many[0] == 0 and many[-1] == 999_999
+    assert sample_epochs(0, 10) == []
+
+
+def test_sparkline_runs_from_lowest_to_highest_on_a_log_scale() -> None:
+    line, lo, hi = sparkline([1e-4, 1e-2, 1.0, math.nan])
+    assert line == "▁▅█ " and lo == 1e-4 and hi == 1.0
+
+
+@pytest.mark.parametrize("value", [0.0342, -1.2e-4, 123.45, -9.99996, 1e9, 0.0, -3e-300,
+                                   math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("width", [5, 6, 7, 8])
+def test_numbers_keep_their_width(value: float, width: int) -> None:
+    assert len(signed(value, width)) == width
+
+
+def test_learning_rate_ladder() -> None:
+    assert next_rate(0.1, 1) == 0.3
+    assert next_rate(0.1, -1) == 0.03
+    assert next_rate(0.05, -1) == 0.03
+    assert next_rate(LEARNING_RATES[-1], 1) == LEARNING_RATES[-1]
+    assert next_rate(LEARNING_RATES[0], -1) == LEARNING_RATES[0]
+
+
+def _network(*sizes: int) -> Network:
+    labels = tuple(tuple(f"n{j}" for j in range(n)) for n in sizes)
+    titles = ("input", *("hidden" for _ in sizes[1:-1]), "output")
+    return Network(sizes, ("input", *("sigmoid" for _ in sizes[1:])), labels, titles, True)
+
+
+def test_wide_layers_are_summarised_in_the_diagram() -> None:
+    lay = plan(_network(2, 100, 1), 60, 12)
+    assert lay is not None
+    hidden = lay.columns[1].items
+    assert len(hidden) == 11
+    summary = [it for it in hidden if it.neuron == HIDDEN]
+    assert len(summary) == 1 and summary[0].hidden_count == 90
+    assert hidden[0].neuron == 0 and hidden[-1].neuron == 99
+
+
+def test_every_shown_pair_of_neurons_has_an_edge() -> None:
+    lay = plan(_network(2, 4, 1), 60, 12)
+    assert lay is not None
+    assert len(lay.edge_layer) == 2 * 4 + 4 * 1
+    assert lay.neuron_at(lay.columns[2].x, lay.columns[2].items[0].y) == (2, 0)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 2), (12, 3), (40, 12)])
+def test_tiny_panes_get_a_layout_or_none(size: tuple[int, int]) -> None:
+    lay = plan(_network(3, 8, 8, 2), *size)
+    assert lay is None or lay.width == size[0]
+
+
+def test_crossing_edges_take_the_strongest_colour() -> None:
+    raster = rasterise(10, 3, [(0, 0, 9, 2), (0, 2, 9, 0)])
+    colours = raster.colours(np.array([3, -7]))
+    crossing = set(raster.cell[raster.edge == 0]) & set(raster.cell[raster.edge == 1])
+    assert crossing and all(colours[c] == -7 for c in crossing)

@@ -1,0 +1,1 @@
+"""The terminal interface (Textual): panes that show one experiment's training."""

@@ -1,0 +1,70 @@
+"""What the app asks of an experiment beyond training it: a new one from a CSV file,
+its description for the status line, and where to save it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tui_backprop.data import load_csv
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import default_output, resolve
+from tui_backprop.ui.widgets.status import RunInfo
+
+OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
+
+
+def open_csv(current: Experiment, path: str) -> Experiment:
+    """The current settings on the CSV at ``path`` (label in its last column). The seed
+    preset is made for its 10 rows only, so from it a file gets the standard preset (as
+    on the command line). The output layer follows the new data when the current one
+    cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
+    Raises ValueError (a DatasetError or ConfigError) or OSError, one line for the user."""
+    dataset = load_csv(path)
+    settings = current.settings
+    if settings.preset == "seed":
+        settings = resolve(path, {"seed": settings.seed})
+    settings = replace(settings, dataset=path, label_column=None, drop_columns=(),
+                       load_weights=None)
+    if not _fits(settings.output, dataset.n_classes):
+        settings = replace(settings, output=default_output(dataset.n_classes))
+    return Experiment.on_dataset(settings, dataset)
+
+
+def _fits(output: str | None, n_classes: int) -> bool:
+    if output == "sigmoid":
+        return n_classes == 2
+    if output == "softmax":
+        return n_classes >= 2
+    return output == "linear" and n_classes == 0
+
+
+def run_info(experiment: Experiment) -> RunInfo:
+    ds, trainer = experiment.dataset, experiment.trainer
+    split = experiment.split
+    kind = f"{ds.n_classes} classes" if ds.n_classes else f"predicts {ds.label_name}"
+    rows = f"{ds.n_rows} rows"
+    if split.x_test is not None and len(split.x_test):
+        rows = f"{len(split.x_train)} train + {len(split.x_test)} test rows"
+    dataset = f"{ds.name} · {rows} · {ds.n_features} features · {kind}"
+    cfg = trainer.config
+    batch = "full batch" if cfg.batch_size == 0 else f"batch {cfg.batch_size}"
+    arch = "-".join(map(str, trainer.sizes))
+    bias = "" if cfg.bias else " · no bias"
+    model = (f"{arch} · {cfg.activation} → {cfg.output}{bias} · "
+             f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {cfg.lr:g} · {batch}")
+    if cfg.l2:
+        model += f" · L2 {cfg.l2:g}"
+    kind = f"{ds.n_classes} classes" if ds.n_classes else "regression"
+    brief = (f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · {arch} {cfg.activation} · "
+             f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {cfg.lr:g}")
+    return RunInfo(dataset, model, brief)
+
+
+def save_paths(experiment: Experiment) -> tuple[Path, Path]:
+    """The files named on the command line, else new names in the working folder."""
+    s = experiment.settings
+    stem = f"{Path(experiment.dataset.name).stem}-epoch{experiment.trainer.epoch}"
+    weights = Path(s.save_weights) if s.save_weights else Path(f"{stem}-weights.npz")
+    log = Path(s.log) if s.log else Path(f"{stem}-metrics.csv")
+    return weights, log

@@ -1,0 +1,71 @@
+"""The help screen: every key, and how to read each pane."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+from tui_backprop.ui import palette
+from tui_backprop.ui.actions import COMMANDS
+
+PANES = """
+**Reading the panes**
+
+- **Network** — one column per layer. A neuron's shade is its output for the row shown
+  (`[` `]` pick a row, or the batch mean): **blue** positive, **orange** negative,
+  stronger for larger values. An edge's colour is its weight's sign, its brightness the
+  weight's size. Arrow keys or a click select a neuron; below the diagram are its
+  incoming weights and bias, its z, its activation a and its δ.
+- **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
+  so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
+  moved in the last epoch.
+- **δ (deltas)** — δ = ∂L/∂z for every neuron, from the output back (backprop's order),
+  and each layer's gradient size ‖∂L/∂W‖ over the epochs on a log scale: a first layer
+  far below the output is a vanishing gradient.
+- **Loss and accuracy** — per epoch, for the training rows and, when some are held
+  out, the test rows. An epoch's figures are those of its forward pass, before its
+  update.
+
+If the run **diverges** (the loss or a weight is no longer a finite number), lower the
+learning rate with `l` and press `r`.
+"""
+
+
+def keys_text() -> Text:
+    """One line per key: the key, the action, what it does."""
+    out = Text()
+    out.append("Keys", "bold underline")
+    out.append("   (also by name in the command palette, ctrl+p)\n\n", "dim")
+    for c in COMMANDS:
+        out.append(f"  {c.shown:<7}", "bold #ffa62b")
+        out.append(f"{c.label:<14}", "bold")
+        out.append(f"{c.help}\n")
+    out.append(f"  {'arrows':<7}", "bold #ffa62b")
+    out.append(f"{'Select':<14}", "bold")
+    out.append("In the network pane: pick a neuron (a click does too).\n")
+    out.append("\nColours  ", "bold underline")
+    out.append("  positive  ", palette.cell_style(palette.LEVELS))
+    out.append(" ")
+    out.append("  negative  ", palette.cell_style(-palette.LEVELS))
+    out.append(" ")
+    out.append("  near zero  ", palette.cell_style(1))
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "app.pop_screen", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Help"
+            body.border_subtitle = "esc or ? to close"
+            yield Static(keys_text(), id="help-keys")
+            yield Markdown(PANES, id="help-panes")

@@ -1,0 +1,144 @@
+"""What the panes draw: an immutable snapshot of a run at one moment.
+
+The snapshot holds references, not copies: the engine never changes an array it has
+handed out, and the history list only grows (a reset starts a new list), so reading
+the first ``epochs`` entries stays consistent. Panes get a new snapshot object per
+frame; Textual compares reactives by identity here, never by array contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_backprop.engine import EpochMetrics, Params, StepRecord, Trainer
+from tui_backprop.engine.activations import Array
+
+
+@dataclass(frozen=True)
+class Network:
+    """The facts about the network that only change with a new experiment."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # per layer, the input layer's is "input"
+    labels: tuple[tuple[str, ...], ...]  # per layer, per neuron
+    titles: tuple[str, ...]  # per layer: "input", "hidden 1", ..., "output"
+    classification: bool
+
+    @property
+    def depth(self) -> int:
+        """Number of weight layers."""
+        return len(self.sizes) - 1
+
+
+def describe_network(trainer: Trainer, features: Sequence[str], classes: Sequence[str],
+                     target: str = "y") -> Network:
+    sizes = trainer.sizes
+    cfg = trainer.config
+    hidden = len(sizes) - 2
+    acts = ("input", *([cfg.activation] * hidden), cfg.output)
+    titles = ("input", *(f"hidden {i + 1}" if hidden > 1 else "hidden" for i in range(hidden)),
+              "output")
+    inputs = tuple(features) if len(features) == sizes[0] else tuple(
+        f"x{i + 1}" for i in range(sizes[0]))
+    layers = [inputs]
+    for i in range(hidden):
+        prefix = "h" if hidden == 1 else f"h{i + 1}."
+        layers.append(tuple(f"{prefix}{j + 1}" for j in range(sizes[i + 1])))
+    layers.append(_output_labels(cfg.output, sizes[-1], classes, target))
+    return Network(sizes, acts, tuple(layers), titles, trainer.problem.n_classes > 0)
+
+
+def _output_labels(output: str, n: int, classes: Sequence[str], target: str) -> tuple[str, ...]:
+    if output == "softmax" and len(classes) == n:
+        return tuple(classes)
+    if output == "sigmoid" and len(classes) == 2:
+        return (f"P({classes[1]})",)
+    if output == "linear":
+        return (target,)
+    return tuple(f"y{j + 1}" for j in range(n)) if n > 1 else ("ŷ",)
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingView:
+    network: Network
+    epoch: int
+    params: Params
+    record: StepRecord | None  # the epoch's last step
+    first: StepRecord | None  # the epoch's first step (the same one for a full batch)
+    history: Sequence[EpochMetrics]  # read only the first ``epoch`` entries
+    diverged: bool
+    sample: int | None  # a row of the last batch, or None for the batch mean
+
+    @property
+    def metrics(self) -> EpochMetrics | None:
+        return self.history[self.epoch - 1] if self.epoch else None
+
+    @property
+    def batch_rows(self) -> int:
+        return 0 if self.record is None else len(self.record.rows)
+
+    def _pick(self, values: Array) -> Array:
+        """One sample's row of a (batch, neurons) array, or the mean over the batch."""
+        if self.sample is None or self.sample >= len(values):
+            picked: Array = values.mean(axis=0)
+        else:
+            picked = values[self.sample]
+        return picked
+
+    def activation(self, layer: int) -> Array | None:
+        """Layer ``layer``'s outputs (layer 0: the features) for the chosen sample."""
+        if self.record is None:
+            return None
+        if layer == 0:
+            return self._pick(self.record.x)
+        return self._pick(self.record.layers[layer - 1].a)
+
+    def pre_activation(self, layer: int) -> Array | None:
+        if self.record is None or layer == 0:
+            return None
+        return self._pick(self.record.layers[layer - 1].z)
+
+    def derivative(self, layer: int) -> Array | None:
+        """f'(z) of ``layer``'s neurons, as the backward pass used it."""
+        if self.record is None or layer == 0:
+            return None
+        return self._pick(self.record.layers[layer - 1].derivative)
+
+    def target(self) -> Array | None:
+        """The output layer's target y (one-hot for softmax)."""
+        return None if self.record is None else self._pick(self.record.y)
+
+    def delta(self, layer: int) -> Array | None:
+        if self.record is None or layer == 0:
+            return None
+        return self._pick(self.record.layers[layer - 1].delta)
+
+    def weight_change(self, layer: int) -> Array | None:
+        """Sign of how the weights into ``layer`` (1-based) moved over the last epoch."""
+        if self.record is None or self.first is None:
+            return None
+        before, after = self.first.layers[layer - 1].w_before, self.record.layers[layer - 1].w_after
+        return np.sign(after - before)
+
+    def bias_change(self, layer: int) -> Array | None:
+        if self.record is None or self.first is None:
+            return None
+        before, after = self.first.layers[layer - 1].b_before, self.record.layers[layer - 1].b_after
+        return None if before is None or after is None else np.sign(after - before)
+
+    def sample_caption(self) -> str:
+        if self.record is None:
+            return "no step yet"
+        n = self.batch_rows
+        if self.sample is None or self.sample >= n:
+            return f"mean of {n} rows"
+        return f"row {int(self.record.rows[self.sample]) + 1} ({self.sample + 1} of {n})"
+
+
+def snapshot(trainer: Trainer, network: Network, sample: int | None) -> TrainingView:
+    first = trainer.last_records[0] if trainer.last_records else None
+    return TrainingView(network, trainer.epoch, trainer.params, trainer.last_record, first,
+                        trainer.history, trainer.diverged, sample)

@@ -1,0 +1,123 @@
+"""Loss (left axis) and accuracy or R² (right axis) per epoch, for the training rows
+and, when there is a split, the test rows. Each series is thinned to about one point
+per column first: plotext's cost grows with the points it is given (about 10 ms per
+frame for two series of 60 points), never with the epochs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from textual.reactive import reactive
+from textual_plotext import PlotextPlot
+
+from tui_backprop.engine import EpochMetrics
+from tui_backprop.ui.series import pick
+from tui_backprop.ui.view import TrainingView
+
+Getter = Callable[[EpochMetrics], float | None]
+RGB = tuple[int, int, int]
+LOG_SPAN = 1e3
+# Not the weights' blue and orange: here colour names a series, not a sign.
+LOSS_TRAIN = (235, 95, 95)
+LOSS_TEST = (245, 175, 175)
+SCORE_TRAIN = (90, 200, 120)
+SCORE_TEST = (175, 230, 185)
+
+
+class MetricsChart(PlotextPlot, can_focus=True):
+    view: reactive[TrainingView | None] = reactive(None)
+
+    def watch_view(self, view: TrainingView | None) -> None:
+        if view is not None:
+            score = "accuracy" if view.network.classification else "R²"
+            self.border_title = f"Loss and {score}"
+        self._replot(view)
+
+    def on_resize(self) -> None:
+        self._replot(self.view)
+
+    def _replot(self, view: TrainingView | None) -> None:
+        plt: Any = self.plt  # the bundled stubs lack plotext's yside arguments
+        plt.clear_data()
+        plt.clear_figure()
+        if view is None or view.epoch == 0:
+            plt.frame(False)
+            plt.xticks([])
+            plt.yticks([])
+            plt.title("press space: the curves start after the first epoch")
+            self.refresh()
+            return
+        plt.xlabel("epoch")
+        points = max(self.size.width, 8)  # plotext's cost grows with the points
+        count = view.epoch
+        classify = view.network.classification
+        name = "accuracy" if classify else "R²"
+        drawn = [(label, colour, side, *pick(view.history, count, points, get))
+                 for label, get, colour, side in _series(view, name)]
+        losses = [y for _, _, side, _, ys in drawn if side == "left" for y in ys]
+        log = _needs_log(losses)
+        for label, colour, side, xs, ys in drawn:
+            if log and side == "left":
+                xs, ys = _log10(xs, ys)
+            if xs:
+                plt.plot(xs, ys, label=label, color=colour, yside=side, marker="braille")
+        ticks = epoch_ticks(count - 1, max(self.size.width // 9, 2))
+        plt.xticks(ticks, [f"{t:,}" for t in ticks])
+        if log:
+            _log_ticks(plt, [math.log10(y) for y in losses if y > 0])
+        if classify:
+            plt.ylim(0, 1, yside="right")
+        plt.ylabel("loss (log)" if log else "loss", yside="left")
+        plt.ylabel(name, yside="right")
+        if view.diverged:
+            plt.title(f"diverged at epoch {count - 1}")
+        self.refresh()
+
+
+def _series(view: TrainingView, name: str) -> list[tuple[str, Getter, RGB, str]]:
+    """(label, value, colour, axis) of every line this run has."""
+    classify = view.network.classification
+    score: Getter = (lambda m: m.accuracy) if classify else (lambda m: m.r2)
+    test_score: Getter = (lambda m: m.test_accuracy) if classify else (lambda m: m.test_r2)
+    series: list[tuple[str, Getter, RGB, str]] = [
+        ("loss", lambda m: m.loss, LOSS_TRAIN, "left"),
+        (name, score, SCORE_TRAIN, "right"),
+    ]
+    if view.history[0].test_loss is not None:
+        series[1:1] = [("test loss", lambda m: m.test_loss, LOSS_TEST, "left")]
+        series.append((f"test {name}", test_score, SCORE_TEST, "right"))
+    return series
+
+
+def _needs_log(losses: list[float]) -> bool:
+    """A loss spanning many decades (a diverging run, say) goes on a log axis:
+    a linear one would flatten it, and plotext cannot draw beyond about 1e30."""
+    positive = [y for y in losses if y > 0]
+    return bool(positive) and max(positive) > LOG_SPAN * min(positive)
+
+
+def _log10(xs: list[int], ys: list[float]) -> tuple[list[int], list[float]]:
+    kept = [(x, math.log10(y)) for x, y in zip(xs, ys, strict=True) if y > 0]
+    return [x for x, _ in kept], [y for _, y in kept]
+
+
+def _log_ticks(plt: Any, exponents: list[float]) -> None:
+    """Label a log10 axis with powers of ten, at most six of them."""
+    if not exponents:
+        return
+    lo, hi = math.floor(min(exponents)), math.ceil(max(exponents))
+    step = max(1, math.ceil((hi - lo) / 5))
+    ticks = list(range(lo, hi + 1, step))
+    plt.yticks(ticks, [f"1e{t}" for t in ticks], yside="left")
+
+
+def epoch_ticks(last: int, most: int) -> list[int]:
+    """Whole epochs 0..last at a round spacing (1, 2, 5, 10, 20, 50, ...), at most
+    ``most`` of them."""
+    step, k = 1, 0
+    while last // step + 1 > most:
+        k += 1
+        step = (1, 2, 5)[k % 3] * 10 ** (k // 3)
+    return list(range(0, last + 1, step))

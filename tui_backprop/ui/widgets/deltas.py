@@ -1,0 +1,119 @@
+"""Backprop's error signal: every layer's δ = ∂L/∂z per neuron, and how large each
+layer's weight gradient has been over the epochs (log scale), so vanishing or
+exploding gradients show as a layer whose line sinks or soars."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_backprop.ui import palette
+from tui_backprop.ui.numbers import CELL, signed
+from tui_backprop.ui.series import pick, sparkline
+from tui_backprop.ui.view import TrainingView
+
+NORM_TAIL = 8  # " 1.2e-02" after the sparkline
+RANGE_TAIL = 24  # "  (1.2e-04 to 1.0e-01)", when there is room
+VANISHING = 1e-3  # a layer's gradient this many times smaller than the output's
+
+
+class DeltasPane(Widget, can_focus=True):
+    view: reactive[TrainingView | None] = reactive(None)
+
+    def render(self) -> Text:
+        view = self.view
+        if view is None:
+            return Text()
+        out = Text(no_wrap=True, overflow="ellipsis")
+        if view.record is None:
+            out.append("press space to train one epoch:\n", "italic")
+            out.append("then every neuron's δ = ∂L/∂z and each layer's\n", "dim")
+            out.append("gradient size over the epochs show here", "dim")
+            return out
+        out.append("δ = ∂L/∂z", "bold")
+        out.append(f" · {view.sample_caption()}", "dim")
+        out.append(" · ‖∇W‖ = ‖∂L/∂W‖ per epoch, log scale\n", "dim")
+        titles = [_title(view, layer) for layer in range(len(view.network.sizes))]
+        label = max(len(t) for t in titles[1:]) + 1
+        for layer in range(len(view.network.sizes) - 1, 0, -1):  # backprop's order
+            self._layer(out, view, layer, label)
+        self._verdict(out, view)
+        room = self.size.height - len(out.plain.splitlines()) - 3
+        if room > 0:
+            self._per_row(out, view, room)
+        return out
+
+    def _per_row(self, out: Text, view: TrainingView, room: int) -> None:
+        """Every row's δ as a coloured cell: which rows of the batch drive the update."""
+        record = view.record
+        assert record is not None
+        net = view.network
+        label = min(max(len(s) for s in net.labels[-1] + net.labels[1]), 8) + 1
+        rows = len(record.rows)
+        shown = max(min(rows, (self.size.width - label) // 2), 1)
+        out.append("\nδ per row", "bold")
+        out.append(f"  (a column per row: rows 1-{shown} of {rows})\n", "dim")
+        marks = "".join("▼ " if k == view.sample else "  " for k in range(shown))
+        out.append(" " * label + marks + "\n", "bold")
+        for layer in range(net.depth, 0, -1):
+            delta = record.layers[layer - 1].delta
+            scale = palette.magnitude(delta)
+            for j in range(delta.shape[1]):
+                if room == 0:
+                    out.append("…", "dim")
+                    return
+                out.append(f"{net.labels[layer][j][: label - 1]:<{label}}", "dim")
+                for k in range(shown):
+                    out.append("  ", palette.value_style(float(delta[k, j]), scale))
+                out.append("\n")
+                room -= 1
+
+    def _layer(self, out: Text, view: TrainingView, layer: int, label: int) -> None:
+        width = self.size.width
+        record = view.record
+        delta = view.delta(layer)
+        assert record is not None and delta is not None
+        out.append(f"{_title(view, layer):<{label}}", "bold")
+        scale = palette.magnitude(record.layers[layer - 1].delta)
+        fitting = [c for c in (CELL, CELL - 1, CELL - 2) if len(delta) * (c + 1) <= width - label]
+        cell = fitting[0] if fitting else CELL - 1
+        room = max((width - label) // (cell + 1), 1)
+        shown = range(len(delta)) if len(delta) <= room else [*range(room - 1), -1]
+        for k in shown:
+            if k < 0:
+                out.append(f"… +{len(delta) - room + 1}", "dim")
+                break
+            value = float(delta[k])
+            out.append(signed(value, cell), palette.value_style(value, scale))
+            out.append(" ")
+        out.append("\n")
+        self._norms(out, view, layer, width, label)
+
+    @staticmethod
+    def _norms(out: Text, view: TrainingView, layer: int, width: int, label: int) -> None:
+        wide = width - label >= 40
+        points = max(width - label - NORM_TAIL - (RANGE_TAIL if wide else 0), 4)
+        _, norms = pick(view.history, view.epoch, points, lambda m: m.grad_norms[layer - 1])
+        line, lo, hi = sparkline(norms)
+        out.append(f"{'‖∇W' + str(layer) + '‖':<{label}}", "dim")
+        out.append(line, "cyan")
+        if norms:
+            out.append(f" {norms[-1]:.1e}", "bold")
+            if wide:
+                out.append(f"  ({lo:.1e} to {hi:.1e})", "dim")
+        out.append("\n")
+
+    @staticmethod
+    def _verdict(out: Text, view: TrainingView) -> None:
+        metrics = view.metrics
+        if metrics is None or len(metrics.grad_norms) < 2:
+            return
+        first, last = metrics.grad_norms[0], metrics.grad_norms[-1]
+        if last > 0 and first < VANISHING * last:
+            out.append("the first layer's gradient is tiny next to the output's: "
+                       "vanishing gradients", "yellow")
+
+
+def _title(view: TrainingView, layer: int) -> str:
+    return view.network.titles[layer].replace("hidden ", "hid ")

@@ -1,0 +1,271 @@
+"""The network diagram: neurons as shaded chips in one column per layer, and the
+weights as braille edges, blue for positive and orange for negative."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui_backprop.engine.activations import Array
+from tui_backprop.ui import palette
+from tui_backprop.ui.diagram_layout import Column, Layout, plan
+from tui_backprop.ui.edges import IntArray, braille
+from tui_backprop.ui.numbers import signed
+from tui_backprop.ui.view import Network, TrainingView
+
+BOUNDED = {"sigmoid": 1.0, "tanh": 1.0, "softmax": 1.0}
+Cell = tuple[str, Style]
+TITLE = Style(bold=True)
+DIM = Style(dim=True)
+MARK = Style(bold=True, color="#ffffff")
+
+
+def neuron_scale(activation: str, values: Array | None) -> float:
+    """The value shaded fully: 1 for bounded activations, else the batch's largest."""
+    if activation in BOUNDED:
+        return BOUNDED[activation]
+    if values is None or values.size == 0:
+        return 1.0
+    biggest = palette.magnitude(values)
+    return biggest if biggest > 0 else 1.0
+
+
+class NetworkDiagram(Widget, can_focus=True):
+    """Arrow keys or a click select a neuron; the pane below describes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(0, -1)", "Neuron ↑", show=False),
+        Binding("down", "move(0, 1)", "Neuron ↓", show=False),
+        Binding("left", "move(-1, 0)", "Layer ←", show=False),
+        Binding("right", "move(1, 0)", "Layer →", show=False),
+    ]
+
+    class Selected(Message):
+        def __init__(self, layer: int, neuron: int) -> None:
+            super().__init__()
+            self.layer = layer
+            self.neuron = neuron
+
+    view: reactive[TrainingView | None] = reactive(None)
+    selected: reactive[tuple[int, int]] = reactive((1, 0))
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._layout: Layout | None = None
+        self._layout_key: tuple[Network, int, int] | None = None
+        self._lines: list[Strip] = []
+        self._lines_key: tuple[object, ...] | None = None
+
+    # -- selection ---------------------------------------------------------------------
+
+    def watch_view(self, old: TrainingView | None, new: TrainingView | None) -> None:
+        if new is not None and (old is None or old.network != new.network):
+            self.selected = (min(1, len(new.network.sizes) - 1), 0)
+
+    def watch_selected(self, selected: tuple[int, int]) -> None:
+        self.post_message(self.Selected(*selected))
+
+    def action_move(self, dx: int, dy: int) -> None:
+        if self.view is None:
+            return
+        sizes = self.view.network.sizes
+        layer = max(0, min(self.selected[0] + dx, len(sizes) - 1))
+        neuron = self.selected[1] if dx == 0 else self._nearest(self.selected, layer)
+        neuron = max(0, min(neuron + dy, sizes[layer] - 1))
+        self.selected = (layer, neuron)
+
+    def _nearest(self, selected: tuple[int, int], layer: int) -> int:
+        """The neuron of ``layer`` drawn closest to the selected one's row."""
+        lay = self._layout
+        if lay is None:
+            return 0
+        here = lay.columns[selected[0]].find(selected[1])
+        items = [it for it in lay.columns[layer].items if it.neuron >= 0]
+        if here is None or not items:
+            return 0
+        return min(items, key=lambda it: abs(it.y - here.y)).neuron
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self._layout is None:
+            return
+        hit = self._layout.neuron_at(offset.x, offset.y)
+        if hit is not None:
+            self.selected = hit
+            self.focus()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return container.height
+
+    def render_line(self, y: int) -> Strip:
+        self._update_lines()
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _update_lines(self) -> None:
+        width, height = self.size
+        key = (self.view, self.selected, width, height)
+        if key == self._lines_key:
+            return
+        self._lines_key = key
+        if self.view is None or width <= 0 or height <= 0:
+            self._lines = []
+            return
+        lay = self._plan(self.view.network, width, height)
+        if lay is None:
+            self._lines = [Strip([Segment("widen the pane to see the network"[:width], DIM)])]
+            return
+        grid = self._edge_grid(lay, self.view)
+        self._draw_columns(grid, lay, self.view)
+        base = self.rich_style  # the pane's background under every cell
+        self._lines = [_strip(row).apply_style(base) for row in grid]
+
+    def _plan(self, network: Network, width: int, height: int) -> Layout | None:
+        key = (network, width, height)
+        if key != self._layout_key:
+            self._layout_key = key
+            self._layout = plan(network, width, height)
+        return self._layout
+
+    def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
+        levels = np.zeros(len(lay.edge_layer), dtype=np.int64)
+        for layer, w in enumerate(view.params.weights):
+            mask = lay.edge_layer == layer
+            if mask.any():
+                levels[mask] = _levels(w[lay.edge_from[mask], lay.edge_to[mask]], w)
+        layer, neuron = self.selected
+        chosen = (((lay.edge_layer == layer - 1) & (lay.edge_to == neuron))
+                  | ((lay.edge_layer == layer) & (lay.edge_from == neuron)))
+        colour = lay.raster.colours(levels, chosen)
+        bits = lay.raster.bits
+        blank: Cell = (" ", Style.null())
+        grid: list[list[Cell]] = []
+        for y in range(lay.height):
+            row = []
+            for x in range(lay.width):
+                i = y * lay.width + x
+                b = int(bits[i])
+                row.append((braille(b), palette.line_style(int(colour[i]))) if b else blank)
+            grid.append(row)
+        return grid
+
+    def _draw_columns(self, grid: list[list[Cell]], lay: Layout, view: TrainingView) -> None:
+        net = view.network
+        for layer, col in enumerate(lay.columns):
+            values = view.activation(layer)
+            batch = _batch_values(view, layer)
+            scale = neuron_scale(net.activations[layer], batch)
+            _put(grid, 0, *_title_at(lay, layer, net.titles[layer]), TITLE)
+            for it in col.items:
+                if it.neuron < 0:
+                    text = f"⋮+{it.hidden_count}" if lay.chip > 1 else "⋮"
+                    _put(grid, it.y, col.x, text[: lay.chip + 2], DIM)
+                    continue
+                value = None if values is None else float(values[it.neuron])
+                chosen = (layer, it.neuron) == self.selected
+                self._draw_chip(grid, lay, col, it.y, value, scale, chosen)
+                self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
+
+    @staticmethod
+    def _draw_chip(grid: list[list[Cell]], lay: Layout, col: Column, y: int,
+                   value: float | None, scale: float, chosen: bool) -> None:
+        if value is None:
+            text, style = "·".center(lay.chip), palette.cell_style(0, chosen)
+        else:
+            if abs(value) < 1e-9 * scale:  # a mean of standardised features, say
+                value = 0.0
+            text = signed(value, lay.chip) if lay.chip > 1 else " "
+            style = palette.value_style(value, scale, chosen)
+        _put(grid, y, col.x, text, style)
+        if chosen:
+            _put(grid, y, col.x - 1, "▶", MARK)
+            _put(grid, y, col.x + lay.chip, "◀", MARK)
+
+    @staticmethod
+    def _draw_label(grid: list[list[Cell]], lay: Layout, layer: int, col: Column, y: int,
+                    label: str) -> None:
+        if lay.chip == 1:
+            return
+        if layer == 0:
+            room = lay.left - 2
+            _put(grid, y, 0, label[:room].rjust(room), DIM)
+        elif layer == len(lay.columns) - 1:
+            _put(grid, y, col.x + lay.chip + 2, label[: lay.right - 2], DIM)
+
+
+def _levels(values: Array, matrix: Array) -> IntArray:
+    """Signed colour levels of ``values`` on the scale of the whole ``matrix``."""
+    scale = palette.magnitude(matrix)
+    if scale <= 0:
+        return np.zeros(len(values), dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        t = np.nan_to_num(np.abs(values) / scale, nan=0.0, posinf=1.0)
+    levels: IntArray = (np.ceil(np.minimum(t, 1.0) * palette.LEVELS)
+                        * np.where(values < 0, -1, 1)).astype(np.int64)
+    return levels
+
+
+def _batch_values(view: TrainingView, layer: int) -> Array | None:
+    rec = view.record
+    if rec is None:
+        return None
+    return rec.x if layer == 0 else rec.layers[layer - 1].a
+
+
+def _title_at(lay: Layout, layer: int, title: str) -> tuple[int, str]:
+    """A column's title centred over it, shortened to fit between its neighbours."""
+    col = lay.columns[layer]
+    xs = [c.x for c in lay.columns]
+    gap = min((abs(x - col.x) for x in xs if x != col.x), default=lay.width)
+    room = max(gap - 1, 1)
+    if len(title) > room:
+        title = {"input": "in", "output": "out"}.get(title, title.replace("hidden ", "h"))
+        title = title.replace("hidden", "h")[:room]
+    x = col.x + lay.chip // 2 - len(title) // 2
+    return max(0, min(x, lay.width - len(title))), title
+
+
+def _put(grid: list[list[Cell]], y: int, x: int, text: str, style: Style) -> None:
+    if not 0 <= y < len(grid):
+        return
+    row = grid[y]
+    for k, ch in enumerate(text):
+        if 0 <= x + k < len(row):
+            row[x + k] = (ch, style)
+
+
+def _strip(row: list[Cell]) -> Strip:
+    """Join runs of equally styled cells into segments."""
+    segments: list[Segment] = []
+    run: list[str] = []
+    style: Style | None = None
+    for ch, st in row:
+        if st is not style and run:
+            segments.append(Segment("".join(run), style))
+            run = []
+        style = st
+        run.append(ch)
+    if run:
+        segments.append(Segment("".join(run), style))
+    return Strip(segments, len(row))
+
+
+
+class NetworkPane(Vertical):
+    """The diagram and the selected neuron's numbers: zoomed (maximised) together."""
+
+    ALLOW_MAXIMIZE = True

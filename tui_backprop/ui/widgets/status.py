@@ -1,0 +1,94 @@
+"""The two status lines: what is being trained, and where the run stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_backprop.engine import EpochMetrics
+from tui_backprop.ui.numbers import percent, short
+from tui_backprop.ui.pacing import speed_label
+from tui_backprop.ui.view import TrainingView
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The experiment in words, set once per experiment."""
+
+    dataset: str  # "seed · 10 rows · 2 features · 2 classes"
+    model: str  # "2-4-1 · sigmoid → sigmoid · SGD · lr 0.1 · full batch"
+    brief: str = ""  # both in a few words, for a narrow terminal
+
+
+@dataclass(frozen=True)
+class RunState:
+    running: bool = False
+    rate: float = 10.0  # the chosen speed, epochs per second
+    measured: float = 0.0  # what the last second achieved, shown at max speed
+
+
+class StatusLine(Widget):
+    view: reactive[TrainingView | None] = reactive(None)
+    info: reactive[RunInfo] = reactive(RunInfo("", ""))
+    state: reactive[RunState] = reactive(RunState())
+
+    def render(self) -> Text:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        info = self.info
+        if len(info.dataset) + len(info.model) + 3 <= self.size.width or not info.brief:
+            out.append(info.dataset, "bold")
+            out.append("   ")
+            out.append(info.model)
+        else:
+            out.append(info.brief, "bold")
+        out.append("\n")
+        view = self.view
+        if view is None:
+            return out
+        out.append(f"Epoch {view.epoch}", "bold reverse")
+        out.append("  ")
+        if view.diverged:
+            out.append("DIVERGED", "bold white on red")
+            out.append(" the loss or a weight is no longer finite: lower the learning rate "
+                       "(l), then press r", "bold red")
+            return out
+        self._state(out)
+        if view.metrics is not None:
+            self._metrics(out, view.metrics)
+        return out
+
+    def _state(self, out: Text) -> None:
+        s = self.state
+        if not s.running:
+            out.append("⏸ paused", "yellow")
+            if self.size.width >= 100:
+                out.append(f" ({speed_label(s.rate)})", "dim")
+            out.append("  ")
+            return
+        out.append("▶ running", "bold green")
+        if s.rate == float("inf"):
+            out.append(f" at max speed ≈ {s.measured:,.0f} epochs/s  ", "green")
+        else:
+            out.append(f" at {speed_label(s.rate)}  ", "green")
+
+    @staticmethod
+    def _metrics(out: Text, m: EpochMetrics) -> None:
+        out.append("loss ", "dim")
+        out.append(short(m.loss), "bold")
+        if m.accuracy is not None:
+            out.append("  acc ", "dim")
+            out.append(percent(m.accuracy), "bold")
+        elif m.rmse is not None:
+            out.append(f"  rmse {short(m.rmse)}  R² {short(m.r2 or 0.0)}")
+        if m.test_loss is None:
+            return
+        out.append("   test loss ", "dim")
+        out.append(short(m.test_loss), "bold")
+        if m.test_accuracy is not None:
+            out.append("  acc ", "dim")
+            out.append(percent(m.test_accuracy), "bold")
+        elif m.test_rmse is not None:
+            out.append(f"  rmse {short(m.test_rmse)}  R² {short(m.test_r2 or 0.0)}")

@@ -1,0 +1,196 @@
+"""Every layer's weight matrix and bias row as numbers on a blue/orange heat map.
+
+Rows are the layer's inputs and columns its neurons (z = a·W, as the engine stores W).
+An arrow after a number says which way it moved in the last epoch. Drawn line by line
+from the snapshot, so only the visible rows and columns cost anything; big matrices
+scroll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_backprop.engine.activations import Array
+from tui_backprop.ui import palette
+from tui_backprop.ui.numbers import CELL, signed
+from tui_backprop.ui.view import Network, TrainingView
+
+CELLS = (CELL, CELL - 1, CELL - 2)  # a digit or two less when that makes a matrix fit
+ARROWS = {1: "▲", -1: "▼"}
+LABEL_MAX = 8
+BIAS = "bias"  # not "b": a feature may be called that
+HEAD = Style(bold=True)
+DIM = Style(dim=True)
+BLANK = Style.null()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the pane: a layer's title, its column names, a weight row or its bias."""
+
+    kind: str  # "title", "names", "weights", "bias", "gap"
+    layer: int  # 1-based weight layer
+    index: int = 0
+
+
+def rows_of(network: Network, bias: bool) -> list[Row]:
+    rows: list[Row] = []
+    for layer in range(1, len(network.sizes)):
+        rows += [Row("title", layer), Row("names", layer)]
+        rows += [Row("weights", layer, i) for i in range(network.sizes[layer - 1])]
+        if bias:
+            rows.append(Row("bias", layer))
+        rows.append(Row("gap", layer))
+    return rows[:-1]
+
+
+class WeightsPane(ScrollView, can_focus=True):
+    view: reactive[TrainingView | None] = reactive(None)
+    gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Row] = []
+        self._shape_key: tuple[Network, bool, int] | None = None
+        self._label = LABEL_MAX
+        self._cell = CELL
+
+    @property
+    def _step(self) -> int:
+        return self._cell + 2  # a number, its arrow, a gap
+
+    def watch_view(self, view: TrainingView | None) -> None:
+        self._measure()
+        self._retitle()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._measure()
+
+    def _measure(self) -> None:
+        """Lay out the rows and pick the cell width, when the network or width changed."""
+        view = self.view
+        if view is None:
+            return
+        key = (view.network, view.params.biases is not None, self.size.width)
+        if key == self._shape_key:
+            return
+        self._shape_key = key
+        self._rows = rows_of(view.network, key[1])
+        longest = max(len(s) for labels in view.network.labels[:-1] for s in labels)
+        if key[1]:
+            longest = max(longest, len(BIAS))
+        self._label = min(longest, LABEL_MAX) + 1
+        widest = max(view.network.sizes[1:])
+        fitting = [c for c in CELLS if self._label + widest * (c + 2) <= self.size.width]
+        self._cell = fitting[0] if fitting else CELLS[1]  # too wide anyway: scroll
+        self.virtual_size = Size(self._label + widest * self._step, len(self._rows))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        index = scroll_y + y
+        view = self.view
+        if view is None or index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        strip = self._row_strip(view, row, scroll_x, width)
+        strip = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+        return strip.apply_style(self.rich_style)
+
+    def _row_strip(self, view: TrainingView, row: Row, x0: int, width: int) -> Strip:
+        net = view.network
+        if row.kind == "gap":
+            return Strip.blank(0)
+        if row.kind == "title":
+            return Strip([Segment(self._title(view, row.layer), HEAD)])
+        matrices = self._matrices(view, row.layer)
+        if matrices is None:
+            text = "  press space: the gradients appear after a step" if row.kind == "names" else ""
+            return Strip([Segment(text, DIM)])
+        first, last = self._visible(x0, width, net.sizes[row.layer])
+        pad = Segment(" " * (self._label + first * self._step))
+        if row.kind == "names":
+            names = net.labels[row.layer][first:last]
+            cells = [Segment(n[: self._cell].rjust(self._cell) + "  ", DIM) for n in names]
+            return Strip([pad, *cells])
+        weights, biases = matrices
+        if row.kind == "bias":
+            assert biases is not None
+            values, change = biases, view.bias_change(row.layer)
+            name = BIAS
+        else:
+            values = weights[row.index]
+            change = view.weight_change(row.layer)
+            change = None if change is None else change[row.index]
+            name = net.labels[row.layer - 1][row.index]
+        if self.gradients:
+            change = None  # the arrows say how the weights moved, not the gradients
+        label = Segment(name[: self._label - 1].ljust(self._label), DIM)
+        skip = Segment(" " * (first * self._step))
+        cells = self._cells(values, change, scale_of(weights, biases), first, last)
+        return Strip([label, skip, *cells])
+
+    def _matrices(self, view: TrainingView, layer: int) -> tuple[Array, Array | None] | None:
+        """The weights and biases into ``layer``, or their gradients (None before a step)."""
+        if not self.gradients:
+            biases = view.params.biases
+            return view.params.weights[layer - 1], None if biases is None else biases[layer - 1]
+        if view.record is None:
+            return None
+        rec = view.record.layers[layer - 1]
+        return rec.grad_w, rec.grad_b
+
+    def _visible(self, x0: int, width: int, columns: int) -> tuple[int, int]:
+        first = max((x0 - self._label) // self._step, 0)
+        last = min(columns, (x0 + width - self._label) // self._step + 1)
+        return first, max(first, last)
+
+    def _cells(self, values: Array, change: Array | None, scale: float, first: int,
+               last: int) -> list[Segment]:
+        out = []
+        for k in range(first, last):
+            value = float(values[k])
+            style = palette.value_style(value, scale)
+            move = 0 if change is None or not np.isfinite(change[k]) else int(change[k])
+            out.append(Segment(signed(value, self._cell) + ARROWS.get(move, " "), style))
+            out.append(Segment(" ", BLANK))
+        return out
+
+    def _title(self, view: TrainingView, layer: int) -> str:
+        net = view.network
+        rows, cols = net.sizes[layer - 1], net.sizes[layer]
+        name = f"∂L/∂W{layer}" if self.gradients else f"W{layer}"
+        text = f"{name}  {net.titles[layer - 1]} → {net.titles[layer]}  {rows}×{cols}"
+        matrices = self._matrices(view, layer)
+        if matrices is not None:
+            text += f"  (colours to ±{scale_of(*matrices):.2g})"
+        return text
+
+    def watch_gradients(self) -> None:
+        self._retitle()
+        self.refresh()
+
+    def _retitle(self) -> None:
+        bias = self.view is not None and self.view.params.biases is not None
+        if self.gradients:
+            self.border_title = "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (
+                " of the last step")
+            self.border_subtitle = "g: back to the weights"
+        else:
+            self.border_title = "Weights W" + (" and biases b" if bias else "")
+            self.border_subtitle = "▲▼ moved in the last epoch · g: gradients"
+
+
+def scale_of(weights: Array, biases: Array | None) -> float:
+    """One colour scale for a layer's weights and biases, so their colours compare."""
+    scale = palette.magnitude(weights)
+    return scale if biases is None else max(scale, palette.magnitude(biases))
