@@ -142,13 +142,13 @@ async def test_learning_rate_keys_walk_the_ladder() -> None:
 async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "right_square_bracket")
+        await pilot.press("space", "j")
         await pilot.pause()
         assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.press("k", "k")
         await pilot.pause()
         assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
-        await pilot.press("right_square_bracket")
+        await pilot.press("j")
         await pilot.pause()
         assert "mean of 10 rows" in text_of(app.query_one("#neuron"))
 
@@ -286,7 +286,7 @@ async def test_divergence_is_a_state_not_a_crash(tmp_path: Path,
         assert app.experiment.trainer.diverged
         status = text_of(app.query_one("#status"))
         assert "DIVERGED" in status and "lower the learning rate" in status
-        await pilot.press("p", "space", "right_square_bracket", "s", "r")
+        await pilot.press("p", "space", "j", "s", "r")
         await pilot.pause()
         assert not app.experiment.trainer.diverged
 
@@ -310,8 +310,8 @@ async def test_help_and_command_palette() -> None:
 
 
 async def test_no_key_sequence_breaks_the_app() -> None:
-    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "left_square_bracket",
-            "right_square_bracket", "up", "down", "left", "right", "z", "tab", "question_mark",
+    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "k",
+            "j", "up", "down", "left", "right", "z", "tab", "question_mark",
             "escape", "o", "escape", "ctrl+p", "escape"]
     rng = np.random.default_rng(1)
     app = seed_app()
@@ -325,7 +325,7 @@ async def test_no_key_sequence_breaks_the_app() -> None:
 async def test_g_shows_the_gradients_of_the_last_step() -> None:
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("g")
+        await pilot.press("w")
         await pilot.pause()
         assert "press space" in text_of(app.query_one("#weights"))
         await pilot.press("space")
@@ -333,7 +333,7 @@ async def test_g_shows_the_gradients_of_the_last_step() -> None:
         shown = text_of(app.query_one("#weights"))
         grad = app.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
         assert "∂L/∂W1" in shown and f"{grad[0, 0]:+.4f}" in shown
-        await pilot.press("g")
+        await pilot.press("w")
         await pilot.pause()
         assert "∂L/∂W1" not in text_of(app.query_one("#weights"))
 

@@ -18,7 +18,7 @@ PANES = """
 **Reading the panes**
 
 - **Network** — one column per layer. A neuron's shade is its output for the row shown
-  (`[` `]` pick a row, or the batch mean): **blue** positive, **orange** negative,
+  (`j` `k` pick a row, or the batch mean): **blue** positive, **orange** negative,
   stronger for larger values. An edge's colour is its weight's sign, its brightness the
   weight's size. Arrow keys or a click select a neuron; below the diagram are its
   incoming weights and bias, its z, its activation a and its δ.

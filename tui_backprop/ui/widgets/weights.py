@@ -187,7 +187,7 @@ class WeightsPane(ScrollView, can_focus=True):
             self.border_subtitle = "g: back to the weights"
         else:
             self.border_title = "Weights W" + (" and biases b" if bias else "")
-            self.border_subtitle = "▲▼ moved in the last epoch · g: gradients"
+            self.border_subtitle = "▲▼ moved in the last epoch · w: gradients"
 
 
 def scale_of(weights: Array, biases: Array | None) -> float:
