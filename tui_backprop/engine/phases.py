@@ -45,13 +45,15 @@ class Phase:
 
     @property
     def title(self) -> str:
+        """For the screen, which counts layers from 1 as textbooks do (W1 feeds layer 1)."""
+        if self.layer is None:
+            return self.kind
+        number = self.layer + 1
         if self.kind == FORWARD:
-            return f"forward: layer {self.layer}"
+            return f"forward: layer {number}"
         if self.kind == HIDDEN_DELTA:
-            return f"backward: δ of layer {self.layer}"
-        if self.kind == OUTPUT_DELTA:
-            return f"backward: δ of the output layer {self.layer}"
-        return self.kind
+            return f"backward: δ of layer {number}"
+        return f"backward: δ of the output layer {number}"
 
 
 def step_phases(n_layers: int) -> tuple[Phase, ...]:
