@@ -151,6 +151,14 @@ class MetricsLog(Sequence[EpochMetrics]):
         """Keep the first ``count`` epochs."""
         self._count = min(self._count, count)
 
+    def prefix(self, count: int) -> MetricsLog:
+        """The first ``count`` epochs as a log of their own, sharing this one's memory:
+        a look at the past, valid until this log is truncated and written again."""
+        view = MetricsLog()
+        view._columns, view._present = dict(self._columns), self._present
+        view._count = min(self._count, count)
+        return view
+
     @property
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._columns.values())

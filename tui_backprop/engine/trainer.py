@@ -35,7 +35,7 @@ class RunState:
     epoch: int
     params: Params
     last_records: list[StepRecord]
-    history: Sequence[EpochMetrics]  # the first ``epoch`` epochs' metrics
+    history: MetricsLog  # the first ``epoch`` epochs' metrics
     diverged: bool
 
     @property
@@ -320,7 +320,7 @@ class Trainer:
         if epoch == self.epoch:
             return RunState(epoch, self.params, self.last_records, self.history, self.diverged)
         params, records, _ = self._replay(epoch)
-        history = _Prefix(self.history, epoch)
+        history = self.history.prefix(epoch)
         return RunState(epoch, params, records, history, self._diverged(history, params))
 
     def fork(self, epoch: int) -> None:
@@ -383,24 +383,3 @@ class Trainer:
         rmse, r2 = rmse_r2(out, targets, self.problem.y_scale)
         return {prefix + "rmse": rmse, prefix + "r2": r2}
 
-
-class _Prefix(Sequence[EpochMetrics]):
-    """The first ``count`` entries of a metrics log, without copying it."""
-
-    def __init__(self, log: MetricsLog, count: int) -> None:
-        self._log, self._count = log, count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._log[index]
-
-    def column(self, name: str) -> Array:
-        return self._log.column(name)[: self._count]
