@@ -162,7 +162,7 @@ async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
         await pilot.press("right")
         await pilot.pause()
         detail = text_of(app.query_one("#neuron"))
-        assert "output" in detail and "a - y" in detail
+        assert "output" in detail and "δ = ŷ − y" in detail
         await pilot.press("left", "left")
         await pilot.pause()
         assert "feature value" in text_of(app.query_one("#neuron"))

@@ -38,18 +38,7 @@ class Experiment:
         the settings the user chose, so a weights file's architecture fills in the rest.
         Raises DatasetError, WeightsError or ConfigError (all ValueErrors) with one
         line for the user."""
-        initial = None
-        if settings.load_weights:
-            initial, arch = load_weights(settings.load_weights)
-            adopted: dict[str, object] = {
-                "hidden": arch.sizes[1:-1],
-                "bias": initial.biases is not None,
-            }
-            if arch.activation:
-                adopted["activation"] = arch.activation
-            if arch.output:
-                adopted["output"] = arch.output
-            settings = replace(settings, **{k: v for k, v in adopted.items() if k not in explicit})  # type: ignore[arg-type]
+        settings, initial = adopt_weights(settings, explicit)
         dataset = load_dataset(
             settings.dataset,
             settings.label_column,
@@ -90,6 +79,26 @@ class Experiment:
 
     def write_log(self, path: str | os.PathLike[str]) -> None:
         write_metrics_csv(path, self.trainer.history)
+
+
+def adopt_weights(
+    settings: Settings, explicit: frozenset[str] = frozenset()
+) -> tuple[Settings, Params | None]:
+    """The weights file ``settings`` names (None without one), and the settings with the
+    file's architecture in place of those not in ``explicit``. Raises WeightsError."""
+    if not settings.load_weights:
+        return settings, None
+    initial, arch = load_weights(settings.load_weights)
+    adopted: dict[str, object] = {
+        "hidden": arch.sizes[1:-1],
+        "bias": initial.biases is not None,
+    }
+    if arch.activation:
+        adopted["activation"] = arch.activation
+    if arch.output:
+        adopted["output"] = arch.output
+    settings = replace(settings, **{k: v for k, v in adopted.items() if k not in explicit})  # type: ignore[arg-type]
+    return settings, initial
 
 
 def train_config(s: Settings) -> TrainConfig:

@@ -19,7 +19,10 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("space", "step", "Step", "Train one epoch (a running run pauses first).", "space"),
+    Command("space", "step", "Step", "Train one epoch, or finish the one being walked "
+            "through with n (a running run pauses first).", "space"),
+    Command("n", "phase", "Phase", "Walk through the epoch one phase of backprop at a time: "
+            "forward layer by layer, the loss, δ backwards, the gradients, the update.", "n"),
     Command("p", "toggle_run", "Run/Pause", "Train on a timer, or pause.", "p"),
     Command("plus,equals_sign", "faster", "Faster",
             "Train more epochs per second, up to max speed.", "+"),
@@ -40,10 +43,40 @@ COMMANDS: tuple[Command, ...] = (
             footer=False),
     Command("k", "sample(-1)", "Previous row",
             "Show the previous row of the batch (or the batch mean).", "k", footer=False),
+    Command("g", "gradient_check", "Grad check",
+            "Check backprop's gradient of every weight against finite differences.", "g",
+            footer=False),
     Command("o", "open_csv", "Open CSV", "Train on another CSV file.", "o"),
     Command("s", "save", "Save", "Save the weights (.npz) and the metrics log (.csv).", "s"),
     Command("z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z",
             footer=False),
+    Command("left_square_bracket", "history(-1)", "Back",
+            "Show the epoch before: every pane as it was then.", "[", footer=False),
+    Command("right_square_bracket", "history(1)", "Forward",
+            "Show the epoch after, up to the latest.", "]", footer=False),
+    Command("left_curly_bracket", "history_jump(-1)", "Back 10%",
+            "Jump back a tenth of the run (at least 10 epochs).", "{", footer=False),
+    Command("right_curly_bracket", "history_jump(1)", "Forward 10%",
+            "Jump forward a tenth of the run (at least 10 epochs).", "}", footer=False),
+    Command("home", "history_edge(0)", "First epoch",
+            "Show epoch 0, the initial weights.", "home", footer=False),
+    Command("end", "history_edge(1)", "Latest epoch", "Back to the latest epoch.", "end",
+            footer=False),
+    Command("b", "boundary", "Boundary",
+            "Show the decision boundary in the chart's place, or the chart again.", "b",
+            footer=False),
+    Command("d", "datasets", "Data",
+            "Pick a built-in dataset (its size and noise) or a CSV file.", "d",
+            footer=False),
+    Command("S,comma", "settings", "Settings",
+            "Change any setting: the learning rate and optimiser live, the rest with a "
+            "reset.", "S ,", footer=False),
+    Command("c", "compare", "Compare",
+            "Overlay an earlier run's loss on the chart; again for older runs, then off.",
+            "c", footer=False),
+    Command("e", "export", "Export",
+            "Save the screen (.svg), the weights (.npz) and metrics (.csv) of the epoch "
+            "shown.", "e", footer=False),
     Command("q", "quit", "Quit", "Leave the app.", "q"),
 )
 

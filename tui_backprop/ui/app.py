@@ -27,9 +27,13 @@ from tui_backprop.ui.actions import bindings, next_rate
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.experiments import open_csv, run_info, save_paths
 from tui_backprop.ui.pacing import FRAME, Pacer
+from tui_backprop.ui.phase_state import Walk, follow, live, next_walk, phase_view
+from tui_backprop.ui.playground import PLAYGROUND_ACTIONS, PlaygroundActions
+from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.view import Network, TrainingView, describe_network, snapshot
+from tui_backprop.ui.widgets.boundary import BoundaryPane
 from tui_backprop.ui.widgets.chart import MetricsChart
 from tui_backprop.ui.widgets.deltas import DeltasPane
 from tui_backprop.ui.widgets.network import NetworkDiagram, NetworkPane
@@ -45,15 +49,18 @@ STATE_EVERY = 0.25  # seconds between updates of the measured speed
 # Keys that change the run do nothing while a dialog or the help is open over it.
 MAIN_SCREEN_ONLY = {"step", "toggle_run", "faster", "slower", "reset", "new_weights",
                     "learning_rate", "sample", "open_csv", "save", "gradients", "zoom"}
+MAIN_SCREEN_ONLY |= {"phase", "gradient_check"}
+MAIN_SCREEN_ONLY |= PLAYGROUND_ACTIONS
 
 
-class BackpropApp(App[int]):
+class BackpropApp(PlaygroundActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     COMMANDS = App.COMMANDS | {TrainingCommands}
     # Textual's annotation makes a ClassVar here an error for mypy
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
     view: reactive[TrainingView | None] = reactive(None)
     info: reactive[RunInfo] = reactive(RunInfo("", ""))
@@ -64,6 +71,7 @@ class BackpropApp(App[int]):
         self.experiment = experiment
         self.network: Network = self._network()
         self.sample: int | None = None
+        self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
         self.pacer = Pacer()
         self._run = 0  # which run a scheduled frame belongs to; 0 = not running
         self._runs = 0
@@ -73,9 +81,10 @@ class BackpropApp(App[int]):
         yield StatusLine(id="status").data_bind(BackpropApp.view, BackpropApp.info,
                                                 BackpropApp.state)
         with Grid(id="panes"):
-            with NetworkPane(id="network-pane"):
+            with NetworkPane(id="network-pane").data_bind(BackpropApp.view):
                 yield NetworkDiagram(id="diagram").data_bind(BackpropApp.view)
                 yield NeuronDetail(id="neuron").data_bind(BackpropApp.view)
+            yield BoundaryPane(id="boundary").data_bind(BackpropApp.view)
             yield MetricsChart(id="chart").data_bind(BackpropApp.view)
             yield WeightsPane(id="weights").data_bind(BackpropApp.view)
             yield DeltasPane(id="deltas").data_bind(BackpropApp.view)
@@ -87,6 +96,7 @@ class BackpropApp(App[int]):
         self.query_one("#network-pane").border_subtitle = palette.legend()
         self.info = run_info(self.experiment)
         self.state = RunState(False, self.pacer.rate)
+        self.show_scene()
         self.publish()
         self.query_one(NetworkDiagram).focus()
         # Start-up leaves ~10^5 long-lived objects whose full GC passes (30-40 ms) would
@@ -100,6 +110,15 @@ class BackpropApp(App[int]):
 
     def publish(self) -> None:
         """Hand every pane the trainer's latest state."""
+        trainer = self.experiment.trainer
+        past = self.past_view()  # an earlier epoch the user moved back to
+        if past is not None:
+            self.view = past
+            return
+        self.walk = live(self.walk, trainer)
+        if self.walk is not None:
+            self.view = phase_view(trainer, self.network, self.sample, self.walk)
+            return
         self.view = snapshot(self.experiment.trainer, self.network, self.sample)
 
     # -- running ------------------------------------------------------------------------
@@ -152,6 +171,11 @@ class BackpropApp(App[int]):
     def action_step(self) -> None:
         if self.running:
             self._set_running(False)
+        self.resume_present()
+        if self.walk is not None and not self.walk.finished:
+            self.walk = None  # the epoch is trained already: show all of it
+            self.publish()
+            return
         if self.experiment.trainer.diverged:
             self.notify("The run has diverged: lower the learning rate (l), then press r.",
                         severity="warning")
@@ -159,7 +183,27 @@ class BackpropApp(App[int]):
         self.experiment.trainer.train_epoch()
         self.publish()
 
+    def action_phase(self) -> None:
+        """One phase of backprop further inside the epoch (see ``phase_state``)."""
+        if self.running:
+            self._set_running(False)
+        self.resume_present()
+        walk = next_walk(self.walk, self.experiment.trainer)
+        if walk is None:
+            self.notify("The run has diverged: lower the learning rate (l), then press r.",
+                        severity="warning")
+            return
+        self.walk = walk
+        diagram = self.query_one(NetworkDiagram)
+        diagram.selected = follow(walk, diagram.selected, self.network.sizes)
+        self.publish()
+
+    def action_gradient_check(self) -> None:
+        self._set_running(False)  # the check reads the weights: nothing may train meanwhile
+        self.push_screen(GradientCheckScreen(self.experiment.trainer, self.network))
+
     def action_toggle_run(self) -> None:
+        self.resume_present()
         if not self.running and self.experiment.trainer.diverged:
             self.notify("The run has diverged: lower the learning rate (l), then press r.",
                         severity="warning")
@@ -175,10 +219,12 @@ class BackpropApp(App[int]):
         self.state = RunState(self.running, self.pacer.rate, self.state.measured)
 
     def action_reset(self) -> None:
+        self.end_run("reset")
         self.experiment.trainer.reset()
         self.publish()
 
     def action_new_weights(self) -> None:
+        self.end_run("new weights")
         self.experiment.trainer.reset(new_weights=True)
         self.publish()
 
@@ -211,11 +257,7 @@ class BackpropApp(App[int]):
             experiment = open_csv(self.experiment, path)
         except (ValueError, OSError) as err:
             return str(err)
-        self.experiment = experiment
-        self.network = self._network()
-        self.sample = None
-        self.info = run_info(experiment)
-        self.publish()
+        self.switch_to(experiment, "new dataset")
         self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
         return None
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tui_backprop.data import load_csv
+from tui_backprop.data import Dataset, load_csv
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import default_output, resolve
+from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.widgets.status import RunInfo
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
@@ -21,14 +21,19 @@ def open_csv(current: Experiment, path: str) -> Experiment:
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
     Raises ValueError (a DatasetError or ConfigError) or OSError, one line for the user."""
     dataset = load_csv(path)
+    return Experiment.on_dataset(settings_for(current, path, dataset), dataset)
+
+
+def settings_for(current: Experiment, name: str, dataset: Dataset) -> Settings:
+    """The current settings moved to ``dataset`` (called ``name``), as ``open_csv`` says."""
     settings = current.settings
     if settings.preset == "seed":
-        settings = resolve(path, {"seed": settings.seed})
-    settings = replace(settings, dataset=path, label_column=None, drop_columns=(),
+        settings = resolve(name, {"seed": settings.seed})
+    settings = replace(settings, dataset=name, label_column=None, drop_columns=(),
                        load_weights=None)
     if not _fits(settings.output, dataset.n_classes):
         settings = replace(settings, output=default_output(dataset.n_classes))
-    return Experiment.on_dataset(settings, dataset)
+    return settings
 
 
 def _fits(output: str | None, n_classes: int) -> bool:

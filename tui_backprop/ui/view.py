@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine import EpochMetrics, Params, StepRecord, Trainer
+from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 
 
@@ -71,6 +71,8 @@ class TrainingView:
     history: Sequence[EpochMetrics]  # read only the first ``epoch`` entries
     diverged: bool
     sample: int | None  # a row of the last batch, or None for the batch mean
+    config: TrainConfig | None = None  # the run's settings (optimiser, L2) for equations
+    present: int | None = None  # the run's latest epoch, when this shows an earlier one
 
     @property
     def metrics(self) -> EpochMetrics | None:
@@ -141,4 +143,4 @@ class TrainingView:
 def snapshot(trainer: Trainer, network: Network, sample: int | None) -> TrainingView:
     first = trainer.last_records[0] if trainer.last_records else None
     return TrainingView(network, trainer.epoch, trainer.params, trainer.last_record, first,
-                        trainer.history, trainer.diverged, sample)
+                        trainer.history, trainer.diverged, sample, trainer.config)

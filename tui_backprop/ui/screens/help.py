@@ -13,6 +13,8 @@ from textual.widgets import Markdown, Static
 
 from tui_backprop.ui import palette
 from tui_backprop.ui.actions import COMMANDS
+from tui_backprop.ui.phase_text import phases_help
+from tui_backprop.ui.playground_help import playground_help
 
 PANES = """
 **Reading the panes**
@@ -21,7 +23,8 @@ PANES = """
   (`j` `k` pick a row, or the batch mean): **blue** positive, **orange** negative,
   stronger for larger values. An edge's colour is its weight's sign, its brightness the
   weight's size. Arrow keys or a click select a neuron; below the diagram are its
-  incoming weights and bias, its z, its activation a and its δ.
+  equations (z, a, δ, its weights' gradients and their update) with the last step's
+  numbers put in.
 - **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
   so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
   moved in the last epoch.
@@ -69,3 +72,5 @@ class HelpScreen(ModalScreen[None]):
             body.border_subtitle = "esc or ? to close"
             yield Static(keys_text(), id="help-keys")
             yield Markdown(PANES, id="help-panes")
+            yield Markdown(phases_help(), id="help-phases")
+            yield Markdown(playground_help(), id="help-playground")

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from rich.markup import escape
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from tui_backprop.engine import EpochMetrics
-from tui_backprop.ui.series import pick
+from tui_backprop.engine.activations import Array
+from tui_backprop.ui.series import pick, sample_epochs
 from tui_backprop.ui.view import TrainingView
 
 Getter = Callable[[EpochMetrics], float | None]
@@ -24,16 +27,52 @@ LOSS_TRAIN = (235, 95, 95)
 LOSS_TEST = (245, 175, 175)
 SCORE_TRAIN = (90, 200, 120)
 SCORE_TEST = (175, 230, 185)
+# An earlier run overlaid for comparison: grey, so the live run stays in front.
+PAST_LOSS = (165, 165, 175)
+PAST_TEST_LOSS = (110, 110, 120)
+KEYS_HINT = "b boundary · c compare · d data · S settings"
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """An earlier run's loss curves, drawn under the live ones."""
+
+    name: str  # "run 2"
+    caption: str  # what differs: "lr 0.1 vs 1"
+    loss: Array
+    test_loss: Array | None
+
+    def series(self, points: int) -> list[tuple[str, RGB, list[int], list[float]]]:
+        """(label, colour, epochs, values) of each curve, thinned to about ``points``."""
+        curves = [("loss", self.loss, PAST_LOSS)]
+        if self.test_loss is not None:
+            curves.append(("test loss", self.test_loss, PAST_TEST_LOSS))
+        out = []
+        for label, values, colour in curves:
+            kept = [(i, float(values[i])) for i in sample_epochs(len(values), points)
+                    if math.isfinite(values[i])]
+            out.append((f"{self.name} {label}", colour, [i for i, _ in kept],
+                        [v for _, v in kept]))
+        return out
 
 
 class MetricsChart(PlotextPlot, can_focus=True):
     view: reactive[TrainingView | None] = reactive(None)
+    overlay: reactive[Overlay | None] = reactive(None)
+
+    def on_mount(self) -> None:
+        self.border_subtitle = KEYS_HINT
 
     def watch_view(self, view: TrainingView | None) -> None:
         if view is not None:
             score = "accuracy" if view.network.classification else "R²"
             self.border_title = f"Loss and {score}"
         self._replot(view)
+
+    def watch_overlay(self, overlay: Overlay | None) -> None:
+        self.border_subtitle = (f"c: {escape(overlay.name)} · {escape(overlay.caption)}"
+                                if overlay is not None else KEYS_HINT)
+        self._replot(self.view)
 
     def on_resize(self) -> None:
         self._replot(self.view)
@@ -42,7 +81,8 @@ class MetricsChart(PlotextPlot, can_focus=True):
         plt: Any = self.plt  # the bundled stubs lack plotext's yside arguments
         plt.clear_data()
         plt.clear_figure()
-        if view is None or view.epoch == 0:
+        overlay = self.overlay
+        if view is None or (view.epoch == 0 and overlay is None):
             plt.frame(False)
             plt.xticks([])
             plt.yticks([])
@@ -54,8 +94,12 @@ class MetricsChart(PlotextPlot, can_focus=True):
         count = view.epoch
         classify = view.network.classification
         name = "accuracy" if classify else "R²"
-        drawn = [(label, colour, side, *pick(view.history, count, points, get))
-                 for label, get, colour, side in _series(view, name)]
+        drawn = [(label, colour, "left", xs, ys) for label, colour, xs, ys in
+                 (overlay.series(points) if overlay is not None else [])]
+        if count:
+            drawn += [(label, colour, side, *pick(view.history, count, points, get))
+                      for label, get, colour, side in _series(view, name)]
+        count = max(count, len(overlay.loss) if overlay is not None else 0)
         losses = [y for _, _, side, _, ys in drawn if side == "left" for y in ys]
         log = _needs_log(losses)
         for label, colour, side, xs, ys in drawn:
@@ -67,12 +111,13 @@ class MetricsChart(PlotextPlot, can_focus=True):
         plt.xticks(ticks, [f"{t:,}" for t in ticks])
         if log:
             _log_ticks(plt, [math.log10(y) for y in losses if y > 0])
-        if classify:
+        if classify and view.epoch:
             plt.ylim(0, 1, yside="right")
         plt.ylabel("loss (log)" if log else "loss", yside="left")
-        plt.ylabel(name, yside="right")
+        if view.epoch:
+            plt.ylabel(name, yside="right")
         if view.diverged:
-            plt.title(f"diverged at epoch {count - 1}")
+            plt.title(f"diverged at epoch {view.epoch - 1}")
         self.refresh()
 
 

@@ -8,14 +8,18 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
 from tui_backprop.ui import palette
 from tui_backprop.ui.numbers import CELL, signed
+from tui_backprop.ui.phase_state import active_layer, delta_known
 from tui_backprop.ui.series import pick, sparkline
 from tui_backprop.ui.view import TrainingView
 
 NORM_TAIL = 8  # " 1.2e-02" after the sparkline
 RANGE_TAIL = 24  # "  (1.2e-04 to 1.0e-01)", when there is room
 VANISHING = 1e-3  # a layer's gradient this many times smaller than the output's
+UNKNOWN = "?"  # a δ the backward pass of the epoch being walked has not reached yet
+UNKNOWN_CELL = " ·"
 
 
 class DeltasPane(Widget, can_focus=True):
@@ -59,12 +63,15 @@ class DeltasPane(Widget, can_focus=True):
         for layer in range(net.depth, 0, -1):
             delta = record.layers[layer - 1].delta
             scale = palette.magnitude(delta)
+            known = delta_known(view, layer)
             for j in range(delta.shape[1]):
                 if room == 0:
                     out.append("…", "dim")
                     return
                 out.append(f"{net.labels[layer][j][: label - 1]:<{label}}", "dim")
-                for k in range(shown):
+                if not known:  # the backward pass has not reached this layer yet
+                    out.append(UNKNOWN_CELL * shown, "dim")
+                for k in range(shown if known else 0):
                     out.append("  ", palette.value_style(float(delta[k, j]), scale))
                 out.append("\n")
                 room -= 1
@@ -73,17 +80,22 @@ class DeltasPane(Widget, can_focus=True):
         width = self.size.width
         record = view.record
         delta = view.delta(layer)
-        assert record is not None and delta is not None
-        out.append(f"{_title(view, layer):<{label}}", "bold")
+        assert record is not None
+        active = layer == active_layer(view, OUTPUT_DELTA, HIDDEN_DELTA)
+        out.append(f"{_title(view, layer):<{label}}", "bold reverse yellow" if active else "bold")
+        count = view.network.sizes[layer]
         scale = palette.magnitude(record.layers[layer - 1].delta)
-        fitting = [c for c in (CELL, CELL - 1, CELL - 2) if len(delta) * (c + 1) <= width - label]
+        fitting = [c for c in (CELL, CELL - 1, CELL - 2) if count * (c + 1) <= width - label]
         cell = fitting[0] if fitting else CELL - 1
         room = max((width - label) // (cell + 1), 1)
-        shown = range(len(delta)) if len(delta) <= room else [*range(room - 1), -1]
+        shown = range(count) if count <= room else [*range(room - 1), -1]
         for k in shown:
             if k < 0:
-                out.append(f"… +{len(delta) - room + 1}", "dim")
+                out.append(f"… +{count - room + 1}", "dim")
                 break
+            if delta is None:  # the backward pass has not reached this layer yet
+                out.append(UNKNOWN.center(cell) + " ", "dim")
+                continue
             value = float(delta[k])
             out.append(signed(value, cell), palette.value_style(value, scale))
             out.append(" ")

@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,6 +23,7 @@ from tui_backprop.ui import palette
 from tui_backprop.ui.diagram_layout import Column, Layout, plan
 from tui_backprop.ui.edges import IntArray, braille
 from tui_backprop.ui.numbers import signed
+from tui_backprop.ui.phase_state import active_layer, walk_of
 from tui_backprop.ui.view import Network, TrainingView
 
 BOUNDED = {"sigmoid": 1.0, "tanh": 1.0, "softmax": 1.0}
@@ -29,6 +31,8 @@ Cell = tuple[str, Style]
 TITLE = Style(bold=True)
 DIM = Style(dim=True)
 MARK = Style(bold=True, color="#ffffff")
+ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the layer a phase computes
+UNKNOWN = Style(dim=True, italic=True, bgcolor="#34343a")  # not computed yet this epoch
 
 
 def neuron_scale(activation: str, values: Array | None) -> float:
@@ -165,11 +169,14 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def _draw_columns(self, grid: list[list[Cell]], lay: Layout, view: TrainingView) -> None:
         net = view.network
+        active = active_layer(view)
+        unknown = walk_of(view) is not None  # a missing value is one not computed yet
         for layer, col in enumerate(lay.columns):
             values = view.activation(layer)
             batch = _batch_values(view, layer)
             scale = neuron_scale(net.activations[layer], batch)
-            _put(grid, 0, *_title_at(lay, layer, net.titles[layer]), TITLE)
+            _put(grid, 0, *_title_at(lay, layer, net.titles[layer]),
+                 ACTIVE if layer == active else TITLE)
             for it in col.items:
                 if it.neuron < 0:
                     text = f"⋮+{it.hidden_count}" if lay.chip > 1 else "⋮"
@@ -177,14 +184,15 @@ class NetworkDiagram(Widget, can_focus=True):
                     continue
                 value = None if values is None else float(values[it.neuron])
                 chosen = (layer, it.neuron) == self.selected
-                self._draw_chip(grid, lay, col, it.y, value, scale, chosen)
+                self._draw_chip(grid, lay, col, it.y, value, scale, chosen, unknown)
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
 
     @staticmethod
     def _draw_chip(grid: list[list[Cell]], lay: Layout, col: Column, y: int,
-                   value: float | None, scale: float, chosen: bool) -> None:
+                   value: float | None, scale: float, chosen: bool, unknown: bool) -> None:
         if value is None:
-            text, style = "·".center(lay.chip), palette.cell_style(0, chosen)
+            text = ("?" if unknown else "·").center(lay.chip)
+            style = UNKNOWN if unknown else palette.cell_style(0, chosen)
         else:
             if abs(value) < 1e-9 * scale:  # a mean of standardised features, say
                 value = 0.0
@@ -266,6 +274,20 @@ def _strip(row: list[Cell]) -> Strip:
 
 
 class NetworkPane(Vertical):
-    """The diagram and the selected neuron's numbers: zoomed (maximised) together."""
+    """The diagram and the selected neuron's numbers: zoomed (maximised) together. Its
+    title names the phase being walked through, which a zoomed pane would hide."""
 
     ALLOW_MAXIMIZE = True
+
+    view: reactive[TrainingView | None] = reactive(None)
+    _title: Text | None = None
+
+    def watch_view(self, view: TrainingView | None) -> None:
+        walk = walk_of(view)
+        title = Text("Network")
+        if walk is not None:
+            title.append(f" · phase {walk.progress.done} of {len(walk.progress.phases)}: ")
+            title.append(walk.phase.title, "bold #ffd75f")
+        if title != self._title:  # setting it repaints: only on a change, not per frame
+            self._title = title
+            self.border_title = title

@@ -1,4 +1,4 @@
-"""The selected neuron in numbers: its incoming weights and bias, z, activation, δ."""
+"""The selected neuron in numbers: its equations, or an input's value and weights out."""
 
 from __future__ import annotations
 
@@ -11,44 +11,66 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.ui import palette
 from tui_backprop.ui.numbers import short, signed
 from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.widgets import equation
 
 ARROW = {1: "▲", -1: "▼"}
 MAX_WEIGHTS = 24
-FORMULA = {"sigmoid": "σ(z)", "tanh": "tanh(z)", "relu": "max(0,z)",
-           "leaky_relu": "leaky(z)", "linear": "z", "softmax": "softmax(z)"}
 
 
 class NeuronDetail(Widget):
-    """Four lines when it has them (title, forward pass, backward pass, weights in),
-    down to one; its height is fixed by the stylesheet, so a step never re-lays out."""
+    """The selected neuron: its name in the top border, its equations below with the
+    step's numbers put in (see ``equation``), one line each, as many as fit. Its height
+    is fixed by the stylesheet, so a step never re-lays out."""
+
+    DEFAULT_CSS = """
+    NeuronDetail {
+        border-title-color: $text;
+        border-title-background: $surface;
+    }
+    """
 
     view: reactive[TrainingView | None] = reactive(None)
     selected: reactive[tuple[int, int]] = reactive((1, 0))
+    _title: Text | None = None
+
+    def watch_view(self) -> None:
+        self._retitle()
+
+    def watch_selected(self) -> None:
+        self._retitle()
+
+    def _retitle(self) -> None:
+        view = self.view
+        layer, neuron = self.selected
+        if view is None or layer >= len(view.network.sizes) or neuron >= view.network.sizes[layer]:
+            self._title = self.border_title = None
+            return
+        net = view.network
+        title = Text(f" {net.labels[layer][neuron]}", "bold")
+        title.append(f" · {net.titles[layer]} neuron {neuron + 1}")
+        if layer:
+            title.append(f" · {net.activations[layer]}")
+        title.append(f" · {view.sample_caption()} ", "dim")
+        if title != self._title:  # setting it repaints: only on a change, not per frame
+            self._title = title
+            self.border_title = title
 
     def render(self) -> Text:
         view = self.view
-        if view is None:
-            return Text()
         layer, neuron = self.selected
-        net = view.network
-        if layer >= len(net.sizes) or neuron >= net.sizes[layer]:
+        if view is None or layer >= len(view.network.sizes) or neuron >= view.network.sizes[layer]:
             return Text()
-        out = Text(no_wrap=True, overflow="ellipsis")
-        out.append(f"{net.labels[layer][neuron]}", "bold")
-        if layer and self.size.height < 3:  # no room for a title line
-            out.append("  ")
-        else:
-            out.append(f" · {net.titles[layer]} neuron {neuron + 1}")
-            if layer:
-                out.append(f" · {net.activations[layer]}")
-            out.append(f" · {view.sample_caption()}\n", "dim")
         if layer == 0:
+            out = Text(no_wrap=True, overflow="ellipsis")
             self._input(out, view, neuron)
-        else:
-            self._unit(out, view, layer, neuron)
-        return out
+            return out
+        if view.record is None:
+            return Text("press space to train one epoch, or n to walk through it phase by "
+                        "phase: this neuron's equations show here", "italic")
+        return equation.render(view, layer, neuron, self.size.width, self.size.height)
 
-    def _input(self, out: Text, view: TrainingView, neuron: int) -> None:
+    @staticmethod
+    def _input(out: Text, view: TrainingView, neuron: int) -> None:
         values = view.activation(0)
         if values is not None:
             out.append(f"feature value {short(float(values[neuron]))}   ")
@@ -58,63 +80,6 @@ class NeuronDetail(Widget):
         names = view.network.labels[1]
         _weights(out, weights, None if change is None else change[neuron, :], names,
                  palette.magnitude(view.params.weights[0]))
-
-    def _unit(self, out: Text, view: TrainingView, layer: int, neuron: int) -> None:
-        z, a, d = view.pre_activation(layer), view.activation(layer), view.delta(layer)
-        if z is None or a is None or d is None:
-            out.append("press space to train one epoch; its values show here\n", "italic")
-        elif self.size.width >= 56 and self.size.height >= 4:
-            self._passes(out, view, layer, neuron)
-        else:
-            values = [("z", z[neuron]), ("a", a[neuron]), ("δ", d[neuron])]
-            target = view.target()
-            if layer == view.network.depth and target is not None:
-                values.append(("y", target[neuron]))
-            for name, value in values:
-                out.append(f"{name} ", "dim")
-                out.append(short(float(value)) + "  ", "bold")
-            out.append("\n")
-        self._incoming(out, view, layer, neuron)
-
-    @staticmethod
-    def _passes(out: Text, view: TrainingView, layer: int, neuron: int) -> None:
-        """The forward and the backward pass through this neuron, one line each."""
-        z, a, d = view.pre_activation(layer), view.activation(layer), view.delta(layer)
-        f1, target = view.derivative(layer), view.target()
-        assert z is not None and a is not None and d is not None and f1 is not None
-        act = FORMULA.get(view.network.activations[layer], "f(z)")
-        output = layer == view.network.depth
-        out.append("forward   z = ", "dim")
-        out.append(short(float(z[neuron])), "bold")
-        out.append(f"  a = {act} = ", "dim")
-        out.append(short(float(a[neuron])), "bold")
-        if output and target is not None:
-            out.append("  target y = ", "dim")
-            out.append(short(float(target[neuron])), "bold")
-        else:
-            out.append("  f'(z) = ", "dim")
-            out.append(short(float(f1[neuron])), "bold")
-        out.append("\nbackward  δ = ", "dim")
-        out.append("a - y = " if output else "f'(z)·Σ w·δ_next = ", "dim")
-        out.append(short(float(d[neuron])), "bold")
-        out.append("\n")
-
-    @staticmethod
-    def _incoming(out: Text, view: TrainingView, layer: int, neuron: int) -> None:
-        """The bias and the weights that feed this neuron, coloured like the panes."""
-        biases = view.params.biases
-        if biases is not None:
-            out.append("bias ", "dim")
-            change = view.bias_change(layer)
-            bias = biases[layer - 1]
-            moved = None if change is None else change[neuron: neuron + 1]
-            _weights(out, bias[neuron: neuron + 1], moved, ("",), palette.magnitude(bias))
-            out.append("  ")
-        out.append("weights in: ", "dim")
-        weights = view.params.weights[layer - 1][:, neuron]
-        change = view.weight_change(layer)
-        _weights(out, weights, None if change is None else change[:, neuron],
-                 view.network.labels[layer - 1], palette.magnitude(view.params.weights[layer - 1]))
 
 
 def _weights(out: Text, weights: Array, change: Array | None, names: tuple[str, ...],

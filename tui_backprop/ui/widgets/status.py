@@ -9,8 +9,11 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
+from tui_backprop.ui.history_nav import past_caption
 from tui_backprop.ui.numbers import percent, short
 from tui_backprop.ui.pacing import speed_label
+from tui_backprop.ui.phase_state import walk_of
+from tui_backprop.ui.phase_text import walk_caption
 from tui_backprop.ui.view import TrainingView
 
 
@@ -48,7 +51,13 @@ class StatusLine(Widget):
         view = self.view
         if view is None:
             return out
-        out.append(f"Epoch {view.epoch}", "bold reverse")
+        walk = walk_of(view)
+        if walk is not None:
+            out.append_text(walk_caption(walk, view.epoch))
+        elif view.present is not None:
+            out.append_text(past_caption(view.epoch, view.present))
+        else:
+            out.append(f"Epoch {view.epoch}", "bold reverse")
         out.append("  ")
         if view.diverged:
             out.append("DIVERGED", "bold white on red")

@@ -19,8 +19,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE, Phase
 from tui_backprop.ui import palette
 from tui_backprop.ui.numbers import CELL, signed
+from tui_backprop.ui.phase_state import gradients_known, walk_of
 from tui_backprop.ui.view import Network, TrainingView
 
 CELLS = (CELL, CELL - 1, CELL - 2)  # a digit or two less when that makes a matrix fit
@@ -28,6 +30,10 @@ ARROWS = {1: "▲", -1: "▼"}
 LABEL_MAX = 8
 BIAS = "bias"  # not "b": a feature may be called that
 HEAD = Style(bold=True)
+ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the matrix a phase uses
+ROLE = Style(color="#ffd75f")
+NO_STEP = "  press space: the gradients appear after a step"
+WAITING = "  ? not yet: the gradients come after the backward pass"
 DIM = Style(dim=True)
 BLANK = Style.null()
 
@@ -62,6 +68,7 @@ class WeightsPane(ScrollView, can_focus=True):
         self._shape_key: tuple[Network, bool, int] | None = None
         self._label = LABEL_MAX
         self._cell = CELL
+        self._phase: Phase | None = None  # the walk's phase last scrolled to
 
     @property
     def _step(self) -> int:
@@ -70,7 +77,22 @@ class WeightsPane(ScrollView, can_focus=True):
     def watch_view(self, view: TrainingView | None) -> None:
         self._measure()
         self._retitle()
+        self._show_phase(view)
         self.refresh()
+
+    def _show_phase(self, view: TrainingView | None) -> None:
+        """Scroll to the matrix a new phase of a walk uses, if it is out of sight."""
+        walk = walk_of(view)
+        if view is None or walk is None or walk.phase == self._phase:
+            return
+        self._phase = walk.phase
+        layer = next((k for k in range(1, len(view.network.sizes)) if phase_role(view, k)),
+                     None)
+        if layer is None:
+            return
+        top = self._rows.index(Row("title", layer))
+        if not self.scroll_y <= top < self.scroll_y + self.size.height - 2:
+            self.scroll_to(y=top, animate=False)
 
     def on_resize(self) -> None:
         self._measure()
@@ -111,11 +133,13 @@ class WeightsPane(ScrollView, can_focus=True):
         if row.kind == "gap":
             return Strip.blank(0)
         if row.kind == "title":
-            return Strip([Segment(self._title(view, row.layer), HEAD)])
+            role = phase_role(view, row.layer, self.gradients)
+            title = Segment(self._title(view, row.layer), ACTIVE if role else HEAD)
+            return Strip([title, Segment(f"  ◀ {role}", ROLE)] if role else [title])
         matrices = self._matrices(view, row.layer)
         if matrices is None:
-            text = "  press space: the gradients appear after a step" if row.kind == "names" else ""
-            return Strip([Segment(text, DIM)])
+            text = WAITING if walk_of(view) is not None else NO_STEP
+            return Strip([Segment(text if row.kind == "names" else "", DIM)])
         first, last = self._visible(x0, width, net.sizes[row.layer])
         pad = Segment(" " * (self._label + first * self._step))
         if row.kind == "names":
@@ -144,7 +168,7 @@ class WeightsPane(ScrollView, can_focus=True):
         if not self.gradients:
             biases = view.params.biases
             return view.params.weights[layer - 1], None if biases is None else biases[layer - 1]
-        if view.record is None:
+        if view.record is None or not gradients_known(view):
             return None
         rec = view.record.layers[layer - 1]
         return rec.grad_w, rec.grad_b
@@ -171,7 +195,7 @@ class WeightsPane(ScrollView, can_focus=True):
         name = f"∂L/∂W{layer}" if self.gradients else f"W{layer}"
         text = f"{name}  {net.titles[layer - 1]} → {net.titles[layer]}  {rows}×{cols}"
         matrices = self._matrices(view, layer)
-        if matrices is not None:
+        if matrices is not None and not phase_role(view, layer):  # the role says more
             text += f"  (colours to ±{scale_of(*matrices):.2g})"
         return text
 
@@ -184,10 +208,28 @@ class WeightsPane(ScrollView, can_focus=True):
         if self.gradients:
             self.border_title = "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (
                 " of the last step")
-            self.border_subtitle = "g: back to the weights"
+            self.border_subtitle = "w: back to the weights"
         else:
             self.border_title = "Weights W" + (" and biases b" if bias else "")
             self.border_subtitle = "▲▼ moved in the last epoch · w: gradients"
+
+
+def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str | None:
+    """What the phase being walked through does with W{layer}, if anything (``gradients``:
+    the pane shows the gradients)."""
+    walk = walk_of(view)
+    if walk is None:
+        return None
+    phase = walk.phase
+    if phase.kind == FORWARD and phase.layer == layer - 1:
+        return f"z = a·W{layer}" + (" + b" if view.params.biases is not None else "")
+    if phase.kind == HIDDEN_DELTA and phase.layer == layer - 2:
+        return "carries δ back"
+    if phase.kind == GRADIENTS:
+        return "computed now" if gradients else f"∂L/∂W{layer} computed: w shows it"
+    if phase.kind == UPDATE:
+        return f"W{layer} − η·∂L/∂W{layer}"
+    return None
 
 
 def scale_of(weights: Array, biases: Array | None) -> float:

@@ -1,0 +1,290 @@
+"""Walking through an epoch one phase at a time (n), and the gradient check (g)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from tui_backprop.engine import StepRecord, Trainer
+from tui_backprop.engine.phases import Progress, step_phases
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
+
+SIZE = (120, 40)
+SEED = SEED_PRESET
+DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})
+ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")
+SnapCompare = Callable[..., bool]
+
+
+def text_of(widget: Widget) -> str:
+    width, height = widget.outer_size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def reference(settings: Settings) -> Trainer:
+    """The same run, stepped one whole epoch the ordinary way."""
+    trainer = Experiment.build(settings).trainer
+    trainer.train_epoch()
+    return trainer
+
+
+def assert_same_record(got: StepRecord | None, want: StepRecord | None) -> None:
+    assert got is not None and want is not None
+    assert got.loss == want.loss
+    assert np.array_equal(got.rows, want.rows)
+    for mine, theirs in zip(got.layers, want.layers, strict=True):
+        for name in ARRAYS:
+            assert np.array_equal(getattr(mine, name), getattr(theirs, name)), name
+        for name in ("grad_b", "b_before", "b_after"):
+            a, b = getattr(mine, name), getattr(theirs, name)
+            assert (a is None and b is None) or np.array_equal(a, b), name
+
+
+def delta_line(app: BackpropApp, layer: int) -> str:
+    title = app.network.titles[layer].replace("hidden ", "hid ")
+    lines = text_of(app.query_one("#deltas")).splitlines()
+    return next(line for line in lines if line.strip("│ ").startswith(title))
+
+
+def assert_shows_what_progress_knows(app: BackpropApp, progress: Progress) -> None:
+    """Every pane hides exactly what the phase has not computed yet."""
+    sizes = app.network.sizes
+    hidden_neurons = sum(sizes[layer + 1] for layer in range(progress.n_layers)
+                         if not progress.forward_known(layer))
+    diagram = text_of(app.query_one("#diagram"))
+    assert diagram.count("?") == hidden_neurons
+    for layer in range(1, len(sizes)):
+        assert ("?" in delta_line(app, layer)) == (not progress.delta_known(layer - 1))
+    record = app.experiment.trainer.last_record
+    assert record is not None and app.view is not None
+    lines = text_of(app.query_one("#weights")).splitlines()
+    in_sight = 0
+    for layer, shown in enumerate(record.layers):
+        w = shown.w_after if progress.updated else shown.w_before
+        assert app.view.params.weights[layer] is w
+        title = next((k for k, line in enumerate(lines) if f" W{layer + 1}  " in line), None)
+        if title is not None and title + 2 < len(lines):  # the matrix is in sight
+            assert f"{w[0, 0]:+.4f}" in lines[title + 2]
+            in_sight += 1
+    assert in_sight
+
+
+async def walk_whole_epoch(pilot: Pilot[Any], app: BackpropApp) -> None:
+    n_layers = len(app.network.sizes) - 1
+    phases = step_phases(n_layers)
+    for done, phase in enumerate(phases, start=1):
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.walk is not None and app.walk.progress.done == done
+        status = text_of(app.query_one("#status"))
+        assert f"phase {done} of {len(phases)}: {phase.title}" in status
+        assert ("Epoch 0 → 1" in status) == (done < len(phases))
+        assert_shows_what_progress_knows(app, Progress(n_layers, done))
+
+
+@pytest.mark.parametrize("settings", [SEED, DEEP], ids=["seed", "tanh-softmax-2-hidden"])
+async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Settings) -> None:
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_whole_epoch(pilot, app)
+        trainer = app.experiment.trainer
+        want = reference(settings)
+        assert trainer.epoch == 1 and app.walk is not None and app.walk.finished
+        assert_same_record(trainer.last_record, want.last_record)
+        for got, expected in zip(trainer.params.flat(), want.params.flat(), strict=True):
+            assert np.array_equal(got, expected)
+        assert app.view is not None and app.view.params is trainer.params
+        assert "Epoch 1 " in text_of(app.query_one("#status"))
+
+
+async def test_space_finishes_the_epoch_being_walked() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "space")
+        await pilot.pause()
+        trainer = app.experiment.trainer
+        assert trainer.epoch == 1 and app.walk is None
+        assert_same_record(trainer.last_record, reference(SEED).last_record)
+        assert "?" not in text_of(app.query_one("#deltas"))
+        assert "?" not in text_of(app.query_one("#diagram"))
+        await pilot.press("space")  # with no walk, space trains as ever
+        assert trainer.epoch == 2
+
+
+async def test_n_after_the_update_starts_the_next_epoch() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * (len(step_phases(2)) + 1))
+        await pilot.pause()
+        assert app.experiment.trainer.epoch == 2
+        assert app.walk is not None and app.walk.progress.done == 1
+        assert "Epoch 1 → 2" in text_of(app.query_one("#status"))
+
+
+async def test_mini_batches_are_walked_step_by_step() -> None:
+    settings = replace(DEEP, batch_size=64)  # 160 training rows: steps of 64, 64, 32
+    app = BackpropApp(Experiment.build(settings))
+    per_step = len(step_phases(3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * (per_step + 2))
+        await pilot.pause()
+        walk = app.walk
+        assert walk is not None and walk.step == 1 and walk.progress.done == 2
+        record = walk.records[1]
+        assert app.view is not None and app.view.record is record
+        # the second step's forward pass used the first step's updated weights
+        assert app.view.params.weights[0] is record.layers[0].w_before
+        assert "step 2 of 3" in text_of(app.query_one("#status"))
+        await pilot.press(*["n"] * (2 * per_step - 2))
+        await pilot.pause()
+        assert app.walk is not None and app.walk.finished
+        assert_same_record(app.experiment.trainer.last_record, reference(settings).last_record)
+
+
+async def test_the_selection_follows_the_layer_being_computed() -> None:
+    app = BackpropApp(Experiment.build(DEEP))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        diagram = app.query_one("#diagram")
+        assert diagram.selected[0] == 1  # type: ignore[attr-defined]
+        await pilot.press("down", "down", "n")
+        assert diagram.selected == (2, 2)  # type: ignore[attr-defined]
+        await pilot.press("n", "n")  # forward into the output, then the loss
+        assert diagram.selected[0] == 3  # type: ignore[attr-defined]
+        await pilot.pause()
+        neuron = text_of(app.query_one("#neuron"))
+        assert "▶ L = " in neuron and "output neuron" in neuron
+
+
+async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        assert not app.running and app.walk is not None
+        epoch = app.experiment.trainer.epoch
+        await pilot.pause(0.2)
+        assert app.experiment.trainer.epoch == epoch
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.walk is None
+        assert "Epoch 0 " in text_of(app.query_one("#status"))
+
+
+async def test_the_help_explains_every_phase() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Walk through the epoch one phase" in text
+        assert "Check backprop's gradient" in text
+        md = app.screen.query_one("#help-phases")
+        source = md._markdown  # type: ignore[attr-defined]
+        assert "chain rule, one layer at a time" in source and "w ← w − η·∂L/∂w" in source
+
+
+# -- the gradient check -------------------------------------------------------------
+
+
+def verdict_of(app: BackpropApp) -> str:
+    return str(app.screen.query_one("#gradcheck-verdict").render())
+
+
+async def test_the_gradient_check_agrees_with_backprop() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, GradientCheckScreen)
+        verdict = verdict_of(app)
+        assert verdict.startswith("backprop agrees with finite differences")
+        assert float(verdict.rsplit(" ", 1)[1]) < 1e-6
+        headings = [str(w.render()) for w in app.screen.query(".gradcheck-heading")]
+        assert [h.split()[0] for h in headings] == ["W1", "W2"]  # counted from 1
+        await pilot.press("space")  # nothing trains behind the check
+        assert app.experiment.trainer.epoch == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GradientCheckScreen)
+
+
+async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
+    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(24,))))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        headings = [str(w.render()) for w in app.screen.query(".gradcheck-heading")]
+        assert [h.split()[0] for h in headings] == ["W1", "b1", "W2", "b2"]
+        assert "the 10 worst of 72" in headings[2]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.walk is not None and app.walk.progress.done == 2
+
+
+async def test_escape_stops_a_long_check() -> None:
+    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(256, 256))))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, GradientCheckScreen)
+        started = time.perf_counter()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert time.perf_counter() - started < 5
+        assert not isinstance(app.screen, GradientCheckScreen)
+
+
+async def test_no_key_sequence_breaks_a_walk() -> None:
+    keys = ["n", "space", "p", "j", "k", "up", "down", "left", "right", "w", "z", "r", "g",
+            "escape"]
+    rng = np.random.default_rng(2)
+    app = BackpropApp(Experiment.build(DEEP))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for k in rng.choice(len(keys), size=100):
+            await pilot.press(keys[int(k)])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+
+
+# -- snapshots (no timers run: every picture is the same everywhere) -----------------
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_snapshot_mid_forward(snap_compare: SnapCompare) -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", "n"))
+
+
+def test_snapshot_mid_backward(snap_compare: SnapCompare) -> None:
+    app = BackpropApp(Experiment.build(DEEP))
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=keys("space", "j", *["n"] * 6))
+
+
+def test_snapshot_mid_backward_small_terminal(snap_compare: SnapCompare) -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=keys("space", "j", *["n"] * 5))

@@ -1,0 +1,461 @@
+"""The playground's controls driven through keys: the dataset menu, the settings screen,
+looking back through history, comparing runs, export, and the decision-boundary pane."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Select, Switch
+
+from tui_backprop.engine.weights_io import load_weights
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.boundary_scene import PLANE
+from tui_backprop.ui.screens.datasets import DatasetScreen
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens.settings import SettingsScreen
+from tui_backprop.ui.widgets.boundary import BoundaryPane
+from tui_backprop.ui.widgets.chart import MetricsChart
+
+SIZE = (120, 40)
+XOR = resolve("xor", {})
+
+
+def app_of(settings: Settings = SEED_PRESET) -> BackpropApp:
+    return BackpropApp(Experiment.build(settings))
+
+
+def text_of(widget: Widget) -> str:
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def error_of(app: BackpropApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Label).render())
+
+
+def weights_of(app: BackpropApp) -> list[np.ndarray]:
+    return [np.array(w) for w in app.experiment.trainer.params.weights]
+
+
+# -- the dataset menu ----------------------------------------------------------------------
+
+
+async def choose_dataset(pilot: Pilot[Any], app: BackpropApp, name: str,
+                         points: str | None = None, noise: str | None = None) -> None:
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(app.screen, DatasetScreen)
+    listing = app.screen.query_one(OptionList)
+    listing.highlighted = listing.get_option_index(name)
+    await pilot.pause()
+    if points is not None:
+        app.screen.query_one("#data-points", Input).value = points
+    if noise is not None:
+        app.screen.query_one("#data-noise", Input).value = noise
+    await pilot.click("#data-ok")
+    await pilot.pause()
+
+
+async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await choose_dataset(pilot, app, "circles", points="120", noise="0.2")
+        assert not isinstance(app.screen, DatasetScreen)
+        ex = app.experiment
+        assert (ex.dataset.name, ex.dataset.n_rows) == ("circles", 120)
+        assert ex.dataset.source == "built-in, noise 0.2"
+        assert ex.settings.preset == "standard" and ex.trainer.sizes == (2, 8, 1)
+        assert ex.trainer.epoch == 0
+        assert app.query_one(BoundaryPane).scene is not None
+        assert app.query_one(BoundaryPane).scene.kind == PLANE  # type: ignore[union-attr]
+        assert "circles" in text_of(app.query_one("#status"))
+        # the menu offers the current dataset's size and noise next time
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen.query_one("#data-points", Input).value == "120"
+        assert app.screen.query_one("#data-noise", Input).value == "0.2"
+
+
+async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_dataset(pilot, app, "seed")
+        assert app.experiment.settings == Experiment.build(SEED_PRESET).settings
+        want = Experiment.build(SEED_PRESET).trainer.params.weights
+        for got, expected in zip(app.experiment.trainer.params.weights, want, strict=True):
+            assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("points", "noise", "says"), [
+    ("many", "0.1", "points: 'many' is not a whole number"),
+    ("200", "-1", "noise: -1 must be a finite number ≥ 0"),
+    ("1", "0.1", "n_points 1 must be between 2 and 1000000"),
+])
+async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, says: str) -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")
+        experiment, weights = app.experiment, weights_of(app)
+        await choose_dataset(pilot, app, "moons", points=points, noise=noise)
+        assert isinstance(app.screen, DatasetScreen)
+        assert says in error_of(app, "#data-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.experiment is experiment and experiment.trainer.epoch == 2
+        for got, want in zip(weights_of(app), weights, strict=True):
+            assert np.array_equal(got, want)
+
+
+async def test_open_csv_from_the_dataset_menu() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_dataset(pilot, app, "csv")
+        assert isinstance(app.screen, OpenCsvScreen)
+
+
+# -- the settings screen -------------------------------------------------------------------
+
+
+async def open_settings(pilot: Pilot[Any], app: BackpropApp) -> SettingsScreen:
+    await pilot.press("S")
+    await pilot.pause()
+    assert isinstance(app.screen, SettingsScreen)
+    return app.screen
+
+
+async def apply_settings(pilot: Pilot[Any], app: BackpropApp, **values: str | bool) -> None:
+    screen = await open_settings(pilot, app)
+    for name, value in values.items():
+        widget = screen.query_one(f"#set-{name}")
+        assert isinstance(widget, Input | Switch | Select)
+        widget.value = value
+    await pilot.pause()
+    await pilot.click("#settings-ok")
+    await pilot.pause()
+
+
+async def test_the_learning_rate_and_optimiser_change_live() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "space")
+        trainer = app.experiment.trainer
+        screen = await open_settings(pilot, app)
+        screen.query_one("#set-lr", Input).value = "0.5"
+        screen.query_one("#set-optimizer", Select).value = "adam"
+        await pilot.pause()
+        assert "Applies live" in str(screen.query_one("#settings-plan", Label).render())
+        await pilot.click("#settings-ok")
+        await pilot.pause()
+        assert app.experiment.trainer is trainer and trainer.epoch == 3
+        assert (trainer.config.lr, trainer.config.optimizer) == (0.5, "adam")
+        assert app.experiment.settings.lr == 0.5
+        assert "Adam · lr 0.5" in text_of(app.query_one("#status"))
+
+
+async def test_the_lr_keys_and_the_settings_screen_agree() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        screen = await open_settings(pilot, app)
+        assert screen.query_one("#set-lr", Input).value == "0.3"
+
+
+async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "R", "space")  # R moves the seed on to 1
+        assert app.experiment.trainer.config.seed == 1
+        screen = await open_settings(pilot, app)
+        screen.query_one("#set-hidden", Input).value = "8,4"
+        screen.query_one("#set-activation", Select).value = "relu"
+        await pilot.pause()
+        plan = str(screen.query_one("#settings-plan", Label).render())
+        assert "Resets the run to epoch 0" in plan and "activation" in plan
+        await pilot.click("#settings-ok")
+        await pilot.pause()
+        ex = app.experiment
+        assert ex.trainer.epoch == 0 and ex.trainer.sizes == (2, 8, 4, 1)
+        assert ex.trainer.config.seed == 1 and ex.settings.activation == "relu"
+        fresh = Experiment.build(replace(XOR, hidden=(8, 4), activation="relu", seed=1))
+        for got, want in zip(ex.trainer.params.weights, fresh.trainer.params.weights,
+                             strict=True):
+            assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("lr", "-1", "learning rate: -1 must be a finite number > 0"),
+    ("batch_size", "two", "batch size: 'two' is not a number"),
+    ("hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
+    ("test_split", "1", "test split: 1 must be a fraction"),
+    ("load_weights", "missing.npz", "missing.npz"),
+])
+async def test_invalid_settings_are_refused(name: str, value: str, says: str) -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        experiment, weights, config = app.experiment, weights_of(app), app.experiment.trainer.config
+        await apply_settings(pilot, app, **{name: value})
+        assert isinstance(app.screen, SettingsScreen)
+        assert says in error_of(app, "#settings-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.experiment is experiment and experiment.trainer.config == config
+        assert experiment.trainer.epoch == 1
+        for got, want in zip(weights_of(app), weights, strict=True):
+            assert np.array_equal(got, want)
+
+
+async def test_a_setting_the_data_cannot_take_is_refused() -> None:
+    app = app_of(resolve("spiral3", {}))
+    async with app.run_test(size=SIZE) as pilot:
+        experiment = app.experiment
+        await apply_settings(pilot, app, output="sigmoid")
+        assert "a sigmoid output needs exactly 2 classes" in error_of(app, "#settings-error")
+        assert app.experiment is experiment
+
+
+async def test_every_reset_setting_reaches_the_engine() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await apply_settings(pilot, app, bias=False, batch_size="16", reduction="sum",
+                             init="he", init_scale="0.5", l2="0.01", test_split="0.25",
+                             standardize=False, seed="7", dtype="float32")
+        c = app.experiment.trainer.config
+        assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed,
+                c.dtype) == (False, 16, "sum", "he", 0.5, 0.01, 7, "float32")
+        split = app.experiment.split
+        assert split.x_test is not None and len(split.x_test) == 50 and not split.standardized
+
+
+async def test_layer_buttons_edit_the_layers_field() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, app)
+        field = screen.query_one("#set-hidden", Input)
+        buttons = {b.name: b for b in screen.query(".settings-layer")}
+        for what in ("+layer", "+neuron", "+neuron", "-layer", "+layer", "-neuron"):
+            buttons[what].press()
+            await pilot.pause()
+        assert field.value == "4,3"
+
+
+async def test_choosing_a_preset_fills_in_its_values() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, app)
+        screen.query_one("#set-preset", Select).value = "standard"
+        await pilot.pause()
+        assert screen.query_one("#set-hidden", Input).value == "8"
+        assert screen.query_one("#set-activation", Select).value == "tanh"
+        assert screen.query_one("#set-bias", Switch).value is True
+
+
+# -- history -------------------------------------------------------------------------------
+
+PANES = ("#diagram", "#neuron", "#chart", "#weights", "#deltas")
+
+
+async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
+    scrubbed, fresh = app_of(), app_of()
+    async with scrubbed.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 7, "left_square_bracket", "left_square_bracket",
+                          "left_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert scrubbed.experiment.trainer.epoch == 7  # looking changes nothing
+        status = text_of(scrubbed.query_one("#status"))
+        assert "viewing epoch 5 of 7" in status
+        looked = {name: text_of(scrubbed.query_one(name)) for name in PANES}
+        view = scrubbed.view
+    async with fresh.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 5)
+        await pilot.pause()
+        for name in PANES:
+            assert looked[name] == text_of(fresh.query_one(name)), name
+        want = text_of(fresh.query_one("#status")).splitlines()[1]
+        metrics = want[want.index("loss"):].rstrip()
+        assert metrics and status.splitlines()[1].rstrip().endswith(metrics)
+    assert view is not None
+    for got, expected in zip(view.params.weights, fresh.experiment.trainer.params.weights,
+                             strict=True):
+        assert np.array_equal(got, expected)
+
+
+async def test_jumps_and_ends_of_the_history() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.press(*["space"] * 10)
+        await pilot.press("left_curly_bracket")
+        assert app.view is not None and app.view.epoch == 40
+        await pilot.press("home")
+        assert app.view.epoch == 0 and app.view.present == 50
+        await pilot.press("left_square_bracket", "right_curly_bracket")
+        assert app.view.epoch == 10
+        await pilot.press("end")
+        assert app.view.epoch == 50 and app.view.present is None
+        await pilot.pause()
+        assert "viewing" not in text_of(app.query_one("#status"))
+
+
+async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, fresh = app_of(), Experiment.build(SEED_PRESET).trainer
+    notes: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 6, *["left_square_bracket"] * 3, "space")
+        await pilot.pause()
+        trainer = app.experiment.trainer
+        assert trainer.epoch == 4 and app.view is not None and app.view.present is None
+        assert "forked at epoch 3; later epochs discarded" in notes
+        for _ in range(4):
+            fresh.train_epoch()
+        for got, want in zip(trainer.params.weights, fresh.params.weights, strict=True):
+            assert np.array_equal(got, want)
+        assert [run.epochs for run in app.session.runs] == [6]  # kept to compare with
+        await pilot.press("c")
+        overlay = app.query_one(MetricsChart).overlay
+        assert overlay is not None and len(overlay.loss) == 6
+        assert overlay.caption == "same settings (before the fork at 3)"
+
+
+async def test_running_from_the_past_forks_too() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 4, "home", "p")
+        await pilot.pause(0.3)
+        await pilot.press("p")
+        assert app.looking.state is None and app.experiment.trainer.epoch >= 1
+        assert len(app.experiment.trainer.history) == app.experiment.trainer.epoch
+
+
+async def test_history_needs_a_trained_epoch() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left_square_bracket", "home")
+        assert app.view is not None and app.view.epoch == 0 and app.view.present is None
+
+
+# -- comparing runs ------------------------------------------------------------------------
+
+
+async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "space")
+        await apply_settings(pilot, app, hidden="6", lr="1")
+        await pilot.press("space", "c")
+        await pilot.pause()
+        chart = app.query_one(MetricsChart)
+        assert chart.overlay is not None
+        assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
+        assert np.array_equal(chart.overlay.loss, app.session.runs[0].loss)
+        assert len(chart.overlay.loss) == 3
+        assert "run 1 loss" in text_of(chart)
+        await pilot.press("c")
+        assert chart.overlay is None
+
+
+async def test_compare_cycles_through_runs_newest_first() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "r", "space", "space", "R", "space", "c")
+        chart = app.query_one(MetricsChart)
+        assert chart.overlay is not None and chart.overlay.name == "run 2"
+        assert chart.overlay.caption == "seed 333 vs 334" and len(chart.overlay.loss) == 2
+        await pilot.press("c")
+        assert chart.overlay is not None and chart.overlay.name == "run 1"
+        assert len(chart.overlay.loss) == 1
+        await pilot.press("c")
+        assert chart.overlay is None
+
+
+async def test_a_replay_has_the_same_settings() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "r", "space", "c")
+        chart = app.query_one(MetricsChart)
+        assert chart.overlay is not None and chart.overlay.caption == "same settings"
+        assert "c: run 1 · same settings" in str(chart.border_subtitle)
+        await pilot.press("c")
+        assert chart.overlay is None
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+async def test_export_writes_screen_weights_and_metrics(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
+        await pilot.pause()
+        past = app.looking.state
+        assert past is not None
+    svg = (tmp_path / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "viewing" in svg
+    weights, _ = load_weights(tmp_path / "seed-epoch2-weights.npz")
+    for got, want in zip(weights.weights, past.params.weights, strict=True):
+        assert np.array_equal(got, want)
+    log = (tmp_path / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    assert len(log) == 3
+
+
+async def test_export_from_the_command_palette(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "seed-epoch1-metrics.csv", "seed-epoch1-screen.svg", "seed-epoch1-weights.npz"]
+
+
+async def test_no_sequence_of_playground_keys_breaks_the_app(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # e writes files
+    keys = ["space", "p", "b", "left_square_bracket", "right_square_bracket",
+            "left_curly_bracket", "right_curly_bracket", "home", "end", "c", "r", "R",
+            "e", "d", "escape", "S", "escape", "comma", "escape", "l", "L", "z"]
+    rng = np.random.default_rng(2)
+    app = app_of(XOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for k in rng.choice(len(keys), size=150):
+            await pilot.press(keys[int(k)])
+        await pilot.pause()
+        assert app.is_running
+        trainer = app.experiment.trainer
+        assert len(trainer.history) == trainer.epoch
+
+
+async def test_starting_from_a_weights_file(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 5, "s")
+        await pilot.pause()
+        trained = weights_of(app)
+        await apply_settings(pilot, app, load_weights="xor-epoch5-weights.npz")
+        ex = app.experiment
+        assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch5-weights.npz"
+        for got, want in zip(weights_of(app), trained, strict=True):
+            assert np.array_equal(got, want)
+        await pilot.press("space", "space", "r")  # a reset returns to the file's weights
+        for got, want in zip(weights_of(app), trained, strict=True):
+            assert np.array_equal(got, want)

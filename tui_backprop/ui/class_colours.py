@@ -1,0 +1,80 @@
+"""Colours of classes on the decision-boundary map: the Playground's orange and blue for
+two classes (a sigmoid's "1" is blue, as a positive number is elsewhere in the app),
+then a third distinct hue and more.
+
+A map pixel's shade says how sure the network is: dark at the boundary, the class
+colour where it is certain. Shades are quantised and each Rich style is built once,
+because a frame asks for a few thousand of them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+from rich.color import Color
+from rich.style import Style
+
+from tui_backprop.ui import palette
+
+RGB = tuple[int, int, int]
+CLASS_RGB: tuple[RGB, ...] = (
+    palette.NEGATIVE,  # orange
+    palette.POSITIVE,  # blue
+    (200, 80, 200),  # magenta: apart from both for the third class of spiral3
+    (90, 190, 100),
+    (230, 210, 80),
+    (80, 200, 200),
+    (220, 70, 70),
+    (170, 170, 170),
+)
+BASE: RGB = (28, 28, 32)  # the map where the network is unsure
+SHADES = 8  # quantised confidence levels above "unsure"
+STRONGEST = 0.62  # the most certain region stays darker than the points on it
+POINT_LIFT = 0.45  # points are their class colour mixed this much towards white
+MUTED: RGB = (120, 120, 128)  # points and lines that carry no class
+
+
+def class_rgb(k: int) -> RGB:
+    return CLASS_RGB[k % len(CLASS_RGB)]
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
+            round(a[2] + (b[2] - a[2]) * t))
+
+
+def shade_codes(classes: NDArray[np.intp], confidence: NDArray[np.floating],
+                n_classes: int) -> NDArray[np.intp]:
+    """One code per pixel: class × (SHADES + 1) + shade, the shade from how far the
+    confidence is above chance (1 / n_classes) towards certainty."""
+    chance = 1.0 / max(n_classes, 2)
+    t = np.clip((confidence - chance) / (1.0 - chance), 0.0, 1.0)
+    t = np.nan_to_num(t, nan=0.0)
+    shade = np.ceil(t * SHADES).astype(np.intp)
+    codes: NDArray[np.intp] = classes.astype(np.intp) * (SHADES + 1) + shade
+    return codes
+
+
+@cache
+def pixel_rgb(code: int) -> RGB:
+    k, shade = divmod(code, SHADES + 1)
+    return _mix(BASE, class_rgb(k), STRONGEST * shade / SHADES)
+
+
+@cache
+def half_block(top: int, bottom: int) -> Style:
+    """The style of "▀" showing pixel ``top`` above pixel ``bottom``."""
+    return Style(color=Color.from_rgb(*pixel_rgb(top)), bgcolor=Color.from_rgb(*pixel_rgb(bottom)))
+
+
+@cache
+def point_style(k: int, background: RGB) -> Style:
+    """A point of class ``k`` (``-1``: no class) on a cell of colour ``background``."""
+    rgb = MUTED if k < 0 else _mix(class_rgb(k), (255, 255, 255), POINT_LIFT)
+    return Style(color=Color.from_rgb(*rgb), bgcolor=Color.from_rgb(*background), bold=True)
+
+
+def swatch_hex(k: int) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*class_rgb(k))

@@ -1,0 +1,44 @@
+"""Export what the screen shows: the screen itself as SVG, and the weights (.npz) and
+metrics (.csv) of the epoch on display, which is an earlier one while looking back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui_backprop.engine.trainer import RunState
+from tui_backprop.engine.weights_io import save_weights
+from tui_backprop.experiment import Experiment, write_metrics_csv
+
+
+@dataclass(frozen=True)
+class ExportPaths:
+    screen: Path
+    weights: Path
+    metrics: Path
+
+    def lines(self) -> str:
+        return "\n".join(f"{kind} → {path.resolve()}" for kind, path in
+                         (("screen", self.screen), ("weights", self.weights),
+                          ("metrics", self.metrics)))
+
+
+def export_paths(experiment: Experiment, epoch: int, folder: Path) -> ExportPaths:
+    """New names in ``folder`` per dataset and epoch, so exports of different epochs
+    sit side by side; a second export of the same epoch replaces the first."""
+    stem = f"{Path(experiment.dataset.name).stem}-epoch{epoch}"
+    return ExportPaths(folder / f"{stem}-screen.svg", folder / f"{stem}-weights.npz",
+                       folder / f"{stem}-metrics.csv")
+
+
+def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths) -> None:
+    """The weights and metrics of the epoch shown (the present when ``past`` is None).
+    Raises OSError."""
+    if past is None:
+        experiment.save_weights(paths.weights)
+        experiment.write_log(paths.metrics)
+        return
+    s = experiment.settings
+    assert s.output is not None
+    save_weights(paths.weights, past.params, s.activation, s.output)
+    write_metrics_csv(paths.metrics, past.history)

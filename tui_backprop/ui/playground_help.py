@@ -1,0 +1,39 @@
+"""The help screen's part on the playground: the boundary pane, history and its memory
+rule, comparing runs, data and settings."""
+
+from __future__ import annotations
+
+from tui_backprop.engine.history import SNAPSHOT_BUDGET
+
+MIB = 2**20
+
+
+def playground_help() -> str:
+    return f"""
+**The playground**
+
+- **Decision boundary** (`b` puts it in the chart's place; from 150 columns it has a
+  pane of its own) — with two features, the class the network predicts at every point
+  of the plane, **orange** for the first class, **blue** for the second (a third class
+  is magenta), darker where it is unsure; the training rows are ● and the held-out
+  rows ○, in their true class's colour. With more features the rows are drawn on their
+  first two principal components, coloured by the class predicted for them, and a
+  wrong prediction is ✖ (✕ for a test row). With a numeric target the pane plots the
+  prediction against the actual value: on the diagonal the network is exact.
+- **History** — `[` `]` step back and forward an epoch, `{{` `}}` a tenth of the run,
+  `home` `end` to the first and the latest epoch. Every pane shows the run as it was
+  then ("viewing epoch k of N" in the status line). Training from there (space, `p`,
+  `n`) forks the run: the later epochs are dropped (the old run stays on the compare
+  list). Every epoch's metrics are kept; the weights (with the optimiser's running
+  averages) are kept at every epoch until they fill {SNAPSHOT_BUDGET // MIB} MiB, then
+  every second epoch, then every fourth, and so on, evenly spaced over the whole run.
+  An epoch between two kept ones is rebuilt exactly by replaying from the one before.
+- **Compare** — a run is kept when you reset, reseed, fork it or change the data or
+  settings. `c` draws an earlier run's loss in grey under the current one, labelled
+  with what differs ("lr 0.1 vs 1"); again for an older run, and finally off.
+- **Data and settings** — `d` picks a built-in dataset with its number of points and
+  noise, or a CSV file. `S` (or `,`) changes any setting: the learning rate (also `l`
+  `L`) and the optimiser live, the rest with a reset to epoch 0 and the same seed.
+- **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
+  of the epoch shown, and says where.
+"""

@@ -1,0 +1,60 @@
+"""New settings for a running experiment. The learning rate and the optimiser change
+in place (the run goes on: ``Trainer.set_lr`` / ``set_optimizer``), and so do the
+file names; anything else needs a new network, so it builds a new experiment on the
+same data, which starts at epoch 0. Nothing changes unless all of it works."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tui_backprop.data import Dataset, as_regression, load_dataset
+from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights
+from tui_backprop.settings import Settings
+from tui_backprop.ui.runs import effective_settings
+from tui_backprop.ui.settings_form import changed, needs_reset
+
+CSV_ONLY = ("label_column", "drop_columns")
+
+
+def apply_live(experiment: Experiment, new: Settings) -> None:
+    """The learning rate, optimiser and file names of ``new``, without a reset."""
+    trainer = experiment.trainer
+    if new.optimizer != trainer.config.optimizer:
+        trainer.set_optimizer(new.optimizer)  # checks the name before changing anything
+    if new.lr != trainer.config.lr:
+        trainer.set_lr(new.lr)
+    experiment.settings = replace(experiment.settings, lr=new.lr, optimizer=new.optimizer,
+                                  save_weights=new.save_weights, log=new.log)
+
+
+def rebuild(experiment: Experiment, new: Settings) -> Experiment:
+    """The experiment of ``new`` on the current data (read again when a CSV's label,
+    dropped columns or task change). Raises ValueError with one line for the user."""
+    names = changed(effective_settings(experiment), new)
+    settings, initial = adopt_weights(new, frozenset(names))
+    return Experiment.on_dataset(settings, _data_for(experiment, settings, names), initial)
+
+
+def _data_for(experiment: Experiment, settings: Settings, names: list[str]) -> Dataset:
+    ds = experiment.dataset
+    task = TASK_OF_OUTPUT.get(settings.output, "auto")
+    other_task = task != "auto" and task != ds.task
+    if ds.source.startswith("built-in"):
+        if any(n in names for n in CSV_ONLY) and (settings.label_column is not None
+                                                 or settings.drop_columns):
+            raise ValueError("label and dropped columns apply only to CSV files")
+        return as_regression(ds) if other_task and task == "regression" else ds
+    if other_task or any(n in names for n in CSV_ONLY):
+        return load_dataset(settings.dataset, settings.label_column, settings.drop_columns, task)
+    return ds
+
+
+def apply(experiment: Experiment, new: Settings) -> tuple[Experiment, list[str]]:
+    """``new`` applied: the experiment to use from now on (the same one when the changes
+    were live) and the names of the settings that changed."""
+    names = changed(effective_settings(experiment), new)
+    if needs_reset(names):
+        return rebuild(experiment, new), names
+    if names:
+        apply_live(experiment, new)
+    return experiment, names

@@ -1,0 +1,131 @@
+"""The runs of this session, to compare with: each keeps its settings and its loss
+curves (copied: the live log is truncated and rewritten when a run forks).
+
+A run is kept when it ends with at least one epoch trained: on a reset, new weights, a
+new dataset, new settings, or a fork that discards its later epochs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from tui_backprop.engine.activations import Array
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import Settings
+from tui_backprop.ui.datasets import menu_defaults
+
+MAX_RUNS = 20  # the oldest are forgotten first
+# Settings that make no difference to the curves, or are shown as "layers".
+UNCOMPARED = {"preset", "epochs", "load_weights", "save_weights", "log", "hidden"}
+
+
+@dataclass(frozen=True, eq=False)
+class PastRun:
+    number: int  # 1 for the session's first run
+    settings: Settings
+    sizes: tuple[int, ...]
+    data: DataFacts
+    loss: Array
+    test_loss: Array | None
+    ended: str  # "reset", "new weights", "new dataset", "new settings", "fork at 12"
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+def effective_settings(experiment: Experiment) -> Settings:
+    """The experiment's settings as the trainer has them now: new weights (R) moved the
+    seed on, and the learning rate and optimiser may have changed during the run."""
+    c = experiment.trainer.config
+    return replace(experiment.settings, seed=c.seed, lr=c.lr, optimizer=c.optimizer)
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    name: str
+    rows: int
+    noise: float | None  # of a generated built-in dataset
+
+    @classmethod
+    def of(cls, experiment: Experiment) -> DataFacts:
+        ds = experiment.dataset
+        generated = ds.source.startswith("built-in") and ds.name != "seed"
+        return cls(ds.name, ds.n_rows, menu_defaults(experiment)[1] if generated else None)
+
+    def diff(self, now: DataFacts) -> list[str]:
+        if self.name != now.name:
+            return [f"data {self.name} vs {now.name}"]
+        parts = [] if self.rows == now.rows else [f"rows {self.rows} vs {now.rows}"]
+        if self.noise != now.noise:
+            parts.append(f"noise {_show(self.noise)} vs {_show(now.noise)}")
+        return parts
+
+
+class Session:
+    """Past runs, oldest first, and which one (if any) the chart overlays."""
+
+    def __init__(self) -> None:
+        self.runs: list[PastRun] = []
+        self.shown: PastRun | None = None
+        self._count = 0
+
+    def keep(self, experiment: Experiment, ended: str) -> PastRun | None:
+        """Remember the experiment's run as it is now, if it has trained at all."""
+        trainer = experiment.trainer
+        if trainer.epoch < 1:
+            return None
+        self._count += 1
+        history = trainer.history
+        test = np.array(history.column("test_loss")) if history.has("test_loss") else None
+        run = PastRun(self._count, effective_settings(experiment), trainer.sizes,
+                      DataFacts.of(experiment), np.array(history.column("loss")), test, ended)
+        self.runs = [*self.runs, run][-MAX_RUNS:]
+        if self.shown is not None and self.shown not in self.runs:
+            self.shown = None
+        return run
+
+    def cycle(self) -> PastRun | None:
+        """The next run to overlay: the latest first, then older ones, then none."""
+        if not self.runs:
+            self.shown = None
+        elif self.shown is None:
+            self.shown = self.runs[-1]
+        else:
+            at = self.runs.index(self.shown)
+            self.shown = self.runs[at - 1] if at > 0 else None
+        return self.shown
+
+
+def settings_diff(then: PastRun, now: Experiment) -> str:
+    """What differs between a past run and the current experiment, "then vs now":
+    ``lr 0.1 vs 1, layers 2-8-1 vs 2-4-1``."""
+    current = effective_settings(now)
+    parts = then.data.diff(DataFacts.of(now))
+    if then.sizes != now.trainer.sizes:
+        parts.append(f"layers {_arch(then.sizes)} vs {_arch(now.trainer.sizes)}")
+    for f in fields(Settings):
+        if f.name in UNCOMPARED or f.name == "dataset":
+            continue
+        a, b = getattr(then.settings, f.name), getattr(current, f.name)
+        if a != b:
+            parts.append(f"{_NAMES.get(f.name, f.name)} {_show(a)} vs {_show(b)}")
+    return ", ".join(parts) if parts else "same settings"
+
+
+_NAMES = {"batch_size": "batch", "init_scale": "init scale", "test_split": "test split",
+          "standardize": "standardise", "optimizer": "optimiser", "bias": "biases"}
+
+
+def _arch(sizes: tuple[int, ...]) -> str:
+    return "-".join(map(str, sizes))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

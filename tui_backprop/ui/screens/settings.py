@@ -1,0 +1,175 @@
+"""Every setting of the run, changeable without restarting the app. The screen says
+before applying what will happen: live changes keep the run going, the others start
+it again at epoch 0 with the same seed. A bad value is refused with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Switch
+
+from tui_backprop.settings import Settings, resolve
+from tui_backprop.ui.settings_form import (
+    FILE_FIELDS,
+    LIVE_FIELDS,
+    RESET_FIELDS,
+    Field,
+    FormError,
+    Value,
+    adjust_layers,
+    changed,
+    form_of,
+    label_of,
+    needs_reset,
+    read_form,
+)
+
+Applier = Callable[[Settings], str | None]  # None when applied, else why not
+LAYER_BUTTONS = (("+layer", "+ layer"), ("-layer", "− layer"), ("+neuron", "+ neuron"),
+                 ("-neuron", "− neuron"))
+PRESET_FIELDS = {"preset", "hidden", "activation", "output", "bias", "init", "init_scale",
+                 "batch_size", "reduction", "l2", "test_split", "standardize", "seed",
+                 "lr", "optimizer", "dtype"}
+SECTIONS = (
+    ("Live: the run goes on", LIVE_FIELDS),
+    ("With a reset to epoch 0, same seed unless changed", RESET_FIELDS),
+    ("Files the save key (s) writes", FILE_FIELDS),
+)
+
+
+class SettingsScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: Settings, applier: Applier) -> None:
+        super().__init__()
+        self._current = current
+        self._applier = applier
+        self._preset = current.preset
+
+    def compose(self) -> ComposeResult:
+        values = form_of(self._current)
+        with Vertical(id="settings-dialog") as dialog:
+            dialog.border_title = "Settings"
+            dialog.border_subtitle = "enter or Apply · esc: cancel"
+            with VerticalScroll(id="settings-fields"):
+                for title, group in SECTIONS:
+                    yield Label(title, classes="settings-section")
+                    for field in group:
+                        yield self._row(field, values[field.name])
+            yield Label("", id="settings-plan")
+            yield Label("", id="settings-error")
+            with Horizontal(id="settings-buttons"):
+                yield Button("Apply", variant="primary", id="settings-ok", compact=True)
+                yield Button("Cancel", id="settings-cancel", compact=True)
+
+    def _row(self, field: Field, value: Value) -> Horizontal:
+        parts: list[Widget] = [Label(field.label, classes="settings-label"),
+                               _editor(field, value)]
+        if field.name == "hidden":
+            parts += [Button(text, compact=True, classes="settings-layer", name=what)
+                      for what, text in LAYER_BUTTONS]
+        parts.append(Label(field.hint, classes="settings-hint"))
+        return Horizontal(*parts, classes="settings-row")
+
+    def on_mount(self) -> None:
+        self.query_one("#set-lr", Input).focus()
+        self._update_plan()
+
+    def _values(self) -> dict[str, Value]:
+        values: dict[str, Value] = {}
+        for widget in self.query(".settings-editor"):
+            name = (widget.id or "")[len("set-"):]
+            if isinstance(widget, Switch | Input):
+                values[name] = widget.value
+            elif isinstance(widget, Select):
+                values[name] = str(widget.value)
+        return values
+
+    def _update_plan(self) -> None:
+        plan, error = self.query_one("#settings-plan", Label), self.query_one("#settings-error",
+                                                                                Label)
+        try:
+            new = read_form(self._values(), self._current)
+        except FormError as err:
+            plan.update("")
+            error.update(Content(str(err)))
+            return
+        error.update("")
+        plan.update(Content(plan_text(changed(self._current, new))))
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    def _edited(self) -> None:
+        self._update_plan()
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        if event.select.id == "set-preset" and str(event.value) != self._preset:
+            self._preset = str(event.value)
+            self._fill(resolve(self._current.dataset, {"preset": self._preset}))
+        self._update_plan()
+
+    def _fill(self, settings: Settings) -> None:
+        """The preset's values in the fields it sets."""
+        values = form_of(settings)
+        for name in PRESET_FIELDS - {"preset"}:
+            widget = self.query_one(f"#set-{name}")
+            if isinstance(widget, Input | Switch | Select):
+                widget.value = values[name]
+
+    @on(Button.Pressed, ".settings-layer")
+    def _layers(self, event: Button.Pressed) -> None:
+        field = self.query_one("#set-hidden", Input)
+        field.value = adjust_layers(field.value, event.button.name or "")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#settings-ok")
+    def _apply(self) -> None:
+        error = self.query_one("#settings-error", Label)
+        try:
+            new = read_form(self._values(), self._current)
+        except FormError as err:
+            error.update(Content(str(err)))
+            return
+        reason = self._applier(new)
+        if reason is None:
+            self.dismiss(True)
+        else:
+            error.update(Content(reason))  # not markup
+
+    @on(Button.Pressed, "#settings-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def _editor(field: Field, value: Value) -> Widget:
+    ident = f"set-{field.name}"
+    if field.kind == "switch":
+        return Switch(bool(value), id=ident, classes="settings-editor")
+    if field.kind == "choice":
+        options = [(choice, choice) for choice in field.choices]
+        return Select(options, value=str(value), allow_blank=False, id=ident, compact=True,
+                      classes="settings-editor")
+    return Input(str(value), id=ident, compact=True, classes="settings-editor")
+
+
+def plan_text(names: list[str]) -> str:
+    """What applying will do, in one or two lines."""
+    if not names:
+        return "Nothing changed yet."
+    reset = needs_reset(names)
+    live = [n for n in names if n not in reset]
+    if not reset:
+        return "Applies live, the run goes on: " + ", ".join(map(label_of, live)) + "."
+    text = "Resets the run to epoch 0 for: " + ", ".join(map(label_of, reset)) + "."
+    if live:
+        text += " Also: " + ", ".join(map(label_of, live)) + "."
+    return text

@@ -1,0 +1,194 @@
+"""The settings screen's fields: every choice the command line offers, how each is shown
+as text and read back, and which changes the run can take without a restart.
+
+Reading is strict and says what is wrong in one line, the way the command line does;
+a form with any bad value changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+
+from tui_backprop.cli import CHOICES
+from tui_backprop.settings import Settings
+
+AUTO = "auto"
+Value = str | bool
+
+
+class FormError(ValueError):
+    """A value the form cannot take; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the Settings field
+    label: str
+    kind: str  # "choice", "switch" or "text"
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+    read: Callable[[str], object] | None = None  # text to value; ValueError says why
+
+
+def _number(kind: Callable[[str], float], least: float, strict: bool) -> Callable[[str], float]:
+    def read(text: str) -> float:
+        try:
+            value = kind(text.strip())
+        except ValueError:
+            raise ValueError(f"{text.strip()!r} is not a number") from None
+        if not math.isfinite(value) or value < least or (strict and value == least):
+            raise ValueError(f"{text.strip()} must be a finite number {'>' if strict else '≥'} "
+                             f"{least:g}")
+        return value
+
+    return read
+
+
+def _fraction(text: str) -> float:
+    value = _number(float, 0, False)(text)
+    if value >= 1:
+        raise ValueError(f"{text.strip()} must be a fraction from 0 up to (not incl.) 1")
+    return value
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    if text.strip().lower() in ("", "none"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a list of widths like 8 or 8,4") from None
+    if any(n < 1 for n in sizes):
+        raise ValueError("every hidden layer needs at least one neuron")
+    return sizes
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a whole number") from None
+
+
+def _column(text: str) -> str | int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in text.split(",") if c.strip())
+
+
+def _path(text: str) -> str | None:
+    return text.strip() or None
+
+
+LIVE_FIELDS = (
+    Field("lr", "learning rate", "text", "also l / L", read=_number(float, 0, True)),
+    Field("optimizer", "optimiser", "choice", choices=CHOICES["optimizer"]),
+)
+RESET_FIELDS = (
+    Field("preset", "preset", "choice", "fills in its values", choices=CHOICES["preset"]),
+    Field("hidden", "hidden layers", "text", "8,4 / none", read=_layers),
+    Field("activation", "activation", "choice", choices=CHOICES["activation"]),
+    Field("output", "output", "choice", "and its loss", choices=(AUTO, *CHOICES["output"])),
+    Field("bias", "biases", "switch"),
+    Field("init", "initialisation", "choice", choices=CHOICES["init"]),
+    Field("init_scale", "init scale", "text", "uniform's A; xavier/he ×",
+          read=_number(float, 0, True)),
+    Field("batch_size", "batch size", "text", "0 = full batch", read=_number(int, 0, False)),
+    Field("reduction", "reduction", "choice", "of the batch's gradients",
+          choices=CHOICES["reduction"]),
+    Field("l2", "L2 penalty", "text", "λ ≥ 0", read=_number(float, 0, False)),
+    Field("test_split", "test split", "text", "fraction held out", read=_fraction),
+    Field("standardize", "standardise", "switch", "with the training rows"),
+    Field("seed", "seed", "text", "weights, split, shuffling", read=_seed),
+    Field("dtype", "dtype", "choice", choices=CHOICES["dtype"]),
+    Field("label_column", "label column", "text", "CSV: name or index", read=_column),
+    Field("drop_columns", "drop columns", "text", "CSV: a,b", read=_names),
+    Field("load_weights", "start from", "text", "a weights .npz", read=_path),
+)
+FILE_FIELDS = (
+    Field("save_weights", "save weights to", "text", "s; empty: a new name", read=_path),
+    Field("log", "metrics log to", "text", "s; empty: a new name", read=_path),
+)
+FIELDS = LIVE_FIELDS + RESET_FIELDS + FILE_FIELDS
+LIVE = frozenset(f.name for f in LIVE_FIELDS + FILE_FIELDS)  # applied without a reset
+COMPARED = tuple(f.name for f in fields(Settings) if f.name not in ("dataset", "epochs"))
+
+
+def shown(field: Field, settings: Settings) -> Value:
+    """The field's value in ``settings`` as the form shows it."""
+    value = getattr(settings, field.name)
+    if field.kind == "switch":
+        return bool(value)
+    if value is None:
+        return AUTO if field.kind == "choice" else ""
+    if field.name == "hidden":
+        return ",".join(map(str, value)) or "none"
+    if field.name == "drop_columns":
+        return ",".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def form_of(settings: Settings) -> dict[str, Value]:
+    return {f.name: shown(f, settings) for f in FIELDS}
+
+
+def read_form(values: dict[str, Value], base: Settings) -> Settings:
+    """``base`` with the form's values; FormError names the first bad one."""
+    changes: dict[str, object] = {}
+    for field in FIELDS:
+        raw = values[field.name]
+        if field.kind == "switch":
+            changes[field.name] = bool(raw)
+        elif field.kind == "choice":
+            changes[field.name] = None if raw == AUTO else str(raw)
+        else:
+            assert field.read is not None
+            try:
+                changes[field.name] = field.read(str(raw))
+            except ValueError as err:
+                raise FormError(f"{field.label}: {err}") from None
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def changed(old: Settings, new: Settings) -> list[str]:
+    """The settings that differ, in the form's order."""
+    return [name for name in COMPARED if getattr(old, name) != getattr(new, name)]
+
+
+def label_of(name: str) -> str:
+    return next((f.label for f in FIELDS if f.name == name), name)
+
+
+def needs_reset(names: list[str]) -> list[str]:
+    return [n for n in names if n not in LIVE]
+
+
+def adjust_layers(text: str, what: str) -> str:
+    """The layers field after a button: "+layer" repeats the last width, "-layer" drops
+    the last layer, "+neuron"/"-neuron" widen or narrow the last one (never below 1).
+    Text that does not read as layers is left as it is."""
+    try:
+        sizes = list(_layers(text))
+    except ValueError:
+        return text
+    if what == "+layer":
+        sizes.append(sizes[-1] if sizes else 4)
+    elif what == "-layer" and sizes:
+        sizes.pop()
+    elif what == "+neuron" and sizes:
+        sizes[-1] += 1
+    elif what == "-neuron" and sizes:
+        sizes[-1] = max(1, sizes[-1] - 1)
+    return ",".join(map(str, sizes)) or "none"

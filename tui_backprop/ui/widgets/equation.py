@@ -1,0 +1,297 @@
+"""The selected neuron's equations with the step's own numbers put in.
+
+Every result shown is the engine's, read from the step record. The only arithmetic
+is presentation: the terms of a substitution such as wᵢ·aᵢ (see ``substitution``),
+whose total the record already holds.
+
+Each equation is a row of pieces (see ``equation_layout``): when a row is too wide for
+the pane its substitution is summarised first (first terms … last term), then dropped,
+then the formula.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui_backprop.engine.activations import Array
+from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.engine.phases import (
+    FORWARD,
+    GRADIENTS,
+    HIDDEN_DELTA,
+    LOSS,
+    OUTPUT_DELTA,
+    UPDATE,
+)
+from tui_backprop.ui.numbers import short
+from tui_backprop.ui.phase_state import walk_of
+from tui_backprop.ui.substitution import Sum, hidden_delta, row_of, weight_gradient, weighted_input
+from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.widgets.equation_layout import (
+    DROP,
+    LAST,
+    SHORTEN,
+    SUMMARISE,
+    Equation,
+    Piece,
+    chosen_lines,
+    fit,
+)
+
+F = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky", "softmax": "softmax"}
+DERIVATIVE = {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "relu'(z)",
+              "leaky_relu": "leaky'(z)"}
+UPDATE_RULE = {"sgd": "w − η·∂L/∂w", "momentum": "w + v,  v ← μ·v − η·∂L/∂w",
+               "adam": "w − η·m̂/(√v̂ + ε)"}
+LABEL = 8  # a weight's source name, at most
+MAX_TERMS = 24  # more than a line can hold: longer sums and lists are summarised
+MARK = "▶ "
+UNKNOWN = "?"
+STYLES = {"lhs": "bold", "formula": "dim", "sub": "", "value": "bold", "list": "",
+          "unknown": "dim italic"}
+
+
+def num(x: float, digits: int = 3) -> str:
+    """A factor of a substitution: three significant digits, negatives in parentheses."""
+    text = f"{x:.{digits}g}"
+    return f"({text})" if x < 0 else text
+
+
+def _formula(*variants: str, lead: str = " = ") -> Piece:
+    """A formula in its long and short forms; it can be left out altogether."""
+    texts = tuple(f"{lead}{v}" for v in variants)
+    return Piece((*texts, ""), STYLES["formula"], (SHORTEN,) * (len(texts) - 1) + (LAST,))
+
+
+def _term_variants(s: Sum) -> tuple[str, ...]:
+    """All the terms, then fewer (first ones … last one); then the same with two digits.
+    Only the terms a line could hold are written out, however long the sum."""
+    n = len(s.left)
+    if n == 0:
+        return ("0",)
+    out = []
+    for digits in (3, 2):
+        def term(k: int, digits: int = digits) -> str:
+            return f"{num(float(s.left[k]), digits)}·{num(float(s.right[k]), digits)}"
+
+        heads = [term(k) for k in range(min(n, MAX_TERMS))]
+        if n <= MAX_TERMS:
+            out.append(" + ".join(heads))
+        last = term(n - 1)
+        for head in range(min(n - 2, MAX_TERMS), 0, -1):
+            out.append(" + ".join(heads[:head]) + " + … + " + last)
+    return tuple(out)
+
+
+def substitution(s: Sum, scale: str = "", offset: str = "") -> Piece:
+    """The sum written out: `` = scale·(terms) + offset``, shortened, then left out."""
+    variants = []
+    for terms in _term_variants(s):
+        lone = " + " not in terms
+        body = terms if not scale else f"{scale}·{terms}" if lone else f"{scale}·({terms})"
+        variants.append(f" = {body}{offset}")
+    return Piece((*variants, ""), STYLES["sub"], (SUMMARISE,) * (len(variants) - 1) + (DROP,))
+
+
+def _short_sub(text: str) -> Piece:
+    """A substitution with nothing to summarise: all of it or none."""
+    return Piece((f" = {text}", ""), STYLES["sub"], (DROP,))
+
+
+def _eq(kind: str, layer: int | None, lhs: str, formula: str | tuple[str, ...],
+        value: float | None, sub: Piece | None = None, detail: bool = False,
+        lead: str = " = ") -> Equation:
+    forms = (formula,) if isinstance(formula, str) else formula
+    pieces = [Piece((lhs,), STYLES["lhs"]), _formula(*forms, lead=lead)]
+    if value is None:
+        pieces.append(Piece((f" = {UNKNOWN}",), STYLES["unknown"]))
+        return Equation(kind, layer, tuple(pieces), known=False, detail=detail)
+    if sub is not None:
+        pieces.append(sub)
+    pieces.append(Piece((f" = {short(value)}",), STYLES["value"]))
+    return Equation(kind, layer, tuple(pieces), detail=detail)
+
+
+def _detail(kind: str, lhs: str, lead: str, value: float, sub: Piece) -> Equation:
+    """One weight's line under a list: its substitution, the formula being just above."""
+    body = Piece(tuple(v.replace(" = ", lead, 1) for v in sub.variants), sub.style, sub.steps)
+    pieces = (Piece((lhs,), STYLES["lhs"]), body,
+              Piece((f" = {short(value)}",), STYLES["value"]))
+    return Equation(kind, None, pieces, detail=True)
+
+
+def _pick(values: Array | None, neuron: int) -> float | None:
+    return None if values is None else float(values[neuron])
+
+
+def forward_equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
+    act = view.network.activations[layer]
+    out = layer == view.network.depth
+    z_sum = weighted_input(view, layer, neuron)
+    bias = view.record is not None and view.record.layers[layer - 1].b_before is not None
+    z_sub = None
+    if z_sum is not None:
+        z_sub = substitution(z_sum, offset=_signed_term(z_sum.offset) if bias else "")
+    z = _eq(FORWARD, layer - 1, "z", "Σ wᵢ·aᵢ" + (" + b" if bias else ""),
+            None if z_sum is None else z_sum.total, z_sub)
+    return [z, _activation(view, layer, neuron, act, "ŷ" if out else "a")]
+
+
+def _signed_term(x: float) -> str:
+    return f" − {-x:.3g}" if x < 0 else f" + {x:.3g}"
+
+
+def _activation(view: TrainingView, layer: int, neuron: int, act: str, lhs: str) -> Equation:
+    z, a = _pick(view.pre_activation(layer), neuron), _pick(view.activation(layer), neuron)
+    if act == "linear":
+        return _eq(FORWARD, layer - 1, lhs, "z", a)
+    if act == "softmax":
+        return _eq(FORWARD, layer - 1, lhs, "e^zᵢ / Σⱼ e^zⱼ", a)
+    f = F.get(act, "f")
+    if row_of(view) is None:  # f of a mean is not the mean of f
+        return _eq(FORWARD, layer - 1, lhs, f"{f}(z), mean over rows", a)
+    sub = None if z is None else _short_sub(f"{f}({short(z)})")
+    return _eq(FORWARD, layer - 1, lhs, f"{f}(z)", a, sub)
+
+
+def loss_equation(view: TrainingView) -> Equation:
+    walk = walk_of(view)
+    known = view.record is not None and (walk is None or walk.progress.loss_known)
+    rec = view.record
+    output = view.network.activations[-1]
+    formula = OUTPUTS[output].formula if output in OUTPUTS else "loss(ŷ, y)"
+    rows = 0 if rec is None else len(rec.rows)
+    return _eq(LOSS, None, "L", (f"mean over {rows} rows of {formula}", f"mean of {formula}"),
+               rec.loss if known and rec is not None else None)
+
+
+def delta_equation(view: TrainingView, layer: int, neuron: int) -> Equation:
+    d = _pick(view.delta(layer), neuron)
+    if layer == view.network.depth:
+        a, y = _pick(view.activation(layer), neuron), _pick(view.target(), neuron)
+        sub = None
+        if a is not None and y is not None:
+            sub = _short_sub(f"{short(a)} − {num(y)}")
+        return _eq(OUTPUT_DELTA, layer - 1, "δ", "ŷ − y", d, sub)
+    act = view.network.activations[layer]
+    prime = DERIVATIVE.get(act, "f'(z)")
+    s = hidden_delta(view, layer, neuron)
+    if s is None:
+        suffix = ", mean over rows" if row_of(view) is None else ""
+        return _eq(HIDDEN_DELTA, layer - 1, "δ", f"{prime}·Σ w·δ_next{suffix}", d)
+    return _eq(HIDDEN_DELTA, layer - 1, "δ", f"{prime}·Σ w·δ_next", s.total,
+               substitution(s, scale=f"{s.scale:.4g}"))
+
+
+def _known(view: TrainingView, kind: str) -> bool:
+    walk = walk_of(view)
+    if view.record is None:
+        return False
+    if walk is None:
+        return True
+    return walk.progress.gradients_known if kind == GRADIENTS else walk.progress.updated
+
+
+def _colon(formula: str, lead: str = " = ") -> Piece:
+    """A formula that a list of values follows."""
+    return Piece((f"{lead}{formula}: ", ": "), STYLES["formula"], (LAST,))
+
+
+def _listing(names: list[str], values: list[str]) -> Piece:
+    """``name value`` pairs, then fewer of them and a count of the rest."""
+    pairs = [f"{n[:LABEL]} {v}" for n, v in zip(names[:MAX_TERMS], values[:MAX_TERMS],
+                                                 strict=True)]
+    variants = ["  ".join(pairs)] if len(names) <= MAX_TERMS else []
+    for k in range(min(len(names) - 1, MAX_TERMS), 0, -1):
+        variants.append("  ".join(pairs[:k]) + f"  … +{len(names) - k}")
+    return Piece(tuple(variants), STYLES["list"], (DROP,) * (len(variants) - 1))
+
+
+def _incoming(view: TrainingView, layer: int) -> list[str]:
+    names = list(view.network.labels[layer - 1])
+    rec = view.record
+    if rec is not None and rec.layers[layer - 1].grad_b is not None:
+        names.append("b")
+    return names
+
+
+def gradient_equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
+    rec = view.record
+    rows = 0 if rec is None else len(rec.rows)
+    mean = rec is not None and rec.reduction == "mean"
+    l2 = view.config.l2 if view.config is not None else 0.0
+    formula = (f"(1/{rows})·" if mean else "") + f"Σ a·δ over {rows} rows" + (
+        " + λ·w" if l2 else "")
+    if rec is None or not _known(view, GRADIENTS):
+        return [_eq(GRADIENTS, None, "∂L/∂w", formula, None)]
+    lay = rec.layers[layer - 1]
+    values = [float(g) for g in lay.grad_w[:, neuron]]
+    if lay.grad_b is not None:
+        values.append(float(lay.grad_b[neuron]))
+    pieces = (Piece(("∂L/∂w",), STYLES["lhs"]), _colon(formula),
+              _listing(_incoming(view, layer), [short(v) for v in values]))
+    first = weight_gradient(view, layer, 0, neuron)
+    assert first is not None
+    name = view.network.labels[layer - 1][0][:LABEL]
+    scale = f"1/{rows}" if mean else ""
+    offset = f" + {l2:g}·{num(float(lay.w_before[0, neuron]))}" if l2 else ""
+    detail = _detail(GRADIENTS, f"  ∂L/∂w({name})", " = ", first.total,
+                     substitution(first, scale, offset))
+    return [Equation(GRADIENTS, None, pieces), detail]
+
+
+def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
+    rec = view.record
+    optimizer = view.config.optimizer if view.config is not None else ""
+    rule = UPDATE_RULE.get(optimizer, "w − step(∂L/∂w)")
+    if rec is None or not _known(view, UPDATE):
+        return [_eq(UPDATE, None, "w", rule, None, lead=" ← ")]
+    lay = rec.layers[layer - 1]
+    before = [float(w) for w in lay.w_before[:, neuron]]
+    after = [float(w) for w in lay.w_after[:, neuron]]
+    if lay.b_before is not None and lay.b_after is not None:
+        before.append(float(lay.b_before[neuron]))
+        after.append(float(lay.b_after[neuron]))
+    moved = [short(w) + ("▲" if w > b else "▼" if w < b else " ")
+             for b, w in zip(before, after, strict=True)]
+    pieces = (Piece(("w",), STYLES["lhs"]), _colon(rule, " ← "),
+              _listing(_incoming(view, layer), moved))
+    out = [Equation(UPDATE, None, pieces)]
+    if optimizer == "sgd":
+        name = view.network.labels[layer - 1][0][:LABEL]
+        sub = _short_sub(f"{num(before[0])} − {rec.lr:g}·{num(float(lay.grad_w[0, neuron]))}")
+        out.append(_detail(UPDATE, f"  w({name})", " ← ", after[0], sub))
+    return out
+
+
+def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
+    """Every equation of one step through the neuron, in the order backprop does them."""
+    walk = walk_of(view)
+    out = forward_equations(view, layer, neuron)
+    if layer == view.network.depth or (walk is not None and walk.phase.kind == LOSS):
+        out.append(loss_equation(view))
+    out.append(delta_equation(view, layer, neuron))
+    return out + gradient_equations(view, layer, neuron) + update_equations(view, layer, neuron)
+
+
+# -- on screen ------------------------------------------------------------------
+
+
+def render(view: TrainingView, layer: int, neuron: int, width: int, rows: int) -> Text:
+    """The neuron's equations in ``rows`` lines of ``width`` cells; the phase being
+    walked through (if any) is marked."""
+    walk = walk_of(view)
+    phase = walk.phase if walk is not None else None
+    out = Text(no_wrap=True, overflow="ellipsis")
+    room = width - len(MARK)
+    lines = chosen_lines(equations(view, layer, neuron), phase, rows, room)
+    for k, eq in enumerate(lines):
+        active = eq.active(phase)
+        out.append(MARK if active and not eq.tail else "  ", "bold yellow")
+        line = fit(eq, room)
+        if active:
+            line.stylize("bold")
+        out.append_text(line)
+        if k < len(lines) - 1:
+            out.append("\n")
+    return out
