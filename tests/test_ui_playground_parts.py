@@ -68,6 +68,23 @@ def test_run_differences_read_then_vs_now() -> None:
     assert settings_diff(run, moons) == "data xor vs moons"
 
 
+def test_a_run_whose_rate_changed_is_labelled_with_its_rates() -> None:
+    """The learner's experiment: raise the rate mid-run, look back, lower it while
+    looking, fork. The kept run says what it went through, not today's rate."""
+    session = Session()
+    xor = Experiment.build(resolve("xor", {}))
+    for epoch in range(6):
+        if epoch == 3:
+            xor.trainer.set_lr(3.0)
+        xor.trainer.train_epoch()
+    xor.trainer.set_lr(0.1)  # lowered before forking, as `l` does while looking back
+    run = session.keep(xor, "fork at 3")
+    assert run is not None and run.learning_rates == (0.1, 3.0)
+    xor.trainer.fork(3)
+    assert settings_diff(run, xor) == "lr 0.1→3 vs 0.1"
+    assert xor.trainer.learning_rates() == [0.1]
+
+
 def test_a_run_without_epochs_is_not_kept_and_old_runs_go() -> None:
     session = Session()
     ex = Experiment.build(SEED_PRESET)

@@ -218,6 +218,12 @@ class Trainer:
         # the snapshot of this epoch must hold the optimiser that continues from it
         self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
 
+    def learning_rates(self) -> list[float]:
+        """The learning rates the trained epochs used, in order, each listed once per
+        stretch (``[0.1, 3.0]`` for a run raised from 0.1 to 3 along the way)."""
+        used = [lr for start, lr, _ in self._settings if start < max(self.epoch, 1)]
+        return [lr for i, lr in enumerate(used) if i == 0 or lr != used[i - 1]]
+
     def _settings_at(self, epoch: int) -> tuple[float, str]:
         i = bisect.bisect_right([start for start, _, _ in self._settings], epoch) - 1
         return self._settings[i][1], self._settings[i][2]

@@ -30,6 +30,7 @@ class PastRun:
     loss: Array
     test_loss: Array | None
     ended: str  # "reset", "new weights", "new dataset", "new settings", "fork at 12"
+    learning_rates: tuple[float, ...]  # as the run went, e.g. (0.1, 3.0) when raised
 
     @property
     def epochs(self) -> int:
@@ -80,8 +81,10 @@ class Session:
         self._count += 1
         history = trainer.history
         test = np.array(history.column("test_loss")) if history.has("test_loss") else None
-        run = PastRun(self._count, effective_settings(experiment), trainer.sizes,
-                      DataFacts.of(experiment), np.array(history.column("loss")), test, ended)
+        rates = tuple(trainer.learning_rates())
+        settings = replace(effective_settings(experiment), lr=rates[-1])
+        run = PastRun(self._count, settings, trainer.sizes, DataFacts.of(experiment),
+                      np.array(history.column("loss")), test, ended, rates)
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:
             self.shown = None
@@ -110,7 +113,9 @@ def settings_diff(then: PastRun, now: Experiment) -> str:
         if f.name in UNCOMPARED or f.name == "dataset":
             continue
         a, b = getattr(then.settings, f.name), getattr(current, f.name)
-        if a != b:
+        if f.name == "lr" and len(then.learning_rates) > 1:  # changed along the way
+            parts.append(f"lr {'→'.join(map(_show, then.learning_rates))} vs {_show(b)}")
+        elif a != b:
             parts.append(f"{_NAMES.get(f.name, f.name)} {_show(a)} vs {_show(b)}")
     return ", ".join(parts) if parts else "same settings"
 
