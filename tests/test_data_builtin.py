@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from reference_blog import DATASET as SEED_TABLE
 
 from tui_backprop.data import (
     BUILTIN_NAMES,
@@ -20,18 +21,6 @@ from tui_backprop.data import (
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 GENERATED = [name for name in BUILTIN_NAMES if name != "seed"]
-SEED_TABLE = [
-    [2.7810836, 2.550537003, 0],
-    [1.465489372, 2.362125076, 0],
-    [3.396561688, 4.400293529, 0],
-    [1.38807019, 1.850220317, 0],
-    [3.06407232, 3.005305973, 0],
-    [7.627531214, 2.759262235, 1],
-    [5.332441248, 2.088626775, 1],
-    [6.922596716, 1.77106367, 1],
-    [8.675418651, -0.242068655, 1],
-    [7.673756466, 3.508563011, 1],
-]
 
 
 def test_seed_is_the_reference_table_in_order() -> None:

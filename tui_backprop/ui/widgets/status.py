@@ -85,19 +85,18 @@ class StatusLine(Widget):
 
     @staticmethod
     def _metrics(out: Text, m: EpochMetrics) -> None:
-        out.append("loss ", "dim")
-        out.append(short(m.loss), "bold")
-        if m.accuracy is not None:
-            out.append("  acc ", "dim")
-            out.append(percent(m.accuracy), "bold")
-        elif m.rmse is not None:
-            out.append(f"  rmse {short(m.rmse)}  R² {short(m.r2 or 0.0)}")
-        if m.test_loss is None:
-            return
-        out.append("   test loss ", "dim")
-        out.append(short(m.test_loss), "bold")
-        if m.test_accuracy is not None:
-            out.append("  acc ", "dim")
-            out.append(percent(m.test_accuracy), "bold")
-        elif m.test_rmse is not None:
-            out.append(f"  rmse {short(m.test_rmse)}  R² {short(m.test_r2 or 0.0)}")
+        _scores(out, "loss ", m.loss, m.accuracy, m.rmse, m.r2)
+        if m.test_loss is not None:
+            _scores(out, "   test loss ", m.test_loss, m.test_accuracy, m.test_rmse, m.test_r2)
+
+
+def _scores(out: Text, label: str, loss: float, acc: float | None, rmse: float | None,
+            r2: float | None) -> None:
+    """One split's loss and accuracy (or RMSE and R² for a regression)."""
+    out.append(label, "dim")
+    out.append(short(loss), "bold")
+    if acc is not None:
+        out.append("  acc ", "dim")
+        out.append(percent(acc), "bold")
+    elif rmse is not None:
+        out.append(f"  rmse {short(rmse)}  R² {short(r2 or 0.0)}")
