@@ -207,3 +207,25 @@ def test_runs_as_a_module():
     assert [line for line in done.stdout.splitlines() if line.startswith("Epoch")][-1].startswith(
         "Epoch 1,"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--init-scale", "1e308"], "init scale"),
+        (["--layers", "100000000"], "10000 neurons"),
+        (["--seed", "-1"], "--seed"),
+    ],
+)
+def test_values_too_large_or_negative_are_refused(capsys, argv: list[str], needle: str):
+    code, _, err = run(capsys, "--headless", *argv)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_weights_files_that_are_not_real_number_archives_are_refused(capsys, tmp_path: Path):
+    single, complex_w = tmp_path / "w.npy", tmp_path / "c.npz"
+    np.save(single, np.zeros(3))
+    np.savez(complex_w, W0=np.zeros((2, 4), complex), W1=np.zeros((4, 1)))
+    for path, needle in ((single, "a single array"), (complex_w, "complex128")):
+        code, _, err = run(capsys, "--headless", "--load-weights", str(path))
+        assert code == 2 and needle in err and err.count("\n") == 1, err

@@ -171,3 +171,52 @@ def test_state_outside_the_run_is_refused() -> None:
     run.train_epoch()
     with pytest.raises(ValueError, match="outside"):
         run.state_at(2)
+
+
+def test_switching_optimiser_away_and_back_replays_exactly_when_thinned() -> None:
+    run = seed_trainer(optimizer="adam", lr=0.01)
+    run.snapshots = Snapshots(run.snapshots.width, budget=run.snapshots.width * 8 * 4)
+    run.snapshots.add(0, run._pack(run.params, run.optimizer))
+    for _ in range(13):
+        run.train_epoch()
+    run.set_optimizer("sgd")
+    run.set_optimizer("adam")  # the same name again, but fresh averages
+    for _ in range(4):
+        run.train_epoch()
+    assert run.snapshots.stride > 1
+    live = [a.copy() for a in run.params.flat()]
+    for a, b in zip(run.state_at(17).params.flat(), live, strict=True):
+        np.testing.assert_array_equal(a, b)
+    run.fork(16)
+    run.train_epoch()
+    for a, b in zip(run.params.flat(), live, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_past_state_keeps_its_numbers_after_the_run_forks_and_goes_on() -> None:
+    run = seed_trainer()
+    for _ in range(6):
+        run.train_epoch()
+    past, present = run.state_at(4), run.state_at(6)
+    losses = [m.loss for m in past.history]
+    run.fork(1)
+    run.set_lr(5.0)
+    for _ in range(5):
+        run.train_epoch()
+    assert [m.loss for m in past.history] == losses
+    assert len(present.history) == 6
+
+
+def test_bad_optimiser_and_epochs_outside_the_run_change_nothing() -> None:
+    from tui_backprop.engine import ConfigError
+
+    run = seed_trainer()
+    run.train_epoch()
+    with pytest.raises(ConfigError):
+        run.set_optimizer("rmsprop")
+    assert run.config.optimizer == "sgd"
+    for epoch in (-1, 2):
+        with pytest.raises(ValueError, match="outside"):
+            run.fork(epoch)
+    assert run.epoch == 1 and len(run.history) == 1
+    run.reset()

@@ -48,7 +48,7 @@ def test_engine_matches_the_reference_for_fifty_epochs(seed: int) -> None:
         assert metrics.accuracy == expected_accuracy[epoch], f"epoch {epoch}"
 
     for got, want in zip(trainer.params.weights, expected_weights, strict=True):
-        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(got, want)  # bit for bit
     # and the weights did move a long way from where they started
     assert (
         max(float(np.abs(g - s).max()) for g, s in zip(trainer.params.weights, start, strict=True))
@@ -69,13 +69,11 @@ def test_every_recorded_step_matches_the_reference_step() -> None:
         zs, outputs = blog.forward_pass(weights, x)
         grads = blog.backward_pass(weights, zs, outputs, y)
         for layer, recorded in enumerate(record.layers):
-            np.testing.assert_allclose(recorded.z, zs[layer], rtol=0, atol=1e-13)
-            np.testing.assert_allclose(recorded.a, outputs[layer + 1], rtol=0, atol=1e-13)
-            np.testing.assert_allclose(recorded.input, outputs[layer], rtol=0, atol=1e-13)
-            np.testing.assert_allclose(
-                recorded.derivative, blog.sigmoid_derivative(zs[layer]), rtol=0, atol=1e-13
-            )
-            np.testing.assert_allclose(recorded.grad_w, grads[layer], rtol=0, atol=1e-12)
+            np.testing.assert_array_equal(recorded.z, zs[layer])
+            np.testing.assert_array_equal(recorded.a, outputs[layer + 1])
+            np.testing.assert_array_equal(recorded.input, outputs[layer])
+            np.testing.assert_array_equal(recorded.derivative, blog.sigmoid_derivative(zs[layer]))
+            np.testing.assert_array_equal(recorded.grad_w, grads[layer])
         weights, _ = blog.train(weights, x, labels, 1)
 
 

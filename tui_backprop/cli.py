@@ -136,7 +136,7 @@ def build_parser() -> Parser:
         help="columns to ignore, e.g. an id",
     )
     p.add_argument("--dtype", choices=CHOICES["dtype"])
-    p.add_argument("--seed", type=int, help="seed for weights, splits and shuffling")
+    p.add_argument("--seed", type=_number(int, True), help="seed for weights, splits and shuffling")
     p.add_argument(
         "--epochs",
         type=_number(int, True),
@@ -193,13 +193,13 @@ def run_headless(experiment: Experiment, parser: Parser) -> int:
             "finite. Try a lower --lr.",
             file=out,
         )
-    try:
-        if experiment.settings.save_weights:
-            experiment.save_weights(experiment.settings.save_weights)
-        if experiment.settings.log:
-            experiment.write_log(experiment.settings.log)
-    except OSError as err:
-        parser.exit(
-            EXIT_USAGE, f"{parser.prog}: error: cannot write {err.filename}: {err.strerror}\n"
-        )
+    s = experiment.settings
+    outputs = [(s.save_weights, experiment.save_weights), (s.log, experiment.write_log)]
+    for path, write in outputs:
+        if not path:
+            continue
+        try:
+            write(path)
+        except OSError as err:
+            parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {path}: {err.strerror}\n")
     return 0

@@ -16,9 +16,8 @@ data: sigmoid for two classes, softmax for more, linear for a numeric target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
-PRESETS = ("seed", "standard")
 RELU_LIKE = ("relu", "leaky_relu")
 
 
@@ -67,8 +66,6 @@ STANDARD_PRESET = replace(
     standardize=True,
     seed=0,
 )
-
-SETTING_NAMES = tuple(f.name for f in fields(Settings))
 
 
 def resolve(dataset: str | None, overrides: dict[str, object]) -> Settings:

@@ -26,8 +26,10 @@ class Activation:
 
 
 def sigmoid(z: Array) -> Array:
-    # 1 / (1 + e^-z) rewritten through tanh: equal to the last bit or two, never overflows.
-    out: Array = 0.5 * (np.tanh(0.5 * z) + 1.0)
+    # Written as the reference exercise writes it, so its runs are reproduced bit for bit.
+    # For z < -709, e^-z overflows to inf and the result is exactly 0: no warning needed.
+    with np.errstate(over="ignore"):
+        out: Array = 1.0 / (1.0 + np.exp(-z))
     return out
 
 

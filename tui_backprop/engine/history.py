@@ -148,8 +148,10 @@ class MetricsLog(Sequence[EpochMetrics]):
         self._count += 1
 
     def truncate(self, count: int) -> None:
-        """Keep the first ``count`` epochs."""
+        """Keep the first ``count`` epochs. The columns are copied, so a ``prefix`` taken
+        before keeps its numbers when new epochs are written here."""
         self._count = min(self._count, count)
+        self._columns = {name: col.copy() for name, col in self._columns.items()}
 
     def prefix(self, count: int) -> MetricsLog:
         """The first ``count`` epochs as a log of their own, sharing this one's memory:

@@ -6,6 +6,7 @@ import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +27,16 @@ from tui_backprop.engine.network import (
 )
 from tui_backprop.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from tui_backprop.engine.records import EpochMetrics, StepRecord
+
+
+class _Change(NamedTuple):
+    """From epoch ``start`` on: this learning rate and optimiser; ``fresh`` when the
+    optimiser was made anew there (its running averages back at zero)."""
+
+    start: int
+    lr: float
+    optimizer: str
+    fresh: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +72,10 @@ class Problem:
         return int(self.x_train.shape[1])
 
 
+MAX_WIDTH = 10_000  # neurons in one hidden layer: beyond it memory, not learning, is the limit
+MAX_INIT_SCALE = 1e6
+
+
 class ConfigError(ValueError):
     """A setting that cannot work with this data."""
 
@@ -91,6 +106,11 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
         raise ConfigError(f"the learning rate must be a positive number, not {config.lr}")
     if config.batch_size < 0 or config.l2 < 0 or config.init_scale <= 0:
         raise ConfigError("batch size and L2 must be ≥ 0 and the init scale > 0")
+    if config.init_scale > MAX_INIT_SCALE or max(config.hidden, default=0) > MAX_WIDTH:
+        raise ConfigError(
+            f"the init scale can be at most {MAX_INIT_SCALE:g} and a hidden layer at most "
+            f"{MAX_WIDTH} neurons wide"
+        )
 
 
 @dataclass
@@ -192,9 +212,9 @@ class Trainer:
         self.history = MetricsLog()
         self.last_records = []
         self.diverged = False
-        # (first epoch, lr, optimiser) whenever they change, so a replay uses the
-        # settings each epoch really had.
-        self._settings = [(0, self.config.lr, self.config.optimizer)]
+        # Every change of learning rate or optimiser, so a replay uses the settings each
+        # epoch really had.
+        self._settings = [_Change(0, self.config.lr, self.config.optimizer, fresh=True)]
         self.snapshots = Snapshots(self._state_width(self.optimizer))
         self.snapshots.add(0, self._pack(self.params, self.optimizer))
 
@@ -206,27 +226,27 @@ class Trainer:
 
     def set_optimizer(self, name: str) -> None:
         """Switch optimiser from the next step on; its running averages start at zero."""
-        self.config = self.config.with_(optimizer=name)
-        check_config(self.config, self.problem)
+        config = self.config.with_(optimizer=name)
+        check_config(config, self.problem)
+        self.config = config
         self.optimizer = make_optimizer(name, self.config.lr)
-        self._note_settings()
+        self._note_settings(fresh=True)
 
-    def _note_settings(self) -> None:
-        if self._settings[-1][0] == self.epoch:
-            self._settings.pop()
-        self._settings.append((self.epoch, self.config.lr, self.config.optimizer))
+    def _note_settings(self, fresh: bool = False) -> None:
+        if self._settings[-1].start == self.epoch:
+            fresh = fresh or self._settings.pop().fresh
+        self._settings.append(_Change(self.epoch, self.config.lr, self.config.optimizer, fresh))
         # the snapshot of this epoch must hold the optimiser that continues from it
         self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
 
     def learning_rates(self) -> list[float]:
         """The learning rates the trained epochs used, in order, each listed once per
         stretch (``[0.1, 3.0]`` for a run raised from 0.1 to 3 along the way)."""
-        used = [lr for start, lr, _ in self._settings if start < max(self.epoch, 1)]
+        used = [c.lr for c in self._settings if c.start < max(self.epoch, 1)]
         return [lr for i, lr in enumerate(used) if i == 0 or lr != used[i - 1]]
 
-    def _settings_at(self, epoch: int) -> tuple[float, str]:
-        i = bisect.bisect_right([start for start, _, _ in self._settings], epoch) - 1
-        return self._settings[i][1], self._settings[i][2]
+    def _settings_at(self, epoch: int) -> _Change:
+        return self._settings[bisect.bisect_right(self._settings, (epoch, math.inf)) - 1]
 
     def _batches(self, epoch: int) -> list[NDArray[np.intp]]:
         n, size = len(self._x), self.config.batch_size
@@ -306,15 +326,14 @@ class Trainer:
         """Parameters, last step records and optimiser after ``epoch`` epochs, replayed
         from the nearest snapshot before that epoch's step."""
         start, row = self.snapshots.at_or_before(max(epoch - 1, 0))
-        lr, name = self._settings_at(start)
-        optimizer = make_optimizer(name, lr)
+        optimizer = make_optimizer(self._settings_at(start).optimizer, 1.0)
         params = self._unpack(row, optimizer)
         records: list[StepRecord] = []
         for e in range(start, epoch):
-            lr, name = self._settings_at(e)
-            if name != optimizer.name:  # switched here: the new one starts from zero
-                optimizer = make_optimizer(name, lr)
-            optimizer.lr = lr
+            change = self._settings_at(e)
+            if change.start == e and change.fresh and e > start:  # a new optimiser here
+                optimizer = make_optimizer(change.optimizer, change.lr)
+            optimizer.lr = change.lr
             records, _, params = self._run_epoch(e, params, optimizer)
         return params, records, optimizer
 
@@ -324,7 +343,8 @@ class Trainer:
         if not 0 <= epoch <= self.epoch:
             raise ValueError(f"epoch {epoch} is outside this run (0 to {self.epoch})")
         if epoch == self.epoch:
-            return RunState(epoch, self.params, self.last_records, self.history, self.diverged)
+            history = self.history.prefix(epoch)
+            return RunState(epoch, self.params, self.last_records, history, self.diverged)
         params, records, _ = self._replay(epoch)
         history = self.history.prefix(epoch)
         return RunState(epoch, params, records, history, self._diverged(history, params))
@@ -333,6 +353,8 @@ class Trainer:
         """Make the run as it was after ``epoch`` epochs the present: what came after is
         forgotten, and training continues from there with the current learning rate
         and optimiser."""
+        if not 0 <= epoch <= self.epoch:
+            raise ValueError(f"epoch {epoch} is outside this run (0 to {self.epoch})")
         if epoch == self.epoch:
             return
         self.params, self.last_records, optimizer = self._replay(epoch)
@@ -340,12 +362,13 @@ class Trainer:
         self.history.truncate(epoch)
         self.diverged = self._diverged(self.history, self.params)
         self.snapshots.truncate(epoch)
-        self._settings = [s for s in self._settings if s[0] <= epoch]
-        if optimizer.name != self.config.optimizer:
+        self._settings = [c for c in self._settings if c.start <= epoch]
+        fresh = optimizer.name != self.config.optimizer
+        if fresh:
             optimizer = make_optimizer(self.config.optimizer, self.config.lr)
         optimizer.lr = self.config.lr
         self.optimizer = optimizer
-        self._note_settings()
+        self._note_settings(fresh)
 
     @staticmethod
     def _diverged(history: Sequence[EpochMetrics], params: Params) -> bool:
@@ -388,4 +411,3 @@ class Trainer:
             return {prefix + "accuracy": accuracy(self.config.output, out, labels)}
         rmse, r2 = rmse_r2(out, targets, self.problem.y_scale)
         return {prefix + "rmse": rmse, prefix + "r2": r2}
-

@@ -43,8 +43,10 @@ def save_weights(
 def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
     name = os.fspath(path)
     try:
-        with np.load(name, allow_pickle=False) as data:
-            arrays = {key: np.array(data[key]) for key in data.files}
+        loaded = np.load(name, allow_pickle=False)
+        if isinstance(loaded, np.lib.npyio.NpzFile):
+            with loaded as data:
+                arrays = {key: np.array(data[key]) for key in data.files}
     except FileNotFoundError:
         raise WeightsError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -53,6 +55,8 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
         raise WeightsError(f"{name}: permission denied") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise WeightsError(f"{name}: not a readable .npz weights file ({err})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise WeightsError(f"{name}: a single array, not an .npz file of W0, W1, ...")
     return _params_from(name, arrays)
 
 
@@ -60,6 +64,10 @@ def _params_from(name: str, arrays: dict[str, np.ndarray]) -> tuple[Params, Arch
     count = sum(1 for key in arrays if re.fullmatch(r"W\d+", key))
     if count == 0:
         raise WeightsError(f"{name}: holds no weight arrays W0, W1, ...")
+    numeric = {k: a for k, a in arrays.items() if re.fullmatch(r"[Wb]\d+", k)}
+    for key, array in numeric.items():
+        if array.dtype.kind not in "iuf":
+            raise WeightsError(f"{name}: {key} holds {array.dtype} values, not real numbers")
     try:
         weights = [arrays[f"W{i}"].astype(np.float64) for i in range(count)]
     except KeyError as missing:
