@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.network import Params
 from tui_backprop.engine.trainer import Trainer
 
@@ -50,11 +51,9 @@ def boundary_grid(
     xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
     gx, gy = np.meshgrid(xs, ys)
     out = trainer.predict(np.column_stack([gx.ravel(), gy.ravel()]), params)
+    classes = predicted_classes(trainer.config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
-        p1 = out[:, 0]
-        classes = (p1 >= 0.5).astype(np.intp)
-        confidence = np.where(classes == 1, p1, 1 - p1)
+        confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])
     else:
-        classes = out.argmax(axis=1)
         confidence = out.max(axis=1)
     return BoundaryGrid(xs, ys, classes.reshape(height, width), confidence.reshape(height, width))

@@ -58,7 +58,8 @@ def gradient_check(
     has_bias = params.biases is not None
     analytic = backward(params, acts, forward(params, acts, x), x, y, c.reduction, c.l2).grads
 
-    flat = [a.copy() for a in params.flat()]
+    flat = [a.copy() for a in params.flat()]  # writable copies, nudged in place below
+    trial = Params(*_split(flat, has_bias))
     numeric = [np.zeros_like(a) for a in flat]
     total, done = sum(a.size for a in flat), 0
     for array, out in zip(flat, numeric, strict=True):
@@ -67,7 +68,6 @@ def gradient_check(
             values = []
             for shift in (epsilon, -epsilon):
                 array[index] = saved + shift
-                trial = Params(*_split(flat, has_bias))
                 values.append(objective(trial, acts, loss, x, y, c.reduction, c.l2))
             array[index] = saved
             out[index] = (values[0] - values[1]) / (2 * epsilon)
