@@ -16,6 +16,7 @@ from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.widgets.chart import MetricsChart
 
 SIZE = (120, 40)
 PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")
@@ -347,3 +348,38 @@ async def test_z_zooms_the_focused_pane() -> None:
         assert app.screen.maximized is not None
         await pilot.press("z")
         assert app.screen.maximized is None
+
+
+async def test_a_run_that_diverges_while_running_shows_it() -> None:
+    app = seed_app(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if not app.running:
+                break
+        assert app.experiment.trainer.diverged and not app.running
+        assert app.view is not None and app.view.epoch == app.experiment.trainer.epoch
+        assert "DIVERGED" in text_of(app.query_one("#status"))
+
+
+async def test_boundary_key_while_a_pane_is_zoomed_shows_the_other_pane() -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "tab", "z", "b")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        shown = [w for w in app.query("#chart, #boundary") if w.display]
+        assert len(shown) == 1
+
+
+async def test_the_comparison_caption_follows_the_learning_rate_keys() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "r", "c")
+        await pilot.pause()
+        chart = app.query_one("#chart", MetricsChart)
+        assert chart.overlay is not None and chart.overlay.caption.startswith("same settings")
+        await pilot.press("L")
+        await pilot.pause()
+        assert chart.overlay is not None and "lr 0.1 vs 0.3" in chart.overlay.caption

@@ -138,8 +138,8 @@ class BackpropApp(PlaygroundActions, App[int]):
         self.state = RunState(running, self.pacer.rate, 0.0)
 
     def _train_one(self) -> bool:
-        trainer = self.experiment.trainer
-        return trainer.train_epoch() is not None and not trainer.diverged
+        # The epoch that diverges counts, so it is published; the next call stops.
+        return self.experiment.trainer.train_epoch() is not None
 
     def _frame(self, run: int) -> None:
         """One slice of training, then (after the screen is drawn) the next."""
@@ -234,6 +234,7 @@ class BackpropApp(PlaygroundActions, App[int]):
         trainer.set_lr(lr)
         self.experiment.settings = replace(self.experiment.settings, lr=lr)
         self.info = run_info(self.experiment)
+        self._show_overlay()  # its caption says what differs, lr included
         self.notify(f"learning rate {lr:g}", timeout=2)
 
     def action_sample(self, step: int) -> None:

@@ -179,6 +179,7 @@ class PlaygroundActions(_Base):
             self.notify("comparison off" if self.session.runs else
                         "No earlier run yet: runs are kept when you reset, reseed, or "
                         "change the data or settings.", timeout=3)
+        self.screen.minimize()
         self.query_one("#panes").remove_class(SHOWING_BOUNDARY)
         self._show_overlay()
 
@@ -211,4 +212,5 @@ class PlaygroundActions(_Base):
             self.notify("At this width the boundary and the chart are both shown.",
                         timeout=3)
             return
+        self.screen.minimize()  # a zoomed chart or boundary would be hidden, not swapped
         self.query_one("#panes").toggle_class(SHOWING_BOUNDARY)
