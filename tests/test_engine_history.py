@@ -220,3 +220,13 @@ def test_bad_optimiser_and_epochs_outside_the_run_change_nothing() -> None:
             run.fork(epoch)
     assert run.epoch == 1 and len(run.history) == 1
     run.reset()
+
+
+def test_records_name_the_optimiser_that_made_them() -> None:
+    run = seed_trainer()
+    for epoch in range(6):
+        if epoch == 3:
+            run.set_optimizer("adam")
+        run.train_epoch()
+    assert run.state_at(2).last_records[0].optimizer == "sgd"
+    assert run.last_records[0].optimizer == "adam"

@@ -46,6 +46,7 @@ class StepRecord:
     loss: float  # mean loss per sample of the batch, before the update
     lr: float
     reduction: str
+    optimizer: str = "sgd"  # the rule that made w_after from w_before
 
     @property
     def output(self) -> Array:

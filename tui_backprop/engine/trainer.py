@@ -288,7 +288,18 @@ class Trainer:
                     params, acts, loss, x, y, optimizer, c.reduction, c.l2
                 )
                 records.append(
-                    StepRecord(epoch, k, rows, x, y, layers, batch_loss, optimizer.lr, c.reduction)
+                    StepRecord(
+                        epoch,
+                        k,
+                        rows,
+                        x,
+                        y,
+                        layers,
+                        batch_loss,
+                        optimizer.lr,
+                        c.reduction,
+                        optimizer.name,
+                    )
                 )
             full = records[0] if len(records) == 1 else None
             metrics = self._metrics(epoch, start, records[-1], full)

@@ -39,16 +39,24 @@ from tui_backprop.ui.widgets.equation_layout import (
 )
 
 F = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky", "softmax": "softmax"}
-DERIVATIVE = {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "relu'(z)",
-              "leaky_relu": "leaky'(z)"}
-UPDATE_RULE = {"sgd": "w − η·∂L/∂w", "momentum": "w + v,  v ← μ·v − η·∂L/∂w",
-               "adam": "w − η·m̂/(√v̂ + ε)"}
+DERIVATIVE = {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "relu'(z)", "leaky_relu": "leaky'(z)"}
+UPDATE_RULE = {
+    "sgd": "w − η·∂L/∂w",
+    "momentum": "w + v,  v ← μ·v − η·∂L/∂w",
+    "adam": "w − η·m̂/(√v̂ + ε)",
+}
 LABEL = 8  # a weight's source name, at most
 MAX_TERMS = 24  # more than a line can hold: longer sums and lists are summarised
 MARK = "▶ "
 UNKNOWN = "?"
-STYLES = {"lhs": "bold", "formula": "dim", "sub": "", "value": "bold", "list": "",
-          "unknown": "dim italic"}
+STYLES = {
+    "lhs": "bold",
+    "formula": "dim",
+    "sub": "",
+    "value": "bold",
+    "list": "",
+    "unknown": "dim italic",
+}
 
 
 def num(x: float, digits: int = 3) -> str:
@@ -71,6 +79,7 @@ def _term_variants(s: Sum) -> tuple[str, ...]:
         return ("0",)
     out = []
     for digits in (3, 2):
+
         def term(k: int, digits: int = digits) -> str:
             return f"{num(float(s.left[k]), digits)}·{num(float(s.right[k]), digits)}"
 
@@ -98,9 +107,16 @@ def _short_sub(text: str) -> Piece:
     return Piece((f" = {text}", ""), STYLES["sub"], (DROP,))
 
 
-def _eq(kind: str, layer: int | None, lhs: str, formula: str | tuple[str, ...],
-        value: float | None, sub: Piece | None = None, detail: bool = False,
-        lead: str = " = ") -> Equation:
+def _eq(
+    kind: str,
+    layer: int | None,
+    lhs: str,
+    formula: str | tuple[str, ...],
+    value: float | None,
+    sub: Piece | None = None,
+    detail: bool = False,
+    lead: str = " = ",
+) -> Equation:
     forms = (formula,) if isinstance(formula, str) else formula
     pieces = [Piece((lhs,), STYLES["lhs"]), _formula(*forms, lead=lead)]
     if value is None:
@@ -115,8 +131,7 @@ def _eq(kind: str, layer: int | None, lhs: str, formula: str | tuple[str, ...],
 def _detail(kind: str, lhs: str, lead: str, value: float, sub: Piece) -> Equation:
     """One weight's line under a list: its substitution, the formula being just above."""
     body = Piece(tuple(v.replace(" = ", lead, 1) for v in sub.variants), sub.style, sub.steps)
-    pieces = (Piece((lhs,), STYLES["lhs"]), body,
-              Piece((f" = {short(value)}",), STYLES["value"]))
+    pieces = (Piece((lhs,), STYLES["lhs"]), body, Piece((f" = {short(value)}",), STYLES["value"]))
     return Equation(kind, None, pieces, detail=True)
 
 
@@ -132,8 +147,14 @@ def forward_equations(view: TrainingView, layer: int, neuron: int) -> list[Equat
     z_sub = None
     if z_sum is not None:
         z_sub = substitution(z_sum, offset=_signed_term(z_sum.offset) if bias else "")
-    z = _eq(FORWARD, layer - 1, "z", "Σ wᵢ·aᵢ" + (" + b" if bias else ""),
-            None if z_sum is None else z_sum.total, z_sub)
+    z = _eq(
+        FORWARD,
+        layer - 1,
+        "z",
+        "Σ wᵢ·aᵢ" + (" + b" if bias else ""),
+        None if z_sum is None else z_sum.total,
+        z_sub,
+    )
     return [z, _activation(view, layer, neuron, act, "ŷ" if out else "a")]
 
 
@@ -161,8 +182,13 @@ def loss_equation(view: TrainingView) -> Equation:
     output = view.network.activations[-1]
     formula = OUTPUTS[output].formula if output in OUTPUTS else "loss(ŷ, y)"
     rows = 0 if rec is None else len(rec.rows)
-    return _eq(LOSS, None, "L", (f"mean over {rows} rows of {formula}", f"mean of {formula}"),
-               rec.loss if known and rec is not None else None)
+    return _eq(
+        LOSS,
+        None,
+        "L",
+        (f"mean over {rows} rows of {formula}", f"mean of {formula}"),
+        rec.loss if known and rec is not None else None,
+    )
 
 
 def delta_equation(view: TrainingView, layer: int, neuron: int) -> Equation:
@@ -179,8 +205,14 @@ def delta_equation(view: TrainingView, layer: int, neuron: int) -> Equation:
     if s is None:
         suffix = ", mean over rows" if row_of(view) is None else ""
         return _eq(HIDDEN_DELTA, layer - 1, "δ", f"{prime}·Σ w·δ_next{suffix}", d)
-    return _eq(HIDDEN_DELTA, layer - 1, "δ", f"{prime}·Σ w·δ_next", s.total,
-               substitution(s, scale=f"{s.scale:.4g}"))
+    return _eq(
+        HIDDEN_DELTA,
+        layer - 1,
+        "δ",
+        f"{prime}·Σ w·δ_next",
+        s.total,
+        substitution(s, scale=f"{s.scale:.4g}"),
+    )
 
 
 def _known(view: TrainingView, kind: str) -> bool:
@@ -199,8 +231,7 @@ def _colon(formula: str, lead: str = " = ") -> Piece:
 
 def _listing(names: list[str], values: list[str]) -> Piece:
     """``name value`` pairs, then fewer of them and a count of the rest."""
-    pairs = [f"{n[:LABEL]} {v}" for n, v in zip(names[:MAX_TERMS], values[:MAX_TERMS],
-                                                 strict=True)]
+    pairs = [f"{n[:LABEL]} {v}" for n, v in zip(names[:MAX_TERMS], values[:MAX_TERMS], strict=True)]
     variants = ["  ".join(pairs)] if len(names) <= MAX_TERMS else []
     for k in range(min(len(names) - 1, MAX_TERMS), 0, -1):
         variants.append("  ".join(pairs[:k]) + f"  … +{len(names) - k}")
@@ -220,29 +251,35 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int) -> list[Equa
     rows = 0 if rec is None else len(rec.rows)
     mean = rec is not None and rec.reduction == "mean"
     l2 = view.config.l2 if view.config is not None else 0.0
-    formula = (f"(1/{rows})·" if mean else "") + f"Σ a·δ over {rows} rows" + (
-        " + λ·w" if l2 else "")
+    formula = (
+        (f"(1/{rows})·" if mean else "") + f"Σ a·δ over {rows} rows" + (" + λ·w" if l2 else "")
+    )
     if rec is None or not _known(view, GRADIENTS):
         return [_eq(GRADIENTS, None, "∂L/∂w", formula, None)]
     lay = rec.layers[layer - 1]
     values = [float(g) for g in lay.grad_w[:, neuron]]
     if lay.grad_b is not None:
         values.append(float(lay.grad_b[neuron]))
-    pieces = (Piece(("∂L/∂w",), STYLES["lhs"]), _colon(formula),
-              _listing(_incoming(view, layer), [short(v) for v in values]))
+    pieces = (
+        Piece(("∂L/∂w",), STYLES["lhs"]),
+        _colon(formula),
+        _listing(_incoming(view, layer), [short(v) for v in values]),
+    )
     first = weight_gradient(view, layer, 0, neuron)
     assert first is not None
     name = view.network.labels[layer - 1][0][:LABEL]
     scale = f"1/{rows}" if mean else ""
     offset = f" + {l2:g}·{num(float(lay.w_before[0, neuron]))}" if l2 else ""
-    detail = _detail(GRADIENTS, f"  ∂L/∂w({name})", " = ", first.total,
-                     substitution(first, scale, offset))
+    detail = _detail(
+        GRADIENTS, f"  ∂L/∂w({name})", " = ", first.total, substitution(first, scale, offset)
+    )
     return [Equation(GRADIENTS, None, pieces), detail]
 
 
 def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
     rec = view.record
-    optimizer = view.config.optimizer if view.config is not None else ""
+    # the step's own rule: a past epoch may have used another optimiser than now
+    optimizer = rec.optimizer if rec is not None else (view.config.optimizer if view.config else "")
     rule = UPDATE_RULE.get(optimizer, "w − step(∂L/∂w)")
     if rec is None or not _known(view, UPDATE):
         return [_eq(UPDATE, None, "w", rule, None, lead=" ← ")]
@@ -252,10 +289,15 @@ def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equati
     if lay.b_before is not None and lay.b_after is not None:
         before.append(float(lay.b_before[neuron]))
         after.append(float(lay.b_after[neuron]))
-    moved = [short(w) + ("▲" if w > b else "▼" if w < b else " ")
-             for b, w in zip(before, after, strict=True)]
-    pieces = (Piece(("w",), STYLES["lhs"]), _colon(rule, " ← "),
-              _listing(_incoming(view, layer), moved))
+    moved = [
+        short(w) + ("▲" if w > b else "▼" if w < b else " ")
+        for b, w in zip(before, after, strict=True)
+    ]
+    pieces = (
+        Piece(("w",), STYLES["lhs"]),
+        _colon(rule, " ← "),
+        _listing(_incoming(view, layer), moved),
+    )
     out = [Equation(UPDATE, None, pieces)]
     if optimizer == "sgd":
         name = view.network.labels[layer - 1][0][:LABEL]
