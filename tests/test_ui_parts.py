@@ -137,3 +137,14 @@ def test_crossing_edges_take_the_strongest_colour() -> None:
     colours = raster.colours(np.array([3, -7]))
     crossing = set(raster.cell[raster.edge == 0]) & set(raster.cell[raster.edge == 1])
     assert crossing and all(colours[c] == -7 for c in crossing)
+
+
+def test_pick_reads_sampled_epochs_and_skips_non_finite_values() -> None:
+    from tui_backprop.ui.series import pick
+
+    column = np.arange(1000, dtype=float)
+    column[999] = np.nan
+    xs, ys = pick(column, 1000, 10)
+    assert len(xs) == 9 and xs[0] == 0 and 999 not in xs
+    assert ys == [float(x) for x in xs]
+    assert pick(column, 3, 10) == ([0, 1, 2], [0.0, 1.0, 2.0])

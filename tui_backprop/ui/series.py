@@ -4,9 +4,11 @@ at epoch 100 and at epoch 1,000,000."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from tui_backprop.engine import EpochMetrics
+import numpy as np
+
+from tui_backprop.engine.activations import Array
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -23,17 +25,13 @@ def sample_epochs(count: int, points: int) -> list[int]:
     return sorted({round(k * step) for k in range(points)})
 
 
-def pick(history: Sequence[EpochMetrics], count: int, points: int,
-         value: Callable[[EpochMetrics], float | None]) -> tuple[list[int], list[float]]:
-    """(epochs, values) of ``value`` over the first ``count`` epochs, thinned; epochs
-    where the value is missing or not finite are left out."""
-    xs, ys = [], []
-    for i in sample_epochs(count, points):
-        v = value(history[i])
-        if v is not None and math.isfinite(v):
-            xs.append(i)
-            ys.append(v)
-    return xs, ys
+def pick(column: Array, count: int, points: int) -> tuple[list[int], list[float]]:
+    """(epochs, values) of one metric column over its first ``count`` epochs, thinned;
+    epochs whose value is not finite are left out. Reads only the sampled entries."""
+    epochs = np.array(sample_epochs(count, points), dtype=np.intp)
+    values = column[epochs] if len(epochs) else np.empty(0)
+    keep = np.isfinite(values)
+    return epochs[keep].tolist(), values[keep].tolist()
 
 
 def sparkline(values: Sequence[float], log: bool = True) -> tuple[str, float, float]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.history import MetricsLog
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class TrainingView:
     params: Params
     record: StepRecord | None  # the epoch's last step
     first: StepRecord | None  # the epoch's first step (the same one for a full batch)
-    history: Sequence[EpochMetrics]  # read only the first ``epoch`` entries
+    history: MetricsLog  # read only the first ``epoch`` entries
     diverged: bool
     sample: int | None  # a row of the last batch, or None for the batch mean
     config: TrainConfig | None = None  # the run's settings (optimiser, L2) for equations

@@ -6,7 +6,6 @@ frame for two series of 60 points), never with the epochs."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,12 +13,10 @@ from rich.markup import escape
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from tui_backprop.engine import EpochMetrics
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.series import pick, sample_epochs
 from tui_backprop.ui.view import TrainingView
 
-Getter = Callable[[EpochMetrics], float | None]
 RGB = tuple[int, int, int]
 LOG_SPAN = 1e3
 # Not the weights' blue and orange: here colour names a series, not a sign.
@@ -97,8 +94,8 @@ class MetricsChart(PlotextPlot, can_focus=True):
         drawn = [(label, colour, "left", xs, ys) for label, colour, xs, ys in
                  (overlay.series(points) if overlay is not None else [])]
         if count:
-            drawn += [(label, colour, side, *pick(view.history, count, points, get))
-                      for label, get, colour, side in _series(view, name)]
+            drawn += [(label, colour, side, *pick(view.history.column(key), count, points))
+                      for label, key, colour, side in _series(view, name)]
         count = max(count, len(overlay.loss) if overlay is not None else 0)
         losses = [y for _, _, side, _, ys in drawn if side == "left" for y in ys]
         log = _needs_log(losses)
@@ -121,18 +118,13 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self.refresh()
 
 
-def _series(view: TrainingView, name: str) -> list[tuple[str, Getter, RGB, str]]:
-    """(label, value, colour, axis) of every line this run has."""
-    classify = view.network.classification
-    score: Getter = (lambda m: m.accuracy) if classify else (lambda m: m.r2)
-    test_score: Getter = (lambda m: m.test_accuracy) if classify else (lambda m: m.test_r2)
-    series: list[tuple[str, Getter, RGB, str]] = [
-        ("loss", lambda m: m.loss, LOSS_TRAIN, "left"),
-        (name, score, SCORE_TRAIN, "right"),
-    ]
-    if view.history[0].test_loss is not None:
-        series[1:1] = [("test loss", lambda m: m.test_loss, LOSS_TEST, "left")]
-        series.append((f"test {name}", test_score, SCORE_TEST, "right"))
+def _series(view: TrainingView, name: str) -> list[tuple[str, str, RGB, str]]:
+    """(label, metric column, colour, axis) of every line this run has."""
+    score = "accuracy" if view.network.classification else "r2"
+    series = [("loss", "loss", LOSS_TRAIN, "left"), (name, score, SCORE_TRAIN, "right")]
+    if view.history.has("test_loss"):
+        series[1:1] = [("test loss", "test_loss", LOSS_TEST, "left")]
+        series.append((f"test {name}", f"test_{score}", SCORE_TEST, "right"))
     return series
 
 

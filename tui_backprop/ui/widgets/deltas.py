@@ -106,7 +106,8 @@ class DeltasPane(Widget, can_focus=True):
     def _norms(out: Text, view: TrainingView, layer: int, width: int, label: int) -> None:
         wide = width - label >= 40
         points = max(width - label - NORM_TAIL - (RANGE_TAIL if wide else 0), 4)
-        _, norms = pick(view.history, view.epoch, points, lambda m: m.grad_norms[layer - 1])
+        norms_column = view.history.column("grad_norms")
+        _, norms = pick(norms_column[:, layer - 1], view.epoch, points)
         line, lo, hi = sparkline(norms)
         out.append(f"{'‖∇W' + str(layer) + '‖':<{label}}", "dim")
         out.append(line, "cyan")
