@@ -69,12 +69,16 @@ class WeightsPane(ScrollView, can_focus=True):
         self._label = LABEL_MAX
         self._cell = CELL
         self._phase: Phase | None = None  # the walk's phase last scrolled to
+        # Per layer, for the view on screen: (change signs, colour scale). Whole-matrix
+        # work done once a frame, not once per visible row.
+        self._layer_facts: dict[int, tuple[Array | None, float]] = {}
 
     @property
     def _step(self) -> int:
         return self._cell + 2  # a number, its arrow, a gap
 
     def watch_view(self, view: TrainingView | None) -> None:
+        self._layer_facts = {}
         self._measure()
         self._retitle()
         self._show_phase(view)
@@ -153,15 +157,22 @@ class WeightsPane(ScrollView, can_focus=True):
             name = BIAS
         else:
             values = weights[row.index]
-            change = view.weight_change(row.layer)
+            change, _ = self._facts(view, row.layer, weights, biases)
             change = None if change is None else change[row.index]
             name = net.labels[row.layer - 1][row.index]
         if self.gradients:
             change = None  # the arrows say how the weights moved, not the gradients
         label = Segment(name[: self._label - 1].ljust(self._label), DIM)
         skip = Segment(" " * (first * self._step))
-        cells = self._cells(values, change, scale_of(weights, biases), first, last)
+        _, scale = self._facts(view, row.layer, weights, biases)
+        cells = self._cells(values, change, scale, first, last)
         return Strip([label, skip, *cells])
+
+    def _facts(self, view: TrainingView, layer: int, weights: Array,
+               biases: Array | None) -> tuple[Array | None, float]:
+        if layer not in self._layer_facts:
+            self._layer_facts[layer] = (view.weight_change(layer), scale_of(weights, biases))
+        return self._layer_facts[layer]
 
     def _matrices(self, view: TrainingView, layer: int) -> tuple[Array, Array | None] | None:
         """The weights and biases into ``layer``, or their gradients (None before a step)."""
@@ -200,6 +211,7 @@ class WeightsPane(ScrollView, can_focus=True):
         return text
 
     def watch_gradients(self) -> None:
+        self._layer_facts = {}  # the scale is the gradients' now, or the weights' again
         self._retitle()
         self.refresh()
 
