@@ -23,12 +23,12 @@ from textual.widgets import Footer
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.ui import palette
-from tui_backprop.ui.actions import bindings, next_rate
+from tui_backprop.ui.actions import COMMANDS, bindings, next_rate
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.experiments import open_csv, run_info, save_paths
 from tui_backprop.ui.pacing import FRAME, Pacer
 from tui_backprop.ui.phase_state import Walk, follow, live, next_walk, phase_view
-from tui_backprop.ui.playground import PLAYGROUND_ACTIONS, PlaygroundActions
+from tui_backprop.ui.playground import PlaygroundActions
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
@@ -47,10 +47,8 @@ PANE_TITLES = {
 }
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 # Keys that change the run do nothing while a dialog or the help is open over it.
-MAIN_SCREEN_ONLY = {"step", "toggle_run", "faster", "slower", "reset", "new_weights",
-                    "learning_rate", "sample", "open_csv", "save", "gradients", "zoom"}
-MAIN_SCREEN_ONLY |= {"phase", "gradient_check"}
-MAIN_SCREEN_ONLY |= PLAYGROUND_ACTIONS
+DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
+MAIN_SCREEN_ONLY = {c.action.split("(")[0] for c in COMMANDS} - {"help", "quit"}
 
 
 class BackpropApp(PlaygroundActions, App[int]):
@@ -177,8 +175,7 @@ class BackpropApp(PlaygroundActions, App[int]):
             self.publish()
             return
         if self.experiment.trainer.diverged:
-            self.notify("The run has diverged: lower the learning rate (l), then press r.",
-                        severity="warning")
+            self._warn_diverged()
             return
         self.experiment.trainer.train_epoch()
         self.publish()
@@ -190,13 +187,15 @@ class BackpropApp(PlaygroundActions, App[int]):
         self.resume_present()
         walk = next_walk(self.walk, self.experiment.trainer)
         if walk is None:
-            self.notify("The run has diverged: lower the learning rate (l), then press r.",
-                        severity="warning")
+            self._warn_diverged()
             return
         self.walk = walk
         diagram = self.query_one(NetworkDiagram)
         diagram.selected = follow(walk, diagram.selected, self.network.sizes)
         self.publish()
+
+    def _warn_diverged(self) -> None:
+        self.notify(DIVERGED_ADVICE, severity="warning")
 
     def action_gradient_check(self) -> None:
         self._set_running(False)  # the check reads the weights: nothing may train meanwhile
@@ -205,8 +204,7 @@ class BackpropApp(PlaygroundActions, App[int]):
     def action_toggle_run(self) -> None:
         self.resume_present()
         if not self.running and self.experiment.trainer.diverged:
-            self.notify("The run has diverged: lower the learning rate (l), then press r.",
-                        severity="warning")
+            self._warn_diverged()
             return
         self._set_running(not self.running)
 

@@ -43,8 +43,6 @@ else:
     _Base = object
 
 # Actions that change the run: not while a dialog is open over the main screen.
-PLAYGROUND_ACTIONS = frozenset({"history", "history_jump", "history_edge", "datasets",
-                                "settings", "compare", "export", "boundary"})
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 
 
