@@ -40,11 +40,6 @@ def class_rgb(k: int) -> RGB:
     return CLASS_RGB[k % len(CLASS_RGB)]
 
 
-def _mix(a: RGB, b: RGB, t: float) -> RGB:
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
-            round(a[2] + (b[2] - a[2]) * t))
-
-
 def shade_codes(classes: NDArray[np.intp], confidence: NDArray[np.floating],
                 n_classes: int) -> NDArray[np.intp]:
     """One code per pixel: class × (SHADES + 1) + shade, the shade from how far the
@@ -60,7 +55,7 @@ def shade_codes(classes: NDArray[np.intp], confidence: NDArray[np.floating],
 @cache
 def pixel_rgb(code: int) -> RGB:
     k, shade = divmod(code, SHADES + 1)
-    return _mix(BASE, class_rgb(k), STRONGEST * shade / SHADES)
+    return palette.mix(BASE, class_rgb(k), STRONGEST * shade / SHADES)
 
 
 @cache
@@ -72,7 +67,7 @@ def half_block(top: int, bottom: int) -> Style:
 @cache
 def point_style(k: int, background: RGB) -> Style:
     """A point of class ``k`` (``-1``: no class) on a cell of colour ``background``."""
-    rgb = MUTED if k < 0 else _mix(class_rgb(k), (255, 255, 255), POINT_LIFT)
+    rgb = MUTED if k < 0 else palette.mix(class_rgb(k), (255, 255, 255), POINT_LIFT)
     return Style(color=Color.from_rgb(*rgb), bgcolor=Color.from_rgb(*background), bold=True)
 
 

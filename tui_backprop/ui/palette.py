@@ -23,7 +23,8 @@ LEVELS = 12
 RGB = tuple[int, int, int]
 
 
-def _mix(a: RGB, b: RGB, t: float) -> RGB:
+def mix(a: RGB, b: RGB, t: float) -> RGB:
+    """The colour a fraction ``t`` of the way from ``a`` to ``b``."""
     return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
             round(a[2] + (b[2] - a[2]) * t))
 
@@ -55,7 +56,7 @@ def level(value: float, scale: float) -> int:
 @cache
 def cell_style(lvl: int, bold: bool = False) -> Style:
     """Background shaded by a signed level, with a foreground that stays readable."""
-    rgb = _mix(NEUTRAL, POSITIVE if lvl >= 0 else NEGATIVE, abs(lvl) / LEVELS)
+    rgb = mix(NEUTRAL, POSITIVE if lvl >= 0 else NEGATIVE, abs(lvl) / LEVELS)
     return Style(bgcolor=_color(rgb), color=_readable_on(rgb), bold=bold)
 
 
@@ -63,7 +64,7 @@ def cell_style(lvl: int, bold: bool = False) -> Style:
 def line_style(lvl: int) -> Style:
     """A foreground for an edge: faint for small weights, never quite invisible."""
     t = 0.22 + 0.78 * abs(lvl) / LEVELS
-    return Style(color=_color(_mix(BACKGROUND, POSITIVE if lvl >= 0 else NEGATIVE, t)))
+    return Style(color=_color(mix(BACKGROUND, POSITIVE if lvl >= 0 else NEGATIVE, t)))
 
 
 def value_style(value: float, scale: float, bold: bool = False) -> Style:
