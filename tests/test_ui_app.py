@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from textual.geometry import Region
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
@@ -311,16 +312,28 @@ async def test_help_and_command_palette() -> None:
 
 
 async def test_no_key_sequence_breaks_the_app() -> None:
-    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "k",
-            "j", "up", "down", "left", "right", "z", "tab", "question_mark",
+    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "k", "j", "n", "b", "c",
+            "left_square_bracket", "right_square_bracket", "home", "end", "w",
+            "up", "down", "left", "right", "z", "tab", "question_mark",
             "escape", "o", "escape", "ctrl+p", "escape"]
     rng = np.random.default_rng(1)
-    app = seed_app()
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
     async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=120):
+        for k in rng.choice(len(keys), size=150):
             await pilot.press(keys[int(k)])
+        await pilot.press("escape", "escape", "end")
+        if app.running:
+            await pilot.press("p")
         await pilot.pause()
-        assert app.is_running
+        assert app.is_running and not isinstance(app.screen, ModalScreen)
+        # What the panes show agrees with the run (the keys above end any walk or look back)
+        trainer = app.experiment.trainer
+        await pilot.press("space")
+        await pilot.pause()
+        view = app.view
+        assert view is not None and view.epoch == trainer.epoch == len(trainer.history)
+        assert view.diverged == trainer.diverged
+        assert any(w.display for w in app.query("#chart, #boundary"))
 
 
 async def test_g_shows_the_gradients_of_the_last_step() -> None:
