@@ -112,3 +112,17 @@ def test_gradient_check_reports_progress_and_leaves_the_network_alone() -> None:
     assert fractions and all(0 < f <= 1 for f in fractions) and fractions == sorted(fractions)
     for a, b in zip(before, trainer.params.flat(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_gradient_check_of_a_past_epoch_checks_that_epochs_weights() -> None:
+    x, labels = dataset_arrays()
+    run = Trainer(TrainConfig(), Problem(x, labels))
+    fresh = Trainer(TrainConfig(), Problem(x, labels))
+    for _ in range(6):
+        run.train_epoch()
+    for _ in range(2):
+        fresh.train_epoch()
+    past = run_gradient_check(run, params=run.state_at(2).params)
+    now = run_gradient_check(fresh)
+    for a, b in zip(past.backprop, now.backprop, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -288,3 +288,14 @@ def test_snapshot_mid_backward_small_terminal(snap_compare: SnapCompare) -> None
     app = BackpropApp(Experiment.build(SEED))
     assert snap_compare(app, terminal_size=(80, 24),
                         run_before=keys("space", "j", *["n"] * 5))
+
+
+async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:
+    app = BackpropApp(Experiment.build(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "space", "left_square_bracket", "g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        intro = str(app.screen.query_one("#gradcheck-intro").render())
+        assert "after epoch 2," in intro
+        assert app.experiment.trainer.epoch == 3  # looking and checking forked nothing

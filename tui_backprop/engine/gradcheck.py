@@ -45,16 +45,17 @@ class GradientCheck:
 
 
 def gradient_check(
-    trainer: Trainer, epsilon: float = EPSILON
+    trainer: Trainer, epsilon: float = EPSILON, params: Params | None = None
 ) -> Generator[float, None, GradientCheck]:
-    """Every parameter of the trainer's current network, on the whole training set, in
-    float64 whatever the run's dtype (finite differences need the precision)."""
+    """Every parameter of the trainer's current network (or of ``params``, e.g. a past
+    epoch's), on the whole training set, in float64 whatever the run's dtype (finite
+    differences need the precision)."""
     c = trainer.config
     acts = layer_activations(len(trainer.sizes) - 1, c.activation, c.output)
     loss = OUTPUTS[c.output]
     x, y = trainer.training_arrays()
     x, y = x.astype(np.float64), y.astype(np.float64)
-    params = trainer.params.astype("float64")
+    params = (params or trainer.params).astype("float64")
     has_bias = params.biases is not None
     analytic = backward(params, acts, forward(params, acts, x), x, y, c.reduction, c.l2).grads
 
@@ -82,8 +83,10 @@ def gradient_check(
     return GradientCheck(names, tuple(analytic.flat()), tuple(numeric))
 
 
-def run_gradient_check(trainer: Trainer, epsilon: float = EPSILON) -> GradientCheck:
-    steps = gradient_check(trainer, epsilon)
+def run_gradient_check(
+    trainer: Trainer, epsilon: float = EPSILON, params: Params | None = None
+) -> GradientCheck:
+    steps = gradient_check(trainer, epsilon, params)
     while True:
         try:
             next(steps)

@@ -76,8 +76,9 @@ class BackpropApp(PlaygroundActions, App[int]):
         self._state_at = 0.0
 
     def compose(self) -> ComposeResult:
-        yield StatusLine(id="status").data_bind(BackpropApp.view, BackpropApp.info,
-                                                BackpropApp.state)
+        yield StatusLine(id="status").data_bind(
+            BackpropApp.view, BackpropApp.info, BackpropApp.state
+        )
         with Grid(id="panes"):
             with NetworkPane(id="network-pane").data_bind(BackpropApp.view):
                 yield NetworkDiagram(id="diagram").data_bind(BackpropApp.view)
@@ -103,8 +104,9 @@ class BackpropApp(PlaygroundActions, App[int]):
 
     def _network(self) -> Network:
         ds = self.experiment.dataset
-        return describe_network(self.experiment.trainer, ds.feature_names, ds.class_names,
-                                ds.label_name)
+        return describe_network(
+            self.experiment.trainer, ds.feature_names, ds.class_names, ds.label_name
+        )
 
     def publish(self) -> None:
         """Hand every pane the trainer's latest state."""
@@ -198,8 +200,12 @@ class BackpropApp(PlaygroundActions, App[int]):
         self.notify(DIVERGED_ADVICE, severity="warning")
 
     def action_gradient_check(self) -> None:
+        """Check the latest network, or while looking back the earlier epoch's on screen
+        (during a walk: the walked epoch's weights after its update, as the intro says)."""
         self._set_running(False)  # the check reads the weights: nothing may train meanwhile
-        self.push_screen(GradientCheckScreen(self.experiment.trainer, self.network))
+        past = self.looking.state
+        epoch, params = (past.epoch, past.params) if past is not None else (None, None)
+        self.push_screen(GradientCheckScreen(self.experiment.trainer, self.network, epoch, params))
 
     def action_toggle_run(self) -> None:
         self.resume_present()
@@ -268,8 +274,9 @@ class BackpropApp(PlaygroundActions, App[int]):
         except OSError as err:
             self.notify(f"could not save: {err}", severity="error", markup=False)
             return
-        self.notify(f"weights → {weights.resolve()}\nmetrics → {log.resolve()}",
-                    title="Saved", markup=False)
+        self.notify(
+            f"weights → {weights.resolve()}\nmetrics → {log.resolve()}", title="Saved", markup=False
+        )
 
     def action_gradients(self) -> None:
         pane = self.query_one(WeightsPane)

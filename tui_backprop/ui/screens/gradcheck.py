@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tui_backprop.engine import Trainer
+from tui_backprop.engine import Params, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.gradcheck import EPSILON, GradientCheck, gradient_check
 from tui_backprop.ui.view import Network
@@ -51,14 +51,20 @@ def entry_name(network: Network, name: str, index: tuple[int, ...]) -> str:
 def verdict(check: GradientCheck) -> Text:
     worst = check.max_relative_error
     if worst < AGREE:
-        return Text(f"backprop agrees with finite differences: largest relative error "
-                    f"{worst:.1e}", "bold green")
+        return Text(
+            f"backprop agrees with finite differences: largest relative error {worst:.1e}",
+            "bold green",
+        )
     if worst < ROUGHLY:
-        return Text(f"backprop and finite differences roughly agree: largest relative error "
-                    f"{worst:.1e} (differences lose digits where a gradient is tiny or an "
-                    f"activation has a kink)", "bold yellow")
-    return Text(f"backprop and finite differences disagree: largest relative error "
-                f"{worst:.1e}", "bold red")
+        return Text(
+            f"backprop and finite differences roughly agree: largest relative error "
+            f"{worst:.1e} (differences lose digits where a gradient is tiny or an "
+            f"activation has a kink)",
+            "bold yellow",
+        )
+    return Text(
+        f"backprop and finite differences disagree: largest relative error {worst:.1e}", "bold red"
+    )
 
 
 def worst_entries(errors: Array, limit: int) -> list[tuple[int, ...]]:
@@ -111,10 +117,19 @@ class GradientCheckScreen(ModalScreen[None]):
             super().__init__()
             self.result = result
 
-    def __init__(self, trainer: Trainer, network: Network) -> None:
+    def __init__(
+        self,
+        trainer: Trainer,
+        network: Network,
+        epoch: int | None = None,
+        params: Params | None = None,
+    ) -> None:
+        """Checks the trainer's network, or ``params`` of an earlier ``epoch``."""
         super().__init__()
         self.trainer = trainer
         self.network = network
+        self.epoch = trainer.epoch if epoch is None else epoch
+        self.params = params
         self.result: GradientCheck | None = None
 
     def compose(self) -> ComposeResult:
@@ -123,8 +138,10 @@ class GradientCheckScreen(ModalScreen[None]):
             body.border_subtitle = "esc: stop or close"
             yield Static(self._intro(), id="gradcheck-intro")
             yield ProgressBar(total=1.0, id="gradcheck-progress")
-            yield Static(Text("checking: two forward passes per parameter…", "italic"),
-                         id="gradcheck-verdict")
+            yield Static(
+                Text("checking: two forward passes per parameter…", "italic"),
+                id="gradcheck-verdict",
+            )
             yield VerticalScroll(id="gradcheck-tables")
 
     def _intro(self) -> Text:
@@ -132,9 +149,11 @@ class GradientCheckScreen(ModalScreen[None]):
         rows = len(t.training_arrays()[0])
         count = sum(a.size for a in t.params.flat())
         out = Text()
-        out.append(f"∂L/∂w of all {count:,} parameters of the network after epoch {t.epoch}, "
-                   f"on all {rows:,} training rows: backprop's chain rule next to "
-                   f"(L(w + ε) − L(w − ε)) / 2ε, with ε = {EPSILON:g}.")
+        out.append(
+            f"∂L/∂w of all {count:,} parameters of the network after epoch {self.epoch}, "
+            f"on all {rows:,} training rows: backprop's chain rule next to "
+            f"(L(w + ε) − L(w − ε)) / 2ε, with ε = {EPSILON:g}."
+        )
         return out
 
     def on_mount(self) -> None:
@@ -144,7 +163,7 @@ class GradientCheckScreen(ModalScreen[None]):
     def run_check(self) -> None:
         """Off the UI thread: only messages leave it."""
         worker = get_current_worker()
-        steps = gradient_check(self.trainer)
+        steps = gradient_check(self.trainer, params=self.params)
         reported = 0.0
         while not worker.is_cancelled:
             try:
@@ -179,8 +198,9 @@ class GradientCheckScreen(ModalScreen[None]):
             heading.append(f"  largest relative error {err.max(initial=0.0):.1e}", "dim")
             if len(shown) < err.size:
                 heading.append(f"  · the {len(shown)} worst of {err.size:,}", "dim")
-            table: DataTable[str | Text] = DataTable(cursor_type="none", zebra_stripes=True,
-                                                     classes="gradcheck-table")
+            table: DataTable[str | Text] = DataTable(
+                cursor_type="none", zebra_stripes=True, classes="gradcheck-table"
+            )
             table.add_columns(*COLUMNS)
             top = np.unravel_index(int(np.argmax(err)), err.shape) if k == worst_array else None
             for index in shown:
@@ -194,8 +214,15 @@ class GradientCheckScreen(ModalScreen[None]):
             return f"biases of {titles[layer + 1]}"
         return f"{titles[layer]} → {titles[layer + 1]}"
 
-    def _row(self, table: DataTable[str | Text], check: GradientCheck, k: int, errors: Array,
-             index: tuple[int, ...], worst: bool) -> None:
+    def _row(
+        self,
+        table: DataTable[str | Text],
+        check: GradientCheck,
+        k: int,
+        errors: Array,
+        index: tuple[int, ...],
+        worst: bool,
+    ) -> None:
         name = entry_name(self.network, check.names[k], index)
         back, numeric = float(check.backprop[k][index]), float(check.numeric[k][index])
         error = float(errors[index])
