@@ -108,7 +108,7 @@ def test_state_at_replays_with_the_learning_rate_each_epoch_had() -> None:
 def test_thinned_history_still_rebuilds_every_epoch_exactly() -> None:
     run = blobs_trainer(optimizer="adam")
     run.snapshots = Snapshots(run.snapshots.width, budget=run.snapshots.width * 8 * 6)
-    run.snapshots.add(0, run._pack(run.params, run.optimizer))
+    run.snapshots.add(0, Trainer._pack(run.params, run.optimizer))
     for _ in range(30):
         run.train_epoch()
     assert run.snapshots.stride > 1
@@ -176,7 +176,7 @@ def test_state_outside_the_run_is_refused() -> None:
 def test_switching_optimiser_away_and_back_replays_exactly_when_thinned() -> None:
     run = seed_trainer(optimizer="adam", lr=0.01)
     run.snapshots = Snapshots(run.snapshots.width, budget=run.snapshots.width * 8 * 4)
-    run.snapshots.add(0, run._pack(run.params, run.optimizer))
+    run.snapshots.add(0, Trainer._pack(run.params, run.optimizer))
     for _ in range(13):
         run.train_epoch()
     run.set_optimizer("sgd")

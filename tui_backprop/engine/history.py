@@ -54,9 +54,12 @@ class Snapshots:
 
     def add(self, epoch: int, row: Array) -> None:
         """Keep ``row`` as epoch ``epoch`` if the thinning rule keeps that epoch (a
-        second row for the last kept epoch replaces the first)."""
+        second row for the last kept epoch replaces the first). A row may be shorter than
+        the others (zeros fill it) or longer (every row is widened)."""
+        if row.size > self.width:
+            self.widen(row.size)
         if self._count and self._epochs[self._count - 1] == epoch:
-            self._rows[self._count - 1] = row
+            self._put(self._count - 1, row)
             return
         if epoch % self.stride:
             return
@@ -71,8 +74,13 @@ class Snapshots:
             grown = min(self.capacity, 2 * len(self._rows))
             self._rows = np.resize(self._rows, (grown, self._rows.shape[1]))
             self._epochs = np.resize(self._epochs, grown)
-        self._rows[self._count], self._epochs[self._count] = row, epoch
+        self._put(self._count, row)
+        self._epochs[self._count] = epoch
         self._count += 1
+
+    def _put(self, i: int, row: Array) -> None:
+        self._rows[i, : row.size] = row
+        self._rows[i, row.size :] = 0
 
     def at_or_before(self, epoch: int) -> tuple[int, Array]:
         """The latest kept epoch not after ``epoch``, and its row."""

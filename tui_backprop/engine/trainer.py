@@ -215,8 +215,9 @@ class Trainer:
         # Every change of learning rate or optimiser, so a replay uses the settings each
         # epoch really had.
         self._settings = [_Change(0, self.config.lr, self.config.optimizer, fresh=True)]
-        self.snapshots = Snapshots(self._state_width(self.optimizer))
-        self.snapshots.add(0, self._pack(self.params, self.optimizer))
+        row = self._pack(self.params, self.optimizer)
+        self.snapshots = Snapshots(row.size)
+        self.snapshots.add(0, row)
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next step on, keeping the optimiser state."""
@@ -307,19 +308,11 @@ class Trainer:
 
     # ---------------------------------------------------------------- the past
 
-    def _state_width(self, optimizer: Optimizer) -> int:
-        flat = self.params.flat()
-        return sum(a.size for a in (*flat, *optimizer.get_state(flat)))
-
-    def _pack(self, params: Params, optimizer: Optimizer) -> Array:
+    @staticmethod
+    def _pack(params: Params, optimizer: Optimizer) -> Array:
+        """The parameters and the optimiser's running averages as one flat row."""
         flat = params.flat()
-        width = self._state_width(optimizer)
-        if width > self.snapshots.width:
-            self.snapshots.widen(width)
-        row = np.zeros(self.snapshots.width)
-        parts = [a.ravel() for a in (*flat, *optimizer.get_state(flat))]
-        row[:width] = np.concatenate(parts)
-        return row
+        return np.concatenate([a.ravel() for a in (*flat, *optimizer.get_state(flat))])
 
     def _unpack(self, row: Array, optimizer: Optimizer) -> Params:
         """The parameters in ``row``; loads the rest of it into ``optimizer``."""
