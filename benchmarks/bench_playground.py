@@ -50,8 +50,11 @@ from bench_ui import first_frame  # the pseudo-terminal beside this script
 
 DEEP_XOR = resolve("xor", {"hidden": (8, 8, 8), "activation": "tanh", "lr": 0.3})
 CASES = {"seed 2-4-1": SEED_PRESET, "xor 2-8-8-8-1 tanh": DEEP_XOR}
-LAYOUTS = {"120x40, b": ((120, 40), ("b",)), "170x45": ((170, 45), ()),
-           "120x40, b z": ((120, 40), ("b", "z"))}
+LAYOUTS = {
+    "120x40, b": ((120, 40), ("b",)),
+    "170x45": ((170, 45), ()),
+    "120x40, b z": ((120, 40), ("b", "z")),
+}
 MB = 1e6
 
 
@@ -65,9 +68,9 @@ def timed(work: Callable[[], object], repeats: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-async def pane_timings(settings: Settings, size: tuple[int, int], keys: tuple[str, ...],
-                       repeats: int) -> tuple[tuple[int, int], tuple[float, float],
-                                                tuple[float, float]]:
+async def pane_timings(
+    settings: Settings, size: tuple[int, int], keys: tuple[str, ...], repeats: int
+) -> tuple[tuple[int, int], tuple[float, float], tuple[float, float]]:
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=size) as pilot:
         for _ in range(20):
@@ -98,8 +101,10 @@ def redraws(repeats: int) -> None:
     for name, settings in CASES.items():
         for layout, (size, keys) in LAYOUTS.items():
             cells, (dm, dx), (pm, px) = asyncio.run(pane_timings(settings, size, keys, repeats))
-            print(f"   {name:<20} {layout:<12} {cells[0]:>3}x{cells[1]:<3}  "
-                  f"{dm:6.2f} / {dx:5.2f}  {pm:6.2f} / {px:5.2f}")
+            print(
+                f"   {name:<20} {layout:<12} {cells[0]:>3}x{cells[1]:<3}  "
+                f"{dm:6.2f} / {dx:5.2f}  {pm:6.2f} / {px:5.2f}"
+            )
     print()
 
 
@@ -121,18 +126,23 @@ def memory(epochs: int) -> Experiment:
     tracemalloc.stop()
     held = sum(s.size_diff for s in after.compare_to(before, "filename"))
     t = experiment.trainer
-    print(f"   snapshots     {t.snapshots.nbytes / MB:8.2f} MB  "
-          f"({len(t.snapshots.epochs):,} kept, every {t.snapshots.stride} epoch(s))")
+    print(
+        f"   snapshots     {t.snapshots.nbytes / MB:8.2f} MB  "
+        f"({len(t.snapshots.epochs):,} kept, every {t.snapshots.stride} epoch(s))"
+    )
     print(f"   metrics log   {t.history.nbytes / MB:8.2f} MB")
     print(f"   engine total  {(t.snapshots.nbytes + t.history.nbytes) / MB:8.2f} MB")
-    print(f"   tracemalloc   {held / MB:8.2f} MB held after training, "
-          f"peak {peak / MB:.2f} MB ({seconds:.1f} s with tracing on)")
+    print(
+        f"   tracemalloc   {held / MB:8.2f} MB held after training, "
+        f"peak {peak / MB:.2f} MB ({seconds:.1f} s with tracing on)"
+    )
     print()
     return experiment
 
 
-def scrub_times(experiment: Experiment, repeats: int, rng: np.random.Generator
-                ) -> tuple[tuple[float, float], tuple[float, float]]:
+def scrub_times(
+    experiment: Experiment, repeats: int, rng: np.random.Generator
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """Milliseconds of ``state_at`` at random epochs, and of that plus the boundary."""
     trainer, scene = experiment.trainer, scene_of(experiment)
     targets = iter(rng.integers(0, trainer.epoch, size=2 * repeats).tolist())
@@ -148,14 +158,18 @@ def scrub_times(experiment: Experiment, repeats: int, rng: np.random.Generator
 
 def scrubbing(experiments: dict[str, Experiment], repeats: int) -> None:
     print("3. Scrubbing to a random epoch (ms, median / max)")
-    print(f"   {'network':<20} {'epochs':>8} {'stride':>6}  {'state_at':>13}  "
-          f"{'+ boundary 52x20':>16}")
+    print(
+        f"   {'network':<20} {'epochs':>8} {'stride':>6}  {'state_at':>13}  "
+        f"{'+ boundary 52x20':>16}"
+    )
     rng = np.random.default_rng(0)
     for name, experiment in experiments.items():
         (sm, sx), (bm, bx) = scrub_times(experiment, repeats, rng)
         trainer = experiment.trainer
-        print(f"   {name:<20} {trainer.epoch:>8,} {trainer.snapshots.stride:>6}  "
-              f"{sm:6.2f} / {sx:5.2f}  {bm:6.2f} / {bx:6.2f}")
+        print(
+            f"   {name:<20} {trainer.epoch:>8,} {trainer.snapshots.stride:>6}  "
+            f"{sm:6.2f} / {sx:5.2f}  {bm:6.2f} / {bx:6.2f}"
+        )
     print()
 
 
@@ -165,8 +179,9 @@ KEYS = [("[", -1)] * 10 + [("{", -10)] * 5 + [("\x1b[H", 0)] + [("}", 10)] * 5
 
 def key_scrubbing(seconds: float) -> None:
     """Type history keys into the real app and time each until the screen agrees."""
-    exe = shutil.which("backprop-tui") or os.path.join(os.path.dirname(sys.executable),
-                                                      "backprop-tui")
+    exe = shutil.which("backprop-tui") or os.path.join(
+        os.path.dirname(sys.executable), "backprop-tui"
+    )
     term, _ = first_frame([exe], 120, 40)
     try:
         time.sleep(0.5)
@@ -198,8 +213,10 @@ def key_scrubbing(seconds: float) -> None:
         term.close()
     print(f"4. Keys to screen in a 120x40 terminal, run of {last:,} epochs (ms, median / max)")
     for name, values in times.items():
-        print(f"   {name:<6} {statistics.median(values):6.1f} / {max(values):5.1f}"
-              f"   ({len(values)} presses)")
+        print(
+            f"   {name:<6} {statistics.median(values):6.1f} / {max(values):5.1f}"
+            f"   ({len(values)} presses)"
+        )
     print()
 
 
@@ -208,8 +225,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="max-speed training before the key test")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="max-speed training before the key test"
+    )
     args = parser.parse_args()
     redraws(args.repeats)
     seed = memory(args.epochs)

@@ -128,8 +128,9 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=20)
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.split("x"))
-    exe = shutil.which("backprop-tui") or os.path.join(os.path.dirname(sys.executable),
-                                                      "backprop-tui")
+    exe = shutil.which("backprop-tui") or os.path.join(
+        os.path.dirname(sys.executable), "backprop-tui"
+    )
     term, startup = first_frame([exe], cols, rows)
     try:
         time.sleep(0.5)

@@ -40,7 +40,10 @@ def _forward(layers: list[Matrix], x: Matrix) -> tuple[list[Matrix], list[Matrix
 
 
 def _backward(
-    layers: list[Matrix], outs: list[Matrix], slopes: list[Matrix], feeds: list[Matrix],
+    layers: list[Matrix],
+    outs: list[Matrix],
+    slopes: list[Matrix],
+    feeds: list[Matrix],
     target: Matrix,
 ) -> list[Matrix]:
     grads: list[Matrix] = [np.empty(0)] * len(layers)

@@ -241,8 +241,7 @@ async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
         assert (settings.lr, settings.hidden, settings.output) == (0.3, (5,), "softmax")
 
 
-async def test_save_writes_weights_and_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                           ) -> None:
+async def test_save_writes_weights_and_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -277,8 +276,9 @@ async def test_a_wide_network_is_summarised() -> None:
         assert "⋮+" in text_of(app.query_one("#diagram"))
 
 
-async def test_divergence_is_a_state_not_a_crash(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_divergence_is_a_state_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # the keys below include s, which saves
     app = seed_app(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
@@ -312,10 +312,38 @@ async def test_help_and_command_palette() -> None:
 
 
 async def test_no_key_sequence_breaks_the_app() -> None:
-    keys = ["space", "p", "plus", "minus", "r", "R", "l", "L", "k", "j", "n", "b", "c",
-            "left_square_bracket", "right_square_bracket", "home", "end", "w",
-            "up", "down", "left", "right", "z", "tab", "question_mark",
-            "escape", "o", "escape", "ctrl+p", "escape"]
+    keys = [
+        "space",
+        "p",
+        "plus",
+        "minus",
+        "r",
+        "R",
+        "l",
+        "L",
+        "k",
+        "j",
+        "n",
+        "b",
+        "c",
+        "left_square_bracket",
+        "right_square_bracket",
+        "home",
+        "end",
+        "w",
+        "up",
+        "down",
+        "left",
+        "right",
+        "z",
+        "tab",
+        "question_mark",
+        "escape",
+        "o",
+        "escape",
+        "ctrl+p",
+        "escape",
+    ]
     rng = np.random.default_rng(1)
     app = BackpropApp(Experiment.build(resolve("xor", {})))
     async with app.run_test(size=(80, 24)) as pilot:

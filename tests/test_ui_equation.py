@@ -102,8 +102,14 @@ def test_every_line_fits_its_width_and_long_sums_are_summarised() -> None:
 def test_a_whole_epoch_view_shows_every_equation_of_the_neuron() -> None:
     view = trained_view(SEED_PRESET, 2)
     text = render(view, 2, 0, 100, 10).plain
-    for start in ("z = Σ wᵢ·aᵢ", "ŷ = σ(z)", "L = mean", "δ = ŷ − y", "∂L/∂w = Σ a·δ",
-                  "w ← w − η·∂L/∂w"):
+    for start in (
+        "z = Σ wᵢ·aᵢ",
+        "ŷ = σ(z)",
+        "L = mean",
+        "δ = ŷ − y",
+        "∂L/∂w = Σ a·δ",
+        "w ← w − η·∂L/∂w",
+    ):
         assert start in text
     assert "?" not in text and "▶" not in text
 
@@ -137,8 +143,11 @@ async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
         lines = text_of(app.query_one("#neuron")).splitlines()
         marked = [line for line in lines if "▶" in line]
         assert [m.split("▶ ")[1][:2] for m in marked] == ["z ", "a "]
-        assert all(line.rstrip(" │").endswith("= ?") for line in lines
-                   if any(k in line for k in ("δ =", "∂L/∂w =", "w ←")))
+        assert all(
+            line.rstrip(" │").endswith("= ?")
+            for line in lines
+            if any(k in line for k in ("δ =", "∂L/∂w =", "w ←"))
+        )
         record = app.experiment.trainer.last_record
         assert record is not None
         assert f"= {short(float(record.layers[0].z[0, 0]))}" in "\n".join(marked)

@@ -88,8 +88,9 @@ def test_sparkline_runs_from_lowest_to_highest_on_a_log_scale() -> None:
     assert line == "▁▅█ " and lo == 1e-4 and hi == 1.0
 
 
-@pytest.mark.parametrize("value", [0.0342, -1.2e-4, 123.45, -9.99996, 1e9, 0.0, -3e-300,
-                                   math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    "value", [0.0342, -1.2e-4, 123.45, -9.99996, 1e9, 0.0, -3e-300, math.nan, math.inf, -math.inf]
+)
 @pytest.mark.parametrize("width", [5, 6, 7, 8])
 def test_numbers_keep_their_width(value: float, width: int) -> None:
     assert len(signed(value, width)) == width

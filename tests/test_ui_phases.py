@@ -60,8 +60,9 @@ def delta_line(app: BackpropApp, layer: int) -> str:
 def assert_shows_what_progress_knows(app: BackpropApp, progress: Progress) -> None:
     """Every pane hides exactly what the phase has not computed yet."""
     sizes = app.network.sizes
-    hidden_neurons = sum(sizes[layer + 1] for layer in range(progress.n_layers)
-                         if not progress.forward_known(layer))
+    hidden_neurons = sum(
+        sizes[layer + 1] for layer in range(progress.n_layers) if not progress.forward_known(layer)
+    )
     diagram = text_of(app.query_one("#diagram"))
     assert diagram.count("?") == hidden_neurons
     for layer in range(1, len(sizes)):
@@ -250,8 +251,22 @@ async def test_escape_stops_a_long_check() -> None:
 
 
 async def test_no_key_sequence_breaks_a_walk() -> None:
-    keys = ["n", "space", "p", "j", "k", "up", "down", "left", "right", "w", "z", "r", "g",
-            "escape"]
+    keys = [
+        "n",
+        "space",
+        "p",
+        "j",
+        "k",
+        "up",
+        "down",
+        "left",
+        "right",
+        "w",
+        "z",
+        "r",
+        "g",
+        "escape",
+    ]
     rng = np.random.default_rng(2)
     app = BackpropApp(Experiment.build(DEEP))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -280,14 +295,12 @@ def test_snapshot_mid_forward(snap_compare: SnapCompare) -> None:
 
 def test_snapshot_mid_backward(snap_compare: SnapCompare) -> None:
     app = BackpropApp(Experiment.build(DEEP))
-    assert snap_compare(app, terminal_size=SIZE,
-                        run_before=keys("space", "j", *["n"] * 6))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", *["n"] * 6))
 
 
 def test_snapshot_mid_backward_small_terminal(snap_compare: SnapCompare) -> None:
     app = BackpropApp(Experiment.build(SEED))
-    assert snap_compare(app, terminal_size=(80, 24),
-                        run_before=keys("space", "j", *["n"] * 5))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("space", "j", *["n"] * 5))
 
 
 async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:

@@ -49,8 +49,13 @@ def weights_of(app: BackpropApp) -> list[np.ndarray]:
 # -- the dataset menu ----------------------------------------------------------------------
 
 
-async def choose_dataset(pilot: Pilot[Any], app: BackpropApp, name: str,
-                         points: str | None = None, noise: str | None = None) -> None:
+async def choose_dataset(
+    pilot: Pilot[Any],
+    app: BackpropApp,
+    name: str,
+    points: str | None = None,
+    noise: str | None = None,
+) -> None:
     await pilot.press("d")
     await pilot.pause()
     assert isinstance(app.screen, DatasetScreen)
@@ -96,11 +101,14 @@ async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
             assert np.array_equal(got, expected)
 
 
-@pytest.mark.parametrize(("points", "noise", "says"), [
-    ("many", "0.1", "points: 'many' is not a whole number"),
-    ("200", "-1", "noise: -1 must be a finite number ≥ 0"),
-    ("1", "0.1", "n_points 1 must be between 2 and 1000000"),
-])
+@pytest.mark.parametrize(
+    ("points", "noise", "says"),
+    [
+        ("many", "0.1", "points: 'many' is not a whole number"),
+        ("200", "-1", "noise: -1 must be a finite number ≥ 0"),
+        ("1", "0.1", "n_points 1 must be between 2 and 1000000"),
+    ],
+)
 async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, says: str) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
@@ -187,18 +195,20 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
         assert ex.trainer.epoch == 0 and ex.trainer.sizes == (2, 8, 4, 1)
         assert ex.trainer.config.seed == 1 and ex.settings.activation == "relu"
         fresh = Experiment.build(replace(XOR, hidden=(8, 4), activation="relu", seed=1))
-        for got, want in zip(ex.trainer.params.weights, fresh.trainer.params.weights,
-                             strict=True):
+        for got, want in zip(ex.trainer.params.weights, fresh.trainer.params.weights, strict=True):
             assert np.array_equal(got, want)
 
 
-@pytest.mark.parametrize(("name", "value", "says"), [
-    ("lr", "-1", "learning rate: -1 must be a finite number > 0"),
-    ("batch_size", "two", "batch size: 'two' is not a number"),
-    ("hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
-    ("test_split", "1", "test split: 1 must be a fraction"),
-    ("load_weights", "missing.npz", "missing.npz"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("lr", "-1", "learning rate: -1 must be a finite number > 0"),
+        ("batch_size", "two", "batch size: 'two' is not a number"),
+        ("hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
+        ("test_split", "1", "test split: 1 must be a fraction"),
+        ("load_weights", "missing.npz", "missing.npz"),
+    ],
+)
 async def test_invalid_settings_are_refused(name: str, value: str, says: str) -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
@@ -227,12 +237,31 @@ async def test_a_setting_the_data_cannot_take_is_refused() -> None:
 async def test_every_reset_setting_reaches_the_engine() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await apply_settings(pilot, app, bias=False, batch_size="16", reduction="sum",
-                             init="he", init_scale="0.5", l2="0.01", test_split="0.25",
-                             standardize=False, seed="7", dtype="float32")
+        await apply_settings(
+            pilot,
+            app,
+            bias=False,
+            batch_size="16",
+            reduction="sum",
+            init="he",
+            init_scale="0.5",
+            l2="0.01",
+            test_split="0.25",
+            standardize=False,
+            seed="7",
+            dtype="float32",
+        )
         c = app.experiment.trainer.config
-        assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed,
-                c.dtype) == (False, 16, "sum", "he", 0.5, 0.01, 7, "float32")
+        assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed, c.dtype) == (
+            False,
+            16,
+            "sum",
+            "he",
+            0.5,
+            0.01,
+            7,
+            "float32",
+        )
         split = app.experiment.split
         assert split.x_test is not None and len(split.x_test) == 50 and not split.standardized
 
@@ -268,8 +297,13 @@ PANES = ("#diagram", "#neuron", "#chart", "#weights", "#deltas")
 async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
     scrubbed, fresh = app_of(), app_of()
     async with scrubbed.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 7, "left_square_bracket", "left_square_bracket",
-                          "left_square_bracket", "right_square_bracket")
+        await pilot.press(
+            *["space"] * 7,
+            "left_square_bracket",
+            "left_square_bracket",
+            "left_square_bracket",
+            "right_square_bracket",
+        )
         await pilot.pause()
         assert scrubbed.experiment.trainer.epoch == 7  # looking changes nothing
         status = text_of(scrubbed.query_one("#status"))
@@ -282,11 +316,12 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
         for name in PANES:
             assert looked[name] == text_of(fresh.query_one(name)), name
         want = text_of(fresh.query_one("#status")).splitlines()[1]
-        metrics = want[want.index("loss"):].rstrip()
+        metrics = want[want.index("loss") :].rstrip()
         assert metrics and status.splitlines()[1].rstrip().endswith(metrics)
     assert view is not None
-    for got, expected in zip(view.params.weights, fresh.experiment.trainer.params.weights,
-                             strict=True):
+    for got, expected in zip(
+        view.params.weights, fresh.experiment.trainer.params.weights, strict=True
+    ):
         assert np.array_equal(got, expected)
 
 
@@ -393,8 +428,9 @@ async def test_a_replay_has_the_same_settings() -> None:
 # -- export --------------------------------------------------------------------------------
 
 
-async def test_export_writes_screen_weights_and_metrics(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_export_writes_screen_weights_and_metrics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
@@ -411,8 +447,9 @@ async def test_export_writes_screen_weights_and_metrics(tmp_path: Path,
     assert len(log) == 3
 
 
-async def test_export_from_the_command_palette(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_export_from_the_command_palette(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
@@ -423,15 +460,40 @@ async def test_export_from_the_command_palette(tmp_path: Path,
         await pilot.press("enter")
         await pilot.pause(0.3)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "seed-epoch1-metrics.csv", "seed-epoch1-screen.svg", "seed-epoch1-weights.npz"]
+        "seed-epoch1-metrics.csv",
+        "seed-epoch1-screen.svg",
+        "seed-epoch1-weights.npz",
+    ]
 
 
 async def test_no_sequence_of_playground_keys_breaks_the_app(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # e writes files
-    keys = ["space", "p", "b", "left_square_bracket", "right_square_bracket",
-            "left_curly_bracket", "right_curly_bracket", "home", "end", "c", "r", "R",
-            "e", "d", "escape", "S", "escape", "comma", "escape", "l", "L", "z"]
+    keys = [
+        "space",
+        "p",
+        "b",
+        "left_square_bracket",
+        "right_square_bracket",
+        "left_curly_bracket",
+        "right_curly_bracket",
+        "home",
+        "end",
+        "c",
+        "r",
+        "R",
+        "e",
+        "d",
+        "escape",
+        "S",
+        "escape",
+        "comma",
+        "escape",
+        "l",
+        "L",
+        "z",
+    ]
     rng = np.random.default_rng(2)
     app = app_of(XOR)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -443,8 +505,9 @@ async def test_no_sequence_of_playground_keys_breaks_the_app(
         assert len(trainer.history) == trainer.epoch
 
 
-async def test_starting_from_a_weights_file(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_starting_from_a_weights_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:

@@ -31,8 +31,10 @@ def text_of(widget: Widget) -> str:
 def picture(widget: Widget) -> list[list[tuple[str, object]]]:
     """Text and colours, line by line."""
     width, height = widget.size
-    return [[(seg.text, seg.style) for seg in strip]
-            for strip in widget.render_lines(Region(0, 0, width, height))]
+    return [
+        [(seg.text, seg.style) for seg in strip]
+        for strip in widget.render_lines(Region(0, 0, width, height))
+    ]
 
 
 def four_features(tmp_path: Path, regression: bool = False) -> Path:
@@ -40,8 +42,10 @@ def four_features(tmp_path: Path, regression: bool = False) -> Path:
     x = rng.normal(size=(60, 4))
     y = x @ [1.0, -2.0, 0.5, 1.5]
     labels = [f"{v:.3f}" for v in y] if regression else ["yes" if v > 0 else "no" for v in y]
-    rows = [",".join(f"{v:.4f}" for v in row) + f",{label}" for row, label in zip(x, labels,
-                                                                                 strict=True)]
+    rows = [
+        ",".join(f"{v:.4f}" for v in row) + f",{label}"
+        for row, label in zip(x, labels, strict=True)
+    ]
     path = tmp_path / "four.csv"
     path.write_text("a,b,c,d,target\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path

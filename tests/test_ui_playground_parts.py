@@ -23,9 +23,9 @@ from tui_backprop.ui.settings_form import (
 )
 
 
-@pytest.mark.parametrize("settings", [SEED_PRESET, resolve("xor", {"hidden": (8, 4),
-                                                                   "label_column": None,
-                                                                   "l2": 1e-4})])
+@pytest.mark.parametrize(
+    "settings", [SEED_PRESET, resolve("xor", {"hidden": (8, 4), "label_column": None, "l2": 1e-4})]
+)
 def test_the_form_reads_back_what_it_shows(settings: object) -> None:
     assert read_form(form_of(settings), settings) == settings  # type: ignore[arg-type]
 
@@ -44,11 +44,18 @@ def test_live_and_reset_changes() -> None:
     assert needs_reset(changed(SEED_PRESET, new)) == ["seed"]
 
 
-@pytest.mark.parametrize(("text", "what", "after"), [
-    ("8", "+layer", "8,8"), ("8,4", "-layer", "8"), ("8", "-layer", "none"),
-    ("none", "+layer", "4"), ("4", "+neuron", "5"), ("1", "-neuron", "1"),
-    ("8,x", "+layer", "8,x"),
-])
+@pytest.mark.parametrize(
+    ("text", "what", "after"),
+    [
+        ("8", "+layer", "8,8"),
+        ("8,4", "-layer", "8"),
+        ("8", "-layer", "none"),
+        ("none", "+layer", "4"),
+        ("4", "+neuron", "5"),
+        ("1", "-neuron", "1"),
+        ("8,x", "+layer", "8,x"),
+    ],
+)
 def test_layer_buttons(text: str, what: str, after: str) -> None:
     assert adjust_layers(text, what) == after
 

@@ -19,64 +19,166 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("space", "step", "Step", "Train one epoch, or finish the one being walked "
-            "through with n (a running run pauses first).", "space"),
-    Command("n", "phase", "Phase", "Walk through the epoch one phase of backprop at a time: "
-            "forward layer by layer, the loss, δ backwards, the gradients, the update.", "n"),
+    Command(
+        "space",
+        "step",
+        "Step",
+        "Train one epoch, or finish the one being walked "
+        "through with n (a running run pauses first).",
+        "space",
+    ),
+    Command(
+        "n",
+        "phase",
+        "Phase",
+        "Walk through the epoch one phase of backprop at a time: "
+        "forward layer by layer, the loss, δ backwards, the gradients, the update.",
+        "n",
+    ),
     Command("p", "toggle_run", "Run/Pause", "Train on a timer, or pause.", "p"),
-    Command("plus,equals_sign", "faster", "Faster",
-            "Train more epochs per second, up to max speed.", "+"),
+    Command(
+        "plus,equals_sign",
+        "faster",
+        "Faster",
+        "Train more epochs per second, up to max speed.",
+        "+",
+    ),
     Command("minus", "slower", "Slower", "Train fewer epochs per second.", "-", footer=False),
     Command("r", "reset", "Reset", "Back to epoch 0 with the same initial weights.", "r"),
-    Command("R", "new_weights", "Reseed",
-            "Back to epoch 0 with new random weights (the next seed).", "R"),
-    Command("L", "learning_rate(1)", "LR up", "Raise the learning rate one step.", "L",
-            footer=False),
-    Command("l", "learning_rate(-1)", "LR down", "Lower the learning rate one step.", "l",
-            footer=False),
+    Command(
+        "R",
+        "new_weights",
+        "Reseed",
+        "Back to epoch 0 with new random weights (the next seed).",
+        "R",
+    ),
+    Command(
+        "L", "learning_rate(1)", "LR up", "Raise the learning rate one step.", "L", footer=False
+    ),
+    Command(
+        "l", "learning_rate(-1)", "LR down", "Lower the learning rate one step.", "l", footer=False
+    ),
     Command("question_mark", "help", "Help", "Keys, colours and what each pane shows.", "?"),
-    Command("w", "gradients", "Gradients",
-            "Show the weights, or the gradients the last step followed.", "w",
-            footer=False),
-    Command("j", "sample(1)", "Next row",
-            "Show the next row of the batch (or the batch mean) in the panes.", "j",
-            footer=False),
-    Command("k", "sample(-1)", "Previous row",
-            "Show the previous row of the batch (or the batch mean).", "k", footer=False),
-    Command("g", "gradient_check", "Grad check",
-            "Check backprop's gradient of every weight against finite differences.", "g",
-            footer=False),
+    Command(
+        "w",
+        "gradients",
+        "Gradients",
+        "Show the weights, or the gradients the last step followed.",
+        "w",
+        footer=False,
+    ),
+    Command(
+        "j",
+        "sample(1)",
+        "Next row",
+        "Show the next row of the batch (or the batch mean) in the panes.",
+        "j",
+        footer=False,
+    ),
+    Command(
+        "k",
+        "sample(-1)",
+        "Previous row",
+        "Show the previous row of the batch (or the batch mean).",
+        "k",
+        footer=False,
+    ),
+    Command(
+        "g",
+        "gradient_check",
+        "Grad check",
+        "Check backprop's gradient of every weight against finite differences.",
+        "g",
+        footer=False,
+    ),
     Command("o", "open_csv", "Open CSV", "Train on another CSV file.", "o"),
     Command("s", "save", "Save", "Save the weights (.npz) and the metrics log (.csv).", "s"),
-    Command("z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z",
-            footer=False),
-    Command("left_square_bracket", "history(-1)", "Back",
-            "Show the epoch before: every pane as it was then.", "[", footer=False),
-    Command("right_square_bracket", "history(1)", "Forward",
-            "Show the epoch after, up to the latest.", "]", footer=False),
-    Command("left_curly_bracket", "history_jump(-1)", "Back 10%",
-            "Jump back a tenth of the run (at least 10 epochs).", "{", footer=False),
-    Command("right_curly_bracket", "history_jump(1)", "Forward 10%",
-            "Jump forward a tenth of the run (at least 10 epochs).", "}", footer=False),
-    Command("home", "history_edge(0)", "First epoch",
-            "Show epoch 0, the initial weights.", "home", footer=False),
-    Command("end", "history_edge(1)", "Latest epoch", "Back to the latest epoch.", "end",
-            footer=False),
-    Command("b", "boundary", "Boundary",
-            "Show the decision boundary in the chart's place, or the chart again.", "b",
-            footer=False),
-    Command("d", "datasets", "Data",
-            "Pick a built-in dataset (its size and noise) or a CSV file.", "d",
-            footer=False),
-    Command("S,comma", "settings", "Settings",
-            "Change any setting: the learning rate and optimiser live, the rest with a "
-            "reset.", "S ,", footer=False),
-    Command("c", "compare", "Compare",
-            "Overlay an earlier run's loss on the chart; again for older runs, then off.",
-            "c", footer=False),
-    Command("e", "export", "Export",
-            "Save the screen (.svg), the weights (.npz) and metrics (.csv) of the epoch "
-            "shown.", "e", footer=False),
+    Command(
+        "z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z", footer=False
+    ),
+    Command(
+        "left_square_bracket",
+        "history(-1)",
+        "Back",
+        "Show the epoch before: every pane as it was then.",
+        "[",
+        footer=False,
+    ),
+    Command(
+        "right_square_bracket",
+        "history(1)",
+        "Forward",
+        "Show the epoch after, up to the latest.",
+        "]",
+        footer=False,
+    ),
+    Command(
+        "left_curly_bracket",
+        "history_jump(-1)",
+        "Back 10%",
+        "Jump back a tenth of the run (at least 10 epochs).",
+        "{",
+        footer=False,
+    ),
+    Command(
+        "right_curly_bracket",
+        "history_jump(1)",
+        "Forward 10%",
+        "Jump forward a tenth of the run (at least 10 epochs).",
+        "}",
+        footer=False,
+    ),
+    Command(
+        "home",
+        "history_edge(0)",
+        "First epoch",
+        "Show epoch 0, the initial weights.",
+        "home",
+        footer=False,
+    ),
+    Command(
+        "end", "history_edge(1)", "Latest epoch", "Back to the latest epoch.", "end", footer=False
+    ),
+    Command(
+        "b",
+        "boundary",
+        "Boundary",
+        "Show the decision boundary in the chart's place, or the chart again.",
+        "b",
+        footer=False,
+    ),
+    Command(
+        "d",
+        "datasets",
+        "Data",
+        "Pick a built-in dataset (its size and noise) or a CSV file.",
+        "d",
+        footer=False,
+    ),
+    Command(
+        "S,comma",
+        "settings",
+        "Settings",
+        "Change any setting: the learning rate and optimiser live, the rest with a reset.",
+        "S ,",
+        footer=False,
+    ),
+    Command(
+        "c",
+        "compare",
+        "Compare",
+        "Overlay an earlier run's loss on the chart; again for older runs, then off.",
+        "c",
+        footer=False,
+    ),
+    Command(
+        "e",
+        "export",
+        "Export",
+        "Save the screen (.svg), the weights (.npz) and metrics (.csv) of the epoch shown.",
+        "e",
+        footer=False,
+    ),
     Command("q", "quit", "Quit", "Leave the app.", "q"),
 )
 
@@ -85,8 +187,7 @@ LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 def bindings() -> list[BindingType]:
     return [
-        Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.shown,
-                tooltip=c.help)
+        Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.shown, tooltip=c.help)
         for c in COMMANDS
     ]
 

@@ -55,8 +55,9 @@ def draw(scene: Scene, params: Params, width: int, height: int) -> list[Strip]:
     return [_line(codes[2 * r], codes[2 * r + 1], marks.get(r, {})) for r in range(height)]
 
 
-def _predicted(scene: Scene, params: Params) -> tuple[Array, NDArray[np.intp],
-                                                     NDArray[np.bool_] | None]:
+def _predicted(
+    scene: Scene, params: Params
+) -> tuple[Array, NDArray[np.intp], NDArray[np.bool_] | None]:
     """Positions, colours and errors of the rows when they depend on the prediction."""
     out = scene.trainer.predict(scene.x, params)
     if scene.kind == REGRESSION:
@@ -67,8 +68,9 @@ def _predicted(scene: Scene, params: Params) -> tuple[Array, NDArray[np.intp],
     return scene.where, classes, wrong
 
 
-def _pixels(scene: Scene, where: Array, width: int,
-            pixel_rows: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _pixels(
+    scene: Scene, where: Array, width: int, pixel_rows: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Column and pixel row of every point; off the plane (or not finite) pins to its edge."""
     x0, x1, y0, y1 = scene.plane
     with np.errstate(invalid="ignore"):
@@ -79,9 +81,13 @@ def _pixels(scene: Scene, where: Array, width: int,
     return cols, rows
 
 
-def _marks(scene: Scene, codes: NDArray[np.intp], where: Array,
-           classes: NDArray[np.intp], wrong: NDArray[np.bool_] | None
-           ) -> dict[int, dict[int, Mark]]:
+def _marks(
+    scene: Scene,
+    codes: NDArray[np.intp],
+    where: Array,
+    classes: NDArray[np.intp],
+    wrong: NDArray[np.bool_] | None,
+) -> dict[int, dict[int, Mark]]:
     """The glyph on each cell that holds a point: the last row drawn there wins, so test
     rows (drawn after the training rows) and errors stay visible."""
     pixel_rows, width = codes.shape
@@ -96,8 +102,7 @@ def _marks(scene: Scene, codes: NDArray[np.intp], where: Array,
         glyph = _glyph(bool(scene.test[i]), wrong is not None and bool(wrong[i]))
         background = pixel_rgb(int(codes[prow[i], cols[i]]))
         row = int(prow[i]) // 2
-        marks.setdefault(row, {})[int(cols[i])] = (glyph, point_style(int(classes[i]),
-                                                                        background))
+        marks.setdefault(row, {})[int(cols[i])] = (glyph, point_style(int(classes[i]), background))
     return marks
 
 
@@ -107,8 +112,7 @@ def _glyph(test: bool, wrong: bool) -> str:
     return TEST if test else TRAIN
 
 
-def _diagonal(scene: Scene, marks: dict[int, dict[int, Mark]], width: int,
-              height: int) -> None:
+def _diagonal(scene: Scene, marks: dict[int, dict[int, Mark]], width: int, height: int) -> None:
     """Where predicted equals actual, under the points."""
     x0, x1, _, _ = scene.plane
     values = np.linspace(x0, x1, width)

@@ -53,17 +53,54 @@ def scene_of(experiment: Experiment) -> Scene:
     test = test[rows]
     if not ds.n_classes:
         where = np.column_stack([y, y]).astype(np.float64)
-        return Scene(trainer, REGRESSION, x, y, test, where, plane_of(where), (),
-                     (f"actual {ds.label_name}", f"predicted {ds.label_name}"))
+        return Scene(
+            trainer,
+            REGRESSION,
+            x,
+            y,
+            test,
+            where,
+            plane_of(where),
+            (),
+            (f"actual {ds.label_name}", f"predicted {ds.label_name}"),
+        )
     if ds.n_features == 2:
-        return Scene(trainer, PLANE, x, y, test, x, plane_of(x), ds.class_names,
-                     (ds.feature_names[0], ds.feature_names[1]))
+        return Scene(
+            trainer,
+            PLANE,
+            x,
+            y,
+            test,
+            x,
+            plane_of(x),
+            ds.class_names,
+            (ds.feature_names[0], ds.feature_names[1]),
+        )
     if ds.n_features < 2:
-        return Scene(trainer, NOTHING, x, y, test, x, (0.0, 1.0, 0.0, 1.0), ds.class_names,
-                     ("", ""), note="one feature: no plane to draw")
+        return Scene(
+            trainer,
+            NOTHING,
+            x,
+            y,
+            test,
+            x,
+            (0.0, 1.0, 0.0, 1.0),
+            ds.class_names,
+            ("", ""),
+            note="one feature: no plane to draw",
+        )
     where, share = principal_components(x, 2)
-    return Scene(trainer, PROJECTION, x, y, test, where, plane_of(where), ds.class_names,
-                 (f"PC1 {share[0]:.0%}", f"PC2 {share[1]:.0%}"))
+    return Scene(
+        trainer,
+        PROJECTION,
+        x,
+        y,
+        test,
+        where,
+        plane_of(where),
+        ds.class_names,
+        (f"PC1 {share[0]:.0%}", f"PC2 {share[1]:.0%}"),
+    )
 
 
 def _evenly(n: int) -> NDArray[np.intp]:

@@ -40,8 +40,9 @@ def class_rgb(k: int) -> RGB:
     return CLASS_RGB[k % len(CLASS_RGB)]
 
 
-def shade_codes(classes: NDArray[np.intp], confidence: NDArray[np.floating],
-                n_classes: int) -> NDArray[np.intp]:
+def shade_codes(
+    classes: NDArray[np.intp], confidence: NDArray[np.floating], n_classes: int
+) -> NDArray[np.intp]:
     """One code per pixel: class × (SHADES + 1) + shade, the shade from how far the
     confidence is above chance (1 / n_classes) towards certainty."""
     chance = 1.0 / max(n_classes, 2)

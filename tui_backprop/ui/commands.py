@@ -12,8 +12,9 @@ from tui_backprop.ui.actions import COMMANDS
 class TrainingCommands(Provider):
     async def discover(self) -> Hits:
         for c in COMMANDS:
-            yield DiscoveryHit(f"{c.label} ({c.shown})", partial(self.app.run_action, c.action),
-                               help=c.help)
+            yield DiscoveryHit(
+                f"{c.label} ({c.shown})", partial(self.app.run_action, c.action), help=c.help
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -21,5 +22,9 @@ class TrainingCommands(Provider):
             title = f"{c.label} ({c.shown})"
             score = max(matcher.match(title), matcher.match(c.help) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, c.action),
-                          help=c.help)
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.app.run_action, c.action),
+                    help=c.help,
+                )

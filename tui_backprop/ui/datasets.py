@@ -48,7 +48,7 @@ def menu_defaults(current: Experiment) -> tuple[int, float]:
         return DEFAULT_POINTS, DEFAULT_NOISE
     noise = DEFAULT_NOISE
     if ds.source.startswith(SOURCE):
-        noise = float(ds.source[len(SOURCE):])
+        noise = float(ds.source[len(SOURCE) :])
     return ds.n_rows, noise
 
 

@@ -100,12 +100,14 @@ def plan(network: Network, width: int, height: int) -> Layout | None:
     lines, edges = _lines(columns, chip)
     raster = rasterise(width, height, lines)
     ends = np.array(edges, dtype=np.int64).reshape(-1, 3)
-    return Layout(width, height, chip, left, right, tuple(columns), raster,
-                  ends[:, 0], ends[:, 1], ends[:, 2])
+    return Layout(
+        width, height, chip, left, right, tuple(columns), raster, ends[:, 0], ends[:, 1], ends[:, 2]
+    )
 
 
-def _lines(columns: list[Column], chip: int
-           ) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
+def _lines(
+    columns: list[Column], chip: int
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int]]]:
     lines, edges = [], []
     for layer, (src, dst) in enumerate(pairwise(columns)):
         for a in src.items:

@@ -48,8 +48,9 @@ class EdgeRaster:
     edge: IntArray
     bits: NDArray[np.int32]  # per cell: the union of all edges' dots
 
-    def colours(self, strength: NDArray[np.int64],
-                first: NDArray[np.bool_] | None = None) -> IntArray:
+    def colours(
+        self, strength: NDArray[np.int64], first: NDArray[np.bool_] | None = None
+    ) -> IntArray:
         """Per cell, the signed level of the strongest edge through it (0 where none);
         ``strength`` is each edge's signed level. Edges marked in ``first`` win over
         all others (the selected neuron's, say)."""
@@ -63,8 +64,7 @@ class EdgeRaster:
         return out
 
 
-def rasterise(width: int, height: int,
-              lines: Sequence[tuple[int, int, int, int]]) -> EdgeRaster:
+def rasterise(width: int, height: int, lines: Sequence[tuple[int, int, int, int]]) -> EdgeRaster:
     """``lines`` are (x0, y0, x1, y1) in cells; a line runs through its cells' middles."""
     bits = np.zeros(width * height, dtype=np.int32)
     cells: list[int] = []
@@ -81,8 +81,9 @@ def rasterise(width: int, height: int,
                 seen.add(index)
                 cells.append(index)
                 edges.append(k)
-    return EdgeRaster(width, height, np.array(cells, dtype=np.int64),
-                      np.array(edges, dtype=np.int64), bits)
+    return EdgeRaster(
+        width, height, np.array(cells, dtype=np.int64), np.array(edges, dtype=np.int64), bits
+    )
 
 
 def braille(bits: int) -> str:

@@ -29,8 +29,9 @@ def settings_for(current: Experiment, name: str, dataset: Dataset) -> Settings:
     settings = current.settings
     if settings.preset == "seed":
         settings = resolve(name, {"seed": settings.seed})
-    settings = replace(settings, dataset=name, label_column=None, drop_columns=(),
-                       load_weights=None)
+    settings = replace(
+        settings, dataset=name, label_column=None, drop_columns=(), load_weights=None
+    )
     if not _fits(settings.output, dataset.n_classes):
         settings = replace(settings, output=default_output(dataset.n_classes))
     return settings
@@ -56,13 +57,17 @@ def run_info(experiment: Experiment) -> RunInfo:
     batch = "full batch" if cfg.batch_size == 0 else f"batch {cfg.batch_size}"
     arch = "-".join(map(str, trainer.sizes))
     bias = "" if cfg.bias else " · no bias"
-    model = (f"{arch} · {cfg.activation} → {cfg.output}{bias} · "
-             f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {cfg.lr:g} · {batch}")
+    model = (
+        f"{arch} · {cfg.activation} → {cfg.output}{bias} · "
+        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {cfg.lr:g} · {batch}"
+    )
     if cfg.l2:
         model += f" · L2 {cfg.l2:g}"
     kind = f"{ds.n_classes} classes" if ds.n_classes else "regression"
-    brief = (f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · {arch} {cfg.activation} · "
-             f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {cfg.lr:g}")
+    brief = (
+        f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · {arch} {cfg.activation} · "
+        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {cfg.lr:g}"
+    )
     return RunInfo(dataset, model, brief)
 
 

@@ -18,17 +18,25 @@ class ExportPaths:
     metrics: Path
 
     def lines(self) -> str:
-        return "\n".join(f"{kind} → {path.resolve()}" for kind, path in
-                         (("screen", self.screen), ("weights", self.weights),
-                          ("metrics", self.metrics)))
+        return "\n".join(
+            f"{kind} → {path.resolve()}"
+            for kind, path in (
+                ("screen", self.screen),
+                ("weights", self.weights),
+                ("metrics", self.metrics),
+            )
+        )
 
 
 def export_paths(experiment: Experiment, epoch: int, folder: Path) -> ExportPaths:
     """New names in ``folder`` per dataset and epoch, so exports of different epochs
     sit side by side; a second export of the same epoch replaces the first."""
     stem = f"{Path(experiment.dataset.name).stem}-epoch{epoch}"
-    return ExportPaths(folder / f"{stem}-screen.svg", folder / f"{stem}-weights.npz",
-                       folder / f"{stem}-metrics.csv")
+    return ExportPaths(
+        folder / f"{stem}-screen.svg",
+        folder / f"{stem}-weights.npz",
+        folder / f"{stem}-metrics.csv",
+    )
 
 
 def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths) -> None:

@@ -27,8 +27,9 @@ def speed_label(rate: float) -> str:
 class Pacer:
     """Turns a speed setting and the clock into a number of epochs per frame."""
 
-    def __init__(self, speed: int = DEFAULT_SPEED,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self, speed: int = DEFAULT_SPEED, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
         self.speed = speed
         self._clock = clock
         self._last = clock()

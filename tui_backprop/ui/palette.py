@@ -25,8 +25,11 @@ RGB = tuple[int, int, int]
 
 def mix(a: RGB, b: RGB, t: float) -> RGB:
     """The colour a fraction ``t`` of the way from ``a`` to ``b``."""
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
-            round(a[2] + (b[2] - a[2]) * t))
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
 
 
 def _color(rgb: RGB) -> Color:
@@ -88,5 +91,4 @@ def negative_rgb_hex() -> str:
 
 def legend() -> str:
     """Markup for a pane's border: which colour is which sign."""
-    return (f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative"
-            "  ↑↓←→ select")
+    return f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative  ↑↓←→ select"

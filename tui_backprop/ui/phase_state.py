@@ -57,11 +57,17 @@ class Walk:
         """One phase further: the next phase, the next step's first, or None at the end."""
         progress = self.progress
         if not progress.complete:
-            return Walk(self.records, self.epoch, self.step, Progress(progress.n_layers,
-                        progress.done + 1), self.config)
+            return Walk(
+                self.records,
+                self.epoch,
+                self.step,
+                Progress(progress.n_layers, progress.done + 1),
+                self.config,
+            )
         if self.step + 1 < len(self.records):
-            return Walk(self.records, self.epoch, self.step + 1,
-                        Progress(progress.n_layers, 1), self.config)
+            return Walk(
+                self.records, self.epoch, self.step + 1, Progress(progress.n_layers, 1), self.config
+            )
         return None
 
     def params(self) -> Params:
@@ -162,17 +168,35 @@ def walk_of(view: TrainingView | None) -> Walk | None:
     return view.walk if isinstance(view, PhaseView) else None
 
 
-def phase_view(trainer: Trainer, network: Network, sample: int | None,
-               walk: Walk) -> PhaseView:
+def phase_view(trainer: Trainer, network: Network, sample: int | None, walk: Walk) -> PhaseView:
     """What the panes show at this point of the walk. Once it is finished that is the
     run itself, exactly as a whole-epoch step leaves it."""
     if walk.finished:
-        return PhaseView(network, trainer.epoch, trainer.params, trainer.last_record,
-                         walk.records[0], trainer.history, trainer.diverged, sample,
-                         walk.config, walk=walk)
+        return PhaseView(
+            network,
+            trainer.epoch,
+            trainer.params,
+            trainer.last_record,
+            walk.records[0],
+            trainer.history,
+            trainer.diverged,
+            sample,
+            walk.config,
+            walk=walk,
+        )
     record = walk.record
-    return PhaseView(network, walk.epoch, walk.params(), record, record, trainer.history,
-                     False, sample, walk.config, walk=walk)
+    return PhaseView(
+        network,
+        walk.epoch,
+        walk.params(),
+        record,
+        record,
+        trainer.history,
+        False,
+        sample,
+        walk.config,
+        walk=walk,
+    )
 
 
 def active_layer(view: TrainingView | None, *kinds: str) -> int | None:

@@ -26,11 +26,12 @@ HEADINGS = {
 
 
 def walk_caption(walk: Walk, epoch: int) -> Text:
-    """"Epoch 3 → 4  phase 5 of 7: backward: δ of the output layer 2" (``epoch`` as
+    """ "Epoch 3 → 4  phase 5 of 7: backward: δ of the output layer 2" (``epoch`` as
     the view counts it: the epochs done)."""
     out = Text()
-    out.append(f"Epoch {epoch}" if walk.finished else f"Epoch {epoch} → {epoch + 1}",
-               "bold reverse")
+    out.append(
+        f"Epoch {epoch}" if walk.finished else f"Epoch {epoch} → {epoch + 1}", "bold reverse"
+    )
     steps = len(walk.records)
     if steps > 1:
         out.append(f"  step {walk.step + 1} of {steps}", "bold")

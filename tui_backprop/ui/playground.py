@@ -73,10 +73,18 @@ class PlaygroundActions(_Base):
             return None
         first = state.last_records[0] if state.last_records else None
         trainer = self.experiment.trainer
-        return TrainingView(network=self.network, epoch=state.epoch, params=state.params,
-                            record=state.last_record, first=first, history=state.history,
-                            diverged=state.diverged, sample=self.sample,
-                            config=trainer.config, present=trainer.epoch)
+        return TrainingView(
+            network=self.network,
+            epoch=state.epoch,
+            params=state.params,
+            record=state.last_record,
+            first=first,
+            history=state.history,
+            diverged=state.diverged,
+            sample=self.sample,
+            config=trainer.config,
+            present=trainer.epoch,
+        )
 
     def resume_present(self) -> None:
         """Before training: from an earlier epoch, fork the run there."""
@@ -136,8 +144,15 @@ class PlaygroundActions(_Base):
     def action_datasets(self) -> None:
         self._set_running(False)
         points, noise = menu_defaults(self.experiment)
-        self.push_screen(DatasetScreen(self.experiment.dataset.name, points, noise,
-                                       self._choose_dataset, self.action_open_csv))
+        self.push_screen(
+            DatasetScreen(
+                self.experiment.dataset.name,
+                points,
+                noise,
+                self._choose_dataset,
+                self.action_open_csv,
+            )
+        )
 
     def _choose_dataset(self, name: str, points: int, noise: float) -> str | None:
         try:
@@ -150,8 +165,7 @@ class PlaygroundActions(_Base):
 
     def action_settings(self) -> None:
         self._set_running(False)
-        self.push_screen(SettingsScreen(effective_settings(self.experiment),
-                                        self._apply_settings))
+        self.push_screen(SettingsScreen(effective_settings(self.experiment), self._apply_settings))
 
     def _apply_settings(self, new: Settings) -> str | None:
         try:
@@ -174,9 +188,13 @@ class PlaygroundActions(_Base):
     def action_compare(self) -> None:
         run = self.session.cycle()
         if run is None:
-            self.notify("comparison off" if self.session.runs else
-                        "No earlier run yet: runs are kept when you reset, reseed, or "
-                        "change the data or settings.", timeout=3)
+            self.notify(
+                "comparison off"
+                if self.session.runs
+                else "No earlier run yet: runs are kept when you reset, reseed, or "
+                "change the data or settings.",
+                timeout=3,
+            )
         self.screen.minimize()
         self.query_one("#panes").remove_class(SHOWING_BOUNDARY)
         self._show_overlay()
@@ -194,9 +212,9 @@ class PlaygroundActions(_Base):
 
     def action_export(self) -> None:
         epoch = self.looking.epoch
-        paths = export_paths(self.experiment,
-                             self.experiment.trainer.epoch if epoch is None else epoch,
-                             Path.cwd())
+        paths = export_paths(
+            self.experiment, self.experiment.trainer.epoch if epoch is None else epoch, Path.cwd()
+        )
         try:
             self.save_screenshot(paths.screen.name, str(paths.screen.parent))
             write_data(self.experiment, self.looking.state, paths)
@@ -207,8 +225,7 @@ class PlaygroundActions(_Base):
 
     def action_boundary(self) -> None:
         if self.screen.has_class("-wide"):
-            self.notify("At this width the boundary and the chart are both shown.",
-                        timeout=3)
+            self.notify("At this width the boundary and the chart are both shown.", timeout=3)
             return
         self.screen.minimize()  # a zoomed chart or boundary would be hidden, not swapped
         self.query_one("#panes").toggle_class(SHOWING_BOUNDARY)

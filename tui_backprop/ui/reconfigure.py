@@ -23,8 +23,13 @@ def apply_live(experiment: Experiment, new: Settings) -> None:
         trainer.set_optimizer(new.optimizer)  # checks the name before changing anything
     if new.lr != trainer.config.lr:
         trainer.set_lr(new.lr)
-    experiment.settings = replace(experiment.settings, lr=new.lr, optimizer=new.optimizer,
-                                  save_weights=new.save_weights, log=new.log)
+    experiment.settings = replace(
+        experiment.settings,
+        lr=new.lr,
+        optimizer=new.optimizer,
+        save_weights=new.save_weights,
+        log=new.log,
+    )
 
 
 def rebuild(experiment: Experiment, new: Settings) -> Experiment:
@@ -40,8 +45,9 @@ def _data_for(experiment: Experiment, settings: Settings, names: list[str]) -> D
     task = TASK_OF_OUTPUT.get(settings.output, "auto")
     other_task = task != "auto" and task != ds.task
     if ds.source.startswith("built-in"):
-        if any(n in names for n in CSV_ONLY) and (settings.label_column is not None
-                                                 or settings.drop_columns):
+        if any(n in names for n in CSV_ONLY) and (
+            settings.label_column is not None or settings.drop_columns
+        ):
             raise ValueError("label and dropped columns apply only to CSV files")
         return as_regression(ds) if other_task and task == "regression" else ds
     if other_task or any(n in names for n in CSV_ONLY):

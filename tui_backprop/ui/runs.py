@@ -83,8 +83,16 @@ class Session:
         test = np.array(history.column("test_loss")) if history.has("test_loss") else None
         rates = tuple(trainer.learning_rates())
         settings = replace(effective_settings(experiment), lr=rates[-1])
-        run = PastRun(self._count, settings, trainer.sizes, DataFacts.of(experiment),
-                      np.array(history.column("loss")), test, ended, rates)
+        run = PastRun(
+            self._count,
+            settings,
+            trainer.sizes,
+            DataFacts.of(experiment),
+            np.array(history.column("loss")),
+            test,
+            ended,
+            rates,
+        )
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:
             self.shown = None
@@ -120,8 +128,14 @@ def settings_diff(then: PastRun, now: Experiment) -> str:
     return ", ".join(parts) if parts else "same settings"
 
 
-_NAMES = {"batch_size": "batch", "init_scale": "init scale", "test_split": "test split",
-          "standardize": "standardise", "optimizer": "optimiser", "bias": "biases"}
+_NAMES = {
+    "batch_size": "batch",
+    "init_scale": "init scale",
+    "test_split": "test split",
+    "standardize": "standardise",
+    "optimizer": "optimiser",
+    "bias": "biases",
+}
 
 
 def _arch(sizes: tuple[int, ...]) -> str:

@@ -39,8 +39,9 @@ def _number(kind: Callable[[str], float], least: float, strict: bool) -> Callabl
         except ValueError:
             raise ValueError(f"{text.strip()!r} is not a number") from None
         if not math.isfinite(value) or value < least or (strict and value == least):
-            raise ValueError(f"{text.strip()} must be a finite number {'>' if strict else '≥'} "
-                             f"{least:g}")
+            raise ValueError(
+                f"{text.strip()} must be a finite number {'>' if strict else '≥'} {least:g}"
+            )
         return value
 
     return read
@@ -101,11 +102,13 @@ RESET_FIELDS = (
     Field("output", "output", "choice", "and its loss", choices=(AUTO, *CHOICES["output"])),
     Field("bias", "biases", "switch"),
     Field("init", "initialisation", "choice", choices=CHOICES["init"]),
-    Field("init_scale", "init scale", "text", "uniform's A; xavier/he ×",
-          read=_number(float, 0, True)),
+    Field(
+        "init_scale", "init scale", "text", "uniform's A; xavier/he ×", read=_number(float, 0, True)
+    ),
     Field("batch_size", "batch size", "text", "0 = full batch", read=_number(int, 0, False)),
-    Field("reduction", "reduction", "choice", "of the batch's gradients",
-          choices=CHOICES["reduction"]),
+    Field(
+        "reduction", "reduction", "choice", "of the batch's gradients", choices=CHOICES["reduction"]
+    ),
     Field("l2", "L2 penalty", "text", "λ ≥ 0", read=_number(float, 0, False)),
     Field("test_split", "test split", "text", "fraction held out", read=_fraction),
     Field("standardize", "standardise", "switch", "with the training rows"),

@@ -71,5 +71,10 @@ def weight_gradient(view: TrainingView, layer: int, source: int, neuron: int) ->
     rows = len(view.record.rows)
     scale = 1.0 / rows if view.record.reduction == "mean" else 1.0
     l2 = view.config.l2 if view.config is not None else 0.0
-    return Sum(rec.input[:, source], rec.delta[:, neuron], float(rec.grad_w[source, neuron]),
-               scale=scale, offset=l2 * float(rec.w_before[source, neuron]))
+    return Sum(
+        rec.input[:, source],
+        rec.delta[:, neuron],
+        float(rec.grad_w[source, neuron]),
+        scale=scale,
+        offset=l2 * float(rec.w_before[source, neuron]),
+    )

@@ -34,16 +34,23 @@ class Network:
         return len(self.sizes) - 1
 
 
-def describe_network(trainer: Trainer, features: Sequence[str], classes: Sequence[str],
-                     target: str = "y") -> Network:
+def describe_network(
+    trainer: Trainer, features: Sequence[str], classes: Sequence[str], target: str = "y"
+) -> Network:
     sizes = trainer.sizes
     cfg = trainer.config
     hidden = len(sizes) - 2
     acts = ("input", *([cfg.activation] * hidden), cfg.output)
-    titles = ("input", *(f"hidden {i + 1}" if hidden > 1 else "hidden" for i in range(hidden)),
-              "output")
-    inputs = tuple(features) if len(features) == sizes[0] else tuple(
-        f"x{i + 1}" for i in range(sizes[0]))
+    titles = (
+        "input",
+        *(f"hidden {i + 1}" if hidden > 1 else "hidden" for i in range(hidden)),
+        "output",
+    )
+    inputs = (
+        tuple(features)
+        if len(features) == sizes[0]
+        else tuple(f"x{i + 1}" for i in range(sizes[0]))
+    )
     layers = [inputs]
     for i in range(hidden):
         prefix = "h" if hidden == 1 else f"h{i + 1}."
@@ -143,5 +150,14 @@ class TrainingView:
 
 def snapshot(trainer: Trainer, network: Network, sample: int | None) -> TrainingView:
     first = trainer.last_records[0] if trainer.last_records else None
-    return TrainingView(network, trainer.epoch, trainer.params, trainer.last_record, first,
-                        trainer.history, trainer.diverged, sample, trainer.config)
+    return TrainingView(
+        network,
+        trainer.epoch,
+        trainer.params,
+        trainer.last_record,
+        first,
+        trainer.history,
+        trainer.diverged,
+        sample,
+        trainer.config,
+    )

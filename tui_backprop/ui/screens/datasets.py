@@ -28,8 +28,14 @@ class DatasetScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: str, points: int, noise: float, chooser: Chooser,
-                 open_csv: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        current: str,
+        points: int,
+        noise: float,
+        chooser: Chooser,
+        open_csv: Callable[[], None],
+    ) -> None:
         super().__init__()
         self._current = current
         self._defaults = (points, noise)
@@ -37,10 +43,15 @@ class DatasetScreen(ModalScreen[bool]):
         self._open_csv = open_csv
 
     def compose(self) -> ComposeResult:
-        options = [Option(Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name]), id=name)
-                   for name in BUILTIN_NAMES]
-        options.append(Option(Content.assemble((f"{'Open CSV…':<10}", "bold"),
-                                               "a file of your own (o)"), id=CSV))
+        options = [
+            Option(Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name]), id=name)
+            for name in BUILTIN_NAMES
+        ]
+        options.append(
+            Option(
+                Content.assemble((f"{'Open CSV…':<10}", "bold"), "a file of your own (o)"), id=CSV
+            )
+        )
         with Vertical(id="data-dialog") as dialog:
             dialog.border_title = "Dataset"
             dialog.border_subtitle = "enter: use · esc: cancel"
@@ -57,8 +68,9 @@ class DatasetScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
-        listing.highlighted = listing.get_option_index(self._current) if (
-            self._current in BUILTIN_NAMES) else 0
+        listing.highlighted = (
+            listing.get_option_index(self._current) if (self._current in BUILTIN_NAMES) else 0
+        )
         listing.focus()
 
     @on(OptionList.OptionHighlighted)
@@ -101,5 +113,7 @@ class DatasetScreen(ModalScreen[bool]):
     def _knobs(self, name: str) -> tuple[int, float]:
         if name == "seed":
             return self._defaults
-        return (parse_size(self.query_one("#data-points", Input).value),
-                parse_noise(self.query_one("#data-noise", Input).value))
+        return (
+            parse_size(self.query_one("#data-points", Input).value),
+            parse_noise(self.query_one("#data-noise", Input).value),
+        )

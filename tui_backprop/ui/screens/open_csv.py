@@ -22,8 +22,11 @@ class CsvTree(DirectoryTree):
     """Folders and CSV files only; hidden entries left out."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in (".csv", ".txt"))]
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in (".csv", ".txt"))
+        ]
 
 
 class OpenCsvScreen(ModalScreen[bool]):
@@ -36,8 +39,9 @@ class OpenCsvScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
-            yield Label("Open a CSV file: features in columns, the label in the last one",
-                        id="open-title")
+            yield Label(
+                "Open a CSV file: features in columns, the label in the last one", id="open-title"
+            )
             yield CsvTree(self._folder, id="open-tree")
             yield Input(placeholder="path/to/file.csv", id="open-path")
             yield Label("", id="open-error")

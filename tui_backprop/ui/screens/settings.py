@@ -33,11 +33,30 @@ from tui_backprop.ui.settings_form import (
 )
 
 Applier = Callable[[Settings], str | None]  # None when applied, else why not
-LAYER_BUTTONS = (("+layer", "+ layer"), ("-layer", "− layer"), ("+neuron", "+ neuron"),
-                 ("-neuron", "− neuron"))
-PRESET_FIELDS = {"preset", "hidden", "activation", "output", "bias", "init", "init_scale",
-                 "batch_size", "reduction", "l2", "test_split", "standardize", "seed",
-                 "lr", "optimizer", "dtype"}
+LAYER_BUTTONS = (
+    ("+layer", "+ layer"),
+    ("-layer", "− layer"),
+    ("+neuron", "+ neuron"),
+    ("-neuron", "− neuron"),
+)
+PRESET_FIELDS = {
+    "preset",
+    "hidden",
+    "activation",
+    "output",
+    "bias",
+    "init",
+    "init_scale",
+    "batch_size",
+    "reduction",
+    "l2",
+    "test_split",
+    "standardize",
+    "seed",
+    "lr",
+    "optimizer",
+    "dtype",
+}
 SECTIONS = (
     ("Live: the run goes on", LIVE_FIELDS),
     ("With a reset to epoch 0, same seed unless changed", RESET_FIELDS),
@@ -71,11 +90,12 @@ class SettingsScreen(ModalScreen[bool]):
                 yield Button("Cancel", id="settings-cancel", compact=True)
 
     def _row(self, field: Field, value: Value) -> Horizontal:
-        parts: list[Widget] = [Label(field.label, classes="settings-label"),
-                               _editor(field, value)]
+        parts: list[Widget] = [Label(field.label, classes="settings-label"), _editor(field, value)]
         if field.name == "hidden":
-            parts += [Button(text, compact=True, classes="settings-layer", name=what)
-                      for what, text in LAYER_BUTTONS]
+            parts += [
+                Button(text, compact=True, classes="settings-layer", name=what)
+                for what, text in LAYER_BUTTONS
+            ]
         parts.append(Label(field.hint, classes="settings-hint"))
         return Horizontal(*parts, classes="settings-row")
 
@@ -86,7 +106,7 @@ class SettingsScreen(ModalScreen[bool]):
     def _values(self) -> dict[str, Value]:
         values: dict[str, Value] = {}
         for widget in self.query(".settings-editor"):
-            name = (widget.id or "")[len("set-"):]
+            name = (widget.id or "")[len("set-") :]
             if isinstance(widget, Switch | Input):
                 values[name] = widget.value
             elif isinstance(widget, Select):
@@ -94,8 +114,10 @@ class SettingsScreen(ModalScreen[bool]):
         return values
 
     def _update_plan(self) -> None:
-        plan, error = self.query_one("#settings-plan", Label), self.query_one("#settings-error",
-                                                                                Label)
+        plan, error = (
+            self.query_one("#settings-plan", Label),
+            self.query_one("#settings-error", Label),
+        )
         try:
             new = read_form(self._values(), self._current)
         except FormError as err:
@@ -156,8 +178,14 @@ def _editor(field: Field, value: Value) -> Widget:
         return Switch(bool(value), id=ident, classes="settings-editor")
     if field.kind == "choice":
         options = [(choice, choice) for choice in field.choices]
-        return Select(options, value=str(value), allow_blank=False, id=ident, compact=True,
-                      classes="settings-editor")
+        return Select(
+            options,
+            value=str(value),
+            allow_blank=False,
+            id=ident,
+            compact=True,
+            classes="settings-editor",
+        )
     return Input(str(value), id=ident, compact=True, classes="settings-editor")
 
 

@@ -51,8 +51,12 @@ class BoundaryPane(Widget, can_focus=True):
             return
         width, height = self.size
         drawn = self._drawn
-        if (drawn is not None and drawn[0] is view.params and drawn[1] is scene
-                and drawn[2:] == (width, height)):
+        if (
+            drawn is not None
+            and drawn[0] is view.params
+            and drawn[1] is scene
+            and drawn[2:] == (width, height)
+        ):
             return
         self._drawn = (view.params, scene, width, height)
         self._lines = draw(scene, view.params, width, height)
@@ -67,13 +71,17 @@ def titles(scene: Scene | None) -> tuple[str, str]:
     points = f"{TRAIN} train {TEST} test"
     if scene.kind == REGRESSION:
         return "Predicted vs actual", f"{points} · on the diagonal: exact"
-    classes = " ".join(f"[{swatch_hex(k)}]■[/]{escape(name)}"
-                       for k, name in enumerate(scene.class_names[:LEGEND_CLASSES]))
+    classes = " ".join(
+        f"[{swatch_hex(k)}]■[/]{escape(name)}"
+        for k, name in enumerate(scene.class_names[:LEGEND_CLASSES])
+    )
     if len(scene.class_names) > LEGEND_CLASSES:
         classes += " …"
     if scene.kind == PLANE:
         return f"Decision boundary  {across} →  {up} ↑", f"{points} · {classes}"
     if scene.kind == PROJECTION:
-        return (f"Predicted class on {across} →  {up} ↑",
-                f"{points} {WRONG_TRAIN} wrong · {classes}")
+        return (
+            f"Predicted class on {across} →  {up} ↑",
+            f"{points} {WRONG_TRAIN} wrong · {classes}",
+        )
     return "Decision boundary", escape(scene.note)

@@ -46,10 +46,12 @@ class Overlay:
             curves.append(("test loss", self.test_loss, PAST_TEST_LOSS))
         out = []
         for label, values, colour in curves:
-            kept = [(i, float(values[i])) for i in sample_epochs(len(values), points)
-                    if math.isfinite(values[i])]
-            out.append((f"{self.name} {label}", colour, [i for i, _ in kept],
-                        [v for _, v in kept]))
+            kept = [
+                (i, float(values[i]))
+                for i in sample_epochs(len(values), points)
+                if math.isfinite(values[i])
+            ]
+            out.append((f"{self.name} {label}", colour, [i for i, _ in kept], [v for _, v in kept]))
         return out
 
 
@@ -67,8 +69,11 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self._replot(view)
 
     def watch_overlay(self, overlay: Overlay | None) -> None:
-        self.border_subtitle = (f"c: {escape(overlay.name)} · {escape(overlay.caption)}"
-                                if overlay is not None else KEYS_HINT)
+        self.border_subtitle = (
+            f"c: {escape(overlay.name)} · {escape(overlay.caption)}"
+            if overlay is not None
+            else KEYS_HINT
+        )
         self._replot(self.view)
 
     def on_resize(self) -> None:
@@ -91,11 +96,15 @@ class MetricsChart(PlotextPlot, can_focus=True):
         count = view.epoch
         classify = view.network.classification
         name = "accuracy" if classify else "R²"
-        drawn = [(label, colour, "left", xs, ys) for label, colour, xs, ys in
-                 (overlay.series(points) if overlay is not None else [])]
+        drawn = [
+            (label, colour, "left", xs, ys)
+            for label, colour, xs, ys in (overlay.series(points) if overlay is not None else [])
+        ]
         if count:
-            drawn += [(label, colour, side, *pick(view.history.column(key), count, points))
-                      for label, key, colour, side in _series(view, name)]
+            drawn += [
+                (label, colour, side, *pick(view.history.column(key), count, points))
+                for label, key, colour, side in _series(view, name)
+            ]
         count = max(count, len(overlay.loss) if overlay is not None else 0)
         losses = [y for _, _, side, _, ys in drawn if side == "left" for y in ys]
         log = _needs_log(losses)

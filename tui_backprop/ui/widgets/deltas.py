@@ -124,8 +124,10 @@ class DeltasPane(Widget, can_focus=True):
             return
         first, last = metrics.grad_norms[0], metrics.grad_norms[-1]
         if last > 0 and first < VANISHING * last:
-            out.append("the first layer's gradient is tiny next to the output's: "
-                       "vanishing gradients", "yellow")
+            out.append(
+                "the first layer's gradient is tiny next to the output's: vanishing gradients",
+                "yellow",
+            )
 
 
 def _title(view: TrainingView, layer: int) -> str:

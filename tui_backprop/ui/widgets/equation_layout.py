@@ -82,11 +82,11 @@ def split(eq: Equation, width: int) -> list[Equation]:
     return [head, tail]
 
 
-def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int,
-                 width: int) -> list[Equation]:
+def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int) -> list[Equation]:
     """At most ``rows`` lines in the equations' order: the active phase's first (on two
     lines when that keeps its substitution whole), then the main ones, then the
     details."""
+
     def priority(k: int) -> tuple[int, int]:
         eq = eqs[k]
         return (0 if eq.active(phase) else 1 if not eq.detail else 2, k)

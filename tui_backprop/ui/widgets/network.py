@@ -152,8 +152,9 @@ class NetworkDiagram(Widget, can_focus=True):
             if mask.any():
                 levels[mask] = _levels(w[lay.edge_from[mask], lay.edge_to[mask]], w)
         layer, neuron = self.selected
-        chosen = (((lay.edge_layer == layer - 1) & (lay.edge_to == neuron))
-                  | ((lay.edge_layer == layer) & (lay.edge_from == neuron)))
+        chosen = ((lay.edge_layer == layer - 1) & (lay.edge_to == neuron)) | (
+            (lay.edge_layer == layer) & (lay.edge_from == neuron)
+        )
         colour = lay.raster.colours(levels, chosen)
         bits = lay.raster.bits
         blank: Cell = (" ", Style.null())
@@ -175,8 +176,12 @@ class NetworkDiagram(Widget, can_focus=True):
             values = view.activation(layer)
             batch = _batch_values(view, layer)
             scale = neuron_scale(net.activations[layer], batch)
-            _put(grid, 0, *_title_at(lay, layer, net.titles[layer]),
-                 ACTIVE if layer == active else TITLE)
+            _put(
+                grid,
+                0,
+                *_title_at(lay, layer, net.titles[layer]),
+                ACTIVE if layer == active else TITLE,
+            )
             for it in col.items:
                 if it.neuron < 0:
                     text = f"⋮+{it.hidden_count}" if lay.chip > 1 else "⋮"
@@ -188,8 +193,16 @@ class NetworkDiagram(Widget, can_focus=True):
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
 
     @staticmethod
-    def _draw_chip(grid: list[list[Cell]], lay: Layout, col: Column, y: int,
-                   value: float | None, scale: float, chosen: bool, unknown: bool) -> None:
+    def _draw_chip(
+        grid: list[list[Cell]],
+        lay: Layout,
+        col: Column,
+        y: int,
+        value: float | None,
+        scale: float,
+        chosen: bool,
+        unknown: bool,
+    ) -> None:
         if value is None:
             text = ("?" if unknown else "·").center(lay.chip)
             style = UNKNOWN if unknown else palette.cell_style(0, chosen)
@@ -204,8 +217,9 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(grid, y, col.x + lay.chip, "◀", MARK)
 
     @staticmethod
-    def _draw_label(grid: list[list[Cell]], lay: Layout, layer: int, col: Column, y: int,
-                    label: str) -> None:
+    def _draw_label(
+        grid: list[list[Cell]], lay: Layout, layer: int, col: Column, y: int, label: str
+    ) -> None:
         if lay.chip == 1:
             return
         if layer == 0:
@@ -222,8 +236,9 @@ def _levels(values: Array, matrix: Array) -> IntArray:
         return np.zeros(len(values), dtype=np.int64)
     with np.errstate(invalid="ignore"):
         t = np.nan_to_num(np.abs(values) / scale, nan=0.0, posinf=1.0)
-    levels: IntArray = (np.ceil(np.minimum(t, 1.0) * palette.LEVELS)
-                        * np.where(values < 0, -1, 1)).astype(np.int64)
+    levels: IntArray = (
+        np.ceil(np.minimum(t, 1.0) * palette.LEVELS) * np.where(values < 0, -1, 1)
+    ).astype(np.int64)
     return levels
 
 
@@ -270,7 +285,6 @@ def _strip(row: list[Cell]) -> Strip:
     if run:
         segments.append(Segment("".join(run), style))
     return Strip(segments, len(row))
-
 
 
 class NetworkPane(Vertical):

@@ -65,8 +65,11 @@ class NeuronDetail(Widget):
             self._input(out, view, neuron)
             return out
         if view.record is None:
-            return Text("press space to train one epoch, or n to walk through it phase by "
-                        "phase: this neuron's equations show here", "italic")
+            return Text(
+                "press space to train one epoch, or n to walk through it phase by "
+                "phase: this neuron's equations show here",
+                "italic",
+            )
         return equation.render(view, layer, neuron, self.size.width, self.size.height)
 
     @staticmethod
@@ -78,12 +81,18 @@ class NeuronDetail(Widget):
         weights = view.params.weights[0][neuron, :]
         change = view.weight_change(1)
         names = view.network.labels[1]
-        _weights(out, weights, None if change is None else change[neuron, :], names,
-                 palette.magnitude(view.params.weights[0]))
+        _weights(
+            out,
+            weights,
+            None if change is None else change[neuron, :],
+            names,
+            palette.magnitude(view.params.weights[0]),
+        )
 
 
-def _weights(out: Text, weights: Array, change: Array | None, names: tuple[str, ...],
-             scale: float) -> None:
+def _weights(
+    out: Text, weights: Array, change: Array | None, names: tuple[str, ...], scale: float
+) -> None:
     shown = min(len(weights), MAX_WEIGHTS)
     for k in range(shown):
         if names[k]:

@@ -61,8 +61,11 @@ class StatusLine(Widget):
         out.append("  ")
         if view.diverged:
             out.append("DIVERGED", "bold white on red")
-            out.append(" the loss or a weight is no longer finite: lower the learning rate "
-                       "(l), then press r", "bold red")
+            out.append(
+                " the loss or a weight is no longer finite: lower the learning rate "
+                "(l), then press r",
+                "bold red",
+            )
             return out
         self._state(out)
         if view.metrics is not None:
@@ -90,8 +93,9 @@ class StatusLine(Widget):
             _scores(out, "   test loss ", m.test_loss, m.test_accuracy, m.test_rmse, m.test_r2)
 
 
-def _scores(out: Text, label: str, loss: float, acc: float | None, rmse: float | None,
-            r2: float | None) -> None:
+def _scores(
+    out: Text, label: str, loss: float, acc: float | None, rmse: float | None, r2: float | None
+) -> None:
     """One split's loss and accuracy (or RMSE and R² for a regression)."""
     out.append(label, "dim")
     out.append(short(loss), "bold")

@@ -90,8 +90,7 @@ class WeightsPane(ScrollView, can_focus=True):
         if view is None or walk is None or walk.phase == self._phase:
             return
         self._phase = walk.phase
-        layer = next((k for k in range(1, len(view.network.sizes)) if phase_role(view, k)),
-                     None)
+        layer = next((k for k in range(1, len(view.network.sizes)) if phase_role(view, k)), None)
         if layer is None:
             return
         top = self._rows.index(Row("title", layer))
@@ -168,8 +167,9 @@ class WeightsPane(ScrollView, can_focus=True):
         cells = self._cells(values, change, scale, first, last)
         return Strip([label, skip, *cells])
 
-    def _facts(self, view: TrainingView, layer: int, weights: Array,
-               biases: Array | None) -> tuple[Array | None, float]:
+    def _facts(
+        self, view: TrainingView, layer: int, weights: Array, biases: Array | None
+    ) -> tuple[Array | None, float]:
         if layer not in self._layer_facts:
             self._layer_facts[layer] = (view.weight_change(layer), scale_of(weights, biases))
         return self._layer_facts[layer]
@@ -189,8 +189,9 @@ class WeightsPane(ScrollView, can_focus=True):
         last = min(columns, (x0 + width - self._label) // self._step + 1)
         return first, max(first, last)
 
-    def _cells(self, values: Array, change: Array | None, scale: float, first: int,
-               last: int) -> list[Segment]:
+    def _cells(
+        self, values: Array, change: Array | None, scale: float, first: int, last: int
+    ) -> list[Segment]:
         out = []
         for k in range(first, last):
             value = float(values[k])
@@ -218,8 +219,9 @@ class WeightsPane(ScrollView, can_focus=True):
     def _retitle(self) -> None:
         bias = self.view is not None and self.view.params.biases is not None
         if self.gradients:
-            self.border_title = "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (
-                " of the last step")
+            self.border_title = (
+                "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (" of the last step")
+            )
             self.border_subtitle = "w: back to the weights"
         else:
             self.border_title = "Weights W" + (" and biases b" if bias else "")
