@@ -40,10 +40,10 @@ from tui_backprop.engine.network import keep_freed_memory
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.boundary_draw import draw
-from tui_backprop.ui.boundary_scene import scene_of
-from tui_backprop.ui.history_nav import jump
-from tui_backprop.ui.widgets.boundary import BoundaryPane
+from tui_backprop.ui.model.looking_back import jump
+from tui_backprop.ui.model.scene import scene_of
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.render.boundary_draw import draw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ui import first_frame  # the pseudo-terminal beside this script

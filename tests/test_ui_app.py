@@ -15,9 +15,9 @@ from textual.widgets import Input, Label
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.widgets.chart import MetricsChart
 
 SIZE = (120, 40)
 PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")

@@ -11,11 +11,11 @@ from textual.widget import Widget
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.numbers import short
-from tui_backprop.ui.substitution import hidden_delta, weight_gradient, weighted_input
-from tui_backprop.ui.view import TrainingView, describe_network, snapshot
-from tui_backprop.ui.widgets.equation import equations, render
-from tui_backprop.ui.widgets.equation_layout import fit
+from tui_backprop.ui.model.view import TrainingView, describe_network, snapshot
+from tui_backprop.ui.render.equation_layout import fit
+from tui_backprop.ui.render.equations import equations, render
+from tui_backprop.ui.render.numbers import short
+from tui_backprop.ui.render.substitution import hidden_delta, weight_gradient, weighted_input
 
 SIZE = (120, 40)
 DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from tui_backprop.ui.actions import LEARNING_RATES, next_rate
-from tui_backprop.ui.diagram_layout import HIDDEN, plan
-from tui_backprop.ui.edges import rasterise
-from tui_backprop.ui.numbers import signed
-from tui_backprop.ui.pacing import BUDGET, MIN_BUDGET, PERIOD, SPEEDS, Pacer
-from tui_backprop.ui.series import sample_epochs, sparkline
-from tui_backprop.ui.view import Network
+from tui_backprop.ui.command_table import LEARNING_RATES, next_rate
+from tui_backprop.ui.model.pacing import BUDGET, MIN_BUDGET, PERIOD, SPEEDS, Pacer
+from tui_backprop.ui.model.series import sample_epochs, sparkline
+from tui_backprop.ui.model.view import Network
+from tui_backprop.ui.render.diagram_layout import HIDDEN, plan
+from tui_backprop.ui.render.edges import rasterise
+from tui_backprop.ui.render.numbers import signed
 
 
 class Clock:
@@ -141,7 +141,7 @@ def test_crossing_edges_take_the_strongest_colour() -> None:
 
 
 def test_pick_reads_sampled_epochs_and_skips_non_finite_values() -> None:
-    from tui_backprop.ui.series import pick
+    from tui_backprop.ui.model.series import pick
 
     column = np.arange(1000, dtype=float)
     column[999] = np.nan

@@ -18,12 +18,12 @@ from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.boundary_scene import PLANE
+from tui_backprop.ui.model.scene import PLANE
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.datasets import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings import SettingsScreen
-from tui_backprop.ui.widgets.boundary import BoundaryPane
-from tui_backprop.ui.widgets.chart import MetricsChart
 
 SIZE = (120, 40)
 XOR = resolve("xor", {})

@@ -14,10 +14,10 @@ from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.boundary_draw import TEST, TRAIN, UPPER, WRONG_TEST, WRONG_TRAIN, draw
-from tui_backprop.ui.boundary_scene import PLANE, PROJECTION, REGRESSION, Scene, scene_of
-from tui_backprop.ui.class_colours import half_block, shade_codes
-from tui_backprop.ui.widgets.boundary import BoundaryPane
+from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene, scene_of
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.render.boundary_draw import TEST, TRAIN, UPPER, WRONG_TEST, WRONG_TRAIN, draw
+from tui_backprop.ui.render.class_colours import half_block, shade_codes
 
 SIZE = (120, 40)
 XOR = resolve("xor", {"lr": 0.5})

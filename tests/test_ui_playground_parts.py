@@ -10,10 +10,10 @@ import pytest
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
-from tui_backprop.ui.datasets import open_builtin
-from tui_backprop.ui.history_nav import HistoryCursor, jump
-from tui_backprop.ui.runs import MAX_RUNS, Session, settings_diff
-from tui_backprop.ui.settings_form import (
+from tui_backprop.ui.model.dataset_menu import open_builtin
+from tui_backprop.ui.model.kept_runs import MAX_RUNS, Session, settings_diff
+from tui_backprop.ui.model.looking_back import HistoryCursor, jump
+from tui_backprop.ui.model.settings_form import (
     FormError,
     adjust_layers,
     changed,

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.widgets.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary import BoundaryPane
 
 SnapCompare = Callable[..., bool]
 XOR = resolve("xor", {"lr": 1.0})

@@ -22,24 +22,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from tui_backprop.experiment import Experiment
-from tui_backprop.ui import palette
-from tui_backprop.ui.actions import COMMANDS, bindings, next_rate
+from tui_backprop.ui.command_table import COMMANDS, bindings, next_rate
 from tui_backprop.ui.commands import TrainingCommands
-from tui_backprop.ui.experiments import open_csv, run_info, save_paths
-from tui_backprop.ui.pacing import FRAME, Pacer
-from tui_backprop.ui.phase_state import Walk, follow, live, next_walk, phase_view
-from tui_backprop.ui.playground import PlaygroundActions
+from tui_backprop.ui.main_screen import PlaygroundActions
+from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
+from tui_backprop.ui.model.pacing import FRAME, Pacer
+from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
+from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
+from tui_backprop.ui.panes.neuron import NeuronDetail
+from tui_backprop.ui.panes.status import RunInfo, RunState, StatusLine
+from tui_backprop.ui.panes.weights import WeightsPane
+from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.view import Network, TrainingView, describe_network, snapshot
-from tui_backprop.ui.widgets.boundary import BoundaryPane
-from tui_backprop.ui.widgets.chart import MetricsChart
-from tui_backprop.ui.widgets.deltas import DeltasPane
-from tui_backprop.ui.widgets.network import NetworkDiagram, NetworkPane
-from tui_backprop.ui.widgets.neuron import NeuronDetail
-from tui_backprop.ui.widgets.status import RunInfo, RunState, StatusLine
-from tui_backprop.ui.widgets.weights import WeightsPane
 
 PANE_TITLES = {
     "#network-pane": "Network",

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui_backprop.ui.actions import COMMANDS
+from tui_backprop.ui.command_table import COMMANDS
 
 
 class TrainingCommands(Provider):

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.data import BUILTIN_NAMES
-from tui_backprop.ui.datasets import DESCRIPTIONS, parse_noise, parse_size
+from tui_backprop.ui.model.dataset_menu import DESCRIPTIONS, parse_noise, parse_size
 
 CSV = "csv"
 Chooser = Callable[[str, int, float], str | None]  # None when it switched, else why not

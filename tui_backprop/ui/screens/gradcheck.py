@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.gradcheck import EPSILON, GradientCheck, gradient_check
-from tui_backprop.ui.view import Network
+from tui_backprop.ui.model.view import Network
 
 ALL_UP_TO = 24  # an array this small is listed whole; a bigger one by its worst entries
 WORST = 10

@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from tui_backprop.ui import palette
-from tui_backprop.ui.actions import COMMANDS
-from tui_backprop.ui.phase_text import phases_help
-from tui_backprop.ui.playground_help import playground_help
+from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.help_text import playground_help
+from tui_backprop.ui.render.phase_text import phases_help
 
 PANES = """
 **Reading the panes**

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Switch
 
 from tui_backprop.settings import Settings, resolve
-from tui_backprop.ui.settings_form import (
+from tui_backprop.ui.model.settings_form import (
     FILE_FIELDS,
     LIVE_FIELDS,
     RESET_FIELDS,

@@ -13,10 +13,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.engine.network import Params
-from tui_backprop.ui.boundary_draw import TEST, TRAIN, WRONG_TRAIN, draw
-from tui_backprop.ui.boundary_scene import PLANE, PROJECTION, REGRESSION, Scene
-from tui_backprop.ui.class_colours import swatch_hex
-from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.render.boundary_draw import TEST, TRAIN, WRONG_TRAIN, draw
+from tui_backprop.ui.render.class_colours import swatch_hex
 
 LEGEND_CLASSES = 4  # more class names would not fit on the border
 

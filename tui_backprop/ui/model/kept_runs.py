@@ -14,7 +14,7 @@ import numpy as np
 from tui_backprop.engine.activations import Array
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
-from tui_backprop.ui.datasets import menu_defaults
+from tui_backprop.ui.model.dataset_menu import menu_defaults
 
 MAX_RUNS = 20  # the oldest are forgotten first
 # Settings that make no difference to the curves, or are shown as "layers".

@@ -10,8 +10,8 @@ from dataclasses import replace
 from tui_backprop.data import Dataset, as_regression, load_dataset
 from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights
 from tui_backprop.settings import Settings
-from tui_backprop.ui.runs import effective_settings
-from tui_backprop.ui.settings_form import changed, needs_reset
+from tui_backprop.ui.model.kept_runs import effective_settings
+from tui_backprop.ui.model.settings_form import changed, needs_reset
 
 CSV_ONLY = ("label_column", "drop_columns")
 

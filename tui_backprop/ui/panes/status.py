@@ -9,12 +9,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
-from tui_backprop.ui.history_nav import past_caption
-from tui_backprop.ui.numbers import percent, short
-from tui_backprop.ui.pacing import speed_label
-from tui_backprop.ui.phase_state import walk_of
-from tui_backprop.ui.phase_text import walk_caption
-from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.model.looking_back import past_caption
+from tui_backprop.ui.model.pacing import speed_label
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.walk import walk_of
+from tui_backprop.ui.render.numbers import percent, short
+from tui_backprop.ui.render.phase_text import walk_caption
 
 
 @dataclass(frozen=True)

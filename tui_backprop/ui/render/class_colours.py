@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from rich.color import Color
 from rich.style import Style
 
-from tui_backprop.ui import palette
+from tui_backprop.ui.render import palette
 
 RGB = tuple[int, int, int]
 CLASS_RGB: tuple[RGB, ...] = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui_backprop.engine.activations import Array
-from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.model.view import TrainingView
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,11 +23,9 @@ from tui_backprop.engine.phases import (
     OUTPUT_DELTA,
     UPDATE,
 )
-from tui_backprop.ui.numbers import short
-from tui_backprop.ui.phase_state import walk_of
-from tui_backprop.ui.substitution import Sum, hidden_delta, row_of, weight_gradient, weighted_input
-from tui_backprop.ui.view import TrainingView
-from tui_backprop.ui.widgets.equation_layout import (
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.walk import walk_of
+from tui_backprop.ui.render.equation_layout import (
     DROP,
     LAST,
     SHORTEN,
@@ -36,6 +34,14 @@ from tui_backprop.ui.widgets.equation_layout import (
     Piece,
     chosen_lines,
     fit,
+)
+from tui_backprop.ui.render.numbers import short
+from tui_backprop.ui.render.substitution import (
+    Sum,
+    hidden_delta,
+    row_of,
+    weight_gradient,
+    weighted_input,
 )
 
 F = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky", "softmax": "softmax"}

@@ -14,8 +14,8 @@ from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from tui_backprop.engine.activations import Array
-from tui_backprop.ui.series import pick, sample_epochs
-from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.model.series import pick, sample_epochs
+from tui_backprop.ui.model.view import TrainingView
 
 RGB = tuple[int, int, int]
 LOG_SPAN = 1e3

@@ -11,8 +11,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from tui_backprop.ui.edges import EdgeRaster, IntArray, rasterise
-from tui_backprop.ui.view import Network
+from tui_backprop.ui.model.view import Network
+from tui_backprop.ui.render.edges import EdgeRaster, IntArray, rasterise
 
 CHIPS = (7, 5, 1)  # a neuron shows its value as "+0.7310", "+0.73", or only its shade
 LABEL_MAX = 10

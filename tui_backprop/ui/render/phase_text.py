@@ -13,7 +13,7 @@ from tui_backprop.engine.phases import (
     OUTPUT_DELTA,
     UPDATE,
 )
-from tui_backprop.ui.phase_state import Walk
+from tui_backprop.ui.model.walk import Walk
 
 HEADINGS = {
     FORWARD: "forward, layer by layer",

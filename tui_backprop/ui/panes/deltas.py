@@ -9,11 +9,11 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
-from tui_backprop.ui import palette
-from tui_backprop.ui.numbers import CELL, signed
-from tui_backprop.ui.phase_state import active_layer, delta_known
-from tui_backprop.ui.series import pick, sparkline
-from tui_backprop.ui.view import TrainingView
+from tui_backprop.ui.model.series import pick, sparkline
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.walk import active_layer, delta_known
+from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.numbers import CELL, signed
 
 NORM_TAIL = 8  # " 1.2e-02" after the sparkline
 RANGE_TAIL = 24  # "  (1.2e-04 to 1.0e-01)", when there is room

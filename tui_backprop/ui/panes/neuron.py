@@ -8,10 +8,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
-from tui_backprop.ui import palette
-from tui_backprop.ui.numbers import short, signed
-from tui_backprop.ui.view import TrainingView
-from tui_backprop.ui.widgets import equation
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.render import equations, palette
+from tui_backprop.ui.render.numbers import short, signed
 
 ARROW = {1: "▲", -1: "▼"}
 MAX_WEIGHTS = 24
@@ -19,7 +18,7 @@ MAX_WEIGHTS = 24
 
 class NeuronDetail(Widget):
     """The selected neuron: its name in the top border, its equations below with the
-    step's numbers put in (see ``equation``), one line each, as many as fit. Its height
+    step's numbers put in (see ``render.equations``), one line each, as many as fit. Its height
     is fixed by the stylesheet, so a step never re-lays out."""
 
     DEFAULT_CSS = """
@@ -70,7 +69,7 @@ class NeuronDetail(Widget):
                 "phase: this neuron's equations show here",
                 "italic",
             )
-        return equation.render(view, layer, neuron, self.size.width, self.size.height)
+        return equations.render(view, layer, neuron, self.size.width, self.size.height)
 
     @staticmethod
     def _input(out: Text, view: TrainingView, neuron: int) -> None:

@@ -16,27 +16,27 @@ from typing import TYPE_CHECKING
 from tui_backprop.engine import Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
-from tui_backprop.ui.boundary_scene import scene_of
-from tui_backprop.ui.datasets import menu_defaults, open_builtin
-from tui_backprop.ui.experiments import run_info
-from tui_backprop.ui.export import export_paths, write_data
-from tui_backprop.ui.history_nav import HistoryCursor, jump
-from tui_backprop.ui.reconfigure import apply
-from tui_backprop.ui.runs import Session, effective_settings, settings_diff
+from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
+from tui_backprop.ui.model.experiment_files import run_info
+from tui_backprop.ui.model.export import export_paths, write_data
+from tui_backprop.ui.model.kept_runs import Session, effective_settings, settings_diff
+from tui_backprop.ui.model.looking_back import HistoryCursor, jump
+from tui_backprop.ui.model.reconfigure import apply
+from tui_backprop.ui.model.scene import scene_of
+from tui_backprop.ui.model.settings_form import label_of, needs_reset
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.chart import MetricsChart, Overlay
 from tui_backprop.ui.screens.datasets import DatasetScreen
 from tui_backprop.ui.screens.settings import SettingsScreen
-from tui_backprop.ui.settings_form import label_of, needs_reset
-from tui_backprop.ui.view import TrainingView
-from tui_backprop.ui.widgets.boundary import BoundaryPane
-from tui_backprop.ui.widgets.chart import MetricsChart, Overlay
 
 if TYPE_CHECKING:  # what the app provides, for the type checker only
     from textual.app import App
     from textual.reactive import reactive
 
-    from tui_backprop.ui.phase_state import Walk
-    from tui_backprop.ui.view import Network
-    from tui_backprop.ui.widgets.status import RunInfo
+    from tui_backprop.ui.model.view import Network
+    from tui_backprop.ui.model.walk import Walk
+    from tui_backprop.ui.panes.status import RunInfo
 
     _Base = App[int]
 else:

@@ -25,7 +25,7 @@ from tui_backprop.engine.phases import (
     Phase,
     Progress,
 )
-from tui_backprop.ui.view import Network, TrainingView
+from tui_backprop.ui.model.view import Network, TrainingView
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,12 +19,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
-from tui_backprop.ui import palette
-from tui_backprop.ui.diagram_layout import Column, Layout, plan
-from tui_backprop.ui.edges import IntArray, braille
-from tui_backprop.ui.numbers import signed
-from tui_backprop.ui.phase_state import active_layer, walk_of
-from tui_backprop.ui.view import Network, TrainingView
+from tui_backprop.ui.model.view import Network, TrainingView
+from tui_backprop.ui.model.walk import active_layer, walk_of
+from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
+from tui_backprop.ui.render.edges import IntArray, braille
+from tui_backprop.ui.render.numbers import signed
 
 BOUNDED = {"sigmoid": 1.0, "tanh": 1.0, "softmax": 1.0}
 Cell = tuple[str, Style]

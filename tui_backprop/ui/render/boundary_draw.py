@@ -19,8 +19,8 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.boundary import boundary_grid
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.network import Params
-from tui_backprop.ui.boundary_scene import NOTHING, PLANE, REGRESSION, Scene
-from tui_backprop.ui.class_colours import (
+from tui_backprop.ui.model.scene import NOTHING, PLANE, REGRESSION, Scene
+from tui_backprop.ui.render.class_colours import (
     BASE,
     MUTED,
     half_block,

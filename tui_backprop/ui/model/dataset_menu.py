@@ -9,7 +9,7 @@ from dataclasses import replace
 from tui_backprop.data import BUILTIN_NAMES, Dataset, builtin_dataset
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
-from tui_backprop.ui.experiments import settings_for
+from tui_backprop.ui.model.experiment_files import settings_for
 
 DEFAULT_POINTS, DEFAULT_NOISE = 200, 0.1  # what ``backprop-tui xor`` draws
 DATA_SEED = 0  # the command line's built-ins are drawn with this seed too

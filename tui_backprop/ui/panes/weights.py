@@ -20,10 +20,10 @@ from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE, Phase
-from tui_backprop.ui import palette
-from tui_backprop.ui.numbers import CELL, signed
-from tui_backprop.ui.phase_state import gradients_known, walk_of
-from tui_backprop.ui.view import Network, TrainingView
+from tui_backprop.ui.model.view import Network, TrainingView
+from tui_backprop.ui.model.walk import gradients_known, walk_of
+from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.numbers import CELL, signed
 
 CELLS = (CELL, CELL - 1, CELL - 2)  # a digit or two less when that makes a matrix fit
 ARROWS = {1: "▲", -1: "▼"}
