@@ -74,14 +74,14 @@ async def pane_timings(
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=size) as pilot:
         for _ in range(20):
-            app.experiment.trainer.train_epoch()
+            app.main.experiment.trainer.train_epoch()
         pane = app.query_one(BoundaryPane)
         pane.focus()
         await pilot.press(*keys)
-        app.publish()
+        app.main.publish()
         await pilot.pause()
         width, height = pane.size
-        scene, params = pane.scene, app.experiment.trainer.params
+        scene, params = pane.scene, app.main.experiment.trainer.params
         assert scene is not None
 
         def picture() -> None:

@@ -57,7 +57,7 @@ async def test_a_step_advances_the_epoch_and_changes_every_pane() -> None:
         await pilot.press("space")
         await pilot.pause()
         after = panes(app)
-        assert app.experiment.trainer.epoch == 1
+        assert app.main.experiment.trainer.epoch == 1
         assert "Epoch 1" in after["#status"]
         for name in PANES:
             assert before[name] != after[name], f"{name} did not change"
@@ -69,14 +69,14 @@ async def test_run_then_pause() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause(0.5)
-        assert app.state.running
+        assert app.main.state.running
         await pilot.press("p")
         await pilot.pause()
-        stopped = app.experiment.trainer.epoch
+        stopped = app.main.experiment.trainer.epoch
         assert stopped > 0
-        assert not app.state.running
+        assert not app.main.state.running
         await pilot.pause(0.3)
-        assert app.experiment.trainer.epoch == stopped
+        assert app.main.experiment.trainer.epoch == stopped
         assert f"Epoch {stopped}" in text_of(app.query_one("#status"))
 
 
@@ -86,10 +86,10 @@ async def test_space_pauses_a_run_and_steps_once() -> None:
         await pilot.press("p")
         await pilot.pause(0.2)
         await pilot.press("space")
-        epoch = app.experiment.trainer.epoch
+        epoch = app.main.experiment.trainer.epoch
         await pilot.pause(0.2)
-        assert not app.state.running
-        assert app.experiment.trainer.epoch == epoch
+        assert not app.main.state.running
+        assert app.main.experiment.trainer.epoch == epoch
 
 
 async def test_max_speed_trains_many_epochs_per_frame() -> None:
@@ -100,12 +100,12 @@ async def test_max_speed_trains_many_epochs_per_frame() -> None:
         await pilot.press("p")
         await pilot.pause(0.6)
         await pilot.press("p")
-        assert app.experiment.trainer.epoch > 100
+        assert app.main.experiment.trainer.epoch > 100
 
 
 async def test_r_restores_the_initial_weights_exactly() -> None:
     app = seed_app()
-    trainer = app.experiment.trainer
+    trainer = app.main.experiment.trainer
     start = [np.array(w) for w in trainer.params.weights]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "space")
@@ -121,7 +121,7 @@ async def test_r_restores_the_initial_weights_exactly() -> None:
 
 async def test_shift_r_draws_new_weights() -> None:
     app = seed_app()
-    trainer = app.experiment.trainer
+    trainer = app.main.experiment.trainer
     start = np.array(trainer.params.weights[0])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "R")
@@ -134,10 +134,10 @@ async def test_learning_rate_keys_walk_the_ladder() -> None:
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("L")
-        assert app.experiment.trainer.config.lr == 0.3
+        assert app.main.experiment.trainer.config.lr == 0.3
         await pilot.press("l", "l")
         await pilot.pause()
-        assert app.experiment.trainer.config.lr == 0.03
+        assert app.main.experiment.trainer.config.lr == 0.03
         assert "lr 0.03" in text_of(app.query_one("#status"))
 
 
@@ -196,7 +196,7 @@ async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space")
-        experiment = app.experiment
+        experiment = app.main.experiment
         weights = [np.array(w) for w in experiment.trainer.params.weights]
         await _open(pilot, app, _bad_csv(tmp_path))
         assert isinstance(app.screen, OpenCsvScreen)
@@ -204,7 +204,7 @@ async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
         assert "bad.csv" in error and "\n" not in error.strip()
         await pilot.press("escape")
         await pilot.pause()
-        assert app.experiment is experiment
+        assert app.main.experiment is experiment
         assert experiment.trainer.epoch == 2
         for got, want in zip(experiment.trainer.params.weights, weights, strict=True):
             assert np.array_equal(got, want)
@@ -224,9 +224,9 @@ async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, _three_classes(tmp_path))
         assert not isinstance(app.screen, OpenCsvScreen)
-        assert app.experiment.dataset.n_classes == 3
-        assert app.experiment.settings.preset == "standard"  # the seed preset fits seed only
-        assert app.experiment.trainer.sizes == (2, 8, 3)
+        assert app.main.experiment.dataset.n_classes == 3
+        assert app.main.experiment.settings.preset == "standard"  # the seed preset fits seed only
+        assert app.main.experiment.trainer.sizes == (2, 8, 3)
         await pilot.press("space")
         await pilot.pause()
         assert "three.csv" in text_of(app.query_one("#status"))
@@ -237,7 +237,7 @@ async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
     app = BackpropApp(Experiment.build(resolve("xor", {"lr": 0.3, "hidden": (5,)})))
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, _three_classes(tmp_path))
-        settings = app.experiment.settings
+        settings = app.main.experiment.settings
         assert (settings.lr, settings.hidden, settings.output) == (0.3, (5,), "softmax")
 
 
@@ -265,7 +265,7 @@ async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
         await pilot.pause(0.1)
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
-        assert app.experiment.trainer.epoch >= 2
+        assert app.main.experiment.trainer.epoch >= 2
 
 
 async def test_a_wide_network_is_summarised() -> None:
@@ -285,12 +285,12 @@ async def test_divergence_is_a_state_not_a_crash(
         for _ in range(30):
             await pilot.press("space")
         await pilot.pause()
-        assert app.experiment.trainer.diverged
+        assert app.main.experiment.trainer.diverged
         status = text_of(app.query_one("#status"))
         assert "DIVERGED" in status and "lower the learning rate" in status
         await pilot.press("p", "space", "j", "s", "r")
         await pilot.pause()
-        assert not app.experiment.trainer.diverged
+        assert not app.main.experiment.trainer.diverged
 
 
 async def test_help_and_command_palette() -> None:
@@ -300,7 +300,7 @@ async def test_help_and_command_palette() -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("space", "p")  # nothing trains behind the help
-        assert app.experiment.trainer.epoch == 0 and not app.running
+        assert app.main.experiment.trainer.epoch == 0 and not app.main.running
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -308,7 +308,7 @@ async def test_help_and_command_palette() -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.experiment.trainer.epoch == 1
+        assert app.main.experiment.trainer.epoch == 1
 
 
 async def test_no_key_sequence_breaks_the_app() -> None:
@@ -350,15 +350,15 @@ async def test_no_key_sequence_breaks_the_app() -> None:
         for k in rng.choice(len(keys), size=150):
             await pilot.press(keys[int(k)])
         await pilot.press("escape", "escape", "end")
-        if app.running:
+        if app.main.running:
             await pilot.press("p")
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ModalScreen)
         # What the panes show agrees with the run (the keys above end any walk or look back)
-        trainer = app.experiment.trainer
+        trainer = app.main.experiment.trainer
         await pilot.press("space")
         await pilot.pause()
-        view = app.view
+        view = app.main.view
         assert view is not None and view.epoch == trainer.epoch == len(trainer.history)
         assert view.diverged == trainer.diverged
         assert any(w.display for w in app.query("#chart, #boundary"))
@@ -373,7 +373,7 @@ async def test_g_shows_the_gradients_of_the_last_step() -> None:
         await pilot.press("space")
         await pilot.pause()
         shown = text_of(app.query_one("#weights"))
-        grad = app.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
+        grad = app.main.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
         assert "∂L/∂W1" in shown and f"{grad[0, 0]:+.4f}" in shown
         await pilot.press("w")
         await pilot.pause()
@@ -397,10 +397,12 @@ async def test_a_run_that_diverges_while_running_shows_it() -> None:
         await pilot.press("p")
         for _ in range(40):
             await pilot.pause(0.05)
-            if not app.running:
+            if not app.main.running:
                 break
-        assert app.experiment.trainer.diverged and not app.running
-        assert app.view is not None and app.view.epoch == app.experiment.trainer.epoch
+        assert app.main.experiment.trainer.diverged and not app.main.running
+        assert (
+            app.main.view is not None and app.main.view.epoch == app.main.experiment.trainer.epoch
+        )
         assert "DIVERGED" in text_of(app.query_one("#status"))
 
 

@@ -119,7 +119,7 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "j", "j", "down", "down")  # row 2, neuron h3
         await pilot.pause()
-        record = app.experiment.trainer.last_record
+        record = app.main.experiment.trainer.last_record
         assert record is not None
         shown = text_of(app.query_one("#neuron"))
         hidden = record.layers[0]
@@ -148,7 +148,7 @@ async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
             for line in lines
             if any(k in line for k in ("δ =", "∂L/∂w =", "w ←"))
         )
-        record = app.experiment.trainer.last_record
+        record = app.main.experiment.trainer.last_record
         assert record is not None
         assert f"= {short(float(record.layers[0].z[0, 0]))}" in "\n".join(marked)
         await pilot.press("n", "n", "n", "n", "n")  # through to the gradients

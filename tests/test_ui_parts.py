@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tui_backprop.ui.command_table import LEARNING_RATES, next_rate
+from tui_backprop.settings import LEARNING_RATES, next_rate
 from tui_backprop.ui.model.pacing import BUDGET, MIN_BUDGET, PERIOD, SPEEDS, Pacer
 from tui_backprop.ui.model.series import sample_epochs, sparkline
 from tui_backprop.ui.model.view import Network

@@ -52,14 +52,14 @@ def assert_same_record(got: StepRecord | None, want: StepRecord | None) -> None:
 
 
 def delta_line(app: BackpropApp, layer: int) -> str:
-    title = app.network.titles[layer].replace("hidden ", "hid ")
+    title = app.main.network.titles[layer].replace("hidden ", "hid ")
     lines = text_of(app.query_one("#deltas")).splitlines()
     return next(line for line in lines if line.strip("│ ").startswith(title))
 
 
 def assert_shows_what_progress_knows(app: BackpropApp, progress: Progress) -> None:
     """Every pane hides exactly what the phase has not computed yet."""
-    sizes = app.network.sizes
+    sizes = app.main.network.sizes
     hidden_neurons = sum(
         sizes[layer + 1] for layer in range(progress.n_layers) if not progress.forward_known(layer)
     )
@@ -67,13 +67,13 @@ def assert_shows_what_progress_knows(app: BackpropApp, progress: Progress) -> No
     assert diagram.count("?") == hidden_neurons
     for layer in range(1, len(sizes)):
         assert ("?" in delta_line(app, layer)) == (not progress.delta_known(layer - 1))
-    record = app.experiment.trainer.last_record
-    assert record is not None and app.view is not None
+    record = app.main.experiment.trainer.last_record
+    assert record is not None and app.main.view is not None
     lines = text_of(app.query_one("#weights")).splitlines()
     in_sight = 0
     for layer, shown in enumerate(record.layers):
         w = shown.w_after if progress.updated else shown.w_before
-        assert app.view.params.weights[layer] is w
+        assert app.main.view.params.weights[layer] is w
         title = next((k for k, line in enumerate(lines) if f" W{layer + 1}  " in line), None)
         if title is not None and title + 2 < len(lines):  # the matrix is in sight
             assert f"{w[0, 0]:+.4f}" in lines[title + 2]
@@ -82,12 +82,12 @@ def assert_shows_what_progress_knows(app: BackpropApp, progress: Progress) -> No
 
 
 async def walk_whole_epoch(pilot: Pilot[Any], app: BackpropApp) -> None:
-    n_layers = len(app.network.sizes) - 1
+    n_layers = len(app.main.network.sizes) - 1
     phases = step_phases(n_layers)
     for done, phase in enumerate(phases, start=1):
         await pilot.press("n")
         await pilot.pause()
-        assert app.walk is not None and app.walk.progress.done == done
+        assert app.main.walk is not None and app.main.walk.progress.done == done
         status = text_of(app.query_one("#status"))
         assert f"phase {done} of {len(phases)}: {phase.title}" in status
         assert ("Epoch 0 → 1" in status) == (done < len(phases))
@@ -99,13 +99,13 @@ async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Sett
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=SIZE) as pilot:
         await walk_whole_epoch(pilot, app)
-        trainer = app.experiment.trainer
+        trainer = app.main.experiment.trainer
         want = reference(settings)
-        assert trainer.epoch == 1 and app.walk is not None and app.walk.finished
+        assert trainer.epoch == 1 and app.main.walk is not None and app.main.walk.finished
         assert_same_record(trainer.last_record, want.last_record)
         for got, expected in zip(trainer.params.flat(), want.params.flat(), strict=True):
             assert np.array_equal(got, expected)
-        assert app.view is not None and app.view.params is trainer.params
+        assert app.main.view is not None and app.main.view.params is trainer.params
         assert "Epoch 1 " in text_of(app.query_one("#status"))
 
 
@@ -114,8 +114,8 @@ async def test_space_finishes_the_epoch_being_walked() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n", "n", "space")
         await pilot.pause()
-        trainer = app.experiment.trainer
-        assert trainer.epoch == 1 and app.walk is None
+        trainer = app.main.experiment.trainer
+        assert trainer.epoch == 1 and app.main.walk is None
         assert_same_record(trainer.last_record, reference(SEED).last_record)
         assert "?" not in text_of(app.query_one("#deltas"))
         assert "?" not in text_of(app.query_one("#diagram"))
@@ -128,8 +128,8 @@ async def test_n_after_the_update_starts_the_next_epoch() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["n"] * (len(step_phases(2)) + 1))
         await pilot.pause()
-        assert app.experiment.trainer.epoch == 2
-        assert app.walk is not None and app.walk.progress.done == 1
+        assert app.main.experiment.trainer.epoch == 2
+        assert app.main.walk is not None and app.main.walk.progress.done == 1
         assert "Epoch 1 → 2" in text_of(app.query_one("#status"))
 
 
@@ -140,17 +140,17 @@ async def test_mini_batches_are_walked_step_by_step() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["n"] * (per_step + 2))
         await pilot.pause()
-        walk = app.walk
+        walk = app.main.walk
         assert walk is not None and walk.step == 1 and walk.progress.done == 2
         record = walk.records[1]
-        assert app.view is not None and app.view.record is record
+        assert app.main.view is not None and app.main.view.record is record
         # the second step's forward pass used the first step's updated weights
-        assert app.view.params.weights[0] is record.layers[0].w_before
+        assert app.main.view.params.weights[0] is record.layers[0].w_before
         assert "step 2 of 3" in text_of(app.query_one("#status"))
         await pilot.press(*["n"] * (2 * per_step - 2))
         await pilot.pause()
-        assert app.walk is not None and app.walk.finished
-        assert_same_record(app.experiment.trainer.last_record, reference(settings).last_record)
+        assert app.main.walk is not None and app.main.walk.finished
+        assert_same_record(app.main.experiment.trainer.last_record, reference(settings).last_record)
 
 
 async def test_the_selection_follows_the_layer_being_computed() -> None:
@@ -174,13 +174,13 @@ async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> N
         await pilot.press("p")
         await pilot.pause(0.2)
         await pilot.press("n")
-        assert not app.running and app.walk is not None
-        epoch = app.experiment.trainer.epoch
+        assert not app.main.running and app.main.walk is not None
+        epoch = app.main.experiment.trainer.epoch
         await pilot.pause(0.2)
-        assert app.experiment.trainer.epoch == epoch
+        assert app.main.experiment.trainer.epoch == epoch
         await pilot.press("r")
         await pilot.pause()
-        assert app.walk is None
+        assert app.main.walk is None
         assert "Epoch 0 " in text_of(app.query_one("#status"))
 
 
@@ -217,7 +217,7 @@ async def test_the_gradient_check_agrees_with_backprop() -> None:
         headings = [str(w.render()) for w in app.screen.query(".gradcheck-heading")]
         assert [h.split()[0] for h in headings] == ["W1", "W2"]  # counted from 1
         await pilot.press("space")  # nothing trains behind the check
-        assert app.experiment.trainer.epoch == 1
+        assert app.main.experiment.trainer.epoch == 1
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, GradientCheckScreen)
@@ -234,7 +234,7 @@ async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
         assert "the 10 worst of 72" in headings[2]
         await pilot.press("escape")
         await pilot.pause()
-        assert app.walk is not None and app.walk.progress.done == 2
+        assert app.main.walk is not None and app.main.walk.progress.done == 2
 
 
 async def test_escape_stops_a_long_check() -> None:
@@ -311,4 +311,4 @@ async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:
         await pilot.pause()
         intro = str(app.screen.query_one("#gradcheck-intro").render())
         assert "after epoch 2," in intro
-        assert app.experiment.trainer.epoch == 3  # looking and checking forked nothing
+        assert app.main.experiment.trainer.epoch == 3  # looking and checking forked nothing

@@ -21,9 +21,9 @@ from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.screens.datasets import DatasetScreen
+from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.screens.settings import SettingsScreen
+from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
 SIZE = (120, 40)
 XOR = resolve("xor", {})
@@ -43,7 +43,7 @@ def error_of(app: BackpropApp, selector: str) -> str:
 
 
 def weights_of(app: BackpropApp) -> list[np.ndarray]:
-    return [np.array(w) for w in app.experiment.trainer.params.weights]
+    return [np.array(w) for w in app.main.experiment.trainer.params.weights]
 
 
 # -- the dataset menu ----------------------------------------------------------------------
@@ -76,7 +76,7 @@ async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
         await pilot.press("space")
         await choose_dataset(pilot, app, "circles", points="120", noise="0.2")
         assert not isinstance(app.screen, DatasetScreen)
-        ex = app.experiment
+        ex = app.main.experiment
         assert (ex.dataset.name, ex.dataset.n_rows) == ("circles", 120)
         assert ex.dataset.source == "built-in, noise 0.2"
         assert ex.settings.preset == "standard" and ex.trainer.sizes == (2, 8, 1)
@@ -95,9 +95,9 @@ async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await choose_dataset(pilot, app, "seed")
-        assert app.experiment.settings == Experiment.build(SEED_PRESET).settings
+        assert app.main.experiment.settings == Experiment.build(SEED_PRESET).settings
         want = Experiment.build(SEED_PRESET).trainer.params.weights
-        for got, expected in zip(app.experiment.trainer.params.weights, want, strict=True):
+        for got, expected in zip(app.main.experiment.trainer.params.weights, want, strict=True):
             assert np.array_equal(got, expected)
 
 
@@ -113,13 +113,13 @@ async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, say
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space")
-        experiment, weights = app.experiment, weights_of(app)
+        experiment, weights = app.main.experiment, weights_of(app)
         await choose_dataset(pilot, app, "moons", points=points, noise=noise)
         assert isinstance(app.screen, DatasetScreen)
         assert says in error_of(app, "#data-error")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.experiment is experiment and experiment.trainer.epoch == 2
+        assert app.main.experiment is experiment and experiment.trainer.epoch == 2
         for got, want in zip(weights_of(app), weights, strict=True):
             assert np.array_equal(got, want)
 
@@ -156,7 +156,7 @@ async def test_the_learning_rate_and_optimiser_change_live() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "space")
-        trainer = app.experiment.trainer
+        trainer = app.main.experiment.trainer
         screen = await open_settings(pilot, app)
         screen.query_one("#set-lr", Input).value = "0.5"
         screen.query_one("#set-optimizer", Select).value = "adam"
@@ -164,9 +164,9 @@ async def test_the_learning_rate_and_optimiser_change_live() -> None:
         assert "Applies live" in str(screen.query_one("#settings-plan", Label).render())
         await pilot.click("#settings-ok")
         await pilot.pause()
-        assert app.experiment.trainer is trainer and trainer.epoch == 3
+        assert app.main.experiment.trainer is trainer and trainer.epoch == 3
         assert (trainer.config.lr, trainer.config.optimizer) == (0.5, "adam")
-        assert app.experiment.settings.lr == 0.5
+        assert app.main.experiment.settings.lr == 0.5
         assert "Adam · lr 0.5" in text_of(app.query_one("#status"))
 
 
@@ -182,7 +182,7 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "R", "space")  # R moves the seed on to 1
-        assert app.experiment.trainer.config.seed == 1
+        assert app.main.experiment.trainer.config.seed == 1
         screen = await open_settings(pilot, app)
         screen.query_one("#set-hidden", Input).value = "8,4"
         screen.query_one("#set-activation", Select).value = "relu"
@@ -191,7 +191,7 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
         assert "Resets the run to epoch 0" in plan and "activation" in plan
         await pilot.click("#settings-ok")
         await pilot.pause()
-        ex = app.experiment
+        ex = app.main.experiment
         assert ex.trainer.epoch == 0 and ex.trainer.sizes == (2, 8, 4, 1)
         assert ex.trainer.config.seed == 1 and ex.settings.activation == "relu"
         fresh = Experiment.build(replace(XOR, hidden=(8, 4), activation="relu", seed=1))
@@ -213,13 +213,17 @@ async def test_invalid_settings_are_refused(name: str, value: str, says: str) ->
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
-        experiment, weights, config = app.experiment, weights_of(app), app.experiment.trainer.config
+        experiment, weights, config = (
+            app.main.experiment,
+            weights_of(app),
+            app.main.experiment.trainer.config,
+        )
         await apply_settings(pilot, app, **{name: value})
         assert isinstance(app.screen, SettingsScreen)
         assert says in error_of(app, "#settings-error")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.experiment is experiment and experiment.trainer.config == config
+        assert app.main.experiment is experiment and experiment.trainer.config == config
         assert experiment.trainer.epoch == 1
         for got, want in zip(weights_of(app), weights, strict=True):
             assert np.array_equal(got, want)
@@ -228,10 +232,10 @@ async def test_invalid_settings_are_refused(name: str, value: str, says: str) ->
 async def test_a_setting_the_data_cannot_take_is_refused() -> None:
     app = app_of(resolve("spiral3", {}))
     async with app.run_test(size=SIZE) as pilot:
-        experiment = app.experiment
+        experiment = app.main.experiment
         await apply_settings(pilot, app, output="sigmoid")
         assert "a sigmoid output needs exactly 2 classes" in error_of(app, "#settings-error")
-        assert app.experiment is experiment
+        assert app.main.experiment is experiment
 
 
 async def test_every_reset_setting_reaches_the_engine() -> None:
@@ -251,7 +255,7 @@ async def test_every_reset_setting_reaches_the_engine() -> None:
             seed="7",
             dtype="float32",
         )
-        c = app.experiment.trainer.config
+        c = app.main.experiment.trainer.config
         assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed, c.dtype) == (
             False,
             16,
@@ -262,7 +266,7 @@ async def test_every_reset_setting_reaches_the_engine() -> None:
             7,
             "float32",
         )
-        split = app.experiment.split
+        split = app.main.experiment.split
         assert split.x_test is not None and len(split.x_test) == 50 and not split.standardized
 
 
@@ -305,11 +309,11 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
             "right_square_bracket",
         )
         await pilot.pause()
-        assert scrubbed.experiment.trainer.epoch == 7  # looking changes nothing
+        assert scrubbed.main.experiment.trainer.epoch == 7  # looking changes nothing
         status = text_of(scrubbed.query_one("#status"))
         assert "viewing epoch 5 of 7" in status
         looked = {name: text_of(scrubbed.query_one(name)) for name in PANES}
-        view = scrubbed.view
+        view = scrubbed.main.view
     async with fresh.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 5)
         await pilot.pause()
@@ -320,7 +324,7 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
         assert metrics and status.splitlines()[1].rstrip().endswith(metrics)
     assert view is not None
     for got, expected in zip(
-        view.params.weights, fresh.experiment.trainer.params.weights, strict=True
+        view.params.weights, fresh.main.experiment.trainer.params.weights, strict=True
     ):
         assert np.array_equal(got, expected)
 
@@ -331,13 +335,13 @@ async def test_jumps_and_ends_of_the_history() -> None:
         for _ in range(5):
             await pilot.press(*["space"] * 10)
         await pilot.press("left_curly_bracket")
-        assert app.view is not None and app.view.epoch == 40
+        assert app.main.view is not None and app.main.view.epoch == 40
         await pilot.press("home")
-        assert app.view.epoch == 0 and app.view.present == 50
+        assert app.main.view.epoch == 0 and app.main.view.present == 50
         await pilot.press("left_square_bracket", "right_curly_bracket")
-        assert app.view.epoch == 10
+        assert app.main.view.epoch == 10
         await pilot.press("end")
-        assert app.view.epoch == 50 and app.view.present is None
+        assert app.main.view.epoch == 50 and app.main.view.present is None
         await pilot.pause()
         assert "viewing" not in text_of(app.query_one("#status"))
 
@@ -349,14 +353,14 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 6, *["left_square_bracket"] * 3, "space")
         await pilot.pause()
-        trainer = app.experiment.trainer
-        assert trainer.epoch == 4 and app.view is not None and app.view.present is None
+        trainer = app.main.experiment.trainer
+        assert trainer.epoch == 4 and app.main.view is not None and app.main.view.present is None
         assert "forked at epoch 3; later epochs discarded" in notes
         for _ in range(4):
             fresh.train_epoch()
         for got, want in zip(trainer.params.weights, fresh.params.weights, strict=True):
             assert np.array_equal(got, want)
-        assert [run.epochs for run in app.session.runs] == [6]  # kept to compare with
+        assert [run.epochs for run in app.main.kept.runs] == [6]  # kept to compare with
         await pilot.press("c")
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and len(overlay.loss) == 6
@@ -369,15 +373,17 @@ async def test_running_from_the_past_forks_too() -> None:
         await pilot.press(*["space"] * 4, "home", "p")
         await pilot.pause(0.3)
         await pilot.press("p")
-        assert app.looking.state is None and app.experiment.trainer.epoch >= 1
-        assert len(app.experiment.trainer.history) == app.experiment.trainer.epoch
+        assert app.main.looking.state is None and app.main.experiment.trainer.epoch >= 1
+        assert len(app.main.experiment.trainer.history) == app.main.experiment.trainer.epoch
 
 
 async def test_history_needs_a_trained_epoch() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("left_square_bracket", "home")
-        assert app.view is not None and app.view.epoch == 0 and app.view.present is None
+        assert (
+            app.main.view is not None and app.main.view.epoch == 0 and app.main.view.present is None
+        )
 
 
 # -- comparing runs ------------------------------------------------------------------------
@@ -393,7 +399,7 @@ async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> N
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None
         assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
-        assert np.array_equal(chart.overlay.loss, app.session.runs[0].loss)
+        assert np.array_equal(chart.overlay.loss, app.main.kept.runs[0].loss)
         assert len(chart.overlay.loss) == 3
         assert "run 1 loss" in text_of(chart)
         await pilot.press("c")
@@ -436,7 +442,7 @@ async def test_export_writes_screen_weights_and_metrics(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
         await pilot.pause()
-        past = app.looking.state
+        past = app.main.looking.state
         assert past is not None
     svg = (tmp_path / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "viewing" in svg
@@ -501,7 +507,7 @@ async def test_no_sequence_of_playground_keys_breaks_the_app(
             await pilot.press(keys[int(k)])
         await pilot.pause()
         assert app.is_running
-        trainer = app.experiment.trainer
+        trainer = app.main.experiment.trainer
         assert len(trainer.history) == trainer.epoch
 
 
@@ -515,7 +521,7 @@ async def test_starting_from_a_weights_file(
         await pilot.pause()
         trained = weights_of(app)
         await apply_settings(pilot, app, load_weights="xor-epoch5-weights.npz")
-        ex = app.experiment
+        ex = app.main.experiment
         assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch5-weights.npz"
         for got, want in zip(weights_of(app), trained, strict=True):
             assert np.array_equal(got, want)

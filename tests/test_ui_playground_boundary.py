@@ -165,7 +165,7 @@ async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path
         assert marked_errors(pane, experiment, scene) != (0, 0)
         for _ in range(300):
             experiment.trainer.train_epoch()
-        app.publish()
+        app.main.publish()
         await pilot.pause()
         assert marked_errors(pane, experiment, scene)[0] == 0  # the training rows are learnt
         shown = text_of(pane)

@@ -11,7 +11,7 @@ import pytest
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.model.dataset_menu import open_builtin
-from tui_backprop.ui.model.kept_runs import MAX_RUNS, Session, settings_diff
+from tui_backprop.ui.model.kept_runs import MAX_RUNS, KeptRuns, settings_diff
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
 from tui_backprop.ui.model.settings_form import (
     FormError,
@@ -61,7 +61,7 @@ def test_layer_buttons(text: str, what: str, after: str) -> None:
 
 
 def test_run_differences_read_then_vs_now() -> None:
-    session = Session()
+    session = KeptRuns()
     xor = Experiment.build(resolve("xor", {}))
     xor.trainer.train_epoch()
     run = session.keep(xor, "new settings")
@@ -78,7 +78,7 @@ def test_run_differences_read_then_vs_now() -> None:
 def test_a_run_whose_rate_changed_is_labelled_with_its_rates() -> None:
     """The learner's experiment: raise the rate mid-run, look back, lower it while
     looking, fork. The kept run says what it went through, not today's rate."""
-    session = Session()
+    session = KeptRuns()
     xor = Experiment.build(resolve("xor", {}))
     for epoch in range(6):
         if epoch == 3:
@@ -93,7 +93,7 @@ def test_a_run_whose_rate_changed_is_labelled_with_its_rates() -> None:
 
 
 def test_a_run_without_epochs_is_not_kept_and_old_runs_go() -> None:
-    session = Session()
+    session = KeptRuns()
     ex = Experiment.build(SEED_PRESET)
     assert session.keep(ex, "reset") is None
     ex.trainer.train_epoch()
@@ -119,3 +119,19 @@ def test_the_history_cursor() -> None:
     assert cursor.fork(trainer) == 12 and trainer.epoch == 12 and cursor.state is None
     assert cursor.fork(trainer) is None
     assert [jump(n) for n in (0, 99, 100, 100_000)] == [10, 10, 10, 10_000]
+
+
+def test_settings_choices_are_the_engines_own() -> None:
+    from tui_backprop.engine.activations import ACTIVATIONS
+    from tui_backprop.engine.config import DTYPES, REDUCTIONS
+    from tui_backprop.engine.initializers import INITS
+    from tui_backprop.engine.losses import OUTPUTS
+    from tui_backprop.engine.optimizers import OPTIMIZERS
+    from tui_backprop.settings import CHOICES
+
+    assert set(CHOICES["activation"]) == set(ACTIVATIONS) - {"softmax"}
+    assert set(CHOICES["output"]) == set(OUTPUTS)
+    assert set(CHOICES["init"]) == set(INITS)
+    assert set(CHOICES["optimizer"]) == set(OPTIMIZERS)
+    assert set(CHOICES["reduction"]) == set(REDUCTIONS)
+    assert set(CHOICES["dtype"]) == set(DTYPES)

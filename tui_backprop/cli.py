@@ -1,30 +1,24 @@
 """The ``backprop-tui`` command.
 
-Only argparse is imported at the top, so ``--help`` answers at once; NumPy comes in
-for a run and Textual only when the TUI starts (never for ``--headless``).
+Only argparse and the settings vocabulary (stdlib only) are imported at the top, so
+``--help`` answers at once; NumPy comes in for a run and Textual only when the TUI
+starts (never for ``--headless``).
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+from tui_backprop import settings
 
 if TYPE_CHECKING:
     from tui_backprop.experiment import Experiment
 
 EXIT_USAGE = 2
-CHOICES = {
-    "preset": ("seed", "standard"),
-    "activation": ("sigmoid", "tanh", "relu", "leaky_relu", "linear"),
-    "output": ("sigmoid", "softmax", "linear"),
-    "init": ("uniform", "xavier", "he"),
-    "optimizer": ("sgd", "momentum", "adam"),
-    "reduction": ("sum", "mean"),
-    "dtype": ("float64", "float32"),
-}
+T = TypeVar("T")
 
 
 class Parser(argparse.ArgumentParser):
@@ -34,48 +28,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _layers(text: str) -> tuple[int, ...]:
-    if text.strip().lower() == "none":
-        return ()
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a list of layer widths (e.g. 4 or 8,4 or none)"
-        ) from None
-    if any(n < 1 for n in sizes):
-        raise argparse.ArgumentTypeError(f"{text!r}: every hidden layer needs at least one neuron")
-    return sizes
+def _arg(read: Callable[[str], T]) -> Callable[[str], T]:
+    """A settings reader as an argparse type: its one-line reason becomes the error."""
 
-
-def _number(kind: Callable[[str], float], allow_zero: bool) -> Callable[[str], float]:
-    """A parser for a finite number that is positive (or, with ``allow_zero``, ≥ 0)."""
-
-    def parse(text: str) -> float:
+    def parse(text: str) -> T:
         try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-            bound = "≥ 0" if allow_zero else "> 0"
-            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {bound}")
-        return value
+            return read(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
 
+    parse.__name__ = read.__name__
     return parse
-
-
-def _fraction(text: str) -> float:
-    value = _number(float, True)(text)
-    if value >= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a fraction from 0 up to (not incl.) 1")
-    return value
-
-
-def _column(text: str) -> str | int:
-    try:
-        return int(text)
-    except ValueError:
-        return text
 
 
 def build_parser() -> Parser:
@@ -93,53 +56,65 @@ def build_parser() -> Parser:
         "circles, moons, spiral, gaussians, spiral3",
     )
     p.add_argument(
-        "--preset", choices=CHOICES["preset"], help="seed without a dataset, standard with one"
+        "--preset",
+        choices=settings.CHOICES["preset"],
+        help="seed without a dataset, standard with one",
     )
     p.add_argument(
-        "--layers", type=_layers, dest="hidden", metavar="4|8,4|none", help="hidden layer widths"
+        "--layers",
+        type=_arg(settings.read_layers),
+        dest="hidden",
+        metavar="4|8,4|none",
+        help="hidden layer widths",
     )
-    p.add_argument("--activation", choices=CHOICES["activation"], help="hidden activation")
-    p.add_argument("--output", choices=CHOICES["output"], help="output layer and its loss")
+    p.add_argument("--activation", choices=settings.CHOICES["activation"], help="hidden activation")
+    p.add_argument("--output", choices=settings.CHOICES["output"], help="output layer and its loss")
     p.add_argument("--bias", action=argparse.BooleanOptionalAction, help="biases on or off")
-    p.add_argument("--init", choices=CHOICES["init"], help="weight initialisation")
+    p.add_argument("--init", choices=settings.CHOICES["init"], help="weight initialisation")
     p.add_argument(
         "--init-scale",
-        type=_number(float, False),
+        type=_arg(settings.read_positive),
         metavar="A",
         help="bound A of uniform(-A, A); a multiplier for xavier and he",
     )
-    p.add_argument("--lr", type=_number(float, False), help="learning rate")
-    p.add_argument("--optimizer", choices=CHOICES["optimizer"])
+    p.add_argument("--lr", type=_arg(settings.read_positive), help="learning rate")
+    p.add_argument("--optimizer", choices=settings.CHOICES["optimizer"])
     p.add_argument(
         "--batch-size",
-        type=_number(int, True),
+        type=_arg(settings.read_count),
         metavar="N",
         help="rows per step, 0 = the full batch",
     )
     p.add_argument(
         "--reduction",
-        choices=CHOICES["reduction"],
+        choices=settings.CHOICES["reduction"],
         help="sum or average the gradient over a batch's rows",
     )
-    p.add_argument("--l2", type=_number(float, True), metavar="LAMBDA", help="L2 penalty")
-    p.add_argument("--test-split", type=_fraction, metavar="F", help="fraction held out")
+    p.add_argument(
+        "--l2", type=_arg(settings.read_non_negative), metavar="LAMBDA", help="L2 penalty"
+    )
+    p.add_argument(
+        "--test-split", type=_arg(settings.read_fraction), metavar="F", help="fraction held out"
+    )
     p.add_argument(
         "--standardize",
         action=argparse.BooleanOptionalAction,
         help="scale features with the training rows' mean and std",
     )
-    p.add_argument("--label-column", type=_column, metavar="NAME|INDEX")
+    p.add_argument("--label-column", type=_arg(settings.read_column), metavar="NAME|INDEX")
     p.add_argument(
         "--drop-columns",
-        type=lambda t: tuple(c.strip() for c in t.split(",") if c.strip()),
+        type=_arg(settings.read_names),
         metavar="A,B",
         help="columns to ignore, e.g. an id",
     )
-    p.add_argument("--dtype", choices=CHOICES["dtype"])
-    p.add_argument("--seed", type=_number(int, True), help="seed for weights, splits and shuffling")
+    p.add_argument("--dtype", choices=settings.CHOICES["dtype"])
+    p.add_argument(
+        "--seed", type=_arg(settings.read_seed), help="seed for weights, splits and shuffling"
+    )
     p.add_argument(
         "--epochs",
-        type=_number(int, True),
+        type=_arg(settings.read_count),
         metavar="N",
         help="epochs for --headless (default 20)",
     )
@@ -159,12 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from tui_backprop.engine.network import keep_freed_memory
     from tui_backprop.experiment import Experiment
-    from tui_backprop.settings import resolve
 
     keep_freed_memory()
-    settings = resolve(dataset, overrides)
+    chosen = settings.resolve(dataset, overrides)
     try:
-        experiment = Experiment.build(settings, frozenset(overrides))
+        experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
     if headless:

@@ -16,9 +16,25 @@ data: sigmoid for two classes, softmax for more, linear for a numeric target.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 RELU_LIKE = ("relu", "leaky_relu")
+# The names each choice takes, as the command line and the settings screen offer them.
+# They restate the engine's registries so that ``--help`` need not import NumPy; a test
+# pins them to those registries.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "preset": ("seed", "standard"),
+    "activation": ("sigmoid", "tanh", "relu", "leaky_relu", "linear"),
+    "output": ("sigmoid", "softmax", "linear"),
+    "init": ("uniform", "xavier", "he"),
+    "optimizer": ("sgd", "momentum", "adam"),
+    "reduction": ("sum", "mean"),
+    "dtype": ("float64", "float32"),
+}
+# The Playground's learning-rate ladder, walked by l / L.
+LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -113,3 +129,76 @@ def describe(s: Settings, sizes: tuple[int, ...]) -> str:
     if s.dtype != "float64":
         parts.append(s.dtype)
     return ", ".join(parts)
+
+
+def next_rate(lr: float, direction: int) -> float:
+    """The next rung of ``LEARNING_RATES`` above (``direction`` > 0) or below ``lr``."""
+    if direction > 0:
+        return next((r for r in LEARNING_RATES if r > lr * 1.0001), LEARNING_RATES[-1])
+    return next((r for r in reversed(LEARNING_RATES) if r < lr * 0.9999), LEARNING_RATES[0])
+
+
+# -- reading values typed by a user: one ValueError line says what is wrong ---------------
+
+
+def read_number(kind: Callable[[str], float], least: float, strict: bool) -> Callable[[str], float]:
+    """A reader of a finite number ≥ ``least`` (> ``least`` when ``strict``)."""
+
+    def read(text: str) -> float:
+        text = text.strip()
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < least or (strict and value == least):
+            raise ValueError(f"{text} must be a finite number {'>' if strict else '≥'} {least:g}")
+        return value
+
+    return read
+
+
+def read_fraction(text: str) -> float:
+    value = read_number(float, 0, False)(text)
+    if value >= 1:
+        raise ValueError(f"{text.strip()} must be a fraction from 0 up to (not incl.) 1")
+    return value
+
+
+def read_layers(text: str) -> tuple[int, ...]:
+    """Hidden layer widths: "8", "8,4", or "none" (or nothing) for no hidden layer."""
+    if text.strip().lower() in ("", "none"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ValueError(
+            f"{text.strip()!r} is not a list of widths like 4 or 8,4 or none"
+        ) from None
+    if any(n < 1 for n in sizes):
+        raise ValueError("every hidden layer needs at least one neuron")
+    return sizes
+
+
+def read_column(text: str) -> str | int | None:
+    """A column by name, or by 0-based index (negative from the end); nothing: None."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def read_names(text: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in text.split(",") if c.strip())
+
+
+def read_path(text: str) -> str | None:
+    return text.strip() or None
+
+
+read_seed = read_number(int, 0, False)
+read_positive = read_number(float, 0, True)
+read_count = read_number(int, 0, False)
+read_non_negative = read_number(float, 0, False)

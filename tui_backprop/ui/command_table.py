@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 @dataclass(frozen=True)
 class Command:
     keys: str  # Textual key names, comma separated
-    action: str  # an action of the app
+    action: str  # an action of the main screen, or of the app (APP_ACTIONS)
     label: str  # short, for the footer and the palette
     help: str  # one sentence, for the help screen and the palette
     shown: str  # the keys as the help screen prints them
@@ -182,18 +182,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("q", "quit", "Quit", "Leave the app.", "q"),
 )
 
-LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+APP_ACTIONS = frozenset({"help", "quit"})  # answered over every screen, dialogs included
 
 
-def bindings() -> list[BindingType]:
-    return [
-        Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.shown, tooltip=c.help)
-        for c in COMMANDS
-    ]
+def _binding(c: Command) -> BindingType:
+    return Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.shown, tooltip=c.help)
 
 
-def next_rate(lr: float, direction: int) -> float:
-    """The Playground's learning-rate ladder: the next rung above or below ``lr``."""
-    if direction > 0:
-        return next((r for r in LEARNING_RATES if r > lr * 1.0001), LEARNING_RATES[-1])
-    return next((r for r in reversed(LEARNING_RATES) if r < lr * 0.9999), LEARNING_RATES[0])
+def app_bindings() -> list[BindingType]:
+    return [_binding(c) for c in COMMANDS if c.action in APP_ACTIONS]
+
+
+def screen_bindings() -> list[BindingType]:
+    """The main screen's keys: a dialog over it holds them off, since each changes the run.
+    Help is here too (the app answers it over dialogs), so the footer keeps the table's order."""
+    return [_binding(c) for c in COMMANDS if c.action != "quit"]

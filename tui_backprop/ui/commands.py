@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.ui.command_table import APP_ACTIONS, COMMANDS, Command
 
 
 class TrainingCommands(Provider):
+    """Every command of the table; the main screen's run on the screen the palette was
+    opened over, so over a dialog they do nothing, as their keys do."""
+
+    def _runner(self, c: Command) -> Callable[[], Awaitable[bool]]:
+        target = self.app if c.action in APP_ACTIONS else self.screen
+        return partial(self.app.run_action, c.action, target)
+
     async def discover(self) -> Hits:
         for c in COMMANDS:
-            yield DiscoveryHit(
-                f"{c.label} ({c.shown})", partial(self.app.run_action, c.action), help=c.help
-            )
+            yield DiscoveryHit(f"{c.label} ({c.shown})", self._runner(c), help=c.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -25,6 +31,6 @@ class TrainingCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(title),
-                    partial(self.app.run_action, c.action),
+                    self._runner(c),
                     help=c.help,
                 )

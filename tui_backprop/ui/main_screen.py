@@ -1,73 +1,142 @@
-"""The playground's controls, mixed into the app: looking back through a run's history,
-the dataset menu, the settings screen, comparing with earlier runs, export, and the
-decision-boundary pane.
+"""The main screen: the panes on one experiment, and every action that drives its run.
 
-The app calls three hooks: ``past_view`` when it draws (the panes show the epoch being
-looked at), ``resume_present`` before it trains (training from an earlier epoch forks
-the run there) and ``end_run`` before a run restarts (the run is kept to compare with).
+The screen owns the run: the experiment, the epoch being walked through (``n``), the
+epoch being looked back at, the runs kept to compare with and the pacing of a running
+run. After anything changes it publishes one immutable ``TrainingView`` that every pane
+is bound to; the panes only draw what the view holds.
+
+The trainer runs on the UI thread in time slices (see ``model.pacing``); after a slice
+the screen publishes, and the next slice waits until the screen has been drawn, so
+slices and frames take turns.
 """
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Grid
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
 
 from tui_backprop.engine import Trainer
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import Settings
+from tui_backprop.settings import Settings, next_rate
+from tui_backprop.ui.command_table import screen_bindings
 from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
-from tui_backprop.ui.model.experiment_files import run_info
+from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data
-from tui_backprop.ui.model.kept_runs import Session, effective_settings, settings_diff
+from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
+from tui_backprop.ui.model.pacing import FRAME, Pacer
 from tui_backprop.ui.model.reconfigure import apply
 from tui_backprop.ui.model.scene import scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
-from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.status import PlayState, RunInfo
+from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
+from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
-from tui_backprop.ui.screens.datasets import DatasetScreen
-from tui_backprop.ui.screens.settings import SettingsScreen
+from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
+from tui_backprop.ui.panes.neuron import NeuronDetail
+from tui_backprop.ui.panes.status import StatusLine
+from tui_backprop.ui.panes.weights import WeightsPane
+from tui_backprop.ui.render import palette
+from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
+from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
+from tui_backprop.ui.screens.help import HelpScreen
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
-if TYPE_CHECKING:  # what the app provides, for the type checker only
-    from textual.app import App
-    from textual.reactive import reactive
-
-    from tui_backprop.ui.model.view import Network
-    from tui_backprop.ui.model.walk import Walk
-    from tui_backprop.ui.panes.status import RunInfo
-
-    _Base = App[int]
-else:
-    _Base = object
-
-# Actions that change the run: not while a dialog is open over the main screen.
+PANE_TITLES = {
+    "#network-pane": "Network",
+    "#deltas": "Backward pass: δ and gradient size",
+}
+STATE_EVERY = 0.25  # seconds between updates of the measured speed
+DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 
 
-class PlaygroundActions(_Base):
-    experiment: Experiment
-    network: Network
-    sample: int | None
-    walk: Walk | None
-    if TYPE_CHECKING:
-        info = reactive(RunInfo("", ""))
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
 
-        def publish(self) -> None: ...
-        def _network(self) -> Network: ...
-        def _set_running(self, running: bool) -> None: ...
-        def action_open_csv(self) -> None: ...
+    view: reactive[TrainingView | None] = reactive(None)
+    info: reactive[RunInfo] = reactive(RunInfo("", ""))
+    state: reactive[PlayState] = reactive(PlayState())
 
-    def __init__(self) -> None:
+    def __init__(self, experiment: Experiment) -> None:
         super().__init__()
-        self.looking = HistoryCursor()
-        self.session = Session()
+        self.experiment = experiment
+        self.network: Network = self._network()
+        self.sample: int | None = None
+        self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
+        self.looking = HistoryCursor()  # an earlier epoch being looked at
+        self.kept = KeptRuns()  # earlier runs, to compare with
+        self.pacer = Pacer()
+        self._run = 0  # which run a scheduled frame belongs to; 0 = not running
+        self._runs = 0
+        self._state_at = 0.0
 
-    # -- hooks the app calls -------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
+        with Grid(id="panes"):
+            with NetworkPane(id="network-pane").data_bind(MainScreen.view):
+                yield NetworkDiagram(id="diagram").data_bind(MainScreen.view)
+                yield NeuronDetail(id="neuron").data_bind(MainScreen.view)
+            yield BoundaryPane(id="boundary").data_bind(MainScreen.view)
+            yield MetricsChart(id="chart").data_bind(MainScreen.view)
+            yield WeightsPane(id="weights").data_bind(MainScreen.view)
+            yield DeltasPane(id="deltas").data_bind(MainScreen.view)
+        yield Footer()
 
-    def past_view(self) -> TrainingView | None:
-        """The view of the epoch being looked at, or None at the present."""
+    def on_mount(self) -> None:
+        for selector, title in PANE_TITLES.items():
+            self.query_one(selector).border_title = title
+        self.query_one("#network-pane").border_subtitle = palette.legend()
+        self.info = run_info(self.experiment)
+        self.state = PlayState(False, self.pacer.rate)
+        self.show_scene()
+        self.publish()
+        self.query_one(NetworkDiagram).focus()
+        # Start-up leaves ~10^5 long-lived objects whose full GC passes (30-40 ms) would
+        # stall a frame now and then; freezing them keeps those passes short.
+        self.call_after_refresh(gc.freeze)
+
+    def _network(self) -> Network:
+        ds = self.experiment.dataset
+        return describe_network(
+            self.experiment.trainer, ds.feature_names, ds.class_names, ds.label_name
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Under a dialog the footer still shows this screen's keys: hide all but help.
+        return self.is_active or action == "help"
+
+    # -- what the panes show ----------------------------------------------------------------
+
+    def publish(self) -> None:
+        """Hand every pane the run as it is now, or as it was at the epoch looked at."""
+        trainer = self.experiment.trainer
+        past = self._past_view()
+        if past is not None:
+            self.view = past
+            return
+        self.walk = live(self.walk, trainer)
+        if self.walk is not None:
+            self.view = phase_view(trainer, self.network, self.sample, self.walk)
+            return
+        self.view = snapshot(trainer, self.network, self.sample)
+
+    def _past_view(self) -> TrainingView | None:
         state = self.looking.state
         if state is None:
             return None
@@ -86,22 +155,8 @@ class PlaygroundActions(_Base):
             present=trainer.epoch,
         )
 
-    def resume_present(self) -> None:
-        """Before training: from an earlier epoch, fork the run there."""
-        looked_at = self.looking.epoch
-        if looked_at is None:
-            return
-        self.session.keep(self.experiment, f"fork at {looked_at}")
-        self.looking.fork(self.experiment.trainer)
-        self.walk = None  # a walk through a later epoch no longer exists
-        self.notify(f"forked at epoch {looked_at}; later epochs discarded", timeout=4)
-        self._show_overlay()
-
-    def end_run(self, why: str) -> None:
-        """Before the run restarts: keep it to compare with, and stop looking back."""
-        self.session.keep(self.experiment, why)
-        self.looking.leave()
-        self.call_later(self._show_overlay)  # its caption compares with the next run
+    def show_scene(self) -> None:
+        self.query_one(BoundaryPane).scene = scene_of(self.experiment)
 
     def switch_to(self, experiment: Experiment, why: str) -> None:
         """Make ``experiment`` the one every pane shows."""
@@ -113,10 +168,180 @@ class PlaygroundActions(_Base):
         self.show_scene()
         self.publish()
 
-    def show_scene(self) -> None:
-        self.query_one(BoundaryPane).scene = scene_of(self.experiment)
+    def resume_present(self) -> None:
+        """Before training: from an earlier epoch, fork the run there."""
+        looked_at = self.looking.epoch
+        if looked_at is None:
+            return
+        self.kept.keep(self.experiment, f"fork at {looked_at}")
+        self.looking.fork(self.experiment.trainer)
+        self.walk = None  # a walk through a later epoch no longer exists
+        self.notify(f"forked at epoch {looked_at}; later epochs discarded", timeout=4)
+        self._show_overlay()
 
-    # -- history ---------------------------------------------------------------------------
+    def end_run(self, why: str) -> None:
+        """Before the run restarts: keep it to compare with, and stop looking back."""
+        self.kept.keep(self.experiment, why)
+        self.looking.leave()
+        self.call_later(self._show_overlay)  # its caption compares with the next run
+
+    # -- running ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._run != 0
+
+    def _set_running(self, running: bool) -> None:
+        if running and not self.running:
+            self._runs += 1
+            self._run = self._runs
+            self.pacer.start()
+            self._frame(self._run)
+        elif not running:
+            self._run = 0  # frames already scheduled see this and stop
+        self.state = PlayState(running, self.pacer.rate, 0.0)
+
+    def _train_one(self) -> bool:
+        # The epoch that diverges counts, so it is published; the next call stops.
+        return self.experiment.trainer.train_epoch() is not None
+
+    def _frame(self, run: int) -> None:
+        """One slice of training, then (after the screen is drawn) the next."""
+        if run != self._run:
+            return
+        started = time.perf_counter()
+        if self.pacer.run(self._train_one):
+            self.publish()
+        if self.experiment.trainer.diverged:
+            self._set_running(False)
+            return
+        if started - self._state_at >= STATE_EVERY:
+            self._state_at = started
+            self.state = PlayState(True, self.pacer.rate, self.pacer.measured())
+        self.call_after_refresh(self._after_draw, run, started)
+
+    def _after_draw(self, run: int, started: float) -> None:
+        wait = FRAME - (time.perf_counter() - started)
+        if wait > 0.001:
+            self.set_timer(wait, partial(self._frame, run))
+        else:
+            self._frame(run)
+
+    # -- training keys ----------------------------------------------------------------------
+
+    def action_step(self) -> None:
+        if self.running:
+            self._set_running(False)
+        self.resume_present()
+        if self.walk is not None and not self.walk.finished:
+            self.walk = None  # the epoch is trained already: show all of it
+            self.publish()
+            return
+        if self.experiment.trainer.diverged:
+            self._warn_diverged()
+            return
+        self.experiment.trainer.train_epoch()
+        self.publish()
+
+    def action_phase(self) -> None:
+        """One phase of backprop further inside the epoch (see ``model.walk``)."""
+        if self.running:
+            self._set_running(False)
+        self.resume_present()
+        walk = next_walk(self.walk, self.experiment.trainer)
+        if walk is None:
+            self._warn_diverged()
+            return
+        self.walk = walk
+        diagram = self.query_one(NetworkDiagram)
+        diagram.selected = follow(walk, diagram.selected, self.network.sizes)
+        self.publish()
+
+    def _warn_diverged(self) -> None:
+        self.notify(DIVERGED_ADVICE, severity="warning")
+
+    def action_gradient_check(self) -> None:
+        """Check the latest network, or while looking back the earlier epoch's on screen
+        (during a walk: the walked epoch's weights after its update, as the intro says)."""
+        self._set_running(False)  # the check reads the weights: nothing may train meanwhile
+        past = self.looking.state
+        epoch, params = (past.epoch, past.params) if past is not None else (None, None)
+        trainer = self.experiment.trainer
+        self.app.push_screen(GradientCheckScreen(trainer, self.network, epoch, params))
+
+    def action_toggle_run(self) -> None:
+        self.resume_present()
+        if not self.running and self.experiment.trainer.diverged:
+            self._warn_diverged()
+            return
+        self._set_running(not self.running)
+
+    def action_faster(self) -> None:
+        self.pacer.faster()
+        self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
+
+    def action_slower(self) -> None:
+        self.pacer.slower()
+        self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
+
+    def action_reset(self) -> None:
+        self.end_run("reset")
+        self.experiment.trainer.reset()
+        self.publish()
+
+    def action_new_weights(self) -> None:
+        self.end_run("new weights")
+        self.experiment.trainer.reset(new_weights=True)
+        self.publish()
+
+    def action_learning_rate(self, direction: int) -> None:
+        trainer = self.experiment.trainer
+        lr = next_rate(trainer.config.lr, direction)
+        trainer.set_lr(lr)
+        self.experiment.settings = replace(self.experiment.settings, lr=lr)
+        self.info = run_info(self.experiment)
+        self._show_overlay()  # its caption says what differs, lr included
+        self.notify(f"learning rate {lr:g}", timeout=2)
+
+    def action_sample(self, step: int) -> None:
+        """Cycle the row shown: the batch mean, then each row of the last batch."""
+        view = self.view
+        rows = view.batch_rows if view is not None else 0
+        if rows == 0:
+            return
+        current = -1 if self.sample is None else self.sample
+        nxt = (current + 1 + step) % (rows + 1) - 1
+        self.sample = None if nxt < 0 else nxt
+        self.publish()
+
+    # -- panes ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_gradients(self) -> None:
+        pane = self.query_one(WeightsPane)
+        pane.gradients = not pane.gradients
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if focused is not None:
+            self.maximize(focused)
+
+    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
+        self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
+
+    def action_boundary(self) -> None:
+        if self.has_class("-wide"):
+            self.notify("At this width the boundary and the chart are both shown.", timeout=3)
+            return
+        self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
+        self.query_one("#panes").toggle_class(SHOWING_BOUNDARY)
+
+    # -- history ----------------------------------------------------------------------------
 
     def action_history(self, step: int) -> None:
         """Show the epoch ``step`` epochs before (negative) or after the one shown."""
@@ -139,20 +364,28 @@ class PlaygroundActions(_Base):
         move(trainer, value)
         self.publish()
 
-    # -- dataset and settings --------------------------------------------------------------
+    # -- data, settings and files -----------------------------------------------------------
+
+    def action_open_csv(self) -> None:
+        self._set_running(False)
+        self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open))
+
+    def _open(self, path: str) -> str | None:
+        """Switch to the CSV at ``path``, or say why not and change nothing."""
+        try:
+            experiment = open_csv(self.experiment, path)
+        except (ValueError, OSError) as err:
+            return str(err)
+        self.switch_to(experiment, "new dataset")
+        self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+        return None
 
     def action_datasets(self) -> None:
         self._set_running(False)
         points, noise = menu_defaults(self.experiment)
-        self.push_screen(
-            DatasetScreen(
-                self.experiment.dataset.name,
-                points,
-                noise,
-                self._choose_dataset,
-                self.action_open_csv,
-            )
-        )
+        name = self.experiment.dataset.name
+        screen = DatasetScreen(name, points, noise, self._choose_dataset, self.action_open_csv)
+        self.app.push_screen(screen)
 
     def _choose_dataset(self, name: str, points: int, noise: float) -> str | None:
         try:
@@ -165,7 +398,8 @@ class PlaygroundActions(_Base):
 
     def action_settings(self) -> None:
         self._set_running(False)
-        self.push_screen(SettingsScreen(effective_settings(self.experiment), self._apply_settings))
+        current = effective_settings(self.experiment)
+        self.app.push_screen(SettingsScreen(current, self._apply_settings))
 
     def _apply_settings(self, new: Settings) -> str | None:
         try:
@@ -183,24 +417,48 @@ class PlaygroundActions(_Base):
             self.notify(f"applied live: {changes}", title="Settings", timeout=3)
         return None
 
-    # -- comparing, exporting, the boundary ----------------------------------------------
+    def action_save(self) -> None:
+        weights, log = save_paths(self.experiment)
+        try:
+            self.experiment.save_weights(weights)
+            self.experiment.write_log(log)
+        except OSError as err:
+            self.notify(f"could not save: {err}", severity="error", markup=False)
+            return
+        self.notify(
+            f"weights → {weights.resolve()}\nmetrics → {log.resolve()}", title="Saved", markup=False
+        )
+
+    def action_export(self) -> None:
+        epoch = self.looking.epoch
+        shown = self.experiment.trainer.epoch if epoch is None else epoch
+        paths = export_paths(self.experiment, shown, Path.cwd())
+        try:
+            self.app.save_screenshot(paths.screen.name, str(paths.screen.parent))
+            write_data(self.experiment, self.looking.state, paths)
+        except OSError as err:
+            self.notify(f"could not export: {err}", severity="error", markup=False)
+            return
+        self.notify(paths.lines(), title="Exported", markup=False)
+
+    # -- comparing runs ---------------------------------------------------------------------
 
     def action_compare(self) -> None:
-        run = self.session.cycle()
+        run = self.kept.cycle()
         if run is None:
             self.notify(
                 "comparison off"
-                if self.session.runs
+                if self.kept.runs
                 else "No earlier run yet: runs are kept when you reset, reseed, or "
                 "change the data or settings.",
                 timeout=3,
             )
-        self.screen.minimize()
+        self.minimize()
         self.query_one("#panes").remove_class(SHOWING_BOUNDARY)
         self._show_overlay()
 
     def _show_overlay(self) -> None:
-        run = self.session.shown
+        run = self.kept.shown
         chart = self.query_one(MetricsChart)
         if run is None:
             chart.overlay = None
@@ -209,23 +467,3 @@ class PlaygroundActions(_Base):
         if run.ended.startswith("fork"):  # the epochs a fork discarded
             caption += f" (before the {run.ended})"
         chart.overlay = Overlay(f"run {run.number}", caption, run.loss, run.test_loss)
-
-    def action_export(self) -> None:
-        epoch = self.looking.epoch
-        paths = export_paths(
-            self.experiment, self.experiment.trainer.epoch if epoch is None else epoch, Path.cwd()
-        )
-        try:
-            self.save_screenshot(paths.screen.name, str(paths.screen.parent))
-            write_data(self.experiment, self.looking.state, paths)
-        except OSError as err:
-            self.notify(f"could not export: {err}", severity="error", markup=False)
-            return
-        self.notify(paths.lines(), title="Exported", markup=False)
-
-    def action_boundary(self) -> None:
-        if self.screen.has_class("-wide"):
-            self.notify("At this width the boundary and the chart are both shown.", timeout=3)
-            return
-        self.screen.minimize()  # a zoomed chart or boundary would be hidden, not swapped
-        self.query_one("#panes").toggle_class(SHOWING_BOUNDARY)

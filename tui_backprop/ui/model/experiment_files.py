@@ -9,7 +9,7 @@ from pathlib import Path
 from tui_backprop.data import Dataset, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, default_output, resolve
-from tui_backprop.ui.panes.status import RunInfo
+from tui_backprop.ui.model.status import RunInfo
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
 

@@ -65,7 +65,7 @@ class DataFacts:
         return parts
 
 
-class Session:
+class KeptRuns:
     """Past runs, oldest first, and which one (if any) the chart overlays."""
 
     def __init__(self) -> None:

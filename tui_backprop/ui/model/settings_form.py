@@ -7,12 +7,22 @@ a form with any bad value changes nothing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
-from tui_backprop.cli import CHOICES
-from tui_backprop.settings import Settings
+from tui_backprop.settings import (
+    CHOICES,
+    Settings,
+    read_column,
+    read_count,
+    read_fraction,
+    read_layers,
+    read_names,
+    read_non_negative,
+    read_path,
+    read_positive,
+    read_seed,
+)
 
 AUTO = "auto"
 Value = str | bool
@@ -32,95 +42,34 @@ class Field:
     read: Callable[[str], object] | None = None  # text to value; ValueError says why
 
 
-def _number(kind: Callable[[str], float], least: float, strict: bool) -> Callable[[str], float]:
-    def read(text: str) -> float:
-        try:
-            value = kind(text.strip())
-        except ValueError:
-            raise ValueError(f"{text.strip()!r} is not a number") from None
-        if not math.isfinite(value) or value < least or (strict and value == least):
-            raise ValueError(
-                f"{text.strip()} must be a finite number {'>' if strict else '≥'} {least:g}"
-            )
-        return value
-
-    return read
-
-
-def _fraction(text: str) -> float:
-    value = _number(float, 0, False)(text)
-    if value >= 1:
-        raise ValueError(f"{text.strip()} must be a fraction from 0 up to (not incl.) 1")
-    return value
-
-
-def _layers(text: str) -> tuple[int, ...]:
-    if text.strip().lower() in ("", "none"):
-        return ()
-    try:
-        sizes = tuple(int(part) for part in text.replace(" ", "").split(","))
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a list of widths like 8 or 8,4") from None
-    if any(n < 1 for n in sizes):
-        raise ValueError("every hidden layer needs at least one neuron")
-    return sizes
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a whole number") from None
-
-
-def _column(text: str) -> str | int | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return text
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in text.split(",") if c.strip())
-
-
-def _path(text: str) -> str | None:
-    return text.strip() or None
-
-
 LIVE_FIELDS = (
-    Field("lr", "learning rate", "text", "also l / L", read=_number(float, 0, True)),
+    Field("lr", "learning rate", "text", "also l / L", read=read_positive),
     Field("optimizer", "optimiser", "choice", choices=CHOICES["optimizer"]),
 )
 RESET_FIELDS = (
     Field("preset", "preset", "choice", "fills in its values", choices=CHOICES["preset"]),
-    Field("hidden", "hidden layers", "text", "8,4 / none", read=_layers),
+    Field("hidden", "hidden layers", "text", "8,4 / none", read=read_layers),
     Field("activation", "activation", "choice", choices=CHOICES["activation"]),
     Field("output", "output", "choice", "and its loss", choices=(AUTO, *CHOICES["output"])),
     Field("bias", "biases", "switch"),
     Field("init", "initialisation", "choice", choices=CHOICES["init"]),
-    Field(
-        "init_scale", "init scale", "text", "uniform's A; xavier/he ×", read=_number(float, 0, True)
-    ),
-    Field("batch_size", "batch size", "text", "0 = full batch", read=_number(int, 0, False)),
+    Field("init_scale", "init scale", "text", "uniform's A; xavier/he ×", read=read_positive),
+    Field("batch_size", "batch size", "text", "0 = full batch", read=read_count),
     Field(
         "reduction", "reduction", "choice", "of the batch's gradients", choices=CHOICES["reduction"]
     ),
-    Field("l2", "L2 penalty", "text", "λ ≥ 0", read=_number(float, 0, False)),
-    Field("test_split", "test split", "text", "fraction held out", read=_fraction),
+    Field("l2", "L2 penalty", "text", "λ ≥ 0", read=read_non_negative),
+    Field("test_split", "test split", "text", "fraction held out", read=read_fraction),
     Field("standardize", "standardise", "switch", "with the training rows"),
-    Field("seed", "seed", "text", "weights, split, shuffling", read=_seed),
+    Field("seed", "seed", "text", "weights, split, shuffling", read=read_seed),
     Field("dtype", "dtype", "choice", choices=CHOICES["dtype"]),
-    Field("label_column", "label column", "text", "CSV: name or index", read=_column),
-    Field("drop_columns", "drop columns", "text", "CSV: a,b", read=_names),
-    Field("load_weights", "start from", "text", "a weights .npz", read=_path),
+    Field("label_column", "label column", "text", "CSV: name or index", read=read_column),
+    Field("drop_columns", "drop columns", "text", "CSV: a,b", read=read_names),
+    Field("load_weights", "start from", "text", "a weights .npz", read=read_path),
 )
 FILE_FIELDS = (
-    Field("save_weights", "save weights to", "text", "s; empty: a new name", read=_path),
-    Field("log", "metrics log to", "text", "s; empty: a new name", read=_path),
+    Field("save_weights", "save weights to", "text", "s; empty: a new name", read=read_path),
+    Field("log", "metrics log to", "text", "s; empty: a new name", read=read_path),
 )
 FIELDS = LIVE_FIELDS + RESET_FIELDS + FILE_FIELDS
 LIVE = frozenset(f.name for f in LIVE_FIELDS + FILE_FIELDS)  # applied without a reset
@@ -183,7 +132,7 @@ def adjust_layers(text: str, what: str) -> str:
     the last layer, "+neuron"/"-neuron" widen or narrow the last one (never below 1).
     Text that does not read as layers is left as it is."""
     try:
-        sizes = list(_layers(text))
+        sizes = list(read_layers(text))
     except ValueError:
         return text
     if what == "+layer":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -11,32 +9,17 @@ from textual.widget import Widget
 from tui_backprop.engine import EpochMetrics
 from tui_backprop.ui.model.looking_back import past_caption
 from tui_backprop.ui.model.pacing import speed_label
+from tui_backprop.ui.model.status import PlayState, RunInfo
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.render.numbers import percent, short
 from tui_backprop.ui.render.phase_text import walk_caption
 
 
-@dataclass(frozen=True)
-class RunInfo:
-    """The experiment in words, set once per experiment."""
-
-    dataset: str  # "seed · 10 rows · 2 features · 2 classes"
-    model: str  # "2-4-1 · sigmoid → sigmoid · SGD · lr 0.1 · full batch"
-    brief: str = ""  # both in a few words, for a narrow terminal
-
-
-@dataclass(frozen=True)
-class RunState:
-    running: bool = False
-    rate: float = 10.0  # the chosen speed, epochs per second
-    measured: float = 0.0  # what the last second achieved, shown at max speed
-
-
 class StatusLine(Widget):
     view: reactive[TrainingView | None] = reactive(None)
     info: reactive[RunInfo] = reactive(RunInfo("", ""))
-    state: reactive[RunState] = reactive(RunState())
+    state: reactive[PlayState] = reactive(PlayState())
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")
