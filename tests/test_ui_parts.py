@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tui_backprop.settings import LEARNING_RATES, next_rate
-from tui_backprop.ui.model.pacing import BUDGET, MIN_BUDGET, PERIOD, SPEEDS, Pacer
+from tui_backprop.ui.model.pacing import MAX_LAG, SPEEDS, Pacer, Schedule
 from tui_backprop.ui.model.series import sample_epochs, sparkline
 from tui_backprop.ui.model.view import Network
 from tui_backprop.ui.render.diagram_layout import HIDDEN, plan
@@ -24,47 +24,47 @@ class Clock:
         return self.now
 
 
-def test_a_paced_run_trains_what_its_speed_has_earned() -> None:
+def test_a_paced_run_trains_when_its_speed_says() -> None:
     clock = Clock()
-    pacer = Pacer(speed=SPEEDS.index(10), clock=clock)
-    pacer.start()
-    assert pacer.run(lambda: True) == 1  # the first epoch is due at once
-    clock.now += 0.1
-    assert pacer.run(lambda: True) == 1
+    schedule = Schedule(10, clock=clock)
+    assert schedule.wait() == 0  # the first epoch is due at once
+    schedule.done()
+    assert schedule.wait() == pytest.approx(0.1)
     clock.now += 0.05
-    assert pacer.run(lambda: True) == 0
+    assert schedule.wait() == pytest.approx(0.05)
     clock.now += 0.05
-    assert pacer.run(lambda: True) == 1
+    assert schedule.wait() == 0
 
 
-def test_a_stalled_frame_does_not_earn_a_burst() -> None:
+def test_a_stall_does_not_earn_a_burst() -> None:
     clock = Clock()
-    pacer = Pacer(speed=SPEEDS.index(100), clock=clock)
-    pacer.start()
+    schedule = Schedule(100, clock=clock)
+    schedule.done()
     clock.now += 10.0
-    assert pacer.run(lambda: True) <= 7
+    caught_up = 0
+    while schedule.wait() == 0:
+        schedule.done()
+        caught_up += 1
+    assert caught_up <= 100 * MAX_LAG + 2
 
 
-def test_max_speed_trains_for_the_budget_only() -> None:
+def test_max_speed_is_always_due_and_measures_its_rate() -> None:
     clock = Clock()
-    pacer = Pacer(speed=len(SPEEDS) - 1, clock=clock)
-    pacer.start()
-
-    def step() -> bool:
+    schedule = Schedule(math.inf, clock=clock)
+    for _ in range(501):
+        assert schedule.wait() == 0
+        schedule.done()
         clock.now += 0.001
-        return True
-
-    done = pacer.run(step)
-    assert done == pytest.approx(BUDGET / 0.001, abs=1)
-    clock.now += 0.045  # drawing took 45 ms: the next frame trains less
-    least = max(MIN_BUDGET, PERIOD - 0.045) / 0.001
-    assert least - 1 <= pacer.run(step) <= least + 1 < done
+    assert schedule.measured() == pytest.approx(1000, rel=0.01)
 
 
-def test_a_step_that_stops_ends_the_frame() -> None:
-    pacer = Pacer(speed=len(SPEEDS) - 1)
-    pacer.start()
-    assert pacer.run(lambda: False) == 0
+def test_a_new_rate_starts_from_now() -> None:
+    clock = Clock()
+    schedule = Schedule(1, clock=clock)
+    schedule.done()
+    assert schedule.wait() == pytest.approx(1.0)
+    schedule.set_rate(100)
+    assert schedule.wait() == 0
 
 
 def test_speed_stays_within_its_ladder() -> None:

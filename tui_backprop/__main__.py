@@ -2,4 +2,5 @@
 
 from tui_backprop.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a training process imports the main module
+    raise SystemExit(main())

@@ -188,6 +188,17 @@ class Trainer:
     def last_record(self) -> StepRecord | None:
         return self.last_records[-1] if self.last_records else None
 
+    def shared_parts(self) -> tuple[object, ...]:
+        """What training never changes: the problem and the arrays made from it. A copy
+        of this run (trained in another process) can share them instead of its own."""
+        parts = (self.problem, self._x, self._y, self._x_test, self._y_test)
+        return tuple(p for p in parts if p is not None)
+
+    def continue_from(self, other: Trainer) -> None:
+        """Become ``other``, a copy of this run trained further elsewhere: everything it
+        holds (parameters, optimiser, epoch, history, snapshots) replaces this run's."""
+        vars(self).update(vars(other))
+
     def _targets(self, y: Array) -> Array:
         dtype = np.dtype(self.config.dtype)
         if self.config.output == "softmax":

@@ -15,6 +15,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
+from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import HelpScreen
 
 
@@ -29,6 +30,7 @@ class BackpropApp(App[int]):
 
     def __init__(self, experiment: Experiment) -> None:
         super().__init__()
+        prepare()  # the training process's server starts before the app owns the terminal
         self.main = MainScreen(experiment)
 
     def get_default_screen(self) -> MainScreen:

@@ -5,18 +5,20 @@ epoch being looked back at, the runs kept to compare with and the pacing of a ru
 run. After anything changes it publishes one immutable ``TrainingView`` that every pane
 is bound to; the panes only draw what the view holds.
 
-The trainer runs on the UI thread in time slices (see ``model.pacing``); after a slice
-the screen publishes, and the next slice waits until the screen has been drawn, so
-slices and frames take turns.
+A playing run trains in its own process (see ``model.training_process``): the screen
+asks it for the latest epoch at most ``1 / FRAME`` times a second, one request at a
+time, publishes what comes back, and takes the whole run back on pause. Every other key
+works on the run in this process, paused.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,6 +27,7 @@ from textual.binding import BindingType
 from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from tui_backprop.engine import Trainer
@@ -35,12 +38,14 @@ from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data
 from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
+from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
-from tui_backprop.ui.model.pacing import FRAME, Pacer
+from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
 from tui_backprop.ui.model.scene import scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
 from tui_backprop.ui.model.status import PlayState, RunInfo
+from tui_backprop.ui.model.training_process import TrainingLost, TrainingProcess
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
@@ -62,6 +67,7 @@ PANE_TITLES = {
     "#deltas": "Backward pass: δ and gradient size",
 }
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
+FRAME = 1 / 30  # seconds between frame requests while a run plays
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 
@@ -82,8 +88,9 @@ class MainScreen(Screen[None]):
         self.looking = HistoryCursor()  # an earlier epoch being looked at
         self.kept = KeptRuns()  # earlier runs, to compare with
         self.pacer = Pacer()
-        self._run = 0  # which run a scheduled frame belongs to; 0 = not running
-        self._runs = 0
+        self.process = TrainingProcess()  # trains the run while it plays
+        self._live: LiveRun | None = None  # what the process has shown of a playing run
+        self._ticker: Timer | None = None
         self._state_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -129,6 +136,9 @@ class MainScreen(Screen[None]):
         past = self._past_view()
         if past is not None:
             self.view = past
+            return
+        if self._live is not None:
+            self.view = self._live.view(self.network, self.sample) or self.view
             return
         self.walk = live(self.walk, trainer)
         if self.walk is not None:
@@ -189,43 +199,80 @@ class MainScreen(Screen[None]):
 
     @property
     def running(self) -> bool:
-        return self._run != 0
+        return self.process.playing
 
     def _set_running(self, running: bool) -> None:
         if running and not self.running:
-            self._runs += 1
-            self._run = self._runs
-            self.pacer.start()
-            self._frame(self._run)
-        elif not running:
-            self._run = 0  # frames already scheduled see this and stop
-        self.state = PlayState(running, self.pacer.rate, 0.0)
+            self._play()
+        elif not running and self.running:
+            self._pause()
+        self.state = PlayState(self.running, self.pacer.rate, 0.0)
 
-    def _train_one(self) -> bool:
-        # The epoch that diverges counts, so it is published; the next call stops.
-        return self.experiment.trainer.train_epoch() is not None
-
-    def _frame(self, run: int) -> None:
-        """One slice of training, then (after the screen is drawn) the next."""
-        if run != self._run:
+    def _play(self) -> None:
+        trainer = self.experiment.trainer
+        self._live = LiveRun(trainer)
+        try:
+            self.process.play(trainer, self.pacer.rate)
+        except TrainingLost as err:
+            self._live = None
+            self.notify(f"Could not start training: {err}.", severity="error", markup=False)
             return
-        started = time.perf_counter()
-        if self.pacer.run(self._train_one):
+        asyncio.get_running_loop().add_reader(self.process.fileno(), self._frame_arrived)
+        self._ticker = self.set_interval(FRAME, self.process.ask_frame)
+        self.process.ask_frame()
+
+    def _pause(self) -> None:
+        """Take the run back from the training process; the screen shows where it got."""
+        self._stop_ticking()
+        try:
+            self.experiment.trainer.continue_from(self.process.stop())
+        except TrainingLost as err:
+            self._report_lost(err)
+        self._live = None
+        self.publish()
+
+    def _stop_ticking(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        with contextlib.suppress(ValueError, OSError, AssertionError):
+            asyncio.get_running_loop().remove_reader(self.process.fileno())
+
+    def _frame_arrived(self) -> None:
+        live = self._live
+        if live is None or not self.process.asked:
+            return
+        try:
+            frame = self.process.receive()
+        except TrainingLost as err:
+            self._stop_ticking()
+            self._live = None
+            self._report_lost(err)
+            self.state = PlayState(False, self.pacer.rate)
             self.publish()
-        if self.experiment.trainer.diverged:
-            self._set_running(False)
             return
-        if started - self._state_at >= STATE_EVERY:
-            self._state_at = started
-            self.state = PlayState(True, self.pacer.rate, self.pacer.measured())
-        self.call_after_refresh(self._after_draw, run, started)
+        live.add(frame)
+        self.publish()
+        now = time.perf_counter()
+        if now - self._state_at >= STATE_EVERY:
+            self._state_at = now
+            self.state = PlayState(True, self.pacer.rate, frame.measured)
+        if frame.diverged:
+            self._set_running(False)
 
-    def _after_draw(self, run: int, started: float) -> None:
-        wait = FRAME - (time.perf_counter() - started)
-        if wait > 0.001:
-            self.set_timer(wait, partial(self._frame, run))
-        else:
-            self._frame(run)
+    def _report_lost(self, err: TrainingLost) -> None:
+        epoch = self.experiment.trainer.epoch
+        self.notify(
+            f"{str(err).capitalize()}: the run goes on from epoch {epoch}, "
+            "the last state it handed back.",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+
+    def on_unmount(self) -> None:
+        self._stop_ticking()
+        self.process.close()
 
     # -- training keys ----------------------------------------------------------------------
 
@@ -278,10 +325,15 @@ class MainScreen(Screen[None]):
 
     def action_faster(self) -> None:
         self.pacer.faster()
-        self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
+        self._new_rate()
 
     def action_slower(self) -> None:
         self.pacer.slower()
+        self._new_rate()
+
+    def _new_rate(self) -> None:
+        if self.running:
+            self.process.set_rate(self.pacer.rate)
         self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
 
     def action_reset(self) -> None:
@@ -295,9 +347,13 @@ class MainScreen(Screen[None]):
         self.publish()
 
     def action_learning_rate(self, direction: int) -> None:
-        trainer = self.experiment.trainer
-        lr = next_rate(trainer.config.lr, direction)
-        trainer.set_lr(lr)
+        lr = next_rate(self.experiment.settings.lr, direction)
+        if self.running:  # the playing copy changes, and hands the change back on pause
+            self.process.set_lr(lr)
+            assert self._live is not None
+            self._live.set_lr(lr)
+        else:
+            self.experiment.trainer.set_lr(lr)
         self.experiment.settings = replace(self.experiment.settings, lr=lr)
         self.info = run_info(self.experiment)
         self._show_overlay()  # its caption says what differs, lr included
@@ -418,6 +474,7 @@ class MainScreen(Screen[None]):
         return None
 
     def action_save(self) -> None:
+        self._set_running(False)  # saves the latest epoch, which the app holds once paused
         weights, log = save_paths(self.experiment)
         try:
             self.experiment.save_weights(weights)
@@ -430,6 +487,7 @@ class MainScreen(Screen[None]):
         )
 
     def action_export(self) -> None:
+        self._set_running(False)
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
         paths = export_paths(self.experiment, shown, Path.cwd())

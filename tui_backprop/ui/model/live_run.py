@@ -1,0 +1,37 @@
+"""A playing run as the screen sees it: the frames the training process sends, laid
+over the run as it was when it started playing."""
+
+from __future__ import annotations
+
+import copy
+
+from tui_backprop.engine import Trainer
+from tui_backprop.ui.model.training_process import Frame
+from tui_backprop.ui.model.view import Network, TrainingView
+
+
+class LiveRun:
+    def __init__(self, trainer: Trainer) -> None:
+        # A copy: the app's trainer is handed back whole on pause and must stay as it was.
+        self.history = copy.deepcopy(trainer.history)
+        self.config = trainer.config
+        self.frame: Frame | None = None
+
+    def add(self, frame: Frame) -> None:
+        for metrics in frame.metrics:
+            self.history.append(metrics)
+        self.frame = frame
+
+    def set_lr(self, lr: float) -> None:
+        self.config = self.config.with_(lr=lr)
+
+    def view(self, network: Network, sample: int | None) -> TrainingView | None:
+        """The latest frame as the panes draw it; None before the first frame."""
+        f = self.frame
+        if f is None:
+            return None
+        first = f.records[0] if f.records else None
+        last = f.records[-1] if f.records else None
+        return TrainingView(
+            network, f.epoch, f.params, last, first, self.history, f.diverged, sample, self.config
+        )

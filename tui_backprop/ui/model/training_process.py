@@ -1,0 +1,286 @@
+"""A playing run trains in a process of its own, so drawing never slows training.
+
+NumPy calls at this network size never release the GIL, so a thread would take turns
+with the screen; a process does not. The design:
+
+- The app starts one training process (``multiprocessing``, forkserver with the engine
+  preloaded) the first time a run plays, and keeps it until it quits.
+- ``p`` hands the process the whole ``Trainer``; the process trains it at the chosen
+  speed (``pacing.Schedule``), checking its pipe between epochs (at least every
+  ``POLL`` seconds).
+- While it plays, the screen asks for a frame at its own pace, one request in flight at
+  a time: the epoch, parameters and step records of the latest epoch and the metrics of
+  every epoch since the last frame. A frame is built only when asked for, so training
+  pays nothing for epochs nobody sees.
+- A pause asks for the trainer back: the process finishes its epoch and returns the run
+  whole (parameters, optimiser state, history, snapshots), and the app's trainer
+  continues from it, so history, the phase walk, forks, the gradient check and settings
+  work on it exactly as on a run trained in the app.
+- The data never crosses the pipe twice: arrays the app's trainer already holds (the
+  problem and the training arrays, which training never changes) are pickled as
+  references to the app's own objects.
+- The process exits when its pipe closes, so it never outlives the app. If it dies, the
+  app says so and the run goes on from the last state handed back (the state at ``p``).
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import pickle
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from tui_backprop.engine import EpochMetrics, Params, StepRecord, Trainer
+from tui_backprop.ui.model.pacing import Schedule
+
+POLL = 0.002  # seconds of training between looks at the pipe
+STOP_TIMEOUT = 30.0  # seconds a pause waits for the epoch in progress to end
+_CONTEXT = "forkserver"  # a clean process with the engine loaded once, ready in ms
+
+
+class TrainingLost(RuntimeError):
+    """The training process ended without handing the run back."""
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """What the screen draws of a playing run."""
+
+    epoch: int
+    params: Params
+    records: list[StepRecord]  # the last epoch's steps
+    metrics: list[EpochMetrics]  # every epoch since the previous frame
+    diverged: bool
+    measured: float  # epochs per second over the last second
+
+
+# -- pickling that leaves shared arrays behind -------------------------------------------
+
+
+def _dumps(obj: object, shared: dict[int, int]) -> bytes:
+    """Pickle ``obj``, writing the objects in ``shared`` (by id) as their index."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda o: shared.get(id(o))  # type: ignore[method-assign]
+    pickler.dump(obj)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, parts: tuple[object, ...]) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda index: parts[index]  # type: ignore[method-assign]
+    return unpickler.load()
+
+
+def _shared_ids(trainer: Trainer) -> dict[int, int]:
+    return {id(part): i for i, part in enumerate(trainer.shared_parts())}
+
+
+# -- the process's side ------------------------------------------------------------------
+
+
+def serve(conn: Connection) -> None:
+    """The training process: wait for a trainer, play it until asked to stop, repeat.
+    Ends when the app closes its end of the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app decides what Ctrl-C means
+    try:
+        while True:
+            message = conn.recv()
+            if message[0] == "train":
+                _play(conn, pickle.loads(message[1]), message[2])
+    except (EOFError, OSError):
+        return
+    except Exception:
+        conn.send(("error", traceback.format_exc(limit=-3)))
+
+
+def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
+    shared = _shared_ids(trainer)
+    schedule = Schedule(rate)
+    unseen: list[EpochMetrics] = []
+    while True:
+        wait = schedule.wait()
+        if trainer.diverged or wait > 0:  # nothing to train yet: sleep on the pipe
+            conn.poll(POLL if trainer.diverged else min(wait, 0.05))
+        else:
+            _train_for(trainer, schedule, unseen, POLL)
+        while conn.poll():
+            message = conn.recv()
+            kind = message[0]
+            if kind == "frame":
+                frame = Frame(
+                    trainer.epoch,
+                    trainer.params,
+                    trainer.last_records,
+                    unseen,
+                    trainer.diverged,
+                    schedule.measured(),
+                )
+                conn.send_bytes(_dumps(frame, shared))
+                unseen = []
+            elif kind == "rate":
+                schedule.set_rate(message[1])
+            elif kind == "lr":
+                trainer.set_lr(message[1])
+            elif kind == "stop":
+                conn.send_bytes(_dumps(trainer, shared))
+                return
+
+
+def _train_for(
+    trainer: Trainer, schedule: Schedule, unseen: list[EpochMetrics], seconds: float
+) -> None:
+    """Train the epochs due within ``seconds`` (at least one)."""
+    start = time.perf_counter()
+    while True:
+        metrics = trainer.train_epoch()
+        if metrics is None:
+            return
+        unseen.append(metrics)
+        schedule.done()
+        if trainer.diverged or schedule.wait() > 0 or time.perf_counter() - start >= seconds:
+            return
+
+
+# -- the app's side ----------------------------------------------------------------------
+
+
+def prepare() -> None:
+    """Start the forkserver (with the engine loaded) now, before the app takes over the
+    terminal: started later, inside the app, its first process fails to start."""
+    if _CONTEXT not in multiprocessing.get_all_start_methods():
+        return
+    multiprocessing.get_context(_CONTEXT).set_forkserver_preload([__name__])
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()
+    forkserver.ensure_running()
+
+
+class TrainingProcess:
+    """The app's handle on the training process."""
+
+    def __init__(self) -> None:
+        self._conn: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._trainer: Trainer | None = None  # the app's trainer being played
+        self.asked = False  # a frame request is in flight
+
+    def fileno(self) -> int:
+        assert self._conn is not None
+        return self._conn.fileno()
+
+    @property
+    def playing(self) -> bool:
+        return self._trainer is not None
+
+    def play(self, trainer: Trainer, rate: float) -> None:
+        """Hand ``trainer`` over and start training it at ``rate`` epochs a second."""
+        if self._process is None or not self._process.is_alive():
+            self._spawn()
+        assert self._conn is not None
+        self._trainer = trainer
+        self.asked = False
+        self._send(("train", pickle.dumps(trainer, pickle.HIGHEST_PROTOCOL), rate))
+
+    def _spawn(self) -> None:
+        if _CONTEXT in multiprocessing.get_all_start_methods():
+            context: multiprocessing.context.BaseContext = multiprocessing.get_context(_CONTEXT)
+        else:  # Windows
+            context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
+        try:
+            process.start()
+        except OSError as err:
+            ours.close()
+            raise TrainingLost(f"the training process could not start: {err}") from err
+        finally:
+            theirs.close()
+        self._process, self._conn = process, ours
+
+    def ask_frame(self) -> None:
+        if not self.asked:
+            self.asked = True
+            self._send(("frame",))
+
+    def set_rate(self, rate: float) -> None:
+        self._send(("rate", rate))
+
+    def set_lr(self, lr: float) -> None:
+        self._send(("lr", lr))
+
+    def receive(self) -> Frame:
+        """The frame asked for (call when the pipe is readable)."""
+        self.asked = False
+        frame: Frame = self._receive()
+        return frame
+
+    def stop(self) -> Trainer:
+        """Stop playing and return the run as trained so far (frames still in flight
+        are dropped). Raises TrainingLost if the process died."""
+        assert self._trainer is not None
+        self._send(("stop",))
+        try:
+            while True:
+                if self._conn is None or not self._conn.poll(STOP_TIMEOUT):
+                    raise TrainingLost("the training process did not answer")
+                reply = self._receive()
+                if isinstance(reply, Trainer):
+                    return reply
+        finally:
+            self._trainer = None
+            self.asked = False
+
+    def _send(self, message: tuple[object, ...]) -> None:
+        try:
+            assert self._conn is not None
+            self._conn.send(message)
+        except (OSError, ValueError) as err:
+            raise self._lost() from err
+
+    def _receive(self) -> Any:
+        assert self._conn is not None and self._trainer is not None
+        try:
+            data = self._conn.recv_bytes()
+        except (EOFError, OSError) as err:
+            raise self._lost() from err
+        reply = _loads(data, self._trainer.shared_parts())
+        if isinstance(reply, tuple) and reply and reply[0] == "error":
+            raise TrainingLost(f"the training process failed: {reply[1].strip().splitlines()[-1]}")
+        return reply
+
+    def _lost(self) -> TrainingLost:
+        process, self._process = self._process, None
+        self.close_pipe()
+        code = None
+        if process is not None:
+            process.join(0.5)
+            code = process.exitcode
+        why = f" (exit status {code})" if code is not None else ""
+        return TrainingLost(f"the training process stopped{why}")
+
+    def close_pipe(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self, timeout: float = 1.0) -> None:
+        """End the process: it exits when its pipe closes; past ``timeout``, kill it."""
+        self.close_pipe()
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
