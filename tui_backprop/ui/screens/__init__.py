@@ -1,1 +1,2 @@
-"""Screens over the main one: help and opening a file."""
+"""Screens over the main one: help, the gradient check and the form dialogs (open a
+CSV, the dataset menu, the settings), all framed by ``dialog.Dialog``."""

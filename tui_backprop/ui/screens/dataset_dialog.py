@@ -4,29 +4,30 @@ tries the choice; if it cannot be used, the reason shows here and nothing change
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.data import BUILTIN_NAMES
 from tui_backprop.ui.model.dataset_menu import DESCRIPTIONS, parse_noise, parse_size
+from tui_backprop.ui.screens.dialog import FormDialog
 
 CSV = "csv"
 Chooser = Callable[[str, int, float], str | None]  # None when it switched, else why not
 
 
-class DatasetScreen(ModalScreen[bool]):
+class DatasetScreen(FormDialog):
     """Dismissed with True once a built-in is in use; "Open CSV…" hands over to the
     open-CSV screen through ``open_csv``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    ID_PREFIX = "data"
+    FRAME_TITLE = "Dataset"
+    FRAME_SUBTITLE = "enter: use · esc: cancel"
+    OK_LABEL = "Use"
 
     def __init__(
         self,
@@ -42,7 +43,7 @@ class DatasetScreen(ModalScreen[bool]):
         self._chooser = chooser
         self._open_csv = open_csv
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         options = [
             Option(Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name]), id=name)
             for name in BUILTIN_NAMES
@@ -52,19 +53,12 @@ class DatasetScreen(ModalScreen[bool]):
                 Content.assemble((f"{'Open CSV…':<10}", "bold"), "a file of your own (o)"), id=CSV
             )
         )
-        with Vertical(id="data-dialog") as dialog:
-            dialog.border_title = "Dataset"
-            dialog.border_subtitle = "enter: use · esc: cancel"
-            yield OptionList(*options, id="data-list")
-            with Horizontal(id="data-knobs"):
-                yield Label("points", classes="data-label")
-                yield Input(str(self._defaults[0]), id="data-points", compact=True)
-                yield Label("noise", classes="data-label")
-                yield Input(f"{self._defaults[1]:g}", id="data-noise", compact=True)
-            yield Label("", id="data-error")
-            with Horizontal(id="data-buttons"):
-                yield Button("Use", variant="primary", id="data-ok")
-                yield Button("Cancel", id="data-cancel")
+        yield OptionList(*options, id="data-list")
+        with Horizontal(id="data-knobs"):
+            yield Label("points", classes="data-label")
+            yield Input(str(self._defaults[0]), id="data-points", compact=True)
+            yield Label("noise", classes="data-label")
+            yield Input(f"{self._defaults[1]:g}", id="data-noise", compact=True)
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
@@ -83,32 +77,24 @@ class DatasetScreen(ModalScreen[bool]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._try(event.option.id or "")
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#data-ok")
-    def _ok(self) -> None:
+    def submit(self) -> None:
         listing = self.query_one(OptionList)
         if listing.highlighted is not None:
             self._try(listing.get_option_at_index(listing.highlighted).id or "")
-
-    @on(Button.Pressed, "#data-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def _try(self, name: str) -> None:
         if name == CSV:
             self.dismiss(False)
             self._open_csv()
-            return
+        else:
+            self.try_apply(lambda: self._choose(name))
+
+    def _choose(self, name: str) -> str | None:
         try:
             points, noise = self._knobs(name)
         except ValueError as err:
-            error: str | None = str(err)
-        else:
-            error = self._chooser(name, points, noise)
-        if error is None:
-            self.dismiss(True)
-        else:
-            self.query_one("#data-error", Label).update(Content(error))  # not markup
+            return str(err)
+        return self._chooser(name, points, noise)
 
     def _knobs(self, name: str) -> tuple[int, float]:
         if name == "seed":

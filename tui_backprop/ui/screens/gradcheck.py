@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -26,6 +25,7 @@ from tui_backprop.engine import Params, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.gradcheck import EPSILON, GradientCheck, gradient_check
 from tui_backprop.ui.model.view import Network
+from tui_backprop.ui.screens.dialog import Dialog
 
 ALL_UP_TO = 24  # an array this small is listed whole; a bigger one by its worst entries
 WORST = 10
@@ -75,18 +75,12 @@ def worst_entries(errors: Array, limit: int) -> list[tuple[int, ...]]:
     return [tuple(int(i) for i in np.unravel_index(k, errors.shape)) for k in flat]
 
 
-class GradientCheckScreen(ModalScreen[None]):
+class GradientCheckScreen(Dialog[None]):
     DEFAULT_CSS = """
-    GradientCheckScreen {
-        align: center middle;
-    }
     #gradcheck-body {
         width: 90%;
         max-width: 110;
         height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
     }
     #gradcheck-intro, #gradcheck-verdict {
         height: auto;
@@ -133,7 +127,7 @@ class GradientCheckScreen(ModalScreen[None]):
         self.result: GradientCheck | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="gradcheck-body") as body:
+        with Vertical(id="gradcheck-body", classes="dialog") as body:
             body.border_title = "Gradient check"
             body.border_subtitle = "esc: stop or close"
             yield Static(self._intro(), id="gradcheck-intro")

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from tui_backprop.ui.command_table import COMMANDS
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.help_text import playground_help
 from tui_backprop.ui.render.phase_text import phases_help
+from tui_backprop.ui.screens.dialog import Dialog
 
 PANES = """
 **Reading the panes**
@@ -61,13 +61,13 @@ def keys_text() -> Text:
     return out
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "app.pop_screen", "Close"),
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = "Help"
             body.border_subtitle = "esc or ? to close"
             yield Static(keys_text(), id="help-keys")

@@ -5,14 +5,11 @@ it again at epoch 0 with the same seed. A bad value is refused with its reason."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Switch
 
@@ -31,6 +28,7 @@ from tui_backprop.ui.model.settings_form import (
     needs_reset,
     read_form,
 )
+from tui_backprop.ui.screens.dialog import FormDialog
 
 Applier = Callable[[Settings], str | None]  # None when applied, else why not
 LAYER_BUTTONS = (
@@ -64,8 +62,12 @@ SECTIONS = (
 )
 
 
-class SettingsScreen(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+class SettingsScreen(FormDialog):
+    ID_PREFIX = "settings"
+    FRAME_TITLE = "Settings"
+    FRAME_SUBTITLE = "enter or Apply · esc: cancel"
+    OK_LABEL = "Apply"
+    COMPACT_BUTTONS = True
 
     def __init__(self, current: Settings, applier: Applier) -> None:
         super().__init__()
@@ -73,21 +75,14 @@ class SettingsScreen(ModalScreen[bool]):
         self._applier = applier
         self._preset = current.preset
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         values = form_of(self._current)
-        with Vertical(id="settings-dialog") as dialog:
-            dialog.border_title = "Settings"
-            dialog.border_subtitle = "enter or Apply · esc: cancel"
-            with VerticalScroll(id="settings-fields"):
-                for title, group in SECTIONS:
-                    yield Label(title, classes="settings-section")
-                    for field in group:
-                        yield self._row(field, values[field.name])
-            yield Label("", id="settings-plan")
-            yield Label("", id="settings-error")
-            with Horizontal(id="settings-buttons"):
-                yield Button("Apply", variant="primary", id="settings-ok", compact=True)
-                yield Button("Cancel", id="settings-cancel", compact=True)
+        with VerticalScroll(id="settings-fields"):
+            for title, group in SECTIONS:
+                yield Label(title, classes="settings-section")
+                for field in group:
+                    yield self._row(field, values[field.name])
+        yield Label("", id="settings-plan")
 
     def _row(self, field: Field, value: Value) -> Horizontal:
         parts: list[Widget] = [Label(field.label, classes="settings-label"), _editor(field, value)]
@@ -114,17 +109,15 @@ class SettingsScreen(ModalScreen[bool]):
         return values
 
     def _update_plan(self) -> None:
-        plan, error = (
-            self.query_one("#settings-plan", Label),
-            self.query_one("#settings-error", Label),
-        )
+        """Says what applying would do, or why the form cannot be applied yet."""
+        plan = self.query_one("#settings-plan", Label)
         try:
             new = read_form(self._values(), self._current)
         except FormError as err:
             plan.update("")
-            error.update(Content(str(err)))
+            self.show_error(str(err))
             return
-        error.update("")
+        self.show_error("")
         plan.update(Content(plan_text(changed(self._current, new))))
 
     @on(Input.Changed)
@@ -152,24 +145,15 @@ class SettingsScreen(ModalScreen[bool]):
         field = self.query_one("#set-hidden", Input)
         field.value = adjust_layers(field.value, event.button.name or "")
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#settings-ok")
-    def _apply(self) -> None:
-        error = self.query_one("#settings-error", Label)
+    def submit(self) -> None:
+        self.try_apply(self._apply)
+
+    def _apply(self) -> str | None:
         try:
             new = read_form(self._values(), self._current)
         except FormError as err:
-            error.update(Content(str(err)))
-            return
-        reason = self._applier(new)
-        if reason is None:
-            self.dismiss(True)
-        else:
-            error.update(Content(reason))  # not markup
-
-    @on(Button.Pressed, "#settings-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+            return str(err)
+        return self._applier(new)
 
 
 def _editor(field: Field, value: Value) -> Widget:

@@ -1,0 +1,104 @@
+"""Every form dialog keeps one rule: the app's callback answers a one-line reason, which
+shows while the dialog stays open, or None, and the dialog closes with True; escape
+closes it with False and calls nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, Label
+
+from tui_backprop.settings import resolve
+from tui_backprop.ui import app as app_module
+from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
+from tui_backprop.ui.screens.dialog import FormDialog
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+
+SIZE = (120, 40)
+REFUSED = "refused: try again"
+
+
+class Answers:
+    """A callback for any dialog: answers from a script, and remembers each call."""
+
+    def __init__(self, *answers: str | None) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[Any, ...]] = []
+
+    def __call__(self, *args: Any) -> str | None:
+        self.calls.append(args)
+        return self.answers.pop(0)
+
+
+class Host(App[None]):
+    """Shows one dialog with the real app's style sheet and keeps what it returns."""
+
+    CSS_PATH = Path(app_module.__file__).with_name("app.tcss")
+
+    def __init__(self, dialog: FormDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[bool | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+def open_dialog(callback: Answers) -> FormDialog:
+    return OpenCsvScreen(Path.cwd(), callback)
+
+
+def dataset_dialog(callback: Answers) -> FormDialog:
+    return DatasetScreen("moons", 200, 0.1, callback, open_csv=lambda: None)
+
+
+def settings_dialog(callback: Answers) -> FormDialog:
+    return SettingsScreen(resolve("xor", {}), callback)
+
+
+# each form, a text field where enter submits, and what it fills in before that
+FORMS: list[tuple[Callable[[Answers], FormDialog], str, str]] = [
+    (open_dialog, "#open-path", "some.csv"),
+    (dataset_dialog, "#data-points", "200"),
+    (settings_dialog, "#set-lr", "0.5"),
+]
+
+
+@pytest.mark.parametrize(("make", "field", "value"), FORMS)
+async def test_a_refusal_shows_and_a_success_closes(
+    make: Callable[[Answers], FormDialog], field: str, value: str
+) -> None:
+    callback = Answers(REFUSED, None)
+    host = Host(make(callback))
+    async with host.run_test(size=SIZE) as pilot:
+        dialog = host.dialog
+        dialog.query_one(field, Input).value = value
+        dialog.query_one(field, Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert host.screen is dialog and host.results == []
+        error = dialog.query_one(f"#{dialog.part_id('error')}", Label)
+        assert str(error.render()) == REFUSED
+        await pilot.click(f"#{dialog.part_id('ok')}")
+        await pilot.pause()
+        assert host.screen is not dialog and host.results == [True]
+        assert len(callback.calls) == 2
+
+
+@pytest.mark.parametrize(("make", "field", "value"), FORMS)
+async def test_escape_cancels_without_calling_back(
+    make: Callable[[Answers], FormDialog], field: str, value: str
+) -> None:
+    callback = Answers()
+    host = Host(make(callback))
+    async with host.run_test(size=SIZE) as pilot:
+        host.dialog.query_one(field, Input).value = value
+        await pilot.press("escape")
+        await pilot.pause()
+        assert host.screen is not host.dialog and host.results == [False]
+        assert callback.calls == []
