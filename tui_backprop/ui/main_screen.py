@@ -14,7 +14,6 @@ works on the run in this process, paused.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from collections.abc import Callable
@@ -91,6 +90,7 @@ class MainScreen(Screen[None]):
         self.process = TrainingProcess()  # trains the run while it plays
         self._live: LiveRun | None = None  # what the process has shown of a playing run
         self._ticker: Timer | None = None
+        self._watched: int | None = None  # the pipe the process's frames arrive on
         self._state_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -212,14 +212,14 @@ class MainScreen(Screen[None]):
         trainer = self.experiment.trainer
         self._live = LiveRun(trainer)
         try:
-            self.process.play(trainer, self.pacer.rate)
+            self._watched = self.process.play(trainer, self.pacer.rate)
         except TrainingLost as err:
             self._live = None
             self.notify(f"Could not start training: {err}.", severity="error", markup=False)
             return
-        asyncio.get_running_loop().add_reader(self.process.fileno(), self._frame_arrived)
-        self._ticker = self.set_interval(FRAME, self.process.ask_frame)
-        self.process.ask_frame()
+        asyncio.get_running_loop().add_reader(self._watched, self._frame_arrived)
+        self._ticker = self.set_interval(FRAME, self._ask_frame)
+        self._ask_frame()
 
     def _pause(self) -> None:
         """Take the run back from the training process; the screen shows where it got."""
@@ -235,21 +235,24 @@ class MainScreen(Screen[None]):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        with contextlib.suppress(ValueError, OSError, AssertionError):
-            asyncio.get_running_loop().remove_reader(self.process.fileno())
+        if self._watched is not None:
+            asyncio.get_running_loop().remove_reader(self._watched)
+            self._watched = None
+
+    def _ask_frame(self) -> None:
+        try:
+            self.process.ask_frame()
+        except TrainingLost as err:
+            self._lost(err)
 
     def _frame_arrived(self) -> None:
         live = self._live
-        if live is None or not self.process.asked:
+        if live is None:
             return
         try:
             frame = self.process.receive()
         except TrainingLost as err:
-            self._stop_ticking()
-            self._live = None
-            self._report_lost(err)
-            self.state = PlayState(False, self.pacer.rate)
-            self.publish()
+            self._lost(err)
             return
         live.add(frame)
         self.publish()
@@ -259,6 +262,15 @@ class MainScreen(Screen[None]):
             self.state = PlayState(True, self.pacer.rate, frame.measured)
         if frame.diverged:
             self._set_running(False)
+
+    def _lost(self, err: TrainingLost) -> None:
+        """The process died mid-run: go on from the run as it was last handed back."""
+        self._stop_ticking()
+        self.process.forget()
+        self._live = None
+        self._report_lost(err)
+        self.state = PlayState(False, self.pacer.rate)
+        self.publish()
 
     def _report_lost(self, err: TrainingLost) -> None:
         epoch = self.experiment.trainer.epoch

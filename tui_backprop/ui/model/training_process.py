@@ -171,22 +171,21 @@ class TrainingProcess:
         self._trainer: Trainer | None = None  # the app's trainer being played
         self.asked = False  # a frame request is in flight
 
-    def fileno(self) -> int:
-        assert self._conn is not None
-        return self._conn.fileno()
-
     @property
     def playing(self) -> bool:
         return self._trainer is not None
 
-    def play(self, trainer: Trainer, rate: float) -> None:
-        """Hand ``trainer`` over and start training it at ``rate`` epochs a second."""
+    def play(self, trainer: Trainer, rate: float) -> int:
+        """Hand ``trainer`` over and start training it at ``rate`` epochs a second.
+        Returns the pipe to watch: readable when a frame arrives or the process dies."""
         if self._process is None or not self._process.is_alive():
+            self.close()
             self._spawn()
-        assert self._conn is not None
         self._trainer = trainer
         self.asked = False
         self._send(("train", pickle.dumps(trainer, pickle.HIGHEST_PROTOCOL), rate))
+        assert self._conn is not None
+        return self._conn.fileno()
 
     def _spawn(self) -> None:
         if _CONTEXT in multiprocessing.get_all_start_methods():
@@ -216,10 +215,16 @@ class TrainingProcess:
         self._send(("lr", lr))
 
     def receive(self) -> Frame:
-        """The frame asked for (call when the pipe is readable)."""
+        """The frame asked for (call when the pipe is readable: a frame, or the end of
+        a process that died)."""
         self.asked = False
         frame: Frame = self._receive()
         return frame
+
+    def forget(self) -> None:
+        """Drop the run being played (its process died)."""
+        self._trainer = None
+        self.asked = False
 
     def stop(self) -> Trainer:
         """Stop playing and return the run as trained so far (frames still in flight

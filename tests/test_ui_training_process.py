@@ -1,0 +1,206 @@
+"""A playing run trains in its own process: whatever the keys do around it, the numbers
+are those of an undisturbed run, a lost process loses nothing, and quitting ends it."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from textual.pilot import Pilot
+
+from tui_backprop.engine import Params, Trainer
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import Settings, resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.model.pacing import SPEEDS
+
+SIZE = (120, 40)
+MAX_SPEED = ["plus"] * len(SPEEDS)
+
+
+def reference(settings: Settings, epochs: int, lr_at: dict[int, float] | None = None) -> Trainer:
+    """The same experiment trained undisturbed in this process."""
+    trainer = Experiment.build(settings).trainer
+    for epoch in range(epochs):
+        if lr_at and epoch in lr_at:
+            trainer.set_lr(lr_at[epoch])
+        trainer.train_epoch()
+    return trainer
+
+
+def assert_same(params: Params, expected: Params) -> None:
+    for got, want in zip(params.flat(), expected.flat(), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def play_for(pilot: Pilot[int], app: BackpropApp, epochs: int) -> None:
+    """``p``, at least ``epochs`` more epochs on screen, ``p``."""
+    start = app.main.experiment.trainer.epoch
+    await pilot.press("p")
+    await until(pilot, lambda: app.main.view is not None and app.main.view.epoch >= start + epochs)
+    await pilot.press("p")
+    assert not app.main.running
+
+
+async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers() -> None:
+    settings = resolve("xor", {"hidden": (8, 8), "optimizer": "adam", "lr": 0.01})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED)
+        await play_for(pilot, app, 200)
+        trainer = app.main.experiment.trainer
+        first = trainer.epoch
+        assert_same(trainer.params, reference(settings, first).params)
+        assert app.main.view is not None and app.main.view.epoch == first
+        assert len(trainer.history) == first
+
+        await pilot.press("left_square_bracket", "left_square_bracket")  # look back 2
+        view = app.main.view
+        assert view is not None and view.epoch == first - 2
+        assert_same(view.params, reference(settings, first - 2).params)
+
+        await play_for(pilot, app, 50)  # playing from the past forks there
+        second = trainer.epoch
+        assert second > first - 2
+        assert_same(trainer.params, reference(settings, second).params)
+
+        await pilot.press("n", "n", "n", "space")  # walk into an epoch, then finish it
+        assert trainer.epoch == second + 1
+        assert_same(trainer.params, reference(settings, second + 1).params)
+        # the history the process kept rebuilds any epoch exactly
+        assert_same(trainer.state_at(first // 2).params, reference(settings, first // 2).params)
+
+
+async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> None:
+    settings = resolve("xor", {})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 50)
+        await pilot.press("l")  # one rung down, applied by the playing process
+        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 400)
+        await pilot.press("p")
+        trainer = app.main.experiment.trainer
+        assert trainer.config.lr == app.main.experiment.settings.lr == 0.03
+        assert trainer.learning_rates() == [0.1, 0.03]
+        changed = next(c.start for c in trainer._settings if c.lr == 0.03)
+        expected = reference(settings, trainer.epoch, {changed: 0.03})
+        assert_same(trainer.params, expected.params)
+
+
+async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exact() -> None:
+    settings = resolve("xor", {})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 30)
+        await pilot.press("d")  # the dataset menu pauses the run
+        assert not app.main.running
+        epoch = app.main.experiment.trainer.epoch
+        assert_same(app.main.experiment.trainer.params, reference(settings, epoch).params)
+        await pilot.press("escape")
+
+        app.main._choose_dataset("circles", 200, 0.1)
+        circles = app.main.experiment.settings
+        await play_for(pilot, app, 30)
+        trainer = app.main.experiment.trainer
+        assert_same(trainer.params, reference(circles, trainer.epoch).params)
+
+
+async def test_a_killed_training_process_is_reported_and_nothing_is_lost() -> None:
+    settings = resolve("xor", {})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await play_for(pilot, app, 5)
+        handed_back = app.main.experiment.trainer.epoch
+        await pilot.press(*MAX_SPEED, "p")
+        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > handed_back)
+        pid = app.main.process.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        await until(pilot, lambda: not app.main.running)
+        notes = [n.message for n in app._notifications]
+        assert any("training process stopped" in n and f"epoch {handed_back}" in n for n in notes)
+        trainer = app.main.experiment.trainer
+        assert trainer.epoch == handed_back and len(trainer.history) == handed_back
+        view = app.main.view
+        assert view is not None and view.epoch == handed_back  # the screen agrees
+        await play_for(pilot, app, 20)  # a new process takes over
+        assert_same(trainer.params, reference(settings, trainer.epoch).params)
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            children = (task / "children").read_text().split()
+            found.update(map(int, children))
+            todo.extend(map(int, children))
+    return found
+
+
+def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
+    seen, deadline = b"", time.monotonic() + timeout
+    while needle not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"{needle!r} never appeared"
+        if select.select([fd], [], [], left)[0]:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def _drain(fd: int) -> None:
+    """Read what the app wrote, so it never blocks on a full terminal."""
+    if select.select([fd], [], [], 0.05)[0]:
+        try:
+            os.read(fd, 65536)
+        except OSError:  # the app has closed the terminal
+            time.sleep(0.05)
+
+
+def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    command = [sys.executable, "-m", "tui_backprop"]
+    app = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, env=env)
+    os.close(child)
+    try:
+        _read_until(main, b"Epoch 0", 20)
+        os.write(main, b"+" * len(SPEEDS) + b"p")
+        _read_until(main, b"max speed \xe2\x89\x88", 10)  # "≈": the measured rate is shown
+        time.sleep(0.5)
+        helpers = _descendants(app.pid)
+        assert helpers, "no training process was started"
+        started = time.monotonic()
+        os.write(main, b"q")
+        while app.poll() is None and time.monotonic() - started < 5:
+            _drain(main)
+        assert app.returncode == 0
+        assert time.monotonic() - started < 1.0
+        time.sleep(0.5)
+        alive = {pid for pid in helpers if Path(f"/proc/{pid}").exists()}
+        zombies = {p for p in alive if "Z" in Path(f"/proc/{p}/stat").read_text().split()[2]}
+        assert alive <= zombies, f"left running: {alive - zombies}"
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(main)
