@@ -19,7 +19,10 @@ def loaded_by(module: str) -> set[str]:
     return set(done.stdout.split())
 
 
-@pytest.mark.parametrize("package", ["tui_backprop.engine", "tui_backprop.data"])
+@pytest.mark.parametrize(
+    "package",
+    ["tui_backprop.engine", "tui_backprop.data", "tui_backprop.ui.model.training_process"],
+)
 def test_package_does_not_import_ui_libraries(package: str) -> None:
     loaded = loaded_by(package)
     assert {"textual", "plotext", "textual_plotext", "rich"}.isdisjoint(
