@@ -194,8 +194,10 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         os.write(main, b"q")
         while app.poll() is None and time.monotonic() - started < 5:
             _drain(main)
+        took = time.monotonic() - started
+        print(f'quit took {took:.3f} s')
         assert app.returncode == 0
-        assert time.monotonic() - started < 1.0
+        assert took < 1.0
         time.sleep(0.5)
         alive = {pid for pid in helpers if Path(f"/proc/{pid}").exists()}
         zombies = {p for p in alive if "Z" in Path(f"/proc/{p}/stat").read_text().split()[2]}

@@ -13,7 +13,7 @@ from textual.binding import BindingType
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.ui.command_table import app_bindings
-from tui_backprop.ui.commands import TrainingCommands
+from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import HelpScreen
@@ -39,7 +39,13 @@ class BackpropApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_command_palette(self) -> None:
+        if not isinstance(self.screen, Palette):
+            self.push_screen(Palette(id="--command-palette"))
+
 
 def run_app(experiment: Experiment) -> int:
-    result = BackpropApp(experiment).run()
-    return 0 if result is None else result
+    """Run the app; its exit status (1 when it ended on an error, which it has printed)."""
+    app = BackpropApp(experiment)
+    app.run()
+    return app.return_code or 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from tui_backprop.ui.command_table import APP_ACTIONS, COMMANDS, Command
+from tui_backprop.ui.screens.dialog import ClosesOnce
 
 
 class TrainingCommands(Provider):
@@ -34,3 +35,7 @@ class TrainingCommands(Provider):
                     self._runner(c),
                     help=c.help,
                 )
+
+
+class Palette(CommandPalette, ClosesOnce[None]):
+    """Textual's command palette, closed once however fast enter is typed."""

@@ -275,8 +275,9 @@ class TrainingProcess:
             self._conn.close()
             self._conn = None
 
-    def close(self, timeout: float = 1.0) -> None:
-        """End the process: it exits when its pipe closes; past ``timeout``, kill it."""
+    def close(self, timeout: float = 0.2) -> None:
+        """End the process: it exits when its pipe closes (it holds nothing the app
+        still needs); past ``timeout``, kill it."""
         self.close_pipe()
         process, self._process = self._process, None
         if process is None:

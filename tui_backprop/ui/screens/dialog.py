@@ -15,18 +15,33 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label
 from textual.widgets.button import ButtonVariant
 
 ResultT = TypeVar("ResultT")
 Attempt = Callable[[], str | None]  # None when it worked, else why not
+_DONE: Callable[[], AwaitComplete] = AwaitComplete.nothing  # a close with nothing to wait for
 
 
-class Dialog(ModalScreen[ResultT]):
+class ClosesOnce(Screen[ResultT]):
+    """A screen that closes once. Keys typed faster than a frame (enter twice) reach it
+    again after it has asked to close, and a second close would pop the screen below."""
+
+    _dismissed = False
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        if self._dismissed or not self.is_active:
+            return _DONE()
+        self._dismissed = True
+        return super().dismiss(result)
+
+
+class Dialog(ModalScreen[ResultT], ClosesOnce[ResultT]):
     """A modal screen with one bordered frame in the middle."""
 
     DEFAULT_CSS = """
@@ -103,6 +118,8 @@ class FormDialog(Dialog[bool]):
 
     def try_apply(self, attempt: Attempt) -> None:
         """Close once ``attempt`` works; else show why not and stay open."""
+        if self._dismissed:  # applied already: a second enter must not apply it again
+            return
         error = attempt()
         if error is None:
             self.dismiss(True)
