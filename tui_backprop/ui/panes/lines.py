@@ -37,8 +37,9 @@ class RunStyler:
         return self._styles[style]
 
     def strip(self, runs: list[Run], y: int, width: int) -> Strip:
-        """One line, cut to ``width`` with an ellipsis; each segment carries its offset
-        (for text selection) as Textual's own text does."""
+        """One line, cut to ``width`` with an ellipsis (as ``text-wrap: nowrap;
+        text-overflow: ellipsis`` cut text); each segment carries its offset (for text
+        selection) as Textual's own text does."""
         runs = _merge_unstyled(_truncate(runs, width)) or [("", None)]  # as Content has it
         segments, x = [], 0
         for text, style in runs:

@@ -77,6 +77,7 @@ class WeightsPane(ScrollView, can_focus=True):
         self._layer_facts: dict[int, tuple[Array | None, float]] = {}
         self._strips: dict[int, Strip] = {}  # by row, for ``_strips_key``
         self._strips_key: tuple[object, ...] | None = None
+        self._base = Style.null()  # the pane's own style, under every row
         self._titles: tuple[str, str] | None = None
 
     @property
@@ -138,9 +139,10 @@ class WeightsPane(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         index = scroll_y + y
-        key = (self.view, self.gradients, self._shape_key, scroll_x, self.rich_style)
+        # visual_style is cached by Textual until the CSS changes; rich_style is not
+        key = (self.view, self.gradients, self._shape_key, scroll_x, self.visual_style)
         if key != self._strips_key:
-            self._strips_key, self._strips = key, {}
+            self._strips_key, self._strips, self._base = key, {}, self.rich_style
         if index not in self._strips:
             self._strips[index] = self._draw_row(index, scroll_x, width)
         return self._strips[index]
@@ -148,10 +150,10 @@ class WeightsPane(ScrollView, can_focus=True):
     def _draw_row(self, index: int, scroll_x: int, width: int) -> Strip:
         view = self.view
         if view is None or index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         strip = self._row_strip(view, self._rows[index], scroll_x, width)
         strip = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
-        return strip.apply_style(self.rich_style)
+        return strip.apply_style(self._base)
 
     def _row_strip(self, view: TrainingView, row: Row, x0: int, width: int) -> Strip:
         net = view.network
