@@ -4,16 +4,18 @@ exploding gradients show as a layer whose line sinks or soars."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
 from tui_backprop.ui.model.series import pick, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
+from tui_backprop.ui.panes.lines import RunStyler, refresh_changed
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.numbers import CELL, signed
+from tui_backprop.ui.render.styled_lines import StyledLines
 
 NORM_TAIL = 8  # " 1.2e-02" after the sparkline
 RANGE_TAIL = 24  # "  (1.2e-04 to 1.0e-01)", when there is room
@@ -23,13 +25,48 @@ UNKNOWN_CELL = " ·"
 
 
 class DeltasPane(Widget, can_focus=True):
-    view: reactive[TrainingView | None] = reactive(None)
+    """Drawn with the line API from strips built once per view and size; a new view
+    repaints only the lines that changed."""
 
-    def render(self) -> Text:
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._strips: list[Strip] = []
+        self._key: tuple[TrainingView | None, int, int] | None = None
+
+    def watch_view(self) -> None:
+        old = self._strips
+        if self._update():
+            refresh_changed(self, old, self._strips)
+
+    def on_resize(self) -> None:
+        self._update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        self._update()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _update(self) -> bool:
+        """Rebuild the strips if the view or size changed; say whether they did."""
+        width, height = self.size
+        key = (self.view, width, height)
+        if key == self._key:
+            return False
+        self._key = key
+        styler = RunStyler(self)
+        rows = self._lines().rows[:height]
+        self._strips = [styler.strip(runs, y, width) for y, runs in enumerate(rows)]
+        return True
+
+    def _lines(self) -> StyledLines:
         view = self.view
+        out = StyledLines()
         if view is None:
-            return Text()
-        out = Text(no_wrap=True, overflow="ellipsis")
+            return out
         if view.record is None:
             out.append("press space to train one epoch:\n", "italic")
             out.append("then every neuron's δ = ∂L/∂z and each layer's\n", "dim")
@@ -43,12 +80,12 @@ class DeltasPane(Widget, can_focus=True):
         for layer in range(len(view.network.sizes) - 1, 0, -1):  # backprop's order
             self._layer(out, view, layer, label)
         self._verdict(out, view)
-        room = self.size.height - len(out.plain.splitlines()) - 3
+        room = self.size.height - out.line_count() - 3
         if room > 0:
             self._per_row(out, view, room)
         return out
 
-    def _per_row(self, out: Text, view: TrainingView, room: int) -> None:
+    def _per_row(self, out: StyledLines, view: TrainingView, room: int) -> None:
         """Every row's δ as a coloured cell: which rows of the batch drive the update."""
         record = view.record
         assert record is not None
@@ -76,7 +113,7 @@ class DeltasPane(Widget, can_focus=True):
                 out.append("\n")
                 room -= 1
 
-    def _layer(self, out: Text, view: TrainingView, layer: int, label: int) -> None:
+    def _layer(self, out: StyledLines, view: TrainingView, layer: int, label: int) -> None:
         width = self.size.width
         record = view.record
         delta = view.delta(layer)
@@ -103,7 +140,7 @@ class DeltasPane(Widget, can_focus=True):
         self._norms(out, view, layer, width, label)
 
     @staticmethod
-    def _norms(out: Text, view: TrainingView, layer: int, width: int, label: int) -> None:
+    def _norms(out: StyledLines, view: TrainingView, layer: int, width: int, label: int) -> None:
         wide = width - label >= 40
         points = max(width - label - NORM_TAIL - (RANGE_TAIL if wide else 0), 4)
         norms_column = view.history.column("grad_norms")
@@ -118,7 +155,7 @@ class DeltasPane(Widget, can_focus=True):
         out.append("\n")
 
     @staticmethod
-    def _verdict(out: Text, view: TrainingView) -> None:
+    def _verdict(out: StyledLines, view: TrainingView) -> None:
         metrics = view.metrics
         if metrics is None or len(metrics.grad_norms) < 2:
             return

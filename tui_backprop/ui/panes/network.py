@@ -21,6 +21,7 @@ from textual.widget import Widget
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
+from tui_backprop.ui.panes.lines import refresh_changed
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
@@ -61,8 +62,9 @@ class NetworkDiagram(Widget, can_focus=True):
             self.layer = layer
             self.neuron = neuron
 
-    view: reactive[TrainingView | None] = reactive(None)
-    selected: reactive[tuple[int, int]] = reactive((1, 0))
+    # Repainted by hand, only the lines a new view or selection changed.
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
+    selected: reactive[tuple[int, int]] = reactive((1, 0), repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -76,9 +78,16 @@ class NetworkDiagram(Widget, can_focus=True):
     def watch_view(self, old: TrainingView | None, new: TrainingView | None) -> None:
         if new is not None and (old is None or old.network != new.network):
             self.selected = (min(1, len(new.network.sizes) - 1), 0)
+        self._repaint_changed()
 
     def watch_selected(self, selected: tuple[int, int]) -> None:
         self.post_message(self.Selected(*selected))
+        self._repaint_changed()
+
+    def _repaint_changed(self) -> None:
+        old = self._lines
+        if self._update_lines():
+            refresh_changed(self, old, self._lines)
 
     def action_move(self, dx: int, dy: int) -> None:
         if self.view is None:
@@ -120,23 +129,26 @@ class NetworkDiagram(Widget, can_focus=True):
             return self._lines[y]
         return Strip.blank(self.size.width, self.rich_style)
 
-    def _update_lines(self) -> None:
+    def _update_lines(self) -> bool:
+        """Redraw the strips if the view, selection or size changed; say if they did."""
         width, height = self.size
         key = (self.view, self.selected, width, height)
         if key == self._lines_key:
-            return
+            return False
         self._lines_key = key
+        self._lines = self._draw(width, height)
+        return True
+
+    def _draw(self, width: int, height: int) -> list[Strip]:
         if self.view is None or width <= 0 or height <= 0:
-            self._lines = []
-            return
+            return []
         lay = self._plan(self.view.network, width, height)
         if lay is None:
-            self._lines = [Strip([Segment("widen the pane to see the network"[:width], DIM)])]
-            return
+            return [Strip([Segment("widen the pane to see the network"[:width], DIM)])]
         grid = self._edge_grid(lay, self.view)
         self._draw_columns(grid, lay, self.view)
         base = self.rich_style  # the pane's background under every cell
-        self._lines = [_strip(row).apply_style(base) for row in grid]
+        return [_strip(row).apply_style(base) for row in grid]
 
     def _plan(self, network: Network, width: int, height: int) -> Layout | None:
         key = (network, width, height)
@@ -293,7 +305,8 @@ class NetworkPane(Vertical):
 
     ALLOW_MAXIMIZE = True
 
-    view: reactive[TrainingView | None] = reactive(None)
+    # Only the title depends on the view: the panes inside repaint themselves.
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
 
     def watch_view(self, view: TrainingView | None) -> None:

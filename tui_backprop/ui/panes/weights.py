@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -59,7 +59,10 @@ def rows_of(network: Network, bias: bool) -> list[Row]:
 
 
 class WeightsPane(ScrollView, can_focus=True):
-    view: reactive[TrainingView | None] = reactive(None)
+    """Visible rows are drawn once per view, width and horizontal scroll, and cached by
+    row; a new view repaints only the lines that changed."""
+
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -72,6 +75,10 @@ class WeightsPane(ScrollView, can_focus=True):
         # Per layer, for the view on screen: (change signs, colour scale). Whole-matrix
         # work done once a frame, not once per visible row.
         self._layer_facts: dict[int, tuple[Array | None, float]] = {}
+        self._strips: dict[int, Strip] = {}  # by row, for ``_strips_key``
+        self._strips_key: tuple[object, ...] | None = None
+        self._base = Style.null()  # the pane's own style, under every row
+        self._titles: tuple[str, str] | None = None
 
     @property
     def _step(self) -> int:
@@ -82,7 +89,16 @@ class WeightsPane(ScrollView, can_focus=True):
         self._measure()
         self._retitle()
         self._show_phase(view)
-        self.refresh()
+        self._repaint_changed()
+
+    def _repaint_changed(self) -> None:
+        """Draw the visible rows for the new view; repaint the lines that differ."""
+        scroll_y, height = self.scroll_offset.y, self.size.height
+        old = [self._strips.get(scroll_y + y) for y in range(height)]
+        new = [self.render_line(y) for y in range(height)]
+        changed = [Region(0, y, self.size.width, 1) for y in range(height) if old[y] != new[y]]
+        if changed:
+            self.refresh(*changed)
 
     def _show_phase(self, view: TrainingView | None) -> None:
         """Scroll to the matrix a new phase of a walk uses, if it is out of sight."""
@@ -123,13 +139,21 @@ class WeightsPane(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         index = scroll_y + y
+        # visual_style is cached by Textual until the CSS changes; rich_style is not
+        key = (self.view, self.gradients, self._shape_key, scroll_x, self.visual_style)
+        if key != self._strips_key:
+            self._strips_key, self._strips, self._base = key, {}, self.rich_style
+        if index not in self._strips:
+            self._strips[index] = self._draw_row(index, scroll_x, width)
+        return self._strips[index]
+
+    def _draw_row(self, index: int, scroll_x: int, width: int) -> Strip:
         view = self.view
         if view is None or index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        row = self._rows[index]
-        strip = self._row_strip(view, row, scroll_x, width)
+            return Strip.blank(width, self._base)
+        strip = self._row_strip(view, self._rows[index], scroll_x, width)
         strip = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
-        return strip.apply_style(self.rich_style)
+        return strip.apply_style(self._base)
 
     def _row_strip(self, view: TrainingView, row: Row, x0: int, width: int) -> Strip:
         net = view.network
@@ -219,13 +243,18 @@ class WeightsPane(ScrollView, can_focus=True):
     def _retitle(self) -> None:
         bias = self.view is not None and self.view.params.biases is not None
         if self.gradients:
-            self.border_title = (
-                "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (" of the last step")
+            titles = (
+                "Gradients ∂L/∂W" + (" and ∂L/∂b" if bias else "") + (" of the last step"),
+                "w: back to the weights",
             )
-            self.border_subtitle = "w: back to the weights"
         else:
-            self.border_title = "Weights W" + (" and biases b" if bias else "")
-            self.border_subtitle = "▲▼ moved in the last epoch · w: gradients"
+            titles = (
+                "Weights W" + (" and biases b" if bias else ""),
+                "▲▼ moved in the last epoch · w: gradients",
+            )
+        if titles != self._titles:  # setting a title repaints the whole pane
+            self._titles = titles
+            self.border_title, self.border_subtitle = titles
 
 
 def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str | None:

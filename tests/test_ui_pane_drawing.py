@@ -1,0 +1,136 @@
+"""How the panes draw: the chart plots only when its picture changes and not too often
+while the run plays, the segments built directly match what Textual would have drawn
+from text, and a pane repaints only what a new view changed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
+
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import SEED_PRESET
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.model.status import PlayState
+from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
+from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.lines import RunStyler
+from tui_backprop.ui.render.styled_lines import StyledLines
+
+SIZE = (120, 40)
+
+
+def seed_app() -> BackpropApp:
+    return BackpropApp(Experiment.build(SEED_PRESET))
+
+
+def last_epoch_drawn(chart: MetricsChart) -> int:
+    picture = chart._shown
+    assert picture is not None
+    return max(curve.xs[-1] for curve in picture.curves)
+
+
+def segments(strips: Sequence[Strip]) -> list[list[tuple[str, object]]]:
+    return [[(seg.text, seg.style) for seg in strip] for strip in strips]
+
+
+async def test_a_paused_run_plots_every_epoch_at_once() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(MetricsChart)
+        for epoch in range(1, 6):
+            await pilot.press("space")
+            assert last_epoch_drawn(chart) == epoch - 1  # epochs count from 0 on the axis
+
+
+async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_latest() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, chart = app.main, app.query_one(MetricsChart)
+        screen.state = PlayState(True, math.inf, 0.0)
+        await pilot.pause(PLOT_EVERY)  # a quiet spell: the next picture is plotted at once
+        before = chart.plots
+        for _ in range(10):  # ten views at once, as fast as a run could publish them
+            screen.experiment.trainer.train_epoch()
+            screen.publish()
+        assert chart.plots == before + 1
+        await pilot.pause(PLOT_EVERY * 2)  # the timer plots the latest view
+        assert chart.plots == before + 2
+        assert last_epoch_drawn(chart) == screen.experiment.trainer.epoch - 1
+
+
+async def test_an_unchanged_picture_is_not_plotted_again() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")
+        chart = app.query_one(MetricsChart)
+        plots = chart.plots
+        app.main.publish()  # a new view object of the same epoch
+        await pilot.pause()
+        assert chart.plots == plots
+
+
+async def test_the_chart_draws_what_textual_plotext_would() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["space"] * 30)
+        chart = app.query_one(MetricsChart)
+        width, height = chart.size
+        text = Text.from_ansi(chart.plt.build())
+        want = Visual.to_strips(chart, visualize(chart, text), width, height, chart.visual_style)
+        assert segments(chart._strips) == segments(want)
+
+
+class TextWidget(Widget):
+    DEFAULT_CSS = "TextWidget { text-wrap: nowrap; text-overflow: ellipsis; }"  # as #deltas
+    text = Text()
+
+    def render(self) -> Text:
+        return self.text
+
+
+class OneWidget(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TextWidget()
+
+
+async def test_styled_lines_draw_as_textual_draws_the_same_text() -> None:
+    dim, bold = "dim", "bold reverse yellow"
+    pieces = [("δ = ∂L/∂z", bold), (" · mean of 10 rows\n", dim), ("h1 ", None)]
+    pieces += [("+0.25", "blue"), (" ", None), ("-0.5", "blue"), (" ", None), ("\n", None)]
+    pieces += [("a line far too long for the widget that shows it", dim), ("!", bold)]
+    pieces += [("\n", None), ("12345678901234567890", None), ("x", bold)]
+    text, lines = Text(no_wrap=True, overflow="ellipsis"), StyledLines()
+    for part, style in pieces:
+        text.append(part, style)
+        lines.append(part, style)
+    app = OneWidget()
+    async with app.run_test(size=(20, 6)) as pilot:
+        widget = app.query_one(TextWidget)
+        widget.text = text
+        widget.refresh()
+        await pilot.pause()
+        want = [widget.render_line(y) for y in range(len(lines.rows))]
+        styler = RunStyler(widget)
+        got = [styler.strip(runs, y, 20) for y, runs in enumerate(lines.rows)]
+        assert segments(got) == segments(want)
+    assert lines.line_count() == len(text.plain.splitlines())
+
+
+async def test_the_delta_pane_draws_once_per_view_and_size() -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        pane = app.query_one(DeltasPane)
+        strips = pane._strips
+        pane.render_lines(Region(0, 0, *pane.outer_size))
+        assert pane._strips is strips  # drawn when the view came, not again
+        await pilot.press("space")
+        assert pane._strips is not strips
+        assert any("δ = ∂L/∂z" in strip.text for strip in pane._strips)
