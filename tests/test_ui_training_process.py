@@ -195,7 +195,7 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         while app.poll() is None and time.monotonic() - started < 5:
             _drain(main)
         took = time.monotonic() - started
-        print(f'quit took {took:.3f} s')
+        print(f"quit took {took:.3f} s")
         assert app.returncode == 0
         assert took < 1.0
         time.sleep(0.5)
@@ -206,3 +206,13 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         if app.poll() is None:
             app.kill()
         os.close(main)
+
+
+async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p", "l")
+        assert "lr 0.03" in app.main.info.model
+        await pilot.press("p", "L", "L")
+        assert "lr 0.3" in app.main.info.model
+        assert app.main.experiment.trainer.config.lr == 0.3

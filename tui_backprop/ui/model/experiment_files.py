@@ -54,19 +54,20 @@ def run_info(experiment: Experiment) -> RunInfo:
         rows = f"{len(split.x_train)} train + {len(split.x_test)} test rows"
     dataset = f"{ds.name} · {rows} · {ds.n_features} features · {kind}"
     cfg = trainer.config
+    lr = experiment.settings.lr  # the chosen rate, also while a playing copy trains
     batch = "full batch" if cfg.batch_size == 0 else f"batch {cfg.batch_size}"
     arch = "-".join(map(str, trainer.sizes))
     bias = "" if cfg.bias else " · no bias"
     model = (
         f"{arch} · {cfg.activation} → {cfg.output}{bias} · "
-        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {cfg.lr:g} · {batch}"
+        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {lr:g} · {batch}"
     )
     if cfg.l2:
         model += f" · L2 {cfg.l2:g}"
     kind = f"{ds.n_classes} classes" if ds.n_classes else "regression"
     brief = (
         f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · {arch} {cfg.activation} · "
-        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {cfg.lr:g}"
+        f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {lr:g}"
     )
     return RunInfo(dataset, model, brief)
 
