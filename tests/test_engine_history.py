@@ -230,3 +230,20 @@ def test_records_name_the_optimiser_that_made_them() -> None:
         run.train_epoch()
     assert run.state_at(2).last_records[0].optimizer == "sgd"
     assert run.last_records[0].optimizer == "adam"
+
+
+def test_a_log_sent_in_parts_is_the_whole_log() -> None:
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import resolve
+
+    trainer: Trainer = Experiment.build(resolve("xor", {})).trainer
+    mirror = MetricsLog()
+    sent = 0
+    for chunk in (0, 1, 70, 3, 200):
+        for _ in range(chunk):
+            trainer.train_epoch()
+        mirror.extend(trainer.history.since(sent))
+        sent = len(trainer.history)
+    assert len(mirror) == len(trainer.history) == 274
+    assert list(mirror) == list(trainer.history)
+    np.testing.assert_array_equal(mirror.column("grad_norms"), trainer.history.column("grad_norms"))

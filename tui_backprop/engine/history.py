@@ -169,6 +169,32 @@ class MetricsLog(Sequence[EpochMetrics]):
         view._count = min(self._count, count)
         return view
 
+    def since(self, start: int) -> MetricsLog:
+        """Epochs ``start`` … the last as a log of their own (a copy, compact to send)."""
+        part = MetricsLog()
+        part._present = self._present
+        part._columns = {
+            name: col[start : self._count].copy() for name, col in self._columns.items()
+        }
+        part._count = max(0, self._count - start)
+        return part
+
+    def extend(self, more: MetricsLog) -> None:
+        """Append every epoch of ``more`` (a log of the same run's metrics)."""
+        if not more._count:
+            return
+        if not self._columns:
+            self._present = more._present
+            self._columns = {n: np.empty((0, *c.shape[1:])) for n, c in more._columns.items()}
+        end = self._count + more._count
+        if end > len(self._columns["grad_norms"]):
+            size = max(end, 2 * len(self._columns["grad_norms"]))
+            for name, col in self._columns.items():
+                self._columns[name] = np.resize(col, (size, *col.shape[1:]))
+        for name, col in self._columns.items():
+            col[self._count : end] = more._columns[name][: more._count]
+        self._count = end
+
     @property
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._columns.values())

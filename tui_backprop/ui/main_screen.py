@@ -27,6 +27,7 @@ from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui_backprop.engine import Trainer
@@ -67,6 +68,10 @@ PANE_TITLES = {
 }
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 30  # seconds between frame requests while a run plays
+PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
+PANES_PER_FRAME = 2
+# Every pane that draws the view (the network pane only titles itself with it).
+PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 
@@ -92,20 +97,22 @@ class MainScreen(Screen[None]):
         self._ticker: Timer | None = None
         self._watched: int | None = None  # the pipe the process's frames arrive on
         self._state_at = 0.0
+        self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
         with Grid(id="panes"):
-            with NetworkPane(id="network-pane").data_bind(MainScreen.view):
-                yield NetworkDiagram(id="diagram").data_bind(MainScreen.view)
-                yield NeuronDetail(id="neuron").data_bind(MainScreen.view)
-            yield BoundaryPane(id="boundary").data_bind(MainScreen.view)
-            yield MetricsChart(id="chart").data_bind(MainScreen.view)
-            yield WeightsPane(id="weights").data_bind(MainScreen.view)
-            yield DeltasPane(id="deltas").data_bind(MainScreen.view)
+            with NetworkPane(id="network-pane"):
+                yield NetworkDiagram(id="diagram")
+                yield NeuronDetail(id="neuron")
+            yield BoundaryPane(id="boundary")
+            yield MetricsChart(id="chart")
+            yield WeightsPane(id="weights")
+            yield DeltasPane(id="deltas")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._panes = {pane: 0.0 for pane in self.query(PANES)}
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
         self.query_one("#network-pane").border_subtitle = palette.legend()
@@ -145,6 +152,19 @@ class MainScreen(Screen[None]):
             self.view = phase_view(trainer, self.network, self.sample, self.walk)
             return
         self.view = snapshot(trainer, self.network, self.sample)
+
+    def watch_view(self, view: TrainingView | None) -> None:
+        """Hand the view to the panes. While a run plays the status line shows every
+        frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
+        ``PANES_PER_FRAME`` first, so no frame redraws every pane."""
+        now = time.perf_counter()
+        panes = sorted(self._panes, key=self._panes.__getitem__)
+        if self.running:
+            panes = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
+            panes = panes[:PANES_PER_FRAME]
+        for pane in panes:
+            pane.view = view  # type: ignore[attr-defined]
+            self._panes[pane] = now
 
     def _past_view(self) -> TrainingView | None:
         state = self.looking.state

@@ -18,8 +18,7 @@ class LiveRun:
         self.frame: Frame | None = None
 
     def add(self, frame: Frame) -> None:
-        for metrics in frame.metrics:
-            self.history.append(metrics)
+        self.history.extend(frame.metrics)
         self.frame = frame
 
     def set_lr(self, lr: float) -> None:

@@ -45,7 +45,8 @@ class Schedule:
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
-        self._recent: deque[float] = deque()
+        self._recent: deque[tuple[float, int]] = deque()  # (when, epochs done by then)
+        self._count = 0
         self.set_rate(rate)
 
     def set_rate(self, rate: float) -> None:
@@ -58,18 +59,19 @@ class Schedule:
             return 0.0
         return max(0.0, self._next - self._clock())
 
-    def done(self) -> None:
-        """One epoch was trained."""
+    def done(self, epochs: int = 1) -> None:
+        """``epochs`` more epochs were trained."""
         now = self._clock()
-        self._recent.append(now)
-        while now - self._recent[0] > 1.0:
+        self._count += epochs
+        self._recent.append((now, self._count))
+        while now - self._recent[0][0] > 1.0:
             self._recent.popleft()
         if not math.isinf(self.rate):
-            self._next = max(self._next + 1 / self.rate, now - MAX_LAG)
+            self._next = max(self._next + epochs / self.rate, now - MAX_LAG)
 
     def measured(self) -> float:
         """Epochs per second over about the last second."""
         if len(self._recent) < 2:
             return 0.0
-        span = self._recent[-1] - self._recent[0]
-        return (len(self._recent) - 1) / span if span > 0 else 0.0
+        (start, first), (end, last) = self._recent[0], self._recent[-1]
+        return (last - first) / (end - start) if end > start else 0.0

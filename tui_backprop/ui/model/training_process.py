@@ -26,6 +26,7 @@ with the screen; a process does not. The design:
 from __future__ import annotations
 
 import io
+import math
 import multiprocessing
 import pickle
 import signal
@@ -35,7 +36,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tui_backprop.engine import EpochMetrics, Params, StepRecord, Trainer
+from tui_backprop.engine import Params, StepRecord, Trainer
+from tui_backprop.engine.history import MetricsLog
 from tui_backprop.ui.model.pacing import Schedule
 
 POLL = 0.002  # seconds of training between looks at the pipe
@@ -54,7 +56,7 @@ class Frame:
     epoch: int
     params: Params
     records: list[StepRecord]  # the last epoch's steps
-    metrics: list[EpochMetrics]  # every epoch since the previous frame
+    metrics: MetricsLog  # every epoch since the previous frame
     diverged: bool
     measured: float  # epochs per second over the last second
 
@@ -102,13 +104,13 @@ def serve(conn: Connection) -> None:
 def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
     shared = _shared_ids(trainer)
     schedule = Schedule(rate)
-    unseen: list[EpochMetrics] = []
+    shown = trainer.epoch  # the epochs whose metrics a frame has carried
     while True:
         wait = schedule.wait()
         if trainer.diverged or wait > 0:  # nothing to train yet: sleep on the pipe
             conn.poll(POLL if trainer.diverged else min(wait, 0.05))
         else:
-            _train_for(trainer, schedule, unseen, POLL)
+            schedule.done(_train_for(trainer, schedule, POLL))
         while conn.poll():
             message = conn.recv()
             kind = message[0]
@@ -117,12 +119,12 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
                     trainer.epoch,
                     trainer.params,
                     trainer.last_records,
-                    unseen,
+                    trainer.history.since(shown),
                     trainer.diverged,
                     schedule.measured(),
                 )
                 conn.send_bytes(_dumps(frame, shared))
-                unseen = []
+                shown = trainer.epoch
             elif kind == "rate":
                 schedule.set_rate(message[1])
             elif kind == "lr":
@@ -132,19 +134,17 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
                 return
 
 
-def _train_for(
-    trainer: Trainer, schedule: Schedule, unseen: list[EpochMetrics], seconds: float
-) -> None:
-    """Train the epochs due within ``seconds`` (at least one)."""
-    start = time.perf_counter()
-    while True:
-        metrics = trainer.train_epoch()
-        if metrics is None:
-            return
-        unseen.append(metrics)
-        schedule.done()
-        if trainer.diverged or schedule.wait() > 0 or time.perf_counter() - start >= seconds:
-            return
+def _train_for(trainer: Trainer, schedule: Schedule, seconds: float) -> int:
+    """Train for ``seconds`` (at least one epoch), or the epochs due by then at a set
+    rate; returns how many were trained."""
+    deadline = time.perf_counter() + seconds
+    due = math.inf if math.isinf(schedule.rate) else 1  # at a set rate: one, then look again
+    done = 0
+    while done < due and trainer.train_epoch() is not None:
+        done += 1
+        if trainer.diverged or time.perf_counter() >= deadline:
+            break
+    return done
 
 
 # -- the app's side ----------------------------------------------------------------------
