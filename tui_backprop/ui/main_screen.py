@@ -79,9 +79,11 @@ SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's p
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
 
-    view: reactive[TrainingView | None] = reactive(None)
-    info: reactive[RunInfo] = reactive(RunInfo("", ""))
-    state: reactive[PlayState] = reactive(PlayState())
+    # The screen only hands these on (to the status line and the panes): repainting the
+    # screen itself on every change would redraw the whole terminal every frame.
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
+    info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
+    state: reactive[PlayState] = reactive(PlayState(), repaint=False)
 
     def __init__(self, experiment: Experiment) -> None:
         super().__init__()
