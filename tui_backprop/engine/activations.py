@@ -24,7 +24,8 @@ class Activation:
     derivative: Callable[[Array, Array], Array]  # (z, a) -> da/dz
     formula: str
     # ``forward`` without a floating-point guard of its own, for a caller that holds
-    # np.errstate already (the trainer, once per epoch): entering one costs a microsecond
+    # np.errstate already (the trainer, once per epoch): entering one costs a microsecond.
+    # None when ``forward`` has no guard.
     unguarded: Callable[[Array], Array] | None = None
 
 

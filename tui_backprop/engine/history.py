@@ -34,6 +34,7 @@ class Snapshots:
         self._rows = np.empty((min(self.capacity, 256), width))
         self._epochs = np.empty(len(self._rows), dtype=np.int64)
         self._count = 0
+        self._last = -1  # the last kept epoch, as a Python int: cheaper to compare
 
     @property
     def nbytes(self) -> int:
@@ -56,9 +57,9 @@ class Snapshots:
         """Keep ``row`` as epoch ``epoch`` if the thinning rule keeps that epoch (a
         second row for the last kept epoch replaces the first). A row may be shorter than
         the others (zeros fill it) or longer (every row is widened)."""
-        if row.size > self.width:
+        if row.size > self._rows.shape[1]:
             self.widen(row.size)
-        if self._count and self._epochs[self._count - 1] == epoch:
+        if self._last == epoch:
             self._put(self._count - 1, row)
             return
         if epoch % self.stride:
@@ -68,6 +69,7 @@ class Snapshots:
             n = int(keep.sum())
             self._rows[:n], self._epochs[:n] = self._rows[: self._count][keep], self.epochs[keep]
             self._count, self.stride = n, 2 * self.stride
+            self._last = int(self._epochs[n - 1])
         if epoch % self.stride:
             return
         if self._count == len(self._rows):
@@ -75,12 +77,15 @@ class Snapshots:
             self._rows = np.resize(self._rows, (grown, self._rows.shape[1]))
             self._epochs = np.resize(self._epochs, grown)
         self._put(self._count, row)
-        self._epochs[self._count] = epoch
+        self._epochs[self._count] = self._last = epoch
         self._count += 1
 
     def _put(self, i: int, row: Array) -> None:
-        self._rows[i, : row.size] = row
-        self._rows[i, row.size :] = 0
+        if row.size == self._rows.shape[1]:
+            self._rows[i] = row
+        else:
+            self._rows[i, : row.size] = row
+            self._rows[i, row.size :] = 0
 
     def at_or_before(self, epoch: int) -> tuple[int, Array]:
         """The latest kept epoch not after ``epoch``, and its row."""
@@ -92,6 +97,7 @@ class Snapshots:
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``."""
         self._count = int(np.searchsorted(self.epochs, epoch, side="right"))
+        self._last = int(self._epochs[self._count - 1]) if self._count else -1
 
 
 class MetricsLog(Sequence[EpochMetrics]):

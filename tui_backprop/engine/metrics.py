@@ -18,7 +18,9 @@ def predicted_classes(output: str, a: Array) -> NDArray[np.intp]:
 
 
 def accuracy(output: str, a: Array, labels: Array) -> float:
-    return float(np.count_nonzero(predicted_classes(output, a) == labels)) / len(labels)
+    if output == "sigmoid":  # as predicted_classes, without converting True/False to 1/0
+        return np.count_nonzero((a[:, 0] >= 0.5) == labels) / len(labels)
+    return np.count_nonzero(predicted_classes(output, a) == labels) / len(labels)
 
 
 def rmse_r2(a: Array, y: Array, y_scale: float = 1.0) -> tuple[float, float]:

@@ -371,7 +371,8 @@ class Trainer:
     def _pack(params: Params, optimizer: Optimizer) -> Array:
         """The parameters and the optimiser's running averages as one flat row."""
         flat = params.flat()
-        return np.concatenate([a.ravel() for a in (*flat, *optimizer.get_state(flat))])
+        flat += optimizer.get_state(flat)
+        return np.concatenate([a.ravel() for a in flat])
 
     def _unpack(self, row: Array, optimizer: Optimizer) -> Params:
         """The parameters in ``row``; loads the rest of it into ``optimizer``."""
@@ -461,7 +462,7 @@ class Trainer:
         else:
             train_loss, out = self.evaluate(start, self._x, self._y)
         scores = self._scores(out, self._y, self.problem.y_train)
-        norms = tuple(math.sqrt(np.vdot(g, g)) for g in last.grads.weights)
+        norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads.weights])
         if self._x_test is None or self._y_test is None:
             return EpochMetrics(epoch, train_loss, *scores, grad_norms=norms)
         assert self.problem.y_test is not None
