@@ -373,6 +373,38 @@ def test_divergence_is_flagged_quietly(config: TrainConfig, problem: Problem) ->
     assert trainer.train_epoch() is not None
 
 
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        (TrainConfig(), blobs(classes=2)),
+        (softmax_config(batch_size=7, optimizer="adam"), blobs()),
+        (regression_config(lr=1e6, activation="linear"), regression(with_test=True)),
+    ],
+    ids=["seed-like", "minibatch-adam", "diverging-regression"],
+)
+def test_train_epochs_is_train_epoch_repeated(config: TrainConfig, problem: Problem) -> None:
+    one, many = Trainer(config, problem), Trainer(config, problem)
+    metrics = [m for m in (one.train_epoch() for _ in range(25)) if m is not None]
+    assert many.train_epochs(25) == len(metrics) == one.epoch == many.epoch
+    assert list(many.history) == metrics
+    assert many.diverged == one.diverged
+    for a, b in zip(one.params.flat(), many.params.flat(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for x, y in zip(one.last_records, many.last_records, strict=True):
+        for (name, a), (_, b) in zip(record_arrays(x), record_arrays(y), strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    assert many.train_epochs(3) == (0 if one.diverged else 3)
+
+
+def test_last_records_are_one_list_until_the_next_epoch() -> None:
+    trainer = Trainer(softmax_config(), blobs())
+    train(trainer, 1)
+    records = trainer.last_records
+    assert trainer.last_records is records
+    train(trainer, 1)
+    assert trainer.last_records is not records and trainer.last_records[0].epoch == 1
+
+
 def test_a_sensible_learning_rate_does_not_diverge() -> None:
     trainer = Trainer(regression_config(lr=0.05), regression())
     train(trainer, 200)

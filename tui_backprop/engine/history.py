@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,14 +100,24 @@ class Snapshots:
         self._last = int(self._epochs[self._count - 1]) if self._count else -1
 
 
+# An epoch's metrics in the order of EpochMetrics's fields after ``epoch``: the values of
+# _SCALARS (None for those the run has not), then the tuple of gradient norms.
+MetricsRow = tuple[Any, ...]
+_BUFFERED = 1024  # rows appended before they are copied into the columns
+
+
 class MetricsLog(Sequence[EpochMetrics]):
     """Every epoch's metrics in NumPy columns: compact, and a chart can take a column
-    without building one object per epoch. Indexing gives ``EpochMetrics`` back."""
+    without building one object per epoch. Indexing gives ``EpochMetrics`` back.
+
+    New rows wait in a list and go into the columns many at a time (before anything
+    reads them): one NumPy assignment per column instead of one per value."""
 
     def __init__(self) -> None:
         self._count = 0
         self._columns: dict[str, Array] = {}
         self._present: tuple[str, ...] = ()
+        self._rows: list[MetricsRow] = []  # the last epochs, not yet in the columns
 
     def __len__(self) -> int:
         return self._count
@@ -123,6 +133,7 @@ class MetricsLog(Sequence[EpochMetrics]):
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError(index)
+        self._flush()
         values = {name: float(self._columns[name][index]) for name in self._present}
         norms = tuple(float(v) for v in self._columns["grad_norms"][index])
         return EpochMetrics(epoch=index, grad_norms=norms, **values)
@@ -141,6 +152,7 @@ class MetricsLog(Sequence[EpochMetrics]):
         """One metric for every epoch (``grad_norms`` is epochs × layers); read-only view."""
         if not self._count:
             return np.empty(0)
+        self._flush()
         view = self._columns[name][: self._count]
         view.flags.writeable = False
         return view
@@ -149,27 +161,48 @@ class MetricsLog(Sequence[EpochMetrics]):
         return name in self._present
 
     def append(self, m: EpochMetrics) -> None:
-        if not self._columns:
-            self._present = tuple(n for n in _SCALARS if getattr(m, n) is not None)
-            self._columns = {n: np.empty(64) for n in self._present}
-            self._columns["grad_norms"] = np.empty((64, len(m.grad_norms)))
-        if self._count == len(self._columns["grad_norms"]):
-            for name, col in self._columns.items():
-                self._columns[name] = np.resize(col, (2 * len(col), *col.shape[1:]))
-        for name in self._present:
-            self._columns[name][self._count] = getattr(m, name)
-        self._columns["grad_norms"][self._count] = m.grad_norms
+        self.append_row((*(getattr(m, name) for name in _SCALARS), m.grad_norms))
+
+    def append_row(self, row: MetricsRow) -> None:
+        """``append`` of ``EpochMetrics(epoch, *row)``, without making that object."""
+        if not self._present:
+            self._present = tuple(n for n, v in zip(_SCALARS, row, strict=False) if v is not None)
+        self._rows.append(row)
         self._count += 1
+        if len(self._rows) == _BUFFERED:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows = self._rows
+        if not rows:
+            return
+        self._rows = []
+        if not self._columns:
+            self._columns = {n: np.empty(64) for n in self._present}
+            self._columns["grad_norms"] = np.empty((64, len(rows[0][-1])))
+        size = len(self._columns["grad_norms"])
+        if self._count > size:
+            while size < self._count:
+                size *= 2
+            for name, col in self._columns.items():
+                self._columns[name] = np.resize(col, (size, *col.shape[1:]))
+        start = self._count - len(rows)
+        for i, name in enumerate(_SCALARS):
+            if name in self._columns:
+                self._columns[name][start : self._count] = [row[i] for row in rows]
+        self._columns["grad_norms"][start : self._count] = [row[-1] for row in rows]
 
     def truncate(self, count: int) -> None:
         """Keep the first ``count`` epochs. The columns are copied, so a ``prefix`` taken
         before keeps its numbers when new epochs are written here."""
+        self._flush()
         self._count = min(self._count, count)
         self._columns = {name: col.copy() for name, col in self._columns.items()}
 
     def prefix(self, count: int) -> MetricsLog:
         """The first ``count`` epochs as a log of their own, sharing this one's memory:
         a look at the past, valid until this log is truncated and written again."""
+        self._flush()
         view = MetricsLog()
         view._columns, view._present = dict(self._columns), self._present
         view._count = min(self._count, count)
@@ -177,4 +210,5 @@ class MetricsLog(Sequence[EpochMetrics]):
 
     @property
     def nbytes(self) -> int:
+        self._flush()
         return sum(c.nbytes for c in self._columns.values())

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
-from tui_backprop.engine.history import MetricsLog, Snapshots
+from tui_backprop.engine.history import MetricsLog, MetricsRow, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.engine.metrics import accuracy, rmse_r2
@@ -309,29 +309,31 @@ class Trainer:
         if self.diverged:
             return None
         with np.errstate(all="ignore"):  # a diverging run is reported, not warned about
-            return self._advance()
+            row = self._advance()
+        return EpochMetrics(self.epoch - 1, *row)
 
-    def train_epochs(self, n: int) -> list[EpochMetrics]:
+    def train_epochs(self, n: int) -> int:
         """Train up to ``n`` epochs, each exactly as ``train_epoch`` would, stopping when
-        the run diverges; their metrics."""
-        done: list[EpochMetrics] = []
+        the run diverges; how many were trained (their metrics are in ``history``)."""
+        done = 0
         with np.errstate(all="ignore"):
-            while len(done) < n and not self.diverged:
-                done.append(self._advance())
+            while done < n and not self.diverged:
+                self._advance()
+                done += 1
         return done
 
-    def _advance(self) -> EpochMetrics:
-        steps, metrics, self.params = self._run_epoch(self.epoch, self.params, self.optimizer)
+    def _advance(self) -> MetricsRow:
+        steps, row, self.params = self._run_epoch(self.epoch, self.params, self.optimizer)
         self._pending = steps
-        self.history.append(metrics)
+        self.history.append_row(row)
         self.epoch += 1
-        self.diverged = not (math.isfinite(metrics.loss) and self.params.is_finite())
+        self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
         self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
-        return metrics
+        return row
 
     def _run_epoch(
         self, epoch: int, params: Params, optimizer: Optimizer
-    ) -> tuple[list[_Step], EpochMetrics, Params]:
+    ) -> tuple[list[_Step], MetricsRow, Params]:
         """One epoch from ``params``, inside the caller's ``np.errstate``: its steps,
         metrics and the new parameters. Changes nothing but ``optimizer``'s running
         averages."""
@@ -362,8 +364,7 @@ class Trainer:
             )
             params = arrays.new
         full = steps[0].arrays if len(steps) == 1 else None
-        metrics = self._metrics(epoch, start, steps[-1].arrays, full)
-        return steps, metrics, params
+        return steps, self._metrics(start, steps[-1].arrays, full), params
 
     # ---------------------------------------------------------------- the past
 
@@ -454,9 +455,8 @@ class Trainer:
         z, a = forward(params, acts, x)[-1]
         return float(OUTPUTS[c.output].per_sample(z, y).mean()), a
 
-    def _metrics(
-        self, epoch: int, start: Params, last: StepArrays, full: StepArrays | None
-    ) -> EpochMetrics:
+    def _metrics(self, start: Params, last: StepArrays, full: StepArrays | None) -> MetricsRow:
+        """The epoch's metrics, as the weights ``start`` it began with score them."""
         if full is not None:  # the step's forward pass saw every row: reuse it
             train_loss, out = full.loss, full.passes[-1][1]
         else:
@@ -464,11 +464,11 @@ class Trainer:
         scores = self._scores(out, self._y, self.problem.y_train)
         norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads.weights])
         if self._x_test is None or self._y_test is None:
-            return EpochMetrics(epoch, train_loss, *scores, grad_norms=norms)
+            return train_loss, *scores, None, None, None, None, norms
         assert self.problem.y_test is not None
         test_loss, test_out = self.evaluate(start, self._x_test, self._y_test)
         test_scores = self._scores(test_out, self._y_test, self.problem.y_test)
-        return EpochMetrics(epoch, train_loss, *scores, test_loss, *test_scores, norms)
+        return train_loss, *scores, test_loss, *test_scores, norms
 
     def _scores(
         self, out: Array, targets: Array, labels: Array
