@@ -159,7 +159,8 @@ def epoch_lines(history: MetricsLog, start: int, stop: int) -> str:
     """``epoch_line`` of epochs ``start`` … ``stop - 1``, each ending in a newline: one
     %-format of the whole stretch from the log's columns, not an f-string per epoch.
     (%.2f and %.6f format a float exactly as the f-string's :.2f and :.6f do.)"""
-    formats, columns = ["Epoch %d"], [np.arange(start, stop, dtype=np.float64)]
+    formats = ["Epoch %d"]
+    columns: list[Array] = [np.arange(start, stop, dtype=np.float64)]
 
     def column(name: str) -> Array:
         return history.column(name)[start:stop]
