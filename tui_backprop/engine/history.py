@@ -21,11 +21,16 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.records import EpochMetrics
 
 SNAPSHOT_BUDGET = 32 * 2**20  # bytes
+_WAITING_VALUES = 2**13  # about what rows may wait to be copied in (64 KiB)
 _SCALARS = tuple(f.name for f in fields(EpochMetrics) if f.name not in ("epoch", "grad_norms"))
 
 
 class Snapshots:
-    """Flat float64 rows, one per kept epoch, in epoch order."""
+    """Flat float64 rows, one per kept epoch, in epoch order.
+
+    ``add_parts`` takes a row as the arrays it is made of and copies them in later, many
+    rows with one NumPy call (before anything reads the rows): for a small network,
+    packing every epoch's row on its own costs more than a tenth of the epoch."""
 
     def __init__(self, width: int, budget: int = SNAPSHOT_BUDGET) -> None:
         self.budget = budget
@@ -35,6 +40,8 @@ class Snapshots:
         self._epochs = np.empty(len(self._rows), dtype=np.int64)
         self._count = 0
         self._last = -1  # the last kept epoch, as a Python int: cheaper to compare
+        self._waiting: dict[int, Sequence[Array]] = {}  # row index -> parts not copied yet
+        self._waiting_size = 0  # values in each waiting row
 
     @property
     def nbytes(self) -> int:
@@ -46,6 +53,7 @@ class Snapshots:
 
     def widen(self, width: int) -> None:
         """Make room for wider rows (an optimiser with more running averages)."""
+        self._flush()
         self._rows = np.pad(self._rows, ((0, 0), (0, width - self.width)))
         self.capacity = max(8, self.budget // (width * 8))
 
@@ -57,38 +65,62 @@ class Snapshots:
         """Keep ``row`` as epoch ``epoch`` if the thinning rule keeps that epoch (a
         second row for the last kept epoch replaces the first). A row may be shorter than
         the others (zeros fill it) or longer (every row is widened)."""
-        if row.size > self._rows.shape[1]:
-            self.widen(row.size)
+        self.add_parts(epoch, (row,), row.size)
+
+    def add_parts(self, epoch: int, parts: Sequence[Array], size: int) -> None:
+        """``add`` of the row the arrays ``parts`` make one after the other (``size``
+        values in all). They are copied in later, so they must never change (the
+        engine's arrays are read-only and replaced, never written)."""
+        if size > self._rows.shape[1]:
+            self.widen(size)
+        slot = self._slot(epoch)
+        if slot is None:
+            return
+        if size != self._waiting_size:
+            self._flush()
+            self._waiting_size = size
+        self._waiting[slot] = parts
+        if len(self._waiting) * (size + 64) >= _WAITING_VALUES:
+            self._flush()
+
+    def _slot(self, epoch: int) -> int | None:
+        """The row that epoch ``epoch`` goes into, or None if it is not kept."""
         if self._last == epoch:
-            self._put(self._count - 1, row)
-            return
+            return self._count - 1
         if epoch % self.stride:
-            return
+            return None
         while self._count >= self.capacity:
+            self._flush()
             keep = self.epochs % (2 * self.stride) == 0
             n = int(keep.sum())
             self._rows[:n], self._epochs[:n] = self._rows[: self._count][keep], self.epochs[keep]
             self._count, self.stride = n, 2 * self.stride
             self._last = int(self._epochs[n - 1])
         if epoch % self.stride:
-            return
+            return None
         if self._count == len(self._rows):
             grown = min(self.capacity, 2 * len(self._rows))
             self._rows = np.resize(self._rows, (grown, self._rows.shape[1]))
             self._epochs = np.resize(self._epochs, grown)
-        self._put(self._count, row)
         self._epochs[self._count] = self._last = epoch
         self._count += 1
+        return self._count - 1
 
-    def _put(self, i: int, row: Array) -> None:
-        if row.size == self._rows.shape[1]:
-            self._rows[i] = row
-        else:
-            self._rows[i, : row.size] = row
-            self._rows[i, row.size :] = 0
+    def _flush(self) -> None:
+        """Copy the waiting rows in: one concatenation, one assignment."""
+        if not self._waiting:
+            return
+        slots = list(self._waiting)
+        block = np.concatenate([a for parts in self._waiting.values() for a in parts], axis=None)
+        self._waiting = {}
+        size = self._waiting_size
+        self._rows[slots, :size] = block.reshape(len(slots), size)
+        if size < self._rows.shape[1]:
+            self._rows[slots, size:] = 0
 
     def at_or_before(self, epoch: int) -> tuple[int, Array]:
         """The latest kept epoch not after ``epoch``, and its row."""
+        self._flush()
         i = int(np.searchsorted(self.epochs, epoch, side="right")) - 1
         if i < 0:
             raise KeyError(f"no snapshot at or before epoch {epoch}")
@@ -96,6 +128,7 @@ class Snapshots:
 
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``."""
+        self._flush()
         self._count = int(np.searchsorted(self.epochs, epoch, side="right"))
         self._last = int(self._epochs[self._count - 1]) if self._count else -1
 

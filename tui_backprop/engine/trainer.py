@@ -264,6 +264,7 @@ class Trainer:
         # epoch really had.
         self._settings = [_Change(0, self.config.lr, self.config.optimizer, fresh=True)]
         row = self._pack(self.params, self.optimizer)
+        self._row_size = row.size  # of a snapshot, while the optimiser stays the same
         self.snapshots = Snapshots(row.size)
         self.snapshots.add(0, row)
 
@@ -286,7 +287,9 @@ class Trainer:
             fresh = fresh or self._settings.pop().fresh
         self._settings.append(_Change(self.epoch, self.config.lr, self.config.optimizer, fresh))
         # the snapshot of this epoch must hold the optimiser that continues from it
-        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
+        row = self._pack(self.params, self.optimizer)
+        self._row_size = row.size
+        self.snapshots.add(self.epoch, row)
 
     def learning_rates(self) -> list[float]:
         """The learning rates the trained epochs used, in order, each listed once per
@@ -328,7 +331,9 @@ class Trainer:
         self.history.append_row(row)
         self.epoch += 1
         self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
-        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
+        parts = self.params.flat()
+        parts += self.optimizer.get_state(parts)
+        self.snapshots.add_parts(self.epoch, parts, self._row_size)
         return row
 
     def _run_epoch(
