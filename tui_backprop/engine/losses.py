@@ -40,7 +40,8 @@ class OutputLoss:
         if per.shape[1] != 1:
             per = per.sum(axis=1)
         total = np.add.reduce(per, axis=None)
-        return float(total.dtype.type(float(total) / per.shape[0]))
+        value = float(total) / per.shape[0]
+        return value if type(total) is np.float64 else float(total.dtype.type(value))
 
     def _per_unit(self, z: Array, y: Array) -> Array:
         per_unit: Array

@@ -70,9 +70,7 @@ class Params:
 
     def flat(self) -> list[Array]:
         """[W0, b0, W1, b1, ...] (or only the weights without biases)."""
-        if self.biases is None:
-            return list(self.weights)
-        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+        return interleave(self.weights, self.biases)
 
     @classmethod
     def from_flat(cls, flat: Sequence[Array], bias: bool) -> Params:
@@ -88,6 +86,13 @@ class Params:
         # A NaN or ±inf anywhere makes the sum of squares non-finite (overflow counts too:
         # weights near 1e154 have diverged by any standard). One call per array.
         return all([math.isfinite(np.vdot(a, a)) for a in self.flat()])  # a list: no generator
+
+
+def interleave(weights: Sequence[Array], biases: Sequence[Array] | None) -> list[Array]:
+    """[W0, b0, W1, b1, ...], or the weights alone when there are no biases."""
+    if biases is None:
+        return list(weights)
+    return [p for pair in zip(weights, biases, strict=True) for p in pair]
 
 
 def init_params(
@@ -156,7 +161,8 @@ def backward(
     derivs, deltas = _deltas(params, acts, passes, y)
     z_out, a_out = passes[-1]
     derivs.append(acts[-1].derivative(z_out, a_out))
-    return Backward(derivs, deltas, _gradients(params, passes, x, deltas, reduction, l2))
+    grads_w, grads_b = _gradients(params, passes, x, deltas, reduction, l2)
+    return Backward(derivs, deltas, Params(grads_w, grads_b))
 
 
 def _deltas(
@@ -184,7 +190,8 @@ def _gradients(
     deltas: Sequence[Array],
     reduction: str,
     l2: float,
-) -> Params:
+) -> tuple[tuple[Array, ...], tuple[Array, ...] | None]:
+    """Every layer's weight gradient, and its bias gradient when it has biases."""
     scale = 1.0 / len(x) if reduction == "mean" else 1.0
     grads_w = [x.T.dot(deltas[0])]  # .dot: see _forward
     grads_w += [a.T.dot(d) for (_, a), d in zip(passes, deltas[1:], strict=False)]
@@ -194,8 +201,8 @@ def _gradients(
     if l2:
         grads_w = [g + l2 * w for g, w in zip(grads_w, params.weights, strict=True)]
     if params.biases is None:
-        return Params(tuple(grads_w))
-    return Params(tuple(grads_w), tuple(d.sum(axis=0) * scale for d in deltas))
+        return tuple(grads_w), None
+    return tuple(grads_w), tuple(d.sum(axis=0) * scale for d in deltas)
 
 
 class StepArrays(NamedTuple):
@@ -204,7 +211,8 @@ class StepArrays(NamedTuple):
     passes: list[tuple[Array, Array]]
     derivatives: list[Array]  # of the hidden layers; the output's is made for the record
     deltas: list[Array]
-    grads: Params
+    grads_w: tuple[Array, ...]
+    grads_b: tuple[Array, ...] | None
     new: Params
     loss: float  # the batch's mean loss before the update
 
@@ -224,9 +232,10 @@ def step(
     passes = _forward(params, [act.unguarded or act.forward for act in acts], x)
     mean_loss = loss.mean(passes[-1][0], y)
     derivs, deltas = _deltas(params, acts, passes, y)
-    grads = _gradients(params, passes, x, deltas, reduction, l2)
-    new = Params.from_flat(optimizer.update(params.flat(), grads.flat()), params.biases is not None)
-    return StepArrays(passes, derivs, deltas, grads, new, mean_loss)
+    grads_w, grads_b = _gradients(params, passes, x, deltas, reduction, l2)
+    updated = optimizer.update(params.flat(), interleave(grads_w, grads_b))
+    new = Params.from_flat(updated, grads_b is not None)
+    return StepArrays(passes, derivs, deltas, grads_w, grads_b, new, mean_loss)
 
 
 def layer_records(
@@ -238,10 +247,11 @@ def layer_records(
         derivs = [*s.derivatives, acts[-1].derivative(z_out, a_out)]
     # Every array the step made is kept by its record: mark them read-only. The input
     # batch x belongs to the caller and is left as it is.
-    for array in (*(v for pair in s.passes for v in pair), *derivs, *s.deltas, *s.grads.flat()):
+    grads = Params(s.grads_w, s.grads_b)
+    for array in (*(v for pair in s.passes for v in pair), *derivs, *s.deltas, *grads.flat()):
         frozen(array)
     inputs = [x] + [a for _, a in s.passes[:-1]]
-    grads, new = s.grads, s.new
+    new = s.new
     return tuple(
         LayerRecord(
             index=i,

@@ -467,7 +467,7 @@ class Trainer:
         else:
             train_loss, out = self.evaluate(start, self._x, self._y)
         scores = self._scores(out, self._y, self.problem.y_train)
-        norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads.weights])
+        norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads_w])
         if self._x_test is None or self._y_test is None:
             return train_loss, *scores, None, None, None, None, norms
         assert self.problem.y_test is not None
