@@ -74,7 +74,9 @@ class Params:
 
     @classmethod
     def from_flat(cls, flat: Sequence[Array], bias: bool) -> Params:
-        arrays = tuple(map(frozen, flat))
+        for a in flat:  # frozen(), inlined: this runs every step
+            a.setflags(write=False)
+        arrays = tuple(flat)
         if not bias:
             return cls(arrays)
         return cls(arrays[0::2], arrays[1::2])
