@@ -11,7 +11,7 @@ import functools
 import itertools
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -120,21 +120,24 @@ def layer_activations(n_layers: int, hidden: str, output: str) -> tuple[Activati
 
 def forward(params: Params, acts: Sequence[Activation], x: Array) -> list[tuple[Array, Array]]:
     """(z, a) of every layer."""
-    return _forward(params, [act.forward for act in acts], x)
+    return _forward(params, acts, x, guarded=True)
 
 
 def _forward(
-    params: Params, functions: Sequence[Callable[[Array], Array]], x: Array
+    params: Params, acts: Sequence[Activation], x: Array, guarded: bool
 ) -> list[tuple[Array, Array]]:
+    """(z, a) of every layer; ``guarded=False`` inside the caller's np.errstate."""
     # ndarray.dot makes the same BLAS call as ``@`` (the same bits) without the ufunc
     # machinery, which costs more than the product itself on the seed network's sizes
     out: list[tuple[Array, Array]] = []
+    biases = params.biases
     a = x
     for i, w in enumerate(params.weights):
         z = a.dot(w)
-        if params.biases is not None:
-            z += params.biases[i]  # z is new: add in place rather than copy it
-        a = functions[i](z)
+        if biases is not None:
+            z += biases[i]  # z is new: add in place rather than copy it
+        act = acts[i]
+        a = act.forward(z) if guarded else (act.unguarded or act.forward)(z)
         out.append((z, a))
     return out
 
@@ -231,12 +234,14 @@ def step(
 ) -> StepArrays:
     """Forward, backward and update on one batch, inside the caller's ``np.errstate``
     (the activations run without guards of their own)."""
-    passes = _forward(params, [act.unguarded or act.forward for act in acts], x)
+    passes = _forward(params, acts, x, guarded=False)
     mean_loss = loss.mean(passes[-1][0], y)
     derivs, deltas = _deltas(params, acts, passes, y)
     grads_w, grads_b = _gradients(params, passes, x, deltas, reduction, l2)
-    updated = optimizer.update(params.flat(), interleave(grads_w, grads_b))
-    new = Params.from_flat(updated, grads_b is not None)
+    if grads_b is None:  # the weights alone are the flat list: no lists to build
+        new = Params.from_flat(optimizer.update(params.weights, grads_w), False)
+    else:
+        new = Params.from_flat(optimizer.update(params.flat(), interleave(grads_w, grads_b)), True)
     return StepArrays(passes, derivs, deltas, grads_w, grads_b, new, mean_loss)
 
 

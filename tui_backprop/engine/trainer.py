@@ -466,8 +466,11 @@ class Trainer:
             train_loss, out = full.loss, full.passes[-1][1]
         else:
             train_loss, out = self.evaluate(start, self._x, self._y)
-        scores = self._scores(out, self._y, self.problem.y_train)
         norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads_w])
+        if self._x_test is None and self.problem.n_classes:  # the common case, in short
+            acc = accuracy(self.config.output, out, self.problem.y_train)
+            return train_loss, acc, None, None, None, None, None, None, norms
+        scores = self._scores(out, self._y, self.problem.y_train)
         if self._x_test is None or self._y_test is None:
             return train_loss, *scores, None, None, None, None, norms
         assert self.problem.y_test is not None
