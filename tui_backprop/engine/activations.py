@@ -52,8 +52,9 @@ def _leaky(z: Array) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", sigmoid, lambda z, a: a * (1 - a), "σ(z) = 1/(1+e^-z)", _sigmoid),
-        Activation("tanh", np.tanh, lambda z, a: 1 - a * a, "tanh(z)"),
+        # 1.0 rather than 1: the same value once NumPy converts it, converted for less
+        Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a), "σ(z) = 1/(1+e^-z)", _sigmoid),
+        Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a, "tanh(z)"),
         Activation("relu", _relu, lambda z, a: (z > 0).astype(z.dtype), "max(0, z)"),
         Activation(
             "leaky_relu",

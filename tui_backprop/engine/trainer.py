@@ -16,7 +16,7 @@ from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
 from tui_backprop.engine.history import MetricsLog, MetricsRow, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
-from tui_backprop.engine.metrics import accuracy, rmse_r2
+from tui_backprop.engine.metrics import accuracy, accuracy_of, rmse_r2
 from tui_backprop.engine.network import (
     Params,
     StepArrays,
@@ -175,6 +175,7 @@ class Trainer:
         self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
         self._y_test = self._targets(p.y_test) if p.y_test is not None else None
         self._all_rows = frozen(np.arange(len(self._x)))  # the one batch of a full-batch run
+        self._train_accuracy = accuracy_of(self.config.output, p.y_train)
         self._records: list[StepRecord] = []
         self._pending: list[_Step] = []  # the last epoch's steps, until made into records
         if self.initial is None:
@@ -313,7 +314,7 @@ class Trainer:
             return None
         with np.errstate(all="ignore"):  # a diverging run is reported, not warned about
             row = self._advance()
-        return EpochMetrics(self.epoch - 1, *row)
+        return EpochMetrics.from_row(self.epoch - 1, row)
 
     def train_epochs(self, n: int) -> int:
         """Train up to ``n`` epochs, each exactly as ``train_epoch`` would, stopping when
@@ -468,8 +469,7 @@ class Trainer:
             train_loss, out = self.evaluate(start, self._x, self._y)
         norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads_w])
         if self._x_test is None and self.problem.n_classes:  # the common case, in short
-            acc = accuracy(self.config.output, out, self.problem.y_train)
-            return train_loss, acc, None, None, None, None, None, None, norms
+            return train_loss, self._train_accuracy(out), None, None, None, None, None, None, norms
         scores = self._scores(out, self._y, self.problem.y_train)
         if self._x_test is None or self._y_test is None:
             return train_loss, *scores, None, None, None, None, norms
