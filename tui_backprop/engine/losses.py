@@ -39,7 +39,7 @@ class OutputLoss:
         per = self._per_unit(z, y)
         if per.shape[1] != 1:
             per = per.sum(axis=1)
-        total = np.add.reduce(per, axis=None)
+        total = np.add.reduce(per, None)  # axis=None, passed by position: parsed for less
         value = float(total) / per.shape[0]
         return value if type(total) is np.float64 else float(total.dtype.type(value))
 
