@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 import subprocess
 import sys
@@ -229,3 +230,21 @@ def test_weights_files_that_are_not_real_number_archives_are_refused(capsys, tmp
     for path, needle in ((single, "a single array"), (complex_w, "complex128")):
         code, _, err = run(capsys, "--headless", "--load-weights", str(path))
         assert code == 2 and needle in err and err.count("\n") == 1, err
+
+
+def test_epoch_lines_are_epoch_line_of_every_epoch() -> None:
+    from tui_backprop.engine.history import MetricsLog
+    from tui_backprop.engine.records import EpochMetrics
+    from tui_backprop.experiment import epoch_line, epoch_lines
+
+    odd = [0.0, -0.0, 1e-7, 0.005, 0.125, 2.5e300, math.inf, -math.inf, math.nan, 1 / 3]
+    logs = [MetricsLog(), MetricsLog(), MetricsLog()]
+    for i, v in enumerate(odd):
+        w = odd[-1 - i]
+        logs[0].append(EpochMetrics(i, loss=v, accuracy=i / 10, grad_norms=(1.0,)))
+        logs[1].append(EpochMetrics(i, v, None, w, v, w, None, v, w, grad_norms=(1.0, v)))
+        logs[2].append(EpochMetrics(i, v, i / 7, None, None, w, 1 - i / 9, grad_norms=()))
+    for log in logs:
+        want = "".join(epoch_line(m) + "\n" for m in log)
+        assert epoch_lines(log, 0, len(log)) == want
+        assert epoch_lines(log, 3, 7) == "".join(epoch_line(m) + "\n" for m in log[3:7])

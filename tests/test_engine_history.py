@@ -8,6 +8,7 @@ from reference_blog import dataset_arrays
 
 from tui_backprop.engine import Problem, TrainConfig, Trainer
 from tui_backprop.engine.history import MetricsLog, Snapshots
+from tui_backprop.engine.network import frozen
 from tui_backprop.engine.records import EpochMetrics
 
 
@@ -61,6 +62,20 @@ def test_snapshots_thin_evenly_within_their_budget() -> None:
     assert epoch == max(e for e in kept if e <= 37) and row[0] == epoch
     snaps.truncate(40)
     assert max(snaps.epochs) <= 40
+
+
+def test_rows_added_as_parts_equal_rows_added_whole() -> None:
+    whole, parts = (Snapshots(width=6, budget=6 * 8 * 40) for _ in range(2))
+    rng = np.random.default_rng(0)
+    for epoch in [*range(100), 99, 100]:  # an epoch twice: the second row replaces the first
+        size = 9 if epoch >= 90 else 6  # the rows widen near the end
+        arrays = [frozen(rng.normal(size=(3, 1))), frozen(rng.normal(size=size - 3))]
+        whole.add(epoch, np.concatenate([a.ravel() for a in arrays]))
+        parts.add_parts(epoch, arrays, size)
+    np.testing.assert_array_equal(parts.epochs, whole.epochs)
+    assert parts.stride == whole.stride > 1 and parts.width == whole.width == 9
+    for epoch in whole.epochs:
+        np.testing.assert_array_equal(parts.at_or_before(epoch)[1], whole.at_or_before(epoch)[1])
 
 
 def test_metrics_log_round_trips_and_stays_small() -> None:

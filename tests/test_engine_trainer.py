@@ -14,7 +14,9 @@ import pytest
 from tui_backprop.engine import ConfigError, Params, Problem, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.engine.metrics import accuracy, accuracy_of
 from tui_backprop.engine.network import forward, layer_activations, objective
+from tui_backprop.engine.records import EpochMetrics
 
 LAYER_ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")
 OPTIONAL_LAYER_ARRAYS = ("grad_b", "b_before", "b_after")
@@ -371,6 +373,56 @@ def test_divergence_is_flagged_quietly(config: TrainConfig, problem: Problem) ->
     trainer.reset()
     assert not trainer.diverged and trainer.params.is_finite()
     assert trainer.train_epoch() is not None
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        (TrainConfig(), blobs(classes=2)),
+        (softmax_config(batch_size=7, optimizer="adam"), blobs()),
+        (regression_config(lr=1e6, activation="linear"), regression(with_test=True)),
+    ],
+    ids=["seed-like", "minibatch-adam", "diverging-regression"],
+)
+def test_train_epochs_is_train_epoch_repeated(config: TrainConfig, problem: Problem) -> None:
+    one, many = Trainer(config, problem), Trainer(config, problem)
+    metrics = [m for m in (one.train_epoch() for _ in range(25)) if m is not None]
+    assert many.train_epochs(25) == len(metrics) == one.epoch == many.epoch
+    assert list(many.history) == metrics
+    assert many.diverged == one.diverged
+    for a, b in zip(one.params.flat(), many.params.flat(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for x, y in zip(one.last_records, many.last_records, strict=True):
+        for (name, a), (_, b) in zip(record_arrays(x), record_arrays(y), strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    assert many.train_epochs(3) == (0 if one.diverged else 3)
+
+
+def test_epoch_metrics_from_a_row_equal_the_constructed_ones() -> None:
+    row = (0.5, None, 1.25, -0.5, 0.75, None, 2.0, 0.1, (1.0, 3.0))
+    made, built = EpochMetrics.from_row(7, row), EpochMetrics(7, *row)
+    assert made == built and repr(made) == repr(built) and vars(made) == vars(built)
+    with pytest.raises(AttributeError):
+        made.loss = 1.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 1, 0, 1], [0, 0, 0, 0, 0], [1, 2, 1, 0, 2]])
+def test_prepared_accuracy_equals_accuracy(labels: list[int]) -> None:
+    y = np.array(labels)
+    outputs = [np.array([[0.2], [0.5], [0.9], [0.4999], [np.nan]]), np.full((5, 1), 0.5)]
+    for a in outputs:
+        assert accuracy_of("sigmoid", y)(a) == accuracy("sigmoid", a, y)
+    soft = np.random.default_rng(0).random((5, 3))
+    assert accuracy_of("softmax", y)(soft) == accuracy("softmax", soft, y)
+
+
+def test_last_records_are_one_list_until_the_next_epoch() -> None:
+    trainer = Trainer(softmax_config(), blobs())
+    train(trainer, 1)
+    records = trainer.last_records
+    assert trainer.last_records is records
+    train(trainer, 1)
+    assert trainer.last_records is not records and trainer.last_records[0].epoch == 1
 
 
 def test_a_sensible_learning_rate_does_not_diverge() -> None:

@@ -148,19 +148,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(run_app(experiment))
 
 
+HEADLESS_CHUNK = 1024  # epochs trained, then printed with one write
+
+
 def run_headless(experiment: Experiment, parser: Parser) -> int:
-    from tui_backprop.experiment import epoch_line
+    from tui_backprop.experiment import epoch_lines
 
     out = sys.stdout
     for line in experiment.summary():
         print(f"# {line}", file=out)
     print(f"# {experiment.describe()}", file=out)
     trainer = experiment.trainer
-    for _ in range(experiment.settings.epochs):
-        metrics = trainer.train_epoch()
-        if metrics is None:
-            break
-        print(epoch_line(metrics), file=out)
+    left = experiment.settings.epochs
+    while left and not trainer.diverged:
+        start = trainer.epoch
+        left -= trainer.train_epochs(min(left, HEADLESS_CHUNK))
+        out.write(epoch_lines(trainer.history, start, trainer.epoch))
     if trainer.diverged:
         print(
             f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "

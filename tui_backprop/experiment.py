@@ -11,8 +11,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from tui_backprop.data import Dataset, Split, load_dataset, split_dataset, summary_lines
 from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
+from tui_backprop.engine.activations import Array
+from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.weights_io import load_weights, save_weights
 from tui_backprop.settings import Settings, default_output, describe
@@ -149,6 +153,31 @@ def epoch_line(m: EpochMetrics) -> str:
     if m.test_loss is not None:
         parts += _scores(m.test_accuracy, m.test_rmse, m.test_r2, m.test_loss, "Test ")
     return ", ".join(parts)
+
+
+def epoch_lines(history: MetricsLog, start: int, stop: int) -> str:
+    """``epoch_line`` of epochs ``start`` … ``stop - 1``, each ending in a newline: one
+    %-format of the whole stretch from the log's columns, not an f-string per epoch.
+    (%.2f and %.6f format a float exactly as the f-string's :.2f and :.6f do.)"""
+    formats = ["Epoch %d"]
+    columns: list[Array] = [np.arange(start, stop, dtype=np.float64)]
+
+    def column(name: str) -> Array:
+        return history.column(name)[start:stop]
+
+    for prefix, key in (("", ""), ("Test ", "test_")):
+        if not history.has(key + "loss"):
+            continue
+        if history.has(key + "accuracy"):
+            formats.append(f"{prefix}Accu %.2f%%")
+            columns.append(column(key + "accuracy") * 100)
+        else:
+            formats += [f"{prefix}RMSE %.6f", f"{prefix}R2 %.6f"]
+            columns += [column(key + "rmse"), column(key + "r2")]
+        formats.append(f"{prefix}Loss %.6f")
+        columns.append(column(key + "loss"))
+    values = tuple(np.column_stack(columns).ravel().tolist())
+    return (", ".join(formats) + "\n") * (stop - start) % values
 
 
 def _scores(

@@ -29,6 +29,21 @@ class OutputLoss:
 
     def per_sample(self, z: Array, y: Array) -> Array:
         """Loss of every row, from the output layer's z and the target matrix y."""
+        total: Array = self._per_unit(z, y).sum(axis=1)
+        return total
+
+    def mean(self, z: Array, y: Array) -> float:
+        """``float(per_sample(z, y).mean())``, for less: one output unit's loss is its
+        row's loss (a row sum of one term is that term), and the mean is NumPy's own
+        sum and division without ndarray.mean's Python layer."""
+        per = self._per_unit(z, y)
+        if per.shape[1] != 1:
+            per = per.sum(axis=1)
+        total = np.add.reduce(per, None)  # axis=None, passed by position: parsed for less
+        value = float(total) / per.shape[0]
+        return value if type(total) is np.float64 else float(total.dtype.type(value))
+
+    def _per_unit(self, z: Array, y: Array) -> Array:
         per_unit: Array
         if self.output == "sigmoid":
             # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1+e^z) - y z
@@ -39,8 +54,7 @@ class OutputLoss:
             per_unit = y * (log_norm - z)  # -y·log ŷ, with log ŷ = z - log Σ e^z
         else:
             per_unit = 0.5 * (z - y) ** 2
-        total: Array = per_unit.sum(axis=1)
-        return total
+        return per_unit
 
 
 OUTPUTS: dict[str, OutputLoss] = {

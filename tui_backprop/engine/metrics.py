@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -18,7 +20,19 @@ def predicted_classes(output: str, a: Array) -> NDArray[np.intp]:
 
 
 def accuracy(output: str, a: Array, labels: Array) -> float:
-    return float(np.count_nonzero(predicted_classes(output, a) == labels)) / len(labels)
+    if output == "sigmoid":  # as predicted_classes, without converting True/False to 1/0
+        return np.count_nonzero((a[:, 0] >= 0.5) == labels) / len(labels)
+    return np.count_nonzero(predicted_classes(output, a) == labels) / len(labels)
+
+
+def accuracy_of(output: str, labels: Array) -> Callable[[Array], float]:
+    """``accuracy(output, a, labels)`` as a function of ``a`` alone, with the labels
+    prepared once: for a sigmoid output and labels that are all 0 or 1, a row is right
+    when (a ≥ 0.5) equals (label = 1), compared as booleans in the output's shape."""
+    if output != "sigmoid" or not np.isin(labels, (0, 1)).all():
+        return lambda a: accuracy(output, a, labels)
+    positive = (labels == 1).reshape(-1, 1)
+    return lambda a: np.count_nonzero((a >= 0.5) == positive) / len(positive)
 
 
 def rmse_r2(a: Array, y: Array, y_scale: float = 1.0) -> tuple[float, float]:

@@ -11,19 +11,21 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from tui_backprop.engine.activations import ACTIVATIONS, Array
+from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
-from tui_backprop.engine.history import MetricsLog, Snapshots
+from tui_backprop.engine.history import MetricsLog, MetricsRow, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
-from tui_backprop.engine.metrics import accuracy, rmse_r2
+from tui_backprop.engine.metrics import accuracy, accuracy_of, rmse_r2
 from tui_backprop.engine.network import (
     Params,
+    StepArrays,
     forward,
     frozen,
     init_params,
     layer_activations,
-    train_step,
+    layer_records,
+    step,
 )
 from tui_backprop.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from tui_backprop.engine.records import EpochMetrics, StepRecord
@@ -37,6 +39,37 @@ class _Change(NamedTuple):
     lr: float
     optimizer: str
     fresh: bool = False
+
+
+class _Step(NamedTuple):
+    """One step as trained: enough to make its record when someone asks for it."""
+
+    epoch: int
+    position: int  # in the epoch
+    rows: NDArray[np.intp]
+    x: Array
+    y: Array
+    acts: Sequence[Activation]
+    params: Params  # before the step
+    arrays: StepArrays
+    lr: float
+    reduction: str
+    optimizer: str
+
+    def record(self) -> StepRecord:
+        layers = layer_records(self.params, self.acts, self.x, self.arrays)
+        return StepRecord(
+            self.epoch,
+            self.position,
+            self.rows,
+            self.x,
+            self.y,
+            layers,
+            self.arrays.loss,
+            self.lr,
+            self.reduction,
+            self.optimizer,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +163,6 @@ class Trainer:
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
     history: MetricsLog = field(init=False, default_factory=MetricsLog)
-    last_records: list[StepRecord] = field(init=False, default_factory=list)
     diverged: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +174,10 @@ class Trainer:
         self._y = frozen(self._targets(p.y_train))
         self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
         self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        self._all_rows = frozen(np.arange(len(self._x)))  # the one batch of a full-batch run
+        self._train_accuracy = accuracy_of(self.config.output, p.y_train)
+        self._records: list[StepRecord] = []
+        self._pending: list[_Step] = []  # the last epoch's steps, until made into records
         if self.initial is None:
             self.initial = self._draw_initial()
         else:
@@ -183,6 +219,19 @@ class Trainer:
     def training_arrays(self) -> tuple[Array, Array]:
         """The training features and target matrix (one-hot for softmax), as trained on."""
         return self._x, self._y
+
+    @property
+    def last_records(self) -> list[StepRecord]:
+        """The records of the last epoch's steps (the same list until the next epoch).
+        Built on first use: a run trained many epochs at a time shows only the last."""
+        if self._pending:
+            self._records = [p.record() for p in self._pending]
+            self._pending = []
+        return self._records
+
+    @last_records.setter
+    def last_records(self, records: list[StepRecord]) -> None:
+        self._records, self._pending = records, []
 
     @property
     def last_record(self) -> StepRecord | None:
@@ -227,6 +276,7 @@ class Trainer:
         # epoch really had.
         self._settings = [_Change(0, self.config.lr, self.config.optimizer, fresh=True)]
         row = self._pack(self.params, self.optimizer)
+        self._row_size = row.size  # of a snapshot, while the optimiser stays the same
         self.snapshots = Snapshots(row.size)
         self.snapshots.add(0, row)
 
@@ -249,7 +299,9 @@ class Trainer:
             fresh = fresh or self._settings.pop().fresh
         self._settings.append(_Change(self.epoch, self.config.lr, self.config.optimizer, fresh))
         # the snapshot of this epoch must hold the optimiser that continues from it
-        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
+        row = self._pack(self.params, self.optimizer)
+        self._row_size = row.size
+        self.snapshots.add(self.epoch, row)
 
     def learning_rates(self) -> list[float]:
         """The learning rates the trained epochs used, in order, each listed once per
@@ -263,59 +315,73 @@ class Trainer:
     def _batches(self, epoch: int) -> list[NDArray[np.intp]]:
         n, size = len(self._x), self.config.batch_size
         if size == 0 or size >= n:
-            return [np.arange(n)]
-        order = np.random.default_rng([self.config.seed, 1, epoch]).permutation(n)
+            return [self._all_rows]
+        order = frozen(np.random.default_rng([self.config.seed, 1, epoch]).permutation(n))
         return [order[i : i + size] for i in range(0, n, size)]
 
     def train_epoch(self) -> EpochMetrics | None:
         """Train one epoch and return its metrics; ``None`` once the run has diverged."""
         if self.diverged:
             return None
-        self.last_records, metrics, self.params = self._run_epoch(
-            self.epoch, self.params, self.optimizer
-        )
-        self.history.append(metrics)
+        with np.errstate(all="ignore"):  # a diverging run is reported, not warned about
+            row = self._advance()
+        return EpochMetrics.from_row(self.epoch - 1, row)
+
+    def train_epochs(self, n: int) -> int:
+        """Train up to ``n`` epochs, each exactly as ``train_epoch`` would, stopping when
+        the run diverges; how many were trained (their metrics are in ``history``)."""
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < n and not self.diverged:
+                self._advance()
+                done += 1
+        return done
+
+    def _advance(self) -> MetricsRow:
+        steps, row, self.params = self._run_epoch(self.epoch, self.params, self.optimizer)
+        self._pending = steps
+        self.history.append_row(row)
         self.epoch += 1
-        self.diverged = not (np.isfinite(metrics.loss) and self.params.is_finite())
-        self.snapshots.add(self.epoch, self._pack(self.params, self.optimizer))
-        return metrics
+        self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
+        parts = self.params.flat()
+        parts += self.optimizer.get_state(parts)
+        self.snapshots.add_parts(self.epoch, parts, self._row_size)
+        return row
 
     def _run_epoch(
         self, epoch: int, params: Params, optimizer: Optimizer
-    ) -> tuple[list[StepRecord], EpochMetrics, Params]:
-        """One epoch from ``params``: its step records, metrics and the new parameters.
-        Changes nothing but ``optimizer``'s running averages."""
+    ) -> tuple[list[_Step], MetricsRow, Params]:
+        """One epoch from ``params``, inside the caller's ``np.errstate``: its steps,
+        metrics and the new parameters. Changes nothing but ``optimizer``'s running
+        averages."""
         c = self.config
-        acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
+        acts = layer_activations(len(params.weights), c.activation, c.output)
         loss = OUTPUTS[c.output]
         start = params
-        records = []
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for k, rows in enumerate(self._batches(epoch)):
-                whole = len(rows) == len(self._x)
-                x = self._x if whole else frozen(self._x[rows])
-                y = self._y if whole else frozen(self._y[rows])
-                rows.flags.writeable = False
-                layers, batch_loss, params = train_step(
-                    params, acts, loss, x, y, optimizer, c.reduction, c.l2
+        steps = []
+        for k, rows in enumerate(self._batches(epoch)):
+            whole = rows is self._all_rows
+            x = self._x if whole else frozen(self._x[rows])
+            y = self._y if whole else frozen(self._y[rows])
+            arrays = step(params, acts, loss, x, y, optimizer, c.reduction, c.l2)
+            steps.append(
+                _Step(
+                    epoch,
+                    k,
+                    rows,
+                    x,
+                    y,
+                    acts,
+                    params,
+                    arrays,
+                    optimizer.lr,
+                    c.reduction,
+                    optimizer.name,
                 )
-                records.append(
-                    StepRecord(
-                        epoch,
-                        k,
-                        rows,
-                        x,
-                        y,
-                        layers,
-                        batch_loss,
-                        optimizer.lr,
-                        c.reduction,
-                        optimizer.name,
-                    )
-                )
-            full = records[0] if len(records) == 1 else None
-            metrics = self._metrics(epoch, start, records[-1], full)
-        return records, metrics, params
+            )
+            params = arrays.new
+        full = steps[0].arrays if len(steps) == 1 else None
+        return steps, self._metrics(start, steps[-1].arrays, full), params
 
     # ---------------------------------------------------------------- the past
 
@@ -323,7 +389,8 @@ class Trainer:
     def _pack(params: Params, optimizer: Optimizer) -> Array:
         """The parameters and the optimiser's running averages as one flat row."""
         flat = params.flat()
-        return np.concatenate([a.ravel() for a in (*flat, *optimizer.get_state(flat))])
+        flat += optimizer.get_state(flat)
+        return np.concatenate([a.ravel() for a in flat])
 
     def _unpack(self, row: Array, optimizer: Optimizer) -> Params:
         """The parameters in ``row``; loads the rest of it into ``optimizer``."""
@@ -343,14 +410,15 @@ class Trainer:
         start, row = self.snapshots.at_or_before(max(epoch - 1, 0))
         optimizer = make_optimizer(self._settings_at(start).optimizer, 1.0)
         params = self._unpack(row, optimizer)
-        records: list[StepRecord] = []
-        for e in range(start, epoch):
-            change = self._settings_at(e)
-            if change.start == e and change.fresh and e > start:  # a new optimiser here
-                optimizer = make_optimizer(change.optimizer, change.lr)
-            optimizer.lr = change.lr
-            records, _, params = self._run_epoch(e, params, optimizer)
-        return params, records, optimizer
+        steps: list[_Step] = []
+        with np.errstate(all="ignore"):
+            for e in range(start, epoch):
+                change = self._settings_at(e)
+                if change.start == e and change.fresh and e > start:  # a new optimiser here
+                    optimizer = make_optimizer(change.optimizer, change.lr)
+                optimizer.lr = change.lr
+                steps, _, params = self._run_epoch(e, params, optimizer)
+        return params, [s.record() for s in steps], optimizer
 
     def state_at(self, epoch: int) -> RunState:
         """The run as it was after ``epoch`` epochs (0 … ``self.epoch``), without changing
@@ -404,25 +472,27 @@ class Trainer:
         z, a = forward(params, acts, x)[-1]
         return float(OUTPUTS[c.output].per_sample(z, y).mean()), a
 
-    def _metrics(
-        self, epoch: int, start: Params, last: StepRecord, full: StepRecord | None
-    ) -> EpochMetrics:
+    def _metrics(self, start: Params, last: StepArrays, full: StepArrays | None) -> MetricsRow:
+        """The epoch's metrics, as the weights ``start`` it began with score them."""
         if full is not None:  # the step's forward pass saw every row: reuse it
-            train_loss, out = full.loss, full.output
+            train_loss, out = full.loss, full.passes[-1][1]
         else:
             train_loss, out = self.evaluate(start, self._x, self._y)
-        values: dict[str, float | None] = {"loss": train_loss}
-        values.update(self._scores(out, self._y, self.problem.y_train, ""))
-        if self._x_test is not None and self._y_test is not None:
-            assert self.problem.y_test is not None
-            test_loss, test_out = self.evaluate(start, self._x_test, self._y_test)
-            values["test_loss"] = test_loss
-            values.update(self._scores(test_out, self._y_test, self.problem.y_test, "test_"))
-        norms = tuple(math.sqrt(np.vdot(g, g)) for g in (layer.grad_w for layer in last.layers))
-        return EpochMetrics(epoch=epoch, grad_norms=norms, **values)  # type: ignore[arg-type]
+        norms = tuple([math.sqrt(np.vdot(g, g)) for g in last.grads_w])
+        if self._x_test is None and self.problem.n_classes:  # the common case, in short
+            return train_loss, self._train_accuracy(out), None, None, None, None, None, None, norms
+        scores = self._scores(out, self._y, self.problem.y_train)
+        if self._x_test is None or self._y_test is None:
+            return train_loss, *scores, None, None, None, None, norms
+        assert self.problem.y_test is not None
+        test_loss, test_out = self.evaluate(start, self._x_test, self._y_test)
+        test_scores = self._scores(test_out, self._y_test, self.problem.y_test)
+        return train_loss, *scores, test_loss, *test_scores, norms
 
-    def _scores(self, out: Array, targets: Array, labels: Array, prefix: str) -> dict[str, float]:
+    def _scores(
+        self, out: Array, targets: Array, labels: Array
+    ) -> tuple[float | None, float | None, float | None]:
+        """(accuracy, RMSE, R²), the ones that fit the task."""
         if self.problem.n_classes:
-            return {prefix + "accuracy": accuracy(self.config.output, out, labels)}
-        rmse, r2 = rmse_r2(out, targets, self.problem.y_scale)
-        return {prefix + "rmse": rmse, prefix + "r2": r2}
+            return accuracy(self.config.output, out, labels), None, None
+        return None, *rmse_r2(out, targets, self.problem.y_scale)
