@@ -28,6 +28,11 @@ class Activation:
     # None when ``forward`` has no guard.
     unguarded: Callable[[Array], Array] | None = None
 
+    def __reduce__(self) -> tuple[Callable[[str], Activation], tuple[str]]:
+        # Pickled as its name (its functions are lambdas): a trainer can be sent to a
+        # training process and back.
+        return activation_named, (self.name,)
+
 
 # 1.0 as a 0-d array of each float dtype: the same operand NumPy makes of a Python 1.0
 # (NEP 50), without making it anew on every call, a sixth of the sigmoid's cost
@@ -87,3 +92,7 @@ def softmax_derivative(z: Array, a: Array) -> Array:
 
 
 ACTIVATIONS["softmax"] = Activation("softmax", softmax, softmax_derivative, "e^z / Σ e^z")
+
+
+def activation_named(name: str) -> Activation:
+    return ACTIVATIONS[name]

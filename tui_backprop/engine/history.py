@@ -243,6 +243,7 @@ class MetricsLog(Sequence[EpochMetrics]):
 
     def since(self, start: int) -> MetricsLog:
         """Epochs ``start`` … the last as a log of their own (a copy, compact to send)."""
+        self._flush()
         part = MetricsLog()
         part._present = self._present
         part._columns = {
@@ -253,6 +254,8 @@ class MetricsLog(Sequence[EpochMetrics]):
 
     def extend(self, more: MetricsLog) -> None:
         """Append every epoch of ``more`` (a log of the same run's metrics)."""
+        self._flush()
+        more._flush()
         if not more._count:
             return
         if not self._columns:

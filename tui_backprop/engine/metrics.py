@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,10 +30,18 @@ def accuracy_of(output: str, labels: Array) -> Callable[[Array], float]:
     """``accuracy(output, a, labels)`` as a function of ``a`` alone, with the labels
     prepared once: for a sigmoid output and labels that are all 0 or 1, a row is right
     when (a ≥ 0.5) equals (label = 1), compared as booleans in the output's shape."""
+    # partials of module functions, not lambdas: a trainer holding one can be pickled
     if output != "sigmoid" or not np.isin(labels, (0, 1)).all():
-        return lambda a: accuracy(output, a, labels)
-    positive = (labels == 1).reshape(-1, 1)
-    return lambda a: np.count_nonzero((a >= 0.5) == positive) / len(positive)
+        return partial(_accuracy_on, output, labels)
+    return partial(_sigmoid_accuracy, (labels == 1).reshape(-1, 1))
+
+
+def _accuracy_on(output: str, labels: Array, a: Array) -> float:
+    return accuracy(output, a, labels)
+
+
+def _sigmoid_accuracy(positive: Array, a: Array) -> float:
+    return np.count_nonzero((a >= 0.5) == positive) / len(positive)
 
 
 def rmse_r2(a: Array, y: Array, y_scale: float = 1.0) -> tuple[float, float]:
