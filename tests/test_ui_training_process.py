@@ -216,3 +216,18 @@ async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
         await pilot.press("p", "L", "L")
         assert "lr 0.3" in app.main.info.model
         assert app.main.experiment.trainer.config.lr == 0.3
+
+
+async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
+    settings = resolve("xor", {})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 300)
+        await pilot.press("r")
+        assert app.main.running
+        await pilot.press("p")
+        trainer = app.main.experiment.trainer
+        assert_same(trainer.params, reference(settings, trainer.epoch).params)
+        kept = app.main.kept.runs  # the run before the reset, to compare with
+        assert len(kept) == 1 and len(kept[0].loss) > 300

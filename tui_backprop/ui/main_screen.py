@@ -371,14 +371,19 @@ class MainScreen(Screen[None]):
         self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
 
     def action_reset(self) -> None:
-        self.end_run("reset")
-        self.experiment.trainer.reset()
-        self.publish()
+        self._restart("reset", new_weights=False)
 
     def action_new_weights(self) -> None:
-        self.end_run("new weights")
-        self.experiment.trainer.reset(new_weights=True)
+        self._restart("new weights", new_weights=True)
+
+    def _restart(self, why: str, new_weights: bool) -> None:
+        """Back to epoch 0; a playing run takes the run back first and plays on."""
+        playing = self.running
+        self._set_running(False)
+        self.end_run(why)
+        self.experiment.trainer.reset(new_weights=new_weights)
         self.publish()
+        self._set_running(playing)
 
     def action_learning_rate(self, direction: int) -> None:
         lr = next_rate(self.experiment.settings.lr, direction)
