@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
+from textual.worker import WorkerState
 
+from tests.helpers import DEEP, SIZE, app_of, text_of, wait_until
 from tui_backprop.engine import StepRecord, Trainer
 from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 
-SIZE = (120, 40)
 SEED = SEED_PRESET
-DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})
 ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")
-SnapCompare = Callable[..., bool]
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.outer_size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def reference(settings: Settings) -> Trainer:
@@ -96,7 +87,7 @@ async def walk_whole_epoch(pilot: Pilot[Any], app: BackpropApp) -> None:
 
 @pytest.mark.parametrize("settings", [SEED, DEEP], ids=["seed", "tanh-softmax-2-hidden"])
 async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Settings) -> None:
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await walk_whole_epoch(pilot, app)
         trainer = app.main.experiment.trainer
@@ -110,7 +101,7 @@ async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Sett
 
 
 async def test_space_finishes_the_epoch_being_walked() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n", "n", "space")
         await pilot.pause()
@@ -124,7 +115,7 @@ async def test_space_finishes_the_epoch_being_walked() -> None:
 
 
 async def test_n_after_the_update_starts_the_next_epoch() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["n"] * (len(step_phases(2)) + 1))
         await pilot.pause()
@@ -135,7 +126,7 @@ async def test_n_after_the_update_starts_the_next_epoch() -> None:
 
 async def test_mini_batches_are_walked_step_by_step() -> None:
     settings = replace(DEEP, batch_size=64)  # 160 training rows: steps of 64, 64, 32
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     per_step = len(step_phases(3))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["n"] * (per_step + 2))
@@ -154,7 +145,7 @@ async def test_mini_batches_are_walked_step_by_step() -> None:
 
 
 async def test_the_selection_follows_the_layer_being_computed() -> None:
-    app = BackpropApp(Experiment.build(DEEP))
+    app = app_of(DEEP)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         diagram = app.query_one("#diagram")
@@ -169,7 +160,7 @@ async def test_the_selection_follows_the_layer_being_computed() -> None:
 
 
 async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause(0.2)
@@ -185,7 +176,7 @@ async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> N
 
 
 async def test_the_help_explains_every_phase() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -205,7 +196,7 @@ def verdict_of(app: BackpropApp) -> str:
 
 
 async def test_the_gradient_check_agrees_with_backprop() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "g")
         await app.workers.wait_for_complete()
@@ -224,7 +215,7 @@ async def test_the_gradient_check_agrees_with_backprop() -> None:
 
 
 async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
-    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(24,))))
+    app = app_of(DEEP, hidden=(24,))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n", "g")
         await app.workers.wait_for_complete()
@@ -238,10 +229,10 @@ async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
 
 
 async def test_escape_stops_a_long_check() -> None:
-    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(256, 256))))
+    app = app_of(DEEP, hidden=(256, 256))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: any(w.state is WorkerState.RUNNING for w in app.workers))
         assert isinstance(app.screen, GradientCheckScreen)
         started = time.perf_counter()
         await pilot.press("escape")
@@ -250,61 +241,8 @@ async def test_escape_stops_a_long_check() -> None:
         assert not isinstance(app.screen, GradientCheckScreen)
 
 
-async def test_no_key_sequence_breaks_a_walk() -> None:
-    keys = [
-        "n",
-        "space",
-        "p",
-        "j",
-        "k",
-        "up",
-        "down",
-        "left",
-        "right",
-        "w",
-        "z",
-        "r",
-        "g",
-        "escape",
-    ]
-    rng = np.random.default_rng(2)
-    app = BackpropApp(Experiment.build(DEEP))
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=100):
-            await pilot.press(keys[int(k)])
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.is_running
-
-
-# -- snapshots (no timers run: every picture is the same everywhere) -----------------
-
-
-def keys(*pressed: str) -> Callable[[Pilot[Any]], Any]:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.press(*pressed)
-        await pilot.pause()
-
-    return run_before
-
-
-def test_snapshot_mid_forward(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(SEED))
-    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", "n"))
-
-
-def test_snapshot_mid_backward(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(DEEP))
-    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", *["n"] * 6))
-
-
-def test_snapshot_mid_backward_small_terminal(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(SEED))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("space", "j", *["n"] * 5))
-
-
 async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "space", "left_square_bracket", "g")
         await app.workers.wait_for_complete()

@@ -9,14 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
+from tests.helpers import SIZE, app_of, text_of, wait_until, weights_of
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
 from tui_backprop.ui.panes.boundary import BoundaryPane
@@ -25,25 +24,11 @@ from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
-SIZE = (120, 40)
 XOR = resolve("xor", {})
-
-
-def app_of(settings: Settings = SEED_PRESET) -> BackpropApp:
-    return BackpropApp(Experiment.build(settings))
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def error_of(app: BackpropApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Label).render())
-
-
-def weights_of(app: BackpropApp) -> list[np.ndarray]:
-    return [np.array(w) for w in app.main.experiment.trainer.params.weights]
 
 
 # -- the dataset menu ----------------------------------------------------------------------
@@ -434,87 +419,40 @@ async def test_a_replay_has_the_same_settings() -> None:
 # -- export --------------------------------------------------------------------------------
 
 
-async def test_export_writes_screen_weights_and_metrics(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_export_writes_screen_weights_and_metrics(workdir: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
         await pilot.pause()
         past = app.main.looking.state
         assert past is not None
-    svg = (tmp_path / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
+    svg = (workdir / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "viewing" in svg
-    weights, _ = load_weights(tmp_path / "seed-epoch2-weights.npz")
+    weights, _ = load_weights(workdir / "seed-epoch2-weights.npz")
     for got, want in zip(weights.weights, past.params.weights, strict=True):
         assert np.array_equal(got, want)
-    log = (tmp_path / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
     assert len(log) == 3
 
 
-async def test_export_from_the_command_palette(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_export_from_the_command_palette(workdir: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"Export")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the palette's search
+        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        await wait_until(pilot, lambda: len(list(workdir.iterdir())) == 3)
+    assert sorted(p.name for p in workdir.iterdir()) == [
         "seed-epoch1-metrics.csv",
         "seed-epoch1-screen.svg",
         "seed-epoch1-weights.npz",
     ]
 
 
-async def test_no_sequence_of_playground_keys_breaks_the_app(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)  # e writes files
-    keys = [
-        "space",
-        "p",
-        "b",
-        "left_square_bracket",
-        "right_square_bracket",
-        "left_curly_bracket",
-        "right_curly_bracket",
-        "home",
-        "end",
-        "c",
-        "r",
-        "R",
-        "e",
-        "d",
-        "escape",
-        "S",
-        "escape",
-        "comma",
-        "escape",
-        "l",
-        "L",
-        "z",
-    ]
-    rng = np.random.default_rng(2)
-    app = app_of(XOR)
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=150):
-            await pilot.press(keys[int(k)])
-        await pilot.pause()
-        assert app.is_running
-        trainer = app.main.experiment.trainer
-        assert len(trainer.history) == trainer.epoch
-
-
-async def test_starting_from_a_weights_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_starting_from_a_weights_file(workdir: Path) -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 5, "s")
