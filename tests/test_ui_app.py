@@ -268,8 +268,7 @@ async def test_divergence_is_a_state_not_a_crash(workdir: Path) -> None:
     # the keys below include s, which saves: workdir keeps the files out of the way
     app = app_of(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(30):
-            await pilot.press("space")
+        await press_each(pilot, ["space"] * 30)
         await pilot.pause()
         assert app.main.experiment.trainer.diverged
         status = text_of(app.query_one("#status"))

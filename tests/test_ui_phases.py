@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 
-from tests.helpers import DEEP, SIZE, app_of, text_of, wait_until
+from tests.helpers import DEEP, SIZE, app_of, press_each, text_of, wait_until
 from tui_backprop.engine import StepRecord, Trainer
 from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
@@ -129,7 +129,7 @@ async def test_mini_batches_are_walked_step_by_step() -> None:
     app = app_of(settings)
     per_step = len(step_phases(3))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (per_step + 2))
+        await press_each(pilot, ["n"] * (per_step + 2))
         await pilot.pause()
         walk = app.main.walk
         assert walk is not None and walk.step == 1 and walk.progress.done == 2
@@ -138,7 +138,7 @@ async def test_mini_batches_are_walked_step_by_step() -> None:
         # the second step's forward pass used the first step's updated weights
         assert app.main.view.params.weights[0] is record.layers[0].w_before
         assert "step 2 of 3" in text_of(app.query_one("#status"))
-        await pilot.press(*["n"] * (2 * per_step - 2))
+        await press_each(pilot, ["n"] * (2 * per_step - 2))
         await pilot.pause()
         assert app.main.walk is not None and app.main.walk.finished
         assert_same_record(app.main.experiment.trainer.last_record, reference(settings).last_record)

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
-from tests.helpers import SIZE, app_of, text_of, wait_until, weights_of
+from tests.helpers import SIZE, app_of, press_each, text_of, wait_until, weights_of
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
@@ -317,8 +317,7 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
 async def test_jumps_and_ends_of_the_history() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(5):
-            await pilot.press(*["space"] * 10)
+        await press_each(pilot, ["space"] * 50)
         await pilot.press("left_curly_bracket")
         assert app.main.view is not None and app.main.view.epoch == 40
         await pilot.press("home")
