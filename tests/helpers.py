@@ -4,7 +4,7 @@ keys, and to wait for a condition instead of sleeping."""
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -61,12 +61,13 @@ async def wait_until(
         await pilot.pause(0.01)
 
 
-async def press_each(pilot: Pilot[Any], keys: Iterable[str]) -> None:
+async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press ``keys`` in turn, each handled before the next is sent.
 
     ``pilot.press`` also sleeps until the process looks idle, 40 ms a key at least. Here
     the wait is only the condition it ends with: the app and every widget of its screen
     have handled their messages; twice, so that a screen a key opened takes the next key.
+    Tests of a running run (p) keep ``pilot.press``: there the time between keys counts.
     """
     app = pilot.app
     for key in keys:
@@ -82,7 +83,7 @@ def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     the picture is the same on every machine."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.press(*keys)
+        await press(pilot, *keys)
         await pilot.pause()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press_each, pressing
+from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary import BoundaryPane
 
@@ -55,9 +55,9 @@ class TestBoundary:
         """Zoomed (z), so the picture is the boundary pane's own."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await press_each(pilot, ["b", *["space"] * 40])
+            await press(pilot, "b", *["space"] * 40)
             pilot.app.query_one(BoundaryPane).focus()
-            await pilot.press("z")
+            await press(pilot, "z")
             await pilot.pause()
 
         assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tests.helpers import DEEP, SIZE, app_of, press_each, text_of, wait_until, weights_of
+from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until, weights_of
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.chart import MetricsChart
@@ -43,7 +43,7 @@ async def test_a_step_advances_the_epoch_and_changes_every_pane() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = panes(app)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         after = panes(app)
         assert app.main.experiment.trainer.epoch == 1
@@ -98,9 +98,9 @@ async def test_r_restores_the_initial_weights_exactly() -> None:
     trainer = app.main.experiment.trainer
     start = [np.array(w) for w in trainer.params.weights]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "space")
+        await press(pilot, "space", "space", "space")
         assert not np.array_equal(trainer.params.weights[0], start[0])
-        await pilot.press("r")
+        await press(pilot, "r")
         await pilot.pause()
         assert trainer.epoch == 0
         for got, want in zip(trainer.params.weights, start, strict=True):
@@ -114,7 +114,7 @@ async def test_shift_r_draws_new_weights() -> None:
     trainer = app.main.experiment.trainer
     start = np.array(trainer.params.weights[0])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "R")
+        await press(pilot, "space", "R")
         await pilot.pause()
         assert trainer.epoch == 0
         assert not np.array_equal(trainer.params.weights[0], start)
@@ -123,9 +123,9 @@ async def test_shift_r_draws_new_weights() -> None:
 async def test_learning_rate_keys_walk_the_ladder() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("L")
+        await press(pilot, "L")
         assert app.main.experiment.trainer.config.lr == 0.3
-        await pilot.press("l", "l")
+        await press(pilot, "l", "l")
         await pilot.pause()
         assert app.main.experiment.trainer.config.lr == 0.03
         assert "lr 0.03" in text_of(app.query_one("#status"))
@@ -134,13 +134,13 @@ async def test_learning_rate_keys_walk_the_ladder() -> None:
 async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "j")
+        await press(pilot, "space", "j")
         await pilot.pause()
         assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))
-        await pilot.press("k", "k")
+        await press(pilot, "k", "k")
         await pilot.pause()
         assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
-        await pilot.press("j")
+        await press(pilot, "j")
         await pilot.pause()
         assert "mean of 10 rows" in text_of(app.query_one("#neuron"))
 
@@ -148,14 +148,14 @@ async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
 async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "down", "down")
+        await press(pilot, "space", "down", "down")
         await pilot.pause()
         assert "h3" in text_of(app.query_one("#neuron"))
-        await pilot.press("right")
+        await press(pilot, "right")
         await pilot.pause()
         detail = text_of(app.query_one("#neuron"))
         assert "output" in detail and "δ = ŷ − y" in detail
-        await pilot.press("left", "left")
+        await press(pilot, "left", "left")
         await pilot.pause()
         assert "feature value" in text_of(app.query_one("#neuron"))
         diagram = app.query_one("#diagram")
@@ -174,24 +174,24 @@ def _bad_csv(tmp_path: Path) -> Path:
 
 
 async def _open(pilot: Pilot[Any], app: BackpropApp, path: Path) -> None:
-    await pilot.press("o")
+    await press(pilot, "o")
     await pilot.pause()
     assert isinstance(app.screen, OpenCsvScreen)
     app.screen.query_one("#open-path", Input).value = str(path)
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await pilot.pause()
 
 
 async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space")
+        await press(pilot, "space", "space")
         experiment, weights = app.main.experiment, weights_of(app)
         await _open(pilot, app, _bad_csv(tmp_path))
         assert isinstance(app.screen, OpenCsvScreen)
         error = str(app.screen.query_one("#open-error", Label).render())
         assert "bad.csv" in error and "\n" not in error.strip()
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert app.main.experiment is experiment
         assert experiment.trainer.epoch == 2
@@ -216,7 +216,7 @@ async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
         assert app.main.experiment.dataset.n_classes == 3
         assert app.main.experiment.settings.preset == "standard"  # the seed preset fits seed only
         assert app.main.experiment.trainer.sizes == (2, 8, 3)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert "three.csv" in text_of(app.query_one("#status"))
         assert "left" in text_of(app.query_one("#diagram"))
@@ -233,7 +233,7 @@ async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
 async def test_save_writes_weights_and_log(workdir: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "s")
+        await press(pilot, "space", "space", "s")
         await pilot.pause()
     assert (workdir / "seed-epoch2-weights.npz").exists()
     log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
@@ -259,7 +259,7 @@ async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
 async def test_a_wide_network_is_summarised() -> None:
     app = app_of(hidden=(64,))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert "⋮+" in text_of(app.query_one("#diagram"))
 
@@ -268,7 +268,7 @@ async def test_divergence_is_a_state_not_a_crash(workdir: Path) -> None:
     # the keys below include s, which saves: workdir keeps the files out of the way
     app = app_of(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
-        await press_each(pilot, ["space"] * 30)
+        await press(pilot, *["space"] * 30)
         await pilot.pause()
         assert app.main.experiment.trainer.diverged
         status = text_of(app.query_one("#status"))
@@ -300,15 +300,15 @@ async def test_help_and_command_palette() -> None:
 async def test_g_shows_the_gradients_of_the_last_step() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("w")
+        await press(pilot, "w")
         await pilot.pause()
         assert "press space" in text_of(app.query_one("#weights"))
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         shown = text_of(app.query_one("#weights"))
         grad = app.main.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
         assert "∂L/∂W1" in shown and f"{grad[0, 0]:+.4f}" in shown
-        await pilot.press("w")
+        await press(pilot, "w")
         await pilot.pause()
         assert "∂L/∂W1" not in text_of(app.query_one("#weights"))
 
@@ -316,11 +316,11 @@ async def test_g_shows_the_gradients_of_the_last_step() -> None:
 async def test_z_zooms_the_focused_pane() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("z")
+        await press(pilot, "z")
         assert app.screen.maximized is app.query_one("#network-pane")
-        await pilot.press("z", "tab", "z")
+        await press(pilot, "z", "tab", "z")
         assert app.screen.maximized is not None
-        await pilot.press("z")
+        await press(pilot, "z")
         assert app.screen.maximized is None
 
 
@@ -342,7 +342,7 @@ async def test_a_run_that_diverges_while_running_shows_it() -> None:
 async def test_boundary_key_while_a_pane_is_zoomed_shows_the_other_pane() -> None:
     app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "tab", "z", "b")
+        await press(pilot, "space", "tab", "z", "b")
         await pilot.pause()
         assert app.screen.maximized is None
         shown = [w for w in app.query("#chart, #boundary") if w.display]
@@ -452,7 +452,7 @@ async def test_no_key_sequence_breaks_the_app(area: str, workdir: Path) -> None:
     rng = np.random.default_rng(seed)
     app = app_of(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_each(pilot, [keys[int(k)] for k in rng.choice(len(keys), size=presses)])
+        await press(pilot, *(keys[int(k)] for k in rng.choice(len(keys), size=presses)))
         await app.workers.wait_for_complete()  # g: a gradient check may still be running
         await pilot.pause()
         assert app.is_running

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.helpers import DEEP, SIZE, app_of, text_of
+from tests.helpers import DEEP, SIZE, app_of, press, text_of
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.model.view import TrainingView, describe_network, snapshot
@@ -108,7 +108,7 @@ def test_a_whole_epoch_view_shows_every_equation_of_the_neuron() -> None:
 async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_row() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "j", "j", "down", "down")  # row 2, neuron h3
+        await press(pilot, "space", "space", "j", "j", "down", "down")  # row 2, neuron h3
         await pilot.pause()
         record = app.main.experiment.trainer.last_record
         assert record is not None
@@ -117,7 +117,7 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
         assert "h3 · hidden neuron 3" in shown and "row 2 (2 of 10)" in shown
         for value in (hidden.z[1, 2], hidden.a[1, 2], hidden.delta[1, 2], hidden.grad_w[0, 2]):
             assert f"= {short(float(value))}" in shown
-        await pilot.press("right")
+        await press(pilot, "right")
         await pilot.pause()
         shown = text_of(app.query_one("#neuron"))
         out = record.layers[1]
@@ -129,7 +129,7 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
 async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "j", "n")
+        await press(pilot, "space", "j", "n")
         await pilot.pause()
         lines = text_of(app.query_one("#neuron")).splitlines()
         marked = [line for line in lines if "▶" in line]
@@ -142,7 +142,7 @@ async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
         record = app.main.experiment.trainer.last_record
         assert record is not None
         assert f"= {short(float(record.layers[0].z[0, 0]))}" in "\n".join(marked)
-        await pilot.press("n", "n", "n", "n", "n")  # through to the gradients
+        await press(pilot, "n", "n", "n", "n", "n")  # through to the gradients
         await pilot.pause()
         shown = text_of(app.query_one("#neuron"))
         grad = record.layers[0].grad_w

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.helpers import SIZE, app_of, lines_of, text_of
+from tests.helpers import SIZE, app_of, lines_of, press, text_of
 from tui_backprop.engine.boundary import boundary_grid
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.experiment import Experiment
@@ -86,7 +86,7 @@ async def test_b_shows_the_boundary_in_the_charts_place_and_redraws_only_on_chan
     async with app.run_test(size=SIZE) as pilot:
         pane = app.query_one(BoundaryPane)
         assert not pane.display and app.query_one("#chart").display
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert pane.display and not app.query_one("#chart").display
         assert pane.region.width > 40 and pane.region.height > 15
@@ -94,13 +94,13 @@ async def test_b_shows_the_boundary_in_the_charts_place_and_redraws_only_on_chan
         assert TRAIN in shown and TEST in shown and UPPER in shown
         assert "Decision boundary" in str(pane.border_title)
         draws, before = pane.draws, picture(pane)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert pane.draws == draws + 1 and picture(pane) != before
-        await pilot.press("j", "j", "k")  # another row of the batch: same weights
+        await press(pilot, "j", "j", "k")  # another row of the batch: same weights
         await pilot.pause()
         assert pane.draws == draws + 1
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert not pane.display and app.query_one("#chart").display
 
@@ -108,14 +108,14 @@ async def test_b_shows_the_boundary_in_the_charts_place_and_redraws_only_on_chan
 async def test_the_boundary_follows_history() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space", "space")
+        await press(pilot, "b", "space", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         at_two = picture(pane)
-        await pilot.press("space", "space")
+        await press(pilot, "space", "space")
         await pilot.pause()
         assert picture(pane) != at_two
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await press(pilot, "left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert picture(pane) == at_two
 
@@ -123,14 +123,14 @@ async def test_the_boundary_follows_history() -> None:
 async def test_wide_terminals_show_boundary_and_chart_side_by_side() -> None:
     app = app_of(XOR)
     async with app.run_test(size=(170, 45)) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         boundary, chart = app.query_one(BoundaryPane), app.query_one("#chart")
         assert boundary.display and chart.display
         network = app.query_one("#network-pane")
         assert network.region.right <= boundary.region.x < chart.region.x
         assert app.query_one("#weights").region.width > boundary.region.right // 2
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert boundary.display and chart.display
 
@@ -150,7 +150,7 @@ async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path
     experiment = Experiment.build(resolve(str(four_features(tmp_path)), {"lr": 1.0}))
     app = BackpropApp(experiment)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space")
+        await press(pilot, "b", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         scene = pane.scene
@@ -171,7 +171,7 @@ async def test_a_numeric_target_shows_predicted_against_actual(tmp_path: Path) -
     experiment = Experiment.build(resolve(str(four_features(tmp_path, regression=True)), {}))
     app = BackpropApp(experiment)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space")
+        await press(pilot, "b", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         assert pane.scene is not None and pane.scene.kind == REGRESSION
@@ -184,7 +184,7 @@ async def test_a_new_dataset_gets_a_new_scene() -> None:
     async with app.run_test(size=SIZE) as pilot:
         first = app.query_one(BoundaryPane).scene
         assert first is not None and first.kind == PLANE and first.n_classes == 2
-        await pilot.press("d")
+        await press(pilot, "d")
         await pilot.pause()
         app.screen.query_one("OptionList").highlighted = 6  # type: ignore[attr-defined]
         await pilot.click("#data-ok")
