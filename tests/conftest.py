@@ -1,6 +1,14 @@
-"""Shared test set-up: the tests folder is importable (for the reference implementation)."""
+"""Fixtures the tests share."""
 
-import sys
+from __future__ import annotations
+
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working directory, for tests whose keys write files (s saves, e exports)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

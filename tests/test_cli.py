@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference_blog import dataset_arrays, train
 
+from tests.reference_blog import dataset_arrays, train
 from tui_backprop.cli import main
 
 EPOCH_LINE = re.compile(r"^Epoch (\d+), Accu (\d+\.\d\d)%, Loss (\d+\.\d{6})$")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference_blog import DATASET as SEED_TABLE
 
+from tests.reference_blog import DATASET as SEED_TABLE
 from tui_backprop.data import (
     BUILTIN_NAMES,
     DatasetError,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest_data import BAD_FILES, GOOD_FILES, BadFile, GoodFile, Options, make_bad_file
 
+from tests.csv_cases import BAD_FILES, GOOD_FILES, BadFile, GoodFile, Options, make_bad_file
 from tui_backprop.cli import main
 
 OUTPUT_FOR_TASK = {"regression": "linear", "classification": "softmax"}

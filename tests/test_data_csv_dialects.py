@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_data import GOOD_FILES, GoodFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from tests.csv_cases import GOOD_FILES, GoodFile
 from tui_backprop.data import csv_load, load_csv
 
 

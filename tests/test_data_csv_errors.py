@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest_data import BAD_FILES, BadFile, make_bad_file
 
+from tests.csv_cases import BAD_FILES, BadFile, make_bad_file
 from tui_backprop.data import MAX_FILE_MB, DatasetError, csv_file, load_csv, load_dataset
 
 

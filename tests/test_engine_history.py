@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference_blog import dataset_arrays
 
+from tests.reference_blog import dataset_arrays
 from tui_backprop.engine import Problem, TrainConfig, Trainer
 from tui_backprop.engine.history import MetricsLog, Snapshots
 from tui_backprop.engine.network import frozen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference_blog import dataset_arrays
 
+from tests.reference_blog import dataset_arrays
 from tui_backprop.engine import Problem, TrainConfig, Trainer
 from tui_backprop.engine.gradcheck import gradient_check, run_gradient_check
 from tui_backprop.engine.phases import (

@@ -3,16 +3,11 @@ plain implementation in ``reference_blog`` step for step."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from tests import reference_blog as blog
 from tui_backprop.engine import Problem, TrainConfig, Trainer
-
-sys.path.insert(0, str(Path(__file__).parent))
-import reference_blog as blog
 
 EPOCHS = 50
 

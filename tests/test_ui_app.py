@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, resolve
+from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until, weights_of
+from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 
-SIZE = (120, 40)
 PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")
-
-
-def seed_app(**changes: object) -> BackpropApp:
-    return BackpropApp(Experiment.build(replace(SEED_PRESET, **changes)))  # type: ignore[arg-type]
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def panes(app: BackpropApp) -> dict[str, str]:
@@ -37,7 +26,7 @@ def panes(app: BackpropApp) -> dict[str, str]:
 
 
 async def test_the_seed_experiment_opens_at_epoch_zero() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = panes(app)
@@ -50,22 +39,23 @@ async def test_the_seed_experiment_opens_at_epoch_zero() -> None:
 
 
 async def test_a_step_advances_the_epoch_and_changes_every_pane() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         before = panes(app)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         after = panes(app)
         assert app.main.experiment.trainer.epoch == 1
         assert "Epoch 1" in after["#status"]
         for name in PANES:
             assert before[name] != after[name], f"{name} did not change"
-        assert "▲" in after["#weights"] or "▼" in after["#weights"]
+        moved = text_of(app.query_one("#weights"), inside=True)  # not the legend's ▲▼
+        assert "▲" in moved or "▼" in moved
 
 
 async def test_run_then_pause() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause(0.5)
@@ -81,7 +71,7 @@ async def test_run_then_pause() -> None:
 
 
 async def test_space_pauses_a_run_and_steps_once() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause(0.2)
@@ -93,7 +83,7 @@ async def test_space_pauses_a_run_and_steps_once() -> None:
 
 
 async def test_max_speed_trains_many_epochs_per_frame() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(12):
             await pilot.press("plus")
@@ -104,13 +94,13 @@ async def test_max_speed_trains_many_epochs_per_frame() -> None:
 
 
 async def test_r_restores_the_initial_weights_exactly() -> None:
-    app = seed_app()
+    app = app_of()
     trainer = app.main.experiment.trainer
     start = [np.array(w) for w in trainer.params.weights]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "space")
+        await press(pilot, "space", "space", "space")
         assert not np.array_equal(trainer.params.weights[0], start[0])
-        await pilot.press("r")
+        await press(pilot, "r")
         await pilot.pause()
         assert trainer.epoch == 0
         for got, want in zip(trainer.params.weights, start, strict=True):
@@ -120,52 +110,52 @@ async def test_r_restores_the_initial_weights_exactly() -> None:
 
 
 async def test_shift_r_draws_new_weights() -> None:
-    app = seed_app()
+    app = app_of()
     trainer = app.main.experiment.trainer
     start = np.array(trainer.params.weights[0])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "R")
+        await press(pilot, "space", "R")
         await pilot.pause()
         assert trainer.epoch == 0
         assert not np.array_equal(trainer.params.weights[0], start)
 
 
 async def test_learning_rate_keys_walk_the_ladder() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("L")
+        await press(pilot, "L")
         assert app.main.experiment.trainer.config.lr == 0.3
-        await pilot.press("l", "l")
+        await press(pilot, "l", "l")
         await pilot.pause()
         assert app.main.experiment.trainer.config.lr == 0.03
         assert "lr 0.03" in text_of(app.query_one("#status"))
 
 
 async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "j")
+        await press(pilot, "space", "j")
         await pilot.pause()
         assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))
-        await pilot.press("k", "k")
+        await press(pilot, "k", "k")
         await pilot.pause()
         assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
-        await pilot.press("j")
+        await press(pilot, "j")
         await pilot.pause()
         assert "mean of 10 rows" in text_of(app.query_one("#neuron"))
 
 
 async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "down", "down")
+        await press(pilot, "space", "down", "down")
         await pilot.pause()
         assert "h3" in text_of(app.query_one("#neuron"))
-        await pilot.press("right")
+        await press(pilot, "right")
         await pilot.pause()
         detail = text_of(app.query_one("#neuron"))
         assert "output" in detail and "δ = ŷ − y" in detail
-        await pilot.press("left", "left")
+        await press(pilot, "left", "left")
         await pilot.pause()
         assert "feature value" in text_of(app.query_one("#neuron"))
         diagram = app.query_one("#diagram")
@@ -183,26 +173,25 @@ def _bad_csv(tmp_path: Path) -> Path:
     return path
 
 
-async def _open(pilot: object, app: BackpropApp, path: Path) -> None:
-    await pilot.press("o")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+async def _open(pilot: Pilot[Any], app: BackpropApp, path: Path) -> None:
+    await press(pilot, "o")
+    await pilot.pause()
     assert isinstance(app.screen, OpenCsvScreen)
     app.screen.query_one("#open-path", Input).value = str(path)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await press(pilot, "enter")
+    await pilot.pause()
 
 
 async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space")
-        experiment = app.main.experiment
-        weights = [np.array(w) for w in experiment.trainer.params.weights]
+        await press(pilot, "space", "space")
+        experiment, weights = app.main.experiment, weights_of(app)
         await _open(pilot, app, _bad_csv(tmp_path))
         assert isinstance(app.screen, OpenCsvScreen)
         error = str(app.screen.query_one("#open-error", Label).render())
         assert "bad.csv" in error and "\n" not in error.strip()
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert app.main.experiment is experiment
         assert experiment.trainer.epoch == 2
@@ -220,41 +209,40 @@ def _three_classes(tmp_path: Path) -> Path:
 
 
 async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, _three_classes(tmp_path))
         assert not isinstance(app.screen, OpenCsvScreen)
         assert app.main.experiment.dataset.n_classes == 3
         assert app.main.experiment.settings.preset == "standard"  # the seed preset fits seed only
         assert app.main.experiment.trainer.sizes == (2, 8, 3)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert "three.csv" in text_of(app.query_one("#status"))
         assert "left" in text_of(app.query_one("#diagram"))
 
 
 async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {"lr": 0.3, "hidden": (5,)})))
+    app = app_of(resolve("xor", {"lr": 0.3, "hidden": (5,)}))
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, _three_classes(tmp_path))
         settings = app.main.experiment.settings
         assert (settings.lr, settings.hidden, settings.output) == (0.3, (5,), "softmax")
 
 
-async def test_save_writes_weights_and_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    app = seed_app()
+async def test_save_writes_weights_and_log(workdir: Path) -> None:
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "s")
+        await press(pilot, "space", "space", "s")
         await pilot.pause()
-    assert (tmp_path / "seed-epoch2-weights.npz").exists()
-    log = (tmp_path / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    assert (workdir / "seed-epoch2-weights.npz").exists()
+    log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
     assert log[0].startswith("epoch") and len(log) == 3
 
 
 @pytest.mark.parametrize("size", [(40, 12), (80, 24), (250, 70), (20, 6)])
 async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
-    app = seed_app(hidden=(12, 6))
+    app = app_of(hidden=(12, 6))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await pilot.resize_terminal(*size)
@@ -269,21 +257,18 @@ async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
 
 
 async def test_a_wide_network_is_summarised() -> None:
-    app = seed_app(hidden=(64,))
+    app = app_of(hidden=(64,))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert "⋮+" in text_of(app.query_one("#diagram"))
 
 
-async def test_divergence_is_a_state_not_a_crash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)  # the keys below include s, which saves
-    app = seed_app(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
+async def test_divergence_is_a_state_not_a_crash(workdir: Path) -> None:
+    # the keys below include s, which saves: workdir keeps the files out of the way
+    app = app_of(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(30):
-            await pilot.press("space")
+        await press(pilot, *["space"] * 30)
         await pilot.pause()
         assert app.main.experiment.trainer.diverged
         status = text_of(app.query_one("#status"))
@@ -294,7 +279,7 @@ async def test_divergence_is_a_state_not_a_crash(
 
 
 async def test_help_and_command_palette() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -305,94 +290,42 @@ async def test_help_and_command_palette() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Step")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the palette's search
+        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.main.experiment.trainer.epoch > 0)
         assert app.main.experiment.trainer.epoch == 1
 
 
-async def test_no_key_sequence_breaks_the_app() -> None:
-    keys = [
-        "space",
-        "p",
-        "plus",
-        "minus",
-        "r",
-        "R",
-        "l",
-        "L",
-        "k",
-        "j",
-        "n",
-        "b",
-        "c",
-        "left_square_bracket",
-        "right_square_bracket",
-        "home",
-        "end",
-        "w",
-        "up",
-        "down",
-        "left",
-        "right",
-        "z",
-        "tab",
-        "question_mark",
-        "escape",
-        "o",
-        "escape",
-        "ctrl+p",
-        "escape",
-    ]
-    rng = np.random.default_rng(1)
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=150):
-            await pilot.press(keys[int(k)])
-        await pilot.press("escape", "escape", "end")
-        if app.main.running:
-            await pilot.press("p")
-        await pilot.pause()
-        assert app.is_running and not isinstance(app.screen, ModalScreen)
-        # What the panes show agrees with the run (the keys above end any walk or look back)
-        trainer = app.main.experiment.trainer
-        await pilot.press("space")
-        await pilot.pause()
-        view = app.main.view
-        assert view is not None and view.epoch == trainer.epoch == len(trainer.history)
-        assert view.diverged == trainer.diverged
-        assert any(w.display for w in app.query("#chart, #boundary"))
-
-
 async def test_g_shows_the_gradients_of_the_last_step() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("w")
+        await press(pilot, "w")
         await pilot.pause()
         assert "press space" in text_of(app.query_one("#weights"))
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         shown = text_of(app.query_one("#weights"))
         grad = app.main.experiment.trainer.last_record.layers[0].grad_w  # type: ignore[union-attr]
         assert "∂L/∂W1" in shown and f"{grad[0, 0]:+.4f}" in shown
-        await pilot.press("w")
+        await press(pilot, "w")
         await pilot.pause()
         assert "∂L/∂W1" not in text_of(app.query_one("#weights"))
 
 
 async def test_z_zooms_the_focused_pane() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("z")
+        await press(pilot, "z")
         assert app.screen.maximized is app.query_one("#network-pane")
-        await pilot.press("z", "tab", "z")
+        await press(pilot, "z", "tab", "z")
         assert app.screen.maximized is not None
-        await pilot.press("z")
+        await press(pilot, "z")
         assert app.screen.maximized is None
 
 
 async def test_a_run_that_diverges_while_running_shows_it() -> None:
-    app = seed_app(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
+    app = app_of(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         for _ in range(40):
@@ -407,9 +340,9 @@ async def test_a_run_that_diverges_while_running_shows_it() -> None:
 
 
 async def test_boundary_key_while_a_pane_is_zoomed_shows_the_other_pane() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "tab", "z", "b")
+        await press(pilot, "space", "tab", "z", "b")
         await pilot.pause()
         assert app.screen.maximized is None
         shown = [w for w in app.query("#chart, #boundary") if w.display]
@@ -417,7 +350,7 @@ async def test_boundary_key_while_a_pane_is_zoomed_shows_the_other_pane() -> Non
 
 
 async def test_the_comparison_caption_follows_the_learning_rate_keys() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "r", "c")
         await pilot.pause()
@@ -426,3 +359,118 @@ async def test_the_comparison_caption_follows_the_learning_rate_keys() -> None:
         await pilot.press("L")
         await pilot.pause()
         assert chart.overlay is not None and "lr 0.1 vs 0.3" in chart.overlay.caption
+
+
+# -- random keys: one sequence per area of the app --------------------------------------
+
+MAIN_KEYS = [
+    "space",
+    "p",
+    "plus",
+    "minus",
+    "r",
+    "R",
+    "l",
+    "L",
+    "k",
+    "j",
+    "n",
+    "b",
+    "c",
+    "left_square_bracket",
+    "right_square_bracket",
+    "home",
+    "end",
+    "w",
+    "up",
+    "down",
+    "left",
+    "right",
+    "z",
+    "tab",
+    "question_mark",
+    "escape",
+    "o",
+    "escape",
+    "ctrl+p",
+    "escape",
+]
+WALK_KEYS = [
+    "n",
+    "space",
+    "p",
+    "j",
+    "k",
+    "up",
+    "down",
+    "left",
+    "right",
+    "w",
+    "z",
+    "r",
+    "g",
+    "escape",
+]
+PLAYGROUND_KEYS = [
+    "space",
+    "p",
+    "b",
+    "left_square_bracket",
+    "right_square_bracket",
+    "left_curly_bracket",
+    "right_curly_bracket",
+    "home",
+    "end",
+    "c",
+    "r",
+    "R",
+    "e",
+    "d",
+    "escape",
+    "S",
+    "escape",
+    "comma",
+    "escape",
+    "l",
+    "L",
+    "z",
+]
+# area: (the run, the keys drawn from, the generator's seed, how many keys)
+RANDOM_KEYS: dict[str, tuple[Settings, list[str], int, int]] = {
+    "main": (resolve("xor", {}), MAIN_KEYS, 1, 150),
+    "walk": (DEEP, WALK_KEYS, 2, 100),
+    "playground": (resolve("xor", {}), PLAYGROUND_KEYS, 2, 150),
+}
+
+
+@pytest.mark.parametrize("area", RANDOM_KEYS)
+async def test_no_key_sequence_breaks_the_app(area: str, workdir: Path) -> None:
+    """Random keys of one area leave the app running with a history as long as the run;
+    with the dialogs closed, the run stopped and one more step, the panes show that step.
+    (workdir: e exports files.)"""
+    settings, keys, seed, presses = RANDOM_KEYS[area]
+    rng = np.random.default_rng(seed)
+    app = app_of(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *(keys[int(k)] for k in rng.choice(len(keys), size=presses)))
+        await app.workers.wait_for_complete()  # g: a gradient check may still be running
+        await pilot.pause()
+        assert app.is_running
+        trainer = app.main.experiment.trainer
+        assert len(trainer.history) == trainer.epoch
+        await pilot.press("escape", "escape", "end")
+        if app.main.running:
+            await pilot.press("p")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ModalScreen)
+        # What the panes show agrees with the run (the keys above end any look back, and
+        # space finishes any walk)
+        trainer = app.main.experiment.trainer
+        await pilot.press("space")
+        await pilot.pause()
+        view = app.main.view
+        assert app.main.walk is None
+        assert view is not None and view.epoch == trainer.epoch == len(trainer.history)
+        assert view.diverged == trainer.diverged
+        assert any(w.display for w in app.query("#chart, #boundary"))
+        assert f"Epoch {trainer.epoch}" in text_of(app.query_one("#status"))

@@ -5,20 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from textual.geometry import Region
-from textual.widget import Widget
 
+from tests.helpers import DEEP, SIZE, app_of, press, text_of
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, Settings, resolve
-from tui_backprop.ui.app import BackpropApp
+from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.model.view import TrainingView, describe_network, snapshot
 from tui_backprop.ui.render.equation_layout import fit
 from tui_backprop.ui.render.equations import equations, render
 from tui_backprop.ui.render.numbers import short
 from tui_backprop.ui.render.substitution import hidden_delta, weight_gradient, weighted_input
 
-SIZE = (120, 40)
-DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})
 RUNS = {
     "seed": SEED_PRESET,
     "tanh-softmax-bias-mean": DEEP,
@@ -34,11 +30,6 @@ def trained_view(settings: Settings, sample: int | None) -> TrainingView:
     ds = experiment.dataset
     network = describe_network(trainer, ds.feature_names, ds.class_names, ds.label_name)
     return snapshot(trainer, network, sample)
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.outer_size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 @pytest.mark.parametrize("settings", RUNS.values(), ids=RUNS.keys())
@@ -115,9 +106,9 @@ def test_a_whole_epoch_view_shows_every_equation_of_the_neuron() -> None:
 
 
 async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_row() -> None:
-    app = BackpropApp(Experiment.build(SEED_PRESET))
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "j", "j", "down", "down")  # row 2, neuron h3
+        await press(pilot, "space", "space", "j", "j", "down", "down")  # row 2, neuron h3
         await pilot.pause()
         record = app.main.experiment.trainer.last_record
         assert record is not None
@@ -126,7 +117,7 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
         assert "h3 · hidden neuron 3" in shown and "row 2 (2 of 10)" in shown
         for value in (hidden.z[1, 2], hidden.a[1, 2], hidden.delta[1, 2], hidden.grad_w[0, 2]):
             assert f"= {short(float(value))}" in shown
-        await pilot.press("right")
+        await press(pilot, "right")
         await pilot.pause()
         shown = text_of(app.query_one("#neuron"))
         out = record.layers[1]
@@ -136,9 +127,9 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
 
 
 async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
-    app = BackpropApp(Experiment.build(SEED_PRESET))
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "j", "n")
+        await press(pilot, "space", "j", "n")
         await pilot.pause()
         lines = text_of(app.query_one("#neuron")).splitlines()
         marked = [line for line in lines if "▶" in line]
@@ -151,7 +142,7 @@ async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
         record = app.main.experiment.trainer.last_record
         assert record is not None
         assert f"= {short(float(record.layers[0].z[0, 0]))}" in "\n".join(marked)
-        await pilot.press("n", "n", "n", "n", "n")  # through to the gradients
+        await press(pilot, "n", "n", "n", "n", "n")  # through to the gradients
         await pilot.pause()
         shown = text_of(app.query_one("#neuron"))
         grad = record.layers[0].grad_w

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
+from textual.worker import WorkerState
 
+from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until
 from tui_backprop.engine import StepRecord, Trainer
 from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 
-SIZE = (120, 40)
 SEED = SEED_PRESET
-DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})
 ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")
-SnapCompare = Callable[..., bool]
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.outer_size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def reference(settings: Settings) -> Trainer:
@@ -85,7 +76,7 @@ async def walk_whole_epoch(pilot: Pilot[Any], app: BackpropApp) -> None:
     n_layers = len(app.main.network.sizes) - 1
     phases = step_phases(n_layers)
     for done, phase in enumerate(phases, start=1):
-        await pilot.press("n")
+        await press(pilot, "n")
         await pilot.pause()
         assert app.main.walk is not None and app.main.walk.progress.done == done
         status = text_of(app.query_one("#status"))
@@ -96,7 +87,7 @@ async def walk_whole_epoch(pilot: Pilot[Any], app: BackpropApp) -> None:
 
 @pytest.mark.parametrize("settings", [SEED, DEEP], ids=["seed", "tanh-softmax-2-hidden"])
 async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Settings) -> None:
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await walk_whole_epoch(pilot, app)
         trainer = app.main.experiment.trainer
@@ -110,23 +101,23 @@ async def test_every_phase_then_the_same_numbers_as_a_whole_epoch(settings: Sett
 
 
 async def test_space_finishes_the_epoch_being_walked() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "n", "space")
+        await press(pilot, "n", "n", "n", "space")
         await pilot.pause()
         trainer = app.main.experiment.trainer
         assert trainer.epoch == 1 and app.main.walk is None
         assert_same_record(trainer.last_record, reference(SEED).last_record)
         assert "?" not in text_of(app.query_one("#deltas"))
         assert "?" not in text_of(app.query_one("#diagram"))
-        await pilot.press("space")  # with no walk, space trains as ever
+        await press(pilot, "space")  # with no walk, space trains as ever
         assert trainer.epoch == 2
 
 
 async def test_n_after_the_update_starts_the_next_epoch() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (len(step_phases(2)) + 1))
+        await press(pilot, *["n"] * (len(step_phases(2)) + 1))
         await pilot.pause()
         assert app.main.experiment.trainer.epoch == 2
         assert app.main.walk is not None and app.main.walk.progress.done == 1
@@ -135,10 +126,10 @@ async def test_n_after_the_update_starts_the_next_epoch() -> None:
 
 async def test_mini_batches_are_walked_step_by_step() -> None:
     settings = replace(DEEP, batch_size=64)  # 160 training rows: steps of 64, 64, 32
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     per_step = len(step_phases(3))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * (per_step + 2))
+        await press(pilot, *["n"] * (per_step + 2))
         await pilot.pause()
         walk = app.main.walk
         assert walk is not None and walk.step == 1 and walk.progress.done == 2
@@ -147,21 +138,21 @@ async def test_mini_batches_are_walked_step_by_step() -> None:
         # the second step's forward pass used the first step's updated weights
         assert app.main.view.params.weights[0] is record.layers[0].w_before
         assert "step 2 of 3" in text_of(app.query_one("#status"))
-        await pilot.press(*["n"] * (2 * per_step - 2))
+        await press(pilot, *["n"] * (2 * per_step - 2))
         await pilot.pause()
         assert app.main.walk is not None and app.main.walk.finished
         assert_same_record(app.main.experiment.trainer.last_record, reference(settings).last_record)
 
 
 async def test_the_selection_follows_the_layer_being_computed() -> None:
-    app = BackpropApp(Experiment.build(DEEP))
+    app = app_of(DEEP)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n")
+        await press(pilot, "n")
         diagram = app.query_one("#diagram")
         assert diagram.selected[0] == 1  # type: ignore[attr-defined]
-        await pilot.press("down", "down", "n")
+        await press(pilot, "down", "down", "n")
         assert diagram.selected == (2, 2)  # type: ignore[attr-defined]
-        await pilot.press("n", "n")  # forward into the output, then the loss
+        await press(pilot, "n", "n")  # forward into the output, then the loss
         assert diagram.selected[0] == 3  # type: ignore[attr-defined]
         await pilot.pause()
         neuron = text_of(app.query_one("#neuron"))
@@ -169,7 +160,7 @@ async def test_the_selection_follows_the_layer_being_computed() -> None:
 
 
 async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause(0.2)
@@ -185,9 +176,9 @@ async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> N
 
 
 async def test_the_help_explains_every_phase() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("question_mark")
+        await press(pilot, "question_mark")
         await pilot.pause()
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "Walk through the epoch one phase" in text
@@ -205,9 +196,9 @@ def verdict_of(app: BackpropApp) -> str:
 
 
 async def test_the_gradient_check_agrees_with_backprop() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "g")
+        await press(pilot, "space", "g")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, GradientCheckScreen)
@@ -216,97 +207,44 @@ async def test_the_gradient_check_agrees_with_backprop() -> None:
         assert float(verdict.rsplit(" ", 1)[1]) < 1e-6
         headings = [str(w.render()) for w in app.screen.query(".gradcheck-heading")]
         assert [h.split()[0] for h in headings] == ["W1", "W2"]  # counted from 1
-        await pilot.press("space")  # nothing trains behind the check
+        await press(pilot, "space")  # nothing trains behind the check
         assert app.main.experiment.trainer.epoch == 1
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, GradientCheckScreen)
 
 
 async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
-    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(24,))))
+    app = app_of(DEEP, hidden=(24,))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "g")
+        await press(pilot, "n", "n", "g")
         await app.workers.wait_for_complete()
         await pilot.pause()
         headings = [str(w.render()) for w in app.screen.query(".gradcheck-heading")]
         assert [h.split()[0] for h in headings] == ["W1", "b1", "W2", "b2"]
         assert "the 10 worst of 72" in headings[2]
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert app.main.walk is not None and app.main.walk.progress.done == 2
 
 
 async def test_escape_stops_a_long_check() -> None:
-    app = BackpropApp(Experiment.build(replace(DEEP, hidden=(256, 256))))
+    app = app_of(DEEP, hidden=(256, 256))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("g")
-        await pilot.pause(0.3)
+        await press(pilot, "g")
+        await wait_until(pilot, lambda: any(w.state is WorkerState.RUNNING for w in app.workers))
         assert isinstance(app.screen, GradientCheckScreen)
         started = time.perf_counter()
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await app.workers.wait_for_complete()
         assert time.perf_counter() - started < 5
         assert not isinstance(app.screen, GradientCheckScreen)
 
 
-async def test_no_key_sequence_breaks_a_walk() -> None:
-    keys = [
-        "n",
-        "space",
-        "p",
-        "j",
-        "k",
-        "up",
-        "down",
-        "left",
-        "right",
-        "w",
-        "z",
-        "r",
-        "g",
-        "escape",
-    ]
-    rng = np.random.default_rng(2)
-    app = BackpropApp(Experiment.build(DEEP))
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=100):
-            await pilot.press(keys[int(k)])
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.is_running
-
-
-# -- snapshots (no timers run: every picture is the same everywhere) -----------------
-
-
-def keys(*pressed: str) -> Callable[[Pilot[Any]], Any]:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.press(*pressed)
-        await pilot.pause()
-
-    return run_before
-
-
-def test_snapshot_mid_forward(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(SEED))
-    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", "n"))
-
-
-def test_snapshot_mid_backward(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(DEEP))
-    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space", "j", *["n"] * 6))
-
-
-def test_snapshot_mid_backward_small_terminal(snap_compare: SnapCompare) -> None:
-    app = BackpropApp(Experiment.build(SEED))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("space", "j", *["n"] * 5))
-
-
 async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:
-    app = BackpropApp(Experiment.build(SEED))
+    app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "space", "left_square_bracket", "g")
+        await press(pilot, "space", "space", "space", "left_square_bracket", "g")
         await app.workers.wait_for_complete()
         await pilot.pause()
         intro = str(app.screen.query_one("#gradcheck-intro").render())

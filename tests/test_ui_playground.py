@@ -9,14 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
+from tests.helpers import SIZE, app_of, press, text_of, wait_until, weights_of
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
 from tui_backprop.ui.panes.boundary import BoundaryPane
@@ -25,25 +24,11 @@ from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
-SIZE = (120, 40)
 XOR = resolve("xor", {})
-
-
-def app_of(settings: Settings = SEED_PRESET) -> BackpropApp:
-    return BackpropApp(Experiment.build(settings))
-
-
-def text_of(widget: Widget) -> str:
-    width, height = widget.size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def error_of(app: BackpropApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Label).render())
-
-
-def weights_of(app: BackpropApp) -> list[np.ndarray]:
-    return [np.array(w) for w in app.main.experiment.trainer.params.weights]
 
 
 # -- the dataset menu ----------------------------------------------------------------------
@@ -56,7 +41,7 @@ async def choose_dataset(
     points: str | None = None,
     noise: str | None = None,
 ) -> None:
-    await pilot.press("d")
+    await press(pilot, "d")
     await pilot.pause()
     assert isinstance(app.screen, DatasetScreen)
     listing = app.screen.query_one(OptionList)
@@ -73,7 +58,7 @@ async def choose_dataset(
 async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         await choose_dataset(pilot, app, "circles", points="120", noise="0.2")
         assert not isinstance(app.screen, DatasetScreen)
         ex = app.main.experiment
@@ -85,7 +70,7 @@ async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
         assert app.query_one(BoundaryPane).scene.kind == PLANE  # type: ignore[union-attr]
         assert "circles" in text_of(app.query_one("#status"))
         # the menu offers the current dataset's size and noise next time
-        await pilot.press("d")
+        await press(pilot, "d")
         await pilot.pause()
         assert app.screen.query_one("#data-points", Input).value == "120"
         assert app.screen.query_one("#data-noise", Input).value == "0.2"
@@ -112,12 +97,12 @@ async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
 async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, says: str) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space")
+        await press(pilot, "space", "space")
         experiment, weights = app.main.experiment, weights_of(app)
         await choose_dataset(pilot, app, "moons", points=points, noise=noise)
         assert isinstance(app.screen, DatasetScreen)
         assert says in error_of(app, "#data-error")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert app.main.experiment is experiment and experiment.trainer.epoch == 2
         for got, want in zip(weights_of(app), weights, strict=True):
@@ -135,7 +120,7 @@ async def test_open_csv_from_the_dataset_menu() -> None:
 
 
 async def open_settings(pilot: Pilot[Any], app: BackpropApp) -> SettingsScreen:
-    await pilot.press("S")
+    await press(pilot, "S")
     await pilot.pause()
     assert isinstance(app.screen, SettingsScreen)
     return app.screen
@@ -155,7 +140,7 @@ async def apply_settings(pilot: Pilot[Any], app: BackpropApp, **values: str | bo
 async def test_the_learning_rate_and_optimiser_change_live() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "space")
+        await press(pilot, "space", "space", "space")
         trainer = app.main.experiment.trainer
         screen = await open_settings(pilot, app)
         screen.query_one("#set-lr", Input).value = "0.5"
@@ -173,7 +158,7 @@ async def test_the_learning_rate_and_optimiser_change_live() -> None:
 async def test_the_lr_keys_and_the_settings_screen_agree() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("L")
+        await press(pilot, "L")
         screen = await open_settings(pilot, app)
         assert screen.query_one("#set-lr", Input).value == "0.3"
 
@@ -181,7 +166,7 @@ async def test_the_lr_keys_and_the_settings_screen_agree() -> None:
 async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "R", "space")  # R moves the seed on to 1
+        await press(pilot, "space", "space", "R", "space")  # R moves the seed on to 1
         assert app.main.experiment.trainer.config.seed == 1
         screen = await open_settings(pilot, app)
         screen.query_one("#set-hidden", Input).value = "8,4"
@@ -212,7 +197,7 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
 async def test_invalid_settings_are_refused(name: str, value: str, says: str) -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         experiment, weights, config = (
             app.main.experiment,
             weights_of(app),
@@ -221,7 +206,7 @@ async def test_invalid_settings_are_refused(name: str, value: str, says: str) ->
         await apply_settings(pilot, app, **{name: value})
         assert isinstance(app.screen, SettingsScreen)
         assert says in error_of(app, "#settings-error")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert app.main.experiment is experiment and experiment.trainer.config == config
         assert experiment.trainer.epoch == 1
@@ -301,7 +286,8 @@ PANES = ("#diagram", "#neuron", "#chart", "#weights", "#deltas")
 async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
     scrubbed, fresh = app_of(), app_of()
     async with scrubbed.run_test(size=SIZE) as pilot:
-        await pilot.press(
+        await press(
+            pilot,
             *["space"] * 7,
             "left_square_bracket",
             "left_square_bracket",
@@ -315,7 +301,7 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
         looked = {name: text_of(scrubbed.query_one(name)) for name in PANES}
         view = scrubbed.main.view
     async with fresh.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 5)
+        await press(pilot, *["space"] * 5)
         await pilot.pause()
         for name in PANES:
             assert looked[name] == text_of(fresh.query_one(name)), name
@@ -332,15 +318,14 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
 async def test_jumps_and_ends_of_the_history() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(5):
-            await pilot.press(*["space"] * 10)
-        await pilot.press("left_curly_bracket")
+        await press(pilot, *["space"] * 50)
+        await press(pilot, "left_curly_bracket")
         assert app.main.view is not None and app.main.view.epoch == 40
-        await pilot.press("home")
+        await press(pilot, "home")
         assert app.main.view.epoch == 0 and app.main.view.present == 50
-        await pilot.press("left_square_bracket", "right_curly_bracket")
+        await press(pilot, "left_square_bracket", "right_curly_bracket")
         assert app.main.view.epoch == 10
-        await pilot.press("end")
+        await press(pilot, "end")
         assert app.main.view.epoch == 50 and app.main.view.present is None
         await pilot.pause()
         assert "viewing" not in text_of(app.query_one("#status"))
@@ -351,7 +336,7 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
     notes: list[str] = []
     monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 6, *["left_square_bracket"] * 3, "space")
+        await press(pilot, *["space"] * 6, *["left_square_bracket"] * 3, "space")
         await pilot.pause()
         trainer = app.main.experiment.trainer
         assert trainer.epoch == 4 and app.main.view is not None and app.main.view.present is None
@@ -361,7 +346,7 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
         for got, want in zip(trainer.params.weights, fresh.params.weights, strict=True):
             assert np.array_equal(got, want)
         assert [run.epochs for run in app.main.kept.runs] == [6]  # kept to compare with
-        await pilot.press("c")
+        await press(pilot, "c")
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and len(overlay.loss) == 6
         assert overlay.caption == "same settings (before the fork at 3)"
@@ -380,7 +365,7 @@ async def test_running_from_the_past_forks_too() -> None:
 async def test_history_needs_a_trained_epoch() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("left_square_bracket", "home")
+        await press(pilot, "left_square_bracket", "home")
         assert (
             app.main.view is not None and app.main.view.epoch == 0 and app.main.view.present is None
         )
@@ -392,9 +377,9 @@ async def test_history_needs_a_trained_epoch() -> None:
 async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "space")
+        await press(pilot, "space", "space", "space")
         await apply_settings(pilot, app, hidden="6", lr="1")
-        await pilot.press("space", "c")
+        await press(pilot, "space", "c")
         await pilot.pause()
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None
@@ -402,122 +387,75 @@ async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> N
         assert np.array_equal(chart.overlay.loss, app.main.kept.runs[0].loss)
         assert len(chart.overlay.loss) == 3
         assert "run 1 loss" in text_of(chart)
-        await pilot.press("c")
+        await press(pilot, "c")
         assert chart.overlay is None
 
 
 async def test_compare_cycles_through_runs_newest_first() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "r", "space", "space", "R", "space", "c")
+        await press(pilot, "space", "r", "space", "space", "R", "space", "c")
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None and chart.overlay.name == "run 2"
         assert chart.overlay.caption == "seed 333 vs 334" and len(chart.overlay.loss) == 2
-        await pilot.press("c")
+        await press(pilot, "c")
         assert chart.overlay is not None and chart.overlay.name == "run 1"
         assert len(chart.overlay.loss) == 1
-        await pilot.press("c")
+        await press(pilot, "c")
         assert chart.overlay is None
 
 
 async def test_a_replay_has_the_same_settings() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space", "r", "space", "c")
+        await press(pilot, "space", "space", "r", "space", "c")
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None and chart.overlay.caption == "same settings"
         assert "c: run 1 · same settings" in str(chart.border_subtitle)
-        await pilot.press("c")
+        await press(pilot, "c")
         assert chart.overlay is None
 
 
 # -- export --------------------------------------------------------------------------------
 
 
-async def test_export_writes_screen_weights_and_metrics(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_export_writes_screen_weights_and_metrics(workdir: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
+        await press(pilot, *["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
         await pilot.pause()
         past = app.main.looking.state
         assert past is not None
-    svg = (tmp_path / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
+    svg = (workdir / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "viewing" in svg
-    weights, _ = load_weights(tmp_path / "seed-epoch2-weights.npz")
+    weights, _ = load_weights(workdir / "seed-epoch2-weights.npz")
     for got, want in zip(weights.weights, past.params.weights, strict=True):
         assert np.array_equal(got, want)
-    log = (tmp_path / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
     assert len(log) == 3
 
 
-async def test_export_from_the_command_palette(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_export_from_the_command_palette(workdir: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "ctrl+p")
+        await press(pilot, "space", "ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Export")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        await press(pilot, *"Export")
+        await app.workers.wait_for_complete()  # the palette's search
+        await pilot.pause()
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: len(list(workdir.iterdir())) == 3)
+    assert sorted(p.name for p in workdir.iterdir()) == [
         "seed-epoch1-metrics.csv",
         "seed-epoch1-screen.svg",
         "seed-epoch1-weights.npz",
     ]
 
 
-async def test_no_sequence_of_playground_keys_breaks_the_app(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)  # e writes files
-    keys = [
-        "space",
-        "p",
-        "b",
-        "left_square_bracket",
-        "right_square_bracket",
-        "left_curly_bracket",
-        "right_curly_bracket",
-        "home",
-        "end",
-        "c",
-        "r",
-        "R",
-        "e",
-        "d",
-        "escape",
-        "S",
-        "escape",
-        "comma",
-        "escape",
-        "l",
-        "L",
-        "z",
-    ]
-    rng = np.random.default_rng(2)
-    app = app_of(XOR)
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in rng.choice(len(keys), size=150):
-            await pilot.press(keys[int(k)])
-        await pilot.pause()
-        assert app.is_running
-        trainer = app.main.experiment.trainer
-        assert len(trainer.history) == trainer.epoch
-
-
-async def test_starting_from_a_weights_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_starting_from_a_weights_file(workdir: Path) -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 5, "s")
+        await press(pilot, *["space"] * 5, "s")
         await pilot.pause()
         trained = weights_of(app)
         await apply_settings(pilot, app, load_weights="xor-epoch5-weights.npz")
@@ -525,6 +463,6 @@ async def test_starting_from_a_weights_file(
         assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch5-weights.npz"
         for got, want in zip(weights_of(app), trained, strict=True):
             assert np.array_equal(got, want)
-        await pilot.press("space", "space", "r")  # a reset returns to the file's weights
+        await press(pilot, "space", "space", "r")  # a reset returns to the file's weights
         for got, want in zip(weights_of(app), trained, strict=True):
             assert np.array_equal(got, want)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from textual.geometry import Region
-from textual.widget import Widget
 
+from tests.helpers import SIZE, app_of, lines_of, press, text_of
 from tui_backprop.engine.boundary import boundary_grid
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.experiment import Experiment
@@ -19,22 +18,17 @@ from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.render.boundary_draw import TEST, TRAIN, UPPER, WRONG_TEST, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import half_block, shade_codes
 
-SIZE = (120, 40)
 XOR = resolve("xor", {"lr": 0.5})
 
 
-def text_of(widget: Widget) -> str:
-    width, height = widget.size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+def map_of(pane: BoundaryPane) -> str:
+    """The text inside the pane's border: the map, without the legend that uses its marks."""
+    return text_of(pane, inside=True)
 
 
-def picture(widget: Widget) -> list[list[tuple[str, object]]]:
-    """Text and colours, line by line."""
-    width, height = widget.size
-    return [
-        [(seg.text, seg.style) for seg in strip]
-        for strip in widget.render_lines(Region(0, 0, width, height))
-    ]
+def picture(pane: BoundaryPane) -> list[list[tuple[str, object]]]:
+    """The map's text and colours, line by line."""
+    return [[(seg.text, seg.style) for seg in strip] for strip in lines_of(pane, inside=True)]
 
 
 def four_features(tmp_path: Path, regression: bool = False) -> Path:
@@ -88,55 +82,55 @@ def test_points_sit_where_their_coordinates_say() -> None:
 
 
 async def test_b_shows_the_boundary_in_the_charts_place_and_redraws_only_on_change() -> None:
-    app = BackpropApp(Experiment.build(XOR))
+    app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         pane = app.query_one(BoundaryPane)
         assert not pane.display and app.query_one("#chart").display
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert pane.display and not app.query_one("#chart").display
         assert pane.region.width > 40 and pane.region.height > 15
-        shown = text_of(pane)
+        shown = map_of(pane)
         assert TRAIN in shown and TEST in shown and UPPER in shown
         assert "Decision boundary" in str(pane.border_title)
         draws, before = pane.draws, picture(pane)
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         assert pane.draws == draws + 1 and picture(pane) != before
-        await pilot.press("j", "j", "k")  # another row of the batch: same weights
+        await press(pilot, "j", "j", "k")  # another row of the batch: same weights
         await pilot.pause()
         assert pane.draws == draws + 1
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert not pane.display and app.query_one("#chart").display
 
 
 async def test_the_boundary_follows_history() -> None:
-    app = BackpropApp(Experiment.build(XOR))
+    app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space", "space")
+        await press(pilot, "b", "space", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         at_two = picture(pane)
-        await pilot.press("space", "space")
+        await press(pilot, "space", "space")
         await pilot.pause()
         assert picture(pane) != at_two
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await press(pilot, "left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert picture(pane) == at_two
 
 
 async def test_wide_terminals_show_boundary_and_chart_side_by_side() -> None:
-    app = BackpropApp(Experiment.build(XOR))
+    app = app_of(XOR)
     async with app.run_test(size=(170, 45)) as pilot:
-        await pilot.press("space")
+        await press(pilot, "space")
         await pilot.pause()
         boundary, chart = app.query_one(BoundaryPane), app.query_one("#chart")
         assert boundary.display and chart.display
         network = app.query_one("#network-pane")
         assert network.region.right <= boundary.region.x < chart.region.x
         assert app.query_one("#weights").region.width > boundary.region.right // 2
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause()
         assert boundary.display and chart.display
 
@@ -145,7 +139,7 @@ def marked_errors(pane: BoundaryPane, experiment: Experiment, scene: Scene) -> t
     """How many wrong training and test rows the pane marks, checked against the
     engine's predictions: every error is marked (unless two share a cell), nothing else."""
     wrong = predicted_classes("sigmoid", experiment.trainer.predict(scene.x)) != scene.labels
-    shown = text_of(pane)
+    shown = map_of(pane)
     marks = shown.count(WRONG_TRAIN), shown.count(WRONG_TEST)
     for count, rows in zip(marks, (wrong & ~scene.test, wrong & scene.test), strict=True):
         assert (count > 0) == rows.any() and count <= rows.sum()
@@ -156,7 +150,7 @@ async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path
     experiment = Experiment.build(resolve(str(four_features(tmp_path)), {"lr": 1.0}))
     app = BackpropApp(experiment)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space")
+        await press(pilot, "b", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         scene = pane.scene
@@ -168,7 +162,7 @@ async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path
         app.main.publish()
         await pilot.pause()
         assert marked_errors(pane, experiment, scene)[0] == 0  # the training rows are learnt
-        shown = text_of(pane)
+        shown = map_of(pane)
         assert TRAIN in shown and TEST in shown
         assert pane.scene is scene  # the projection is computed once per experiment
 
@@ -177,20 +171,20 @@ async def test_a_numeric_target_shows_predicted_against_actual(tmp_path: Path) -
     experiment = Experiment.build(resolve(str(four_features(tmp_path, regression=True)), {}))
     app = BackpropApp(experiment)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b", "space")
+        await press(pilot, "b", "space")
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         assert pane.scene is not None and pane.scene.kind == REGRESSION
         assert str(pane.border_title) == "Predicted vs actual"
-        assert TRAIN in text_of(pane)
+        assert TRAIN in map_of(pane)
 
 
 async def test_a_new_dataset_gets_a_new_scene() -> None:
-    app = BackpropApp(Experiment.build(XOR))
+    app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         first = app.query_one(BoundaryPane).scene
         assert first is not None and first.kind == PLANE and first.n_classes == 2
-        await pilot.press("d")
+        await press(pilot, "d")
         await pilot.pause()
         app.screen.query_one("OptionList").highlighted = 6  # type: ignore[attr-defined]
         await pilot.click("#data-ok")

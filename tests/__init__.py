@@ -1,0 +1,1 @@
+"""The test suite, a package so its modules import the shared ones as ``tests.<module>``."""

@@ -1,0 +1,92 @@
+"""What the UI tests share: one way to build the app, to read what a widget shows, to press
+keys, and to wait for a condition instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from textual import events
+from textual.geometry import Region
+from textual.keys import key_to_character
+from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input
+
+from tui_backprop.experiment import Experiment
+from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.ui.app import BackpropApp
+
+SIZE = (120, 40)  # the terminal most tests run in
+SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's snap_compare fixture
+DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})  # 3 classes, 2 hidden
+
+
+def app_of(settings: Settings = SEED_PRESET, **changes: object) -> BackpropApp:
+    """The app on ``settings`` (the seed experiment unless told) with ``changes`` made."""
+    return BackpropApp(Experiment.build(replace(settings, **changes)))  # type: ignore[arg-type]
+
+
+def lines_of(widget: Widget, *, inside: bool = False) -> list[Strip]:
+    """The lines ``widget`` draws: all of it, border and titles included, or with
+    ``inside`` only what is inside its border and padding."""
+    if inside:
+        gutter = widget.styles.gutter
+        return widget.render_lines(Region(gutter.left, gutter.top, *widget.size))
+    return widget.render_lines(Region(0, 0, *widget.outer_size))
+
+
+def text_of(widget: Widget, *, inside: bool = False) -> str:
+    """The text of ``lines_of(widget, inside=inside)``, one line per row. Read inside the
+    border where a legend on it uses the marks the test looks for."""
+    return "\n".join(strip.text for strip in lines_of(widget, inside=inside))
+
+
+def weights_of(app: BackpropApp) -> list[np.ndarray]:
+    """A copy of the weights the run has now."""
+    return [np.array(w) for w in app.main.experiment.trainer.params.weights]
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0
+) -> None:
+    """Let the app work until ``condition()`` holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not hold in time"
+        await pilot.pause(0.01)
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` in turn, each handled before the next is sent.
+
+    ``pilot.press`` also sleeps until the process looks idle, 40 ms a key at least. Here
+    the wait is only the condition it ends with: the app and every widget of its screen
+    have handled their messages; twice, so that a screen a key opened takes the next key.
+    Tests of a running run (p) keep ``pilot.press``: there the time between keys counts.
+    """
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key_to_character(key))
+        event.set_sender(app)
+        app.post_message(event)
+        await pilot._wait_for_screen()
+        await pilot._wait_for_screen()
+
+
+def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A snapshot's ``run_before``: press ``keys``, then stop any text cursor blinking, so
+    the picture is the same on every machine."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await press(pilot, *keys)
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
