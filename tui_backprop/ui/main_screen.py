@@ -67,7 +67,7 @@ PANE_TITLES = {
     "#deltas": "Backward pass: δ and gradient size",
 }
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
-FRAME = 1 / 30  # seconds between frame requests while a run plays
+FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
