@@ -51,6 +51,12 @@ def weights_of(app: BackpropApp) -> list[np.ndarray]:
     return [np.array(w) for w in app.main.experiment.trainer.params.weights]
 
 
+def shown_epoch(app: BackpropApp) -> int:
+    """The epoch the panes show (-1 before the first view)."""
+    view = app.main.view
+    return -1 if view is None else view.epoch
+
+
 async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0
 ) -> None:

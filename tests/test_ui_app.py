@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until, weights_of
+from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.chart import MetricsChart
@@ -58,7 +58,7 @@ async def test_run_then_pause() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: shown_epoch(app) > 0)
         assert app.main.state.running
         await pilot.press("p")
         await pilot.pause()
@@ -74,7 +74,7 @@ async def test_space_pauses_a_run_and_steps_once() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: shown_epoch(app) > 0)
         await pilot.press("space")
         epoch = app.main.experiment.trainer.epoch
         await pilot.pause(0.2)
@@ -333,9 +333,7 @@ async def test_a_run_that_diverges_while_running_shows_it() -> None:
             if not app.main.running:
                 break
         assert app.main.experiment.trainer.diverged and not app.main.running
-        assert (
-            app.main.view is not None and app.main.view.epoch == app.main.experiment.trainer.epoch
-        )
+        assert shown_epoch(app) == app.main.experiment.trainer.epoch
         assert "DIVERGED" in text_of(app.query_one("#status"))
 
 

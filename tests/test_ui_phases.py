@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 
-from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until
+from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until
 from tui_backprop.engine import StepRecord, Trainer
 from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
@@ -163,7 +163,7 @@ async def test_n_pauses_a_running_run_and_keys_that_move_on_drop_the_walk() -> N
     app = app_of(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: shown_epoch(app) > 0)
         await pilot.press("n")
         assert not app.main.running and app.main.walk is not None
         epoch = app.main.experiment.trainer.epoch

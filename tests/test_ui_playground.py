@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
-from tests.helpers import SIZE, app_of, press, text_of, wait_until, weights_of
+from tests.helpers import SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
@@ -320,7 +320,7 @@ async def test_jumps_and_ends_of_the_history() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 50)
         await press(pilot, "left_curly_bracket")
-        assert app.main.view is not None and app.main.view.epoch == 40
+        assert shown_epoch(app) == 40
         await press(pilot, "home")
         assert app.main.view.epoch == 0 and app.main.view.present == 50
         await press(pilot, "left_square_bracket", "right_curly_bracket")
@@ -356,7 +356,7 @@ async def test_running_from_the_past_forks_too() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 4, "home", "p")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: shown_epoch(app) > 0)
         await pilot.press("p")
         assert app.main.looking.state is None and app.main.experiment.trainer.epoch >= 1
         assert len(app.main.experiment.trainer.history) == app.main.experiment.trainer.epoch
@@ -366,9 +366,7 @@ async def test_history_needs_a_trained_epoch() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "left_square_bracket", "home")
-        assert (
-            app.main.view is not None and app.main.view.epoch == 0 and app.main.view.present is None
-        )
+        assert shown_epoch(app) == 0 and app.main.view.present is None
 
 
 # -- comparing runs ------------------------------------------------------------------------

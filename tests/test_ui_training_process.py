@@ -4,25 +4,21 @@ are those of an undisturbed run, a lost process loses nothing, and quitting ends
 from __future__ import annotations
 
 import os
-import pty
-import select
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from textual.pilot import Pilot
 
+from tests.helpers import SIZE, shown_epoch, wait_until
+from tests.terminal import running
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.pacing import SPEEDS
 
-SIZE = (120, 40)
 MAX_SPEED = ["plus"] * len(SPEEDS)
 
 
@@ -41,18 +37,11 @@ def assert_same(params: Params, expected: Params) -> None:
         np.testing.assert_array_equal(got, want)
 
 
-async def until(pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
-
-
 async def play_for(pilot: Pilot[int], app: BackpropApp, epochs: int) -> None:
     """``p``, at least ``epochs`` more epochs on screen, ``p``."""
     start = app.main.experiment.trainer.epoch
     await pilot.press("p")
-    await until(pilot, lambda: app.main.view is not None and app.main.view.epoch >= start + epochs)
+    await wait_until(pilot, lambda: shown_epoch(app) >= start + epochs)
     await pilot.press("p")
     assert not app.main.running
 
@@ -66,7 +55,7 @@ async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers()
         trainer = app.main.experiment.trainer
         first = trainer.epoch
         assert_same(trainer.params, reference(settings, first).params)
-        assert app.main.view is not None and app.main.view.epoch == first
+        assert shown_epoch(app) == first
         assert len(trainer.history) == first
 
         await pilot.press("left_square_bracket", "left_square_bracket")  # look back 2
@@ -91,9 +80,9 @@ async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> N
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
-        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 50)
+        await wait_until(pilot, lambda: shown_epoch(app) > 50)
         await pilot.press("l")  # one rung down, applied by the playing process
-        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 400)
+        await wait_until(pilot, lambda: shown_epoch(app) > 400)
         await pilot.press("p")
         trainer = app.main.experiment.trainer
         assert trainer.config.lr == app.main.experiment.settings.lr == 0.03
@@ -108,7 +97,7 @@ async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exa
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
-        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 30)
+        await wait_until(pilot, lambda: shown_epoch(app) > 30)
         await pilot.press("d")  # the dataset menu pauses the run
         assert not app.main.running
         epoch = app.main.experiment.trainer.epoch
@@ -129,11 +118,11 @@ async def test_a_killed_training_process_is_reported_and_nothing_is_lost() -> No
         await play_for(pilot, app, 5)
         handed_back = app.main.experiment.trainer.epoch
         await pilot.press(*MAX_SPEED, "p")
-        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > handed_back)
+        await wait_until(pilot, lambda: shown_epoch(app) > handed_back)
         pid = app.main.process.pid
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
-        await until(pilot, lambda: not app.main.running)
+        await wait_until(pilot, lambda: not app.main.running)
         notes = [n.message for n in app._notifications]
         assert any("training process stopped" in n and f"epoch {handed_back}" in n for n in notes)
         trainer = app.main.experiment.trainer
@@ -155,57 +144,21 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
-    seen, deadline = b"", time.monotonic() + timeout
-    while needle not in seen:
-        left = deadline - time.monotonic()
-        assert left > 0, f"{needle!r} never appeared"
-        if select.select([fd], [], [], left)[0]:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:
-                break
-    return seen
-
-
-def _drain(fd: int) -> None:
-    """Read what the app wrote, so it never blocks on a full terminal."""
-    if select.select([fd], [], [], 0.05)[0]:
-        try:
-            os.read(fd, 65536)
-        except OSError:  # the app has closed the terminal
-            time.sleep(0.05)
-
-
 def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
-    main, child = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    command = [sys.executable, "-m", "tui_backprop"]
-    app = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, env=env)
-    os.close(child)
-    try:
-        _read_until(main, b"Epoch 0", 20)
-        os.write(main, b"+" * len(SPEEDS) + b"p")
-        _read_until(main, b"max speed \xe2\x89\x88", 10)  # "≈": the measured rate is shown
-        time.sleep(0.5)
-        helpers = _descendants(app.pid)
+    with running() as terminal:
+        terminal.read_until(b"Epoch 0", 20)
+        terminal.type(b"+" * len(SPEEDS) + b"p")
+        terminal.read_until(b"max speed \xe2\x89\x88", 10)  # "≈": the measured rate shows
+        terminal.read_for(0.5)
+        helpers = _descendants(terminal.app.pid)
         assert helpers, "no training process was started"
-        started = time.monotonic()
-        os.write(main, b"q")
-        while app.poll() is None and time.monotonic() - started < 5:
-            _drain(main)
-        took = time.monotonic() - started
-        print(f"quit took {took:.3f} s")
-        assert app.returncode == 0
-        assert took < 1.0
+        terminal.type(b"q")
+        assert terminal.wait_exit(5) < 1.0
+        assert terminal.app.returncode == 0
         time.sleep(0.5)
         alive = {pid for pid in helpers if Path(f"/proc/{pid}").exists()}
         zombies = {p for p in alive if "Z" in Path(f"/proc/{p}/stat").read_text().split()[2]}
         assert alive <= zombies, f"left running: {alive - zombies}"
-    finally:
-        if app.poll() is None:
-            app.kill()
-        os.close(main)
 
 
 async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
@@ -223,7 +176,7 @@ async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
     app = BackpropApp(Experiment.build(settings))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
-        await until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 300)
+        await wait_until(pilot, lambda: shown_epoch(app) > 300)
         await pilot.press("r")
         assert app.main.running
         await pilot.press("p")
