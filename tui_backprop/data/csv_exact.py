@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui_backprop.data.cells import parse_number
+from tui_backprop.data.cells import parse_number, too_large
 from tui_backprop.data.columns import ColumnPlan
 from tui_backprop.data.csv_file import whole_file_problem
 from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
@@ -30,11 +30,12 @@ _HEADER_HINT = " (if this row is a header, a name that reads as a number hides i
 
 
 def read_exact(
-    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan
+    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
 ) -> RawTable:
+    """Every feature must be a finite number no larger than ``limit`` in size."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return _scan(fh, source, layout, plan)
+            return _scan(fh, source, layout, plan, limit)
     except UnicodeDecodeError:
         problem = whole_file_problem(path, source)
         raise problem or fail(source, "is not UTF-8 text") from None
@@ -42,7 +43,9 @@ def read_exact(
         raise fail(source, f"cannot be read ({err.strerror or err})") from None
 
 
-def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -> RawTable:
+def _scan(
+    lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
+) -> RawTable:
     reader = csv_reader(iter(lines), layout.delimiter)
     values = array("d")
     keys: dict[str, int] = {}
@@ -53,7 +56,7 @@ def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -
             continue
         _check_width(record, line, source, layout, plan)
         hint = _HEADER_HINT if line == layout.first_line and layout.header is None else ""
-        values.extend(_row_values(record, line, source, plan, hint))
+        values.extend(_row_values(record, line, source, plan, hint, limit))
         codes.append(keys.setdefault(record[plan.label], len(keys)))
         row_lines.append(line)
     if not codes:
@@ -92,29 +95,31 @@ def _check_width(
 
 
 def _row_values(
-    record: list[str], line: int, source: str, plan: ColumnPlan, hint: str
+    record: list[str], line: int, source: str, plan: ColumnPlan, hint: str, limit: float
 ) -> list[float]:
     cells = [record[i] for i in plan.features]
     try:
         row = [float(cell) for cell in cells]
-        if all(map(math.isfinite, row)) and not any("_" in cell for cell in cells):
+        if all(math.isfinite(v) and abs(v) <= limit for v in row) and not any(
+            "_" in cell for cell in cells
+        ):
             return row
     except ValueError:
         pass
     for i, cell in zip(plan.features, cells, strict=True):
-        problem = _cell_problem(cell)
+        problem = _cell_problem(cell, limit)
         if problem:
             raise fail(source, problem + hint, line, plan.places[i])
     raise AssertionError("a row failed to parse but no cell is bad")  # pragma: no cover
 
 
-def _cell_problem(cell: str) -> str | None:
+def _cell_problem(cell: str, limit: float) -> str | None:
     text = cell.strip()
     value = parse_number(text)
     if value is not None:
-        if math.isfinite(value):
-            return None
-        return f"{show(text)} is not allowed; values must be finite numbers"
+        if not math.isfinite(value):
+            return f"{show(text)} is not allowed; values must be finite numbers"
+        return None if abs(value) <= limit else too_large(show(text), limit)
     if not text:
         return "empty cell; expected a number"
     if "\x00" in text:
