@@ -55,6 +55,9 @@ def _scan(
         if line <= layout.skip_lines or is_blank(record):
             continue
         _check_width(record, line, source, layout, plan)
+        broken = next((i for i, field in enumerate(record) if _has_line_break(field)), None)
+        if broken is not None:
+            raise fail(source, _open_quote(reader), line, plan.places[broken])
         hint = _HEADER_HINT if line == layout.first_line and layout.header is None else ""
         values.extend(_row_values(record, line, source, plan, hint, limit))
         codes.append(keys.setdefault(record[plan.label], len(keys)))
@@ -80,13 +83,29 @@ def _numbered(reader: Reader, source: str) -> Iterator[tuple[int, list[str]]]:
         raise fail(source, problem, start) from None
 
 
+def _has_line_break(field: str) -> bool:
+    return "\n" in field or "\r" in field
+
+
+def _open_quote(reader: Reader) -> str:
+    """The problem with a cell that spans lines: only an open quote makes one, and no
+    feature or label is ever written over several lines."""
+    end = reader.line_num
+    try:
+        more = next(reader, None) is not None
+    except csv.Error:
+        more = True
+    runs_to = f"line {end}" if more else "the end of the file"
+    return f"a quoted cell runs from here to {runs_to}; is a quote left open?"
+
+
 def _check_width(
     record: list[str], line: int, source: str, layout: Layout, plan: ColumnPlan
 ) -> None:
     width, expected = len(record), layout.n_columns
     if width == expected:
         return
-    hint = "; is a quote left open?" if any("\n" in f or "\r" in f for f in record) else ""
+    hint = "; is a quote left open?" if any(map(_has_line_break, record)) else ""
     if width < expected and plan.label >= width:
         problem = f"the label is missing ({width} of {expected} fields{hint})"
         raise fail(source, problem, line, plan.places[plan.label])
