@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+# Features and regression targets beyond this size are refused: far beyond any real
+# measurement, and training squares them (float64 overflows above about 1e154).
+MAX_MAGNITUDE = 1e100
+
+
+def too_large(shown: str, limit: float) -> str:
+    """Why a value (``shown`` as quoted in messages) over ``limit`` in size is refused."""
+    return f"{shown} is beyond ±{limit:g}, too large to train on (it would overflow)"
+
 
 def parse_number(cell: str) -> float | None:
     """The cell's value, or None when it is not a number. Surrounding spaces are allowed;

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tui_backprop.data.csv_sniff import DELIMITERS, Layout
 from tui_backprop.data.errors import fail, show
+from tui_backprop.data.text import printable
 
 _LISTED = 8
 
@@ -82,7 +83,9 @@ def _resolve(ref: str | int, layout: Layout, source: str) -> int:
             source,
             f"no column named {show(text)}: the file has no header row, so give a 0-based index",
         )
-    listed = ", ".join(layout.header[:_LISTED]) + (", ..." if layout.n_columns > _LISTED else "")
+    listed = ", ".join(map(printable, layout.header[:_LISTED])) + (
+        ", ..." if layout.n_columns > _LISTED else ""
+    )
     raise fail(source, f"no column named {show(text)} (columns: {listed})")
 
 
@@ -101,7 +104,7 @@ def _checked_index(index: int, layout: Layout, source: str) -> int:
 
 
 def _place(layout: Layout, i: int) -> str:
-    return repr(layout.header[i]) if layout.header is not None else str(i + 1)
+    return show(layout.header[i]) if layout.header is not None else str(i + 1)
 
 
 def _names(
@@ -109,7 +112,8 @@ def _names(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     places = tuple(_place(layout, i) for i in range(layout.n_columns))
     if layout.header is not None:
-        return layout.header, places
+        shown = (printable(name).strip() or f"col{i + 1}" for i, name in enumerate(layout.header))
+        return tuple(shown), places
     names = [f"column {i + 1}" for i in range(layout.n_columns)]
     for number, i in enumerate(features, start=1):
         names[i] = f"x{number}"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui_backprop.data.cells import parse_number
+from tui_backprop.data.cells import parse_number, too_large
 from tui_backprop.data.columns import ColumnPlan
 from tui_backprop.data.csv_file import whole_file_problem
 from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
@@ -30,11 +30,12 @@ _HEADER_HINT = " (if this row is a header, a name that reads as a number hides i
 
 
 def read_exact(
-    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan
+    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
 ) -> RawTable:
+    """Every feature must be a finite number no larger than ``limit`` in size."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return _scan(fh, source, layout, plan)
+            return _scan(fh, source, layout, plan, limit)
     except UnicodeDecodeError:
         problem = whole_file_problem(path, source)
         raise problem or fail(source, "is not UTF-8 text") from None
@@ -42,7 +43,9 @@ def read_exact(
         raise fail(source, f"cannot be read ({err.strerror or err})") from None
 
 
-def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -> RawTable:
+def _scan(
+    lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
+) -> RawTable:
     reader = csv_reader(iter(lines), layout.delimiter)
     values = array("d")
     keys: dict[str, int] = {}
@@ -52,8 +55,11 @@ def _scan(lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan) -
         if line <= layout.skip_lines or is_blank(record):
             continue
         _check_width(record, line, source, layout, plan)
+        broken = next((i for i, field in enumerate(record) if _has_line_break(field)), None)
+        if broken is not None:
+            raise fail(source, _open_quote(reader), line, plan.places[broken])
         hint = _HEADER_HINT if line == layout.first_line and layout.header is None else ""
-        values.extend(_row_values(record, line, source, plan, hint))
+        values.extend(_row_values(record, line, source, plan, hint, limit))
         codes.append(keys.setdefault(record[plan.label], len(keys)))
         row_lines.append(line)
     if not codes:
@@ -77,13 +83,29 @@ def _numbered(reader: Reader, source: str) -> Iterator[tuple[int, list[str]]]:
         raise fail(source, problem, start) from None
 
 
+def _has_line_break(field: str) -> bool:
+    return "\n" in field or "\r" in field
+
+
+def _open_quote(reader: Reader) -> str:
+    """The problem with a cell that spans lines: only an open quote makes one, and no
+    feature or label is ever written over several lines."""
+    end = reader.line_num
+    try:
+        more = next(reader, None) is not None
+    except csv.Error:
+        more = True
+    runs_to = f"line {end}" if more else "the end of the file"
+    return f"a quoted cell runs from here to {runs_to}; is a quote left open?"
+
+
 def _check_width(
     record: list[str], line: int, source: str, layout: Layout, plan: ColumnPlan
 ) -> None:
     width, expected = len(record), layout.n_columns
     if width == expected:
         return
-    hint = "; is a quote left open?" if any("\n" in f or "\r" in f for f in record) else ""
+    hint = "; is a quote left open?" if any(map(_has_line_break, record)) else ""
     if width < expected and plan.label >= width:
         problem = f"the label is missing ({width} of {expected} fields{hint})"
         raise fail(source, problem, line, plan.places[plan.label])
@@ -92,29 +114,31 @@ def _check_width(
 
 
 def _row_values(
-    record: list[str], line: int, source: str, plan: ColumnPlan, hint: str
+    record: list[str], line: int, source: str, plan: ColumnPlan, hint: str, limit: float
 ) -> list[float]:
     cells = [record[i] for i in plan.features]
     try:
         row = [float(cell) for cell in cells]
-        if all(map(math.isfinite, row)) and not any("_" in cell for cell in cells):
+        if all(math.isfinite(v) and abs(v) <= limit for v in row) and not any(
+            "_" in cell for cell in cells
+        ):
             return row
     except ValueError:
         pass
     for i, cell in zip(plan.features, cells, strict=True):
-        problem = _cell_problem(cell)
+        problem = _cell_problem(cell, limit)
         if problem:
             raise fail(source, problem + hint, line, plan.places[i])
     raise AssertionError("a row failed to parse but no cell is bad")  # pragma: no cover
 
 
-def _cell_problem(cell: str) -> str | None:
+def _cell_problem(cell: str, limit: float) -> str | None:
     text = cell.strip()
     value = parse_number(text)
     if value is not None:
-        if math.isfinite(value):
-            return None
-        return f"{show(text)} is not allowed; values must be finite numbers"
+        if not math.isfinite(value):
+            return f"{show(text)} is not allowed; values must be finite numbers"
+        return None if abs(value) <= limit else too_large(show(text), limit)
     if not text:
         return "empty cell; expected a number"
     if "\x00" in text:

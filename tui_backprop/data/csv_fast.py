@@ -22,7 +22,9 @@ from tui_backprop.data.raw_table import RawTable
 _COMPRESSED = {".gz", ".bz2", ".xz", ".lzma", ".zip"}
 
 
-def read_fast(path: str | os.PathLike[str], layout: Layout, plan: ColumnPlan) -> RawTable | None:
+def read_fast(
+    path: str | os.PathLike[str], layout: Layout, plan: ColumnPlan, limit: float
+) -> RawTable | None:
     if Path(path).suffix.lower() in _COMPRESSED:
         return None
     keys: dict[str, int] = {}
@@ -39,10 +41,13 @@ def read_fast(path: str | os.PathLike[str], layout: Layout, plan: ColumnPlan) ->
         **dict.fromkeys(plan.dropped, _ignore),
     }
     table = _loadtxt(path, layout, converters)
+    if any("\n" in key or "\r" in key for key in keys):
+        return None  # a label over several lines: an open quote, named by the exact path
     if table is None or table.shape[0] == 0 or table.shape[1] != layout.n_columns:
         return None
     features = _take(table, plan.features)
-    if not np.isfinite(features).all():
+    # The exact path names the non-finite or oversized cell.
+    if not np.isfinite(features).all() or features.max() > limit or features.min() < -limit:
         return None
     codes = table[:, plan.label].astype(np.int64)
     return RawTable(features, list(keys), codes, None)

@@ -69,10 +69,19 @@ def _checked_size(path: str | os.PathLike[str], source: str) -> int:
     if info.st_size > MAX_FILE_BYTES:
         raise fail(
             source,
-            f"{info.st_size / 1e6:.1f} MB is over the {MAX_FILE_BYTES / 1e6:g} MB limit "
+            f"{_megabytes(info.st_size)} MB is over the {MAX_FILE_BYTES / 1e6:g} MB limit "
             "for a CSV file",
         )
     return info.st_size
+
+
+def _megabytes(size: int) -> str:
+    """``size`` in MB with as many decimals as it takes to show it over the limit."""
+    for decimals in range(1, 6):
+        text = f"{size / 1e6:.{decimals}f}"
+        if float(text) * 1e6 > MAX_FILE_BYTES:
+            return text
+    return f"{size / 1e6:.6f}"  # to the byte
 
 
 def _read_sample(fh: BinaryIO) -> tuple[bytes, bool]:
@@ -95,7 +104,7 @@ def bad_bytes(data: bytes, source: str, whole: bool = True) -> DatasetError | No
             return fail(source, f"this is {what}")
     zero = data.find(b"\x00")
     if zero >= 0:
-        if max(data[0::2].count(0), data[1::2].count(0)) > len(data) // 4:
+        if _looks_like_utf16(data):
             return fail(source, "this looks like UTF-16 text; save it as UTF-8")
         return fail(source, "binary data (a zero byte); expected UTF-8 text", _line_at(data, zero))
     try:
@@ -109,6 +118,13 @@ def bad_bytes(data: bytes, source: str, whole: bool = True) -> DatasetError | No
                 _line_at(data, err.start),
             )
     return None
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Zero bytes mostly at even or mostly at odd offsets, as in UTF-16 Latin text; zeros
+    at both (e.g. a file of nothing but zeros) are binary data."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    return max(even, odd) > len(data) // 4 and min(even, odd) < max(even, odd) // 8
 
 
 def _line_at(data: bytes, offset: int) -> int:

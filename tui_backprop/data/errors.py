@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tui_backprop.data.text import PATH_LIMIT, printable
+
 _MAX_SHOWN = 40
 
 
@@ -12,7 +14,9 @@ class DatasetError(ValueError):
 
 
 def place(source: str, line: int | None = None, column: str | None = None) -> str:
-    """``source``, ``source: line 7`` or ``source: line 7, column 'x'`` (no trailing colon)."""
+    """``source``, ``source: line 7`` or ``source: line 7, column 'x'`` (no trailing colon).
+    ``source`` is a file name, made printable here since any byte may be in one."""
+    source = printable(source, PATH_LIMIT)
     parts = [f"line {line}"] if line is not None else []
     if column is not None:
         parts.append(f"column {column}")
@@ -28,7 +32,8 @@ def fail(
 
 
 def show(text: str) -> str:
-    """Quote a cell for a message: repr() keeps it on one line, long cells are cut."""
+    """Quote a cell for a message: repr() keeps it on one line and spells out control and
+    bidi characters as escapes; long cells are cut."""
     if len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 1] + "…"
     return repr(text)

@@ -5,7 +5,7 @@ a number and either some value is not a whole number (``2.5``) or there are more
 ``MAX_AUTO_CLASSES`` (20) distinct values. Otherwise it is **classification**: text labels
 always are, and so are whole numbers with at most 20 distinct values (``0``/``1``,
 ``1``..``5``). ``task="classification"`` or ``"regression"`` overrides the rule;
-regression then needs every label to be a number.
+regression then needs every label to be a number, none larger than the caller's limit.
 
 Classes are the sorted distinct values (numeric order for numbers, text order otherwise)
 and keep their text for display: ``("0", "1")`` or ``("setosa", "versicolor", ...)``.
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tui_backprop.data.cells import number_text, parse_number
+from tui_backprop.data.cells import number_text, parse_number, too_large
 from tui_backprop.data.errors import show
 
 MAX_AUTO_CLASSES = 20
@@ -42,7 +42,7 @@ def is_regression(values: np.ndarray) -> bool:
 
 
 def encode_labels(
-    keys: Sequence[str], codes: np.ndarray, task: str
+    keys: Sequence[str], codes: np.ndarray, task: str, limit: float
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """``keys`` are the distinct raw label texts and ``codes`` index them, one per row.
     Returns (labels, class_names) as ``Dataset`` stores them."""
@@ -60,7 +60,7 @@ def encode_labels(
             i = int(bad[0])
             raise LabelProblem(i, f"{show(texts[i])} is not allowed; labels must be finite")
         if task == "regression" or (task == "auto" and is_regression(values)):
-            return values[codes], ()
+            return _targets(texts, values, codes, limit), ()
         return _numeric_classes(values, codes)
     if task == "regression":
         i = numbers.index(None)
@@ -68,6 +68,15 @@ def encode_labels(
             i, f"{show(texts[i])} is not a number, and a regression target must be numeric"
         )
     return _text_classes(texts, codes)
+
+
+def _targets(texts: list[str], values: np.ndarray, codes: np.ndarray, limit: float) -> np.ndarray:
+    huge = np.flatnonzero(np.abs(values) > limit)
+    if huge.size:
+        i = int(huge[0])
+        raise LabelProblem(i, too_large(show(texts[i]), limit))
+    targets: np.ndarray = values[codes]
+    return targets
 
 
 def _numeric_classes(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:

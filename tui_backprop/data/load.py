@@ -7,9 +7,10 @@ import os
 from collections.abc import Sequence
 
 from tui_backprop.data.builtin import BUILTIN_NAMES, builtin_dataset
+from tui_backprop.data.cells import MAX_MAGNITUDE
 from tui_backprop.data.csv_load import check_task, load_csv
 from tui_backprop.data.dataset import Dataset, as_regression
-from tui_backprop.data.errors import DatasetError
+from tui_backprop.data.errors import DatasetError, place
 
 
 def load_dataset(
@@ -19,6 +20,7 @@ def load_dataset(
     task: str = "auto",
 ) -> Dataset:
     """``spec`` is a CSV path or exactly one of ``BUILTIN_NAMES``; an existing path wins.
+    A CSV's features and regression targets must be within ``MAX_MAGNITUDE`` (1e100).
     Built-ins are classification data; ``task="regression"`` turns their class numbers
     into targets."""
     if not spec.strip():
@@ -28,7 +30,7 @@ def load_dataset(
     if os.path.exists(spec) or spec not in BUILTIN_NAMES:
         if not os.path.exists(spec) and _looks_like_name(spec):
             raise DatasetError(_unknown_name(spec))
-        return load_csv(spec, label_column, drop_columns, task)
+        return load_csv(spec, label_column, drop_columns, task, MAX_MAGNITUDE)
     check_task(task, spec)
     if label_column is not None or drop_columns:
         raise DatasetError(f"{spec}: label and dropped columns apply only to CSV files")
@@ -43,4 +45,5 @@ def _looks_like_name(spec: str) -> bool:
 def _unknown_name(spec: str) -> str:
     close = difflib.get_close_matches(spec, BUILTIN_NAMES, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{spec}: no such file or built-in dataset; {hint}built-ins: {', '.join(BUILTIN_NAMES)}"
+    builtins = ", ".join(BUILTIN_NAMES)
+    return f"{place(spec)}: no such file or built-in dataset; {hint}built-ins: {builtins}"

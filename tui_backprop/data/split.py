@@ -115,9 +115,12 @@ def _assemble(
 def _centre_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column means and standard deviations; exactly constant columns get scale 1 (a
     tiny rounding-error std would blow their values up instead)."""
-    mean = x.mean(axis=0)
-    std = np.where(np.ptp(x, axis=0) == 0, 1.0, x.std(axis=0))
-    return mean, std
+    mean, spread, std = x.mean(axis=0), np.ptp(x, axis=0), x.std(axis=0)
+    # Values closer than about 1e-160 square to zero; measure those in units of their spread.
+    lost = (std == 0) & (spread > 0)
+    if lost.any():
+        std[lost] = spread[lost] * ((x[:, lost] - mean[lost]) / spread[lost]).std(axis=0)
+    return mean, np.where(spread == 0, 1.0, std)
 
 
 def principal_components(x: np.ndarray, count: int = 2) -> tuple[np.ndarray, np.ndarray]:
