@@ -18,7 +18,8 @@ from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
-from tui_backprop.engine.weights_io import load_weights, save_weights
+from tui_backprop.engine.trainer import InitialWeightsError
+from tui_backprop.engine.weights_io import WeightsError, load_weights, save_weights
 from tui_backprop.settings import Settings, default_output, describe
 
 TASK_OF_OUTPUT = {
@@ -67,7 +68,10 @@ class Experiment:
             n_classes=dataset.n_classes,
             y_scale=split.y_scale,
         )
-        trainer = Trainer(train_config(settings), problem, initial)
+        try:
+            trainer = Trainer(train_config(settings), problem, initial)
+        except InitialWeightsError as err:
+            raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
         return cls(settings, dataset, split, trainer)
 
     def describe(self) -> str:

@@ -141,6 +141,10 @@ def next_rate(lr: float, direction: int) -> float:
 # -- reading values typed by a user: one ValueError line says what is wrong ---------------
 
 
+class TooLarge(ValueError):
+    """A number with more digits than Python converts (``sys.get_int_max_str_digits``)."""
+
+
 def read_number(kind: Callable[[str], float], least: float, strict: bool) -> Callable[[str], float]:
     """A reader of a finite number ≥ ``least`` (> ``least`` when ``strict``)."""
 
@@ -149,6 +153,8 @@ def read_number(kind: Callable[[str], float], least: float, strict: bool) -> Cal
         try:
             value = kind(text)
         except ValueError:
+            if text.lstrip("+-").isdigit():  # past Python's limit on digits of an int
+                raise TooLarge(f"a {len(text)}-digit number is too large") from None
             raise ValueError(f"{text!r} is not a number") from None
         if not math.isfinite(value) or value < least or (strict and value == least):
             raise ValueError(f"{text} must be a finite number {'>' if strict else '≥'} {least:g}")
@@ -198,7 +204,22 @@ def read_path(text: str) -> str | None:
     return text.strip() or None
 
 
-read_seed = read_number(int, 0, False)
-read_positive = read_number(float, 0, True)
 read_count = read_number(int, 0, False)
+# Any non-negative integer seeds NumPy; the limit keeps seeds to what a 64-bit integer
+# holds, so they can be written, shown and compared anywhere.
+MAX_SEED = 2**63 - 1
+
+
+def read_seed(text: str) -> int:
+    """A whole number from 0 to ``MAX_SEED``."""
+    try:
+        value = int(read_count(text))
+    except TooLarge:
+        value = MAX_SEED + 1
+    if value > MAX_SEED:
+        raise ValueError(f"the seed is too large: at most 2**63 - 1 ({MAX_SEED})")
+    return value
+
+
+read_positive = read_number(float, 0, True)
 read_non_negative = read_number(float, 0, False)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 REDUCTIONS = ("sum", "mean")
 DTYPES = ("float64", "float32")
+# Weights and biases of one network, at most. A run holds many copies of them: the
+# weights, their gradients, the optimiser's running averages (two for Adam), the initial
+# weights for a reset, and at least 8 snapshots of the past (see history.Snapshots). At
+# 10 million float64 parameters one copy is 80 MB and a run 1-3 GB, about what a laptop
+# can spare; one hidden layer of the widest size on 784 inputs (MNIST) still fits.
+MAX_PARAMETERS = 10_000_000
+
+
+def parameter_count(sizes: Sequence[int], bias: bool) -> int:
+    """Weights and biases of a network with these layer widths (Python ints: no overflow)."""
+    return sum(a * b + (b if bias else 0) for a, b in itertools.pairwise(sizes))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
-from tui_backprop.engine.config import DTYPES, REDUCTIONS, TrainConfig
+from tui_backprop.engine.config import (
+    DTYPES,
+    MAX_PARAMETERS,
+    REDUCTIONS,
+    TrainConfig,
+    parameter_count,
+)
 from tui_backprop.engine.history import MetricsLog, MetricsRow, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
@@ -113,6 +119,10 @@ class ConfigError(ValueError):
     """A setting that cannot work with this data."""
 
 
+class InitialWeightsError(ConfigError):
+    """Given initial weights that do not fit the network (the caller knows their file)."""
+
+
 def check_config(config: TrainConfig, problem: Problem) -> None:
     choices = {
         "activation": (config.activation, tuple(k for k in ACTIVATIONS if k != "softmax")),
@@ -139,10 +149,22 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
         raise ConfigError(f"the learning rate must be a positive number, not {config.lr}")
     if config.batch_size < 0 or config.l2 < 0 or config.init_scale <= 0:
         raise ConfigError("batch size and L2 must be ≥ 0 and the init scale > 0")
-    if config.init_scale > MAX_INIT_SCALE or max(config.hidden, default=0) > MAX_WIDTH:
+    if config.init_scale > MAX_INIT_SCALE:
+        raise ConfigError(f"the init scale can be at most {MAX_INIT_SCALE:g}")
+    if max(config.hidden, default=0) > MAX_WIDTH:
+        raise ConfigError(f"a hidden layer can be at most {MAX_WIDTH} neurons wide")
+    check_size(config, problem)
+
+
+def check_size(config: TrainConfig, problem: Problem) -> None:
+    """Refuse a network too big for memory before any of it is allocated."""
+    n_out = problem.n_classes if config.output == "softmax" else 1
+    count = parameter_count((problem.n_features, *config.hidden, n_out), config.bias)
+    if count > MAX_PARAMETERS:
+        one_copy = count * np.dtype(config.dtype).itemsize / 1e9
         raise ConfigError(
-            f"the init scale can be at most {MAX_INIT_SCALE:g} and a hidden layer at most "
-            f"{MAX_WIDTH} neurons wide"
+            f"this network has {count:,} parameters ({one_copy:.1f} GB for one copy of its "
+            f"weights, and training keeps several); the limit is {MAX_PARAMETERS:,}"
         )
 
 
@@ -189,23 +211,25 @@ class Trainer:
         weights = initial.weights
         for i, w in enumerate(weights):
             if w.ndim != 2:
-                raise ConfigError(f"W{i} has shape {w.shape}, not a matrix; a {need} network")
+                raise InitialWeightsError(
+                    f"W{i} has shape {w.shape}, not a matrix; a {need} network"
+                )
             if i and w.shape[0] != weights[i - 1].shape[1]:
-                raise ConfigError(
+                raise InitialWeightsError(
                     f"W{i} has {w.shape[0]} rows but W{i - 1} has {weights[i - 1].shape[1]} "
                     f"columns; this data and --layers need a {need} network"
                 )
         if initial.sizes != self.sizes:
-            raise ConfigError(
+            raise InitialWeightsError(
                 f"the weights are for a {'-'.join(map(str, initial.sizes))} network, "
                 f"this data and --layers need {need}"
             )
         if (initial.biases is not None) != self.config.bias:
-            raise ConfigError("the weights' biases do not match the --bias setting")
+            raise InitialWeightsError("the weights' biases do not match the --bias setting")
         if initial.biases is not None:
             shapes = [b.shape for b in initial.biases]
             if shapes != [(n,) for n in self.sizes[1:]]:
-                raise ConfigError(
+                raise InitialWeightsError(
                     f"the biases have shapes {shapes}, a {need} network needs "
                     f"{[(n,) for n in self.sizes[1:]]}"
                 )

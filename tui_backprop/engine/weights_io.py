@@ -4,13 +4,18 @@ integer arrays so a file can rebuild its network. Never pickles."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
+from typing import IO
 
 import numpy as np
 
+from tui_backprop.engine.config import MAX_PARAMETERS
 from tui_backprop.engine.network import Params
 
 
@@ -40,34 +45,106 @@ def save_weights(
         np.savez(f, **arrays)  # type: ignore[arg-type]
 
 
+# The members a weights file is read for; any others are never decompressed.
+_NUMERIC = re.compile(r"[Wb]\d+")
+_TEXTS = ("activation", "output")
+_MAX_TEXT_BYTES = 1024  # an activation or output name; more is not one
+
+
 def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
+    """Read a weights file: each array's header (shape and type) is checked before any
+    array is, so a file cannot make the app allocate more than ``MAX_PARAMETERS``.
+    Raises WeightsError, one line naming the file."""
     name = os.fspath(path)
+    _check_regular(name)
     try:
-        loaded = np.load(name, allow_pickle=False)
-        if isinstance(loaded, np.lib.npyio.NpzFile):
-            with loaded as data:
-                arrays = {key: np.array(data[key]) for key in data.files}
-    except FileNotFoundError:
-        raise WeightsError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise WeightsError(f"{name}: is a directory, not a weights file") from None
-    except PermissionError:
-        raise WeightsError(f"{name}: permission denied") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        with open(name, "rb") as fh:
+            if fh.read(len(np.lib.format.MAGIC_PREFIX)) == np.lib.format.MAGIC_PREFIX:
+                raise WeightsError(f"{name}: a single array, not an .npz file of W0, W1, ...")
+            with zipfile.ZipFile(fh) as archive:
+                arrays = _read_arrays(name, archive)
+    except WeightsError:
+        raise
+    except OSError as err:
+        raise WeightsError(f"cannot read {name}: {_reason(err)}") from None
+    except zipfile.BadZipFile:
+        raise WeightsError(f"{name}: not an .npz weights file (not a zip archive)") from None
+    except (ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
         raise WeightsError(f"{name}: not a readable .npz weights file ({err})") from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise WeightsError(f"{name}: a single array, not an .npz file of W0, W1, ...")
     return _params_from(name, arrays)
+
+
+def _reason(err: OSError) -> str:
+    return (err.strerror or str(err)).lower()
+
+
+def _check_regular(name: str) -> None:
+    """Only a regular file: reading a FIFO or a device could block or never end."""
+    try:
+        info = os.stat(name)
+    except (FileNotFoundError, NotADirectoryError):
+        raise WeightsError(f"{name}: no such file") from None
+    except OSError as err:
+        raise WeightsError(f"cannot read {name}: {_reason(err)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise WeightsError(f"{name}: is a directory, not a weights file")
+    if not stat.S_ISREG(info.st_mode):
+        raise WeightsError(f"{name}: is not a regular file")
+
+
+def _read_arrays(name: str, archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
+    """The weights, biases and texts of an .npz, once their headers say they fit."""
+    headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
+    for member in dict.fromkeys(archive.namelist()):
+        key = member.removesuffix(".npy")
+        if member.endswith(".npy") and (_NUMERIC.fullmatch(key) or key in _TEXTS):
+            with archive.open(member) as fh:
+                headers[key] = _header(fh)
+    wanted = [key for key, (shape, dtype) in headers.items() if _check(name, key, shape, dtype)]
+    total = sum(math.prod(headers[key][0]) for key in wanted if _NUMERIC.fullmatch(key))
+    if total > MAX_PARAMETERS:
+        raise WeightsError(
+            f"{name}: holds {total:,} weights and biases; a network may have at most "
+            f"{MAX_PARAMETERS:,}"
+        )
+    arrays = {}
+    for key in wanted:
+        with archive.open(f"{key}.npy") as fh:
+            arrays[key] = np.lib.format.read_array(fh, allow_pickle=False)
+    return arrays
+
+
+def _header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
+    version = np.lib.format.read_magic(fh)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+    else:
+        raise ValueError(f".npy format version {version[0]}.{version[1]} is not supported")
+    return tuple(shape), np.dtype(dtype)
+
+
+def _check(name: str, key: str, shape: tuple[int, ...], dtype: np.dtype) -> bool:
+    """Whether to read the array ``key``; raises WeightsError when a weight or bias
+    cannot be one. Texts that are not one short string are left out, as if absent."""
+    if key in _TEXTS:
+        return shape == () and dtype.kind == "U" and dtype.itemsize <= _MAX_TEXT_BYTES
+    if dtype.kind not in "iuf":
+        raise WeightsError(f"{name}: {key} holds {dtype} values, not real numbers")
+    if key.startswith("W") and len(shape) != 2:
+        raise WeightsError(f"{name}: {key} has shape {shape}, expected a 2-D matrix")
+    if key.startswith("W") and min(shape) < 1:
+        raise WeightsError(
+            f"{name}: {key} has shape {shape}; a weight matrix needs at least one row and column"
+        )
+    return True
 
 
 def _params_from(name: str, arrays: dict[str, np.ndarray]) -> tuple[Params, Architecture]:
     count = sum(1 for key in arrays if re.fullmatch(r"W\d+", key))
     if count == 0:
         raise WeightsError(f"{name}: holds no weight arrays W0, W1, ...")
-    numeric = {k: a for k, a in arrays.items() if re.fullmatch(r"[Wb]\d+", k)}
-    for key, array in numeric.items():
-        if array.dtype.kind not in "iuf":
-            raise WeightsError(f"{name}: {key} holds {array.dtype} values, not real numbers")
     try:
         weights = [arrays[f"W{i}"].astype(np.float64) for i in range(count)]
     except KeyError as missing:
@@ -77,8 +154,6 @@ def _params_from(name: str, arrays: dict[str, np.ndarray]) -> tuple[Params, Arch
     if has_bias and any(b is None for b in biases):
         raise WeightsError(f"{name}: has biases for some layers but not all")
     for i, w in enumerate(weights):
-        if w.ndim != 2:
-            raise WeightsError(f"{name}: W{i} has shape {w.shape}, expected a 2-D matrix")
         if i and w.shape[0] != weights[i - 1].shape[1]:
             width = weights[i - 1].shape[1]
             raise WeightsError(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tui_backprop.data import Dataset, load_csv
+from tui_backprop.data import Dataset, DatasetError, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.status import RunInfo
@@ -19,8 +19,12 @@ def open_csv(current: Experiment, path: str) -> Experiment:
     preset is made for its 10 rows only, so from it a file gets the standard preset (as
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
-    Raises ValueError (a DatasetError or ConfigError) or OSError, one line for the user."""
-    dataset = load_csv(path)
+    Raises ValueError (a DatasetError or ConfigError), one line for the user."""
+    try:
+        dataset = load_csv(path)
+    except OSError as err:  # one the data layer did not put in words
+        reason = (err.strerror or str(err)).lower()
+        raise DatasetError(f"cannot read {path}: {reason}") from None
     return Experiment.on_dataset(settings_for(current, path, dataset), dataset)
 
 
