@@ -1,7 +1,7 @@
 """The data layer: built-in datasets, CSV loading, splitting. NumPy and stdlib only."""
 
 from tui_backprop.data.builtin import BUILTIN_NAMES, builtin_dataset, write_builtins
-from tui_backprop.data.csv_file import MAX_FILE_BYTES, MAX_FILE_MB
+from tui_backprop.data.csv_file import MAX_FILE_BYTES, MAX_FILE_MB, Progress
 from tui_backprop.data.csv_load import load_csv
 from tui_backprop.data.csv_write import save_csv
 from tui_backprop.data.dataset import TASKS, Dataset, as_regression
@@ -20,6 +20,7 @@ __all__ = [
     "TASKS",
     "Dataset",
     "DatasetError",
+    "Progress",
     "Split",
     "as_regression",
     "builtin_dataset",

@@ -17,7 +17,7 @@ import numpy as np
 
 from tui_backprop.data.cells import parse_number
 from tui_backprop.data.columns import ColumnPlan
-from tui_backprop.data.csv_file import whole_file_problem
+from tui_backprop.data.csv_file import Progress, reported_lines, whole_file_problem
 from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
 from tui_backprop.data.errors import fail, show
 from tui_backprop.data.raw_table import RawTable
@@ -30,11 +30,16 @@ _HEADER_HINT = " (if this row is a header, a name that reads as a number hides i
 
 
 def read_exact(
-    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan
+    path: str | os.PathLike[str],
+    source: str,
+    layout: Layout,
+    plan: ColumnPlan,
+    progress: Progress | None = None,
 ) -> RawTable:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return _scan(fh, source, layout, plan)
+            lines = fh if progress is None else reported_lines(fh, progress)
+            return _scan(lines, source, layout, plan)
     except UnicodeDecodeError:
         problem = whole_file_problem(path, source)
         raise problem or fail(source, "is not UTF-8 text") from None

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from tui_backprop.data.columns import ColumnPlan, plan_columns
 from tui_backprop.data.csv_exact import read_exact
 from tui_backprop.data.csv_fast import read_fast
-from tui_backprop.data.csv_file import read_head
+from tui_backprop.data.csv_file import Progress, read_head
 from tui_backprop.data.csv_sniff import sniff
 from tui_backprop.data.dataset import TASKS, Dataset
 from tui_backprop.data.errors import DatasetError, fail
@@ -36,21 +36,23 @@ def load_csv(
     label_column: str | int | None = None,
     drop_columns: Sequence[str | int] = (),
     task: str = "auto",
+    progress: Progress | None = None,
 ) -> Dataset:
-    """Read a CSV file. ``task`` is "auto", "classification" or "regression"."""
+    """Read a CSV file. ``task`` is "auto", "classification" or "regression".
+    ``progress``, when given, hears every few MB how far the read got (see ``Progress``)."""
     source = os.fspath(path)
     check_task(task, source)
     if isinstance(drop_columns, str | int):
         drop_columns = (drop_columns,)  # a lone name, not a sequence of characters
     layout = sniff(read_head(path, source), source)
     plan = plan_columns(layout, source, label_column, drop_columns)
-    table = read_fast(path, layout, plan)
+    table = read_fast(path, layout, plan, progress)
     if table is not None:
         try:
             return _dataset(table, source, plan, task)
         except LabelProblem:
             pass  # the exact path below knows which line to blame
-    table = read_exact(path, source, layout, plan)
+    table = read_exact(path, source, layout, plan, progress)
     try:
         return _dataset(table, source, plan, task)
     except LabelProblem as problem:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tui_backprop.data import Dataset, load_csv
+from tui_backprop.data import Dataset, Progress, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.status import RunInfo
@@ -14,13 +14,14 @@ from tui_backprop.ui.model.status import RunInfo
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
 
 
-def open_csv(current: Experiment, path: str) -> Experiment:
+def open_csv(current: Experiment, path: str, progress: Progress | None = None) -> Experiment:
     """The current settings on the CSV at ``path`` (label in its last column). The seed
     preset is made for its 10 rows only, so from it a file gets the standard preset (as
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
-    Raises ValueError (a DatasetError or ConfigError) or OSError, one line for the user."""
-    dataset = load_csv(path)
+    Raises ValueError (a DatasetError or ConfigError) or OSError, one line for the user;
+    ``progress`` hears how far the read got (see ``load_csv``)."""
+    dataset = load_csv(path, progress=progress)
     return Experiment.on_dataset(settings_for(current, path, dataset), dataset)
 
 
