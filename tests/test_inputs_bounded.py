@@ -200,7 +200,7 @@ def test_opening_an_unreadable_csv_in_the_app_says_it_in_words(
     from tui_backprop.settings import SEED_PRESET
     from tui_backprop.ui.model import experiment_files
 
-    def denied(path: str) -> None:
+    def denied(path: str, **options: object) -> None:
         raise PermissionError(13, "Permission denied", path)
 
     monkeypatch.setattr(experiment_files, "load_csv", denied)

@@ -2,7 +2,7 @@
 
 from tui_backprop.data.builtin import BUILTIN_NAMES, builtin_dataset, write_builtins
 from tui_backprop.data.cells import MAX_MAGNITUDE
-from tui_backprop.data.csv_file import MAX_FILE_BYTES, MAX_FILE_MB
+from tui_backprop.data.csv_file import MAX_FILE_BYTES, MAX_FILE_MB, Progress
 from tui_backprop.data.csv_load import load_csv
 from tui_backprop.data.csv_write import save_csv
 from tui_backprop.data.dataset import TASKS, Dataset, as_regression
@@ -22,6 +22,7 @@ __all__ = [
     "TASKS",
     "Dataset",
     "DatasetError",
+    "Progress",
     "Split",
     "as_regression",
     "builtin_dataset",

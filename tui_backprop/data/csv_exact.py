@@ -17,7 +17,7 @@ import numpy as np
 
 from tui_backprop.data.cells import parse_number, too_large
 from tui_backprop.data.columns import ColumnPlan
-from tui_backprop.data.csv_file import whole_file_problem
+from tui_backprop.data.csv_file import Progress, reported_lines, whole_file_problem
 from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
 from tui_backprop.data.errors import fail, show
 from tui_backprop.data.raw_table import RawTable
@@ -30,12 +30,18 @@ _HEADER_HINT = " (if this row is a header, a name that reads as a number hides i
 
 
 def read_exact(
-    path: str | os.PathLike[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
+    path: str | os.PathLike[str],
+    source: str,
+    layout: Layout,
+    plan: ColumnPlan,
+    limit: float,
+    progress: Progress | None = None,
 ) -> RawTable:
     """Every feature must be a finite number no larger than ``limit`` in size."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return _scan(fh, source, layout, plan, limit)
+            lines = fh if progress is None else reported_lines(fh, progress)
+            return _scan(lines, source, layout, plan, limit)
     except UnicodeDecodeError:
         problem = whole_file_problem(path, source)
         raise problem or fail(source, "is not UTF-8 text") from None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from tui_backprop.data.columns import ColumnPlan
+from tui_backprop.data.csv_file import Progress, reported_lines
 from tui_backprop.data.csv_sniff import Layout
 from tui_backprop.data.raw_table import RawTable
 
@@ -23,7 +24,11 @@ _COMPRESSED = {".gz", ".bz2", ".xz", ".lzma", ".zip"}
 
 
 def read_fast(
-    path: str | os.PathLike[str], layout: Layout, plan: ColumnPlan, limit: float
+    path: str | os.PathLike[str],
+    layout: Layout,
+    plan: ColumnPlan,
+    limit: float,
+    progress: Progress | None = None,
 ) -> RawTable | None:
     if Path(path).suffix.lower() in _COMPRESSED:
         return None
@@ -40,7 +45,7 @@ def read_fast(
         plan.label: code,
         **dict.fromkeys(plan.dropped, _ignore),
     }
-    table = _loadtxt(path, layout, converters)
+    table = _loadtxt(path, layout, converters, progress)
     if any("\n" in key or "\r" in key for key in keys):
         return None  # a label over several lines: an open quote, named by the exact path
     if table is None or table.shape[0] == 0 or table.shape[1] != layout.n_columns:
@@ -61,24 +66,37 @@ def _loadtxt(
     path: str | os.PathLike[str],
     layout: Layout,
     converters: Mapping[int | str, Callable[[str], float]],
+    progress: Progress | None,
 ) -> np.ndarray | None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "input contained no data" is handled above
+        if progress is None:
             # A path string (not a file object) lets loadtxt read in large chunks.
-            return np.loadtxt(
-                os.path.abspath(path),
-                dtype=np.float64,
-                delimiter=layout.delimiter,
-                quotechar='"',
-                comments=None,
-                skiprows=layout.skip_lines,
-                encoding="utf-8-sig",
-                ndmin=2,
-                converters=converters,
-            )
+            return _parse(os.path.abspath(path), layout, converters)
+        # Lines in batches are as fast, and let the caller hear how far the read got.
+        with open(path, encoding="utf-8-sig") as fh:
+            return _parse(reported_lines(fh, progress), layout, converters)
     except (ValueError, OSError):
         return None
+
+
+def _parse(
+    source: str | Iterable[str],
+    layout: Layout,
+    converters: Mapping[int | str, Callable[[str], float]],
+) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "input contained no data" is handled above
+        return np.loadtxt(
+            source,
+            dtype=np.float64,
+            delimiter=layout.delimiter,
+            quotechar='"',
+            comments=None,
+            skiprows=layout.skip_lines,
+            encoding="utf-8-sig",
+            ndmin=2,
+            converters=converters,
+        )
 
 
 def _take(table: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from functools import partial
+from typing import BinaryIO, TextIO
 
 from tui_backprop.data.errors import DatasetError, fail
 
 MAX_FILE_MB = 200
 MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
+
+PROGRESS_BYTES = 2 * 1024 * 1024  # how often a progress callback hears of a read
+
+# A loader's progress callback: bytes read so far and the file's size. Whatever it raises
+# (a cancellation, say) ends the load and reaches the loader's caller unchanged.
+Progress = Callable[[int, int], None]
 
 _SAMPLE_BYTES = 64 * 1024
 _MAX_SAMPLE_BYTES = 8 * 1024 * 1024
@@ -150,3 +158,11 @@ def whole_file_problem(path: str | os.PathLike[str], source: str) -> DatasetErro
     """Scan the full file for non-text bytes; used only once a read has already failed."""
     with open(path, "rb") as fh:
         return bad_bytes(fh.read(), source)
+
+
+def reported_lines(fh: TextIO, progress: Progress) -> Iterator[str]:
+    """The lines of ``fh``, telling ``progress`` after each ``PROGRESS_BYTES`` or so."""
+    size = os.fstat(fh.fileno()).st_size
+    for lines in iter(partial(fh.readlines, PROGRESS_BYTES), []):
+        yield from lines
+        progress(fh.buffer.tell(), size)

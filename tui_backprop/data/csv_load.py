@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from tui_backprop.data.columns import ColumnPlan, plan_columns
 from tui_backprop.data.csv_exact import read_exact
 from tui_backprop.data.csv_fast import read_fast
-from tui_backprop.data.csv_file import read_head
+from tui_backprop.data.csv_file import Progress, read_head
 from tui_backprop.data.csv_sniff import sniff
 from tui_backprop.data.dataset import TASKS, Dataset
 from tui_backprop.data.errors import fail
@@ -44,22 +44,24 @@ def load_csv(
     drop_columns: Sequence[str | int] = (),
     task: str = "auto",
     max_magnitude: float = math.inf,
+    progress: Progress | None = None,
 ) -> Dataset:
     """Read a CSV file. ``task`` is "auto", "classification" or "regression". Features
-    and regression targets larger than ``max_magnitude`` in size are refused."""
+    and regression targets larger than ``max_magnitude`` in size are refused.
+    ``progress``, when given, hears every few MB how far the read got (see ``Progress``)."""
     source = os.fspath(path)
     check_task(task, source)
     if isinstance(drop_columns, str | int):
         drop_columns = (drop_columns,)  # a lone name, not a sequence of characters
     layout = sniff(read_head(path, source), source)
     plan = plan_columns(layout, source, label_column, drop_columns)
-    table = read_fast(path, layout, plan, max_magnitude)
+    table = read_fast(path, layout, plan, max_magnitude, progress)
     if table is not None:
         try:
             return _dataset(table, source, plan, task, max_magnitude)
         except LabelProblem:
             pass  # the exact path below knows which line to blame
-    table = read_exact(path, source, layout, plan, max_magnitude)
+    table = read_exact(path, source, layout, plan, max_magnitude, progress)
     try:
         return _dataset(table, source, plan, task, max_magnitude)
     except LabelProblem as problem:

@@ -18,6 +18,7 @@ import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,6 +31,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, next_rate
@@ -42,7 +44,7 @@ from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
-from tui_backprop.ui.model.scene import scene_of
+from tui_backprop.ui.model.scene import Scene, scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
 from tui_backprop.ui.model.status import PlayState, RunInfo
 from tui_backprop.ui.model.training_process import TrainingLost, TrainingProcess
@@ -59,7 +61,7 @@ from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen, Opened
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
 PANE_TITLES = {
@@ -187,17 +189,17 @@ class MainScreen(Screen[None]):
             present=trainer.epoch,
         )
 
-    def show_scene(self) -> None:
-        self.query_one(BoundaryPane).scene = scene_of(self.experiment)
+    def show_scene(self, scene: Scene | None = None) -> None:
+        self.query_one(BoundaryPane).scene = scene or scene_of(self.experiment)
 
-    def switch_to(self, experiment: Experiment, why: str) -> None:
-        """Make ``experiment`` the one every pane shows."""
+    def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> None:
+        """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made)."""
         self.end_run(why)
         self.experiment = experiment
         self.network = self._network()
         self.sample = None
         self.info = run_info(experiment)
-        self.show_scene()
+        self.show_scene(scene)
         self.publish()
 
     def resume_present(self) -> None:
@@ -463,17 +465,27 @@ class MainScreen(Screen[None]):
 
     def action_open_csv(self) -> None:
         self._set_running(False)
-        self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open))
+        self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open, self._load))
 
     def _open(self, path: str) -> str | None:
         """Switch to the CSV at ``path``, or say why not and change nothing."""
+        return self._load(path, None)()
+
+    def _load(self, path: str, progress: Progress | None) -> Opened:
+        """Read the CSV at ``path`` and prepare its experiment without touching the
+        screen's (safe in a worker thread while the dialog covers the screen); what it
+        returns switches to it on the UI thread, or answers why not."""
         try:
-            experiment = open_csv(self.experiment, path)
+            experiment = open_csv(self.experiment, path, progress)
+            scene = scene_of(experiment)  # a large file's projection takes seconds
         except (ValueError, OSError) as err:
-            return str(err)
-        self.switch_to(experiment, "new dataset")
-        self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
-        return None
+            return partial(str, err)
+
+        def switch() -> None:
+            self.switch_to(experiment, "new dataset", scene)
+            self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+
+        return switch
 
     def action_datasets(self) -> None:
         self._set_running(False)

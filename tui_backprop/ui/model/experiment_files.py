@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tui_backprop.data import Dataset, DatasetError, load_csv
+from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.status import RunInfo
@@ -14,14 +14,15 @@ from tui_backprop.ui.model.status import RunInfo
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
 
 
-def open_csv(current: Experiment, path: str) -> Experiment:
+def open_csv(current: Experiment, path: str, progress: Progress | None = None) -> Experiment:
     """The current settings on the CSV at ``path`` (label in its last column). The seed
     preset is made for its 10 rows only, so from it a file gets the standard preset (as
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
-    Raises ValueError (a DatasetError or ConfigError), one line for the user."""
+    Raises ValueError (a DatasetError or ConfigError), one line for the user;
+    ``progress`` hears how far the read got (see ``load_csv``)."""
     try:
-        dataset = load_csv(path)
+        dataset = load_csv(path, max_magnitude=MAX_MAGNITUDE, progress=progress)
     except OSError as err:  # one the data layer did not put in words
         reason = (err.strerror or str(err)).lower()
         raise DatasetError(f"cannot read {path}: {reason}") from None
