@@ -169,3 +169,30 @@ async def test_a_large_bad_file_says_why_and_changes_nothing(
         assert app.screen is screen and not screen.query_one("#open-progress").display
         await press(pilot, "escape")
         assert app.main.experiment is experiment and experiment.trainer.epoch == 1
+
+
+async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui_backprop.engine import Trainer
+    from tui_backprop.ui.panes.weights import WeightsPane
+
+    train_epoch = Trainer.train_epoch
+
+    def slow(self: Trainer) -> object:
+        time.sleep(0.3)  # as a big network's epoch would take, the GIL released
+        return train_epoch(self)
+
+    monkeypatch.setattr(Trainer, "train_epoch", slow)
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")  # measured slow: the next step goes to a thread
+        assert app.main.experiment.trainer.epoch == 1
+        started = time.monotonic()
+        await pilot.press("space", "w", "space")  # w is answered; the second space waits
+        assert time.monotonic() - started < 0.25
+        assert app.query_one(WeightsPane).gradients
+        await wait_until(pilot, lambda: not app.main._stepping)
+        assert app.main.experiment.trainer.epoch == 2
+        view = app.main.view
+        assert view is not None and view.epoch == 2

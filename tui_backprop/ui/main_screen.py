@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid
@@ -71,6 +72,8 @@ PANE_TITLES = {
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
+SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
+KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary"})
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
@@ -101,6 +104,8 @@ class MainScreen(Screen[None]):
         self._ticker: Timer | None = None
         self._watched: int | None = None  # the pipe the process's frames arrive on
         self._state_at = 0.0
+        self._epoch_seconds = 0.0  # how long the last step took (paused, space)
+        self._stepping = False  # a slow step is training in a thread
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
 
     def compose(self) -> ComposeResult:
@@ -137,7 +142,10 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Under a dialog the footer still shows this screen's keys: hide all but help.
-        return self.is_active or action == "help"
+        if not self.is_active:
+            return action == "help"
+        # While a slow epoch trains in a thread, keys that read or change the run wait.
+        return not self._stepping or action in KEYS_WHILE_STEPPING
 
     # -- what the panes show ----------------------------------------------------------------
 
@@ -323,7 +331,31 @@ class MainScreen(Screen[None]):
         if self.experiment.trainer.diverged:
             self._warn_diverged()
             return
+        if self._epoch_seconds > SLOW_EPOCH:
+            self._stepping = True
+            self.refresh_bindings()
+            self._step_in_thread()
+            return
+        started = time.perf_counter()
         self.experiment.trainer.train_epoch()
+        self._epoch_seconds = time.perf_counter() - started
+        self.publish()
+
+    @work(thread=True, group="step")
+    def _step_in_thread(self) -> None:
+        """A slow epoch, off the UI thread: NumPy's matrix products at this size release
+        the GIL, so keys are answered meanwhile. Keys that change the run wait (see
+        ``check_action``) until it is done."""
+        started = time.perf_counter()
+        try:
+            self.experiment.trainer.train_epoch()
+        finally:
+            self._epoch_seconds = time.perf_counter() - started
+            self.app.call_from_thread(self._stepped)
+
+    def _stepped(self) -> None:
+        self._stepping = False
+        self.refresh_bindings()
         self.publish()
 
     def action_phase(self) -> None:
