@@ -56,7 +56,7 @@ def test_a_signal_stops_after_the_current_epochs_and_writes_the_files(
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == status and err == ""
-    lines = "".join(lines + [out]).splitlines()
+    lines = "".join([*lines, out]).splitlines()
     last = re.match(r"Epoch (\d+),", lines[-2])
     assert last, lines[-2:]
     epoch = int(last[1])
