@@ -278,3 +278,10 @@ async def test_saving_twice_keeps_both_files_and_says_which_was_written(
     assert "seed-epoch1-screen-4.svg" in notes[3]
     params, _ = load_weights(workdir / "seed-epoch1-weights-4.npz")
     assert params.sizes == (2, 4, 1)
+
+
+def test_output_files_stand_on_the_standard_library_and_the_engine_does_not_use_them() -> None:
+    from tests.test_layering import loaded_by
+
+    assert "numpy" not in loaded_by("tui_backprop.output_files")
+    assert "tui_backprop.output_files" not in loaded_by("tui_backprop.engine")
