@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from tui_backprop import settings
@@ -210,27 +211,16 @@ class Printer:
         except OSError as err:
             self.error = err
             # Whatever is still buffered goes nowhere, so the exit adds no message.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
+            with suppress(OSError, ValueError):  # a stdout without a file descriptor
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
 
 
 def run_headless(experiment: Experiment, parser: Parser) -> int:
     from tui_backprop.experiment import MetricsCsv
-    from tui_backprop.output_files import AtomicFile
 
-    s = experiment.settings
-    files: dict[str, AtomicFile] = {}
-    try:
-        if s.save_weights:
-            files["save_weights"] = AtomicFile(s.save_weights)
-        if s.log:
-            files["log"] = AtomicFile(s.log, "w")
-    except OSError as err:
-        _discard(files)
-        parser.exit(
-            EXIT_USAGE, f"{parser.prog}: error: cannot write {err.filename}: {err.strerror}\n"
-        )
+    files = _open_outputs(experiment.settings, parser)
     log = MetricsCsv(files["log"].file) if "log" in files else None
     out = Printer()
     with Stop() as stop:
@@ -245,6 +235,22 @@ def run_headless(experiment: Experiment, parser: Parser) -> int:
         finally:
             _discard(files)
     return _ending(out, stop.signum, parser)
+
+
+def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]:
+    """The temporary files the outputs are written to, made before training starts."""
+    from tui_backprop.output_files import AtomicFile
+
+    files: dict[str, AtomicFile] = {}
+    for name, path, mode in (("save_weights", s.save_weights, "wb"), ("log", s.log, "w")):
+        if not path:
+            continue
+        try:
+            files[name] = AtomicFile(path, mode)  # type: ignore[arg-type]
+        except OSError as err:
+            _discard(files)
+            parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {path}: {err.strerror}\n")
+    return files
 
 
 def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
