@@ -8,14 +8,19 @@ starts (never for ``--headless``).
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from tui_backprop import settings
 
 if TYPE_CHECKING:
-    from tui_backprop.experiment import Experiment
+    from tui_backprop.experiment import Experiment, MetricsCsv
+    from tui_backprop.output_files import AtomicFile
 
 EXIT_USAGE = 2
 T = TypeVar("T")
@@ -137,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     keep_freed_memory()
     chosen = settings.resolve(dataset, overrides)
+    check_outputs(chosen, parser)
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
@@ -148,35 +154,153 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(run_app(experiment))
 
 
-HEADLESS_CHUNK = 1024  # epochs trained, then printed with one write
+HEADLESS_CHUNK = 1024  # most epochs trained, then printed with one write
+CHUNK_SECONDS = 0.05  # chunks grow up to about this long, so a signal is answered fast
+EXIT_FAILURE = 1
+EXIT_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool a closed pipe ended
+OUTPUT_FLAGS = {"save_weights": "--save-weights", "log": "--log"}
+
+
+def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
+    """Refuse, before anything is loaded or trained, output files that would overwrite an
+    input of the run or something other than a file, or that cannot be written."""
+    from tui_backprop.output_files import output_problem
+
+    inputs = [p for p in (chosen.dataset, chosen.load_weights) if p]
+    for name, flag in OUTPUT_FLAGS.items():
+        path = getattr(chosen, name)
+        problem = None if path is None else output_problem(path, inputs)
+        if problem:
+            parser.exit(EXIT_USAGE, f"{parser.prog}: error: {flag}: {problem}\n")
+
+
+class Stop:
+    """While in use, SIGINT and SIGTERM ask the run to stop after the current chunk of
+    epochs instead of ending the process in the middle of one."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._before: dict[int, object] = {}
+
+    def __enter__(self) -> Stop:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._before[signum] = signal.signal(signum, self._note)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for signum, handler in self._before.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _note(self, signum: int, _frame: object) -> None:
+        self.signum = self.signum or signum
+
+
+class Printer:
+    """Standard output that notes its first failure instead of raising it: a closed pipe
+    or a full disk stops the run, whose files are still written."""
+
+    def __init__(self) -> None:
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> None:
+        if self.error:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as err:
+            self.error = err
+            # Whatever is still buffered goes nowhere, so the exit adds no message.
+            with suppress(OSError, ValueError):  # a stdout without a file descriptor
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
 
 
 def run_headless(experiment: Experiment, parser: Parser) -> int:
-    from tui_backprop.experiment import epoch_lines
+    from tui_backprop.experiment import MetricsCsv
 
-    out = sys.stdout
-    for line in experiment.summary():
-        print(f"# {line}", file=out)
-    print(f"# {experiment.describe()}", file=out)
-    trainer = experiment.trainer
-    left = experiment.settings.epochs
-    while left and not trainer.diverged:
-        start = trainer.epoch
-        left -= trainer.train_epochs(min(left, HEADLESS_CHUNK))
-        out.write(epoch_lines(trainer.history, start, trainer.epoch))
-    if trainer.diverged:
-        print(
-            f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "
-            "finite. Try a lower --lr.",
-            file=out,
-        )
-    s = experiment.settings
-    outputs = [(s.save_weights, experiment.save_weights), (s.log, experiment.write_log)]
-    for path, write in outputs:
+    files = _open_outputs(experiment.settings, parser)
+    log = MetricsCsv(files["log"].file) if "log" in files else None
+    out = Printer()
+    with Stop() as stop:
+        try:
+            _train(experiment, out, stop, log)
+            if log:
+                log.finish()
+            if "save_weights" in files:
+                experiment.save_weights(files["save_weights"].file)
+            for file in files.values():
+                _commit(file, parser)
+        finally:
+            _discard(files)
+    return _ending(out, stop.signum, parser)
+
+
+def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]:
+    """The temporary files the outputs are written to, made before training starts."""
+    from tui_backprop.output_files import AtomicFile
+
+    files: dict[str, AtomicFile] = {}
+    for name, path, mode in (("save_weights", s.save_weights, "wb"), ("log", s.log, "w")):
         if not path:
             continue
         try:
-            write(path)
+            files[name] = AtomicFile(path, mode)  # type: ignore[arg-type]
         except OSError as err:
+            _discard(files)
             parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {path}: {err.strerror}\n")
-    return 0
+    return files
+
+
+def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
+    """Train the epochs asked for, printing and logging each chunk as it is done; the
+    trainer keeps no history, so memory stays flat however many epochs there are."""
+    from tui_backprop.experiment import epoch_lines
+
+    for line in experiment.summary():
+        out.write(f"# {line}\n")
+    out.write(f"# {experiment.describe()}\n")
+    trainer = experiment.trainer
+    trainer.keep_history = False
+    left, chunk = experiment.settings.epochs, 1
+    while left and not (trainer.diverged or stop.signum or out.error):
+        began = time.perf_counter()
+        left -= trainer.train_epochs(min(left, chunk))
+        first = trainer.history_start
+        out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
+        if log:
+            log.add(trainer.history, first)
+        fast = time.perf_counter() - began < CHUNK_SECONDS
+        chunk = min(2 * chunk, HEADLESS_CHUNK) if fast else max(1, chunk // 2)
+    if trainer.diverged:
+        out.write(
+            f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "
+            "finite. Try a lower --lr.\n"
+        )
+    elif stop.signum:
+        out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
+
+
+def _commit(file: AtomicFile, parser: Parser) -> None:
+    try:
+        file.commit()
+    except OSError as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {file.path}: {err.strerror}\n")
+
+
+def _discard(files: dict[str, AtomicFile]) -> None:
+    for file in files.values():
+        file.discard()
+
+
+def _ending(out: Printer, signum: int | None, parser: Parser) -> int:
+    """The exit status: 128 + the signal that stopped the run, that of a closed pipe, 1
+    after another failure to print, else 0."""
+    if isinstance(out.error, BrokenPipeError):
+        return EXIT_PIPE
+    if out.error:
+        reason = out.error.strerror or out.error
+        print(f"{parser.prog}: error: cannot write to standard output: {reason}", file=sys.stderr)
+        return EXIT_FAILURE
+    return 128 + signum if signum else 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import IO
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.trainer import InitialWeightsError
 from tui_backprop.engine.weights_io import WeightsError, load_weights, save_weights
+from tui_backprop.output_files import atomic_write
 from tui_backprop.settings import Settings, default_output, describe
 
 TASK_OF_OUTPUT = {
@@ -80,13 +81,23 @@ class Experiment:
     def summary(self) -> list[str]:
         return summary_lines(self.dataset, self.split)
 
-    def save_weights(self, path: str | os.PathLike[str]) -> None:
-        s = self.settings
-        assert s.output is not None
-        save_weights(path, self.trainer.params, s.activation, s.output)
+    def save_weights(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
+        """The present weights, to a path (atomically) or an open binary file."""
+        write_weights(target, self.trainer.params, self.settings)
 
     def write_log(self, path: str | os.PathLike[str]) -> None:
         write_metrics_csv(path, self.trainer.history)
+
+
+def write_weights(target: str | os.PathLike[str] | IO[bytes], params: Params, s: Settings) -> None:
+    """``params`` with ``s``'s activation and output, to ``target``: a path is replaced
+    only once the whole file is written; an open file is the caller's."""
+    assert s.output is not None
+    if isinstance(target, str | os.PathLike):
+        with atomic_write(target) as f:
+            save_weights(f, params, s.activation, s.output)
+    else:
+        save_weights(target, params, s.activation, s.output)
 
 
 def adopt_weights(
@@ -140,14 +151,40 @@ METRIC_COLUMNS = (
 )
 
 
-def write_metrics_csv(path: str | os.PathLike[str], history: Sequence[EpochMetrics]) -> None:
-    """One row per epoch; only the columns this run has values for."""
-    columns = [c for c in METRIC_COLUMNS if history and getattr(history[0], c) is not None]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["epoch", *columns])
-        for m in history:
-            out.writerow([m.epoch, *(repr(getattr(m, c)) for c in columns)])
+def write_metrics_csv(path: str | os.PathLike[str], history: MetricsLog) -> None:
+    """One row per epoch; only the columns this run has values for. ``path`` is replaced
+    only once the whole file is written."""
+    with atomic_write(path, "w") as f:
+        out = MetricsCsv(f)
+        out.add(history)
+        out.finish()
+
+
+class MetricsCsv:
+    """The metrics CSV written as the epochs come: a header from the first epochs' columns,
+    then their rows (opened with ``newline=""``, as the csv module asks)."""
+
+    def __init__(self, file: IO[str]) -> None:
+        self._writer = csv.writer(file)
+        self._columns: list[str] | None = None
+
+    def add(self, history: MetricsLog, first_epoch: int = 0) -> None:
+        """A row for every epoch in ``history``, the first of them being ``first_epoch``."""
+        if not history:
+            return
+        if self._columns is None:
+            self._columns = [c for c in METRIC_COLUMNS if history.has(c)]
+            self._writer.writerow(["epoch", *self._columns])
+        values = [history.column(c).tolist() for c in self._columns]
+        epochs = range(first_epoch, first_epoch + len(history))
+        self._writer.writerows(
+            [e, *map(repr, row)] for e, *row in zip(epochs, *values, strict=True)
+        )
+
+    def finish(self) -> None:
+        """The header alone when no epoch came."""
+        if self._columns is None:
+            self._writer.writerow(["epoch"])
 
 
 def epoch_line(m: EpochMetrics) -> str:
@@ -159,15 +196,16 @@ def epoch_line(m: EpochMetrics) -> str:
     return ", ".join(parts)
 
 
-def epoch_lines(history: MetricsLog, start: int, stop: int) -> str:
-    """``epoch_line`` of epochs ``start`` … ``stop - 1``, each ending in a newline: one
-    %-format of the whole stretch from the log's columns, not an f-string per epoch.
-    (%.2f and %.6f format a float exactly as the f-string's :.2f and :.6f do.)"""
+def epoch_lines(history: MetricsLog, start: int, stop: int, first: int = 0) -> str:
+    """``epoch_line`` of epochs ``start`` … ``stop - 1`` of a log whose first row is epoch
+    ``first``, each ending in a newline: one %-format of the whole stretch from the log's
+    columns, not an f-string per epoch. (%.2f and %.6f format a float exactly as the
+    f-string's :.2f and :.6f do.)"""
     formats = ["Epoch %d"]
     columns: list[Array] = [np.arange(start, stop, dtype=np.float64)]
 
     def column(name: str) -> Array:
-        return history.column(name)[start:stop]
+        return history.column(name)[start - first : stop - first]
 
     for prefix, key in (("", ""), ("Test ", "test_")):
         if not history.has(key + "loss"):

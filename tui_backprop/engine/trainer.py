@@ -177,14 +177,21 @@ class Trainer:
 
     The run keeps its past (see ``history``): ``state_at(k)`` rebuilds epoch k without
     changing the run, and ``fork(k)`` makes epoch k the present, forgetting what came
-    after, so training goes on from there."""
+    after, so training goes on from there.
+
+    With ``keep_history`` False the run keeps no past, so its memory stays flat however
+    long it trains: ``history`` holds only the epochs of the latest ``train_epoch(s)``
+    call (the first of them is epoch ``history_start``) and no snapshots are taken, so
+    there is no looking back."""
 
     config: TrainConfig
     problem: Problem
     initial: Params | None = None
+    keep_history: bool = True
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
     history: MetricsLog = field(init=False, default_factory=MetricsLog)
+    history_start: int = field(init=False, default=0)
     diverged: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
@@ -292,7 +299,7 @@ class Trainer:
         assert self.initial is not None
         self.params = self.initial.astype(self.config.dtype)
         self.optimizer = make_optimizer(self.config.optimizer, self.config.lr)
-        self.epoch = 0
+        self.epoch = self.history_start = 0
         self.history = MetricsLog()
         self.last_records = []
         self.diverged = False
@@ -347,6 +354,7 @@ class Trainer:
         """Train one epoch and return its metrics; ``None`` once the run has diverged."""
         if self.diverged:
             return None
+        self._start_history()
         with np.errstate(all="ignore"):  # a diverging run is reported, not warned about
             row = self._advance()
         return EpochMetrics.from_row(self.epoch - 1, row)
@@ -355,11 +363,16 @@ class Trainer:
         """Train up to ``n`` epochs, each exactly as ``train_epoch`` would, stopping when
         the run diverges; how many were trained (their metrics are in ``history``)."""
         done = 0
+        self._start_history()
         with np.errstate(all="ignore"):
             while done < n and not self.diverged:
                 self._advance()
                 done += 1
         return done
+
+    def _start_history(self) -> None:
+        if not self.keep_history:
+            self.history, self.history_start = MetricsLog(), self.epoch
 
     def _advance(self) -> MetricsRow:
         steps, row, self.params = self._run_epoch(self.epoch, self.params, self.optimizer)
@@ -367,6 +380,8 @@ class Trainer:
         self.history.append_row(row)
         self.epoch += 1
         self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
+        if not self.keep_history:
+            return row
         parts = self.params.flat()
         parts += self.optimizer.get_state(parts)
         self.snapshots.add_parts(self.epoch, parts, self._row_size)

@@ -33,15 +33,20 @@ class Architecture:
 
 
 def save_weights(
-    path: str | os.PathLike[str], params: Params, activation: str, output: str
+    target: str | os.PathLike[str] | IO[bytes], params: Params, activation: str, output: str
 ) -> None:
+    """Write the .npz to a path, or to an open binary file (whose caller decides how the
+    file reaches its place)."""
     arrays = {f"W{i}": w for i, w in enumerate(params.weights)}
     if params.biases is not None:
         arrays.update({f"b{i}": b for i, b in enumerate(params.biases)})
     arrays["layer_sizes"] = np.array(params.sizes, dtype=np.int64)
     arrays["activation"] = np.array(activation)
     arrays["output"] = np.array(output)
-    with open(path, "wb") as f:
+    if not isinstance(target, str | os.PathLike):
+        np.savez(target, **arrays)  # type: ignore[arg-type]
+        return
+    with open(target, "wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
 
 

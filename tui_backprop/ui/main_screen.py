@@ -39,7 +39,7 @@ from tui_backprop.settings import Settings, next_rate
 from tui_backprop.ui.command_table import screen_bindings
 from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
-from tui_backprop.ui.model.export import export_paths, write_data
+from tui_backprop.ui.model.export import export_paths, write_data, write_screen
 from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
@@ -575,7 +575,7 @@ class MainScreen(Screen[None]):
         shown = self.experiment.trainer.epoch if epoch is None else epoch
         paths = export_paths(self.experiment, shown, Path.cwd())
         try:
-            self.app.save_screenshot(paths.screen.name, str(paths.screen.parent))
+            write_screen(self.app.export_screenshot(), paths.screen)
             write_data(self.experiment, self.looking.state, paths)
         except OSError as err:
             self.notify(f"could not export: {err}", severity="error", markup=False)

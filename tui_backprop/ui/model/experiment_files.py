@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, load_csv
 from tui_backprop.experiment import Experiment
+from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.status import RunInfo
 
@@ -78,9 +79,15 @@ def run_info(experiment: Experiment) -> RunInfo:
 
 
 def save_paths(experiment: Experiment) -> tuple[Path, Path]:
-    """The files named on the command line, else new names in the working folder."""
+    """The files named on the command line (replaced: the user chose them), else new
+    names in the working folder, numbered (``…-weights-2.npz``) rather than replacing
+    files of an earlier save."""
     s = experiment.settings
     stem = f"{Path(experiment.dataset.name).stem}-epoch{experiment.trainer.epoch}"
-    weights = Path(s.save_weights) if s.save_weights else Path(f"{stem}-weights.npz")
-    log = Path(s.log) if s.log else Path(f"{stem}-metrics.csv")
+    chosen = [s.save_weights, s.log]
+    kinds = ["weights.npz", "metrics.csv"]
+    fresh = iter(
+        numbered([Path(f"{stem}-{k}") for k, c in zip(kinds, chosen, strict=True) if not c])
+    )
+    weights, log = (Path(c) if c else next(fresh) for c in chosen)
     return weights, log

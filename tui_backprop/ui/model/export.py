@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui_backprop.engine.trainer import RunState
-from tui_backprop.engine.weights_io import save_weights
-from tui_backprop.experiment import Experiment, write_metrics_csv
+from tui_backprop.experiment import Experiment, write_metrics_csv, write_weights
+from tui_backprop.output_files import atomic_write, numbered
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,17 @@ class ExportPaths:
 
 def export_paths(experiment: Experiment, epoch: int, folder: Path) -> ExportPaths:
     """New names in ``folder`` per dataset and epoch, so exports of different epochs
-    sit side by side; a second export of the same epoch replaces the first."""
+    sit side by side; a second export of the same epoch gets numbered names
+    (``…-screen-2.svg``, …) instead of replacing the first."""
     stem = f"{Path(experiment.dataset.name).stem}-epoch{epoch}"
-    return ExportPaths(
-        folder / f"{stem}-screen.svg",
-        folder / f"{stem}-weights.npz",
-        folder / f"{stem}-metrics.csv",
-    )
+    kinds = ("screen.svg", "weights.npz", "metrics.csv")
+    return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
+
+
+def write_screen(svg: str, path: Path) -> None:
+    """The screenshot ``svg``, replacing ``path`` only once it is all written."""
+    with atomic_write(path, "w") as f:
+        f.write(svg)
 
 
 def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths) -> None:
@@ -46,7 +50,5 @@ def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths
         experiment.save_weights(paths.weights)
         experiment.write_log(paths.metrics)
         return
-    s = experiment.settings
-    assert s.output is not None
-    save_weights(paths.weights, past.params, s.activation, s.output)
+    write_weights(paths.weights, past.params, experiment.settings)
     write_metrics_csv(paths.metrics, past.history)

@@ -1,0 +1,118 @@
+"""A headless run stopped from outside, run as the real command: Ctrl-C and SIGTERM end
+it after the current epochs with its files written, a closed pipe ends it quietly, and a
+standard output that cannot be written is one line on stderr."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui_backprop.engine.weights_io import load_weights
+
+ROOT = Path(__file__).resolve().parents[1]
+FOREVER = ["xor", "--headless", "--epochs", "100000000"]
+
+
+def start(*argv: str, cwd: Path, **kwargs: object) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "tui_backprop", *argv],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=kwargs.pop("stdout", subprocess.PIPE),
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def first_epoch_line(proc: subprocess.Popen[str]) -> list[str]:
+    """The lines printed up to the first epoch line (which is the last of them). Read a
+    byte at a time from the pipe itself: a buffered read would keep later lines where
+    ``communicate`` does not look."""
+    assert proc.stdout is not None
+    lines = [_line(proc.stdout.fileno())]
+    while not lines[-1].startswith("Epoch "):
+        assert lines[-1], "the run ended before printing an epoch"
+        lines.append(_line(proc.stdout.fileno()))
+    return lines
+
+
+def _line(fd: int) -> str:
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+    return line.decode()
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_after_the_current_epochs_and_writes_the_files(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    proc = start(*FOREVER, "--log", "log.csv", "--save-weights", "w.npz", cwd=tmp_path)
+    lines = first_epoch_line(proc)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == status and err == ""
+    lines = "".join([*lines, out]).splitlines()
+    last = re.match(r"Epoch (\d+),", lines[-2])
+    assert last, lines[-2:]
+    epoch = int(last[1])
+    assert lines[-1] == f"# Interrupted at epoch {epoch}"
+    log = (tmp_path / "log.csv").read_text(encoding="utf-8").splitlines()
+    assert log[0].startswith("epoch,loss") and len(log) == epoch + 2
+    assert log[-1].startswith(f"{epoch},")
+    params, _ = load_weights(tmp_path / "w.npz")
+    assert all(np.isfinite(w).all() for w in params.weights)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_signal_is_answered_within_a_fraction_of_a_second(tmp_path: Path) -> None:
+    """A slow network: the chunks of epochs between looks at the signal stay short."""
+    proc = start(
+        "spiral3", "--headless", "--epochs", "100000000", "--layers", "256,256", cwd=tmp_path
+    )
+    first_epoch_line(proc)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=2)
+    assert proc.returncode == 130
+
+
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path) -> None:
+    """As ``backprop-tui --headless … | head``: exit status 141, as for a tool that a
+    closed pipe ended, and nothing on stderr; the log of the epochs done is written."""
+    proc = start(*FOREVER, "--log", "log.csv", cwd=tmp_path)
+    first_epoch_line(proc)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.wait(timeout=30)
+    assert proc.returncode == 141 and err == ""
+    assert (tmp_path / "log.csv").read_text(encoding="utf-8").startswith("epoch,loss")
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_unwritable_standard_output_is_one_line_on_stderr(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        proc = start("xor", "--headless", "--epochs", "3000", cwd=tmp_path, stdout=full)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert err.splitlines() == [
+        "backprop-tui: error: cannot write to standard output: No space left on device"
+    ]

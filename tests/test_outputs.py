@@ -1,0 +1,287 @@
+"""Output files: written whole or not at all, refused before a run when they would
+overwrite its inputs or cannot be written, numbered in the app instead of overwritten;
+and a headless run whose memory stays flat however many epochs it trains."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import SIZE, app_of, press
+from tui_backprop import experiment as experiment_module
+from tui_backprop.cli import main
+from tui_backprop.engine.weights_io import load_weights
+from tui_backprop.experiment import Experiment, epoch_line, epoch_lines
+from tui_backprop.output_files import atomic_write, numbered
+from tui_backprop.settings import SEED_PRESET, resolve
+from tui_backprop.ui.model.experiment_files import save_paths
+from tui_backprop.ui.model.export import export_paths
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
+    with pytest.raises(SystemExit) as stop:
+        raise SystemExit(main(list(argv)))
+    out, err = capsys.readouterr()
+    return int(stop.value.code or 0), out, err.splitlines()
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- atomic writes -----------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old contents")
+    with pytest.raises(RuntimeError), atomic_write(target, "w") as f:
+        f.write("half of the new")
+        raise RuntimeError("the writer failed midway")
+    assert target.read_bytes() == b"old contents"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    before = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "new.npz") as f:
+            f.write(b"x")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o644
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old")
+    kept.chmod(0o600)
+    with atomic_write(kept, "w") as f:
+        f.write("new")
+    assert kept.read_text() == "new" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_saving_weights_or_the_log_that_fails_midway_keeps_the_previous_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exp = Experiment.build(SEED_PRESET)
+    exp.trainer.train_epochs(3)
+    weights, log = tmp_path / "w.npz", tmp_path / "log.csv"
+    weights.write_bytes(b"earlier weights")
+    log.write_bytes(b"earlier log")
+
+    def fail_midway(target: object, *_: object) -> None:
+        target.write(b"PK\x03\x04 part of a zip")  # type: ignore[attr-defined]
+        raise OSError(28, "No space left on device")
+
+    def log_fails_midway(self: experiment_module.MetricsCsv, *_: object) -> None:
+        self._writer.writerow(["epoch", "loss"])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(experiment_module, "save_weights", fail_midway)
+    monkeypatch.setattr(experiment_module.MetricsCsv, "add", log_fails_midway)
+    with pytest.raises(OSError):
+        exp.save_weights(weights)
+    with pytest.raises(OSError):
+        exp.write_log(log)
+    assert weights.read_bytes() == b"earlier weights" and log.read_bytes() == b"earlier log"
+    assert leftovers(tmp_path) == []
+
+
+def test_headless_outputs_that_fail_at_the_end_keep_the_previous_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weights = tmp_path / "w.npz"
+    weights.write_bytes(b"earlier weights")
+
+    def no_space(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    code, _, err = run(capsys, "--headless", "--epochs", "5", "--save-weights", str(weights))
+    assert code == 2
+    assert err == [f"backprop-tui: error: cannot write {weights}: No space left on device"]
+    assert weights.read_bytes() == b"earlier weights"
+    assert leftovers(tmp_path) == []
+
+
+def test_the_log_is_the_same_streamed_or_written_at_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(capsys, "xor", "--headless", "--epochs", "3000", "--log", str(tmp_path / "h"))
+    assert code == 0
+    exp = Experiment.build(resolve("xor", {}))
+    exp.trainer.train_epochs(3000)
+    exp.write_log(tmp_path / "app")
+    assert (tmp_path / "h").read_bytes() == (tmp_path / "app").read_bytes()
+
+
+# -- outputs refused before the run --------------------------------------------------------
+
+
+def test_an_output_that_is_the_dataset_is_refused_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
+    before = data.read_bytes()
+    alias = tmp_path / "." / "data.csv"
+    for flag in ("--log", "--save-weights"):
+        code, out, err = run(capsys, str(data), "--headless", flag, str(alias))
+        assert code == 2 and out == ""
+        assert len(err) == 1 and err[0].startswith(f"backprop-tui: error: {flag}: ")
+        assert "input of this run" in err[0]
+    assert data.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_saving_over_the_weights_it_starts_from_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    start = tmp_path / "w.npz"
+    np.savez(start, W0=np.full((2, 4), 0.1), W1=np.full((4, 1), 0.1))
+    before = start.read_bytes()
+    link = tmp_path / "link.npz"
+    link.symlink_to(start)
+    code, out, err = run(
+        capsys, "--headless", "--load-weights", str(start), "--save-weights", str(link)
+    )
+    assert code == 2 and out == "" and len(err) == 1 and "input of this run" in err[0]
+    assert start.read_bytes() == before
+
+
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+@pytest.mark.parametrize("kind", ["empty", "folder", "fifo", "missing folder", "device"])
+def test_outputs_that_cannot_be_written_are_refused_before_training(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flag: str, kind: str
+) -> None:
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "pipe")
+    path = {
+        "empty": "",
+        "folder": str(tmp_path),
+        "fifo": str(tmp_path / "pipe"),
+        "missing folder": str(tmp_path / "nope" / "out"),
+        "device": "/dev/null",
+    }[kind]
+    code, out, err = run(capsys, "--headless", "--epochs", "5", flag, path)
+    assert code == 2 and out == ""  # not one epoch trained
+    assert len(err) == 1 and err[0].startswith(f"backprop-tui: error: {flag}: ")
+    assert "Traceback" not in "".join(err)
+    assert leftovers(tmp_path) == []
+
+
+# -- headless memory -------------------------------------------------------------------------
+
+
+def retained_after(epochs: int) -> tuple[int, int, int]:
+    """What a trainer that keeps no history holds after ``epochs`` epochs, in chunks."""
+    trainer = Experiment.build(SEED_PRESET).trainer
+    trainer.keep_history = False
+    while trainer.epoch < epochs:
+        trainer.train_epochs(min(256, epochs - trainer.epoch))
+    return len(trainer.history), trainer.history.nbytes, trainer.snapshots.nbytes
+
+
+def test_a_trainer_without_history_holds_as_much_after_4n_epochs_as_after_n() -> None:
+    assert retained_after(2048) == retained_after(4 * 2048)
+    trainer = Experiment.build(SEED_PRESET).trainer
+    trainer.train_epochs(2048)
+    assert trainer.history.nbytes + trainer.snapshots.nbytes > retained_after(2048)[1] * 4
+
+
+def test_a_trainer_without_history_trains_and_reports_the_same_epochs() -> None:
+    keeping, forgetting = Experiment.build(SEED_PRESET), Experiment.build(SEED_PRESET)
+    forgetting.trainer.keep_history = False
+    keeping.trainer.train_epochs(30)
+    printed = ""
+    for n in (10, 15, 5):
+        t = forgetting.trainer
+        t.train_epochs(n)
+        printed += epoch_lines(t.history, t.history_start, t.epoch, t.history_start)
+    assert printed == "".join(epoch_line(m) + "\n" for m in keeping.trainer.history)
+    for a, b in zip(keeping.trainer.params.weights, forgetting.trainer.params.weights, strict=True):
+        assert np.array_equal(a, b)
+
+
+def headless_peak(epochs: int, folder: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The peak of memory allocated during a headless run that logs every epoch."""
+    with open(os.devnull, "w") as devnull:
+        monkeypatch.setattr(sys, "stdout", devnull)
+        tracemalloc.start()
+        try:
+            main(["--headless", "--epochs", str(epochs), "--log", str(folder / f"{epochs}.csv")])
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+def test_headless_memory_stays_flat_over_many_epochs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 4096
+    headless_peak(64, tmp_path, monkeypatch)  # modules imported, caches filled
+    short, long = (
+        headless_peak(n, tmp_path, monkeypatch),
+        headless_peak(4 * n, tmp_path, monkeypatch),
+    )
+    # Keeping the run's past would add ~100 bytes an epoch: over a megabyte here.
+    assert long - short < 300_000
+    assert len((tmp_path / f"{4 * n}.csv").read_text().splitlines()) == 4 * n + 1
+
+
+# -- the app's own names ---------------------------------------------------------------------
+
+
+def test_numbered_names_skip_every_name_in_use(tmp_path: Path) -> None:
+    a, b = tmp_path / "x-epoch3-weights.npz", tmp_path / "x-epoch3-metrics.csv"
+    assert numbered([a, b]) == [a, b]
+    a.touch()
+    (tmp_path / "x-epoch3-metrics-2.csv").touch()
+    assert numbered([a, b]) == [
+        tmp_path / "x-epoch3-weights-3.npz",
+        tmp_path / "x-epoch3-metrics-3.csv",
+    ]
+
+
+def test_save_and_export_names_are_new_but_names_given_are_kept(workdir: Path) -> None:
+    exp = Experiment.build(resolve("xor", {}))
+    (workdir / "xor-epoch0-weights.npz").touch()
+    assert save_paths(exp) == (Path("xor-epoch0-weights-2.npz"), Path("xor-epoch0-metrics-2.csv"))
+    (workdir / "xor-epoch0-screen.svg").touch()
+    assert export_paths(exp, 0, workdir).weights == workdir / "xor-epoch0-weights-2.npz"
+    chosen = Experiment.build(resolve("xor", {"save_weights": "xor-epoch0-weights.npz"}))
+    assert save_paths(chosen) == (Path("xor-epoch0-weights.npz"), Path("xor-epoch0-metrics.csv"))
+
+
+async def test_saving_twice_keeps_both_files_and_says_which_was_written(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_of()
+    notes: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "s", "s", "e", "e")
+        await pilot.pause()
+    # an export keeps its three files on one number, past the saves' names
+    saved = [f"seed-epoch1-{k}{n}" for k in ("weights", "metrics") for n in ("", "-2")]
+    exported = [
+        f"seed-epoch1-{k}{n}" for k in ("weights", "metrics", "screen") for n in ("-3", "-4")
+    ]
+    assert sorted(p.stem for p in workdir.iterdir()) == sorted(saved + exported)
+    assert "seed-epoch1-weights-2.npz" in notes[1]
+    assert "seed-epoch1-screen-4.svg" in notes[3]
+    params, _ = load_weights(workdir / "seed-epoch1-weights-4.npz")
+    assert params.sizes == (2, 4, 1)
+
+
+def test_output_files_stand_on_the_standard_library_and_the_engine_does_not_use_them() -> None:
+    from tests.test_layering import loaded_by
+
+    assert "numpy" not in loaded_by("tui_backprop.output_files")
+    assert "tui_backprop.output_files" not in loaded_by("tui_backprop.engine")
