@@ -97,7 +97,8 @@ def test_log_writes_one_row_per_epoch(capsys, tmp_path: Path):
     log = tmp_path / "m.csv"
     code, lines, _ = run(capsys, "xor", "--headless", "--epochs", "4", "--log", str(log))
     assert code == 0
-    rows = list(csv.DictReader(log.open()))
+    with log.open() as f:
+        rows = list(csv.DictReader(f))
     assert [r["epoch"] for r in rows] == ["0", "1", "2", "3"]
     assert set(rows[0]) == {"epoch", "loss", "accuracy", "test_loss", "test_accuracy"}
     first = epoch_lines(lines)[0]

@@ -101,6 +101,7 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path) -> None:
     proc.stdout.close()
     assert proc.stderr is not None
     err = proc.stderr.read()
+    proc.stderr.close()
     proc.wait(timeout=30)
     assert proc.returncode == 141 and err == ""
     assert (tmp_path / "log.csv").read_text(encoding="utf-8").startswith("epoch,loss")
@@ -116,3 +117,19 @@ def test_an_unwritable_standard_output_is_one_line_on_stderr(tmp_path: Path) -> 
     assert err.splitlines() == [
         "backprop-tui: error: cannot write to standard output: No space left on device"
     ]
+
+
+def test_ctrl_c_while_the_data_loads_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_backprop import cli
+    from tui_backprop.experiment import Experiment
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Experiment, "build", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["xor", "--headless"])
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "backprop-tui: interrupted while loading\n"

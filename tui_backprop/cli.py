@@ -147,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
+    except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
+        parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
     if headless:
         return run_headless(experiment, parser)
     from tui_backprop.ui.app import run_app
