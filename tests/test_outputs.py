@@ -285,3 +285,26 @@ def test_output_files_stand_on_the_standard_library_and_the_engine_does_not_use_
 
     assert "numpy" not in loaded_by("tui_backprop.output_files")
     assert "tui_backprop.output_files" not in loaded_by("tui_backprop.engine")
+
+
+def test_the_settings_screen_refuses_to_save_over_the_dataset(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import resolve
+    from tui_backprop.ui.model.reconfigure import apply
+
+    data = tmp_path / "xor.csv"
+    data.write_text("a,b,y\n" + "0,0,0\n0,1,1\n1,0,1\n1,1,0\n" * 5)
+    before = data.read_bytes()
+    experiment = Experiment.build(resolve(str(data), {}))
+    with pytest.raises(ValueError, match=r"^save weights to: .* is also an input of this run"):
+        apply(experiment, replace(experiment.settings, save_weights=str(data)))
+    assert experiment.settings.save_weights is None and data.read_bytes() == before
+
+
+def test_a_failed_save_in_the_app_is_said_in_words() -> None:
+    from tui_backprop.ui.main_screen import _in_words
+
+    err = PermissionError(13, "Permission denied", "w.npz")
+    assert _in_words(err) == "cannot write w.npz: permission denied"

@@ -196,3 +196,9 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         assert app.main.experiment.trainer.epoch == 2
         view = app.main.view
         assert view is not None and view.epoch == 2
+        started = time.monotonic()
+        await pilot.press("n", "w")  # the walk's first phase trains the epoch: off the thread
+        assert time.monotonic() - started < 0.25 and app.main._stepping
+        assert not app.query_one(WeightsPane).gradients
+        await wait_until(pilot, lambda: not app.main._stepping)
+        assert app.main.walk is not None and app.main.experiment.trainer.epoch == 3

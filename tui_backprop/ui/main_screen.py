@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -76,6 +76,7 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary"})
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
+T = TypeVar("T")
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
@@ -331,39 +332,21 @@ class MainScreen(Screen[None]):
         if self.experiment.trainer.diverged:
             self._warn_diverged()
             return
-        if self._epoch_seconds > SLOW_EPOCH:
-            self._stepping = True
-            self.refresh_bindings()
-            self._step_in_thread()
-            return
-        started = time.perf_counter()
-        self.experiment.trainer.train_epoch()
-        self._epoch_seconds = time.perf_counter() - started
-        self.publish()
-
-    @work(thread=True, group="step")
-    def _step_in_thread(self) -> None:
-        """A slow epoch, off the UI thread: NumPy's matrix products at this size release
-        the GIL, so keys are answered meanwhile. Keys that change the run wait (see
-        ``check_action``) until it is done."""
-        started = time.perf_counter()
-        try:
-            self.experiment.trainer.train_epoch()
-        finally:
-            self._epoch_seconds = time.perf_counter() - started
-            self.app.call_from_thread(self._stepped)
-
-    def _stepped(self) -> None:
-        self._stepping = False
-        self.refresh_bindings()
-        self.publish()
+        self._train(lambda: self.experiment.trainer.train_epoch(), lambda _: self.publish())
 
     def action_phase(self) -> None:
         """One phase of backprop further inside the epoch (see ``model.walk``)."""
         if self.running:
             self._set_running(False)
         self.resume_present()
-        walk = next_walk(self.walk, self.experiment.trainer)
+        walk = live(self.walk, self.experiment.trainer)
+        nxt = walk.advanced() if walk is not None else None
+        if nxt is not None:  # a phase of the epoch already trained
+            self._walked(nxt)
+        else:  # the first phase trains the next epoch
+            self._train(lambda: next_walk(walk, self.experiment.trainer), self._walked)
+
+    def _walked(self, walk: Walk | None) -> None:
         if walk is None:
             self._warn_diverged()
             return
@@ -371,6 +354,33 @@ class MainScreen(Screen[None]):
         diagram = self.query_one(NetworkDiagram)
         diagram.selected = follow(walk, diagram.selected, self.network.sizes)
         self.publish()
+
+    def _train(self, epoch: Callable[[], T], then: Callable[[T], None]) -> None:
+        """Train one epoch by ``epoch()``, then ``then(its result)``. An epoch measured
+        slower than ``SLOW_EPOCH`` trains in a thread: NumPy's matrix products at that
+        size release the GIL, so keys are answered meanwhile; keys that change the run
+        wait (see ``check_action``) until it is done."""
+        if self._epoch_seconds <= SLOW_EPOCH:
+            started = time.perf_counter()
+            result = epoch()
+            self._epoch_seconds = time.perf_counter() - started
+            then(result)
+            return
+        self._stepping = True
+        self.refresh_bindings()
+        self._train_in_thread(epoch, then)
+
+    @work(thread=True, group="step")
+    def _train_in_thread(self, epoch: Callable[[], T], then: Callable[[T], None]) -> None:
+        started = time.perf_counter()
+        result = epoch()
+        self._epoch_seconds = time.perf_counter() - started
+        self.app.call_from_thread(self._trained, then, result)
+
+    def _trained(self, then: Callable[[T], None], result: T) -> None:
+        self._stepping = False
+        self.refresh_bindings()
+        then(result)
 
     def _warn_diverged(self) -> None:
         self.notify(DIVERGED_ADVICE, severity="warning")
@@ -563,7 +573,7 @@ class MainScreen(Screen[None]):
             self.experiment.save_weights(weights)
             self.experiment.write_log(log)
         except OSError as err:
-            self.notify(f"could not save: {err}", severity="error", markup=False)
+            self.notify(f"could not save: {_in_words(err)}", severity="error", markup=False)
             return
         self.notify(
             f"weights → {weights.resolve()}\nmetrics → {log.resolve()}", title="Saved", markup=False
@@ -578,7 +588,7 @@ class MainScreen(Screen[None]):
             write_screen(self.app.export_screenshot(), paths.screen)
             write_data(self.experiment, self.looking.state, paths)
         except OSError as err:
-            self.notify(f"could not export: {err}", severity="error", markup=False)
+            self.notify(f"could not export: {_in_words(err)}", severity="error", markup=False)
             return
         self.notify(paths.lines(), title="Exported", markup=False)
 
@@ -608,3 +618,9 @@ class MainScreen(Screen[None]):
         if run.ended.startswith("fork"):  # the epochs a fork discarded
             caption += f" (before the {run.ended})"
         chart.overlay = Overlay(f"run {run.number}", caption, run.loss, run.test_loss)
+
+
+def _in_words(err: OSError) -> str:
+    """``cannot write FILE: permission denied``, not ``[Errno 13] Permission denied: …``."""
+    reason = (err.strerror or str(err)).lower()
+    return f"cannot write {err.filename}: {reason}" if err.filename else reason

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from tui_backprop.data import Dataset, as_regression, load_dataset
 from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights
+from tui_backprop.output_files import output_problem
 from tui_backprop.settings import Settings
 from tui_backprop.ui.model.kept_runs import effective_settings
 from tui_backprop.ui.model.settings_form import changed, needs_reset
@@ -59,8 +60,19 @@ def apply(experiment: Experiment, new: Settings) -> tuple[Experiment, list[str]]
     """``new`` applied: the experiment to use from now on (the same one when the changes
     were live) and the names of the settings that changed."""
     names = changed(effective_settings(experiment), new)
+    _check_outputs(new)
     if needs_reset(names):
         return rebuild(experiment, new), names
     if names:
         apply_live(experiment, new)
     return experiment, names
+
+
+def _check_outputs(new: Settings) -> None:
+    """The files ``s`` will write, checked as the command line checks them: never one of
+    the run's inputs, nor anything but a regular file in a folder that can be written."""
+    inputs = [p for p in (new.dataset, new.load_weights) if p]
+    for label, path in (("save weights to", new.save_weights), ("metrics log to", new.log)):
+        problem = None if path is None else output_problem(path, inputs)
+        if problem:
+            raise ValueError(f"{label}: {problem}")
