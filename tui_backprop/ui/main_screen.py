@@ -1,9 +1,10 @@
 """The main screen: the panes on one experiment, and every action that drives its run.
 
 The screen owns the run: the experiment, the epoch being walked through (``n``), the
-epoch being looked back at, the runs kept to compare with and the pacing of a running
-run. After anything changes it publishes one immutable ``TrainingView`` that every pane
-is bound to; the panes only draw what the view holds.
+epoch being looked back at, the runs kept to compare with and the speed of a playing
+run. After anything changes it publishes one immutable ``TrainingView``, which it hands
+to the status line and the panes (see ``watch_view``); the panes only draw what the view
+holds.
 
 A playing run trains in its own process (see ``model.training_process``): the screen
 asks it for the latest epoch at most ``1 / FRAME`` times a second, one request at a
@@ -73,13 +74,13 @@ STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
-KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary"})
+KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary"})  # draw only
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
-T = TypeVar("T")
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
+T = TypeVar("T")
 
 
 class MainScreen(Screen[None]):
