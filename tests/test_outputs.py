@@ -308,3 +308,20 @@ def test_a_failed_save_in_the_app_is_said_in_words() -> None:
 
     err = PermissionError(13, "Permission denied", "w.npz")
     assert _in_words(err) == "cannot write w.npz: permission denied"
+
+
+OUT = ("--save-weights", "out", "--log", "./out")
+
+
+def test_weights_and_log_may_not_name_one_file(tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_backprop", "xor", "--headless", "--epochs", "2", *OUT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "backprop-tui: error: --save-weights and --log name one file\n"
+    assert not (tmp_path / "out").exists()

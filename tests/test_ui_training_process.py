@@ -3,12 +3,14 @@ are those of an undisturbed run, a lost process loses nothing, and quitting ends
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import SIZE, shown_epoch, wait_until
@@ -17,7 +19,9 @@ from tui_backprop.engine import Params, Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.model import training_process
 from tui_backprop.ui.model.pacing import SPEEDS
+from tui_backprop.ui.panes.chart import MetricsChart
 
 MAX_SPEED = ["plus"] * len(SPEEDS)
 
@@ -184,3 +188,72 @@ async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
         assert_same(trainer.params, reference(settings, trainer.epoch).params)
         kept = app.main.kept.runs  # the run before the reset, to compare with
         assert len(kept) == 1 and len(kept[0].loss) > 300
+
+
+async def test_end_while_playing_shows_the_latest_epoch() -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "space", *MAX_SPEED, "p")
+        await wait_until(pilot, lambda: shown_epoch(app) > 300)
+        await pilot.press("home", "end")
+        trainer = app.main.experiment.trainer
+        assert not app.main.running and trainer.epoch > 300
+        assert shown_epoch(app) == trainer.epoch and app.main.looking.epoch is None
+
+
+def _killed(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)  # gone once its parent has reaped it
+
+
+async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await wait_until(pilot, lambda: shown_epoch(app) > 10)
+        await pilot.press("l")  # a rate the dead process will never hand back
+        pid = app.main.process.pid
+        assert pid is not None
+        _killed(pid)
+        app.main.action_slower()  # before the app has seen the pipe close
+        await wait_until(pilot, lambda: not app.main.running)
+        await pilot.pause()  # a notification arrives as a message
+        notes = [n.message for n in app._notifications]
+        assert any("training process stopped" in n for n in notes), notes
+        trainer = app.main.experiment.trainer
+        assert app.main.experiment.settings.lr == trainer.config.lr == 0.1
+        assert "lr 0.1 " in app.main.info.model
+        await pilot.press("p")  # and a new process plays on
+        await wait_until(pilot, lambda: shown_epoch(app) > 10)
+        await pilot.press("p")
+
+
+async def test_the_comparison_caption_follows_a_rate_chosen_while_playing() -> None:
+    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "r", "c", *MAX_SPEED, "p")
+        await wait_until(pilot, lambda: shown_epoch(app) > 10)
+        await pilot.press("l", "p")
+        overlay = app.query_one(MetricsChart).overlay
+        assert overlay is not None and overlay.caption == "lr 0.1 vs 0.03"
+
+
+def test_a_pause_that_times_out_ends_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    trainer = Experiment.build(resolve("xor", {})).trainer
+    handle = training_process.TrainingProcess()
+    try:
+        handle.play(trainer, math.inf)
+        time.sleep(0.2)
+        first = handle.pid
+        monkeypatch.setattr(training_process, "STOP_TIMEOUT", 0.0)
+        with pytest.raises(training_process.TrainingLost, match="did not answer"):
+            handle.stop()
+        assert handle.pid is None and first is not None and not Path(f"/proc/{first}").exists()
+        monkeypatch.undo()
+        handle.play(trainer, math.inf)  # a new process: the old one's answer is gone
+        time.sleep(0.1)
+        assert handle.stop().epoch > trainer.epoch
+    finally:
+        handle.close()

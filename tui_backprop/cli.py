@@ -166,7 +166,7 @@ OUTPUT_FLAGS = {"save_weights": "--save-weights", "log": "--log"}
 def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
     """Refuse, before anything is loaded or trained, output files that would overwrite an
     input of the run or something other than a file, or that cannot be written."""
-    from tui_backprop.output_files import output_problem
+    from tui_backprop.output_files import output_problem, same_file
 
     inputs = [p for p in (chosen.dataset, chosen.load_weights) if p]
     for name, flag in OUTPUT_FLAGS.items():
@@ -174,6 +174,8 @@ def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
         problem = None if path is None else output_problem(path, inputs)
         if problem:
             parser.exit(EXIT_USAGE, f"{parser.prog}: error: {flag}: {problem}\n")
+    if chosen.save_weights and chosen.log and same_file(chosen.save_weights, chosen.log):
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --save-weights and --log name one file\n")
 
 
 class Stop:

@@ -128,3 +128,11 @@ def numbered(paths: Sequence[Path]) -> list[Path]:
         if not any(os.path.lexists(p) for p in names):
             return names
         n += 1
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two output names would write one file (then the second would replace the
+    first)."""
+    with suppress(OSError):
+        return os.path.samefile(a, b)
+    return os.path.abspath(a) == os.path.abspath(b)

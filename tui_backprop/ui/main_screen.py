@@ -263,6 +263,15 @@ class MainScreen(Screen[None]):
         except TrainingLost as err:
             self._report_lost(err)
         self._live = None
+        self._took_back()
+
+    def _took_back(self) -> None:
+        """The run is back in this process: the rate it really has (one chosen while it
+        played is lost with a lost process), and every pane shows it."""
+        lr = self.experiment.trainer.config.lr
+        self.experiment.settings = replace(self.experiment.settings, lr=lr)
+        self.info = run_info(self.experiment)
+        self._show_overlay()
         self.publish()
 
     def _stop_ticking(self) -> None:
@@ -304,7 +313,7 @@ class MainScreen(Screen[None]):
         self._live = None
         self._report_lost(err)
         self.state = PlayState(False, self.pacer.rate)
-        self.publish()
+        self._took_back()
 
     def _report_lost(self, err: TrainingLost) -> None:
         epoch = self.experiment.trainer.epoch
@@ -412,7 +421,10 @@ class MainScreen(Screen[None]):
 
     def _new_rate(self) -> None:
         if self.running:
-            self.process.set_rate(self.pacer.rate)
+            try:
+                self.process.set_rate(self.pacer.rate)
+            except TrainingLost as err:
+                self._lost(err)
         self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
 
     def action_reset(self) -> None:
@@ -433,7 +445,11 @@ class MainScreen(Screen[None]):
     def action_learning_rate(self, direction: int) -> None:
         lr = next_rate(self.experiment.settings.lr, direction)
         if self.running:  # the playing copy changes, and hands the change back on pause
-            self.process.set_lr(lr)
+            try:
+                self.process.set_lr(lr)
+            except TrainingLost as err:
+                self._lost(err)
+                return
             assert self._live is not None
             self._live.set_lr(lr)
         else:
@@ -488,11 +504,13 @@ class MainScreen(Screen[None]):
         self._look(self.looking.move_by, step)
 
     def action_history_jump(self, direction: int) -> None:
+        self._set_running(False)  # the run's length is known once it is back
         step = direction * jump(self.experiment.trainer.epoch)
         self._look(self.looking.move_by, step)
 
     def action_history_edge(self, end: int) -> None:
         """The first epoch (``end`` 0) or the latest (1)."""
+        self._set_running(False)
         self._look(self.looking.move_to, end * self.experiment.trainer.epoch)
 
     def _look(self, move: Callable[[Trainer, int], int], value: int) -> None:

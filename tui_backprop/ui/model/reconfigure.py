@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from tui_backprop.data import Dataset, as_regression, load_dataset
 from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights
-from tui_backprop.output_files import output_problem
+from tui_backprop.output_files import output_problem, same_file
 from tui_backprop.settings import Settings
 from tui_backprop.ui.model.kept_runs import effective_settings
 from tui_backprop.ui.model.settings_form import changed, needs_reset
@@ -76,3 +76,5 @@ def _check_outputs(new: Settings) -> None:
         problem = None if path is None else output_problem(path, inputs)
         if problem:
             raise ValueError(f"{label}: {problem}")
+    if new.save_weights and new.log and same_file(new.save_weights, new.log):
+        raise ValueError("save weights to and metrics log to name one file")

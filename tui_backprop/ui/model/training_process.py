@@ -234,6 +234,7 @@ class TrainingProcess:
         try:
             while True:
                 if self._conn is None or not self._conn.poll(STOP_TIMEOUT):
+                    self.close()  # its late answer must not meet the next run
                     raise TrainingLost("the training process did not answer")
                 reply = self._receive()
                 if isinstance(reply, Trainer):
@@ -243,21 +244,25 @@ class TrainingProcess:
             self.asked = False
 
     def _send(self, message: tuple[object, ...]) -> None:
+        if self._conn is None:
+            raise TrainingLost("the training process has stopped")
         try:
-            assert self._conn is not None
             self._conn.send(message)
         except (OSError, ValueError) as err:
             raise self._lost() from err
 
     def _receive(self) -> Any:
-        assert self._conn is not None and self._trainer is not None
+        if self._conn is None or self._trainer is None:
+            raise TrainingLost("the training process has stopped")
         try:
             data = self._conn.recv_bytes()
         except (EOFError, OSError) as err:
             raise self._lost() from err
         reply = _loads(data, self._trainer.shared_parts())
         if isinstance(reply, tuple) and reply and reply[0] == "error":
-            raise TrainingLost(f"the training process failed: {reply[1].strip().splitlines()[-1]}")
+            self.close()  # it has ended its work: the next run gets a new process
+            why = reply[1].strip().splitlines()[-1]
+            raise TrainingLost(f"the training process failed: {why}")
         return reply
 
     def _lost(self) -> TrainingLost:
