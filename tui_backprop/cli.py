@@ -11,7 +11,6 @@ import argparse
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -157,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 HEADLESS_CHUNK = 1024  # most epochs trained, then printed with one write
-CHUNK_SECONDS = 0.05  # chunks grow up to about this long, so a signal is answered fast
+CHUNK_SECONDS = 0.05  # a chunk ends after this long, so a signal is answered fast
 EXIT_FAILURE = 1
 EXIT_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool a closed pipe ended
 OUTPUT_FLAGS = {"save_weights": "--save-weights", "log": "--log"}
@@ -267,16 +266,13 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
     out.write(f"# {experiment.describe()}\n")
     trainer = experiment.trainer
     trainer.keep_history = False
-    left, chunk = experiment.settings.epochs, 1
+    left = experiment.settings.epochs
     while left and not (trainer.diverged or stop.signum or out.error):
-        began = time.perf_counter()
-        left -= trainer.train_epochs(min(left, chunk))
+        left -= trainer.train_epochs(min(left, HEADLESS_CHUNK), CHUNK_SECONDS)
         first = trainer.history_start
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
         if log:
             log.add(trainer.history, first)
-        fast = time.perf_counter() - began < CHUNK_SECONDS
-        chunk = min(2 * chunk, HEADLESS_CHUNK) if fast else max(1, chunk // 2)
     if trainer.diverged:
         out.write(
             f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -359,15 +360,19 @@ class Trainer:
             row = self._advance()
         return EpochMetrics.from_row(self.epoch - 1, row)
 
-    def train_epochs(self, n: int) -> int:
+    def train_epochs(self, n: float, seconds: float = math.inf) -> int:
         """Train up to ``n`` epochs, each exactly as ``train_epoch`` would, stopping when
-        the run diverges; how many were trained (their metrics are in ``history``)."""
+        the run diverges or, after at least one epoch, when ``seconds`` have passed; how
+        many were trained (their metrics are in ``history``)."""
         done = 0
+        deadline = time.perf_counter() + seconds
         self._start_history()
         with np.errstate(all="ignore"):
             while done < n and not self.diverged:
                 self._advance()
                 done += 1
+                if time.perf_counter() >= deadline:
+                    break
         return done
 
     def _start_history(self) -> None:

@@ -30,7 +30,6 @@ import math
 import multiprocessing
 import pickle
 import signal
-import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -135,16 +134,10 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
 
 
 def _train_for(trainer: Trainer, schedule: Schedule, seconds: float) -> int:
-    """Train for ``seconds`` (at least one epoch), or the epochs due by then at a set
-    rate; returns how many were trained."""
-    deadline = time.perf_counter() + seconds
-    due = math.inf if math.isinf(schedule.rate) else 1  # at a set rate: one, then look again
-    done = 0
-    while done < due and trainer.train_epoch() is not None:
-        done += 1
-        if trainer.diverged or time.perf_counter() >= deadline:
-            break
-    return done
+    """At max speed, the epochs that fit in ``seconds`` (at least one); at a set rate,
+    one, then look again. Returns how many were trained."""
+    due = math.inf if math.isinf(schedule.rate) else 1
+    return trainer.train_epochs(due, seconds)
 
 
 # -- the app's side ----------------------------------------------------------------------
