@@ -604,3 +604,17 @@ def test_allocator_tuning_reports_whether_it_applied() -> None:
     assert keep_freed_memory() == applied
     trainer = Trainer(softmax_config(), blobs())
     train(trainer, 2)
+
+
+def test_train_epochs_stops_after_its_time_but_trains_at_least_one() -> None:
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import resolve
+
+    timed = Experiment.build(resolve("xor", {})).trainer
+    alone = Experiment.build(resolve("xor", {})).trainer
+    assert timed.train_epochs(1000, seconds=0.0) == 1
+    assert timed.train_epochs(5) == 5
+    for _ in range(6):
+        alone.train_epoch()
+    for got, want in zip(timed.params.flat(), alone.params.flat(), strict=True):
+        np.testing.assert_array_equal(got, want)
