@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,22 @@ def test_a_signal_stops_after_the_current_epochs_and_writes_the_files(
     params, _ = load_weights(tmp_path / "w.npz")
     assert all(np.isfinite(w).all() for w in params.weights)
     assert leftovers(tmp_path) == []
+
+
+def test_a_signal_while_the_pipe_is_full_loses_no_line(tmp_path: Path) -> None:
+    """The reader falls behind until the run blocks on a full pipe; the signal that
+    interrupts that write must not drop the rest of it (Python's buffered stdout would)."""
+    proc = start(*FOREVER, cwd=tmp_path)
+    lines = first_epoch_line(proc)
+    time.sleep(0.5)  # a chunk of epochs is larger than a pipe holds
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    lines = "".join([*lines, out]).splitlines()
+    epochs = [line for line in lines if not line.startswith("#")]
+    assert len("\n".join(lines)) > 2**16, "the pipe never filled"
+    for epoch, line in enumerate(epochs):
+        assert re.fullmatch(rf"Epoch {epoch}, Accu .*, Test Loss \d+\.\d+", line), line
+    assert lines[-1] == f"# Interrupted at epoch {len(epochs) - 1}"
 
 
 def test_a_signal_is_answered_within_a_fraction_of_a_second(tmp_path: Path) -> None:

@@ -209,8 +209,7 @@ class Printer:
         if self.error:
             return
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_all(text)
         except OSError as err:
             self.error = err
             # Whatever is still buffered goes nowhere, so the exit adds no message.
@@ -218,6 +217,21 @@ class Printer:
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())
                 os.close(devnull)
+
+
+def _write_all(text: str) -> None:
+    """Write to standard output's descriptor until every byte is out: Python's buffered
+    stdout drops the rest of a write that a signal cuts short on a full pipe."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError):  # an output without a descriptor (captured)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    data = memoryview(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def run_headless(experiment: Experiment, parser: Parser) -> int:
