@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tui_backprop.ui.main_screen import MainScreen
 
 PLAYING_EVERY = 0.5  # seconds between redraws while a run plays
+KEYS = "← → rows or log · [ ] look back · space, p train · esc or t close"
 FORWARDED = ("step", "toggle_run", "history", "history_jump", "history_edge")
 
 
@@ -79,7 +80,7 @@ class RowsLogScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-body", classes="dialog") as body:
             body.border_title = "Rows and log"
-            body.border_subtitle = "← → rows or log · [ ] look back · space, p train · esc or t close"
+            body.border_subtitle = KEYS
             with TabbedContent():
                 with TabPane("Rows", id="rows-tab"):
                     yield Static(classes="rows-title", id="rows-title")
