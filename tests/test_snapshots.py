@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing
+from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary import BoundaryPane
 
@@ -71,3 +71,13 @@ class TestDialogs:
 
     def test_settings_screen(self, snap_compare: SnapCompare) -> None:
         assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=pressing("S"))
+
+    def test_data_table(self, snap_compare: SnapCompare) -> None:
+        """The rows and log view (t) on the seed data after three epochs: epoch 2's rows."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await press(pilot, "space", "space", "space", "t")
+            await wait_until(pilot, lambda: getattr(pilot.app.screen, "shown", None) is not None)
+            await pilot.pause()
+
+        assert snap_compare(app_of(), terminal_size=SIZE, run_before=run_before)

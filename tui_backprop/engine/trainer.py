@@ -252,6 +252,12 @@ class Trainer:
         """The training features and target matrix (one-hot for softmax), as trained on."""
         return self._x, self._y
 
+    def test_arrays(self) -> tuple[Array, Array] | None:
+        """The test features and target matrix as evaluated, or None without a test split."""
+        if self._x_test is None or self._y_test is None:
+            return None
+        return self._x_test, self._y_test
+
     @property
     def last_records(self) -> list[StepRecord]:
         """The records of the last epoch's steps (the same list until the next epoch).

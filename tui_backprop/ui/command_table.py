@@ -180,6 +180,14 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command("q", "quit", "Quit", "Leave the app.", "q"),
+    Command(
+        "t",
+        "rows_log",
+        "Rows & log",
+        "The epoch's rows (each one's prediction, loss and δ) and the per-epoch log lines.",
+        "t",
+        footer=False,
+    ),
 )
 
 APP_ACTIONS = frozenset({"help", "quit"})  # answered over every screen, dialogs included

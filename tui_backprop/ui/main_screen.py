@@ -64,6 +64,7 @@ from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen, Opened
+from tui_backprop.ui.screens.rows_log import RowsLogScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
 PANE_TITLES = {
@@ -74,7 +75,7 @@ STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
-KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary"})  # draw only
+KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary", "rows_log"})  # read only
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
@@ -234,6 +235,11 @@ class MainScreen(Screen[None]):
     @property
     def running(self) -> bool:
         return self.process.playing
+
+    @property
+    def stepping(self) -> bool:
+        """A slow epoch trains in a thread: keys that read or change the run wait."""
+        return self._stepping
 
     def _set_running(self, running: bool) -> None:
         if running and not self.running:
@@ -474,6 +480,10 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_rows_log(self) -> None:
+        """The epoch's rows and the per-epoch log; a playing run plays on."""
+        self.app.push_screen(RowsLogScreen(self))
 
     def action_gradients(self) -> None:
         pane = self.query_one(WeightsPane)

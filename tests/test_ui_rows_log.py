@@ -1,0 +1,155 @@
+"""The rows and log view (t): the epoch on screen row by row with the engine's own numbers,
+and the per-epoch lines a headless run prints, following history and a playing run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from tests.helpers import app_of, press, text_of, wait_until
+from tui_backprop.cli import main
+from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.settings import resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.model.row_table import MAX_FEATURES, MAX_ROWS, MAX_TEST_ROWS
+from tui_backprop.ui.panes.epoch_log import EpochLog
+from tui_backprop.ui.screens.rows_log import RowsLogScreen
+
+
+async def open_view(pilot: Pilot[Any], *keys: str) -> RowsLogScreen:
+    """Press ``keys``, then t, and wait until the view has drawn the epoch on screen."""
+    await press(pilot, *keys, "t")
+    screen = pilot.app.screen
+    assert isinstance(screen, RowsLogScreen)
+    await wait_until(pilot, lambda: screen.shown is not None)
+    return screen
+
+
+def cells(app: BackpropApp) -> list[list[str]]:
+    table: DataTable[object] = app.screen.query_one("#rows-table", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def column(app: BackpropApp, title: str) -> list[str]:
+    table: DataTable[object] = app.screen.query_one("#rows-table", DataTable)
+    titles = [str(c.label) for c in table.columns.values()]
+    k = titles.index(title)
+    return [row[k] for row in cells(app)]
+
+
+def title(app: BackpropApp) -> str:
+    return str(app.screen.query_one("#rows-title", Static).render())
+
+
+def log_lines(app: BackpropApp) -> list[str]:
+    return [line.rstrip() for line in text_of(app.screen.query_one(EpochLog)).splitlines()]
+
+
+def headless(capsys: pytest.CaptureFixture[str], epochs: int) -> list[str]:
+    assert main(["--headless", "--epochs", str(epochs)]) == 0
+    return [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("#")]
+
+
+async def test_rows_show_the_engines_numbers_of_the_epoch_on_screen() -> None:
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot, "space", "space", "space")
+        record = app.main.experiment.trainer.last_record
+        assert record is not None and record.epoch == 2
+        out = record.layers[-1]
+        losses = OUTPUTS["sigmoid"].per_sample(out.z, record.y)
+        assert column(app, "ŷ = P(1)") == [f"{v:.4f}" for v in out.a[:, 0]]
+        assert column(app, "loss") == [f"{v:.6f}" for v in losses]
+        assert column(app, "δ = ŷ − y") == [f"{v:+.4f}" for v in out.delta[:, 0]]
+        assert column(app, "x1") == [f"{v:.4f}" for v in record.x[:, 0]]
+        assert column(app, "target") == ["0"] * 5 + ["1"] * 5
+        assert len(cells(app)) == 10
+        # their mean is the epoch's loss, and the share of ✓ its accuracy (70 % at epoch 2)
+        assert np.isclose(losses.mean(), app.main.experiment.trainer.history[2].loss)
+        assert sum("✓" in c for c in column(app, "predicted")) == 7
+        assert title(app).startswith("Epoch 2:")
+
+
+async def test_log_ends_with_the_line_headless_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    printed = headless(capsys, 4)
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot, *["space"] * 4)
+        app.screen.query_one("TabbedContent").active = "log-tab"  # type: ignore[attr-defined]
+        await pilot.pause()
+        shown = [line for line in log_lines(app) if line]
+        assert shown == printed
+        assert shown[-1].startswith("Epoch 3,")
+
+
+async def test_looking_back_changes_the_rows_and_the_log() -> None:
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot, *["space"] * 4)
+        before = column(app, "loss")
+        await press(pilot, "left_square_bracket", "left_square_bracket")
+        assert app.main.view is not None and app.main.view.epoch == 2
+        assert title(app).startswith("Epoch 1:") and "looking back" in title(app)
+        assert column(app, "loss") != before
+        log = app.screen.query_one(EpochLog)
+        assert log.count == 2 and log.line(log.count - 1).startswith("Epoch 1,")
+        await press(pilot, "end")
+        assert column(app, "loss") == before and log.count == 4
+
+
+async def test_at_epoch_zero_the_data_shows_and_space_fills_it_in() -> None:
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot)
+        assert "not trained yet" in title(app)
+        assert column(app, "loss") == ["?"] * 10
+        assert column(app, "x1")[0] == "2.7811"  # the exercise's first row
+        assert app.screen.query_one(EpochLog).count == 0
+        await press(pilot, "space")  # trains epoch 0 from inside the view
+        assert title(app).startswith("Epoch 0:")
+        assert "?" not in column(app, "loss")
+        assert app.screen.query_one(EpochLog).line(0).startswith("Epoch 0, Accu 50.00%")
+        await press(pilot, "t")
+        assert not isinstance(app.screen, RowsLogScreen)
+
+
+async def test_a_large_csv_is_cut_with_a_note_and_opens_quickly(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100_000, 8))
+    lines = ["f1,f2,f3,f4,f5,f6,f7,f8,kind"]
+    lines += [",".join(f"{v:.4f}" for v in row) + f",{'ab'[k % 2]}" for k, row in enumerate(x)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = app_of(resolve(str(path), {}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "space")
+        started = time.perf_counter()
+        await open_view(pilot)
+        assert time.perf_counter() - started < 2.0
+        assert len(cells(app)) == MAX_ROWS + MAX_TEST_ROWS
+        assert cells(app)[-1][0].startswith("test ")
+        notes = str(app.screen.query_one("#rows-notes", Static).render())
+        assert f"first {MAX_ROWS} of 80,000 rows" in notes
+        assert f"first {MAX_FEATURES} of 8 features" in notes
+
+
+async def test_a_playing_run_keeps_playing_and_the_log_follows() -> None:
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p", "t")
+        assert isinstance(app.screen, RowsLogScreen)
+        log = app.screen.query_one(EpochLog)
+        first = log.count
+        await wait_until(pilot, lambda: log.count > first + 2)
+        assert app.main.running
+        await pilot.press("p")  # pauses from inside the view; the rows show the run's end
+        await wait_until(pilot, lambda: not app.main.running)
+        record = app.main.experiment.trainer.last_record
+        assert record is not None
+        await wait_until(pilot, lambda: title(app).startswith(f"Epoch {record.epoch}:"))

@@ -1,0 +1,168 @@
+"""The table of rows (the ``t`` view): every row of the epoch on screen with its target,
+the network's prediction, the row's loss and its output δ, as text cells.
+
+The numbers are the engine's (``engine.rows``): the step record's forward pass for the
+training rows, and the weights that epoch began with for the test rows. A large dataset
+is cut to its first rows, and a note says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tui_backprop.engine import Trainer
+from tui_backprop.engine.activations import Array
+from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.engine.metrics import predicted_classes
+from tui_backprop.engine.rows import RowScores, step_rows, test_rows
+from tui_backprop.ui.model.view import TrainingView
+
+MAX_ROWS = 200  # training rows listed; the rest are counted in a note
+MAX_TEST_ROWS = 50
+MAX_FEATURES = 6  # feature columns; wider data shows the first ones
+MAX_UNITS = 3  # output units whose δ a softmax row lists
+UNKNOWN = "?"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the table needs besides the view: the run and the names of the data."""
+
+    trainer: Trainer
+    classes: Sequence[str]  # class names, empty for regression
+    file_rows: tuple[Array, Array]  # dataset row index of each training and test row
+    standardized: bool
+
+
+@dataclass(frozen=True)
+class RowTable:
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    tests: int  # how many of ``rows`` (the last ones) are test rows
+    notes: tuple[str, ...]
+
+
+def row_table(view: TrainingView, source: Source) -> RowTable:
+    """The rows of the epoch ``view`` shows (its last step's batch)."""
+    record, first = view.record, view.first
+    columns = _columns(view, source)
+    if record is None or first is None:
+        return _untrained(view, source, columns)
+    train = step_rows(record, MAX_ROWS)
+    test = test_rows(source.trainer, first, MAX_TEST_ROWS)
+    cells = _cells(train, source, "", source.file_rows[0])
+    if test is not None:
+        cells += _cells(test, source, "test ", source.file_rows[1])
+    title = (
+        f"Epoch {record.epoch}: every row in the epoch's forward pass, by the weights it "
+        f"began with (mean loss {record.loss:.6f})"
+    )
+    notes = _notes(view, source, len(record.rows), len(train.rows), test)
+    return RowTable(title, columns, cells, 0 if test is None else len(test.rows), notes)
+
+
+def _columns(view: TrainingView, source: Source) -> tuple[str, ...]:
+    features = view.network.labels[0][:MAX_FEATURES]
+    one_output = view.network.sizes[-1] == 1
+    y_hat = f"ŷ = {view.network.labels[-1][0]}" if one_output else "P(predicted)"
+    predicted = ("predicted",) if source.classes else ()
+    return ("row", *features, "target", y_hat, *predicted, "loss", "δ = ŷ − y")
+
+
+def _untrained(view: TrainingView, source: Source, columns: tuple[str, ...]) -> RowTable:
+    """Before the first epoch: the data alone, with ? where training puts its numbers."""
+    x, y = source.trainer.training_arrays()
+    n = min(MAX_ROWS, len(x))
+    data = _data_cells(np.arange(n), x, y, source, "", source.file_rows[0])
+    cells = [(*row, *[UNKNOWN] * (len(columns) - len(row))) for row in data]
+    title = "Epoch 0 is not trained yet: space trains it; its forward pass fills in ŷ, loss and δ"
+    return RowTable(title, columns, cells, 0, _notes(view, source, len(x), n, None))
+
+
+def _cells(
+    scores: RowScores, source: Source, prefix: str, file_rows: Array
+) -> list[tuple[str, ...]]:
+    """One row of text cells per row of ``scores``."""
+    data = _data_cells(scores.rows, scores.x, scores.y, source, prefix, file_rows)
+    return [(*d, *s) for d, s in zip(data, _score_cells(scores, source), strict=True)]
+
+
+def _data_cells(
+    rows: NDArray[np.intp], x: Array, y: Array, source: Source, prefix: str, file_rows: Array
+) -> list[tuple[str, ...]]:
+    """The row's number in the file, its features and its target."""
+    output = source.trainer.config.output
+    if source.classes:
+        targets = [source.classes[k] for k in _target_classes(output, y)]
+    else:
+        targets = [f"{v:+.4f}" for v in y[:, 0]]
+    return [
+        (f"{prefix}{int(file_rows[row]) + 1}", *_numbers(x[i, :MAX_FEATURES]), targets[i])
+        for i, row in enumerate(rows)
+    ]
+
+
+def _numbers(values: Array) -> list[str]:
+    return [f"{v:.4f}" for v in values]
+
+
+def _score_cells(scores: RowScores, source: Source) -> list[tuple[str, ...]]:
+    """ŷ, the predicted class (classification), the loss and the output δ of each row."""
+    output = source.trainer.config.output
+    a = scores.output
+    cells: list[tuple[str, ...]] = []
+    guesses = predicted_classes(output, a) if source.classes else None
+    targets = _target_classes(output, scores.y) if source.classes else None
+    for i in range(len(scores.rows)):
+        delta = "—" if scores.delta is None else _delta(scores.delta[i])
+        loss = f"{scores.loss[i]:.6f}"
+        if guesses is None or targets is None:
+            cells.append((f"{a[i, 0]:+.4f}", loss, delta))
+            continue
+        guess = int(guesses[i])
+        y_hat = a[i, guess] if output == "softmax" else a[i, 0]
+        mark = "✓" if guess == targets[i] else "✗"
+        cells.append((f"{y_hat:.4f}", f"{source.classes[guess]} {mark}", loss, delta))
+    return cells
+
+
+def _target_classes(output: str, y: Array) -> Array:
+    """The class index of each row of a target matrix (one-hot rows, or 0/1)."""
+    classes: Array = y.argmax(axis=1) if output == "softmax" else y[:, 0].astype(np.intp)
+    return classes
+
+
+def _delta(delta: Array) -> str:
+    shown = " ".join(f"{d:+.4f}" for d in delta[:MAX_UNITS])
+    return shown + (" …" if len(delta) > MAX_UNITS else "")
+
+
+def _notes(
+    view: TrainingView, source: Source, batch: int, shown: int, test: RowScores | None
+) -> tuple[str, ...]:
+    output = OUTPUTS[source.trainer.config.output]
+    all_rows = len(source.trainer.training_arrays()[0])
+    notes = [f"loss = {output.formula} ({output.loss_name}) of the row."]
+    if batch == all_rows and view.record is not None:
+        score = " and the share of ✓ its Accu" if source.classes else ""
+        notes.append(f"The mean of the training rows' loss is the log's Loss{score}.")
+    if batch < all_rows:
+        notes.append(f"The epoch's last mini-batch: {batch:,} of the {all_rows:,} training rows.")
+    if shown < batch:
+        notes.append(f"The first {shown:,} of {batch:,} rows; the mean loss is over all of them.")
+    test_arrays = source.trainer.test_arrays()
+    if test is not None and test_arrays is not None and len(test.rows) < len(test_arrays[0]):
+        notes.append(f"The first {len(test.rows):,} of {len(test_arrays[0]):,} test rows.")
+    n_features = len(view.network.labels[0])
+    if n_features > MAX_FEATURES:
+        notes.append(f"The first {MAX_FEATURES} of {n_features} features.")
+    if source.standardized:
+        notes.append("Features standardised, as the network sees them.")
+    if not source.classes:
+        notes.append("Targets and ŷ standardised, as the network sees them.")
+    return tuple(notes)

@@ -1,0 +1,146 @@
+"""Rows and log (the ``t`` key): the epoch on screen as the reference exercise prints
+it, every row with its prediction, loss and δ, and the per-epoch log lines.
+
+The view follows the main screen: it redraws from each view the main screen publishes
+(looking back included), at most ``PLAYING_EVERY`` seconds apart while a run plays.
+The look-back and training keys work here as on the main screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.actions import parse
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.ui.model.row_table import RowTable, Source, row_table
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.epoch_log import EpochLog
+from tui_backprop.ui.screens.dialog import Dialog
+
+if TYPE_CHECKING:
+    from tui_backprop.ui.main_screen import MainScreen
+
+PLAYING_EVERY = 0.5  # seconds between redraws while a run plays
+KEYS = "← → rows or log · [ ] look back · space, p train · esc or t close"
+FORWARDED = ("step", "toggle_run", "history", "history_jump", "history_edge")
+
+
+def _forwarded() -> list[BindingType]:
+    """The main screen's training and look-back keys, answered here on its behalf."""
+    return [
+        Binding(c.keys, f"main({c.action!r})", c.label, show=False, priority=True)
+        for c in COMMANDS
+        if c.action.split("(")[0] in FORWARDED
+    ]
+
+
+class RowsLogScreen(Dialog[None]):
+    DEFAULT_CSS = """
+    #rows-body {
+        width: 95%;
+        max-width: 130;
+        height: 90%;
+    }
+    .rows-title {
+        height: auto;
+        text-style: bold;
+    }
+    .rows-note {
+        height: auto;
+        color: $text-muted;
+    }
+    #rows-table {
+        height: 1fr;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,t", "app.pop_screen", "Close"),
+        *_forwarded(),
+    ]
+
+    def __init__(self, main: MainScreen) -> None:
+        super().__init__()
+        self.main = main
+        split = main.experiment.split
+        self.source = Source(
+            main.experiment.trainer,
+            main.experiment.dataset.class_names,
+            (split.train_rows, split.test_rows),
+            split.standardized,
+        )
+        self.shown: TrainingView | None = None
+        self.latest: TrainingView | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rows-body", classes="dialog") as body:
+            body.border_title = "Rows and log"
+            body.border_subtitle = KEYS
+            with TabbedContent():
+                with TabPane("Rows", id="rows-tab"):
+                    yield Static(classes="rows-title", id="rows-title")
+                    yield Static(classes="rows-note", id="rows-notes")
+                    yield DataTable(cursor_type="none", zebra_stripes=True, id="rows-table")
+                with TabPane("Log", id="log-tab"):
+                    yield Static(classes="rows-title", id="log-title")
+                    yield EpochLog(id="log")
+
+    def on_mount(self) -> None:
+        self.watch(self.main, "view", self._arrived, init=False)
+        self.call_after_refresh(self._arrived, self.main.view)  # once the tabs are built
+        self.set_interval(PLAYING_EVERY, self._catch_up)
+
+    def _arrived(self, view: TrainingView | None) -> None:
+        self.latest = view
+        if not self.main.running:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        view = self.latest
+        if view is not None and view is not self.shown:
+            self.shown = view
+            self._show_rows(view, row_table(view, self.source))
+            self._show_log(view)
+
+    def _show_rows(self, view: TrainingView, table: RowTable) -> None:
+        widget: DataTable[str | Text] = self.query_one("#rows-table", DataTable)
+        widget.clear(columns=True)
+        widget.add_columns(*(Text(title, justify="right") for title in table.columns))
+        first_test = len(table.rows) - table.tests
+        for i, row in enumerate(table.rows):
+            style = "italic" if i >= first_test else ""
+            widget.add_row(*(Text(cell, style, justify="right") for cell in row))
+        self.query_one("#rows-title", Static).update(table.title + self._when(view))
+        notes = " ".join(table.notes)
+        if table.tests:
+            notes = f"Test rows (italic) never train, so they have no δ. {notes}"
+        self.query_one("#rows-notes", Static).update(notes)
+
+    def _show_log(self, view: TrainingView) -> None:
+        count = min(view.epoch, len(view.history))
+        self.query_one(EpochLog).show(view.history, count)
+        title = (
+            f"Epochs 0 to {count - 1}, one line each as a headless run prints them"
+            if count
+            else "No epoch trained yet: space trains epoch 0"
+        )
+        self.query_one("#log-title", Static).update(title + self._when(view))
+
+    def _when(self, view: TrainingView) -> str:
+        if view.present is not None:
+            return f" · looking back: the run has {view.present} epochs"
+        if self.main.running:
+            return f" · refreshed every {PLAYING_EVERY:g} s while the run plays"
+        return ""
+
+    def action_main(self, action: str) -> None:
+        """Do a key of the main screen's, unless a slow epoch is training."""
+        if self.main.stepping:
+            return
+        _, name, args = parse(action)
+        getattr(self.main, f"action_{name}")(*args)
