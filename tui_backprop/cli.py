@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from tui_backprop.output_files import AtomicFile
 
 EXIT_USAGE = 2
+WEB_INSTALL = "pip install 'backprop-tui[web]'"
+SERVE_HOST = "127.0.0.1"  # loopback: textual-serve asks no password
+SERVE_PORT = 8000
+SERVE_REFUSES = {"headless": "--headless", "save_weights": "--save-weights", "log": "--log"}
 T = TypeVar("T")
 
 
@@ -126,12 +130,43 @@ def build_parser() -> Parser:
     p.add_argument("--save-weights", metavar="FILE.npz", help="write the weights at the end")
     p.add_argument("--log", metavar="FILE.csv", help="write the per-epoch metrics")
     p.add_argument("--headless", action="store_true", help="train and print, without the TUI")
+    add_serve_arguments(p)
     return p
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the app to web browsers, one run per tab, with the other flags "
+        f"(needs: {WEB_INSTALL})",
+    )
+    p.add_argument("--host", help=f"address --serve listens on (default {SERVE_HOST})")
+    p.add_argument("--port", type=_arg(read_port), help=f"port for --serve (default {SERVE_PORT})")
+
+
+def read_port(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 0 < value < 2**16:
+        raise ValueError("a port is a whole number from 1 to 65535")
+    return value
+
+
+def serve_split(argv: Sequence[str]) -> list[str]:
+    """The arguments without --serve, --host and --port: what each served app is given."""
+    p = Parser(prog="backprop-tui", add_help=False)
+    add_serve_arguments(p)
+    return p.parse_known_args(argv)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
+    serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
+    if serving:
+        check_serve(args, parser)
+    elif host is not None or port is not None:
+        parser.error("--host and --port go with --serve")
     headless = args.pop("headless")
     dataset = args.pop("dataset")
     overrides = {k: v for k, v in args.items() if v is not None}
@@ -150,6 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
     if headless:
         return run_headless(experiment, parser)
+    if serving:
+        from tui_backprop.web.server import serve
+
+        app_args = serve_split(sys.argv[1:] if argv is None else argv)
+        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
     from tui_backprop.ui.app import run_app
 
     return int(run_app(experiment))
@@ -160,6 +200,18 @@ CHUNK_SECONDS = 0.05  # a chunk ends after this long, so a signal is answered fa
 EXIT_FAILURE = 1
 EXIT_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool a closed pipe ended
 OUTPUT_FLAGS = {"save_weights": "--save-weights", "log": "--log"}
+
+
+def check_serve(args: dict[str, object], parser: Parser) -> None:
+    """Refuse flags that make no sense for many runs at once, and a missing web extra,
+    before anything is loaded."""
+    for name, flag in SERVE_REFUSES.items():
+        if args[name]:
+            parser.error(f"--serve cannot be used with {flag} (every tab is a run of its own)")
+    try:
+        import textual_serve.server  # noqa: F401
+    except ImportError:
+        parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
 
 
 def check_outputs(chosen: settings.Settings, parser: Parser) -> None:

@@ -1,0 +1,166 @@
+"""``backprop-tui --serve`` as the real command, without a browser: its flags, what it
+prints, its origin check, and how it ends the apps it started (a tab is opened with a
+websocket client, as the page's script does)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.serving import ROOT, Served, serving, wait_gone
+from tui_backprop.cli import serve_split
+from tui_backprop.web import processes
+
+aiohttp = pytest.importorskip("aiohttp")
+pytest.importorskip("textual_serve")
+
+
+@asynccontextmanager
+async def tab(served: Served, origin: str | None = None) -> AsyncIterator[object]:
+    """A browser tab's websocket to the server, once its app has drawn a first screen."""
+    headers = {"Origin": origin} if origin else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
+            f"ws://127.0.0.1:{served.port}/ws?width=100&height=30", headers=headers
+        ) as ws,
+    ):
+        drawn = 0
+        while drawn < 2000:  # bytes of a first frame, not just the start of one
+            message = await ws.receive(timeout=30)
+            assert message.type == aiohttp.WSMsgType.BINARY, message
+            drawn += len(message.data)
+        yield ws
+
+
+async def playing_tab_groups(served: Served, ws: object) -> list[int]:
+    """Start the run playing and wait for its training process (one more process in the
+    app's group); the apps' process groups, which each app leads."""
+    apps = served.apps()
+    assert len(apps) == 1
+    before = len(processes.members(apps[0]))
+    await ws.send_str(json.dumps(["stdin", "p"]))  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while len(processes.members(apps[0])) == before:
+        assert time.monotonic() < deadline, "no training process started"
+        await asyncio.sleep(0.02)
+    return apps
+
+
+def run_cli(*args: str, hide: str = "") -> subprocess.CompletedProcess[str]:
+    code = (
+        f"import sys\nfor name in {hide.split()!r}: sys.modules[name] = None\n"
+        "from tui_backprop.cli import main\nraise SystemExit(main(sys.argv[1:]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_without_textual_serve_it_exits_2_with_the_install_command() -> None:
+    done = run_cli("--serve", hide="textual_serve")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "backprop-tui: error: --serve needs textual-serve: pip install 'backprop-tui[web]'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--serve", "no-such.csv"], "no-such.csv: no such file"),
+        (["--serve", "--layers", "0"], "--layers"),
+        (["--serve", "--headless"], "--serve cannot be used with --headless"),
+        (["--serve", "--log", "x.csv"], "--serve cannot be used with --log"),
+        (["--port", "8000"], "--host and --port go with --serve"),
+        (["--serve", "--port", "70000"], "from 1 to 65535"),
+    ],
+)
+def test_a_bad_flag_is_one_line_before_anything_is_served(args: list[str], problem: str) -> None:
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and problem in done.stderr, done.stderr
+
+
+def test_each_app_gets_every_flag_but_the_servers_own() -> None:
+    argv = ["--serve", "spiral", "--port", "9000", "--layers", "8,8", "--host=::1", "--lr", "0.3"]
+    assert serve_split(argv) == ["spiral", "--layers", "8,8", "--lr", "0.3"]
+
+
+async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
+    with serving("xor", "--layers", "3") as served:
+        assert served.printed.startswith(f"backprop-tui: serving on {served.url} ")
+        async with tab(served):
+            app = served.apps()[0]
+            argv = (Path("/proc") / str(app) / "cmdline").read_bytes().split(b"\0")
+            assert argv[:3] == [sys.executable.encode(), b"-m", b"tui_backprop"]
+            assert argv[3:] == [b"xor", b"--layers", b"3", b""]
+
+
+async def test_a_page_from_another_site_may_not_open_an_app() -> None:
+    with serving() as served:
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            async with tab(served, origin="http://example.com"):
+                pass
+        assert refused.value.status == 403
+        assert served.apps() == []
+
+
+def test_another_host_than_loopback_warns_that_anyone_there_can_open_it() -> None:
+    with serving(host_args=("--host", "0.0.0.0")) as served:
+        assert served.printed.startswith("backprop-tui: serving on http://0.0.0.0:")
+        served.proc.send_signal(signal.SIGTERM)
+        _, err = served.proc.communicate(timeout=10)
+    assert "warning: serving on 0.0.0.0: anyone who can reach this machine" in err
+
+
+def test_loopback_gives_no_warning() -> None:
+    with serving() as served:
+        served.proc.send_signal(signal.SIGTERM)
+        _, err = served.proc.communicate(timeout=10)
+    assert "warning" not in err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_ends_the_server_and_its_apps_within_2_seconds(signum: int) -> None:
+    with serving() as served:
+        async with tab(served) as ws:
+            groups = await playing_tab_groups(served, ws)
+            started = time.monotonic()
+            served.proc.send_signal(signum)
+            served.proc.wait(timeout=2)
+            wait_gone(groups, timeout=2 - (time.monotonic() - started))
+    assert served.proc.returncode == 0
+
+
+async def test_a_server_killed_outright_leaves_no_app_running() -> None:
+    with serving() as served:
+        async with tab(served) as ws:
+            groups = await playing_tab_groups(served, ws)
+            served.proc.kill()
+            served.proc.wait(timeout=2)
+            wait_gone(groups, timeout=5)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["xor", "--headless", "--epochs", "1"]])
+def test_only_serve_loads_the_web_modules(args: list[str]) -> None:
+    code = (
+        "import sys, contextlib\nfrom tui_backprop.cli import main\n"
+        f"with contextlib.suppress(SystemExit): main({args!r})\n"
+        "print(' '.join(sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    loaded = {name.split(".")[0] for name in done.stderr.split()}
+    assert "tui_backprop" in loaded  # the names were printed
+    assert {"textual_serve", "aiohttp", "jinja2"}.isdisjoint(loaded)
+    assert "tui_backprop.web" not in done.stderr.split()

@@ -1,0 +1,143 @@
+"""``backprop-tui --serve`` in a real browser: Playwright drives Debian's headless
+Chromium, offline, against the real server.
+
+The terminal is drawn on a canvas, so the screen is read the way xterm.js gets it: the
+websocket's binary frames (the app's terminal output) go into pyte, a terminal emulator,
+sized as the page asked. Playwright reports events while it waits, so the screen is
+looked at every ``LOOK`` ms. Run with ``-s`` to see the measured times.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.serving import Served, serving
+
+pytest.importorskip("textual_serve")
+pyte = pytest.importorskip("pyte")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")  # Debian's package: apt-get install chromium
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+LOOK = 20  # ms between looks at the screen
+EPOCH = re.compile(r"\bEpoch (\d+)")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+)
+
+
+class Tab:
+    """A browser tab showing the served app, and its terminal screen as text."""
+
+    def __init__(self, page: sync_api.Page) -> None:
+        self.page = page
+        self.screen: pyte.Screen | None = None
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws: sync_api.WebSocket) -> None:
+        size = parse_qs(urlparse(ws.url).query)
+        screen = pyte.Screen(int(size["width"][0]), int(size["height"][0]))
+        stream = pyte.ByteStream(screen)
+        self.screen = screen
+        ws.on("framereceived", lambda data: stream.feed(data) if isinstance(data, bytes) else None)
+        ws.on("framesent", lambda data: self._sent(screen, data))
+
+    @staticmethod
+    def _sent(screen: pyte.Screen, data: str | bytes) -> None:
+        message = json.loads(data)  # ["stdin", keys], ["resize", size], ["focus"], ...
+        if message[0] == "resize":
+            screen.resize(lines=message[1]["height"], columns=message[1]["width"])
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display) if self.screen else ""
+
+    def epoch(self) -> int | None:
+        """The epoch number the status line shows, None before there is one."""
+        found = EPOCH.search(self.text())
+        return int(found.group(1)) if found else None
+
+    def wait(self, seen: Callable[[Tab], bool], what: str, timeout: float = 30) -> float:
+        """Milliseconds until ``seen(self)``; fails with the screen past ``timeout``."""
+        started = time.monotonic()
+        while not seen(self):
+            assert time.monotonic() - started < timeout, f"{what} never shown:\n{self.text()}"
+            self.page.wait_for_timeout(LOOK)
+        return (time.monotonic() - started) * 1000
+
+    def open(self, url: str) -> float:
+        """Load the page; milliseconds until the app's first frame (its status line)."""
+        started = time.monotonic()
+        self.page.goto(url)
+        self.wait(lambda tab: "epoch" in tab.text().lower(), "the status line")
+        self.page.focus("textarea.xterm-helper-textarea")  # where xterm.js takes keys
+        return (time.monotonic() - started) * 1000
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[OFFLINE])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served() -> Iterator[Served]:
+    with serving("spiral", "--layers", "8,8") as served:
+        yield served
+
+
+def test_served_app_in_chromium(browser: sync_api.Browser, served: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.on("page", lambda page: page.on("websocket", lambda ws: requests.append(ws.url)))
+    one, two = Tab(context.new_page()), Tab(context.new_page())
+
+    first_frame = one.open(served.url)
+    assert "spiral" in one.text() and "2-8-8-1" in one.text()  # the flags reached the app
+    before, status = one.epoch(), one.text().splitlines()[1]
+    one.press(" ")
+    key_to_screen = one.wait(lambda tab: tab.epoch() != before, "the epoch after space")
+    assert one.epoch() == (0 if before is None else before + 1)
+    assert one.text().splitlines()[1] != status
+    print(f"\npage open -> first frame {first_frame:.0f} ms; space -> epoch {key_to_screen:.0f} ms")
+
+    trained = one.epoch()
+    assert trained is not None
+    one.press("p")  # play: the epoch keeps growing
+    one.wait(lambda tab: (tab.epoch() or 0) > trained + 5, "epochs while playing")
+    one.press("p")
+
+    two.open(served.url)  # a second tab is a run of its own, from the start
+    assert two.epoch() == before
+    assert len(served.apps()) == 2
+    two.press(" ")
+    two.wait(lambda tab: tab.epoch() == one_step(before), "the second tab's first epoch")
+    assert (one.epoch() or 0) > trained + 5  # the first tab's run is untouched
+
+    two.press("q")  # quitting ends that tab's session and its app, not the other
+    two.page.wait_for_selector("body.-closed", timeout=10_000)
+    deadline = time.monotonic() + 5
+    while len(served.apps()) != 1:
+        assert time.monotonic() < deadline, "the quit app is still running"
+        time.sleep(0.02)
+
+    outside = [url for url in requests if not re.match(r"(http|ws)://127\.0\.0\.1:\d+/", url)]
+    assert requests and outside == [], outside
+    context.close()
+
+
+def one_step(before: int | None) -> int:
+    return 0 if before is None else before + 1
