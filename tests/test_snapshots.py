@@ -36,15 +36,21 @@ class TestPhaseWalk:
     """Part way through walking an epoch (n): what is not computed yet shows as ?."""
 
     def test_mid_forward(self, snap_compare: SnapCompare) -> None:
-        run_before = pressing("space", "j", "n")
+        run_before = pressing("space", "n")
         assert snap_compare(app_of(), terminal_size=SIZE, run_before=run_before)
 
     def test_mid_backward(self, snap_compare: SnapCompare) -> None:
-        run_before = pressing("space", "j", *["n"] * 6)
+        run_before = pressing("space", *["n"] * 6)
         assert snap_compare(app_of(DEEP), terminal_size=SIZE, run_before=run_before)
 
+    def test_walk_120x40(self, snap_compare: SnapCompare) -> None:
+        """From epoch 0, on row 1 (the default), at the output δ: the step where σ'
+        cancels, the row's loss ℓ and the summed L the gradient is taken of."""
+        run_before = pressing(*["n"] * 4)
+        assert snap_compare(app_of(), terminal_size=SIZE, run_before=run_before)
+
     def test_mid_backward_small_terminal(self, snap_compare: SnapCompare) -> None:
-        run_before = pressing("space", "j", *["n"] * 5)
+        run_before = pressing("space", *["n"] * 5)
         assert snap_compare(app_of(), terminal_size=SMALL, run_before=run_before)
 
 

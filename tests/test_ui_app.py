@@ -134,15 +134,18 @@ async def test_learning_rate_keys_walk_the_ladder() -> None:
 async def test_rows_of_the_batch_can_be_shown_one_by_one() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "j")
+        await press(pilot, "space")
         await pilot.pause()
-        assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))
-        await press(pilot, "k", "k")
-        await pilot.pause()
-        assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
+        assert "row 1 (1 of 10)" in text_of(app.query_one("#deltas"))  # row 1 by default
         await press(pilot, "j")
         await pilot.pause()
+        assert "row 2 (2 of 10)" in text_of(app.query_one("#deltas"))
+        await press(pilot, "k", "k")  # back past row 1: the batch mean
+        await pilot.pause()
         assert "mean of 10 rows" in text_of(app.query_one("#neuron"))
+        await press(pilot, "k")
+        await pilot.pause()
+        assert "row 10 (10 of 10)" in text_of(app.query_one("#neuron"))
 
 
 async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
@@ -154,7 +157,7 @@ async def test_arrow_keys_and_clicks_select_a_neuron() -> None:
         await press(pilot, "right")
         await pilot.pause()
         detail = text_of(app.query_one("#neuron"))
-        assert "output" in detail and "δ = ŷ − y" in detail
+        assert "output" in detail and "= ŷ − y = " in detail
         await press(pilot, "left", "left")
         await pilot.pause()
         assert "feature value" in text_of(app.query_one("#neuron"))

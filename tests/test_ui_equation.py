@@ -85,7 +85,7 @@ def test_every_line_fits_its_width_and_long_sums_are_summarised() -> None:
     z_line = fit(equations(view, 2, 1)[0], 100).plain
     record = view.record
     assert record is not None
-    assert " + … + " in z_line and z_line.endswith(f"= {short(record.layers[1].z[3, 1])}")
+    assert "more terms: " in z_line and z_line.endswith(f"= {short(record.layers[1].z[3, 1])}")
     wide = fit(equations(trained_view(SEED_PRESET, 3), 1, 0)[0], 100).plain
     assert "…" not in wide and wide.count("·") == 3  # "Σ wᵢ·aᵢ" and both terms
 
@@ -96,8 +96,9 @@ def test_a_whole_epoch_view_shows_every_equation_of_the_neuron() -> None:
     for start in (
         "z = Σ wᵢ·aᵢ",
         "ŷ = σ(z)",
-        "L = mean",
-        "δ = ŷ − y",
+        "ℓ = -[y·log ŷ",
+        "L = Σ ℓ over 10 rows",
+        "δ = ∂ℓ/∂ŷ·σ'(z) = (ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y = ",
         "∂L/∂w = Σ a·δ",
         "w ← w − η·∂L/∂w",
     ):
@@ -108,7 +109,7 @@ def test_a_whole_epoch_view_shows_every_equation_of_the_neuron() -> None:
 async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_row() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "space", "j", "j", "down", "down")  # row 2, neuron h3
+        await press(pilot, "space", "space", "j", "down", "down")  # row 2, neuron h3
         await pilot.pause()
         record = app.main.experiment.trainer.last_record
         assert record is not None
@@ -121,15 +122,16 @@ async def test_the_screen_shows_the_engines_numbers_for_the_selected_neuron_and_
         await pilot.pause()
         shown = text_of(app.query_one("#neuron"))
         out = record.layers[1]
-        for value in (out.z[1, 0], out.a[1, 0], out.delta[1, 0], record.loss):
+        for value in (out.z[1, 0], out.a[1, 0], out.delta[1, 0], record.row_losses[1]):
             assert f"= {short(float(value))}" in shown
-        assert f"δ = ŷ − y = {short(float(out.a[1, 0]))} − {record.y[1, 0]:.3g}" in shown
+        assert f"= 10·{short(record.loss)} = {short(record.objective)}" in shown
+        assert f"ŷ − y = {short(float(out.a[1, 0]))} − {record.y[1, 0]:.3g}" in shown
 
 
 async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "j", "n")
+        await press(pilot, "space", "n")  # row 1 unless j or k chose another
         await pilot.pause()
         lines = text_of(app.query_one("#neuron")).splitlines()
         marked = [line for line in lines if "▶" in line]

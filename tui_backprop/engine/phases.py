@@ -27,7 +27,10 @@ EXPLANATIONS = {
     LOSS: "The output ŷ is compared with the target y. The loss is one number saying how "
     "wrong the network is; the rest of the step is about making it smaller.",
     OUTPUT_DELTA: "δ is how much the loss changes when a neuron's z changes. At the output "
-    "it is simply ŷ − y: the error itself, for every loss this app pairs with its output.",
+    "it is simply ŷ − y, because each output is paired with the loss whose slope cancels "
+    "its own: for sigmoid and cross-entropy δ = ∂ℓ/∂ŷ·σ'(z) = (ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ); for "
+    "softmax and cross-entropy ∂ℓ/∂zⱼ = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷⱼ − yⱼ, as the y add up "
+    "to 1; a linear output's slope is 1, and ½(ŷ−y)² has slope ŷ − y.",
     HIDDEN_DELTA: "A hidden neuron's δ is the next layer's deltas sent back through the "
     "weights that connect them, times the slope of its own activation at z. This is the "
     "chain rule, one layer at a time: backpropagation.",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.losses import OUTPUTS
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +54,19 @@ class StepRecord:
     @property
     def output(self) -> Array:
         return self.layers[-1].a
+
+    @cached_property
+    def row_losses(self) -> Array:
+        """Every row's own loss ℓ (the batch's mean of them is ``loss``); made when
+        first asked for, so training never pays for it."""
+        out = self.layers[-1]
+        return OUTPUTS[out.activation].per_sample(out.z, self.y)
+
+    @property
+    def objective(self) -> float:
+        """The loss the gradients are the gradient of (without an L2 penalty): the sum
+        of the rows' losses, or their mean, as ``reduction`` says."""
+        return self.loss * len(self.rows) if self.reduction == "sum" else self.loss
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,12 @@ class Trainer:
         n_out = self.problem.n_classes if c.output == "softmax" else 1
         return (self.problem.n_features, *c.hidden, n_out)
 
+    @property
+    def batch_rows(self) -> int:
+        """The rows of an epoch's first batch (every row for a full batch)."""
+        n, size = len(self._x), self.config.batch_size
+        return n if size == 0 or size >= n else size
+
     def training_arrays(self) -> tuple[Array, Array]:
         """The training features and target matrix (one-hot for softmax), as trained on."""
         return self._x, self._y
@@ -351,8 +357,8 @@ class Trainer:
         return self._settings[bisect.bisect_right(self._settings, (epoch, math.inf)) - 1]
 
     def _batches(self, epoch: int) -> list[NDArray[np.intp]]:
-        n, size = len(self._x), self.config.batch_size
-        if size == 0 or size >= n:
+        n, size = len(self._x), self.batch_rows
+        if size == n:
             return [self._all_rows]
         order = frozen(np.random.default_rng([self.config.seed, 1, epoch]).permutation(n))
         return [order[i : i + size] for i in range(0, n, size)]

@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.experiment = experiment
         self.network: Network = self._network()
-        self.sample: int | None = None
+        self.sample: int | None = 0  # row 1 (see action_sample)
         self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
         self.looking = HistoryCursor()  # an earlier epoch being looked at
         self.kept = KeptRuns()  # earlier runs, to compare with
@@ -208,7 +208,7 @@ class MainScreen(Screen[None]):
         self.end_run(why)
         self.experiment = experiment
         self.network = self._network()
-        self.sample = None
+        self.sample = 0
         self.info = run_info(experiment)
         self.show_scene(scene)
         self.publish()
@@ -466,11 +466,13 @@ class MainScreen(Screen[None]):
         self.notify(f"learning rate {lr:g}", timeout=2)
 
     def action_sample(self, step: int) -> None:
-        """Cycle the row shown: the batch mean, then each row of the last batch."""
+        """Cycle the row shown: row 1 (the default), each further row of the last
+        batch, then the batch mean. One row is the default because its equations close
+        by hand; the mean's do not (the mean of σ(zᵢ) is not σ of the mean z). Before
+        the first step the choice holds for the step to come."""
         view = self.view
-        rows = view.batch_rows if view is not None else 0
-        if rows == 0:
-            return
+        rows = view.batch_rows if view is not None and view.record is not None else 0
+        rows = rows or self.experiment.trainer.batch_rows
         current = -1 if self.sample is None else self.sample
         nxt = (current + 1 + step) % (rows + 1) - 1
         self.sample = None if nxt < 0 else nxt

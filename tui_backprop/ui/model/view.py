@@ -78,7 +78,7 @@ class TrainingView:
     first: StepRecord | None  # the epoch's first step (the same one for a full batch)
     history: MetricsLog  # read only the first ``epoch`` entries
     diverged: bool
-    sample: int | None  # a row of the last batch, or None for the batch mean
+    sample: int | None  # a row of the last batch (row 1 unless chosen), None for the mean
     config: TrainConfig | None = None  # the run's settings (optimiser, L2) for equations
     present: int | None = None  # the run's latest epoch, when this shows an earlier one
 
@@ -140,8 +140,9 @@ class TrainingView:
         return None if before is None or after is None else np.sign(after - before)
 
     def sample_caption(self) -> str:
-        if self.record is None:
-            return "no step yet"
+        if self.record is None:  # the row chosen (j, k) waits for the first step
+            chosen = "the batch mean" if self.sample is None else f"row {self.sample + 1}"
+            return f"{chosen} · no step yet"
         n = self.batch_rows
         if self.sample is None or self.sample >= n:
             return f"mean of {n} rows"

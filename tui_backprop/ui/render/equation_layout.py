@@ -71,13 +71,15 @@ def full_length(eq: Equation) -> int:
 
 def split(eq: Equation, width: int) -> list[Equation]:
     """The equation on two lines, its name and formula, then (indented) the rest, when
-    that keeps what one line would lose: its substitution or its list of values."""
-    if len(eq.pieces) < 3 or not eq.known:
+    that keeps what one line would lose: its formula's long form, its substitution or
+    its list of values."""
+    if len(eq.pieces) < 3 or not eq.known or eq.detail:  # a detail line has no formula
         return [eq]
     indent = Piece((" " * len(eq.pieces[0].variants[0]),), "")
     head = Equation(eq.kind, eq.layer, eq.pieces[:2], eq.known, eq.detail)
     tail = Equation(eq.kind, eq.layer, (indent, *eq.pieces[2:]), eq.known, eq.detail, True)
-    if sum(_choose(tail, width)[1:]) >= sum(_choose(eq, width)[2:]):
+    two = sum(_choose(head, width)) + sum(_choose(tail, width)[1:])
+    if two >= sum(_choose(eq, width)):
         return [eq]
     return [head, tail]
 

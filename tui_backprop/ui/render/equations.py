@@ -4,12 +4,22 @@ Every result shown is the engine's, read from the step record. The only arithmet
 is presentation: the terms of a substitution such as wᵢ·aᵢ (see ``substitution``),
 whose total the record already holds.
 
+Every equation closes by hand: its substitution holds only numbers the card shows
+(a line above, or the line itself), so a learner can recompute it to the printed
+precision. That is why one row is shown by default (row 1; ``j`` / ``k`` pick another):
+for one row every step is a formula of numbers on screen. For the batch mean (one key
+away) the nonlinear steps say what they are, "mean of σ(zᵢ)", because the mean of
+σ(zᵢ) is not σ of the mean z, and carry no substitution. The loss line names the
+reduction the gradient uses: the gradient shown is the gradient of the L shown.
+
 Each equation is a row of pieces (see ``equation_layout``): when a row is too wide for
-the pane its substitution is summarised first (first terms … last term), then dropped,
-then the formula.
+the pane its substitution is summarised first (first terms, the rest's count and
+total, the last term), then dropped, then the formula.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rich.text import Text
 
@@ -45,7 +55,21 @@ from tui_backprop.ui.render.substitution import (
 )
 
 F = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky", "softmax": "softmax"}
-DERIVATIVE = {"sigmoid": "σ'(z)", "tanh": "tanh'(z)", "relu": "relu'(z)", "leaky_relu": "leaky'(z)"}
+DERIVATIVE = {
+    "sigmoid": "σ'(z)",
+    "tanh": "tanh'(z)",
+    "relu": "relu'(z)",
+    "leaky_relu": "leaky'(z)",
+    "linear": "1",
+}
+# f'(z) written with the neuron's own a, where it has such a form: σ' = a(1−a)
+SLOPE = {"sigmoid": ("a(1−a)", "{a}·(1 − {a})"), "tanh": ("(1−a²)", "(1 − {a}²)")}
+# Why the output δ is ŷ − y: each output's loss is chosen so its f'(z) cancels
+OUTPUT_DELTA_WHY = {
+    "sigmoid": ("∂ℓ/∂ŷ·σ'(z) = (ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y", "(ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y"),
+    "softmax": ("∂ℓ/∂z = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y, as Σ y = 1", "−Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y"),
+    "linear": ("∂ℓ/∂ŷ·1 = (ŷ − y)·1 = ŷ − y", "(ŷ − y)·1 = ŷ − y"),
+}
 UPDATE_RULE = {
     "sgd": "w − η·∂L/∂w",
     "momentum": "w + v,  v ← μ·v − η·∂L/∂w",
@@ -78,24 +102,37 @@ def _formula(*variants: str, lead: str = " = ") -> Piece:
 
 
 def _term_variants(s: Sum) -> tuple[str, ...]:
-    """All the terms, then fewer (first ones … last one); then the same with two digits.
-    Only the terms a line could hold are written out, however long the sum."""
+    """All the terms, then fewer: the first ones and the rest's count and total (so
+    the sum still adds up), each with three digits and then two. Only the terms a line
+    could hold are written out, however long the sum."""
     n = len(s.left)
     if n == 0:
         return ("0",)
+    products = s.products
+
+    def term(k: int, digits: int) -> str:
+        return f"{num(float(s.left[k]), digits)}·{num(float(s.right[k]), digits)}"
+
     out = []
-    for digits in (3, 2):
+    for head in range(n if n <= MAX_TERMS else MAX_TERMS, -1 if n > 1 else 0, -1):
+        for digits in (3, 2):
+            terms = [term(k, digits) for k in range(head)]
+            if head < n:
+                more = "more term" if head else "term"  # no head: the whole sum in one
+                rest = float(products[head:].sum())
+                terms.append(f"[{_count(n - head, more)}: {rest:.{digits}g}]")
+            out.append(" + ".join(terms))
+    # a variant is only worth it where it is shorter (a short last term is)
+    return tuple(v for k, v in enumerate(out) if all(len(v) < len(u) for u in out[:k]))
 
-        def term(k: int, digits: int = digits) -> str:
-            return f"{num(float(s.left[k]), digits)}·{num(float(s.right[k]), digits)}"
 
-        heads = [term(k) for k in range(min(n, MAX_TERMS))]
-        if n <= MAX_TERMS:
-            out.append(" + ".join(heads))
-        last = term(n - 1)
-        for head in range(min(n - 2, MAX_TERMS), 0, -1):
-            out.append(" + ".join(heads[:head]) + " + … + " + last)
-    return tuple(out)
+def _factor(x: float) -> str:
+    """A number as a line above prints it, in parentheses when negative."""
+    return f"({short(x)})" if x < 0 else short(x)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def substitution(s: Sum, scale: str = "", offset: str = "") -> Piece:
@@ -153,14 +190,9 @@ def forward_equations(view: TrainingView, layer: int, neuron: int) -> list[Equat
     z_sub = None
     if z_sum is not None:
         z_sub = substitution(z_sum, offset=_signed_term(z_sum.offset) if bias else "")
-    z = _eq(
-        FORWARD,
-        layer - 1,
-        "z",
-        "Σ wᵢ·aᵢ" + (" + b" if bias else ""),
-        None if z_sum is None else z_sum.total,
-        z_sub,
-    )
+    formula = "Σ wᵢ·aᵢ" + (" + b" if bias else "")
+    forms = (formula,) if row_of(view) is not None else (f"{formula}, of the rows' mean a", formula)
+    z = _eq(FORWARD, layer - 1, "z", forms, None if z_sum is None else z_sum.total, z_sub)
     return [z, _activation(view, layer, neuron, act, "ŷ" if out else "a")]
 
 
@@ -172,53 +204,100 @@ def _activation(view: TrainingView, layer: int, neuron: int, act: str, lhs: str)
     z, a = _pick(view.pre_activation(layer), neuron), _pick(view.activation(layer), neuron)
     if act == "linear":
         return _eq(FORWARD, layer - 1, lhs, "z", a)
+    f = F.get(act, "f")
+    if row_of(view) is None:  # f of a mean is not the mean of f: say which one this is
+        rows = view.batch_rows
+        forms = (f"mean of {f}(zᵢ) over {rows} rows", f"mean of {f}(zᵢ)")
+        return _eq(FORWARD, layer - 1, lhs, forms, a)
     if act == "softmax":
         return _eq(FORWARD, layer - 1, lhs, "e^zᵢ / Σⱼ e^zⱼ", a)
-    f = F.get(act, "f")
-    if row_of(view) is None:  # f of a mean is not the mean of f
-        return _eq(FORWARD, layer - 1, lhs, f"{f}(z), mean over rows", a)
     sub = None if z is None else _short_sub(f"{f}({short(z)})")
     return _eq(FORWARD, layer - 1, lhs, f"{f}(z)", a, sub)
 
 
-def loss_equation(view: TrainingView) -> Equation:
+def loss_equations(view: TrainingView) -> list[Equation]:
+    """The row's loss ℓ, then L, the loss the gradients are taken of: the rows' ℓ
+    summed or averaged, as the run's reduction says."""
     walk = walk_of(view)
-    known = view.record is not None and (walk is None or walk.progress.loss_known)
     rec = view.record
+    known = rec is not None and (walk is None or walk.progress.loss_known)
     output = view.network.activations[-1]
     formula = OUTPUTS[output].formula if output in OUTPUTS else "loss(ŷ, y)"
-    rows = 0 if rec is None else len(rec.rows)
-    return _eq(
+    rows = view.batch_rows
+    summed = rec is None or rec.reduction == "sum"
+    total = _eq(
         LOSS,
         None,
         "L",
-        (f"mean over {rows} rows of {formula}", f"mean of {formula}"),
-        rec.loss if known and rec is not None else None,
+        (f"Σ ℓ over {rows} rows = {rows}·mean ℓ", f"Σ ℓ over {rows} rows", "Σ ℓ")
+        if summed
+        else (f"mean of ℓ over {rows} rows", "mean of ℓ"),
+        rec.objective if known and rec is not None else None,
+        _short_sub(f"{rows}·{short(rec.loss)}") if known and rec is not None and summed else None,
     )
+    row = row_of(view)
+    if row is None:
+        if not summed:  # the mean ℓ is L itself
+            return [total]
+        mean = rec.loss if known and rec is not None else None
+        forms = (f"mean over {rows} rows of {formula}", f"mean of {formula}", "mean of the rows' ℓ")
+        return [_eq(LOSS, None, "ℓ", forms, mean), total]
+    value = float(rec.row_losses[row]) if known and rec is not None else None
+    sub = _row_loss(view, output) if value is not None else None
+    return [_eq(LOSS, None, "ℓ", (formula, "loss(ŷ, y)"), value, sub), total]
+
+
+def _row_loss(view: TrainingView, output: str) -> Piece | None:
+    """The row's loss with its ŷ and y put in, where one output neuron's ŷ tells it."""
+    y_hat, y = view.activation(view.network.depth), view.target()
+    if y_hat is None or y is None:
+        return None
+    if output == "softmax":
+        true = int(y.argmax())
+        return _short_sub(f"−log({short(float(y_hat[true]))})")
+    if len(y_hat) != 1:
+        return None
+    p, t = short(float(y_hat[0])), float(y[0])
+    if output == "linear":
+        return _short_sub(f"½({p} − {num(t)})²")
+    if t in (0.0, 1.0):
+        return _short_sub(f"−log({p})" if t else f"−log(1 − {p})")
+    return _short_sub(f"−[{num(t)}·log({p}) + {num(1 - t)}·log(1 − {p})]")
 
 
 def delta_equation(view: TrainingView, layer: int, neuron: int) -> Equation:
-    d = _pick(view.delta(layer), neuron)
     if layer == view.network.depth:
-        a, y = _pick(view.activation(layer), neuron), _pick(view.target(), neuron)
-        sub = None
-        if a is not None and y is not None:
-            sub = _short_sub(f"{short(a)} − {num(y)}")
-        return _eq(OUTPUT_DELTA, layer - 1, "δ", "ŷ − y", d, sub)
+        return _output_delta(view, layer, neuron)
+    return _hidden_delta(view, layer, neuron)
+
+
+def _output_delta(view: TrainingView, layer: int, neuron: int) -> Equation:
+    """δ = ŷ − y, with the step that makes it so where the line has room."""
+    a, y = _pick(view.activation(layer), neuron), _pick(view.target(), neuron)
+    sub = None if a is None or y is None else _short_sub(f"{short(a)} − {num(y)}")
+    why = OUTPUT_DELTA_WHY.get(view.network.activations[layer], ())
+    return _eq(OUTPUT_DELTA, layer - 1, "δ", (*why, "ŷ − y"), _pick(view.delta(layer), neuron), sub)
+
+
+def _hidden_delta(view: TrainingView, layer: int, neuron: int) -> Equation:
+    """δ = f'(z)·Σ w·δ_next, f'(z) written with the a above it where it can be."""
     act = view.network.activations[layer]
     prime = DERIVATIVE.get(act, "f'(z)")
     s = hidden_delta(view, layer, neuron)
     if s is None:
-        suffix = ", mean over rows" if row_of(view) is None else ""
-        return _eq(HIDDEN_DELTA, layer - 1, "δ", f"{prime}·Σ w·δ_next{suffix}", d)
-    return _eq(
-        HIDDEN_DELTA,
-        layer - 1,
-        "δ",
-        f"{prime}·Σ w·δ_next",
-        s.total,
-        substitution(s, scale=f"{s.scale:.4g}"),
-    )
+        forms: tuple[str, ...] = (f"{prime}·Σ w·δ_next",)
+        if row_of(view) is None:
+            mean = f"mean of {prime}·Σ w·δ_next"
+            forms = (f"{mean} over {view.batch_rows} rows", mean)
+        return _eq(HIDDEN_DELTA, layer - 1, "δ", forms, _pick(view.delta(layer), neuron))
+    slope, scale = SLOPE.get(act, (prime, "{s}"))
+    forms = (f"{prime}·Σ w·δ_next",)
+    if slope != prime:
+        forms = (f"{prime}·Σ w·δ_next = {slope}·Σ w·δ_next", f"{slope}·Σ w·δ_next")
+    forms = (*forms, f"{prime.removesuffix('(z)')}·Σ w·δ")
+    a = _pick(view.activation(layer), neuron)
+    shown = scale.format(a=UNKNOWN if a is None else _factor(a), s=f"{s.scale:.4g}")
+    return _eq(HIDDEN_DELTA, layer - 1, "δ", forms, s.total, substitution(s, scale=shown))
 
 
 def _known(view: TrainingView, kind: str) -> bool:
@@ -240,7 +319,7 @@ def _listing(names: list[str], values: list[str]) -> Piece:
     pairs = [f"{n[:LABEL]} {v}" for n, v in zip(names[:MAX_TERMS], values[:MAX_TERMS], strict=True)]
     variants = ["  ".join(pairs)] if len(names) <= MAX_TERMS else []
     for k in range(min(len(names) - 1, MAX_TERMS), 0, -1):
-        variants.append("  ".join(pairs[:k]) + f"  … +{len(names) - k}")
+        variants.append("  ".join(pairs[:k]) + f"  … +{len(names) - k} more")
     return Piece(tuple(variants), STYLES["list"], (DROP,) * (len(variants) - 1))
 
 
@@ -273,6 +352,7 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int) -> list[Equa
     )
     first = weight_gradient(view, layer, 0, neuron)
     assert first is not None
+    first = _row_first(first, row_of(view))
     name = view.network.labels[layer - 1][0][:LABEL]
     scale = f"1/{rows}" if mean else ""
     offset = f" + {l2:g}·{num(float(lay.w_before[0, neuron]))}" if l2 else ""
@@ -280,6 +360,15 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int) -> list[Equa
         GRADIENTS, f"  ∂L/∂w({name})", " = ", first.total, substitution(first, scale, offset)
     )
     return [Equation(GRADIENTS, None, pieces), detail]
+
+
+def _row_first(s: Sum, row: int | None) -> Sum:
+    """The sum over rows with the row shown as its first term: the one whose a and δ
+    the lines above show."""
+    if not row:
+        return s
+    order = [row, *range(row), *range(row + 1, len(s.left))]
+    return replace(s, left=s.left[order], right=s.right[order])
 
 
 def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
@@ -317,7 +406,7 @@ def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
     walk = walk_of(view)
     out = forward_equations(view, layer, neuron)
     if layer == view.network.depth or (walk is not None and walk.phase.kind == LOSS):
-        out.append(loss_equation(view))
+        out += loss_equations(view)
     out.append(delta_equation(view, layer, neuron))
     return out + gradient_equations(view, layer, neuron) + update_equations(view, layer, neuron)
 

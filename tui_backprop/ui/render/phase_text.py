@@ -52,9 +52,18 @@ def phases_help() -> str:
 Every `n` shows one more phase of backprop inside the epoch; `space` shows the rest at
 once. What the epoch has not computed yet shows as **?**, the layer being computed is
 highlighted in the panes and the selection follows it, so the equations below the
-diagram are the phase's own, with the step's numbers put in (`j` `k` pick the row).
+diagram are the phase's own, with the step's numbers put in.
 With mini-batches every step of the epoch is walked through in turn, first batch to last.
 When the walk ends the numbers are exactly those of an epoch trained in one step.
+
+**Equations that close by hand.** The equations show one row of the batch, row 1 unless
+`j` / `k` pick another (also before the first step), so every line can be recomputed
+from numbers on screen: σ(z) from the z above it, δ from that a and the next layer's δ.
+After the last row comes the batch mean, labelled for what it is — "mean of σ(zᵢ)" is
+not σ of the mean z, so its nonlinear lines have no numbers put in. ℓ is the row's loss;
+L is the loss the gradients are taken of, Σ ℓ over the rows (or their mean, as the
+reduction setting says), so ∂L/∂w is the gradient of the L shown. A sum too long for the
+line shows its first terms and `[N more terms: total]`, which still adds up.
 
 {items}
 
