@@ -32,9 +32,8 @@ def step_rows(record: StepRecord, limit: int) -> RowScores:
     """The first ``limit`` rows of ``record``'s batch, as its forward pass scored them."""
     out = record.layers[-1]
     n = min(limit, len(record.rows))
-    y = record.y[:n]
-    loss = OUTPUTS[out.activation].per_sample(out.z[:n], y)
-    return RowScores(record.rows[:n], record.x[:n], y, out.a[:n], loss, out.delta[:n])
+    loss = record.row_losses[:n]
+    return RowScores(record.rows[:n], record.x[:n], record.y[:n], out.a[:n], loss, out.delta[:n])
 
 
 def test_rows(trainer: Trainer, first: StepRecord, limit: int) -> RowScores | None:
