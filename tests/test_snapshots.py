@@ -54,6 +54,20 @@ class TestPhaseWalk:
         assert snap_compare(app_of(), terminal_size=SMALL, run_before=run_before)
 
 
+class TestLessonPanes:
+    """Vanishing gradients on one shared axis; a chart of two labelled panels."""
+
+    def test_gradient_pane_deep_sigmoid(self, snap_compare: SnapCompare) -> None:
+        settings = resolve("spiral", {"hidden": (8, 8, 8, 8, 8), "activation": "sigmoid"})
+        run_before = pressing(*["space"] * 10)
+        assert snap_compare(app_of(settings), terminal_size=SIZE, run_before=run_before)
+
+    def test_chart_readable(self, snap_compare: SnapCompare) -> None:
+        """An earlier run overlaid (c): its loss and its accuracy, each labelled."""
+        run_before = pressing(*["space"] * 4, "R", *["space"] * 6, "c")
+        assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)
+
+
 class TestBoundary:
     """The decision-boundary pane."""
 

@@ -9,10 +9,11 @@ import pytest
 
 from tui_backprop.settings import LEARNING_RATES, next_rate
 from tui_backprop.ui.model.pacing import MAX_LAG, SPEEDS, Pacer, Schedule
-from tui_backprop.ui.model.series import sample_epochs, sparkline
+from tui_backprop.ui.model.series import positive_range, sample_epochs, sparkline
 from tui_backprop.ui.model.view import Network
 from tui_backprop.ui.render.diagram_layout import HIDDEN, plan
 from tui_backprop.ui.render.edges import rasterise
+from tui_backprop.ui.render.gradient_size import verdict, wrapped
 from tui_backprop.ui.render.numbers import signed
 
 
@@ -86,6 +87,35 @@ def test_epoch_samples_are_bounded_and_keep_the_last() -> None:
 def test_sparkline_runs_from_lowest_to_highest_on_a_log_scale() -> None:
     line, lo, hi = sparkline([1e-4, 1e-2, 1.0, math.nan])
     assert line == "▁▅█ " and lo == 1e-4 and hi == 1.0
+
+
+def test_sparklines_on_one_shared_axis_compare_by_height() -> None:
+    """A layer whose gradient is 1000 times smaller draws lower, not alike."""
+    output, first = [1e-1, 2e-1, 1e-1], [1e-4, 2e-4, 1e-4]
+    bounds = positive_range([output, first])
+    assert bounds == (1e-4, 2e-1)
+    high, _, _ = sparkline(output, bounds=bounds)
+    low, _, _ = sparkline(first, bounds=bounds)
+    assert set(low) <= set("▁▂") and set(high) <= set("▇█")
+    alone, _, _ = sparkline(first)  # on its own axis it would look like the output's
+    assert alone == "▁█▁"
+
+
+def test_the_verdict_compares_the_first_layer_with_the_output() -> None:
+    said = verdict([1.7e-4, 3.2e-2])
+    assert said == ("the first layer's gradient is 1/190 of the output's", False)
+    said = verdict([6e-6, 1e-2])
+    assert (
+        said is not None
+        and said[1]
+        and said[0].startswith("the first layer's gradient is 1/1,700 of the output's: vanishing")
+    )
+    assert verdict([5e3, 1.0]) == (
+        "the first layer's gradient is 5,000 times the output's: exploding gradients",
+        True,
+    )
+    assert verdict([0.5]) is None and verdict([math.nan, 1.0]) is None
+    assert all(len(line) <= 30 for line in wrapped(said[0], 30))
 
 
 @pytest.mark.parametrize(

@@ -384,7 +384,7 @@ async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> N
         assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
         assert np.array_equal(chart.overlay.loss, app.main.kept.runs[0].loss)
         assert len(chart.overlay.loss) == 3
-        assert "run 1 loss" in text_of(chart)
+        assert "loss  ━━ run 1" in text_of(chart)
         await press(pilot, "c")
         assert chart.overlay is None
 

@@ -648,7 +648,9 @@ class MainScreen(Screen[None]):
         caption = settings_diff(run, self.experiment)
         if run.ended.startswith("fork"):  # the epochs a fork discarded
             caption += f" (before the {run.ended})"
-        chart.overlay = Overlay(f"run {run.number}", caption, run.loss, run.test_loss)
+        chart.overlay = Overlay(
+            f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score
+        )
 
 
 def _in_words(err: OSError) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.history import MetricsLog
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
 from tui_backprop.ui.model.dataset_menu import menu_defaults
@@ -31,6 +32,8 @@ class PastRun:
     test_loss: Array | None
     ended: str  # "reset", "new weights", "new dataset", "new settings", "fork at 12"
     learning_rates: tuple[float, ...]  # as the run went, e.g. (0.1, 3.0) when raised
+    score: Array | None = None  # accuracy (or R²) per epoch
+    test_score: Array | None = None
 
     @property
     def epochs(self) -> int:
@@ -65,6 +68,10 @@ class DataFacts:
         return parts
 
 
+def _copy(history: MetricsLog, name: str) -> Array | None:
+    return np.array(history.column(name)) if history.has(name) else None
+
+
 class KeptRuns:
     """Past runs, oldest first, and which one (if any) the chart overlays."""
 
@@ -81,6 +88,7 @@ class KeptRuns:
         self._count += 1
         history = trainer.history
         test = np.array(history.column("test_loss")) if history.has("test_loss") else None
+        score = "accuracy" if experiment.trainer.problem.n_classes > 0 else "r2"
         rates = tuple(trainer.learning_rates())
         settings = replace(effective_settings(experiment), lr=rates[-1])
         run = PastRun(
@@ -92,6 +100,8 @@ class KeptRuns:
             test,
             ended,
             rates,
+            _copy(history, score),
+            _copy(history, f"test_{score}"),
         )
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:

@@ -34,13 +34,17 @@ def pick(column: Array, count: int, points: int) -> tuple[list[int], list[float]
     return epochs[keep].tolist(), values[keep].tolist()
 
 
-def sparkline(values: Sequence[float], log: bool = True) -> tuple[str, float, float]:
+def sparkline(
+    values: Sequence[float], log: bool = True, bounds: tuple[float, float] | None = None
+) -> tuple[str, float, float]:
     """Block characters for ``values`` (on a log scale when asked, for quantities that
-    vanish or explode), with the smallest and largest value drawn."""
+    vanish or explode), from the lowest block at ``bounds[0]`` to the highest at
+    ``bounds[1]`` (by default the values' own smallest and largest), and those bounds.
+    Lines drawn with the same bounds share one axis and compare by height."""
     usable = [v for v in values if math.isfinite(v) and (v > 0 or not log)]
     if not usable:
         return "", math.nan, math.nan
-    lo, hi = min(usable), max(usable)
+    lo, hi = bounds if bounds is not None else (min(usable), max(usable))
     f = math.log10 if log else float
     span = f(hi) - f(lo)
     chars = []
@@ -49,5 +53,12 @@ def sparkline(values: Sequence[float], log: bool = True) -> tuple[str, float, fl
             chars.append(" ")
             continue
         t = (f(v) - f(lo)) / span if span > 0 else 0.5
-        chars.append(SPARK[min(int(t * len(SPARK)), len(SPARK) - 1)])
+        chars.append(SPARK[max(min(int(t * len(SPARK)), len(SPARK) - 1), 0)])
     return "".join(chars), lo, hi
+
+
+def positive_range(series: Sequence[Sequence[float]]) -> tuple[float, float] | None:
+    """The smallest and largest finite positive value over several series: one log
+    axis for all of them, or None when none has such a value."""
+    usable = [v for values in series for v in values if math.isfinite(v) and v > 0]
+    return (min(usable), max(usable)) if usable else None

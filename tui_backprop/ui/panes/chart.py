@@ -1,5 +1,6 @@
-"""Loss (left axis) and accuracy or R² (right axis) per epoch, for the training rows
-and, when there is a split, the test rows. Each series is thinned to about one point
+"""Loss (upper panel) and accuracy or R² (lower panel) per epoch, on one epoch axis,
+for the training rows and, when there is a split, the test rows; a legend row above each
+panel names it and its curves. Each series is thinned to about one point
 per column first: plotext's cost grows with the points it is given (about 10 ms per
 frame for two series of 60 points), never with the epochs."""
 
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+from rich.color import Color
 from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -51,27 +54,34 @@ class Curve:
 
 @dataclass(frozen=True, eq=False)
 class Overlay:
-    """An earlier run's loss curves, drawn under the live ones."""
+    """An earlier run's loss and accuracy (or R²) curves, drawn under the live ones."""
 
     name: str  # "run 2"
     caption: str  # what differs: "lr 0.1 vs 1"
     loss: Array
     test_loss: Array | None
+    score: Array | None = None  # accuracy or R², per epoch
+    test_score: Array | None = None
 
     def curves(self, points: int) -> list[Curve]:
-        """Each curve, thinned to about ``points``, on the loss axis."""
-        curves = [("loss", self.loss, PAST_LOSS)]
-        if self.test_loss is not None:
-            curves.append(("test loss", self.test_loss, PAST_TEST_LOSS))
+        """Each curve, thinned to about ``points``, on its panel."""
+        curves = [
+            (self.name, self.loss, PAST_LOSS, "left"),
+            (f"{self.name} test", self.test_loss, PAST_TEST_LOSS, "left"),
+            (self.name, self.score, PAST_LOSS, "right"),
+            (f"{self.name} test", self.test_score, PAST_TEST_LOSS, "right"),
+        ]
         out = []
-        for label, values, colour in curves:
+        for label, values, colour, side in curves:
+            if values is None:
+                continue
             kept = [
                 (i, float(values[i]))
                 for i in sample_epochs(len(values), points)
                 if math.isfinite(values[i])
             ]
             xs, ys = tuple(i for i, _ in kept), tuple(v for _, v in kept)
-            out.append(Curve(f"{self.name} {label}", colour, "left", xs, ys))
+            out.append(Curve(label, colour, side, xs, ys))
         return out
 
 
@@ -192,14 +202,7 @@ class MetricsChart(PlotextPlot, can_focus=True):
         if picture == self._shown:
             return
         self._shown = picture
-        plt: Any = self.plt  # the bundled stubs lack plotext's yside arguments
-        plt.clear_data()
-        plt.clear_figure()
-        _draw(plt, picture)
-        plt.plotsize(*picture.size)
-        plt._set_size(*picture.size)  # as PlotextPlot.render does: plotsize alone is not enough
-        plt.theme(picture.theme)
-        self._strips = self._to_strips(rows_of(build_cells(plt)))
+        self._strips = self._to_strips(chart_rows(self.plt, picture))
         self.plots += 1
         self.refresh()
 
@@ -226,29 +229,161 @@ class MetricsChart(PlotextPlot, can_focus=True):
         return Strip.blank(self.size.width, self.visual_style.rich_style)
 
 
-def _draw(plt: Any, picture: Picture) -> None:
-    """The plotext calls that draw ``picture``."""
+def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
+    """The picture as rows of runs: a legend row naming each panel and its curves, then
+    the loss panel above the accuracy (or R²) panel on the same epoch axis; in a short
+    pane one panel with loss on the left axis and the score, in per cent, on the right."""
+    width, height = picture.size
     if picture.title == EMPTY_TITLE:
-        plt.frame(False)
-        plt.xticks([])
-        plt.yticks([])
-        plt.title(EMPTY_TITLE)
-        return
-    plt.xlabel("epoch")
-    for c in picture.curves:
-        plt.plot(
-            list(c.xs), list(c.ys), label=c.label, color=c.colour, yside=c.side, marker="braille"
-        )
-    plt.xticks(list(picture.xticks), [f"{t:,}" for t in picture.xticks])
-    if picture.log_ticks is not None:
-        _log_ticks(plt, list(picture.log_ticks))
-    if picture.classify:
-        plt.ylim(0, 1, yside="right")
-    plt.ylabel("loss (log)" if picture.log_ticks is not None else "loss", yside="left")
-    if picture.score is not None:
-        plt.ylabel(picture.score, yside="right")
+        return _plot(plt, picture, (width, height), _draw_empty)
+    left = [c for c in picture.curves if c.side == "left"]
+    right = [c for c in picture.curves if c.side == "right"]
+    loss_name = "loss (log)" if picture.log_ticks is not None else "loss"
     if picture.title is not None:
-        plt.title(picture.title)
+        loss_name += f" · {picture.title}"
+    score_name = picture.score or "accuracy"
+    loss_height = (height - 2 - 6) * 3 // 5 + 3  # a frame and an axis, and no tick labels
+    rows = loss_height - 2 if height >= TWO_PANELS else height - 4
+    labels = _tick_labels(picture, left, right, rows)
+    if height < TWO_PANELS:
+        curves = picture.curves
+        named = [replace(c, label=_one_panel_label(c, loss_name, score_name)) for c in curves]
+        legend = _legend("", named)
+        one = _plot(plt, picture, (width, height - 1), lambda p: _draw_one(p, picture, labels))
+        return [legend, *one]
+    loss = _plot(plt, picture, (width, loss_height), lambda p: _draw_loss(p, picture, labels))
+    score = _plot(
+        plt,
+        picture,
+        (width, height - 2 - loss_height + 1),
+        lambda p: _draw_score(p, picture, labels),
+    )
+    return [_legend(loss_name, left), *loss[:-1], _legend(score_name, right), *score]
+
+
+TWO_PANELS = 14  # rows from which loss and score get a panel each
+
+
+def _plot(
+    plt: Any, picture: Picture, size: tuple[int, int], draw: Callable[[Any], None]
+) -> list[list[Run]]:
+    """Rows of one plotext figure of ``size`` drawn by ``draw``."""
+    plt.clear_data()
+    plt.clear_figure()
+    draw(plt)
+    plt.plotsize(*size)
+    plt._set_size(*size)  # as PlotextPlot.render does: plotsize alone is not enough
+    plt.theme(picture.theme)
+    return rows_of(build_cells(plt))
+
+
+def _legend(name: str, curves: Sequence[Curve]) -> list[Run]:
+    """A panel's name and each of its curves' colour and label, above the data."""
+    runs: list[Run] = [(name, RichStyle(bold=True))] if name else []
+    for c in curves:
+        gap = "  " if runs else ""
+        runs += [(f"{gap}━━ ", RichStyle(color=Color.from_rgb(*c.colour))), (c.label, RichStyle())]
+    return runs
+
+
+def _one_panel_label(curve: Curve, loss: str, score: str) -> str:
+    """``train loss``, ``run 1 test accuracy %``: on one panel the label says which axis."""
+    return f"{curve.label} {loss}" if curve.side == "left" else f"{curve.label} {score} %"
+
+
+def _draw_empty(plt: Any) -> None:
+    plt.frame(False)
+    plt.xticks([])
+    plt.yticks([])
+    plt.title(EMPTY_TITLE)
+
+
+def _curves(plt: Any, curves: Sequence[Curve], yside: str = "left") -> None:
+    for c in curves:
+        plt.plot(list(c.xs), list(c.ys), color=c.colour, yside=yside, marker="braille")
+
+
+def _x_axis(plt: Any, picture: Picture, labelled: bool) -> None:
+    ticks = list(picture.xticks)
+    plt.xticks(ticks, [f"{t:,}" if labelled else "" for t in ticks])
+    # one range for both panels, so an epoch sits in the same column in each
+    plt.xlim(0, max(1, *ticks, *(c.xs[-1] for c in picture.curves)))
+    if labelled:
+        plt.xlabel("epoch")
+
+
+def _y_axis(plt: Any, ticks: tuple[list[float], list[str]], yside: str = "left") -> None:
+    plt.yticks(*ticks, yside=yside)
+    if len(ticks[0]) > 1:
+        plt.ylim(ticks[0][0], ticks[0][-1], yside=yside)
+
+
+def _draw_loss(plt: Any, picture: Picture, labels: TickLabels) -> None:
+    _curves(plt, [c for c in picture.curves if c.side == "left"])
+    _x_axis(plt, picture, labelled=False)
+    _y_axis(plt, labels.left)
+
+
+def _draw_score(plt: Any, picture: Picture, labels: TickLabels) -> None:
+    _curves(plt, [c for c in picture.curves if c.side == "right"])
+    _x_axis(plt, picture, labelled=True)
+    _y_axis(plt, labels.right)
+
+
+def _draw_one(plt: Any, picture: Picture, labels: TickLabels) -> None:
+    """Both scales on one panel, for a short pane: loss left, score right."""
+    _curves(plt, [c for c in picture.curves if c.side == "left"])
+    _curves(plt, [c for c in picture.curves if c.side == "right"], "right")
+    _x_axis(plt, picture, labelled=True)
+    _y_axis(plt, labels.left)
+    _y_axis(plt, labels.right, "right")
+
+
+@dataclass(frozen=True)
+class TickLabels:
+    """Each panel's y ticks and their labels, padded to one width so both panels'
+    plots start in the same column and their epochs line up."""
+
+    left: tuple[list[float], list[str]]
+    right: tuple[list[float], list[str]]
+
+
+def _tick_labels(picture: Picture, left: list[Curve], right: list[Curve], rows: int) -> TickLabels:
+    """The ticks of panels ``rows`` high."""
+    if picture.log_ticks is not None:
+        lo, hi = math.floor(min(picture.log_ticks)), math.ceil(max(picture.log_ticks))
+        step = max(1, math.ceil((hi - lo) / 5))
+        exponents = list(range(lo, hi + 1, step))
+        loss = ([float(t) for t in exponents], [f"1e{t}" for t in exponents])
+    else:
+        loss = _value_ticks([y for c in left for y in c.ys], rows // 2 + 1)
+    if picture.classify:
+        score = ([0.0, 0.5, 1.0], ["0%", "50%", "100%"])
+    else:
+        score = _value_ticks([y for c in right for y in c.ys], rows // 2 + 1)
+    width = max(len(label) for label in [*loss[1], *score[1], ""])
+    return TickLabels(
+        (loss[0], [label.rjust(width) for label in loss[1]]),
+        (score[0], [label.rjust(width) for label in score[1]]),
+    )
+
+
+def _value_ticks(values: list[float], most: int) -> tuple[list[float], list[str]]:
+    """Round ticks (1, 2 or 5 times a power of ten apart) from just below ``values`` to
+    just above, at most about ``most`` of them, labelled with as many decimals as the
+    spacing needs; the panel's y range is the first tick to the last."""
+    if not values:
+        return [], []
+    lo, hi = min(values), max(values)
+    if hi - lo <= 1e-12 * max(abs(hi), 1.0):
+        return [lo], [f"{lo:.4g}"]
+    raw = (hi - lo) / max(most - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    ticks = [k * step for k in range(first, last + 1)]
+    decimals = max(0, -math.floor(math.log10(step)))
+    return ticks, [f"{t:.{decimals}f}" for t in ticks]
 
 
 def _score_name(view: TrainingView) -> str:
@@ -258,10 +393,10 @@ def _score_name(view: TrainingView) -> str:
 def _series(view: TrainingView, name: str) -> list[tuple[str, str, RGB, str]]:
     """(label, metric column, colour, axis) of every line this run has."""
     score = "accuracy" if view.network.classification else "r2"
-    series = [("loss", "loss", LOSS_TRAIN, "left"), (name, score, SCORE_TRAIN, "right")]
+    series = [("train", "loss", LOSS_TRAIN, "left"), ("train", score, SCORE_TRAIN, "right")]
     if view.history.has("test_loss"):
-        series[1:1] = [("test loss", "test_loss", LOSS_TEST, "left")]
-        series.append((f"test {name}", f"test_{score}", SCORE_TEST, "right"))
+        series[1:1] = [("test", "test_loss", LOSS_TEST, "left")]
+        series.append(("test", f"test_{score}", SCORE_TEST, "right"))
     return series
 
 
@@ -280,16 +415,6 @@ def _log10(curve: Curve) -> Curve:
     kept = [(x, math.log10(y)) for x, y in zip(curve.xs, curve.ys, strict=True) if y > 0]
     xs, ys = tuple(x for x, _ in kept), tuple(y for _, y in kept)
     return Curve(curve.label, curve.colour, curve.side, xs, ys)
-
-
-def _log_ticks(plt: Any, exponents: list[float]) -> None:
-    """Label a log10 axis with powers of ten, at most six of them."""
-    if not exponents:
-        return
-    lo, hi = math.floor(min(exponents)), math.ceil(max(exponents))
-    step = max(1, math.ceil((hi - lo) / 5))
-    ticks = list(range(lo, hi + 1, step))
-    plt.yticks(ticks, [f"1e{t}" for t in ticks], yside="left")
 
 
 def epoch_ticks(last: int, most: int) -> list[int]:

@@ -9,17 +9,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
-from tui_backprop.ui.model.series import pick, sparkline
+from tui_backprop.ui.model.series import pick, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
 from tui_backprop.ui.panes.lines import RunStyler, refresh_changed
-from tui_backprop.ui.render import palette
+from tui_backprop.ui.render import gradient_size, palette
 from tui_backprop.ui.render.numbers import CELL, signed
 from tui_backprop.ui.render.styled_lines import StyledLines
 
 NORM_TAIL = 8  # " 1.2e-02" after the sparkline
-RANGE_TAIL = 24  # "  (1.2e-04 to 1.0e-01)", when there is room
-VANISHING = 1e-3  # a layer's gradient this many times smaller than the output's
 UNKNOWN = "?"  # a δ the backward pass of the epoch being walked has not reached yet
 UNKNOWN_CELL = " ·"
 
@@ -72,34 +70,63 @@ class DeltasPane(Widget, can_focus=True):
             out.append("then every neuron's δ = ∂L/∂z and each layer's\n", "dim")
             out.append("gradient size over the epochs show here", "dim")
             return out
+        width, height = self.size
+        net = view.network
+        label = max(len(_title(view, layer)) for layer in range(1, len(net.sizes))) + 1
+        said = gradient_size.verdict(view.metrics.grad_norms) if view.metrics else None
+        verdict = gradient_size.wrapped(said[0], width) if said else []
+        # two lines a layer (δ numbers, then the gradient size) when they all fit with
+        # the verdict; else one: the gradient size, then δ as colour only
+        compact = 2 + 2 * net.depth + len(verdict) > height
+        scale = _shown_scale(view)
+        cells = min(2 * max(net.sizes[1:]), (width - label - NORM_TAIL) // 2) if compact else 0
+        points = max(width - label - NORM_TAIL - cells - 1, 4)
+        norms = _norms(view, points)
+        bounds = positive_range(list(norms.values()))
         out.append("δ = ∂L/∂z", "bold")
-        out.append(f" · {view.sample_caption()}", "dim")
-        out.append(" · ‖∇W‖ = ‖∂L/∂W‖ per epoch, log scale\n", "dim")
-        titles = [_title(view, layer) for layer in range(len(view.network.sizes))]
-        label = max(len(t) for t in titles[1:]) + 1
-        for layer in range(len(view.network.sizes) - 1, 0, -1):  # backprop's order
-            self._layer(out, view, layer, label)
-        self._verdict(out, view)
-        room = self.size.height - out.line_count() - 3
-        if room > 0:
+        out.append(f" · {view.sample_caption()} · colours to ±{scale:.2g}\n", "dim")
+        out.append("‖∇W‖ by epoch, one log axis", "dim")
+        if bounds is not None:
+            out.append(f": ▁ {bounds[0]:.1e} … █ {bounds[1]:.1e}", "dim")
+        out.append("\n")
+        if compact and 3 + net.depth + len(verdict) <= height:  # name the two columns
+            out.append(" " * label + "δ".ljust(cells + 1) + "‖∇W‖\n", "dim")
+        room = height - out.line_count() - len(verdict)
+        longest = max(len(n) for n in norms.values())
+        for layer in _layers_in(net.depth, room if compact else 2 * net.depth):
+            if layer is None:
+                out.append("…\n", "dim")
+            elif compact:
+                self._layer_line(out, view, layer, label, scale, cells)
+                _norm_line(out, norms[layer], bounds, longest)
+            else:
+                self._layer(out, view, layer, label, scale)
+                out.append(f"{'‖∇W' + str(layer) + '‖':<{label}}", "dim")
+                _norm_line(out, norms[layer], bounds, 0)
+        for line in verdict:
+            out.append(line + "\n", "yellow" if said and said[1] else "dim")
+        room = height - out.line_count() - 3
+        if room > 0 and not compact:
             self._per_row(out, view, room)
         return out
 
     def _per_row(self, out: StyledLines, view: TrainingView, room: int) -> None:
-        """Every row's δ as a coloured cell: which rows of the batch drive the update."""
+        """Every row's δ as a coloured cell: which rows of the batch drive the update.
+        One colour scale for every layer, so a layer whose δ vanishes fades out."""
         record = view.record
         assert record is not None
+        scale = max(palette.magnitude(layer.delta) for layer in record.layers)
         net = view.network
         label = min(max(len(s) for s in net.labels[-1] + net.labels[1]), 8) + 1
         rows = len(record.rows)
         shown = max(min(rows, (self.size.width - label) // 2), 1)
         out.append("\nδ per row", "bold")
-        out.append(f"  (a column per row: rows 1-{shown} of {rows})\n", "dim")
+        caption = f"rows 1-{shown} of {rows}, all layers to ±{scale:.2g}"
+        out.append(f"  ({caption})\n", "dim")
         marks = "".join("▼ " if k == view.sample else "  " for k in range(shown))
         out.append(" " * label + marks + "\n", "bold")
         for layer in range(net.depth, 0, -1):
             delta = record.layers[layer - 1].delta
-            scale = palette.magnitude(delta)
             known = delta_known(view, layer)
             for j in range(delta.shape[1]):
                 if room == 0:
@@ -113,15 +140,18 @@ class DeltasPane(Widget, can_focus=True):
                 out.append("\n")
                 room -= 1
 
-    def _layer(self, out: StyledLines, view: TrainingView, layer: int, label: int) -> None:
-        width = self.size.width
-        record = view.record
-        delta = view.delta(layer)
-        assert record is not None
+    def _title_cell(self, out: StyledLines, view: TrainingView, layer: int, label: int) -> None:
         active = layer == active_layer(view, OUTPUT_DELTA, HIDDEN_DELTA)
         out.append(f"{_title(view, layer):<{label}}", "bold reverse yellow" if active else "bold")
+
+    def _layer(
+        self, out: StyledLines, view: TrainingView, layer: int, label: int, scale: float
+    ) -> None:
+        """The layer's δ, one number a neuron, on the colour scale shared by all layers."""
+        width = self.size.width
+        delta = view.delta(layer)
+        self._title_cell(out, view, layer, label)
         count = view.network.sizes[layer]
-        scale = palette.magnitude(record.layers[layer - 1].delta)
         fitting = [c for c in (CELL, CELL - 1, CELL - 2) if count * (c + 1) <= width - label]
         cell = fitting[0] if fitting else CELL - 1
         room = max((width - label) // (cell + 1), 1)
@@ -137,34 +167,65 @@ class DeltasPane(Widget, can_focus=True):
             out.append(signed(value, cell), palette.value_style(value, scale))
             out.append(" ")
         out.append("\n")
-        self._norms(out, view, layer, width, label)
 
-    @staticmethod
-    def _norms(out: StyledLines, view: TrainingView, layer: int, width: int, label: int) -> None:
-        wide = width - label >= 40
-        points = max(width - label - NORM_TAIL - (RANGE_TAIL if wide else 0), 4)
-        norms_column = view.history.column("grad_norms")
-        _, norms = pick(norms_column[:, layer - 1], view.epoch, points)
-        line, lo, hi = sparkline(norms)
-        out.append(f"{'‖∇W' + str(layer) + '‖':<{label}}", "dim")
-        out.append(line, "cyan")
-        if norms:
-            out.append(f" {norms[-1]:.1e}", "bold")
-            if wide:
-                out.append(f"  ({lo:.1e} to {hi:.1e})", "dim")
-        out.append("\n")
+    def _layer_line(
+        self,
+        out: StyledLines,
+        view: TrainingView,
+        layer: int,
+        label: int,
+        scale: float,
+        columns: int,
+    ) -> None:
+        """The layer's title and its δ as colour only, two of ``columns`` a neuron (the
+        gradient size follows on the same line)."""
+        self._title_cell(out, view, layer, label)
+        delta = view.delta(layer)
+        count = min(view.network.sizes[layer], columns // 2)
+        for k in range(count):
+            if delta is None:  # the backward pass has not reached this layer yet
+                out.append(UNKNOWN.center(2), "dim")
+            else:
+                out.append("  ", palette.value_style(float(delta[k]), scale))
+        out.append(" " * (columns - 2 * count + 1))
 
-    @staticmethod
-    def _verdict(out: StyledLines, view: TrainingView) -> None:
-        metrics = view.metrics
-        if metrics is None or len(metrics.grad_norms) < 2:
-            return
-        first, last = metrics.grad_norms[0], metrics.grad_norms[-1]
-        if last > 0 and first < VANISHING * last:
-            out.append(
-                "the first layer's gradient is tiny next to the output's: vanishing gradients",
-                "yellow",
-            )
+
+def _shown_scale(view: TrainingView) -> float:
+    """Where the colour scale of the δ shown per neuron ends: the largest over every
+    layer, counting those a walk has not revealed yet so colours stay put as it goes."""
+    picked = [TrainingView.delta(view, layer) for layer in range(1, view.network.depth + 1)]
+    return max(palette.magnitude(d) for d in picked if d is not None)
+
+
+def _norms(view: TrainingView, points: int) -> dict[int, list[float]]:
+    """Every layer's gradient norm over the epochs, thinned to ``points``."""
+    column = view.history.column("grad_norms")
+    return {
+        layer: pick(column[:, layer - 1], view.epoch, points)[1]
+        for layer in range(1, view.network.depth + 1)
+    }
+
+
+def _norm_line(
+    out: StyledLines, norms: list[float], bounds: tuple[float, float] | None, pad: int
+) -> None:
+    """A layer's gradient norms as a sparkline on the axis shared by all layers, the
+    latest value after it (at column ``pad``)."""
+    line, _, _ = sparkline(norms, bounds=bounds)
+    out.append(line.ljust(pad), "cyan")
+    if norms:
+        out.append(f" {norms[-1]:.1e}", "bold")
+    out.append("\n")
+
+
+def _layers_in(depth: int, room: int) -> list[int | None]:
+    """The layers to draw, output first, in ``room`` lines: the middle ones give way
+    to a "…" (None) so the output and the first layers stay in sight."""
+    layers: list[int | None] = list(range(depth, 0, -1))
+    if depth <= room:
+        return layers
+    tail = max(room - 2, 1)
+    return [depth, None, *range(tail, 0, -1)]
 
 
 def _title(view: TrainingView, layer: int) -> str:
