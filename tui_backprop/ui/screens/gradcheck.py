@@ -151,7 +151,7 @@ class GradientCheckScreen(Dialog[None]):
         weights = (
             "the initial weights (no epoch trained yet)"
             if last is None
-            else f"the current weights, those after epoch {last:,}'s update"
+            else f"the weights shown now, those after epoch {last:,}'s update"
         )
         out.append(
             f"∂L/∂w of all {count:,} parameters at {weights}, on all {rows:,} training "
