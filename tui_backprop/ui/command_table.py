@@ -144,7 +144,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "home",
         "history_edge(0)",
-        "First epoch",
+        "Initial weights",
         "Show the initial weights, before epoch 0.",
         "home",
         footer=False,
