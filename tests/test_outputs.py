@@ -250,13 +250,16 @@ def test_numbered_names_skip_every_name_in_use(tmp_path: Path) -> None:
 
 
 def test_save_and_export_names_are_new_but_names_given_are_kept(workdir: Path) -> None:
-    exp = Experiment.build(resolve("xor", {}))
-    (workdir / "xor-epoch0-weights.npz").touch()
-    assert save_paths(exp) == (Path("xor-epoch0-weights-2.npz"), Path("xor-epoch0-metrics-2.csv"))
+    exp = Experiment.build(resolve("xor", {}))  # no epoch trained: the initial weights
+    (workdir / "xor-initial-weights.npz").touch()
+    assert save_paths(exp) == (
+        Path("xor-initial-weights-2.npz"),
+        Path("xor-initial-metrics-2.csv"),
+    )
     (workdir / "xor-epoch0-screen.svg").touch()
-    assert export_paths(exp, 0, workdir).weights == workdir / "xor-epoch0-weights-2.npz"
+    assert export_paths(exp, "epoch0", workdir).weights == workdir / "xor-epoch0-weights-2.npz"
     chosen = Experiment.build(resolve("xor", {"save_weights": "xor-epoch0-weights.npz"}))
-    assert save_paths(chosen) == (Path("xor-epoch0-weights.npz"), Path("xor-epoch0-metrics.csv"))
+    assert save_paths(chosen) == (Path("xor-epoch0-weights.npz"), Path("xor-initial-metrics.csv"))
 
 
 async def test_saving_twice_keeps_both_files_and_says_which_was_written(
@@ -266,7 +269,7 @@ async def test_saving_twice_keeps_both_files_and_says_which_was_written(
     notes: list[str] = []
     monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "s", "s", "e", "e")
+        await press(pilot, "space", "space", "s", "s", "e", "e")
         await pilot.pause()
     # an export keeps its three files on one number, past the saves' names
     saved = [f"seed-epoch1-{k}{n}" for k in ("weights", "metrics") for n in ("", "-2")]

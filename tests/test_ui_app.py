@@ -30,7 +30,7 @@ async def test_the_seed_experiment_opens_at_epoch_zero() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = panes(app)
-        assert "Epoch 0" in shown["#status"]
+        assert "No epoch yet" in shown["#status"]  # epoch 0 is the first pass, not run yet
         assert "2-4-1" in shown["#status"]
         assert "paused" in shown["#status"]
         assert "press space to train one epoch" in shown["#deltas"]
@@ -47,7 +47,7 @@ async def test_a_step_advances_the_epoch_and_changes_every_pane() -> None:
         await pilot.pause()
         after = panes(app)
         assert app.main.experiment.trainer.epoch == 1
-        assert "Epoch 1" in after["#status"]
+        assert "Epoch 0" in after["#status"]  # the first pass is epoch 0
         for name in PANES:
             assert before[name] != after[name], f"{name} did not change"
         moved = text_of(app.query_one("#weights"), inside=True)  # not the legend's ▲▼
@@ -67,7 +67,7 @@ async def test_run_then_pause() -> None:
         assert not app.main.state.running
         await pilot.pause(0.3)
         assert app.main.experiment.trainer.epoch == stopped
-        assert f"Epoch {stopped}" in text_of(app.query_one("#status"))
+        assert f"Epoch {stopped - 1:,}" in text_of(app.query_one("#status"))
 
 
 async def test_space_pauses_a_run_and_steps_once() -> None:
@@ -105,7 +105,7 @@ async def test_r_restores_the_initial_weights_exactly() -> None:
         assert trainer.epoch == 0
         for got, want in zip(trainer.params.weights, start, strict=True):
             assert np.array_equal(got, want)
-        assert "Epoch 0" in text_of(app.query_one("#status"))
+        assert "No epoch yet" in text_of(app.query_one("#status"))
         assert "press space" in text_of(app.query_one("#deltas"))
 
 
@@ -200,7 +200,7 @@ async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
         assert experiment.trainer.epoch == 2
         for got, want in zip(experiment.trainer.params.weights, weights, strict=True):
             assert np.array_equal(got, want)
-        assert "Epoch 2" in text_of(app.query_one("#status"))
+        assert "Epoch 1 " in text_of(app.query_one("#status"))
 
 
 def _three_classes(tmp_path: Path) -> Path:
@@ -238,8 +238,8 @@ async def test_save_writes_weights_and_log(workdir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space", "s")
         await pilot.pause()
-    assert (workdir / "seed-epoch2-weights.npz").exists()
-    log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    assert (workdir / "seed-epoch1-weights.npz").exists()  # two passes: epochs 0 and 1
+    log = (workdir / "seed-epoch1-metrics.csv").read_text(encoding="utf-8").splitlines()
     assert log[0].startswith("epoch") and len(log) == 3
 
 
@@ -474,4 +474,4 @@ async def test_no_key_sequence_breaks_the_app(area: str, workdir: Path) -> None:
         assert view is not None and view.epoch == trainer.epoch == len(trainer.history)
         assert view.diverged == trainer.diverged
         assert any(w.display for w in app.query("#chart, #boundary"))
-        assert f"Epoch {trainer.epoch}" in text_of(app.query_one("#status"))
+        assert f"Epoch {trainer.epoch - 1:,} " in text_of(app.query_one("#status"))

@@ -173,7 +173,7 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
         screen.query_one("#set-activation", Select).value = "relu"
         await pilot.pause()
         plan = str(screen.query_one("#settings-plan", Label).render())
-        assert "Resets the run to epoch 0" in plan and "activation" in plan
+        assert "Restarts the run from the initial weights" in plan and "activation" in plan
         await pilot.click("#settings-ok")
         await pilot.pause()
         ex = app.main.experiment
@@ -297,7 +297,7 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
         await pilot.pause()
         assert scrubbed.main.experiment.trainer.epoch == 7  # looking changes nothing
         status = text_of(scrubbed.query_one("#status"))
-        assert "viewing epoch 5 of 7" in status
+        assert "viewing epoch 4 (latest 6)" in status  # 5 of 7 passes, numbered from 0
         looked = {name: text_of(scrubbed.query_one(name)) for name in PANES}
         view = scrubbed.main.view
     async with fresh.run_test(size=SIZE) as pilot:
@@ -306,8 +306,8 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
         for name in PANES:
             assert looked[name] == text_of(fresh.query_one(name)), name
         want = text_of(fresh.query_one("#status")).splitlines()[1]
-        metrics = want[want.index("loss") :].rstrip()
-        assert metrics and status.splitlines()[1].rstrip().endswith(metrics)
+        metrics = want[want.index("loss") : want.index("%") + 1]  # loss and accuracy
+        assert metrics and f"(latest 6)  {metrics}  " in status.splitlines()[1]
     assert view is not None
     for got, expected in zip(
         view.params.weights, fresh.main.experiment.trainer.params.weights, strict=True
@@ -337,10 +337,16 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 6, *["left_square_bracket"] * 3, "space")
-        await pilot.pause()
         trainer = app.main.experiment.trainer
+        assert trainer.epoch == 6 and app.main.looking.epoch == 3  # the first space asks
+        assert (
+            "Press space, n or p again to train from epoch 2, discarding epochs 3 to 5"
+            in (notes[-1])
+        )
+        await press(pilot, "space")
+        await pilot.pause()
         assert trainer.epoch == 4 and app.main.view is not None and app.main.view.present is None
-        assert "forked at epoch 3; later epochs discarded" in notes
+        assert "forked at epoch 2: epochs 3 to 5 discarded (c overlays them)" in notes
         for _ in range(4):
             fresh.train_epoch()
         for got, want in zip(trainer.params.weights, fresh.params.weights, strict=True):
@@ -349,13 +355,13 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
         await press(pilot, "c")
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and len(overlay.loss) == 6
-        assert overlay.caption == "same settings (before the fork at 3)"
+        assert overlay.caption == "same settings (before the fork from epoch 2)"
 
 
 async def test_running_from_the_past_forks_too() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["space"] * 4, "home", "p")
+        await pilot.press(*["space"] * 4, "home", "p", "p")  # the first p asks
         await wait_until(pilot, lambda: shown_epoch(app) > 0)
         await pilot.press("p")
         assert app.main.looking.state is None and app.main.experiment.trainer.epoch >= 1
@@ -424,12 +430,13 @@ async def test_export_writes_screen_weights_and_metrics(workdir: Path) -> None:
         await pilot.pause()
         past = app.main.looking.state
         assert past is not None
-    svg = (workdir / "seed-epoch2-screen.svg").read_text(encoding="utf-8")
+    # four passes, two back: epoch 1 on screen, and epochs 0 and 1 in the log
+    svg = (workdir / "seed-epoch1-screen.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "viewing" in svg
-    weights, _ = load_weights(workdir / "seed-epoch2-weights.npz")
+    weights, _ = load_weights(workdir / "seed-epoch1-weights.npz")
     for got, want in zip(weights.weights, past.params.weights, strict=True):
         assert np.array_equal(got, want)
-    log = (workdir / "seed-epoch2-metrics.csv").read_text(encoding="utf-8").splitlines()
+    log = (workdir / "seed-epoch1-metrics.csv").read_text(encoding="utf-8").splitlines()
     assert len(log) == 3
 
 
@@ -444,9 +451,9 @@ async def test_export_from_the_command_palette(workdir: Path) -> None:
         await press(pilot, "enter")
         await wait_until(pilot, lambda: len(list(workdir.iterdir())) == 3)
     assert sorted(p.name for p in workdir.iterdir()) == [
-        "seed-epoch1-metrics.csv",
-        "seed-epoch1-screen.svg",
-        "seed-epoch1-weights.npz",
+        "seed-epoch0-metrics.csv",
+        "seed-epoch0-screen.svg",
+        "seed-epoch0-weights.npz",
     ]
 
 
@@ -456,9 +463,9 @@ async def test_starting_from_a_weights_file(workdir: Path) -> None:
         await press(pilot, *["space"] * 5, "s")
         await pilot.pause()
         trained = weights_of(app)
-        await apply_settings(pilot, app, load_weights="xor-epoch5-weights.npz")
+        await apply_settings(pilot, app, load_weights="xor-epoch4-weights.npz")
         ex = app.main.experiment
-        assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch5-weights.npz"
+        assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch4-weights.npz"
         for got, want in zip(weights_of(app), trained, strict=True):
             assert np.array_equal(got, want)
         await press(pilot, "space", "space", "r")  # a reset returns to the file's weights

@@ -116,7 +116,13 @@ def test_the_history_cursor() -> None:
     assert cursor.move_to(trainer, 99) == 30 and cursor.state is None
     assert cursor.showing(trainer) is trainer
     cursor.move_to(trainer, 12)
+    assert not cursor.may_train() and cursor.asked  # the first time only asks
+    cursor.move_by(trainer, 1)
+    assert not cursor.asked  # a move forgets the question
+    cursor.move_by(trainer, -1)
+    assert not cursor.may_train() and cursor.may_train()
     assert cursor.fork(trainer) == 12 and trainer.epoch == 12 and cursor.state is None
+    assert not cursor.asked and cursor.may_train()  # the present trains at once
     assert cursor.fork(trainer) is None
     assert [jump(n) for n in (0, 99, 100, 100_000)] == [10, 10, 10, 10_000]
 

@@ -67,7 +67,9 @@ async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers()
         assert view is not None and view.epoch == first - 2
         assert_same(view.params, reference(settings, first - 2).params)
 
-        await play_for(pilot, app, 50)  # playing from the past forks there
+        await pilot.press("p")  # playing from the past asks first ...
+        assert not app.main.running and trainer.epoch == first
+        await play_for(pilot, app, 50)  # ... then forks there
         second = trainer.epoch
         assert second > first - 2
         assert_same(trainer.params, reference(settings, second).params)
@@ -128,7 +130,10 @@ async def test_a_killed_training_process_is_reported_and_nothing_is_lost() -> No
         os.kill(pid, signal.SIGKILL)
         await wait_until(pilot, lambda: not app.main.running)
         notes = [n.message for n in app._notifications]
-        assert any("training process stopped" in n and f"epoch {handed_back}" in n for n in notes)
+        assert any(
+            "training process stopped" in n and f"from epoch {handed_back - 1:,}," in n
+            for n in notes
+        )
         trainer = app.main.experiment.trainer
         assert trainer.epoch == handed_back and len(trainer.history) == handed_back
         view = app.main.view
@@ -150,7 +155,7 @@ def _descendants(pid: int) -> set[int]:
 
 def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
     with running() as terminal:
-        terminal.read_until(b"Epoch 0", 20)
+        terminal.read_until(b"No epoch yet", 20)
         terminal.type(b"+" * len(SPEEDS) + b"p")
         terminal.read_until(b"max speed \xe2\x89\x88", 10)  # "≈": the measured rate shows
         terminal.read_for(0.5)

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui_backprop.ui.model.pacing import SPEEDS
+
+LADDER = ", ".join(f"{rate:g}" for rate in SPEEDS[:-1])
+
 
 @dataclass(frozen=True)
 class Command:
@@ -40,16 +44,24 @@ COMMANDS: tuple[Command, ...] = (
         "plus,equals_sign",
         "faster",
         "Faster",
-        "Train more epochs per second, up to max speed.",
+        f"Train more epochs per second: {LADDER}, then max speed.",
         "+",
     ),
     Command("minus", "slower", "Slower", "Train fewer epochs per second.", "-", footer=False),
-    Command("r", "reset", "Reset", "Back to epoch 0 with the same initial weights.", "r"),
+    Command(
+        "asterisk",
+        "max_speed",
+        "Max speed",
+        "Jump to max speed, or back to the speed before.",
+        "*",
+        footer=False,
+    ),
+    Command("r", "reset", "Reset", "Back to the same initial weights: no epoch trained.", "r"),
     Command(
         "R",
         "new_weights",
         "Reseed",
-        "Back to epoch 0 with new random weights (the next seed).",
+        "Back to new random initial weights (the next seed): no epoch trained.",
         "R",
     ),
     Command(
@@ -87,7 +99,8 @@ COMMANDS: tuple[Command, ...] = (
         "g",
         "gradient_check",
         "Grad check",
-        "Check backprop's gradient of every weight against finite differences.",
+        "Check backprop's gradient of every weight, at the current weights, against "
+        "finite differences.",
         "g",
         footer=False,
     ),
@@ -131,8 +144,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "home",
         "history_edge(0)",
-        "First epoch",
-        "Show epoch 0, the initial weights.",
+        "Initial weights",
+        "Show the initial weights, before epoch 0.",
         "home",
         footer=False,
     ),

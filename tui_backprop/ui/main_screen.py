@@ -43,7 +43,8 @@ from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_path
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
 from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
 from tui_backprop.ui.model.live_run import LiveRun
-from tui_backprop.ui.model.looking_back import HistoryCursor, jump
+from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
+from tui_backprop.ui.model.numbering import file_tag, named
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
 from tui_backprop.ui.model.scene import Scene, scene_of
@@ -187,7 +188,7 @@ class MainScreen(Screen[None]):
             return None
         first = state.last_records[0] if state.last_records else None
         trainer = self.experiment.trainer
-        return TrainingView(
+        return PastView(
             network=self.network,
             epoch=state.epoch,
             params=state.params,
@@ -198,6 +199,7 @@ class MainScreen(Screen[None]):
             sample=self.sample,
             config=trainer.config,
             present=trainer.epoch,
+            fork_asked=self.looking.asked,
         )
 
     def show_scene(self, scene: Scene | None = None) -> None:
@@ -213,16 +215,25 @@ class MainScreen(Screen[None]):
         self.show_scene(scene)
         self.publish()
 
-    def resume_present(self) -> None:
-        """Before training: from an earlier epoch, fork the run there."""
+    def resume_present(self) -> bool:
+        """Before training: from an earlier epoch the first training key only asks (the
+        later epochs would be lost, see ``model.looking_back``), the second forks the
+        run there. False while asking: nothing may train yet."""
         looked_at = self.looking.epoch
         if looked_at is None:
-            return
-        self.kept.keep(self.experiment, f"fork at {looked_at}")
+            return True
+        if not self.looking.may_train():
+            self.publish()
+            hint = fork_hint(looked_at, self.experiment.trainer.epoch)
+            self.notify(f"Press space, n or p again to {hint}; end keeps them.", timeout=6)
+            return False
+        gone = discarded(looked_at, self.experiment.trainer.epoch)
+        self.kept.keep(self.experiment, f"fork from {named(looked_at)}")
         self.looking.fork(self.experiment.trainer)
         self.walk = None  # a walk through a later epoch no longer exists
-        self.notify(f"forked at epoch {looked_at}; later epochs discarded", timeout=4)
+        self.notify(f"forked at {named(looked_at)}: {gone} discarded (c overlays them)", timeout=4)
         self._show_overlay()
+        return True
 
     def end_run(self, why: str) -> None:
         """Before the run restarts: keep it to compare with, and stop looking back."""
@@ -324,7 +335,7 @@ class MainScreen(Screen[None]):
     def _report_lost(self, err: TrainingLost) -> None:
         epoch = self.experiment.trainer.epoch
         self.notify(
-            f"{str(err).capitalize()}: the run goes on from epoch {epoch}, "
+            f"{str(err).capitalize()}: the run goes on from {named(epoch)}, "
             "the last state it handed back.",
             severity="error",
             timeout=8,
@@ -340,7 +351,8 @@ class MainScreen(Screen[None]):
     def action_step(self) -> None:
         if self.running:
             self._set_running(False)
-        self.resume_present()
+        if not self.resume_present():
+            return
         if self.walk is not None and not self.walk.finished:
             self.walk = None  # the epoch is trained already: show all of it
             self.publish()
@@ -354,7 +366,8 @@ class MainScreen(Screen[None]):
         """One phase of backprop further inside the epoch (see ``model.walk``)."""
         if self.running:
             self._set_running(False)
-        self.resume_present()
+        if not self.resume_present():
+            return
         walk = live(self.walk, self.experiment.trainer)
         nxt = walk.advanced() if walk is not None else None
         if nxt is not None:  # a phase of the epoch already trained
@@ -411,7 +424,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(GradientCheckScreen(trainer, self.network, epoch, params))
 
     def action_toggle_run(self) -> None:
-        self.resume_present()
+        if not self.resume_present():
+            return
         if not self.running and self.experiment.trainer.diverged:
             self._warn_diverged()
             return
@@ -423,6 +437,10 @@ class MainScreen(Screen[None]):
 
     def action_slower(self) -> None:
         self.pacer.slower()
+        self._new_rate()
+
+    def action_max_speed(self) -> None:
+        self.pacer.toggle_max()
         self._new_rate()
 
     def _new_rate(self) -> None:
@@ -590,7 +608,7 @@ class MainScreen(Screen[None]):
         if experiment is not self.experiment:
             self.switch_to(experiment, "new settings")
             reset = ", ".join(map(label_of, needs_reset(names)))
-            self.notify(f"reset to epoch 0 for {reset}", title="Settings", timeout=4)
+            self.notify(f"back to the initial weights for {reset}", title="Settings", timeout=4)
         elif names:
             self.info = run_info(experiment)
             self._show_overlay()
@@ -614,7 +632,7 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
-        paths = export_paths(self.experiment, shown, Path.cwd())
+        paths = export_paths(self.experiment, file_tag(shown), Path.cwd())
         try:
             write_screen(self.app.export_screenshot(), paths.screen)
             write_data(self.experiment, self.looking.state, paths)

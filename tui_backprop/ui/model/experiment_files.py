@@ -10,6 +10,7 @@ from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, lo
 from tui_backprop.experiment import Experiment
 from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, default_output, resolve
+from tui_backprop.ui.model.numbering import file_tag
 from tui_backprop.ui.model.status import RunInfo
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
@@ -83,7 +84,7 @@ def save_paths(experiment: Experiment) -> tuple[Path, Path]:
     names in the working folder, numbered (``…-weights-2.npz``) rather than replacing
     files of an earlier save."""
     s = experiment.settings
-    stem = f"{Path(experiment.dataset.name).stem}-epoch{experiment.trainer.epoch}"
+    stem = f"{Path(experiment.dataset.name).stem}-{file_tag(experiment.trainer.epoch)}"
     chosen = [s.save_weights, s.log]
     kinds = ["weights.npz", "metrics.csv"]
     fresh = iter(

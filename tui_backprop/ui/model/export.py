@@ -28,11 +28,12 @@ class ExportPaths:
         )
 
 
-def export_paths(experiment: Experiment, epoch: int, folder: Path) -> ExportPaths:
-    """New names in ``folder`` per dataset and epoch, so exports of different epochs
-    sit side by side; a second export of the same epoch gets numbered names
-    (``…-screen-2.svg``, …) instead of replacing the first."""
-    stem = f"{Path(experiment.dataset.name).stem}-epoch{epoch}"
+def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
+    """New names in ``folder`` per dataset and epoch (``tag``: "epoch4", see
+    ``numbering.file_tag``), so exports of different epochs sit side by side; a second
+    export of the same epoch gets numbered names (``…-screen-2.svg``, …) instead of
+    replacing the first."""
+    stem = f"{Path(experiment.dataset.name).stem}-{tag}"
     kinds = ("screen.svg", "weights.npz", "metrics.csv")
     return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
 

@@ -30,7 +30,7 @@ class PastRun:
     data: DataFacts
     loss: Array
     test_loss: Array | None
-    ended: str  # "reset", "new weights", "new dataset", "new settings", "fork at 12"
+    ended: str  # "reset", "new weights", "new dataset", "new settings", "fork from epoch 11"
     learning_rates: tuple[float, ...]  # as the run went, e.g. (0.1, 3.0) when raised
     score: Array | None = None  # accuracy (or R²) per epoch
     test_score: Array | None = None

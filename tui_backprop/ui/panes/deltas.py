@@ -9,6 +9,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
+from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.series import pick, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
@@ -66,6 +67,9 @@ class DeltasPane(Widget, can_focus=True):
         if view is None:
             return out
         if view.record is None:
+            if hint := initial_hint(view):
+                out.append(hint, "italic")
+                return out
             out.append("press space to train one epoch:\n", "italic")
             out.append("then every neuron's δ = ∂L/∂z and each layer's\n", "dim")
             out.append("gradient size over the epochs show here", "dim")

@@ -8,6 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.render import equations, palette
 from tui_backprop.ui.render.numbers import short, signed
@@ -65,7 +66,8 @@ class NeuronDetail(Widget):
             return out
         if view.record is None:
             return Text(
-                "press space to train one epoch, or n to walk through it phase by "
+                initial_hint(view)
+                or "press space to train one epoch, or n to walk through it phase by "
                 "phase: this neuron's equations show here",
                 "italic",
             )

@@ -7,7 +7,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
-from tui_backprop.ui.model.looking_back import past_caption
+from tui_backprop.ui.model.looking_back import PastView, past_caption, past_hint
+from tui_backprop.ui.model.numbering import NO_EPOCH, latest
 from tui_backprop.ui.model.pacing import speed_label
 from tui_backprop.ui.model.status import PlayState, RunInfo
 from tui_backprop.ui.model.view import TrainingView
@@ -15,8 +16,14 @@ from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.render.numbers import percent, short
 from tui_backprop.ui.render.phase_text import walk_caption
 
+RULE_SHORT = "   (from its forward pass; weights after its update)"
+NOT_YET = "  the initial weights · space trains epoch 0"
+
 
 class StatusLine(Widget):
+    """The experiment, then the epoch on screen by the exercise's numbering (see
+    ``model.numbering``): the latest epoch's number, "No epoch yet" before the first."""
+
     view: reactive[TrainingView | None] = reactive(None)
     info: reactive[RunInfo] = reactive(RunInfo("", ""))
     state: reactive[PlayState] = reactive(PlayState())
@@ -31,16 +38,21 @@ class StatusLine(Widget):
         else:
             out.append(info.brief, "bold")
         out.append("\n")
+        line = out.cell_len  # where the second line starts
         view = self.view
         if view is None:
             return out
         walk = walk_of(view)
         if walk is not None:
             out.append_text(walk_caption(walk, view.epoch))
-        elif view.present is not None:
-            out.append_text(past_caption(view.epoch, view.present))
+        elif isinstance(view, PastView) and view.present is not None:
+            self._past(out, view, view.present, line)
+            return out
+        elif view.epoch == 0:
+            out.append(NO_EPOCH, "bold reverse")
+            out.append(NOT_YET, "dim")
         else:
-            out.append(f"Epoch {view.epoch}", "bold reverse")
+            out.append(f"Epoch {latest(view.epoch):,}", "bold reverse")
         out.append("  ")
         if view.diverged:
             out.append("DIVERGED", "bold white on red")
@@ -53,14 +65,27 @@ class StatusLine(Widget):
         self._state(out)
         if view.metrics is not None:
             self._metrics(out, view.metrics)
+            if walk is None and out.cell_len - line + len(RULE_SHORT) <= self.size.width:
+                out.append(RULE_SHORT, "dim")  # the numbering rule, where it fits
         return out
+
+    def _past(self, out: Text, view: PastView, present: int, line: int) -> None:
+        """An earlier epoch: its figures, then what the training keys would do from it
+        (``line``: where the second line starts in ``out``)."""
+        out.append_text(past_caption(view.epoch, present))
+        if view.metrics is not None:
+            out.append("  ")
+            self._metrics(out, view.metrics)
+        out.append("  ")
+        room = self.size.width - (out.cell_len - line)
+        out.append_text(past_hint(view.epoch, present, view.fork_asked, room))
 
     def _state(self, out: Text) -> None:
         s = self.state
         if not s.running:
             out.append("⏸ paused", "yellow")
             if self.size.width >= 100:
-                out.append(f" ({speed_label(s.rate)})", "dim")
+                out.append(f" · p runs at {speed_label(s.rate)}", "dim")
             out.append("  ")
             return
         out.append("▶ running", "bold green")

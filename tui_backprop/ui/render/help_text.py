@@ -4,8 +4,19 @@ rule, comparing runs, data and settings."""
 from __future__ import annotations
 
 from tui_backprop.engine.history import SNAPSHOT_BUDGET
+from tui_backprop.ui.model.numbering import RULE
 
 MIB = 2**20
+
+
+def numbering_help() -> str:
+    """The help screen's word on how epochs are numbered."""
+    return f"""
+**Epoch numbers** — {RULE} The status line shows the latest epoch ("Epoch 2" after
+three `space`, as the chart's last point and `--headless` say it), and "No epoch yet"
+with the initial weights before the first; files saved or exported then are called
+`…-initial-…`.
+"""
 
 
 def playground_help() -> str:
@@ -21,10 +32,12 @@ def playground_help() -> str:
   wrong prediction is ✖ (✕ for a test row). With a numeric target the pane plots the
   prediction against the actual value: on the diagonal the network is exact.
 - **History** — `[` `]` step back and forward an epoch, `{{` `}}` a tenth of the run,
-  `home` `end` to the first and the latest epoch. Every pane shows the run as it was
-  then ("viewing epoch k of N" in the status line). Training from there (space, `p`,
-  `n`) forks the run: the later epochs are dropped (the old run stays on the compare
-  list). Every epoch's metrics are kept; the weights (with the optimiser's running
+  `home` `end` to the initial weights and the latest epoch. Every pane shows the run as
+  it was then ("viewing epoch k (latest N)" in the status line, which also says what
+  training from there would discard). Training from there forks the run and drops the
+  later epochs, so it asks once: the first space, `n` or `p` only says what the second
+  would discard, and `end` (or any move) keeps them. The old run stays on the compare
+  list. Every epoch's metrics are kept; the weights (with the optimiser's running
   averages) are kept at every epoch until they fill {SNAPSHOT_BUDGET // MIB} MiB, then
   every second epoch, then every fourth, and so on, evenly spaced over the whole run.
   An epoch between two kept ones is rebuilt exactly by replaying from the one before.
@@ -33,7 +46,7 @@ def playground_help() -> str:
   with what differs ("lr 0.1 vs 1"); again for an older run, and finally off.
 - **Data and settings** — `d` picks a built-in dataset with its number of points and
   noise, or a CSV file. `S` (or `,`) changes any setting: the learning rate (also `l`
-  `L`) and the optimiser live, the rest with a reset to epoch 0 and the same seed.
+  `L`) and the optimiser live, the rest with a restart from the initial weights and the same seed.
 - **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
   of the epoch shown, and says where.
 """

@@ -26,11 +26,12 @@ HEADINGS = {
 
 
 def walk_caption(walk: Walk, epoch: int) -> Text:
-    """ "Epoch 3 → 4  phase 5 of 7: backward: δ of the output layer 2" (``epoch`` as
-    the view counts it: the epochs done)."""
+    """ "Walking epoch 3  phase 5 of 7: backward: δ of the output layer 2". ``epoch``
+    is the view's count of epochs done: before the walk's update that is the number of
+    the epoch being walked (the next pass), after it one more (see ``model.numbering``)."""
     out = Text()
     out.append(
-        f"Epoch {epoch}" if walk.finished else f"Epoch {epoch} → {epoch + 1}", "bold reverse"
+        f"Epoch {epoch - 1:,}" if walk.finished else f"Walking epoch {epoch:,}", "bold reverse"
     )
     steps = len(walk.records)
     if steps > 1:

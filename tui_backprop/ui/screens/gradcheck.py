@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.gradcheck import EPSILON, GradientCheck, gradient_check
+from tui_backprop.ui.model.numbering import latest
 from tui_backprop.ui.model.view import Network
 from tui_backprop.ui.screens.dialog import Dialog
 
@@ -118,7 +119,8 @@ class GradientCheckScreen(Dialog[None]):
         epoch: int | None = None,
         params: Params | None = None,
     ) -> None:
-        """Checks the trainer's network, or ``params`` of an earlier ``epoch``."""
+        """Checks the trainer's network, or ``params`` of an earlier ``epoch`` (both
+        counted as epochs done: see ``model.numbering``)."""
         super().__init__()
         self.trainer = trainer
         self.network = network
@@ -139,15 +141,29 @@ class GradientCheckScreen(Dialog[None]):
             yield VerticalScroll(id="gradcheck-tables")
 
     def _intro(self) -> Text:
+        """What is checked: the weights now on screen, after the update of the epoch
+        shown; and why the gradient of that epoch's step (``w``, the equations) differs."""
         t = self.trainer
         rows = len(t.training_arrays()[0])
         count = sum(a.size for a in t.params.flat())
         out = Text()
-        out.append(
-            f"∂L/∂w of all {count:,} parameters of the network after epoch {self.epoch}, "
-            f"on all {rows:,} training rows: backprop's chain rule next to "
-            f"(L(w + ε) − L(w − ε)) / 2ε, with ε = {EPSILON:g}."
+        last = latest(self.epoch)
+        weights = (
+            "the initial weights (no epoch trained yet)"
+            if last is None
+            else f"the weights shown now, those after epoch {last:,}'s update"
         )
+        out.append(
+            f"∂L/∂w of all {count:,} parameters at {weights}, on all {rows:,} training "
+            f"rows: backprop's chain rule next to (L(w + ε) − L(w − ε)) / 2ε, with "
+            f"ε = {EPSILON:g}."
+        )
+        if last is not None:
+            out.append(
+                f"\nThe gradients that w and the equations show are those epoch {last:,} "
+                "followed: taken at the weights before its update, so they differ from these.",
+                "dim",
+            )
         return out
 
     def on_mount(self) -> None:

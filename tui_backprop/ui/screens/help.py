@@ -12,7 +12,7 @@ from textual.widgets import Markdown, Static
 
 from tui_backprop.ui.command_table import COMMANDS
 from tui_backprop.ui.render import palette
-from tui_backprop.ui.render.help_text import playground_help
+from tui_backprop.ui.render.help_text import numbering_help, playground_help
 from tui_backprop.ui.render.phase_text import phases_help
 from tui_backprop.ui.screens.dialog import Dialog
 
@@ -71,6 +71,7 @@ class HelpScreen(Dialog[None]):
             body.border_title = "Help"
             body.border_subtitle = "esc or ? to close"
             yield Static(keys_text(), id="help-keys")
+            yield Markdown(numbering_help(), id="help-epochs")
             yield Markdown(PANES, id="help-panes")
             yield Markdown(phases_help(), id="help-phases")
             yield Markdown(playground_help(), id="help-playground")

@@ -1,6 +1,6 @@
 """Every setting of the run, changeable without restarting the app. The screen says
 before applying what will happen: live changes keep the run going, the others start
-it again at epoch 0 with the same seed. A bad value is refused with its reason."""
+it again from the initial weights with the same seed. A bad value is refused with its reason."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ PRESET_FIELDS = {
 }
 SECTIONS = (
     ("Live: the run goes on", LIVE_FIELDS),
-    ("With a reset to epoch 0, same seed unless changed", RESET_FIELDS),
+    ("With a restart from the initial weights, same seed unless changed", RESET_FIELDS),
     ("Files the save key (s) writes", FILE_FIELDS),
 )
 
@@ -181,7 +181,7 @@ def plan_text(names: list[str]) -> str:
     live = [n for n in names if n not in reset]
     if not reset:
         return "Applies live, the run goes on: " + ", ".join(map(label_of, live)) + "."
-    text = "Resets the run to epoch 0 for: " + ", ".join(map(label_of, reset)) + "."
+    text = "Restarts the run from the initial weights for: " + ", ".join(map(label_of, reset)) + "."
     if live:
         text += " Also: " + ", ".join(map(label_of, live)) + "."
     return text
