@@ -19,6 +19,7 @@ from tui_backprop import settings
 
 if TYPE_CHECKING:
     from tui_backprop.experiment import Experiment, MetricsCsv
+    from tui_backprop.lesson import Lesson
     from tui_backprop.output_files import AtomicFile
 
 EXIT_USAGE = 2
@@ -49,8 +50,8 @@ def _arg(read: Callable[[str], T]) -> Callable[[str], T]:
     return parse
 
 
-def build_parser() -> Parser:
-    p = Parser(
+def build_parser(kind: type[Parser] = Parser) -> Parser:
+    p = kind(
         prog="backprop-tui",
         description="Watch a NumPy neural network learn by backpropagation, one epoch per key.",
         epilog="Without DATASET: the reference experiment (preset seed). Every flag overrides "
@@ -131,6 +132,12 @@ def build_parser() -> Parser:
     p.add_argument("--log", metavar="FILE.csv", help="write the per-epoch metrics")
     p.add_argument("--headless", action="store_true", help="train and print, without the TUI")
     add_serve_arguments(p)
+    p.add_argument(
+        "--lesson",
+        metavar="FILE.toml|NAME",
+        help="a teacher's lesson: a file, or a built-in (reference, xor, circles, "
+        "lr-too-high); flags given with it override its experiment",
+    )
     return p
 
 
@@ -169,7 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--host and --port go with --serve")
     headless = args.pop("headless")
     dataset = args.pop("dataset")
+    lesson_name = args.pop("lesson")
     overrides = {k: v for k, v in args.items() if v is not None}
+    lesson = None
+    if lesson_name is not None:
+        if headless:
+            parser.error("--lesson is for the app: it cannot be used with --headless")
+        lesson, dataset, overrides = _with_lesson(lesson_name, dataset, overrides, parser)
 
     from tui_backprop.engine.network import keep_freed_memory
     from tui_backprop.experiment import Experiment
@@ -180,7 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
+        where = f"{lesson.source}: " if lesson else ""
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {where}{err}\n")
     except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
     if headless:
@@ -192,7 +206,95 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
     from tui_backprop.ui.app import run_app
 
-    return int(run_app(experiment))
+    return int(run_app(experiment, lesson))
+
+
+# Flags a lesson's [experiment] may not set: they are about files and --headless.
+NOT_IN_LESSONS = {
+    *("lesson", "headless", "epochs", "save_weights", "log", "help"),
+    *("serve", "host", "port"),  # how the app is reached, not what it teaches
+}
+
+
+class _LessonParser(Parser):
+    """Reads a lesson's settings with the command line's own flags, raising its errors."""
+
+    def error(self, message: str) -> NoReturn:
+        from tui_backprop.lesson import LessonError
+
+        raise LessonError(message.removeprefix("argument --"))
+
+
+def _with_lesson(
+    name: str, dataset: str | None, overrides: dict[str, object], parser: Parser
+) -> tuple[Lesson, str | None, dict[str, object]]:
+    """The lesson, and the dataset and settings of its experiment with the command line's
+    laid over it; a lesson that cannot be used ends the program with its one line."""
+    from tui_backprop.lesson import LessonError, load_lesson
+    from tui_backprop.ui.command_table import LESSON_COMMANDS
+
+    try:
+        lesson = load_lesson(name, LESSON_COMMANDS)
+        their_dataset, theirs = lesson_settings(lesson)
+    except LessonError as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
+    return lesson, dataset or their_dataset, {**theirs, **overrides}
+
+
+def lesson_settings(lesson: Lesson) -> tuple[str | None, dict[str, object]]:
+    """A lesson's [experiment] read as the flags of the same names would be."""
+    from tui_backprop.lesson import LessonError
+
+    lesson_parser = build_parser(_LessonParser)
+    flags = {
+        a.option_strings[0].removeprefix("--"): a
+        for a in lesson_parser._actions
+        if a.option_strings and a.dest not in NOT_IN_LESSONS
+    }
+    values = dict(lesson.experiment)
+    dataset = _near(values.pop("dataset", None), lesson, "dataset")
+    argv: list[str] = []
+    for key, value in values.items():
+        action = flags.get(key)
+        if action is None:
+            known = ", ".join(["dataset", *sorted(flags)])
+            raise LessonError(f"{lesson.source}: unknown experiment key {key!r} (known: {known})")
+        if key == "load-weights":
+            value = _near(value, lesson, key)
+        argv += _as_flag(key, value, isinstance(action, argparse.BooleanOptionalAction), lesson)
+    try:
+        args = vars(lesson_parser.parse_args(argv))
+    except LessonError as err:
+        raise LessonError(f"{lesson.source}: experiment {err}") from None
+    return dataset, {k: v for k, v in args.items() if v is not None and k not in NOT_IN_LESSONS}
+
+
+def _as_flag(key: str, value: object, switch: bool, lesson: Lesson) -> list[str]:
+    """``lr = 0.3`` as ``--lr 0.3``, ``bias = false`` as ``--no-bias``, ``layers = [8, 4]``
+    as ``--layers 8,4``."""
+    from tui_backprop.lesson import LessonError
+
+    if switch != isinstance(value, bool):
+        want = "true or false" if switch else "a value, not true or false"
+        raise LessonError(f"{lesson.source}: experiment {key} must be {want}")
+    if isinstance(value, bool):
+        return [f"--{key}" if value else f"--no-{key}"]
+    if isinstance(value, list):
+        value = ",".join(map(str, value))
+    return [f"--{key}={value}"]
+
+
+def _near(path: object, lesson: Lesson, key: str) -> str | None:
+    """A file named in a lesson, found next to the lesson file when it is there."""
+    from tui_backprop.lesson import LessonError
+
+    if path is None:
+        return None
+    if not isinstance(path, str):
+        raise LessonError(f"{lesson.source}: experiment {key} must be a string")
+    if lesson.folder is not None and (lesson.folder / path).exists():
+        return str(lesson.folder / path)
+    return path
 
 
 HEADLESS_CHUNK = 1024  # most epochs trained, then printed with one write

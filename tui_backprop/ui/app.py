@@ -6,12 +6,16 @@ every screen: the style sheet, the size breakpoints, help and quit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import BindingType
+from textual.dom import DOMNode
 
 from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import Lesson
 from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
@@ -28,24 +32,42 @@ class BackpropApp(App[int]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
-    def __init__(self, experiment: Experiment) -> None:
+    def __init__(self, experiment: Experiment, lesson: Lesson | None = None) -> None:
         super().__init__()
         prepare()  # the training process's server starts before the app owns the terminal
-        self.main = MainScreen(experiment)
+        self.main = MainScreen(experiment, lesson)
+
+    @property
+    def hidden_commands(self) -> frozenset[str]:
+        """Commands the lesson hides: absent from the footer, help and palette."""
+        return self.main.lesson.hidden
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        # Keys and the palette all come here: a command the lesson locks says so instead.
+        refusal = self.main.refusal(action) if isinstance(action, str) else None
+        if refusal is not None:
+            self.notify(refusal, severity="warning", timeout=3)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def get_default_screen(self) -> MainScreen:
         return self.main
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.hidden_commands))
 
     def action_command_palette(self) -> None:
         if not isinstance(self.screen, Palette):
             self.push_screen(Palette(id="--command-palette"))
 
 
-def run_app(experiment: Experiment) -> int:
+def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
     """Run the app; its exit status (1 when it ended on an error, which it has printed)."""
-    app = BackpropApp(experiment)
+    app = BackpropApp(experiment, lesson)
     app.run()
     return app.return_code or 0

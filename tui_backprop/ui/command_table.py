@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui_backprop.ui.model.lesson_steps import LESSON_ONLY
 from tui_backprop.ui.model.pacing import SPEEDS
 
 LADDER = ", ".join(f"{rate:g}" for rate in SPEEDS[:-1])
@@ -201,9 +202,44 @@ COMMANDS: tuple[Command, ...] = (
         "t",
         footer=False,
     ),
+    Command(
+        "greater_than_sign",
+        "lesson_step(1)",
+        "Next step",
+        "Next step of the lesson (it may train to an epoch or walk to a phase).",
+        ">",
+    ),
+    Command(
+        "less_than_sign",
+        "lesson_step(-1)",
+        "Step back",
+        "The lesson's step before (what was trained stays trained).",
+        "<",
+    ),
 )
 
 APP_ACTIONS = frozenset({"help", "quit"})  # answered over every screen, dialogs included
+# A command's name in a lesson's hide and lock lists is its action without arguments,
+# except for these two, named as a teacher would say them.
+LESSON_NAMES = {"learning_rate": "lr", "open_csv": "open"}
+
+
+def command_name(action: str) -> str:
+    base = action.split("(", 1)[0]
+    return LESSON_NAMES.get(base, base)
+
+
+# What a lesson may hide or lock: not help and quit, nor the lesson's own keys.
+LESSON_COMMANDS = frozenset(command_name(c.action) for c in COMMANDS) - {
+    "help",
+    "quit",
+    LESSON_ONLY,
+}
+
+
+def shown_commands(hidden: frozenset[str]) -> tuple[Command, ...]:
+    """The commands of the table but those named in ``hidden``, for help and the palette."""
+    return tuple(c for c in COMMANDS if command_name(c.action) not in hidden)
 
 
 def _binding(c: Command) -> BindingType:

@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
-from tui_backprop.ui.command_table import APP_ACTIONS, COMMANDS, Command
+from tui_backprop.ui.command_table import APP_ACTIONS, Command, shown_commands
 from tui_backprop.ui.screens.dialog import ClosesOnce
 
 
@@ -19,13 +19,17 @@ class TrainingCommands(Provider):
         target = self.app if c.action in APP_ACTIONS else self.screen
         return partial(self.app.run_action, c.action, target)
 
+    def _commands(self) -> tuple[Command, ...]:
+        """The table's commands but those the lesson hides."""
+        return shown_commands(getattr(self.app, "hidden_commands", frozenset()))
+
     async def discover(self) -> Hits:
-        for c in COMMANDS:
+        for c in self._commands():
             yield DiscoveryHit(f"{c.label} ({c.shown})", self._runner(c), help=c.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for c in COMMANDS:
+        for c in self._commands():
             title = f"{c.label} ({c.shown})"
             score = max(matcher.match(title), matcher.match(c.help) * 0.8)
             if score > 0:

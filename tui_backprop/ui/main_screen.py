@@ -36,12 +36,14 @@ from textual.widgets import Footer
 from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
 from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import Lesson, Step
 from tui_backprop.settings import Settings, next_rate
-from tui_backprop.ui.command_table import screen_bindings
+from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
 from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
+from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
 from tui_backprop.ui.model.numbering import file_tag, named
@@ -56,6 +58,7 @@ from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
 from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.lesson import LessonPane
 from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
 from tui_backprop.ui.panes.status import StatusLine
@@ -94,9 +97,10 @@ class MainScreen(Screen[None]):
     info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
     state: reactive[PlayState] = reactive(PlayState(), repaint=False)
 
-    def __init__(self, experiment: Experiment) -> None:
+    def __init__(self, experiment: Experiment, lesson: Lesson | None = None) -> None:
         super().__init__()
         self.experiment = experiment
+        self.lesson = LessonState(lesson)  # a teacher's steps, hidden and locked commands
         self.network: Network = self._network()
         self.sample: int | None = 0  # row 1 (see action_sample)
         self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
@@ -114,6 +118,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
+        if self.lesson.lesson is not None:
+            yield LessonPane(id="lesson")
         with Grid(id="panes"):
             with NetworkPane(id="network-pane"):
                 yield NetworkDiagram(id="diagram")
@@ -134,6 +140,8 @@ class MainScreen(Screen[None]):
         self.show_scene()
         self.publish()
         self.query_one(NetworkDiagram).focus()
+        if self.lesson.step is not None:
+            self._enter_step(self.lesson.step)
         # Start-up leaves ~10^5 long-lived objects whose full GC passes (30-40 ms) would
         # stall a frame now and then; freezing them keeps those passes short.
         self.call_after_refresh(gc.freeze)
@@ -145,6 +153,8 @@ class MainScreen(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if command_name(action) in self.lesson.hidden:  # not in the footer, and does nothing
+            return False
         # Under a dialog the footer still shows this screen's keys: hide all but help.
         if not self.is_active:
             return action == "help"
@@ -499,7 +509,7 @@ class MainScreen(Screen[None]):
     # -- panes ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.lesson.hidden))
 
     def action_rows_log(self) -> None:
         """The epoch's rows and the per-epoch log; a playing run plays on."""
@@ -600,6 +610,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SettingsScreen(current, self._apply_settings))
 
     def _apply_settings(self, new: Settings) -> str | None:
+        if "lr" in self.lesson.locked and new.lr != self.experiment.settings.lr:
+            return f"learning rate: {LOCKED}"
         try:
             experiment, names = apply(self.experiment, new)
         except (ValueError, OSError) as err:
@@ -640,6 +652,48 @@ class MainScreen(Screen[None]):
             self.notify(f"could not export: {_in_words(err)}", severity="error", markup=False)
             return
         self.notify(paths.lines(), title="Exported", markup=False)
+
+    # -- the lesson -------------------------------------------------------------------------
+
+    def refusal(self, action: str) -> str | None:
+        """Why the lesson refuses ``action`` (a command it locks), or None."""
+        name = command_name(action)
+        return f"{name}: {LOCKED}" if name in self.lesson.locked else None
+
+    def action_lesson_step(self, direction: int) -> None:
+        step = self.lesson.move(direction)
+        if step is None:
+            end = "last" if direction > 0 else "first"
+            self.notify(f"This is the lesson's {end} step.", timeout=2)
+            return
+        self.query_one(LessonPane).show(self.lesson)
+        if direction > 0:
+            self._enter_step(step)
+
+    def _enter_step(self, step: Step) -> None:
+        """Show ``step`` and run the app to where it asks: its epoch, then its phase."""
+        self.query_one(LessonPane).show(self.lesson)
+        self._set_running(False)
+        self.resume_present()
+        trainer = self.experiment.trainer
+        todo = 0 if step.run_to_epoch is None else step.run_to_epoch - trainer.epoch
+        if todo <= 0 or trainer.diverged:
+            self._walk_to(step.run_to_phase)
+            return
+        self.walk = None
+        self._stepping = True  # keys that change the run wait, as for a slow step
+        self.refresh_bindings()
+        self._train_in_thread(lambda: trainer.train_epochs(todo), partial(self._ran, todo, step))
+
+    def _ran(self, todo: int, step: Step, _done: int) -> None:
+        self._epoch_seconds /= todo  # it timed them all: the next step judges by one
+        self._walk_to(step.run_to_phase)
+
+    def _walk_to(self, kind: str | None) -> None:
+        if kind is None:
+            self.publish()
+            return
+        self._walked(walk_to(self.walk, self.experiment.trainer, kind))
 
     # -- comparing runs ---------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.ui.command_table import shown_commands
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.help_text import numbering_help, playground_help
 from tui_backprop.ui.render.phase_text import phases_help
@@ -40,12 +40,12 @@ learning rate with `l` and press `r`.
 """
 
 
-def keys_text() -> Text:
-    """One line per key: the key, the action, what it does."""
+def keys_text(hidden: frozenset[str]) -> Text:
+    """One line per key: the key, the action, what it does; none for commands ``hidden``."""
     out = Text()
     out.append("Keys", "bold underline")
     out.append("   (also by name in the command palette, ctrl+p)\n\n", "dim")
-    for c in COMMANDS:
+    for c in shown_commands(hidden):
         out.append(f"  {c.shown:<7}", "bold #ffa62b")
         out.append(f"{c.label:<14}", "bold")
         out.append(f"{c.help}\n")
@@ -66,11 +66,15 @@ class HelpScreen(Dialog[None]):
         Binding("escape,question_mark,q", "app.pop_screen", "Close"),
     ]
 
+    def __init__(self, hidden: frozenset[str]) -> None:
+        super().__init__()
+        self._hidden = hidden  # commands the lesson hides, or the lesson's keys without one
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = "Help"
             body.border_subtitle = "esc or ? to close"
-            yield Static(keys_text(), id="help-keys")
+            yield Static(keys_text(self._hidden), id="help-keys")
             yield Markdown(numbering_help(), id="help-epochs")
             yield Markdown(PANES, id="help-panes")
             yield Markdown(phases_help(), id="help-phases")

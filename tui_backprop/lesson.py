@@ -1,0 +1,166 @@
+"""A teacher's lesson: the experiment it starts, the commands it hides or locks, and its
+numbered steps. Read from a TOML file (``--lesson FILE.toml``) or a built-in of the
+``lessons`` folder (``--lesson xor``); the format is described in ``docs/lessons.md``.
+
+Reading checks everything but the experiment's values, which the command line reads
+through its own flags so that a lesson and the command line mean the same thing. Every
+problem is one ``LessonError`` line naming the file (and the line, where TOML gives it).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Collection
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tui_backprop.engine.phases import step_phases
+
+BUILTIN = ("reference", "xor", "circles", "lr-too-high")
+# Every kind of phase, in backprop's order (a network of two layers has them all).
+PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
+MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
+MAX_BYTES = 1_000_000  # a lesson is a page of text, not a data file
+KEYS = {"title", "hide", "lock", "experiment", "step"}
+STEP_KEYS = {"text", "run_to_epoch", "run_to_phase"}
+SETTING_TYPES = (str, int, float, bool, list)
+
+
+class LessonError(ValueError):
+    """A lesson that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    run_to_epoch: int | None = None  # train until the trainer has done this many epochs
+    run_to_phase: str | None = None  # then walk (n) until a phase of this kind shows
+
+
+@dataclass(frozen=True)
+class Lesson:
+    source: str  # the file, or the built-in's name, as messages name it
+    folder: Path | None  # where relative paths in the experiment are looked up
+    title: str
+    experiment: dict[str, Any]  # setting → TOML value, keys as the command line's flags
+    hide: frozenset[str]
+    lock: frozenset[str]
+    steps: tuple[Step, ...]
+
+
+def load_lesson(name: str, commands: Collection[str]) -> Lesson:
+    """The lesson in file ``name``, or the built-in so named; ``commands`` are the names
+    ``hide`` and ``lock`` may use."""
+    path = Path(name)
+    if path.is_file() or name not in BUILTIN:
+        text = _read(path, name)
+        return parse_lesson(text, name, commands, path.parent)
+    text = resources.files("tui_backprop.lessons").joinpath(f"{name}.toml").read_text("utf-8")
+    return parse_lesson(text, name, commands, None)
+
+
+def _read(path: Path, name: str) -> str:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise LessonError(f"{name}: a lesson file is at most {MAX_BYTES:,} bytes")
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        raise LessonError(
+            f"{name}: no such lesson file, nor a built-in lesson ({', '.join(BUILTIN)})"
+        ) from None
+    except UnicodeDecodeError:
+        raise LessonError(f"{name}: not a UTF-8 text file") from None
+    except OSError as err:
+        reason = (err.strerror or str(err)).lower()
+        raise LessonError(f"{name}: cannot read the lesson: {reason}") from None
+
+
+def parse_lesson(
+    text: str, source: str, commands: Collection[str], folder: Path | None = None
+) -> Lesson:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LessonError(f"{source}: {_toml_problem(str(err))}") from None
+    try:
+        return _lesson(data, source, commands, folder)
+    except LessonError as err:
+        raise LessonError(f"{source}: {err}") from None
+
+
+def _toml_problem(message: str) -> str:
+    """``line 3, column 7: invalid value`` from tomllib's ``Invalid value (at line 3, …)``."""
+    found = re.fullmatch(r"(.*) \(at (line \d+, column \d+|end of document)\)", message)
+    if not found:
+        return f"not TOML: {message}"
+    return f"{found[2]}: not TOML: {found[1][:1].lower()}{found[1][1:]}"
+
+
+def _lesson(
+    data: dict[str, Any], source: str, commands: Collection[str], folder: Path | None
+) -> Lesson:
+    _only(data, KEYS, "")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise LessonError("title must be a non-empty string")
+    experiment = data.get("experiment", {})
+    if not isinstance(experiment, dict):
+        raise LessonError("experiment must be a table ([experiment])")
+    for key, value in experiment.items():
+        if not isinstance(value, SETTING_TYPES):
+            raise LessonError(f"experiment {key}: a date or table is not a setting")
+    steps = data.get("step")
+    if not isinstance(steps, list) or not steps:
+        raise LessonError("a lesson needs at least one [[step]]")
+    return Lesson(
+        source=source,
+        folder=folder,
+        title=title.strip(),
+        experiment=experiment,
+        hide=_names(data, "hide", commands),
+        lock=_names(data, "lock", commands),
+        steps=tuple(_step(s, i) for i, s in enumerate(steps, 1)),
+    )
+
+
+def _only(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            keys = ", ".join(sorted(allowed))
+            raise LessonError(f"unknown key {key!r}{where} (known: {keys})")
+
+
+def _names(data: dict[str, Any], key: str, commands: Collection[str]) -> frozenset[str]:
+    names = data.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise LessonError(f'{key} must be a list of command names, like ["settings"]')
+    for name in names:
+        if name not in commands:
+            raise LessonError(
+                f"{key}: {name!r} is not a command a lesson can {key} "
+                f"(see the list in docs/lessons.md)"
+            )
+    return frozenset(names)
+
+
+def _step(step: object, number: int) -> Step:
+    where = f" in step {number}"
+    if not isinstance(step, dict):
+        raise LessonError(f"step {number} must be a table ([[step]])")
+    _only(step, STEP_KEYS, where)
+    text = step.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise LessonError(f"step {number} needs a text")
+    epoch = step.get("run_to_epoch")
+    if epoch is not None and (
+        isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= MAX_EPOCH
+    ):
+        raise LessonError(f"run_to_epoch{where} must be a whole number from 0 to {MAX_EPOCH:,}")
+    phase = step.get("run_to_phase")
+    if phase is not None and phase not in PHASES:
+        known = ", ".join(repr(p) for p in PHASES)
+        raise LessonError(f"run_to_phase{where} must be one of {known}")
+    return Step(" ".join(text.split()), epoch, phase)

@@ -1,0 +1,1 @@
+"""The built-in lessons, one TOML file each (``--lesson NAME``)."""

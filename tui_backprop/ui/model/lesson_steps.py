@@ -1,0 +1,66 @@
+"""Where a lesson stands: its current step, the keys that move between steps, and walking
+the run to the phase a step asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_backprop.engine import Trainer
+from tui_backprop.lesson import Lesson, Step
+from tui_backprop.ui.model.walk import Walk, live, start
+
+LOCKED = "locked by the lesson"
+LESSON_ONLY = "lesson_step"  # the action of the lesson's own keys
+NO_LESSON = frozenset({LESSON_ONLY})  # without a lesson its keys are hidden
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson | None
+    index: int = 0  # the step shown, from 0
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        return NO_LESSON if self.lesson is None else self.lesson.hide
+
+    @property
+    def locked(self) -> frozenset[str]:
+        return frozenset() if self.lesson is None else self.lesson.lock
+
+    @property
+    def step(self) -> Step | None:
+        return None if self.lesson is None else self.lesson.steps[self.index]
+
+    def move(self, direction: int) -> Step | None:
+        """The step ``direction`` away, now the current one; None past either end."""
+        if self.lesson is None or not 0 <= self.index + direction < len(self.lesson.steps):
+            return None
+        self.index += direction
+        return self.lesson.steps[self.index]
+
+    def heading(self) -> str:
+        """The pane's title: the lesson and how far through it the class is."""
+        if self.lesson is None:
+            return ""
+        return f"Lesson: {self.lesson.title} · step {self.index + 1} of {len(self.lesson.steps)}"
+
+    def text(self) -> str:
+        step = self.step
+        return "" if step is None else f"{self.index + 1}. {step.text}"
+
+
+def walk_to(walk: Walk | None, trainer: Trainer, kind: str) -> Walk | None:
+    """Walk on phase by phase (as ``n`` does) until a phase of ``kind`` is shown, going
+    into at most one new epoch: where it stopped, or None when the run has diverged."""
+    walk = live(walk, trainer)
+    started = False
+    while walk is None or walk.phase.kind != kind:
+        nxt = walk.advanced() if walk is not None else None
+        if nxt is None:
+            if started:  # a whole epoch without that phase (hidden delta, no hidden layer)
+                return walk
+            nxt, started = start(trainer), True
+            if nxt is None:
+                return None
+        walk = nxt
+    return walk
