@@ -16,6 +16,7 @@ from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
+from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.help import HelpScreen
 
 
@@ -26,12 +27,15 @@ class BackpropApp(App[int]):
     COMMANDS = App.COMMANDS | {TrainingCommands}
     # Textual's annotation makes a ClassVar here an error for mypy
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
     def __init__(self, experiment: Experiment) -> None:
         super().__init__()
         prepare()  # the training process's server starts before the app owns the terminal
         self.main = MainScreen(experiment)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return super().get_theme_variable_defaults() | palette.css_variables()
 
     def get_default_screen(self) -> MainScreen:
         return self.main
