@@ -167,5 +167,8 @@ class DeltasPane(Widget, can_focus=True):
             )
 
 
+DELTA_NAME_ROOM = 6  # "output", "hidden"; deeper nets' layers are h1, h2, …
+
+
 def _title(view: TrainingView, layer: int) -> str:
-    return view.network.titles[layer].replace("hidden ", "hid ")
+    return view.network.layer_names(DELTA_NAME_ROOM)[layer]

@@ -3,6 +3,7 @@ weights as braille edges, blue for positive and orange for negative."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
@@ -184,6 +185,7 @@ class NetworkDiagram(Widget, can_focus=True):
         net = view.network
         active = active_layer(view)
         unknown = walk_of(view) is not None  # a missing value is one not computed yet
+        names = net.layer_names(_title_room(lay))
         for layer, col in enumerate(lay.columns):
             values = view.activation(layer)
             batch = _batch_values(view, layer)
@@ -191,7 +193,7 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(
                 grid,
                 0,
-                *_title_at(lay, layer, net.titles[layer]),
+                *_title_at(lay, layer, names[layer]),
                 ACTIVE if layer == active else TITLE,
             )
             for it in col.items:
@@ -261,15 +263,15 @@ def _batch_values(view: TrainingView, layer: int) -> Array | None:
     return rec.x if layer == 0 else rec.layers[layer - 1].a
 
 
+def _title_room(lay: Layout) -> int:
+    """The cells a column's title may take: the narrowest gap between two columns."""
+    xs = sorted(c.x for c in lay.columns)
+    return max(min((b - a for a, b in pairwise(xs)), default=lay.width) - 1, 1)
+
+
 def _title_at(lay: Layout, layer: int, title: str) -> tuple[int, str]:
-    """A column's title centred over it, shortened to fit between its neighbours."""
+    """A column's title centred over it."""
     col = lay.columns[layer]
-    xs = [c.x for c in lay.columns]
-    gap = min((abs(x - col.x) for x in xs if x != col.x), default=lay.width)
-    room = max(gap - 1, 1)
-    if len(title) > room:
-        title = {"input": "in", "output": "out"}.get(title, title.replace("hidden ", "h"))
-        title = title.replace("hidden", "h")[:room]
     x = col.x + lay.chip // 2 - len(title) // 2
     return max(0, min(x, lay.width - len(title))), title
 

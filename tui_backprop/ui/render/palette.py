@@ -19,6 +19,10 @@ NEGATIVE = (245, 147, 34)  # the Playground's orange
 NEUTRAL = (52, 52, 58)  # a zero: a cell that is still visibly a cell
 BACKGROUND = (30, 30, 30)  # what faint edges fade into
 INVALID = (186, 60, 91)  # NaN or infinity
+# Pane frames carry no meaning, so neither a sign's nor a class's hue: grey, and near
+# white around the focused pane.
+FRAME = (88, 88, 96)
+FOCUS = (236, 236, 236)
 LEVELS = 12
 RGB = tuple[int, int, int]
 
@@ -81,12 +85,21 @@ def invalid_style() -> Style:
     return Style(bgcolor=_color(INVALID), color=_color((255, 255, 255)), bold=True)
 
 
+def hex_of(rgb: RGB) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
 def positive_rgb_hex() -> str:
-    return "#{:02x}{:02x}{:02x}".format(*POSITIVE)
+    return hex_of(POSITIVE)
 
 
 def negative_rgb_hex() -> str:
-    return "#{:02x}{:02x}{:02x}".format(*NEGATIVE)
+    return hex_of(NEGATIVE)
+
+
+def css_variables() -> dict[str, str]:
+    """The style sheet's colours that are this module's: the pane frames."""
+    return {"pane-frame": hex_of(FRAME), "pane-focus": hex_of(FOCUS)}
 
 
 def legend() -> str:
