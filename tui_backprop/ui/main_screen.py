@@ -31,7 +31,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
@@ -41,7 +40,12 @@ from tui_backprop.ui.command_table import screen_bindings
 from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
-from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
+from tui_backprop.ui.model.kept_runs import (
+    KeptRuns,
+    earlier_boundary,
+    effective_settings,
+    settings_diff,
+)
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, jump
 from tui_backprop.ui.model.pacing import Pacer
@@ -55,6 +59,7 @@ from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
 from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.footer import KeyFooter
 from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
 from tui_backprop.ui.panes.status import StatusLine
@@ -120,7 +125,7 @@ class MainScreen(Screen[None]):
             yield MetricsChart(id="chart")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._panes = {pane: 0.0 for pane in self.query(PANES)}
@@ -630,6 +635,8 @@ class MainScreen(Screen[None]):
     def _show_overlay(self) -> None:
         run = self.kept.shown
         chart = self.query_one(MetricsChart)
+        boundary = self.query_one(BoundaryPane)
+        boundary.earlier = None if run is None else earlier_boundary(run, self.experiment)
         if run is None:
             chart.overlay = None
             return
