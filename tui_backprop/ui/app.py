@@ -16,7 +16,6 @@ from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
-from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.help import HelpScreen
 
 
@@ -33,9 +32,6 @@ class BackpropApp(App[int]):
         super().__init__()
         prepare()  # the training process's server starts before the app owns the terminal
         self.main = MainScreen(experiment)
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return super().get_theme_variable_defaults() | palette.css_variables()
 
     def get_default_screen(self) -> MainScreen:
         return self.main

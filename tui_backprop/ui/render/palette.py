@@ -19,10 +19,6 @@ NEGATIVE = (245, 147, 34)  # the Playground's orange
 NEUTRAL = (52, 52, 58)  # a zero: a cell that is still visibly a cell
 BACKGROUND = (30, 30, 30)  # what faint edges fade into
 INVALID = (186, 60, 91)  # NaN or infinity
-# Pane frames carry no meaning, so neither a sign's nor a class's hue: grey, and near
-# white around the focused pane.
-FRAME = (88, 88, 96)
-FOCUS = (236, 236, 236)
 LEVELS = 12
 RGB = tuple[int, int, int]
 
@@ -97,11 +93,7 @@ def negative_rgb_hex() -> str:
     return hex_of(NEGATIVE)
 
 
-def css_variables() -> dict[str, str]:
-    """The style sheet's colours that are this module's: the pane frames."""
-    return {"pane-frame": hex_of(FRAME), "pane-focus": hex_of(FOCUS)}
-
-
-def legend() -> str:
-    """Markup for a pane's border: which colour is which sign."""
-    return f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative  ↑↓←→ select"
+def legend(*notes: str) -> str:
+    """Markup for a pane's border: which colour is which sign, then ``notes``."""
+    signs = f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative"
+    return "  ".join((signs, *notes))
