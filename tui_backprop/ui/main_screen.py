@@ -64,7 +64,6 @@ from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
 from tui_backprop.ui.panes.status import StatusLine
 from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
@@ -131,7 +130,6 @@ class MainScreen(Screen[None]):
         self._panes = {pane: 0.0 for pane in self.query(PANES)}
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
-        self.query_one("#network-pane").border_subtitle = palette.legend()
         self.info = run_info(self.experiment)
         self.state = PlayState(False, self.pacer.rate)
         self.show_scene()

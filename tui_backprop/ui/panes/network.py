@@ -34,6 +34,7 @@ TITLE = Style(bold=True)
 DIM = Style(dim=True)
 MARK = Style(bold=True, color="#ffffff")
 ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the layer a phase computes
+SELECT = "↑↓←→ select"
 UNKNOWN = Style(dim=True, italic=True, bgcolor="#34343a")  # not computed yet this epoch
 
 
@@ -310,8 +311,26 @@ class NetworkPane(Vertical):
     # Only the title depends on the view: the panes inside repaint themselves.
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
+    _network: Network | None = None
+
+    def on_resize(self) -> None:
+        self._legend()
+
+    def _legend(self) -> None:
+        """Signs, what the output means and the selection keys, as many as fit."""
+        view = self.view
+        note = "" if view is None else view.network.output_note
+        room = self.size.width - 4
+        options = [(note, SELECT), (note,), (SELECT,)] if note else [(SELECT,)]
+        fits = [o for o in options if Text.from_markup(palette.legend(*o)).cell_len <= room]
+        legend = palette.legend(*(fits[0] if fits else ()))
+        if legend != self.border_subtitle:
+            self.border_subtitle = legend
 
     def watch_view(self, view: TrainingView | None) -> None:
+        if view is not None and view.network is not self._network:
+            self._network = view.network
+            self._legend()
         walk = walk_of(view)
         title = Text("Network")
         if walk is not None:

@@ -12,7 +12,7 @@ from textual.widgets import Markdown, Static
 
 from tui_backprop.ui.command_table import COMMANDS
 from tui_backprop.ui.render import palette
-from tui_backprop.ui.render.help_text import playground_help
+from tui_backprop.ui.render.help_text import marks_help, playground_help
 from tui_backprop.ui.render.phase_text import phases_help
 from tui_backprop.ui.screens.dialog import Dialog
 
@@ -72,5 +72,6 @@ class HelpScreen(Dialog[None]):
             body.border_subtitle = "esc or ? to close"
             yield Static(keys_text(), id="help-keys")
             yield Markdown(PANES, id="help-panes")
+            yield Markdown(marks_help(), id="help-marks")
             yield Markdown(phases_help(), id="help-phases")
             yield Markdown(playground_help(), id="help-playground")
