@@ -32,6 +32,17 @@ class TestTraining:
         assert snap_compare(app_of(), terminal_size=SMALL, run_before=pressing(*FIVE_EPOCHS))
 
 
+class TestProjector:
+    """80x24, a projector's size: the network spans the width, the footer keeps q."""
+
+    def test_projector_80x24(self, snap_compare: SnapCompare) -> None:
+        assert snap_compare(app_of(), terminal_size=SMALL, run_before=pressing())
+
+    def test_walk_80x24(self, snap_compare: SnapCompare) -> None:
+        run_before = pressing("n", "n", "n")
+        assert snap_compare(app_of(), terminal_size=SMALL, run_before=run_before)
+
+
 class TestPhaseWalk:
     """Part way through walking an epoch (n): what is not computed yet shows as ?."""
 

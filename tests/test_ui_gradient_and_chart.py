@@ -23,8 +23,8 @@ async def test_a_deep_sigmoid_net_shows_every_layer_and_the_verdict_at_120x40() 
         await press(pilot, *["space"] * 10)
         lines = pane_lines(app, "#deltas")
         assert "one log axis" in lines[2]
-        titles = [line.split()[0] + " " + line.split()[1] for line in lines if "e-0" in line]
-        assert {"hid 1", "hid 5"} <= set(titles)
+        titles = [line.split()[0] for line in lines if "e-0" in line]
+        assert {"h1", "h5"} <= set(titles)
         metrics = app.main.view.metrics
         said = verdict(metrics.grad_norms)
         assert said is not None and " ".join(lines).find(said[0]) >= 0  # whole, in sight
@@ -46,8 +46,8 @@ async def test_the_first_layer_draws_lower_than_the_output_on_the_shared_axis() 
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 10)
         lines = pane_lines(app, "#deltas")
-        first = next(line for line in lines if line.startswith("hid 1 "))
-        output = next(line for line in lines if line.startswith("output "))
+        first = next(line for line in lines if line.startswith("h1 "))
+        output = next(line for line in lines if line.startswith("out "))
 
         def height(line: str) -> float:
             blocks = [" ▁▂▃▄▅▆▇█".index(c) for c in line if c in "▁▂▃▄▅▆▇█"]

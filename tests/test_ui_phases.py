@@ -17,6 +17,7 @@ from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.panes.deltas import DELTA_NAME_ROOM
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 
 SEED = SEED_PRESET
@@ -43,7 +44,7 @@ def assert_same_record(got: StepRecord | None, want: StepRecord | None) -> None:
 
 
 def delta_line(app: BackpropApp, layer: int) -> str:
-    title = app.main.network.titles[layer].replace("hidden ", "hid ")
+    title = app.main.network.layer_names(DELTA_NAME_ROOM)[layer]
     lines = text_of(app.query_one("#deltas")).splitlines()
     return next(line for line in lines if line.strip("│ ").startswith(title))
 

@@ -8,9 +8,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.config import TrainConfig
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.network import Params
-from tui_backprop.engine.trainer import Trainer
+from tui_backprop.engine.trainer import Trainer, predict_with
 
 MARGIN = 0.1  # of the data's span, on every side
 
@@ -47,11 +48,23 @@ def boundary_grid(
 ) -> BoundaryGrid:
     """The predicted class and its probability on a width × height grid of a 2-feature
     network's input plane, in one forward pass."""
+    return grid_of(trainer.config, params or trainer.params, width, height, plane)
+
+
+def grid_of(
+    config: TrainConfig,
+    params: Params,
+    width: int,
+    height: int,
+    plane: tuple[float, float, float, float],
+) -> BoundaryGrid:
+    """``boundary_grid`` for any weights of a network configured by ``config``: also
+    for a run that has ended, to compare with."""
     x0, x1, y0, y1 = plane
     xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
     gx, gy = np.meshgrid(xs, ys)
-    out = trainer.predict(np.column_stack([gx.ravel(), gy.ravel()]), params)
-    classes = predicted_classes(trainer.config.output, out)
+    out = predict_with(config, params, np.column_stack([gx.ravel(), gy.ravel()]))
+    classes = predicted_classes(config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
         confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])
     else:

@@ -516,10 +516,7 @@ class Trainer:
     def predict(self, x: Array, params: Params | None = None) -> Array:
         """The output layer's activations for the rows of ``x`` (features as trained on,
         i.e. standardised when the run standardises), by the current or given weights."""
-        c = self.config
-        acts = layer_activations(len(self.sizes) - 1, c.activation, c.output)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            return forward(params or self.params, acts, x.astype(c.dtype, copy=False))[-1][1]
+        return predict_with(self.config, params or self.params, x)
 
     def evaluate(self, params: Params, x: Array, y: Array) -> tuple[float, Array]:
         """Mean loss and output of a forward pass."""
@@ -552,3 +549,11 @@ class Trainer:
         if self.problem.n_classes:
             return accuracy(self.config.output, out, labels), None, None
         return None, *rmse_r2(out, targets, self.problem.y_scale)
+
+
+def predict_with(config: TrainConfig, params: Params, x: Array) -> Array:
+    """The output layer's activations for the rows of ``x`` under ``params`` of a network
+    configured by ``config``: also for a run that has ended (see ``Trainer.predict``)."""
+    acts = layer_activations(len(params.weights), config.activation, config.output)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return forward(params, acts, x.astype(config.dtype, copy=False))[-1][1]

@@ -30,7 +30,7 @@ class BackpropApp(App[int]):
     COMMANDS = App.COMMANDS | {TrainingCommands}
     # Textual's annotation makes a ClassVar here an error for mypy
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
     def __init__(self, experiment: Experiment, lesson: Lesson | None = None) -> None:
         super().__init__()

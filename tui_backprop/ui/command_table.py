@@ -107,9 +107,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("o", "open_csv", "Open CSV", "Train on another CSV file.", "o"),
     Command("s", "save", "Save", "Save the weights (.npz) and the metrics log (.csv).", "s"),
-    Command(
-        "z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z", footer=False
-    ),
+    Command("z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z"),
     Command(
         "left_square_bracket",
         "history(-1)",
@@ -217,6 +215,11 @@ COMMANDS: tuple[Command, ...] = (
         "<",
     ),
 )
+
+# The footer below 100 columns: the keys a demo needs most, and always quit. Zoom is
+# there only, where each pane is small.
+COMPACT_FOOTER = frozenset({"step", "phase", "toggle_run", "reset", "help", "zoom", "quit"})
+COMPACT_ONLY = frozenset({"zoom"})
 
 APP_ACTIONS = frozenset({"help", "quit"})  # answered over every screen, dialogs included
 # A command's name in a lesson's hide and lock lists is its action without arguments,

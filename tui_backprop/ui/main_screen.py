@@ -31,7 +31,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
@@ -42,7 +41,12 @@ from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
-from tui_backprop.ui.model.kept_runs import KeptRuns, effective_settings, settings_diff
+from tui_backprop.ui.model.kept_runs import (
+    KeptRuns,
+    earlier_boundary,
+    effective_settings,
+    settings_diff,
+)
 from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
@@ -58,12 +62,12 @@ from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
 from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.footer import KeyFooter
 from tui_backprop.ui.panes.lesson import LessonPane
 from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
 from tui_backprop.ui.panes.status import StatusLine
 from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.render import palette
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
@@ -128,13 +132,12 @@ class MainScreen(Screen[None]):
             yield MetricsChart(id="chart")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._panes = {pane: 0.0 for pane in self.query(PANES)}
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
-        self.query_one("#network-pane").border_subtitle = palette.legend()
         self.info = run_info(self.experiment)
         self.state = PlayState(False, self.pacer.rate)
         self.show_scene()
@@ -714,6 +717,8 @@ class MainScreen(Screen[None]):
     def _show_overlay(self) -> None:
         run = self.kept.shown
         chart = self.query_one(MetricsChart)
+        boundary = self.query_one(BoundaryPane)
+        boundary.earlier = None if run is None else earlier_boundary(run, self.experiment)
         if run is None:
             chart.overlay = None
             return

@@ -65,15 +65,19 @@ def run_info(experiment: Experiment) -> RunInfo:
     batch = "full batch" if cfg.batch_size == 0 else f"batch {cfg.batch_size}"
     arch = "-".join(map(str, trainer.sizes))
     bias = "" if cfg.bias else " · no bias"
+    # Without a hidden layer the hidden activation names nothing on screen.
+    hidden = len(trainer.sizes) > 2
+    acts = f"{cfg.activation} → {cfg.output}" if hidden else f"{cfg.output} output, no hidden layer"
     model = (
-        f"{arch} · {cfg.activation} → {cfg.output}{bias} · "
+        f"{arch} · {acts}{bias} · "
         f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {lr:g} · {batch}"
     )
     if cfg.l2:
         model += f" · L2 {cfg.l2:g}"
     kind = f"{ds.n_classes} classes" if ds.n_classes else "regression"
     brief = (
-        f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · {arch} {cfg.activation} · "
+        f"{ds.name} {ds.n_rows}×{ds.n_features} {kind} · "
+        f"{arch} {cfg.activation if hidden else cfg.output} · "
         f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} lr {lr:g}"
     )
     return RunInfo(dataset, model, brief)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.config import TrainConfig
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.network import Params
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
 from tui_backprop.ui.model.dataset_menu import menu_defaults
@@ -34,6 +36,8 @@ class PastRun:
     learning_rates: tuple[float, ...]  # as the run went, e.g. (0.1, 3.0) when raised
     score: Array | None = None  # accuracy (or R²) per epoch
     test_score: Array | None = None
+    config: TrainConfig | None = None  # with ``params``: its network, to draw its boundary
+    params: Params | None = None  # its last weights (immutable arrays, not copied)
 
     @property
     def epochs(self) -> int:
@@ -102,6 +106,8 @@ class KeptRuns:
             rates,
             _copy(history, score),
             _copy(history, f"test_{score}"),
+            trainer.config,
+            trainer.params,
         )
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:
@@ -118,6 +124,34 @@ class KeptRuns:
             at = self.runs.index(self.shown)
             self.shown = self.runs[at - 1] if at > 0 else None
         return self.shown
+
+
+@dataclass(frozen=True, eq=False)
+class EarlierBoundary:
+    """A kept run's network, to draw its decision boundary over the current one's."""
+
+    name: str  # "run 3"
+    config: TrainConfig
+    params: Params
+
+
+def earlier_boundary(then: PastRun, now: Experiment) -> EarlierBoundary | None:
+    """``then``'s boundary, when it lies in the same plane as ``now``'s: two features of
+    the same dataset, fed to the network the same way (raw, or both standardised)."""
+    if then.config is None or then.params is None:
+        return None
+    same_plane = (
+        then.sizes[0] == 2 == now.trainer.sizes[0]
+        and then.data.name == now.dataset.name
+        and then.settings.standardize == now.settings.standardize
+        and now.dataset.n_classes > 0
+    )
+    if same_plane and now.settings.standardize:  # the same rows, so the same scaling
+        current = effective_settings(now)
+        same_plane = then.data == DataFacts.of(now) and all(
+            getattr(then.settings, f) == getattr(current, f) for f in ("seed", "test_split")
+        )
+    return EarlierBoundary(f"run {then.number}", then.config, then.params) if same_plane else None
 
 
 def settings_diff(then: PastRun, now: Experiment) -> str:

@@ -33,6 +33,23 @@ class Network:
         """Number of weight layers."""
         return len(self.sizes) - 1
 
+    @property
+    def output_note(self) -> str:
+        """What a lone sigmoid output's label means: ``P(1) = prob. of class 1``."""
+        label = self.labels[-1][0]
+        if self.activations[-1] != "sigmoid" or not label.startswith("P("):
+            return ""
+        return f"{label} = prob. of class {label[2:-1]}"
+
+    def layer_names(self, room: int) -> tuple[str, ...]:
+        """Every layer's name in at most ``room`` cells, all in one form: the titles when
+        each fits, else the short names the neuron labels start with (in, h2, out)."""
+        if all(len(t) <= room for t in self.titles):
+            return self.titles
+        hidden = len(self.sizes) - 2
+        short = ("in", *(f"h{i + 1}" if hidden > 1 else "h" for i in range(hidden)), "out")
+        return tuple(name[: max(room, 1)] for name in short)
+
 
 def describe_network(
     trainer: Trainer, features: Sequence[str], classes: Sequence[str], target: str = "y"

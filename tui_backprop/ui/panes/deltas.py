@@ -87,12 +87,14 @@ class DeltasPane(Widget, can_focus=True):
         points = max(width - label - NORM_TAIL - cells - 1, 4)
         norms = _norms(view, points)
         bounds = positive_range(list(norms.values()))
-        out.append("δ = ∂L/∂z", "bold")
-        out.append(f" · {view.sample_caption()} · colours to ±{scale:.2g}\n", "dim")
-        out.append("‖∇W‖ by epoch, one log axis", "dim")
-        if bounds is not None:
-            out.append(f": ▁ {bounds[0]:.1e} … █ {bounds[1]:.1e}", "dim")
-        out.append("\n")
+        # the verdict and three layers come before the scales' captions in a short pane
+        if height >= 2 + min(net.depth, 3) + len(verdict):
+            out.append("δ = ∂L/∂z", "bold")
+            out.append(f" · {view.sample_caption()} · colours to ±{scale:.2g}\n", "dim")
+            out.append("‖∇W‖ by epoch, one log axis", "dim")
+            if bounds is not None:
+                out.append(f": ▁ {bounds[0]:.1e} … █ {bounds[1]:.1e}", "dim")
+            out.append("\n")
         if compact and 3 + net.depth + len(verdict) <= height:  # name the two columns
             out.append(" " * label + "δ".ljust(cells + 1) + "‖∇W‖\n", "dim")
         room = height - out.line_count() - len(verdict)
@@ -232,5 +234,8 @@ def _layers_in(depth: int, room: int) -> list[int | None]:
     return [depth, None, *range(tail, 0, -1)]
 
 
+DELTA_NAME_ROOM = 6  # "output", "hidden"; deeper nets' layers are h1, h2, …
+
+
 def _title(view: TrainingView, layer: int) -> str:
-    return view.network.titles[layer].replace("hidden ", "hid ")
+    return view.network.layer_names(DELTA_NAME_ROOM)[layer]

@@ -3,6 +3,7 @@ weights as braille edges, blue for positive and orange for negative."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
@@ -33,6 +34,7 @@ TITLE = Style(bold=True)
 DIM = Style(dim=True)
 MARK = Style(bold=True, color="#ffffff")
 ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the layer a phase computes
+SELECT = "↑↓←→ select"
 UNKNOWN = Style(dim=True, italic=True, bgcolor="#34343a")  # not computed yet this epoch
 
 
@@ -184,6 +186,7 @@ class NetworkDiagram(Widget, can_focus=True):
         net = view.network
         active = active_layer(view)
         unknown = walk_of(view) is not None  # a missing value is one not computed yet
+        names = net.layer_names(_title_room(lay))
         for layer, col in enumerate(lay.columns):
             values = view.activation(layer)
             batch = _batch_values(view, layer)
@@ -191,7 +194,7 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(
                 grid,
                 0,
-                *_title_at(lay, layer, net.titles[layer]),
+                *_title_at(lay, layer, names[layer]),
                 ACTIVE if layer == active else TITLE,
             )
             for it in col.items:
@@ -261,15 +264,15 @@ def _batch_values(view: TrainingView, layer: int) -> Array | None:
     return rec.x if layer == 0 else rec.layers[layer - 1].a
 
 
+def _title_room(lay: Layout) -> int:
+    """The cells a column's title may take: the narrowest gap between two columns."""
+    xs = sorted(c.x for c in lay.columns)
+    return max(min((b - a for a, b in pairwise(xs)), default=lay.width) - 1, 1)
+
+
 def _title_at(lay: Layout, layer: int, title: str) -> tuple[int, str]:
-    """A column's title centred over it, shortened to fit between its neighbours."""
+    """A column's title centred over it."""
     col = lay.columns[layer]
-    xs = [c.x for c in lay.columns]
-    gap = min((abs(x - col.x) for x in xs if x != col.x), default=lay.width)
-    room = max(gap - 1, 1)
-    if len(title) > room:
-        title = {"input": "in", "output": "out"}.get(title, title.replace("hidden ", "h"))
-        title = title.replace("hidden", "h")[:room]
     x = col.x + lay.chip // 2 - len(title) // 2
     return max(0, min(x, lay.width - len(title))), title
 
@@ -308,8 +311,26 @@ class NetworkPane(Vertical):
     # Only the title depends on the view: the panes inside repaint themselves.
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
+    _network: Network | None = None
+
+    def on_resize(self) -> None:
+        self._legend()
+
+    def _legend(self) -> None:
+        """Signs, what the output means and the selection keys, as many as fit."""
+        view = self.view
+        note = "" if view is None else view.network.output_note
+        room = self.size.width - 4
+        options = [(note, SELECT), (note,), (SELECT,)] if note else [(SELECT,)]
+        fits = [o for o in options if Text.from_markup(palette.legend(*o)).cell_len <= room]
+        legend = palette.legend(*(fits[0] if fits else ()))
+        if legend != self.border_subtitle:
+            self.border_subtitle = legend
 
     def watch_view(self, view: TrainingView | None) -> None:
+        if view is not None and view.network is not self._network:
+            self._network = view.network
+            self._legend()
         walk = walk_of(view)
         title = Text("Network")
         if walk is not None:

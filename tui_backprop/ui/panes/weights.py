@@ -232,7 +232,7 @@ class WeightsPane(ScrollView, can_focus=True):
         text = f"{name}  {net.titles[layer - 1]} → {net.titles[layer]}  {rows}×{cols}"
         matrices = self._matrices(view, layer)
         if matrices is not None and not phase_role(view, layer):  # the role says more
-            text += f"  (colours to ±{scale_of(*matrices):.2g})"
+            text += f"  (full colour at ±{scale_of(*matrices):.2g})"
         return text
 
     def watch_gradients(self) -> None:

@@ -16,14 +16,17 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
-from tui_backprop.engine.boundary import boundary_grid
+from tui_backprop.engine.boundary import boundary_grid, grid_of
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.network import Params
+from tui_backprop.ui.model.kept_runs import EarlierBoundary
 from tui_backprop.ui.model.scene import NOTHING, PLANE, REGRESSION, Scene
 from tui_backprop.ui.render.class_colours import (
     BASE,
     MUTED,
+    PLAIN,
     half_block,
+    outline_style,
     pixel_rgb,
     point_style,
     shade_codes,
@@ -32,12 +35,20 @@ from tui_backprop.ui.render.class_colours import (
 TRAIN, TEST = "●", "○"
 WRONG_TRAIN, WRONG_TEST = "✖", "✕"  # predicted class differs from the label
 UPPER, LOWER = "▀", "▄"
+OUTLINE = "•"  # an earlier run's boundary (c)
 DIAGONAL = Style(color=Color.from_rgb(*MUTED), bgcolor=Color.from_rgb(*BASE))
 Mark = tuple[str, Style]
 
 
-def draw(scene: Scene, params: Params, width: int, height: int) -> list[Strip]:
-    """``height`` lines of ``width`` cells picturing ``scene`` under ``params``."""
+def draw(
+    scene: Scene,
+    params: Params,
+    width: int,
+    height: int,
+    earlier: EarlierBoundary | None = None,
+) -> list[Strip]:
+    """``height`` lines of ``width`` cells picturing ``scene`` under ``params``, with
+    ``earlier``'s boundary dotted over the map (under the points)."""
     if width < 1 or height < 1:
         return []
     if scene.kind == NOTHING:
@@ -47,9 +58,11 @@ def draw(scene: Scene, params: Params, width: int, height: int) -> list[Strip]:
         codes = shade_codes(grid.classes, grid.confidence, scene.n_classes)
         where, classes, wrong = scene.where, scene.labels.astype(np.intp), None
     else:
-        codes = np.zeros((2 * height, width), dtype=np.intp)  # code 0 is the plain base
+        codes = np.full((2 * height, width), PLAIN, dtype=np.intp)
         where, classes, wrong = _predicted(scene, params)
     marks = _marks(scene, codes, where, classes, wrong)
+    if earlier is not None and scene.kind == PLANE:
+        _outline(earlier, scene, codes, marks)
     if scene.kind == REGRESSION:
         _diagonal(scene, marks, width, height)
     return [_line(codes[2 * r], codes[2 * r + 1], marks.get(r, {})) for r in range(height)]
@@ -104,6 +117,25 @@ def _marks(
         row = int(prow[i]) // 2
         marks.setdefault(row, {})[int(cols[i])] = (glyph, point_style(int(classes[i]), background))
     return marks
+
+
+def _outline(
+    earlier: EarlierBoundary,
+    scene: Scene,
+    codes: NDArray[np.intp],
+    marks: dict[int, dict[int, Mark]],
+) -> None:
+    """Dots on the cells where ``earlier``'s predicted class changes, under the points."""
+    pixel_rows, width = codes.shape
+    old = grid_of(earlier.config, earlier.params, width, pixel_rows, scene.plane).classes
+    edge = np.zeros_like(old, dtype=bool)
+    edge[:, :-1] |= old[:, :-1] != old[:, 1:]
+    edge[:-1, :] |= old[:-1, :] != old[1:, :]
+    cells = edge[0::2] | edge[1::2]
+    for row, col in zip(*np.nonzero(cells), strict=True):
+        r, c = int(row), int(col)
+        style = outline_style(pixel_rgb(int(codes[2 * r, c])))
+        marks.setdefault(r, {}).setdefault(c, (OUTLINE, style))
 
 
 def _glyph(test: bool, wrong: bool) -> str:

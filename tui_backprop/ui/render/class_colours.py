@@ -2,9 +2,9 @@
 two classes (a sigmoid's "1" is blue, as a positive number is elsewhere in the app),
 then a third distinct hue and more.
 
-A map pixel's shade says how sure the network is: dark at the boundary, the class
-colour where it is certain. Shades are quantised and each Rich style is built once,
-because a frame asks for a few thousand of them.
+A map pixel's shade says how sure the network is: a faint tint of the class at the
+boundary, the class colour where it is certain. Shades are quantised and each Rich
+style is built once, because a frame asks for a few thousand of them.
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ CLASS_RGB: tuple[RGB, ...] = (
     (220, 70, 70),
     (170, 170, 170),
 )
-BASE: RGB = (28, 28, 32)  # the map where the network is unsure
+BASE: RGB = (40, 40, 46)  # what the class colours are mixed into
 SHADES = 8  # quantised confidence levels above "unsure"
+# Where the network is unsure its class still shows, faintly, so a boundary drawn by an
+# untrained (or undecided) network reads as two regions, not as a black pane.
+FAINTEST = 0.24
 STRONGEST = 0.62  # the most certain region stays darker than the points on it
 POINT_LIFT = 0.45  # points are their class colour mixed this much towards white
 MUTED: RGB = (120, 120, 128)  # points and lines that carry no class
+EARLIER: RGB = (225, 225, 225)  # an earlier run's boundary, grey as its curves are
 
 
 def class_rgb(k: int) -> RGB:
@@ -53,10 +57,15 @@ def shade_codes(
     return codes
 
 
+PLAIN = -1  # the code of a pixel that shows no class
+
+
 @cache
 def pixel_rgb(code: int) -> RGB:
+    if code == PLAIN:
+        return BASE
     k, shade = divmod(code, SHADES + 1)
-    return palette.mix(BASE, class_rgb(k), STRONGEST * shade / SHADES)
+    return palette.mix(BASE, class_rgb(k), FAINTEST + (STRONGEST - FAINTEST) * shade / SHADES)
 
 
 @cache
@@ -70,6 +79,11 @@ def point_style(k: int, background: RGB) -> Style:
     """A point of class ``k`` (``-1``: no class) on a cell of colour ``background``."""
     rgb = MUTED if k < 0 else palette.mix(class_rgb(k), (255, 255, 255), POINT_LIFT)
     return Style(color=Color.from_rgb(*rgb), bgcolor=Color.from_rgb(*background), bold=True)
+
+
+@cache
+def outline_style(background: RGB) -> Style:
+    return Style(color=Color.from_rgb(*EARLIER), bgcolor=Color.from_rgb(*background), bold=True)
 
 
 def swatch_hex(k: int) -> str:

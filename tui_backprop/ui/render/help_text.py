@@ -26,11 +26,13 @@ def playground_help() -> str:
 - **Decision boundary** (`b` puts it in the chart's place; from 150 columns it has a
   pane of its own) — with two features, the class the network predicts at every point
   of the plane, **orange** for the first class, **blue** for the second (a third class
-  is magenta), darker where it is unsure; the training rows are ● and the held-out
-  rows ○, in their true class's colour. With more features the rows are drawn on their
-  first two principal components, coloured by the class predicted for them, and a
-  wrong prediction is ✖ (✕ for a test row). With a numeric target the pane plots the
-  prediction against the actual value: on the diagonal the network is exact.
+  is magenta), strong where it is sure and a faint tint of the class where it is
+  unsure; the training rows are ● and the held-out rows ○, in their true class's
+  colour. The title gives each axis's range (`x1 -1.9…2 →`: left to right edge).
+  With more features the rows are drawn on their first two principal components,
+  coloured by the class predicted for them, and a wrong prediction is ✖ (✕ for a test
+  row). With a numeric target the pane plots the prediction against the actual value:
+  on the diagonal the network is exact.
 - **History** — `[` `]` step back and forward an epoch, `{{` `}}` a tenth of the run,
   `home` `end` to the initial weights and the latest epoch. Every pane shows the run as
   it was then ("viewing epoch k (latest N)" in the status line, which also says what
@@ -43,10 +45,34 @@ def playground_help() -> str:
   An epoch between two kept ones is rebuilt exactly by replaying from the one before.
 - **Compare** — a run is kept when you reset, reseed, fork it or change the data or
   settings. `c` draws an earlier run's loss in grey under the current one, labelled
-  with what differs ("lr 0.1 vs 1"); again for an older run, and finally off.
+  with what differs ("lr 0.1 vs 1"); again for an older run, and finally off. When both
+  runs draw a boundary in the same plane (two features of the same data), the earlier
+  run's boundary is dotted (•) over the current map, so both lines read in one picture.
 - **Data and settings** — `d` picks a built-in dataset with its number of points and
   noise, or a CSV file. `S` (or `,`) changes any setting: the learning rate (also `l`
   `L`) and the optimiser live, the rest with a restart from the initial weights and the same seed.
 - **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
   of the epoch shown, and says where.
+"""
+
+
+def marks_help() -> str:
+    """What each mark and colour on the main screen means."""
+    return """
+**Marks and colours**
+
+- **P(1)** — a network with one sigmoid output gives the probability of the second class
+  (class "1" in the seed data); the output neuron, its weights and its δ carry that
+  name. Softmax outputs are named by their classes, a numeric target by its column.
+- **Layer names** — `hidden 3` where there is room, else `h3` (its neurons are
+  h3.1, h3.2, …), `in` and `out`; one form throughout a pane.
+- **Blue and orange** are the sign of a number (positive, negative) everywhere but on
+  the boundary map, where they are the two classes. **(full colour at ±0.094)** beside a
+  matrix: a number that large or larger is the strongest shade; smaller ones fade.
+- **▲ ▼** which way a weight moved in the last epoch; **?** a value this epoch has not
+  computed yet (walking with `n`); **yellow** the layer the current phase computes.
+- **Frames** — grey; the focused pane's is white. `tab` moves the focus, `z` shows the
+  focused pane alone (most useful on a small screen).
+- **● ○ ✖ •** on the boundary: a training row, a held-out row, a wrong prediction, the
+  compared run's boundary.
 """

@@ -81,14 +81,19 @@ def invalid_style() -> Style:
     return Style(bgcolor=_color(INVALID), color=_color((255, 255, 255)), bold=True)
 
 
+def hex_of(rgb: RGB) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
 def positive_rgb_hex() -> str:
-    return "#{:02x}{:02x}{:02x}".format(*POSITIVE)
+    return hex_of(POSITIVE)
 
 
 def negative_rgb_hex() -> str:
-    return "#{:02x}{:02x}{:02x}".format(*NEGATIVE)
+    return hex_of(NEGATIVE)
 
 
-def legend() -> str:
-    """Markup for a pane's border: which colour is which sign."""
-    return f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative  ↑↓←→ select"
+def legend(*notes: str) -> str:
+    """Markup for a pane's border: which colour is which sign, then ``notes``."""
+    signs = f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative"
+    return "  ".join((signs, *notes))

@@ -12,7 +12,7 @@ from textual.widgets import Markdown, Static
 
 from tui_backprop.ui.command_table import shown_commands
 from tui_backprop.ui.render import palette
-from tui_backprop.ui.render.help_text import numbering_help, playground_help
+from tui_backprop.ui.render.help_text import marks_help, numbering_help, playground_help
 from tui_backprop.ui.render.phase_text import phases_help
 from tui_backprop.ui.screens.dialog import Dialog
 
@@ -77,5 +77,6 @@ class HelpScreen(Dialog[None]):
             yield Static(keys_text(self._hidden), id="help-keys")
             yield Markdown(numbering_help(), id="help-epochs")
             yield Markdown(PANES, id="help-panes")
+            yield Markdown(marks_help(), id="help-marks")
             yield Markdown(phases_help(), id="help-phases")
             yield Markdown(playground_help(), id="help-playground")
