@@ -74,14 +74,20 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     the wait is only the condition it ends with: the app and every widget of its screen
     have handled their messages; twice, so that a screen a key opened takes the next key.
     Tests of a running run (p) keep ``pilot.press``: there the time between keys counts.
+    An epoch measured slow trains in a thread (as on a busy machine): it is waited for
+    too, so the panes show what the keys asked for, however loaded the machine.
     """
     app = pilot.app
+    main = getattr(app, "main", None)
     for key in keys:
         event = events.Key(key, key_to_character(key))
         event.set_sender(app)
         app.post_message(event)
         await pilot._wait_for_screen()
         await pilot._wait_for_screen()
+        if main is not None and main.stepping:
+            await wait_until(pilot, lambda: not main.stepping)
+            await pilot._wait_for_screen()
 
 
 def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
