@@ -174,3 +174,23 @@ async def test_no_boundary_to_compare_across_datasets() -> None:
         await press(pilot, "c")
         await pilot.pause()
         assert app.main.kept.shown is not None and app.query_one(BoundaryPane).earlier is None
+
+
+async def test_a_chart_too_small_to_read_shows_the_latest_numbers_and_the_zoom_key() -> None:
+    from tui_backprop.ui.panes.chart import MetricsChart
+
+    app = app_of()
+    async with app.run_test(size=PROJECTOR) as pilot:
+        await press(pilot, *["space"] * 5)
+        history = app.main.experiment.trainer.history
+        lines = text_of(app.query_one(MetricsChart), inside=True).splitlines()
+        assert lines[:3] == [
+            f"loss {history[-1].loss:.4f} train".ljust(len(lines[0])),
+            f"acc {history[-1].accuracy:.1%} train".ljust(len(lines[0])),
+            "z zooms the chart".ljust(len(lines[0])),
+        ]
+        app.query_one(MetricsChart).focus()
+        await press(pilot, "z")  # zoomed, the same pane plots its curves
+        await pilot.pause()
+        assert "z zooms" not in text_of(app.query_one(MetricsChart))
+        assert "epoch" in text_of(app.query_one(MetricsChart))

@@ -236,6 +236,8 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
     width, height = picture.size
     if picture.title == EMPTY_TITLE:
         return _plot(plt, picture, (width, height), _draw_empty)
+    if width < TOO_SMALL[0] or height < TOO_SMALL[1]:
+        return _latest_rows(picture)
     left = [c for c in picture.curves if c.side == "left"]
     right = [c for c in picture.curves if c.side == "right"]
     loss_name = "loss (log)" if picture.log_ticks is not None else "loss"
@@ -262,6 +264,8 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
 
 
 TWO_PANELS = 14  # rows from which loss and score get a panel each
+DIM = RichStyle(dim=True)
+TOO_SMALL = (30, 9)  # a pane narrower or shorter than this shows the latest numbers
 
 
 def _plot(
@@ -296,6 +300,21 @@ def _draw_empty(plt: Any) -> None:
     plt.xticks([])
     plt.yticks([])
     plt.title(EMPTY_TITLE)
+
+
+def _latest_rows(picture: Picture) -> list[list[Run]]:
+    """Each curve's latest value, for a pane too small for a readable plot."""
+    rows: list[list[Run]] = []
+    for c in picture.curves:
+        if not c.ys:
+            continue
+        y = c.ys[-1]
+        if c.side == "left":
+            value = f"loss {10**y if picture.log_ticks is not None else y:.4f}"
+        else:
+            value = f"acc {y:.1%}" if picture.classify else f"R² {y:.3f}"
+        rows.append([(f"{value} ", RichStyle(color=Color.from_rgb(*c.colour))), (c.label, DIM)])
+    return [*rows, [("z zooms the chart", DIM)]]
 
 
 def _curves(plt: Any, curves: Sequence[Curve], yside: str = "left") -> None:

@@ -111,7 +111,8 @@ class WeightsPane(ScrollView, can_focus=True):
             return
         top = self._rows.index(Row("title", layer))
         if not self.scroll_y <= top < self.scroll_y + self.size.height - 2:
-            self.scroll_to(y=top, animate=False, immediate=True)
+            # after the layout, whose virtual size bounds the scroll
+            self.call_after_refresh(self.scroll_to, y=top, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._measure()
