@@ -38,6 +38,16 @@ def plane_of(points: Array) -> tuple[float, float, float, float]:
     )
 
 
+def grid_points(
+    plane: tuple[float, float, float, float], width: int, height: int
+) -> tuple[Array, Array, Array]:
+    """The grid's xs, its ys (top row first) and its points (height · width, 2), row by row."""
+    x0, x1, y0, y1 = plane
+    xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
 def boundary_grid(
     trainer: Trainer,
     width: int,
@@ -47,10 +57,8 @@ def boundary_grid(
 ) -> BoundaryGrid:
     """The predicted class and its probability on a width × height grid of a 2-feature
     network's input plane, in one forward pass."""
-    x0, x1, y0, y1 = plane
-    xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
-    gx, gy = np.meshgrid(xs, ys)
-    out = trainer.predict(np.column_stack([gx.ravel(), gy.ravel()]), params)
+    xs, ys, points = grid_points(plane, width, height)
+    out = trainer.predict(points, params)
     classes = predicted_classes(trainer.config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
         confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])
