@@ -130,3 +130,15 @@ class TestLesson:
         dataset, overrides = lesson_settings(lesson)
         app = BackpropApp(Experiment.build(resolve(dataset, overrides)), lesson)
         assert snap_compare(app, terminal_size=SIZE, run_before=pressing("greater_than_sign"))
+
+
+class TestNeuronMaps:
+    """A hidden neuron's map over the plane, and its layer's gallery (m, M)."""
+
+    def test_neuron_map_of_a_hidden_neuron(self, snap_compare: SnapCompare) -> None:
+        run_before = pressing(*FIVE_EPOCHS, "right", "down", "m")
+        assert snap_compare(app_of(DEEP), terminal_size=SIZE, run_before=run_before)
+
+    def test_layer_gallery(self, snap_compare: SnapCompare) -> None:
+        run_before = pressing(*FIVE_EPOCHS, "M")
+        assert snap_compare(app_of(DEEP), terminal_size=SIZE, run_before=run_before)

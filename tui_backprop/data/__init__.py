@@ -9,7 +9,7 @@ from tui_backprop.data.dataset import TASKS, Dataset, as_regression
 from tui_backprop.data.errors import DatasetError
 from tui_backprop.data.labels import MAX_AUTO_CLASSES, MAX_CLASSES
 from tui_backprop.data.load import load_dataset
-from tui_backprop.data.split import Split, principal_components, split_dataset
+from tui_backprop.data.split import Split, principal_axes, principal_components, split_dataset
 from tui_backprop.data.summary import summary_lines
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "builtin_dataset",
     "load_csv",
     "load_dataset",
+    "principal_axes",
     "principal_components",
     "save_csv",
     "split_dataset",

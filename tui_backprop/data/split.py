@@ -126,8 +126,15 @@ def _centre_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def principal_components(x: np.ndarray, count: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """The rows of ``x`` projected on their first ``count`` principal components, and
     the fraction of the variance each component explains."""
-    centred = x - x.mean(axis=0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    mean, axes, share = principal_axes(x, count)
+    return (x - mean) @ axes.T, share
+
+
+def principal_axes(x: np.ndarray, count: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows' mean, their first ``count`` principal directions (count, features) and
+    the fraction of the variance each explains."""
+    mean = x.mean(axis=0)
+    _, singular, vt = np.linalg.svd(x - mean, full_matrices=False)
     variance = singular**2
     share = variance[:count] / variance.sum() if variance.sum() > 0 else np.zeros(count)
-    return centred @ vt[:count].T, share
+    return mean, vt[:count], share

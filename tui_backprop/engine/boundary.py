@@ -39,6 +39,16 @@ def plane_of(points: Array) -> tuple[float, float, float, float]:
     )
 
 
+def grid_points(
+    plane: tuple[float, float, float, float], width: int, height: int
+) -> tuple[Array, Array, Array]:
+    """The grid's xs, its ys (top row first) and its points (height · width, 2), row by row."""
+    x0, x1, y0, y1 = plane
+    xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
 def boundary_grid(
     trainer: Trainer,
     width: int,
@@ -60,10 +70,8 @@ def grid_of(
 ) -> BoundaryGrid:
     """``boundary_grid`` for any weights of a network configured by ``config``: also
     for a run that has ended, to compare with."""
-    x0, x1, y0, y1 = plane
-    xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
-    gx, gy = np.meshgrid(xs, ys)
-    out = predict_with(config, params, np.column_stack([gx.ravel(), gy.ravel()]))
+    xs, ys, points = grid_points(plane, width, height)
+    out = predict_with(config, params, points)
     classes = predicted_classes(config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
         confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])

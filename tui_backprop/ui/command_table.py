@@ -160,6 +160,40 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command(
+        "m",
+        "neuron_map('map')",
+        "Neuron map",
+        "Show the selected neuron's output over the input plane in the boundary's place; "
+        "again for the boundary.",
+        "m",
+        footer=False,
+    ),
+    Command(
+        "M",
+        "neuron_map('gallery,deltas')",
+        "Layer gallery",
+        "Show every neuron of the selected one's layer as a small map, again for each "
+        "neuron's δ on the step's rows, again for the boundary.",
+        "M",
+        footer=False,
+    ),
+    Command(
+        "right_parenthesis",
+        "map_page(1)",
+        "Next maps",
+        "The gallery's next page, when its maps do not fit at once.",
+        ")",
+        footer=False,
+    ),
+    Command(
+        "left_parenthesis",
+        "map_page(-1)",
+        "Previous maps",
+        "The gallery's page before.",
+        "(",
+        footer=False,
+    ),
+    Command(
         "d",
         "datasets",
         "Data",

@@ -50,6 +50,7 @@ from tui_backprop.ui.model.kept_runs import (
 from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
+from tui_backprop.ui.model.neuron_maps import follow_selection, next_choice
 from tui_backprop.ui.model.numbering import file_tag, named
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
@@ -83,7 +84,9 @@ STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
-KEYS_WHILE_STEPPING = frozenset({"help", "zoom", "gradients", "boundary", "rows_log"})  # read only
+KEYS_WHILE_STEPPING = frozenset(
+    {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
+)  # read only
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
@@ -532,6 +535,20 @@ class MainScreen(Screen[None]):
 
     def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
         self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
+        pane = self.query_one(BoundaryPane)
+        pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
+
+    def action_neuron_map(self, kinds: str) -> None:
+        """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
+        pane = self.query_one(BoundaryPane)
+        pane.maps = next_choice(pane.maps, kinds, self.query_one(NetworkDiagram).selected)
+        if pane.maps is not None and not self.has_class("-wide"):
+            self.query_one("#panes").add_class(SHOWING_BOUNDARY)
+
+    def action_map_page(self, step: int) -> None:
+        pane = self.query_one(BoundaryPane)
+        if pane.maps is not None:
+            pane.maps = pane.maps.paged(step)
 
     def action_boundary(self) -> None:
         if self.has_class("-wide"):

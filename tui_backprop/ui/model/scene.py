@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tui_backprop.data import principal_components
+from tui_backprop.data import principal_axes
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.boundary import plane_of
+from tui_backprop.engine.neuron_maps import Basis
 from tui_backprop.experiment import Experiment
 
 MAX_POINTS = 3000  # more only overprint the same few thousand cells
@@ -37,6 +38,7 @@ class Scene:
     class_names: tuple[str, ...]
     axes: tuple[str, str]  # what the horizontal and the vertical axis show
     note: str = ""  # why nothing is drawn
+    basis: Basis | None = None  # a projection's plane, taken back to the features
 
     @property
     def n_classes(self) -> int:
@@ -89,7 +91,9 @@ def scene_of(experiment: Experiment) -> Scene:
             ("", ""),
             note="one feature: no plane to draw",
         )
-    where, share = principal_components(x, 2)
+    mean, axes, share = principal_axes(x, 2)
+    basis = Basis(mean, axes)
+    where = basis.project(x).astype(np.float64)
     return Scene(
         trainer,
         PROJECTION,
@@ -100,6 +104,7 @@ def scene_of(experiment: Experiment) -> Scene:
         plane_of(where),
         ds.class_names,
         (f"PC1 {share[0]:.0%}", f"PC2 {share[1]:.0%}"),
+        basis=basis,
     )
 
 

@@ -12,12 +12,13 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_backprop.engine.network import Params
 from tui_backprop.ui.model.kept_runs import EarlierBoundary
+from tui_backprop.ui.model.neuron_maps import MapChoice, has_plane, map_plane, value_plane
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
+from tui_backprop.ui.render.map_pictures import picture, predicted_value
 
 LEGEND_CLASSES = 4  # more class names would not fit on the border
 
@@ -26,11 +27,12 @@ class BoundaryPane(Widget, can_focus=True):
     view: reactive[TrainingView | None] = reactive(None)
     scene: reactive[Scene | None] = reactive(None)
     earlier: reactive[EarlierBoundary | None] = reactive(None)  # a kept run's, to compare
+    maps: reactive[MapChoice | None] = reactive(None)  # a neuron map or gallery instead
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Strip] = []
-        self._drawn: tuple[Params, Scene, EarlierBoundary | None, int, int] | None = None
+        self._drawn: tuple[object, ...] | None = None
         self.draws = 0  # pictures computed: lets tests see that nothing is wasted
 
     def watch_view(self) -> None:
@@ -54,6 +56,11 @@ class BoundaryPane(Widget, can_focus=True):
             self.border_subtitle = f"{OUTLINE} {self.earlier.name} · {self.border_subtitle}"
         self.refresh()
 
+    def watch_maps(self) -> None:
+        if self.maps is None:
+            self._retitle()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         self._update()
         if y < len(self._lines):
@@ -66,18 +73,31 @@ class BoundaryPane(Widget, can_focus=True):
             self._lines = []
             return
         width, height = self.size
-        drawn = self._drawn
-        if (
-            drawn is not None
-            and drawn[0] is view.params
-            and drawn[1] is scene
-            and drawn[2] is self.earlier
-            and drawn[3:] == (width, height)
-        ):
+        choice = self.maps if has_plane(scene) else None
+        # A map depends on the walk's progress and the step's δ too, not only the weights.
+        drawn = (
+            view.params if choice is None else view,
+            scene,
+            (choice, self.earlier, width, height),
+        )
+        old = self._drawn
+        if old is not None and old[0] is drawn[0] and old[1] is scene and old[2] == drawn[2]:
             return
-        self._drawn = (view.params, scene, self.earlier, width, height)
-        self._lines = draw(scene, view.params, width, height, self.earlier)
+        self._drawn = drawn
         self.draws += 1
+        mp = map_plane(scene, view.network.labels[0])
+        if mp is None or (choice is None and not value_plane(scene)):
+            self._lines = draw(scene, view.params, width, height, self.earlier)
+            return
+        if choice is None:
+            self._lines, title, legend = predicted_value(view, mp, width, height)
+        else:
+            self._lines, title, legend = picture(view, mp, choice, width, height)
+        # Titles set while lines are drawn would miss this frame's border: set them next.
+        self.call_later(self._title, escape(title), legend)
+
+    def _title(self, title: str, legend: str) -> None:
+        self.border_title, self.border_subtitle = title, legend
 
 
 def titles(scene: Scene | None) -> tuple[str, str]:
