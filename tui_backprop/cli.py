@@ -427,7 +427,7 @@ def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]
 def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
     """Train the epochs asked for, printing and logging each chunk as it is done; the
     trainer keeps no history, so memory stays flat however many epochs there are."""
-    from tui_backprop.experiment import epoch_lines
+    from tui_backprop.experiment import confusion_lines, epoch_lines
 
     for line in experiment.summary():
         out.write(f"# {line}\n")
@@ -448,6 +448,7 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         )
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
+    out.write(confusion_lines(experiment))
 
 
 def _commit(file: AtomicFile, parser: Parser) -> None:
