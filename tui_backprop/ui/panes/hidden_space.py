@@ -88,7 +88,6 @@ def titles(view: TrainingView | None, scene: Scene | None, axes: Axes | None) ->
     if axes is None:
         return "Hidden space", "no hidden layer: add one in the settings (S)"
     net = view.network
-    layer = net.titles[axes[0][0]]
-    title = f"Hidden space · {layer}: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑"
+    title = f"Hidden space: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑"
     grid = "the input grid, bent" if scene.kind == PLANE else "rows only (not two features)"
-    return title, f"{grid} · {TRAIN} train {TEST} test · x pair X layer"
+    return title, f"{grid} · {TRAIN} train {TEST} test · x/X other neurons"
