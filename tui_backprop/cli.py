@@ -441,6 +441,7 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
         if log:
             log.add(trainer.history, first)
+    out.write(confusion_lines(experiment))  # right after the last epoch line
     if trainer.diverged:
         out.write(
             f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "
@@ -448,7 +449,6 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         )
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
-    out.write(confusion_lines(experiment))
 
 
 def _commit(file: AtomicFile, parser: Parser) -> None:
