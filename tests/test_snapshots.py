@@ -142,3 +142,20 @@ class TestNeuronMaps:
     def test_layer_gallery(self, snap_compare: SnapCompare) -> None:
         run_before = pressing(*FIVE_EPOCHS, "M")
         assert snap_compare(app_of(DEEP), terminal_size=SIZE, run_before=run_before)
+
+
+class TestConfusionAndHiddenSpace:
+    """The views that take the chart's place: C and H."""
+
+    def test_confusion_matrix_spiral3(self, snap_compare: SnapCompare) -> None:
+        keys = pressing(*["space"] * 8, "C")
+        assert snap_compare(app_of(DEEP), terminal_size=SIZE, run_before=keys)
+
+    def test_hidden_space_xor_zoomed(self, snap_compare: SnapCompare) -> None:
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await press(pilot, "H", *["space"] * 40)
+            pilot.app.query_one("#hidden-space").focus()
+            await press(pilot, "z")
+            await pilot.pause()
+
+        assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)

@@ -427,7 +427,7 @@ def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]
 def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
     """Train the epochs asked for, printing and logging each chunk as it is done; the
     trainer keeps no history, so memory stays flat however many epochs there are."""
-    from tui_backprop.experiment import epoch_lines
+    from tui_backprop.experiment import confusion_lines, epoch_lines
 
     for line in experiment.summary():
         out.write(f"# {line}\n")
@@ -441,6 +441,7 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
         if log:
             log.add(trainer.history, first)
+    out.write(confusion_lines(experiment))  # right after the last epoch line
     if trainer.diverged:
         out.write(
             f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "

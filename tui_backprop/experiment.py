@@ -16,6 +16,7 @@ import numpy as np
 from tui_backprop.data import Dataset, Split, load_dataset, split_dataset, summary_lines
 from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.trainer import InitialWeightsError
@@ -230,3 +231,23 @@ def _scores(
     else:
         head = [f"{prefix}RMSE {rmse:.6f}", f"{prefix}R2 {r2:.6f}"]
     return [*head, f"{prefix}Loss {loss:.6f}"]
+
+
+def confusion_lines(experiment: Experiment) -> str:
+    """The last epoch's confusion matrix as ``#`` lines (test rows when there is a split):
+    a title, then per true class its counts in each predicted class. Empty for regression
+    or before the first epoch."""
+    trainer = experiment.trainer
+    records = trainer.last_records
+    matrices = epoch_confusion(trainer, records[0] if records else None)
+    if matrices is None:
+        return ""
+    which, counts = ("test", matrices.test) if matrices.test is not None else ("train", None)
+    counts = matrices.train if counts is None else counts
+    names = experiment.dataset.class_names
+    name_width = max(map(len, names))
+    count_width = max(len(str(int(counts.max()))), *map(len, names))
+    lines = [f"# Confusion matrix ({which}): rows = true class, columns = predicted"]
+    for name, row in zip(names, counts.tolist(), strict=True):
+        lines.append(f"# {name:>{name_width}} " + " ".join(f"{c:>{count_width}}" for c in row))
+    return "\n".join(lines) + "\n"

@@ -194,6 +194,41 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command(
+        "C",
+        "confusion",
+        "Confusion",
+        "Show the confusion matrix (train and test) of the epoch shown in the chart's "
+        "place, or the chart again.",
+        "C",
+        footer=False,
+    ),
+    Command(
+        "H",
+        "hidden_space",
+        "Hidden space",
+        "Show the input grid and the rows as two hidden neurons see them, in the chart's "
+        "place, or the chart again.",
+        "H",
+        footer=False,
+    ),
+    Command(
+        "x",
+        "hidden_axes(0)",
+        "Next pair",
+        "Hidden space: the next pair of neurons of the layer (against the output for a "
+        "layer of one).",
+        "x",
+        footer=False,
+    ),
+    Command(
+        "X",
+        "hidden_axes(1)",
+        "Next layer",
+        "Hidden space: the next hidden layer.",
+        "X",
+        footer=False,
+    ),
+    Command(
         "d",
         "datasets",
         "Data",

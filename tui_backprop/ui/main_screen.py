@@ -62,8 +62,10 @@ from tui_backprop.ui.model.view import Network, TrainingView, describe_network, 
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
 from tui_backprop.ui.panes.boundary import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
+from tui_backprop.ui.panes.confusion import ConfusionPane
 from tui_backprop.ui.panes.deltas import DeltasPane
 from tui_backprop.ui.panes.footer import KeyFooter
+from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
 from tui_backprop.ui.panes.lesson import LessonPane
 from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
@@ -86,12 +88,17 @@ PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
 KEYS_WHILE_STEPPING = frozenset(
     {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
+    | {"confusion", "hidden_space", "hidden_axes"}
 )  # read only
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
-PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas"
+PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas, " + (
+    "#confusion, #hidden-space"
+)
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
+# Classes of #panes for the views shown in the chart's place (C, H): one at a time.
+IN_CHART_PLACE = ("-confusion", "-hidden")
 T = TypeVar("T")
 
 
@@ -133,6 +140,8 @@ class MainScreen(Screen[None]):
                 yield NeuronDetail(id="neuron")
             yield BoundaryPane(id="boundary")
             yield MetricsChart(id="chart")
+            yield ConfusionPane(id="confusion")
+            yield HiddenSpacePane(id="hidden-space")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
         yield KeyFooter()
@@ -219,7 +228,10 @@ class MainScreen(Screen[None]):
         )
 
     def show_scene(self, scene: Scene | None = None) -> None:
-        self.query_one(BoundaryPane).scene = scene or scene_of(self.experiment)
+        scene = scene or scene_of(self.experiment)
+        self.query_one(BoundaryPane).scene = scene
+        self.query_one(ConfusionPane).scene = scene
+        self.query_one(HiddenSpacePane).scene = scene
 
     def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> None:
         """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made)."""
@@ -555,7 +567,30 @@ class MainScreen(Screen[None]):
             self.notify("At this width the boundary and the chart are both shown.", timeout=3)
             return
         self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
-        self.query_one("#panes").toggle_class(SHOWING_BOUNDARY)
+        self.query_one("#panes").remove_class(*IN_CHART_PLACE).toggle_class(SHOWING_BOUNDARY)
+
+    def action_confusion(self) -> None:
+        self._in_chart_place("-confusion")
+
+    def action_hidden_space(self) -> None:
+        self._in_chart_place("-hidden")
+
+    def _in_chart_place(self, view: str) -> None:
+        """Show ``view`` (a class of IN_CHART_PLACE) where the chart is, or the chart again."""
+        self.minimize()
+        panes = self.query_one("#panes")
+        showing = panes.has_class(view)
+        panes.remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
+        if not showing:
+            panes.add_class(view)
+
+    def action_hidden_axes(self, layer: int) -> None:
+        """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
+        pane = self.query_one(HiddenSpacePane)
+        choice = pane.choice
+        pane.choice = choice.next_layer(self.network.sizes) if layer else choice.next_pair()
+        if not pane.display:
+            self._in_chart_place("-hidden")
 
     # -- history ----------------------------------------------------------------------------
 
@@ -728,7 +763,7 @@ class MainScreen(Screen[None]):
                 timeout=3,
             )
         self.minimize()
-        self.query_one("#panes").remove_class(SHOWING_BOUNDARY)
+        self.query_one("#panes").remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
         self._show_overlay()
 
     def _show_overlay(self) -> None:

@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 # Bit of the braille dot at (column dx, row dy) inside a cell.
-_DOT = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+_DOT = DOT_BITS
 
 IntArray = NDArray[np.int64]
 

@@ -1,0 +1,91 @@
+"""The confusion matrix (C) and the hidden space (H, x, X) in the chart's place: keys,
+and the epoch shown followed while looking back and walking."""
+
+from __future__ import annotations
+
+from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until
+from tui_backprop.engine.confusion import EpochConfusion
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.confusion import ConfusionPane
+from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+
+
+async def test_the_matrix_takes_the_charts_place_and_follows_the_epoch_shown() -> None:
+    app = app_of(DEEP)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, *["space"] * 6, "C")
+        pane, chart = app.query_one(ConfusionPane), app.query_one(MetricsChart)
+        assert pane.display and not chart.display
+        await wait_until(pilot, lambda: pane.size.height > 0 and pane.shown is not None)
+        assert pane.shown.epoch == 5
+        metrics = app.main.view.metrics
+        assert metrics is not None and metrics.epoch == 5
+        text = text_of(pane)
+        assert "epoch 5" in text and f"train · {100 * metrics.accuracy:.2f}% right" in text
+        assert f"test · {100 * metrics.test_accuracy:.2f}% right" in text
+        await press(pilot, "left_square_bracket", "left_square_bracket")
+        await wait_until(pilot, lambda: shown_epoch(app) == 4 and pane.shown.epoch == 3)
+        past = app.main.view.metrics
+        assert EpochConfusion.accuracy(pane.shown.train) == past.accuracy
+        assert EpochConfusion.accuracy(pane.shown.test) == past.test_accuracy
+        assert "epoch 3" in text_of(pane)
+        await press(pilot, "C")
+        assert chart.display and not pane.display
+
+
+async def test_an_epoch_walked_through_shows_no_matrix_until_it_is_done() -> None:
+    app = app_of(DEEP)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "C")
+        pane = app.query_one(ConfusionPane)
+        await wait_until(pilot, lambda: pane.size.height > 0)
+        assert "press space" in text_of(pane, inside=True)
+        await press(pilot, "space", "n")
+        await wait_until(pilot, lambda: pane.shown is None)
+        assert "walking an epoch" in text_of(pane, inside=True)
+        await press(pilot, "space")
+        await wait_until(pilot, lambda: pane.shown is not None and pane.shown.epoch == 1)
+
+
+async def test_one_view_at_a_time_in_the_charts_place() -> None:
+    app = app_of(DEEP)
+    async with app.run_test(size=SIZE) as pilot:
+        confusion, hidden = app.query_one(ConfusionPane), app.query_one(HiddenSpacePane)
+        await press(pilot, "C", "H")
+        assert hidden.display and not confusion.display
+        await press(pilot, "b")
+        assert app.query_one(BoundaryPane).display and not hidden.display
+        await press(pilot, "C")
+        assert confusion.display and not app.query_one(BoundaryPane).display
+
+
+async def test_keys_choose_the_neurons_and_the_picture_follows_history() -> None:
+    app = app_of(DEEP)  # hidden layers of 5 and 4 neurons
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, *["space"] * 4, "H")
+        pane = app.query_one(HiddenSpacePane)
+        await wait_until(pilot, lambda: pane.draws > 0)
+        assert pane.axes() == ((1, 0), (1, 1))
+        assert "h1.1 →  h1.2 ↑" in text_of(pane)
+        await press(pilot, "x", "x")
+        assert pane.axes() == ((1, 0), (1, 3))
+        await press(pilot, "X")
+        assert pane.axes() == ((2, 0), (2, 1)) and "h2.1 →  h2.2 ↑" in text_of(pane)
+        drawn = pane.draws
+        await press(pilot, "left_square_bracket")
+        await wait_until(pilot, lambda: shown_epoch(app) == 3 and pane.draws > drawn)
+        assert pane._drawn is not None and pane._drawn[0] is app.main.view.params
+        await press(pilot, "X", "X")  # two hidden layers: back to the second
+        assert pane.axes() == ((2, 0), (2, 1))
+
+
+async def test_a_layer_of_one_neuron_is_plotted_against_the_output() -> None:
+    app = app_of(DEEP, hidden=(1,))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "x")  # x alone brings the hidden space
+        pane = app.query_one(HiddenSpacePane)
+        assert pane.display
+        assert pane.axes() == ((1, 0), (2, 1))  # the second of the three outputs
+        await wait_until(pilot, lambda: pane.draws > 0)
+        assert "h1 →  1 ↑" in text_of(pane)

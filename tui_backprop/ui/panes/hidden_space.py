@@ -1,0 +1,93 @@
+"""The hidden-space pane (in the chart's place, key H): the input plane's grid lines and
+the data's rows as two neurons of a hidden layer see them, so a learner watches the
+layer bend the plane until the classes come apart (ConvNetJS's 2-D demo). ``x`` picks
+the next pair of neurons, ``X`` the next hidden layer."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.markup import escape
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui_backprop.engine.hidden_space import Neuron, hidden_space
+from tui_backprop.engine.network import Params
+from tui_backprop.ui.model.hidden_axes import Axes, AxesChoice
+from tui_backprop.ui.model.scene import PLANE, Scene
+from tui_backprop.ui.model.view import Network, TrainingView
+from tui_backprop.ui.render.boundary_draw import TEST, TRAIN
+from tui_backprop.ui.render.hidden_draw import draw
+
+
+class HiddenSpacePane(Widget, can_focus=True):
+    view: reactive[TrainingView | None] = reactive(None)
+    scene: reactive[Scene | None] = reactive(None)
+    choice: reactive[AxesChoice] = reactive(AxesChoice)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Strip] = []
+        self._drawn: tuple[Params, Scene, Axes, int, int] | None = None
+        self.draws = 0  # pictures computed: lets tests see what was redrawn
+
+    def watch_view(self) -> None:
+        self._retitle()
+
+    def watch_scene(self) -> None:
+        self._retitle()
+
+    def watch_choice(self) -> None:
+        self._retitle()
+
+    def axes(self) -> Axes | None:
+        view = self.view
+        return None if view is None else self.choice.axes(view.network.sizes)
+
+    def _retitle(self) -> None:
+        self.border_title, self.border_subtitle = titles(self.view, self.scene, self.axes())
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        self._update()
+        if y < len(self._lines):
+            return self._lines[y].apply_style(self.rich_style)
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _update(self) -> None:
+        view, scene, axes = self.view, self.scene, self.axes()
+        if view is None or scene is None or axes is None:
+            self._lines = []
+            return
+        width, height = self.size
+        drawn = self._drawn
+        if (
+            drawn is not None
+            and drawn[0] is view.params
+            and drawn[1] is scene
+            and drawn[2:] == (axes, width, height)
+        ):
+            return
+        self._drawn = (view.params, scene, axes, width, height)
+        plane = scene.plane if scene.kind == PLANE else None
+        space = hidden_space(scene.trainer, view.params, axes, scene.x, plane)
+        classes = scene.labels.astype(np.intp) if scene.n_classes else np.full(len(scene.x), -1)
+        self._lines = draw(space, classes, scene.test, width, height)
+        self.draws += 1
+
+
+def _name(network: Network, neuron: Neuron) -> str:
+    layer, index = neuron
+    return escape(network.labels[layer][index])
+
+
+def titles(view: TrainingView | None, scene: Scene | None, axes: Axes | None) -> tuple[str, str]:
+    """The border's title (the two neurons, as axes) and legend."""
+    if view is None or scene is None:
+        return "Hidden space", ""
+    if axes is None:
+        return "Hidden space", "no hidden layer: add one in the settings (S)"
+    net = view.network
+    title = f"Hidden space: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑"
+    grid = "the input grid, bent" if scene.kind == PLANE else "rows only (not two features)"
+    return title, f"{grid} · {TRAIN} train {TEST} test · x/X other neurons"
