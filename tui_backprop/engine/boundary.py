@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,13 +45,16 @@ def boundary_grid(
     height: int,
     plane: tuple[float, float, float, float],
     params: Params | None = None,
+    lift: Callable[[Array], Array] | None = None,
 ) -> BoundaryGrid:
     """The predicted class and its probability on a width × height grid of a 2-feature
-    network's input plane, in one forward pass."""
+    network's input plane, in one forward pass. With ``lift`` the plane is the data's
+    own two columns, and ``lift`` makes the network's inputs of its points."""
     x0, x1, y0, y1 = plane
     xs, ys = np.linspace(x0, x1, width), np.linspace(y1, y0, height)
     gx, gy = np.meshgrid(xs, ys)
-    out = trainer.predict(np.column_stack([gx.ravel(), gy.ravel()]), params)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    out = trainer.predict(points if lift is None else lift(points), params)
     classes = predicted_classes(trainer.config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
         confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])

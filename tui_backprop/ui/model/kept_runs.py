@@ -15,11 +15,12 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
-from tui_backprop.ui.model.dataset_menu import menu_defaults
+from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults
 
 MAX_RUNS = 20  # the oldest are forgotten first
 # Settings that make no difference to the curves, or are shown as "layers".
 UNCOMPARED = {"preset", "epochs", "load_weights", "save_weights", "log", "hidden"}
+UNCOMPARED |= {"points", "noise", "data_seed"}  # told by DataFacts
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,12 +53,14 @@ class DataFacts:
     name: str
     rows: int
     noise: float | None  # of a generated built-in dataset
+    data_seed: int | None = None  # the same
 
     @classmethod
     def of(cls, experiment: Experiment) -> DataFacts:
-        ds = experiment.dataset
-        generated = ds.source.startswith("built-in") and ds.name != "seed"
-        return cls(ds.name, ds.n_rows, menu_defaults(experiment)[1] if generated else None)
+        ds = experiment.data
+        if not ds.source.startswith("built-in") or ds.name == "seed":
+            return cls(ds.name, ds.n_rows, None)
+        return cls(ds.name, ds.n_rows, menu_defaults(experiment)[1], data_seed_of(experiment))
 
     def diff(self, now: DataFacts) -> list[str]:
         if self.name != now.name:
@@ -65,6 +68,8 @@ class DataFacts:
         parts = [] if self.rows == now.rows else [f"rows {self.rows} vs {now.rows}"]
         if self.noise != now.noise:
             parts.append(f"noise {_show(self.noise)} vs {_show(now.noise)}")
+        if self.data_seed != now.data_seed:
+            parts.append(f"data seed {self.data_seed} vs {now.data_seed}")
         return parts
 
 
@@ -157,4 +162,6 @@ def _show(value: object) -> str:
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):  # features, dropped columns
+        return ",".join(map(str, value)) or "none"
     return str(value)

@@ -43,7 +43,7 @@ def draw(scene: Scene, params: Params, width: int, height: int) -> list[Strip]:
     if scene.kind == NOTHING:
         return [Strip.blank(width, DIAGONAL)] * height
     if scene.kind == PLANE:
-        grid = boundary_grid(scene.trainer, width, 2 * height, scene.plane, params)
+        grid = boundary_grid(scene.trainer, width, 2 * height, scene.plane, params, scene.lift)
         codes = shade_codes(grid.classes, grid.confidence, scene.n_classes)
         where, classes, wrong = scene.where, scene.labels.astype(np.intp), None
     else:
