@@ -46,8 +46,9 @@ def playground_help() -> str:
   with what differs ("lr 0.1 vs 1"); again for an older run, and finally off.
 - **Data and settings** — `d` picks a built-in dataset with its number of points and
   noise, or a CSV file; `D` draws it again with the next data seed; `f` / `F` on an
-  input neuron drop its feature / add one (X₁², sin X₁, …). `S` (or `,`) changes any setting: the learning rate (also `l`
-  `L`) and the optimiser live, the rest with a restart from the initial weights and the same seed.
+  input neuron drop its feature / add one (X₁², sin X₁, …). `S` (or `,`) changes any
+  setting: the learning rate (also `l` `L`) and the optimiser live, the rest with a
+  restart from the initial weights and the same seed.
 - **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
   of the epoch shown, and says where.
 """
