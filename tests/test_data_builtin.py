@@ -20,7 +20,8 @@ from tui_backprop.data import (
 )
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
-GENERATED = [name for name in BUILTIN_NAMES if name != "seed"]
+REGRESSION = ("plane", "multigauss")  # tested in test_data_controls
+GENERATED = [name for name in BUILTIN_NAMES if name not in ("seed", *REGRESSION)]
 
 
 def test_seed_is_the_reference_table_in_order() -> None:

@@ -62,8 +62,9 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         nargs="?",
         metavar="DATASET",
         help="a CSV file (label in the last column) or a built-in: seed, xor, "
-        "circles, moons, spiral, gaussians, spiral3",
+        "circles, moons, spiral, gaussians, spiral3; regression: plane, multigauss",
     )
+    add_data_arguments(p)
     p.add_argument(
         "--preset",
         choices=settings.CHOICES["preset"],
@@ -139,6 +140,34 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         "lr-too-high); flags given with it override its experiment",
     )
     return p
+
+
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--features",
+        type=_arg(settings.read_features),
+        metavar="LIST",
+        help="the network's inputs, for data with two features: any of "
+        f"{','.join(settings.FEATURE_CHOICES)} (default: the data's own)",
+    )
+    p.add_argument(
+        "--points",
+        type=_arg(settings.read_points),
+        metavar="N",
+        help="rows a generated built-in is drawn with (default 200)",
+    )
+    p.add_argument(
+        "--noise",
+        type=_arg(settings.read_non_negative),
+        metavar="X",
+        help="a generated built-in's noise (default 0.1)",
+    )
+    p.add_argument(
+        "--data-seed",
+        type=_arg(settings.read_seed),
+        metavar="K",
+        help="seed a generated built-in is drawn with (default 0)",
+    )
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:

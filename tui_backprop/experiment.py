@@ -13,7 +13,16 @@ from typing import IO
 
 import numpy as np
 
-from tui_backprop.data import Dataset, Split, load_dataset, split_dataset, summary_lines
+from tui_backprop.data import (
+    Dataset,
+    Drawn,
+    Split,
+    lift,
+    load_dataset,
+    split_dataset,
+    summary_lines,
+    with_features,
+)
 from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
@@ -38,6 +47,14 @@ class Experiment:
     dataset: Dataset
     split: Split
     trainer: Trainer
+    # The two-column data before ``settings.features`` made ``dataset`` (None without them):
+    # the decision boundary's plane, and what a new set of features starts from.
+    raw: Dataset | None = None
+
+    @property
+    def data(self) -> Dataset:
+        """The dataset as loaded, before any input features."""
+        return self.raw or self.dataset
 
     @classmethod
     def build(cls, settings: Settings, explicit: frozenset[str] = frozenset()) -> Experiment:
@@ -51,6 +68,7 @@ class Experiment:
             settings.label_column,
             settings.drop_columns,
             TASK_OF_OUTPUT.get(settings.output, "auto"),
+            Drawn(settings.points, settings.noise, settings.data_seed),
         )
         return cls.on_dataset(settings, dataset, initial)
 
@@ -58,7 +76,10 @@ class Experiment:
     def on_dataset(
         cls, settings: Settings, dataset: Dataset, initial: Params | None = None
     ) -> Experiment:
-        """The experiment of ``settings`` on an already loaded dataset."""
+        """The experiment of ``settings`` on an already loaded dataset (before features)."""
+        raw = dataset if settings.features else None
+        if settings.features:
+            dataset = with_features(dataset, settings.features)
         if settings.output is None:
             settings = replace(settings, output=default_output(dataset.n_classes))
         split = split_dataset(dataset, settings.test_split, settings.standardize, settings.seed)
@@ -74,7 +95,15 @@ class Experiment:
             trainer = Trainer(train_config(settings), problem, initial)
         except InitialWeightsError as err:
             raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
-        return cls(settings, dataset, split, trainer)
+        return cls(settings, dataset, split, trainer, raw)
+
+    def lift(self, points: Array) -> Array:
+        """Points of the data's own plane as the network takes them: through the input
+        features, then standardised like the training rows."""
+        x = lift(points, self.settings.features) if self.settings.features else points
+        if self.split.mean is not None and self.split.std is not None:
+            x = (x - self.split.mean) / self.split.std
+        return x
 
     def describe(self) -> str:
         return describe(self.settings, self.trainer.sizes)

@@ -65,6 +65,12 @@ class Settings:
     load_weights: str | None = None
     save_weights: str | None = None
     log: str | None = None
+    # The data: input features made from two columns (() = the data's own), and a
+    # generated built-in's size, noise and seed (None = 200, 0.1 and 0).
+    features: tuple[str, ...] = ()
+    points: int | None = None
+    noise: float | None = None
+    data_seed: int | None = None
 
 
 SEED_PRESET = Settings()
@@ -125,6 +131,10 @@ def describe(s: Settings, sizes: tuple[int, ...]) -> str:
         parts.append(f"l2 {s.l2:g}")
     if s.test_split:
         parts.append(f"test {s.test_split:.0%}")
+    if s.data_seed:
+        parts.append(f"data seed {s.data_seed}")
+    if s.features:
+        parts.append(f"features {','.join(s.features)}")
     parts.append("standardised" if s.standardize else "raw features")
     if s.dtype != "float64":
         parts.append(s.dtype)
@@ -222,4 +232,34 @@ def read_seed(text: str) -> int:
 
 
 read_positive = read_number(float, 0, True)
+# Input features a two-column dataset can be given (``data.features`` computes them).
+FEATURE_CHOICES = ("x1", "x2", "x1^2", "x2^2", "x1x2", "sinx1", "sinx2")
+
+
+def read_features(text: str) -> tuple[str, ...]:
+    """A list like ``x1^2,x2^2``: each of ``FEATURE_CHOICES`` at most once."""
+    names = tuple(n.lower().replace(" ", "") for n in read_names(text))
+    if not names:
+        raise ValueError(f"name at least one feature: {', '.join(FEATURE_CHOICES)}")
+    for name in names:
+        if name not in FEATURE_CHOICES:
+            raise ValueError(f"unknown feature {name!r}; choose from {', '.join(FEATURE_CHOICES)}")
+    if len(set(names)) < len(names):
+        raise ValueError(f"a feature is named twice in {text.strip()!r}")
+    return names
+
+
+def read_feature_list(text: str) -> tuple[str, ...]:
+    """As ``read_features``; nothing means the data's own columns."""
+    return read_features(text) if text.strip() else ()
+
+
+def read_points(text: str) -> int:
+    """The number of points a built-in is drawn with: 2 up to a million."""
+    value = int(read_count(text))
+    if not 2 <= value <= 1_000_000:
+        raise ValueError(f"{value}: a built-in dataset takes 2 to 1000000 points")
+    return value
+
+
 read_non_negative = read_number(float, 0, False)

@@ -7,13 +7,15 @@ from tui_backprop.data.csv_load import load_csv
 from tui_backprop.data.csv_write import save_csv
 from tui_backprop.data.dataset import TASKS, Dataset, as_regression
 from tui_backprop.data.errors import DatasetError
+from tui_backprop.data.features import FEATURE_NAMES, lift, with_features
 from tui_backprop.data.labels import MAX_AUTO_CLASSES, MAX_CLASSES
-from tui_backprop.data.load import load_dataset
+from tui_backprop.data.load import Drawn, load_dataset
 from tui_backprop.data.split import Split, principal_axes, principal_components, split_dataset
 from tui_backprop.data.summary import summary_lines
 
 __all__ = [
     "BUILTIN_NAMES",
+    "FEATURE_NAMES",
     "MAX_AUTO_CLASSES",
     "MAX_CLASSES",
     "MAX_FILE_BYTES",
@@ -22,10 +24,12 @@ __all__ = [
     "TASKS",
     "Dataset",
     "DatasetError",
+    "Drawn",
     "Progress",
     "Split",
     "as_regression",
     "builtin_dataset",
+    "lift",
     "load_csv",
     "load_dataset",
     "principal_axes",
@@ -33,5 +37,6 @@ __all__ = [
     "save_csv",
     "split_dataset",
     "summary_lines",
+    "with_features",
     "write_builtins",
 ]

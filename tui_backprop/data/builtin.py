@@ -6,6 +6,9 @@ shares of ``n_points`` (the first classes take any remainder) and rows are shuff
 ``noise`` is the standard deviation of Gaussian jitter added to both coordinates, scaled
 per dataset (``NOISE_SCALE``) so that the default 0.1 gives a learnable but not trivial
 picture for every shape.
+
+``plane`` and ``multigauss`` are regression data: points spread evenly over [-1, 1]²
+whose target is a surface (``surfaces``) plus Gaussian noise of that scale.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from tui_backprop.data.csv_write import save_csv
 from tui_backprop.data.dataset import Dataset
 from tui_backprop.data.errors import DatasetError
+from tui_backprop.data.surfaces import SURFACES
 
 Generator = Callable[[np.random.Generator, list[int]], np.ndarray]
 
@@ -29,6 +33,8 @@ BUILTIN_NAMES: tuple[str, ...] = (
     "spiral",
     "gaussians",
     "spiral3",
+    "plane",
+    "multigauss",
 )
 
 SEED_ROWS = (
@@ -44,6 +50,7 @@ SEED_ROWS = (
     (7.673756466, 3.508563011, 1),
 )
 
+DEFAULT_POINTS, DEFAULT_NOISE = 200, 0.1  # what ``backprop-tui xor`` draws
 _MOONS_SHIFT = np.array([-0.5, -0.25])  # centres the pair on the origin
 
 # Jitter per unit of ``noise``, relative to each shape's gaps between classes.
@@ -54,23 +61,30 @@ NOISE_SCALE = {
     "spiral": 0.5,
     "gaussians": 1.0,
     "spiral3": 0.5,
+    "plane": 0.5,
+    "multigauss": 0.5,
 }
 
 
-def builtin_dataset(name: str, n_points: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
+def builtin_dataset(
+    name: str, n_points: int = DEFAULT_POINTS, noise: float = DEFAULT_NOISE, seed: int = 0
+) -> Dataset:
     """A built-in dataset by name; ``seed`` ignores ``n_points`` and ``noise``."""
     if name == "seed":
         return _seed_dataset()
-    if name not in _GENERATORS:
+    if name not in _GENERATORS and name not in SURFACES:
         raise DatasetError(
             f"{name}: unknown built-in dataset; choose from {', '.join(BUILTIN_NAMES)}"
         )
-    generate, n_classes = _GENERATORS[name]
+    n_classes = _GENERATORS[name][1] if name in _GENERATORS else 2
     if not n_classes <= n_points <= 1_000_000:
         raise DatasetError(f"{name}: n_points {n_points} must be between {n_classes} and 1000000")
     if not (np.isfinite(noise) and noise >= 0):
         raise DatasetError(f"{name}: noise {noise} must be a finite number >= 0")
     rng = np.random.default_rng(seed)
+    if name in SURFACES:
+        return _surface(name, rng, n_points, noise)
+    generate = _GENERATORS[name][0]
     counts = [n_points // n_classes + (k < n_points % n_classes) for k in range(n_classes)]
     points = generate(rng, counts)
     points = points + rng.normal(0.0, noise * NOISE_SCALE[name], size=points.shape)
@@ -83,6 +97,21 @@ def builtin_dataset(name: str, n_points: int = 200, noise: float = 0.1, seed: in
         feature_names=("x1", "x2"),
         labels=labels[order],
         class_names=tuple(str(k) for k in range(n_classes)),
+        label_name="y",
+    )
+
+
+def _surface(name: str, rng: np.random.Generator, n_points: int, noise: float) -> Dataset:
+    points = rng.uniform(-1.0, 1.0, size=(n_points, 2))
+    target = SURFACES[name](points[:, 0], points[:, 1])
+    target = target + rng.normal(0.0, noise * NOISE_SCALE[name], size=n_points)
+    return Dataset(
+        name=name,
+        source="built-in",
+        features=points,
+        feature_names=("x1", "x2"),
+        labels=target,
+        class_names=(),
         label_name="y",
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,10 +56,12 @@ def boundary_grid(
     height: int,
     plane: tuple[float, float, float, float],
     params: Params | None = None,
+    lift: Callable[[Array], Array] | None = None,
 ) -> BoundaryGrid:
     """The predicted class and its probability on a width × height grid of a 2-feature
-    network's input plane, in one forward pass."""
-    return grid_of(trainer.config, params or trainer.params, width, height, plane)
+    network's input plane, in one forward pass. With ``lift`` the plane is the data's
+    own two columns, and ``lift`` makes the network's inputs of its points."""
+    return grid_of(trainer.config, params or trainer.params, width, height, plane, lift)
 
 
 def grid_of(
@@ -67,11 +70,12 @@ def grid_of(
     width: int,
     height: int,
     plane: tuple[float, float, float, float],
+    lift: Callable[[Array], Array] | None = None,
 ) -> BoundaryGrid:
     """``boundary_grid`` for any weights of a network configured by ``config``: also
     for a run that has ended, to compare with."""
     xs, ys, points = grid_points(plane, width, height)
-    out = predict_with(config, params, points)
+    out = predict_with(config, params, points if lift is None else lift(points))
     classes = predicted_classes(config.output, out)
     if out.shape[1] == 1:  # one sigmoid unit: P(class 1)
         confidence = np.where(classes == 1, out[:, 0], 1 - out[:, 0])

@@ -3,6 +3,7 @@ two chosen neurons see them (ConvNetJS's picture of a layer untangling the class
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,12 +46,15 @@ def hidden_space(
     axes: tuple[Neuron, Neuron],
     rows: Array,
     plane: tuple[float, float, float, float] | None,
+    lift: Callable[[Array], Array] | None = None,
 ) -> HiddenSpace:
     """The grid of ``plane`` (a 2-feature network's input plane; None: rows only) and
-    ``rows`` through the network by ``params``, in one forward pass."""
+    ``rows`` through the network by ``params``, in one forward pass; ``lift`` makes
+    the network's inputs of the plane's points (input features)."""
     grid = grid_lines(plane) if plane is not None else np.empty((0, LINE_POINTS, 2))
     n_grid = grid.shape[0] * grid.shape[1]
-    x = np.concatenate([grid.reshape(-1, 2), rows]) if n_grid else rows
+    points = grid.reshape(-1, 2)
+    x = np.concatenate([lift(points) if lift else points, rows]) if n_grid else rows
     c = trainer.config
     acts = layer_activations(len(params.weights), c.activation, c.output)
     with np.errstate(all="ignore"):

@@ -7,6 +7,7 @@ other components at their mean (``Basis``). One forward pass gives every layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,11 +46,16 @@ class LayerMaps:
 
 
 def activations_at(
-    trainer: Trainer, points: Array, params: Params | None = None, basis: Basis | None = None
+    trainer: Trainer,
+    points: Array,
+    params: Params | None = None,
+    basis: Basis | None = None,
+    lift: Callable[[Array], Array] | None = None,
 ) -> tuple[Array, ...]:
-    """Every layer's activations (the inputs first) at ``points`` (n, 2) of the plane."""
+    """Every layer's activations (the inputs first) at ``points`` (n, 2) of the plane;
+    ``lift`` makes the network's inputs of a plane of two columns (input features)."""
     c = trainer.config
-    x = points if basis is None else basis.inputs(points)
+    x = basis.inputs(points) if basis is not None else lift(points) if lift else points
     x = x.astype(c.dtype, copy=False)
     acts = layer_activations(len(trainer.sizes) - 1, c.activation, c.output)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -64,8 +70,9 @@ def layer_maps(
     plane: tuple[float, float, float, float],
     params: Params | None = None,
     basis: Basis | None = None,
+    lift: Callable[[Array], Array] | None = None,
 ) -> LayerMaps:
     """Every neuron of every layer on a width × height grid of the plane, in one pass."""
     xs, ys, points = grid_points(plane, width, height)
-    layers = activations_at(trainer, points, params, basis)
+    layers = activations_at(trainer, points, params, basis, lift)
     return LayerMaps(xs, ys, tuple(a.reshape(height, width, -1) for a in layers))

@@ -237,6 +237,33 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command(
+        "D",
+        "new_data",
+        "New data",
+        "Draw the built-in dataset again with the next data seed; the run restarts "
+        "(c compares it with the last one).",
+        "D",
+        footer=False,
+    ),
+    Command(
+        "f",
+        "feature(-1)",
+        "Drop input",
+        "On a selected input neuron: take its feature out of the inputs (two-feature data; "
+        "the run restarts).",
+        "f",
+        footer=False,
+    ),
+    Command(
+        "F",
+        "feature(1)",
+        "Add input",
+        "Add the next unused input feature (X₁, X₂, X₁², X₂², X₁X₂, sin X₁, sin X₂); "
+        "the run restarts.",
+        "F",
+        footer=False,
+    ),
+    Command(
         "S,comma",
         "settings",
         "Settings",

@@ -38,9 +38,10 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.ui.command_table import command_name, screen_bindings
-from tui_backprop.ui.model.dataset_menu import menu_defaults, open_builtin
+from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
+from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
     KeptRuns,
     earlier_boundary,
@@ -658,6 +659,30 @@ class MainScreen(Screen[None]):
         self.switch_to(experiment, "new dataset")
         self.notify(f"dataset {name}: {experiment.dataset.n_rows} rows", timeout=3)
         return None
+
+    def action_new_data(self) -> None:
+        self._set_running(False)
+        try:
+            experiment = regenerate(self.experiment)
+        except ValueError as err:
+            self.notify(str(err), severity="warning", timeout=4)
+            return
+        self.switch_to(experiment, "new data")
+        seed = data_seed_of(experiment)
+        self.notify(f"new data (data seed {seed}): the run restarts", timeout=3)
+
+    def action_feature(self, direction: int) -> None:
+        """Drop the selected input's feature (-1) or add the next unused one (1)."""
+        self._set_running(False)
+        layer, neuron = self.query_one(NetworkDiagram).selected
+        try:
+            features = toggled(self.experiment, direction, neuron if layer == 0 else None)
+        except ValueError as err:
+            self.notify(str(err), severity="warning", timeout=4)
+            return
+        why = self._apply_settings(replace(effective_settings(self.experiment), features=features))
+        if why:
+            self.notify(why, severity="warning", timeout=4)
 
     def action_settings(self) -> None:
         self._set_running(False)

@@ -7,12 +7,11 @@ import math
 from dataclasses import replace
 
 from tui_backprop.data import BUILTIN_NAMES, Dataset, builtin_dataset
+from tui_backprop.data.builtin import DEFAULT_NOISE, DEFAULT_POINTS
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.model.experiment_files import settings_for
 
-DEFAULT_POINTS, DEFAULT_NOISE = 200, 0.1  # what ``backprop-tui xor`` draws
-DATA_SEED = 0  # the command line's built-ins are drawn with this seed too
 SOURCE = "built-in, noise "
 DESCRIPTIONS = {
     "seed": "the reference table: 10 rows, 2 classes (size and noise fixed)",
@@ -22,34 +21,56 @@ DESCRIPTIONS = {
     "spiral": "two arms winding round each other",
     "gaussians": "two round blobs",
     "spiral3": "three spiral arms, 3 classes (softmax)",
+    "plane": "a tilted plane (linear output, RMSE and R²)",
+    "multigauss": "hills and hollows: a sum of Gaussian bumps",
 }
+REGRESSION = ("plane", "multigauss")  # listed under their own heading
 assert tuple(DESCRIPTIONS) == BUILTIN_NAMES
 
 
-def generated(name: str, n_points: int, noise: float) -> Dataset:
+def generated(name: str, n_points: int, noise: float, data_seed: int = 0) -> Dataset:
     """The built-in ``name``; its source notes the noise, so runs can be told apart."""
-    dataset = builtin_dataset(name, n_points, noise, DATA_SEED)
+    dataset = builtin_dataset(name, n_points, noise, data_seed)
     return dataset if name == "seed" else replace(dataset, source=f"{SOURCE}{noise:g}")
 
 
-def open_builtin(current: Experiment, name: str, n_points: int, noise: float) -> Experiment:
+def open_builtin(
+    current: Experiment, name: str, n_points: int, noise: float, data_seed: int = 0
+) -> Experiment:
     """The current settings on a built-in dataset; ``seed`` gets the reference experiment
     exactly. Raises ValueError (DatasetError, ConfigError) with one line for the user."""
-    dataset = generated(name, n_points, noise)
+    dataset = generated(name, n_points, noise, data_seed)
     if name == "seed":
         return Experiment.on_dataset(resolve("seed", {}), dataset)
-    return Experiment.on_dataset(settings_for(current, name, dataset), dataset)
+    settings = replace(
+        settings_for(current, name, dataset), points=n_points, noise=noise, data_seed=data_seed
+    )
+    return Experiment.on_dataset(settings, dataset)
+
+
+def regenerate(current: Experiment) -> Experiment:
+    """The same built-in drawn again with the next data seed, on the same settings.
+    Raises ValueError for data that is not drawn (a CSV file, ``seed``)."""
+    ds = current.data
+    if ds.name not in BUILTIN_NAMES or not ds.source.startswith("built-in"):
+        raise ValueError("new data: only a generated built-in dataset can be drawn again")
+    if ds.name == "seed":
+        raise ValueError("new data: seed is the fixed reference table; pick another with d")
+    points, noise = menu_defaults(current)
+    return open_builtin(current, ds.name, points, noise, data_seed_of(current) + 1)
+
+
+def data_seed_of(current: Experiment) -> int:
+    seed = current.settings.data_seed
+    return 0 if seed is None else seed
 
 
 def menu_defaults(current: Experiment) -> tuple[int, float]:
     """Size and noise to offer: the current built-in's, else the command line's."""
-    ds = current.dataset
+    ds, s = current.data, current.settings
     if ds.name not in BUILTIN_NAMES or ds.name == "seed":
         return DEFAULT_POINTS, DEFAULT_NOISE
-    noise = DEFAULT_NOISE
-    if ds.source.startswith(SOURCE):
-        noise = float(ds.source[len(SOURCE) :])
-    return ds.n_rows, noise
+    return ds.n_rows, DEFAULT_NOISE if s.noise is None else s.noise
 
 
 def parse_size(text: str) -> int:

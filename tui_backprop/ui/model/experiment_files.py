@@ -39,6 +39,10 @@ def settings_for(current: Experiment, name: str, dataset: Dataset) -> Settings:
     settings = replace(
         settings, dataset=name, label_column=None, drop_columns=(), load_weights=None
     )
+    # A file is not drawn; input features need two columns.
+    settings = replace(settings, points=None, noise=None, data_seed=None)
+    if dataset.n_features != 2:
+        settings = replace(settings, features=())
     if not _fits(settings.output, dataset.n_classes):
         settings = replace(settings, output=default_output(dataset.n_classes))
     return settings

@@ -17,11 +17,12 @@ from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.network import Params
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
-from tui_backprop.ui.model.dataset_menu import menu_defaults
+from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults
 
 MAX_RUNS = 20  # the oldest are forgotten first
 # Settings that make no difference to the curves, or are shown as "layers".
 UNCOMPARED = {"preset", "epochs", "load_weights", "save_weights", "log", "hidden"}
+UNCOMPARED |= {"points", "noise", "data_seed"}  # told by DataFacts
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,12 +57,14 @@ class DataFacts:
     name: str
     rows: int
     noise: float | None  # of a generated built-in dataset
+    data_seed: int | None = None  # the same
 
     @classmethod
     def of(cls, experiment: Experiment) -> DataFacts:
-        ds = experiment.dataset
-        generated = ds.source.startswith("built-in") and ds.name != "seed"
-        return cls(ds.name, ds.n_rows, menu_defaults(experiment)[1] if generated else None)
+        ds = experiment.data
+        if not ds.source.startswith("built-in") or ds.name == "seed":
+            return cls(ds.name, ds.n_rows, None)
+        return cls(ds.name, ds.n_rows, menu_defaults(experiment)[1], data_seed_of(experiment))
 
     def diff(self, now: DataFacts) -> list[str]:
         if self.name != now.name:
@@ -69,6 +72,8 @@ class DataFacts:
         parts = [] if self.rows == now.rows else [f"rows {self.rows} vs {now.rows}"]
         if self.noise != now.noise:
             parts.append(f"noise {_show(self.noise)} vs {_show(now.noise)}")
+        if self.data_seed != now.data_seed:
+            parts.append(f"data seed {self.data_seed} vs {now.data_seed}")
         return parts
 
 
@@ -137,11 +142,15 @@ class EarlierBoundary:
 
 def earlier_boundary(then: PastRun, now: Experiment) -> EarlierBoundary | None:
     """``then``'s boundary, when it lies in the same plane as ``now``'s: two features of
-    the same dataset, fed to the network the same way (raw, or both standardised)."""
+    the same dataset (or the same features made from them), fed to the network the same
+    way (raw, or both standardised)."""
     if then.config is None or then.params is None:
         return None
+    inputs = now.trainer.sizes[0]
     same_plane = (
-        then.sizes[0] == 2 == now.trainer.sizes[0]
+        then.sizes[0] == inputs
+        and then.settings.features == now.settings.features  # made from the same plane
+        and (inputs == 2 or bool(now.settings.features))
         and then.data.name == now.dataset.name
         and then.settings.standardize == now.settings.standardize
         and now.dataset.n_classes > 0
@@ -191,4 +200,6 @@ def _show(value: object) -> str:
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):  # features, dropped columns
+        return ",".join(map(str, value)) or "none"
     return str(value)

@@ -42,7 +42,7 @@ def rebuild(experiment: Experiment, new: Settings) -> Experiment:
 
 
 def _data_for(experiment: Experiment, settings: Settings, names: list[str]) -> Dataset:
-    ds = experiment.dataset
+    ds = experiment.data  # before any input features: the new ones start from it
     task = TASK_OF_OUTPUT.get(settings.output, "auto")
     other_task = task != "auto" and task != ds.task
     if ds.source.startswith("built-in"):

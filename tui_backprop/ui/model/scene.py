@@ -9,6 +9,7 @@ the picture that fits the data, the rows to draw and where on the plane they go.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,9 @@ class Scene:
     axes: tuple[str, str]  # what the horizontal and the vertical axis show
     note: str = ""  # why nothing is drawn
     basis: Basis | None = None  # a projection's plane, taken back to the features
+    # With input features: the plane is the data's own two columns, and this makes the
+    # network's inputs of a point of it.
+    lift: Callable[[Array], Array] | None = None
 
     @property
     def n_classes(self) -> int:
@@ -66,6 +70,8 @@ def scene_of(experiment: Experiment) -> Scene:
             (),
             (f"actual {ds.label_name}", f"predicted {ds.label_name}"),
         )
+    if experiment.raw is not None:
+        return _raw_plane(experiment, rows, x, y, test)
     if ds.n_features == 2:
         return Scene(
             trainer,
@@ -105,6 +111,26 @@ def scene_of(experiment: Experiment) -> Scene:
         ds.class_names,
         (f"PC1 {share[0]:.0%}", f"PC2 {share[1]:.0%}"),
         basis=basis,
+    )
+
+
+def _raw_plane(
+    experiment: Experiment, rows: NDArray[np.intp], x: Array, y: Array, test: NDArray[np.bool_]
+) -> Scene:
+    """The plane of the two columns the input features are made of."""
+    raw, split = experiment.data, experiment.split
+    where = raw.features[np.concatenate([split.train_rows, split.test_rows])][rows]
+    return Scene(
+        experiment.trainer,
+        PLANE,
+        x,
+        y,
+        test,
+        where,
+        plane_of(where),
+        raw.class_names,
+        (raw.feature_names[0], raw.feature_names[1]),
+        lift=experiment.lift,
     )
 
 

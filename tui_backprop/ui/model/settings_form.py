@@ -15,6 +15,7 @@ from tui_backprop.settings import (
     Settings,
     read_column,
     read_count,
+    read_feature_list,
     read_fraction,
     read_layers,
     read_names,
@@ -63,6 +64,13 @@ RESET_FIELDS = (
     Field("standardize", "standardise", "switch", "with the training rows"),
     Field("seed", "seed", "text", "weights, split, shuffling", read=read_seed),
     Field("dtype", "dtype", "choice", choices=CHOICES["dtype"]),
+    Field(
+        "features",
+        "input features",
+        "text",
+        "x1,x2,x1^2,…; empty: as in the data",
+        read=read_feature_list,
+    ),
     Field("label_column", "label column", "text", "CSV: name or index", read=read_column),
     Field("drop_columns", "drop columns", "text", "CSV: a,b", read=read_names),
     Field("load_weights", "start from", "text", "a weights .npz", read=read_path),
@@ -85,7 +93,7 @@ def shown(field: Field, settings: Settings) -> Value:
         return AUTO if field.kind == "choice" else ""
     if field.name == "hidden":
         return ",".join(map(str, value)) or "none"
-    if field.name == "drop_columns":
+    if field.name in ("drop_columns", "features"):
         return ",".join(value)
     if isinstance(value, float):
         return f"{value:g}"

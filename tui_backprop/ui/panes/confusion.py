@@ -41,7 +41,13 @@ class ConfusionPane(Widget, can_focus=True):
         first epoch, while an epoch is walked through, or for regression."""
         view, scene = self.view, self.scene
         first = None if view is None else view.first
-        if view is None or scene is None or first is None or first.epoch != view.epoch - 1:
+        if (
+            view is None
+            or scene is None
+            or first is None
+            or first.epoch != view.epoch - 1
+            or first.x.shape[1] != scene.trainer.sizes[0]  # a new run's scene, its view next
+        ):
             self._counted, self.shown = None, None
         elif self._counted is None or self._counted != (first, scene):
             self._counted = (first, scene)

@@ -70,7 +70,7 @@ class HiddenSpacePane(Widget, can_focus=True):
             return
         self._drawn = (view.params, scene, axes, width, height)
         plane = scene.plane if scene.kind == PLANE else None
-        space = hidden_space(scene.trainer, view.params, axes, scene.x, plane)
+        space = hidden_space(scene.trainer, view.params, axes, scene.x, plane, scene.lift)
         classes = scene.labels.astype(np.intp) if scene.n_classes else np.full(len(scene.x), -1)
         self._lines = draw(space, classes, scene.test, width, height)
         self.draws += 1

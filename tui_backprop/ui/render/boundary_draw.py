@@ -54,7 +54,7 @@ def draw(
     if scene.kind == NOTHING:
         return [Strip.blank(width, DIAGONAL)] * height
     if scene.kind == PLANE:
-        grid = boundary_grid(scene.trainer, width, 2 * height, scene.plane, params)
+        grid = boundary_grid(scene.trainer, width, 2 * height, scene.plane, params, scene.lift)
         codes = shade_codes(grid.classes, grid.confidence, scene.n_classes)
         where, classes, wrong = scene.where, scene.labels.astype(np.intp), None
     else:
@@ -127,7 +127,8 @@ def _outline(
 ) -> None:
     """Dots on the cells where ``earlier``'s predicted class changes, under the points."""
     pixel_rows, width = codes.shape
-    old = grid_of(earlier.config, earlier.params, width, pixel_rows, scene.plane).classes
+    grid = grid_of(earlier.config, earlier.params, width, pixel_rows, scene.plane, scene.lift)
+    old = grid.classes
     edge = np.zeros_like(old, dtype=bool)
     edge[:, :-1] |= old[:, :-1] != old[:, 1:]
     edge[:-1, :] |= old[:-1, :] != old[1:, :]

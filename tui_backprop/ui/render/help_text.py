@@ -49,8 +49,10 @@ def playground_help() -> str:
   runs draw a boundary in the same plane (two features of the same data), the earlier
   run's boundary is dotted (•) over the current map, so both lines read in one picture.
 - **Data and settings** — `d` picks a built-in dataset with its number of points and
-  noise, or a CSV file. `S` (or `,`) changes any setting: the learning rate (also `l`
-  `L`) and the optimiser live, the rest with a restart from the initial weights and the same seed.
+  noise, or a CSV file; `D` draws it again with the next data seed; `f` / `F` on an
+  input neuron drop its feature / add one (X₁², sin X₁, …). `S` (or `,`) changes any
+  setting: the learning rate (also `l` `L`) and the optimiser live, the rest with a
+  restart from the initial weights and the same seed.
 - **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
   of the epoch shown, and says where.
 """

@@ -136,6 +136,8 @@ def _delta_gallery(part: Part) -> Tiled:
         return None, "no step yet: δ comes with the first step"
     if not delta_known(view, part.layer):
         return part.unknown(), "not computed yet in this step"
+    if part.mp.scene.lift is not None:  # the rows' inputs are features, not plane points
+        return None, "δ at the rows: not with input features (--features)"
     deltas = record.layers[part.layer - 1].delta
     reach = palette.magnitude(deltas)
     where = part.mp.positions(record.x)

@@ -73,7 +73,9 @@ def scale_of(activation: str, values: Array) -> Scale:
 
 def maps(mp: MapPlane, params: Params, layer: int, width: int, pixel_rows: int) -> Array:
     """(pixel_rows, width, neurons): every neuron of ``layer`` over the plane."""
-    grid = layer_maps(mp.scene.trainer, width, pixel_rows, mp.plane, params, mp.basis)
+    grid = layer_maps(
+        mp.scene.trainer, width, pixel_rows, mp.plane, params, mp.basis, mp.scene.lift
+    )
     return grid.layers[layer]
 
 

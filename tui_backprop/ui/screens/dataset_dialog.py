@@ -13,7 +13,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.data import BUILTIN_NAMES
-from tui_backprop.ui.model.dataset_menu import DESCRIPTIONS, parse_noise, parse_size
+from tui_backprop.ui.model.dataset_menu import (
+    DESCRIPTIONS,
+    REGRESSION,
+    parse_noise,
+    parse_size,
+)
 from tui_backprop.ui.screens.dialog import FormDialog
 
 CSV = "csv"
@@ -44,10 +49,12 @@ class DatasetScreen(FormDialog):
         self._open_csv = open_csv
 
     def compose_fields(self) -> ComposeResult:
-        options = [
-            Option(Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name]), id=name)
-            for name in BUILTIN_NAMES
-        ]
+        options = []
+        for name in BUILTIN_NAMES:
+            if name == REGRESSION[0]:
+                options.append(Option(Content.styled("regression", "italic"), disabled=True))
+            row = Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name])
+            options.append(Option(row, id=name))
         options.append(
             Option(
                 Content.assemble((f"{'Open CSV…':<10}", "bold"), "a file of your own (o)"), id=CSV

@@ -1,0 +1,46 @@
+"""The views over the input plane with input features on: the plane is the data's own
+two columns, and every picture feeds its points through the same features first."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.helpers import SIZE, app_of, press, text_of, wait_until
+from tui_backprop.engine.neuron_maps import activations_at
+from tui_backprop.settings import resolve
+from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+
+SQUARES = resolve("circles", {"features": ("x1^2", "x2^2", "x1x2"), "hidden": (3,)})
+
+
+def test_a_neuron_at_a_plane_point_is_the_network_on_that_points_features() -> None:
+    from tui_backprop.experiment import Experiment
+
+    experiment = Experiment.build(SQUARES)
+    raw = experiment.data.features[:5]
+    lifted = activations_at(experiment.trainer, raw, lift=experiment.lift)
+    direct = activations_at(experiment.trainer, experiment.lift(raw))
+    for a, b in zip(lifted, direct, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert lifted[0].shape == (5, 3)
+
+
+async def test_maps_galleries_and_the_hidden_space_draw_with_input_features() -> None:
+    app = app_of(SQUARES)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "b", "m")
+        boundary = app.query_one(BoundaryPane)
+        await wait_until(pilot, lambda: "over the plane" in boundary.border_title)
+        assert "?" not in text_of(boundary, inside=True)
+        await press(pilot, "M")  # the layer's gallery
+        await pilot.pause()
+        await press(pilot, "M")  # δ at the rows: said to be unavailable, not drawn wrong
+        await pilot.pause()
+        assert "not with input features" in text_of(boundary, inside=True) + str(
+            boundary.border_subtitle
+        )
+        await press(pilot, "M", "H")
+        await pilot.pause()
+        pane = app.query_one(HiddenSpacePane)
+        assert pane.draws >= 1 and text_of(pane, inside=True).strip()
