@@ -193,6 +193,14 @@ COMMANDS: tuple[Command, ...] = (
         "e",
         footer=False,
     ),
+    Command(
+        "u",
+        "write_setup",
+        "Write set-up",
+        "Write the settings as a .toml file (--config reads it) and show the command line.",
+        "u",
+        footer=False,
+    ),
     Command("q", "quit", "Quit", "Leave the app.", "q"),
     Command(
         "t",
