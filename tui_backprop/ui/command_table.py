@@ -173,7 +173,7 @@ COMMANDS: tuple[Command, ...] = (
         "S,comma",
         "settings",
         "Settings",
-        "Change any setting: the learning rate and optimiser live, the rest with a reset.",
+        "Change any setting: learning rate, optimiser, L1/L2, stop rules live; the rest resets.",
         "S ,",
         footer=False,
     ),
