@@ -13,6 +13,8 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from tui_backprop import settings
@@ -104,6 +106,13 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         "--l2", type=_arg(settings.read_non_negative), metavar="LAMBDA", help="L2 penalty"
     )
     p.add_argument(
+        "--l1",
+        type=_arg(settings.read_non_negative),
+        metavar="LAMBDA",
+        help="L1 penalty: each step moves weights η·λ towards 0, zeroing those it would carry "
+        "across",
+    )
+    p.add_argument(
         "--test-split", type=_arg(settings.read_fraction), metavar="F", help="fraction held out"
     )
     p.add_argument(
@@ -126,7 +135,24 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         "--epochs",
         type=_arg(settings.read_count),
         metavar="N",
-        help="epochs for --headless (default 20)",
+        help="stop at N epochs (--headless: train N, default 20)",
+    )
+    p.add_argument(
+        "--stop-loss",
+        type=_arg(settings.read_positive),
+        metavar="X",
+        help="stop once an epoch's training loss is below X",
+    )
+    p.add_argument(
+        "--patience",
+        type=_arg(settings.read_limit),
+        metavar="K",
+        help="stop once the test loss has not improved for K epochs",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE.toml",
+        help="settings from a file (keys are these flags' names); flags override it",
     )
     p.add_argument("--load-weights", metavar="FILE.npz", help="start from these weights")
     p.add_argument("--save-weights", metavar="FILE.npz", help="write the weights at the end")
@@ -206,7 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     headless = args.pop("headless")
     dataset = args.pop("dataset")
     lesson_name = args.pop("lesson")
+    config_file = args.pop("config")
     overrides = {k: v for k, v in args.items() if v is not None}
+    if config_file is not None:
+        dataset, overrides = _with_config(config_file, dataset, overrides, parser)
     lesson = None
     if lesson_name is not None:
         if headless:
@@ -238,20 +267,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(run_app(experiment, lesson))
 
 
-# Flags a lesson's [experiment] may not set: they are about files and --headless.
-NOT_IN_LESSONS = {
-    *("lesson", "headless", "epochs", "save_weights", "log", "help"),
-    *("serve", "host", "port"),  # how the app is reached, not what it teaches
-}
+# Flags a set-up file may not set: how the program runs, not what it trains.
+NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+# Flags a lesson's [experiment] may not set either: they are about files and --headless.
+NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 
 
-class _LessonParser(Parser):
-    """Reads a lesson's settings with the command line's own flags, raising its errors."""
+class TableError(ValueError):
+    """A TOML table of settings that the command line's flags cannot read."""
+
+
+class _TableParser(Parser):
+    """Reads a TOML table's settings with the command line's own flags, raising its errors."""
 
     def error(self, message: str) -> NoReturn:
-        from tui_backprop.lesson import LessonError
+        raise TableError(message.removeprefix("argument --"))
 
-        raise LessonError(message.removeprefix("argument --"))
+
+def _with_config(
+    path: str, dataset: str | None, overrides: dict[str, object], parser: Parser
+) -> tuple[str | None, dict[str, object]]:
+    """The dataset and settings of a set-up file with the command line's laid over them;
+    a file that cannot be used ends the program with its one line."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            table = tomllib.load(f)
+        their_dataset, theirs = table_settings(table, path, Path(path).parent, NOT_SETTINGS, "")
+    except OSError as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {path}: {err.strerror or err}\n")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, TableError) as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {_one_line(path, err)}\n")
+    return dataset or their_dataset, {**theirs, **overrides}
+
+
+def _one_line(path: str, err: Exception) -> str:
+    if isinstance(err, TableError):
+        return str(err)
+    return f"{path}: not a TOML file: {str(err).splitlines()[0]}"
 
 
 def _with_lesson(
@@ -274,55 +328,68 @@ def lesson_settings(lesson: Lesson) -> tuple[str | None, dict[str, object]]:
     """A lesson's [experiment] read as the flags of the same names would be."""
     from tui_backprop.lesson import LessonError
 
-    lesson_parser = build_parser(_LessonParser)
+    try:
+        values = dict(lesson.experiment)
+        return table_settings(values, lesson.source, lesson.folder, NOT_IN_LESSONS, "experiment ")
+    except TableError as err:
+        raise LessonError(str(err)) from None
+
+
+def table_settings(
+    values: dict[str, object], source: str, folder: Path | None, left_out: set[str], what: str
+) -> tuple[str | None, dict[str, object]]:
+    """A TOML table of settings (a lesson's [experiment], a set-up file) read as the
+    flags of the same names would be, but those in ``left_out``: the dataset and the
+    settings. Raises TableError naming ``source`` and the key (``what`` comes before
+    the key in the message)."""
+    table_parser = build_parser(_TableParser)
     flags = {
         a.option_strings[0].removeprefix("--"): a
-        for a in lesson_parser._actions
-        if a.option_strings and a.dest not in NOT_IN_LESSONS
+        for a in table_parser._actions
+        if a.option_strings and a.dest not in left_out
     }
-    values = dict(lesson.experiment)
-    dataset = _near(values.pop("dataset", None), lesson, "dataset")
+    values = dict(values)
+    dataset = _near(values.pop("dataset", None), source, folder, f"{what}dataset")
     argv: list[str] = []
     for key, value in values.items():
         action = flags.get(key)
         if action is None:
             known = ", ".join(["dataset", *sorted(flags)])
-            raise LessonError(f"{lesson.source}: unknown experiment key {key!r} (known: {known})")
+            raise TableError(f"{source}: unknown {what}key {key!r} (known: {known})")
         if key == "load-weights":
-            value = _near(value, lesson, key)
-        argv += _as_flag(key, value, isinstance(action, argparse.BooleanOptionalAction), lesson)
+            value = _near(value, source, folder, f"{what}{key}")
+        switch = isinstance(action, argparse.BooleanOptionalAction)
+        argv += _as_flag(key, value, switch, f"{source}: {what}{key}")
     try:
-        args = vars(lesson_parser.parse_args(argv))
-    except LessonError as err:
-        raise LessonError(f"{lesson.source}: experiment {err}") from None
-    return dataset, {k: v for k, v in args.items() if v is not None and k not in NOT_IN_LESSONS}
+        args = vars(table_parser.parse_args(argv))
+    except TableError as err:
+        raise TableError(f"{source}: {what}{err}") from None
+    return dataset, {k: v for k, v in args.items() if v is not None and k not in left_out}
 
 
-def _as_flag(key: str, value: object, switch: bool, lesson: Lesson) -> list[str]:
+def _as_flag(key: str, value: object, switch: bool, where: str) -> list[str]:
     """``lr = 0.3`` as ``--lr 0.3``, ``bias = false`` as ``--no-bias``, ``layers = [8, 4]``
     as ``--layers 8,4``."""
-    from tui_backprop.lesson import LessonError
-
     if switch != isinstance(value, bool):
         want = "true or false" if switch else "a value, not true or false"
-        raise LessonError(f"{lesson.source}: experiment {key} must be {want}")
+        raise TableError(f"{where} must be {want}")
     if isinstance(value, bool):
         return [f"--{key}" if value else f"--no-{key}"]
     if isinstance(value, list):
         value = ",".join(map(str, value))
+    if not isinstance(value, str | int | float):
+        raise TableError(f"{where} must be a number, a string or a list, not a table")
     return [f"--{key}={value}"]
 
 
-def _near(path: object, lesson: Lesson, key: str) -> str | None:
-    """A file named in a lesson, found next to the lesson file when it is there."""
-    from tui_backprop.lesson import LessonError
-
+def _near(path: object, source: str, folder: Path | None, where: str) -> str | None:
+    """A file named in a TOML file, found next to that file when it is there."""
     if path is None:
         return None
     if not isinstance(path, str):
-        raise LessonError(f"{lesson.source}: experiment {key} must be a string")
-    if lesson.folder is not None and (lesson.folder / path).exists():
-        return str(lesson.folder / path)
+        raise TableError(f"{source}: {where} must be a string")
+    if folder is not None and (folder / path).exists():
+        return str(folder / path)
     return path
 
 
@@ -463,8 +530,10 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
     out.write(f"# {experiment.describe()}\n")
     trainer = experiment.trainer
     trainer.keep_history = False
-    left = experiment.settings.epochs
-    while left and not (trainer.diverged or stop.signum or out.error):
+    epochs = experiment.settings.epochs
+    left = settings.HEADLESS_EPOCHS if epochs is None else epochs
+    trainer.set_stop_rules(replace(trainer.stop_rules, epochs=None))  # ``left`` counts them
+    while left and not (trainer.diverged or trainer.stopped or stop.signum or out.error):
         left -= trainer.train_epochs(min(left, HEADLESS_CHUNK), CHUNK_SECONDS)
         first = trainer.history_start
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
@@ -476,6 +545,8 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
             f"# Diverged at epoch {trainer.epoch - 1}: the loss or a weight is no longer "
             "finite. Try a lower --lr.\n"
         )
+    elif trainer.stopped:
+        out.write(f"# Stopped at epoch {trainer.epoch - 1}: {trainer.stopped}\n")
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
 

@@ -28,6 +28,7 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
+from tui_backprop.engine.stopping import StopRules
 from tui_backprop.engine.trainer import InitialWeightsError
 from tui_backprop.engine.weights_io import WeightsError, load_weights, save_weights
 from tui_backprop.output_files import atomic_write
@@ -92,7 +93,7 @@ class Experiment:
             y_scale=split.y_scale,
         )
         try:
-            trainer = Trainer(train_config(settings), problem, initial)
+            trainer = Trainer(train_config(settings), problem, initial, True, stop_rules(settings))
         except InitialWeightsError as err:
             raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
         return cls(settings, dataset, split, trainer, raw)
@@ -164,9 +165,15 @@ def train_config(s: Settings) -> TrainConfig:
         batch_size=s.batch_size,
         reduction=s.reduction,
         l2=s.l2,
+        l1=s.l1,
         dtype=s.dtype,
         seed=s.seed,
     )
+
+
+def stop_rules(s: Settings) -> StopRules:
+    """The rules that stop a run that trains by itself (``--epochs 0``: no limit)."""
+    return StopRules(s.epochs or None, s.stop_loss, s.patience)
 
 
 METRIC_COLUMNS = (

@@ -33,6 +33,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "reduction": ("sum", "mean"),
     "dtype": ("float64", "float32"),
 }
+HEADLESS_EPOCHS = 20  # what --headless trains without --epochs
 # The Playground's learning-rate ladder, walked by l / L.
 LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -55,13 +56,16 @@ class Settings:
     batch_size: int = 0
     reduction: str = "sum"
     l2: float = 0.0
+    l1: float = 0.0
     test_split: float = 0.0
     standardize: bool = False
     label_column: str | int | None = None
     drop_columns: tuple[str, ...] = ()
     dtype: str = "float64"
     seed: int = 333
-    epochs: int = 20
+    epochs: int | None = None  # stop at this many epochs (--headless: HEADLESS_EPOCHS)
+    stop_loss: float | None = None  # stop once the training loss is below it
+    patience: int | None = None  # stop once the test loss has not improved for this long
     load_weights: str | None = None
     save_weights: str | None = None
     log: str | None = None
@@ -129,6 +133,8 @@ def describe(s: Settings, sizes: tuple[int, ...]) -> str:
     ]
     if s.l2:
         parts.append(f"l2 {s.l2:g}")
+    if s.l1:
+        parts.append(f"l1 {s.l1:g}")
     if s.test_split:
         parts.append(f"test {s.test_split:.0%}")
     if s.data_seed:
@@ -263,3 +269,13 @@ def read_points(text: str) -> int:
 
 
 read_non_negative = read_number(float, 0, False)
+
+
+def read_limit(text: str) -> int | None:
+    """A whole number of epochs; nothing (or 0) for no limit."""
+    return int(read_count(text)) or None if text.strip() else None
+
+
+def read_loss_limit(text: str) -> float | None:
+    """A loss > 0, or nothing for no limit."""
+    return read_positive(text) if text.strip() else None

@@ -37,6 +37,7 @@ class TrainConfig:
     batch_size: int = 0  # 0 means the whole training set in one step
     reduction: str = "sum"
     l2: float = 0.0
+    l1: float = 0.0  # the L1 step's λ (see engine.regularization)
     dtype: str = "float64"
     seed: int = 0
 

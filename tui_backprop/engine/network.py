@@ -22,6 +22,7 @@ from tui_backprop.engine.initializers import init_weight
 from tui_backprop.engine.losses import OutputLoss
 from tui_backprop.engine.optimizers import Optimizer
 from tui_backprop.engine.records import LayerRecord
+from tui_backprop.engine.regularization import l1_step
 
 
 def keep_freed_memory() -> bool:
@@ -231,9 +232,11 @@ def step(
     optimizer: Optimizer,
     reduction: str,
     l2: float,
+    l1: float = 0.0,
 ) -> StepArrays:
     """Forward, backward and update on one batch, inside the caller's ``np.errstate``
-    (the activations run without guards of their own)."""
+    (the activations run without guards of their own). Under L1 the optimiser's new
+    weights then take the L1 step (see ``regularization``)."""
     passes = _forward(params, acts, x, guarded=False)
     mean_loss = loss.mean(passes[-1][0], y)
     derivs, deltas = _deltas(params, acts, passes, y)
@@ -242,6 +245,8 @@ def step(
         new = Params.from_flat(optimizer.update(params.weights, grads_w), False)
     else:
         new = Params.from_flat(optimizer.update(params.flat(), interleave(grads_w, grads_b)), True)
+    if l1:
+        new = Params(tuple(map(frozen, l1_step(new.weights, optimizer.lr * l1))), new.biases)
     return StepArrays(passes, derivs, deltas, grads_w, grads_b, new, mean_loss)
 
 
@@ -288,11 +293,12 @@ def train_step(
     optimizer: Optimizer,
     reduction: str,
     l2: float,
+    l1: float = 0.0,
 ) -> tuple[tuple[LayerRecord, ...], float, Params]:
     """Forward, backward and update on one batch: the layer records, the batch's mean
     loss before the update, and the new parameters."""
     with np.errstate(over="ignore"):  # the guard the activations would hold themselves
-        s = step(params, acts, loss, x, y, optimizer, reduction, l2)
+        s = step(params, acts, loss, x, y, optimizer, reduction, l2, l1)
     return layer_records(params, acts, x, s), s.loss, s.new
 
 

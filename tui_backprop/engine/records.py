@@ -50,6 +50,8 @@ class StepRecord:
     lr: float
     reduction: str
     optimizer: str = "sgd"  # the rule that made w_after from w_before
+    l1: float = 0.0  # λ₁ of the L1 step after the update (see engine.regularization)
+    l2: float = 0.0  # λ₂ of the L2 term in grad_w
 
     @property
     def output(self) -> Array:

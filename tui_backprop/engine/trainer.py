@@ -36,16 +36,19 @@ from tui_backprop.engine.network import (
 )
 from tui_backprop.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from tui_backprop.engine.records import EpochMetrics, StepRecord
+from tui_backprop.engine.stopping import StopRules, StopWatch
 
 
 class _Change(NamedTuple):
-    """From epoch ``start`` on: this learning rate and optimiser; ``fresh`` when the
-    optimiser was made anew there (its running averages back at zero)."""
+    """From epoch ``start`` on: this learning rate, optimiser and L1 and L2 λ; ``fresh``
+    when the optimiser was made anew there (its running averages back at zero)."""
 
     start: int
     lr: float
     optimizer: str
     fresh: bool = False
+    l1: float = 0.0
+    l2: float = 0.0
 
 
 class _Step(NamedTuple):
@@ -62,6 +65,8 @@ class _Step(NamedTuple):
     lr: float
     reduction: str
     optimizer: str
+    l1: float
+    l2: float
 
     def record(self) -> StepRecord:
         layers = layer_records(self.params, self.acts, self.x, self.arrays)
@@ -76,6 +81,8 @@ class _Step(NamedTuple):
             self.lr,
             self.reduction,
             self.optimizer,
+            self.l1,
+            self.l2,
         )
 
 
@@ -148,13 +155,20 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
         raise ConfigError("every hidden layer needs at least one neuron")
     if not (config.lr > 0 and np.isfinite(config.lr)):
         raise ConfigError(f"the learning rate must be a positive number, not {config.lr}")
-    if config.batch_size < 0 or config.l2 < 0 or config.init_scale <= 0:
-        raise ConfigError("batch size and L2 must be ≥ 0 and the init scale > 0")
+    if config.batch_size < 0 or config.init_scale <= 0:
+        raise ConfigError("the batch size must be ≥ 0 and the init scale > 0")
+    check_penalties(config.l1, config.l2)
     if config.init_scale > MAX_INIT_SCALE:
         raise ConfigError(f"the init scale can be at most {MAX_INIT_SCALE:g}")
     if max(config.hidden, default=0) > MAX_WIDTH:
         raise ConfigError(f"a hidden layer can be at most {MAX_WIDTH} neurons wide")
     check_size(config, problem)
+
+
+def check_penalties(l1: float, l2: float) -> None:
+    for name, value in (("L1", l1), ("L2", l2)):
+        if not (value >= 0 and math.isfinite(value)):
+            raise ConfigError(f"the {name} λ must be a finite number ≥ 0, not {value}")
 
 
 def check_size(config: TrainConfig, problem: Problem) -> None:
@@ -183,12 +197,17 @@ class Trainer:
     With ``keep_history`` False the run keeps no past, so its memory stays flat however
     long it trains: ``history`` holds only the epochs of the latest ``train_epoch(s)``
     call (the first of them is epoch ``history_start``) and no snapshots are taken, so
-    there is no looking back."""
+    there is no looking back.
+
+    ``stop_rules`` end ``train_epochs`` at the epoch one of them holds; ``stopped`` says
+    why. Once stopped, the rules rest (training on is the user's choice) until they are
+    set again, the run is reset, or a fork goes back to before the stop."""
 
     config: TrainConfig
     problem: Problem
     initial: Params | None = None
     keep_history: bool = True
+    stop_rules: StopRules = field(default_factory=StopRules)
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
     history: MetricsLog = field(init=False, default_factory=MetricsLog)
@@ -316,9 +335,11 @@ class Trainer:
         self.history = MetricsLog()
         self.last_records = []
         self.diverged = False
-        # Every change of learning rate or optimiser, so a replay uses the settings each
-        # epoch really had.
-        self._settings = [_Change(0, self.config.lr, self.config.optimizer, fresh=True)]
+        self._watch_from(self.history)
+        # Every change of learning rate, optimiser or λ, so a replay uses the settings
+        # each epoch really had.
+        c = self.config
+        self._settings = [_Change(0, c.lr, c.optimizer, True, c.l1, c.l2)]
         row = self._pack(self.params, self.optimizer)
         self._row_size = row.size  # of a snapshot, while the optimiser stays the same
         self.snapshots = Snapshots(row.size)
@@ -329,6 +350,30 @@ class Trainer:
         self.config = self.config.with_(lr=lr)
         self.optimizer.lr = lr
         self._note_settings()
+
+    def set_penalties(self, l1: float, l2: float) -> None:
+        """Change the L1 and L2 λ from the next step on, keeping the optimiser state."""
+        check_penalties(l1, l2)
+        self.config = self.config.with_(l1=l1, l2=l2)
+        self._note_settings()
+
+    def set_stop_rules(self, rules: StopRules) -> None:
+        """New stop rules, checked from the next epoch on (after a stop too)."""
+        self.stop_rules = rules
+        self._watch_from(self.history)
+
+    def _watch_from(self, history: MetricsLog) -> None:
+        """Start watching for the stop rules, with the best loss of ``history`` so far."""
+        self.stopped: str | None = None
+        self._stopped_at = -1  # the epoch count when a rule stopped the run
+        self._watch = StopWatch(self.stop_rules) if self.stop_rules.any else None
+        if self._watch is not None and history:
+            losses = history.column("test_loss" if history.has("test_loss") else "loss")
+            finite = np.where(np.isfinite(losses), losses, np.inf)
+            best = int(np.argmin(finite))
+            if finite[best] < np.inf:
+                self._watch.best = float(finite[best])
+                self._watch.best_epoch = self.history_start + best
 
     def set_optimizer(self, name: str) -> None:
         """Switch optimiser from the next step on; its running averages start at zero."""
@@ -341,7 +386,8 @@ class Trainer:
     def _note_settings(self, fresh: bool = False) -> None:
         if self._settings[-1].start == self.epoch:
             fresh = fresh or self._settings.pop().fresh
-        self._settings.append(_Change(self.epoch, self.config.lr, self.config.optimizer, fresh))
+        c = self.config
+        self._settings.append(_Change(self.epoch, c.lr, c.optimizer, fresh, c.l1, c.l2))
         # the snapshot of this epoch must hold the optimiser that continues from it
         row = self._pack(self.params, self.optimizer)
         self._row_size = row.size
@@ -383,20 +429,30 @@ class Trainer:
             while done < n and not self.diverged:
                 self._advance()
                 done += 1
-                if time.perf_counter() >= deadline:
+                if time.perf_counter() >= deadline or self.stopped_now:
                     break
         return done
+
+    @property
+    def stopped_now(self) -> bool:
+        """The last epoch trained is the one a stop rule stopped the run at."""
+        return self.stopped is not None and self._stopped_at == self.epoch
 
     def _start_history(self) -> None:
         if not self.keep_history:
             self.history, self.history_start = MetricsLog(), self.epoch
 
     def _advance(self) -> MetricsRow:
-        steps, row, self.params = self._run_epoch(self.epoch, self.params, self.optimizer)
+        c = self.config
+        steps, row, self.params = self._run_epoch(
+            self.epoch, self.params, self.optimizer, c.l1, c.l2
+        )
         self._pending = steps
         self.history.append_row(row)
         self.epoch += 1
         self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
+        if self._watch is not None:
+            self._observe(row)
         if not self.keep_history:
             return row
         parts = self.params.flat()
@@ -404,12 +460,19 @@ class Trainer:
         self.snapshots.add_parts(self.epoch, parts, self._row_size)
         return row
 
+    def _observe(self, row: MetricsRow) -> None:
+        assert self._watch is not None
+        test_loss = row[4]
+        reason = self._watch.observe(self.epoch - 1, row[0], test_loss)
+        if reason is not None:
+            self.stopped, self._stopped_at, self._watch = reason, self.epoch, None
+
     def _run_epoch(
-        self, epoch: int, params: Params, optimizer: Optimizer
+        self, epoch: int, params: Params, optimizer: Optimizer, l1: float, l2: float
     ) -> tuple[list[_Step], MetricsRow, Params]:
-        """One epoch from ``params``, inside the caller's ``np.errstate``: its steps,
-        metrics and the new parameters. Changes nothing but ``optimizer``'s running
-        averages."""
+        """One epoch from ``params`` with these λ, inside the caller's ``np.errstate``:
+        its steps, metrics and the new parameters. Changes nothing but ``optimizer``'s
+        running averages."""
         c = self.config
         acts = layer_activations(len(params.weights), c.activation, c.output)
         loss = OUTPUTS[c.output]
@@ -419,7 +482,7 @@ class Trainer:
             whole = rows is self._all_rows
             x = self._x if whole else frozen(self._x[rows])
             y = self._y if whole else frozen(self._y[rows])
-            arrays = step(params, acts, loss, x, y, optimizer, c.reduction, c.l2)
+            arrays = step(params, acts, loss, x, y, optimizer, c.reduction, l2, l1)
             steps.append(
                 _Step(
                     epoch,
@@ -433,6 +496,8 @@ class Trainer:
                     optimizer.lr,
                     c.reduction,
                     optimizer.name,
+                    l1,
+                    l2,
                 )
             )
             params = arrays.new
@@ -473,7 +538,7 @@ class Trainer:
                 if change.start == e and change.fresh and e > start:  # a new optimiser here
                     optimizer = make_optimizer(change.optimizer, change.lr)
                 optimizer.lr = change.lr
-                steps, _, params = self._run_epoch(e, params, optimizer)
+                steps, _, params = self._run_epoch(e, params, optimizer, change.l1, change.l2)
         return params, [s.record() for s in steps], optimizer
 
     def state_at(self, epoch: int) -> RunState:
@@ -508,6 +573,8 @@ class Trainer:
         optimizer.lr = self.config.lr
         self.optimizer = optimizer
         self._note_settings(fresh)
+        if not (self.stopped and self._stopped_at <= epoch):  # back before the stop
+            self._watch_from(self.history)
 
     @staticmethod
     def _diverged(history: Sequence[EpochMetrics], params: Params) -> bool:

@@ -36,7 +36,9 @@ from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
+from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, next_rate
+from tui_backprop.setup_file import command_line, write_setup
 from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
@@ -349,8 +351,9 @@ class MainScreen(Screen[None]):
         if now - self._state_at >= STATE_EVERY:
             self._state_at = now
             self.state = PlayState(True, self.pacer.rate, frame.measured)
-        if frame.diverged:
+        if frame.diverged or frame.stopped:
             self._set_running(False)
+            self._say_stopped()
 
     def _lost(self, err: TrainingLost) -> None:
         """The process died mid-run: go on from the run as it was last handed back."""
@@ -389,7 +392,18 @@ class MainScreen(Screen[None]):
         if self.experiment.trainer.diverged:
             self._warn_diverged()
             return
-        self._train(lambda: self.experiment.trainer.train_epoch(), lambda _: self.publish())
+        self._train(lambda: self.experiment.trainer.train_epoch(), lambda _: self._stepped())
+
+    def _stepped(self) -> None:
+        self.publish()
+        self._say_stopped()
+
+    def _say_stopped(self) -> None:
+        """The status line says why a stop rule paused the run at the epoch just trained."""
+        trainer = self.experiment.trainer
+        reason = trainer.stopped if trainer.stopped_now and trainer.stopped else ""
+        if reason != self.state.stopped:
+            self.state = replace(self.state, stopped=reason)
 
     def action_phase(self) -> None:
         """One phase of backprop further inside the epoch (see ``model.walk``)."""
@@ -732,6 +746,21 @@ class MainScreen(Screen[None]):
             self.notify(f"could not export: {_in_words(err)}", severity="error", markup=False)
             return
         self.notify(paths.lines(), title="Exported", markup=False)
+
+    def action_write_setup(self) -> None:
+        """The settings as a file ``--config`` reads back, and as a command line."""
+        self._set_running(False)  # the settings of the run as handed back
+        current = effective_settings(self.experiment)
+        stem = Path(self.experiment.dataset.name).stem
+        (path,) = numbered([Path.cwd() / f"{stem}-setup.toml"])
+        try:
+            write_setup(current, path)
+        except OSError as err:
+            self.notify(f"could not write: {_in_words(err)}", severity="error", markup=False)
+            return
+        self.notify(
+            f"{path.resolve()}\n{command_line(current)}", title="Set-up written", markup=False
+        )
 
     # -- the lesson -------------------------------------------------------------------------
 

@@ -21,8 +21,9 @@ from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults
 
 MAX_RUNS = 20  # the oldest are forgotten first
 # Settings that make no difference to the curves, or are shown as "layers".
-UNCOMPARED = {"preset", "epochs", "load_weights", "save_weights", "log", "hidden"}
+UNCOMPARED = {"preset", "load_weights", "save_weights", "log", "hidden"}
 UNCOMPARED |= {"points", "noise", "data_seed"}  # told by DataFacts
+UNCOMPARED |= {"epochs", "stop_loss", "patience"}  # when a run stops, not what it learns
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,9 +48,11 @@ class PastRun:
 
 def effective_settings(experiment: Experiment) -> Settings:
     """The experiment's settings as the trainer has them now: new weights (R) moved the
-    seed on, and the learning rate and optimiser may have changed during the run."""
+    seed on, and the learning rate, optimiser and λ may have changed during the run."""
     c = experiment.trainer.config
-    return replace(experiment.settings, seed=c.seed, lr=c.lr, optimizer=c.optimizer)
+    return replace(
+        experiment.settings, seed=c.seed, lr=c.lr, optimizer=c.optimizer, l1=c.l1, l2=c.l2
+    )
 
 
 @dataclass(frozen=True)

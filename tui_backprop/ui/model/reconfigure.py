@@ -1,14 +1,15 @@
-"""New settings for a running experiment. The learning rate and the optimiser change
-in place (the run goes on: ``Trainer.set_lr`` / ``set_optimizer``), and so do the
-file names; anything else needs a new network, so it builds a new experiment on the
-same data, which starts at epoch 0. Nothing changes unless all of it works."""
+"""New settings for a running experiment. The learning rate, the optimiser, the L1 and
+L2 λ and the stop rules change in place (the run goes on: ``Trainer.set_lr`` /
+``set_optimizer`` / ``set_penalties`` / ``set_stop_rules``), and so do the file
+names; anything else needs a new network, so it builds a new experiment on the same
+data, which starts at epoch 0. Nothing changes unless all of it works."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from tui_backprop.data import Dataset, as_regression, load_dataset
-from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights
+from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights, stop_rules
 from tui_backprop.output_files import output_problem, same_file
 from tui_backprop.settings import Settings
 from tui_backprop.ui.model.kept_runs import effective_settings
@@ -18,16 +19,26 @@ CSV_ONLY = ("label_column", "drop_columns")
 
 
 def apply_live(experiment: Experiment, new: Settings) -> None:
-    """The learning rate, optimiser and file names of ``new``, without a reset."""
+    """The learning rate, optimiser, λ, stop rules and file names of ``new``, without a
+    reset."""
     trainer = experiment.trainer
     if new.optimizer != trainer.config.optimizer:
         trainer.set_optimizer(new.optimizer)  # checks the name before changing anything
     if new.lr != trainer.config.lr:
         trainer.set_lr(new.lr)
+    if (new.l1, new.l2) != (trainer.config.l1, trainer.config.l2):
+        trainer.set_penalties(new.l1, new.l2)
+    if stop_rules(new) != trainer.stop_rules:
+        trainer.set_stop_rules(stop_rules(new))
     experiment.settings = replace(
         experiment.settings,
         lr=new.lr,
         optimizer=new.optimizer,
+        l1=new.l1,
+        l2=new.l2,
+        epochs=new.epochs,
+        stop_loss=new.stop_loss,
+        patience=new.patience,
         save_weights=new.save_weights,
         log=new.log,
     )

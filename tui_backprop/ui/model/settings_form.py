@@ -18,6 +18,8 @@ from tui_backprop.settings import (
     read_feature_list,
     read_fraction,
     read_layers,
+    read_limit,
+    read_loss_limit,
     read_names,
     read_non_negative,
     read_path,
@@ -46,6 +48,11 @@ class Field:
 LIVE_FIELDS = (
     Field("lr", "learning rate", "text", "also l / L", read=read_positive),
     Field("optimizer", "optimiser", "choice", choices=CHOICES["optimizer"]),
+    Field("l1", "L1 penalty", "text", "λ ≥ 0: zeroes weights", read=read_non_negative),
+    Field("l2", "L2 penalty", "text", "λ ≥ 0", read=read_non_negative),
+    Field("epochs", "stop at epochs", "text", "N epochs; empty: none", read=read_limit),
+    Field("stop_loss", "stop below loss", "text", "training loss", read=read_loss_limit),
+    Field("patience", "patience", "text", "epochs, no better test loss", read=read_limit),
 )
 RESET_FIELDS = (
     Field("preset", "preset", "choice", "fills in its values", choices=CHOICES["preset"]),
@@ -59,7 +66,6 @@ RESET_FIELDS = (
     Field(
         "reduction", "reduction", "choice", "of the batch's gradients", choices=CHOICES["reduction"]
     ),
-    Field("l2", "L2 penalty", "text", "λ ≥ 0", read=read_non_negative),
     Field("test_split", "test split", "text", "fraction held out", read=read_fraction),
     Field("standardize", "standardise", "switch", "with the training rows"),
     Field("seed", "seed", "text", "weights, split, shuffling", read=read_seed),
@@ -81,7 +87,7 @@ FILE_FIELDS = (
 )
 FIELDS = LIVE_FIELDS + RESET_FIELDS + FILE_FIELDS
 LIVE = frozenset(f.name for f in LIVE_FIELDS + FILE_FIELDS)  # applied without a reset
-COMPARED = tuple(f.name for f in fields(Settings) if f.name not in ("dataset", "epochs"))
+COMPARED = tuple(f.name for f in fields(Settings) if f.name != "dataset")
 
 
 def shown(field: Field, settings: Settings) -> Value:

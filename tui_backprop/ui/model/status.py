@@ -22,3 +22,4 @@ class PlayState:
     running: bool = False
     rate: float = 10.0  # the chosen speed, epochs per second
     measured: float = 0.0  # what the last second achieved, shown at max speed
+    stopped: str = ""  # why a stop rule paused the run (see engine.stopping)

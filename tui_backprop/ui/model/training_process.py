@@ -58,6 +58,7 @@ class Frame:
     metrics: MetricsLog  # every epoch since the previous frame
     diverged: bool
     measured: float  # epochs per second over the last second
+    stopped: str | None = None  # why a stop rule ended the run at this epoch
 
 
 # -- pickling that leaves shared arrays behind -------------------------------------------
@@ -106,8 +107,9 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
     shown = trainer.epoch  # the epochs whose metrics a frame has carried
     while True:
         wait = schedule.wait()
-        if trainer.diverged or wait > 0:  # nothing to train yet: sleep on the pipe
-            conn.poll(POLL if trainer.diverged else min(wait, 0.05))
+        idle = trainer.diverged or trainer.stopped_now
+        if idle or wait > 0:  # nothing to train yet: sleep on the pipe
+            conn.poll(POLL if idle else min(wait, 0.05))
         else:
             schedule.done(_train_for(trainer, schedule, POLL))
         while conn.poll():
@@ -121,6 +123,7 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
                     trainer.history.since(shown),
                     trainer.diverged,
                     schedule.measured(),
+                    trainer.stopped if trainer.stopped_now else None,
                 )
                 conn.send_bytes(_dumps(frame, shared))
                 shown = trainer.epoch

@@ -82,6 +82,10 @@ class StatusLine(Widget):
 
     def _state(self, out: Text) -> None:
         s = self.state
+        if not s.running and s.stopped:
+            out.append(f"⏹ stopped: {s.stopped}", "bold yellow")
+            out.append("  ")
+            return
         if not s.running:
             out.append("⏸ paused", "yellow")
             if self.size.width >= 100:

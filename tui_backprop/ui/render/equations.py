@@ -75,6 +75,7 @@ UPDATE_RULE = {
     "momentum": "w + v,  v ← μ·v − η·∂L/∂w",
     "adam": "w − η·m̂/(√v̂ + ε)",
 }
+L1_RULE = " − η·λ₁·sign(w), 0 if it crosses 0"
 LABEL = 8  # a weight's source name, at most
 MAX_TERMS = 24  # more than a line can hold: longer sums and lists are summarised
 MARK = "▶ "
@@ -335,7 +336,7 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int) -> list[Equa
     rec = view.record
     rows = 0 if rec is None else len(rec.rows)
     mean = rec is not None and rec.reduction == "mean"
-    l2 = view.config.l2 if view.config is not None else 0.0
+    l2 = rec.l2 if rec is not None else view.config.l2 if view.config is not None else 0.0
     formula = (
         (f"(1/{rows})·" if mean else "") + f"Σ a·δ over {rows} rows" + (" + λ·w" if l2 else "")
     )
@@ -376,6 +377,9 @@ def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equati
     # the step's own rule: a past epoch may have used another optimiser than now
     optimizer = rec.optimizer if rec is not None else (view.config.optimizer if view.config else "")
     rule = UPDATE_RULE.get(optimizer, "w − step(∂L/∂w)")
+    l1 = rec.l1 if rec is not None else view.config.l1 if view.config is not None else 0.0
+    if l1:  # the L1 step after the update (see engine.regularization)
+        rule += L1_RULE
     if rec is None or not _known(view, UPDATE):
         return [_eq(UPDATE, None, "w", rule, None, lead=" ← ")]
     lay = rec.layers[layer - 1]
@@ -396,9 +400,19 @@ def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equati
     out = [Equation(UPDATE, None, pieces)]
     if optimizer == "sgd":
         name = view.network.labels[layer - 1][0][:LABEL]
-        sub = _short_sub(f"{num(before[0])} − {rec.lr:g}·{num(float(lay.grad_w[0, neuron]))}")
-        out.append(_detail(UPDATE, f"  w({name})", " ← ", after[0], sub))
+        text = f"{num(before[0])} − {rec.lr:g}·{num(float(lay.grad_w[0, neuron]))}"
+        if l1:
+            text += _l1_term(before[0] - rec.lr * float(lay.grad_w[0, neuron]), rec.lr, l1)
+        out.append(_detail(UPDATE, f"  w({name})", " ← ", after[0], _short_sub(text)))
     return out
+
+
+def _l1_term(moved: float, lr: float, l1: float) -> str:
+    """The L1 step's part of one weight's update, ``moved`` being the weight after the
+    loss step; a weight it would carry across zero is 0."""
+    sign = "+" if moved > 0 else "−" if moved < 0 else "0"
+    crossed = abs(moved) <= lr * l1
+    return f" − {lr:g}·{l1:g}·({sign}1)" + (" crosses 0 → 0" if crossed else "")
 
 
 def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:

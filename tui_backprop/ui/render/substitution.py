@@ -70,7 +70,7 @@ def weight_gradient(view: TrainingView, layer: int, source: int, neuron: int) ->
     rec = view.record.layers[layer - 1]
     rows = len(view.record.rows)
     scale = 1.0 / rows if view.record.reduction == "mean" else 1.0
-    l2 = view.config.l2 if view.config is not None else 0.0
+    l2 = view.record.l2  # the step's own λ: it may have changed since
     return Sum(
         rec.input[:, source],
         rec.delta[:, neuron],

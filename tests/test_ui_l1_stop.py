@@ -1,0 +1,72 @@
+"""Live L1 and L2, the stop rules and writing the set-up, driven through keys."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SIZE, app_of, press, text_of, wait_until
+from tests.test_ui_playground import XOR, apply_settings
+from tui_backprop.ui.panes.status import StatusLine
+
+
+async def test_l1_and_l2_change_live_and_the_run_goes_on() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space")
+        experiment = app.main.experiment
+        await apply_settings(pilot, app, l1="0.5", l2="0.01")
+        assert app.main.experiment is experiment and experiment.trainer.epoch == 2
+        assert (experiment.trainer.config.l1, experiment.trainer.config.l2) == (0.5, 0.01)
+        await press(pilot, "space")
+        record = experiment.trainer.last_record
+        assert record is not None and (record.l1, record.l2) == (0.5, 0.01)
+        assert any((w == 0).any() for w in experiment.trainer.params.weights)
+        # the epochs before the change replay with the λ they had
+        past = experiment.trainer.state_at(2).last_record
+        assert past is not None and (past.l1, past.l2) == (0.0, 0.0)
+
+
+async def test_a_playing_run_stops_at_its_epoch_with_the_reason() -> None:
+    app = app_of(XOR, epochs=30)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "asterisk", "p")  # max speed: the rule, not the pace, stops it
+        await wait_until(pilot, lambda: app.main.state.stopped != "", timeout=20)
+        assert not app.main.running and app.main.experiment.trainer.epoch == 30
+        status = text_of(app.main.query_one(StatusLine))
+        assert "Epoch 29" in status and "stopped: 30 epochs trained (stop at epoch 29)" in status
+        await press(pilot, "space")  # training on is the user's choice
+        assert app.main.experiment.trainer.epoch == 31 and app.main.state.stopped == ""
+
+
+async def test_a_stop_rule_set_in_the_settings_stops_the_run() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await apply_settings(pilot, app, stop_loss="0.5")
+        assert app.main.experiment.settings.stop_loss == 0.5
+        await press(pilot, "p")
+        await wait_until(pilot, lambda: app.main.state.stopped != "", timeout=20)
+        history = app.main.experiment.trainer.history
+        assert history[-1].loss < 0.5 <= history[-2].loss
+        assert "stopped: training loss" in text_of(app.main.query_one(StatusLine))
+
+
+async def test_u_writes_the_set_up_and_shows_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "L", "W")
+        path = tmp_path / "xor-setup.toml"
+        table = tomllib.loads(path.read_text())
+        assert table["lr"] == 0.3 and table["dataset"] == "xor"
+        shown = [n.message for n in app._notifications]
+        assert any(
+            m.startswith(str(path)) and "\nbackprop-tui xor " in m and "--lr 0.3" in m
+            for m in shown
+        )
+        await press(pilot, "W")
+        assert (tmp_path / "xor-setup-2.toml").exists()
