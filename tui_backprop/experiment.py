@@ -84,6 +84,19 @@ class Experiment:
         if settings.output is None:
             settings = replace(settings, output=default_output(dataset.n_classes))
         split = split_dataset(dataset, settings.test_split, settings.standardize, settings.seed)
+        return cls.on_split(settings, dataset, split, initial, raw)
+
+    @classmethod
+    def on_split(
+        cls,
+        settings: Settings,
+        dataset: Dataset,
+        split: Split,
+        initial: Params | None = None,
+        raw: Dataset | None = None,
+    ) -> Experiment:
+        """The experiment of ``settings`` (its output chosen) on a dataset split already
+        (``raw``: the data before its input features)."""
         problem = Problem(
             split.x_train,
             split.y_train,

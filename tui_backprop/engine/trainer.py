@@ -20,6 +20,7 @@ from tui_backprop.engine.config import (
     TrainConfig,
     parameter_count,
 )
+from tui_backprop.engine.edits import Edit, EditError, check_value, edited, made_at, value_at
 from tui_backprop.engine.history import MetricsLog, MetricsRow, Snapshots
 from tui_backprop.engine.initializers import INITS
 from tui_backprop.engine.losses import OUTPUTS
@@ -340,6 +341,7 @@ class Trainer:
         # each epoch really had.
         c = self.config
         self._settings = [_Change(0, c.lr, c.optimizer, True, c.l1, c.l2)]
+        self._edits: list[Edit] = []  # parameters set by hand, in order (see ``edit``)
         row = self._pack(self.params, self.optimizer)
         self._row_size = row.size  # of a snapshot, while the optimiser stays the same
         self.snapshots = Snapshots(row.size)
@@ -389,6 +391,42 @@ class Trainer:
         c = self.config
         self._settings.append(_Change(self.epoch, c.lr, c.optimizer, fresh, c.l1, c.l2))
         # the snapshot of this epoch must hold the optimiser that continues from it
+        row = self._pack(self.params, self.optimizer)
+        self._row_size = row.size
+        self.snapshots.add(self.epoch, row)
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """The parameters set by hand in this run, oldest first."""
+        return tuple(self._edits)
+
+    def edit(self, layer: int, row: int | None, column: int, value: float) -> Edit:
+        """Set weight matrix ``layer`` (0-based) at [``row``, ``column``], or with ``row``
+        None the bias of neuron ``column``, to ``value`` from the next epoch on. The
+        edit is part of the run's past: the epochs before it keep the old value, and
+        replaying to this epoch makes it again. Raises EditError."""
+        old = value_at(self.params, layer, row, column)
+        change = Edit(self.epoch, layer, row, column, old, check_value(float(value)))
+        self._edits.append(change)
+        self._set_params(edited(self.params, change))
+        return change
+
+    def undo_edit(self) -> Edit:
+        """Take back the latest edit, if no epoch has been trained since (else the run
+        goes back before it by forking: ``fork``). Raises EditError."""
+        if not self._edits:
+            raise EditError("no weight has been edited in this run")
+        last = self._edits[-1]
+        if last.epoch != self.epoch:
+            raise EditError(f"epochs were trained since the edit (after {last.epoch} epochs)")
+        self._edits.pop()
+        self._set_params(edited(self.params, last._replace(new=last.old)))
+        return last
+
+    def _set_params(self, params: Params) -> None:
+        """The present parameters replaced between epochs, snapshot included."""
+        self.params = params
+        self.diverged = self._diverged(self.history, params)
         row = self._pack(self.params, self.optimizer)
         self._row_size = row.size
         self.snapshots.add(self.epoch, row)
@@ -538,8 +576,9 @@ class Trainer:
                 if change.start == e and change.fresh and e > start:  # a new optimiser here
                     optimizer = make_optimizer(change.optimizer, change.lr)
                 optimizer.lr = change.lr
+                params = made_at(params, self._edits, e)
                 steps, _, params = self._run_epoch(e, params, optimizer, change.l1, change.l2)
-        return params, [s.record() for s in steps], optimizer
+        return made_at(params, self._edits, epoch), [s.record() for s in steps], optimizer
 
     def state_at(self, epoch: int) -> RunState:
         """The run as it was after ``epoch`` epochs (0 … ``self.epoch``), without changing
@@ -567,6 +606,7 @@ class Trainer:
         self.diverged = self._diverged(self.history, self.params)
         self.snapshots.truncate(epoch)
         self._settings = [c for c in self._settings if c.start <= epoch]
+        self._edits = [e for e in self._edits if e.epoch <= epoch]
         fresh = optimizer.name != self.config.optimizer
         if fresh:
             optimizer = make_optimizer(self.config.optimizer, self.config.lr)

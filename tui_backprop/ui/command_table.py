@@ -295,6 +295,15 @@ COMMANDS: tuple[Command, ...] = (
         "W",
         footer=False,
     ),
+    Command(
+        "u",
+        "undo_edit",
+        "Undo edit",
+        "Take back the latest weight set by hand in the weights pane (0 or enter on a "
+        "selected cell), if no epoch was trained since.",
+        "u",
+        footer=False,
+    ),
     Command("q", "quit", "Quit", "Leave the app.", "q"),
     Command(
         "t",

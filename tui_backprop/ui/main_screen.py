@@ -40,6 +40,7 @@ from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import command_line, write_setup
 from tui_backprop.ui.command_table import command_name, screen_bindings
+from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
@@ -132,6 +133,7 @@ class MainScreen(Screen[None]):
         self._epoch_seconds = 0.0  # how long the last step took (paused, space)
         self._stepping = False  # a slow step is training in a thread
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
+        self.hand = HandMade(self)  # weights edited and points added by hand
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
@@ -184,6 +186,8 @@ class MainScreen(Screen[None]):
     def publish(self) -> None:
         """Hand every pane the run as it is now, or as it was at the epoch looked at."""
         trainer = self.experiment.trainer
+        if self._live is None:
+            self.hand.show_edits()
         past = self._past_view()
         if past is not None:
             self.view = past
@@ -246,17 +250,18 @@ class MainScreen(Screen[None]):
         self.show_scene(scene)
         self.publish()
 
-    def resume_present(self) -> bool:
-        """Before training: from an earlier epoch the first training key only asks (the
-        later epochs would be lost, see ``model.looking_back``), the second forks the
-        run there. False while asking: nothing may train yet."""
+    def resume_present(self, keys: str = "space, n or p") -> bool:
+        """Before training (or an edit, with its ``keys``): from an earlier epoch the
+        first training key only asks (the later epochs would be lost, see
+        ``model.looking_back``), the second forks the run there. False while asking:
+        nothing may train yet."""
         looked_at = self.looking.epoch
         if looked_at is None:
             return True
         if not self.looking.may_train():
             self.publish()
             hint = fork_hint(looked_at, self.experiment.trainer.epoch)
-            self.notify(f"Press space, n or p again to {hint}; end keeps them.", timeout=6)
+            self.notify(f"Press {keys} again to {hint}; end keeps them.", timeout=6)
             return False
         gone = discarded(looked_at, self.experiment.trainer.epoch)
         self.kept.keep(self.experiment, f"fork from {named(looked_at)}")
@@ -560,6 +565,15 @@ class MainScreen(Screen[None]):
         if focused is not None:
             self.maximize(focused)
 
+    def on_weights_pane_edit_cell(self, message: WeightsPane.EditCell) -> None:
+        self.hand.edit_cell(message.layer - 1, message.row, message.column, message.value)
+
+    def action_undo_edit(self) -> None:
+        self.hand.undo_edit()
+
+    def on_boundary_pane_point_asked(self, message: BoundaryPane.PointAsked) -> None:
+        self.hand.point(message)
+
     def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
         self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
         pane = self.query_one(BoundaryPane)
@@ -829,7 +843,7 @@ class MainScreen(Screen[None]):
             chart.overlay = None
             return
         caption = settings_diff(run, self.experiment)
-        if run.ended.startswith("fork"):  # the epochs a fork discarded
+        if run.ended.startswith(("fork", "edited")):  # the epochs a fork or edit left
             caption += f" (before the {run.ended})"
         chart.overlay = Overlay(
             f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score

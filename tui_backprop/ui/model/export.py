@@ -1,11 +1,14 @@
 """Export what the screen shows: the screen itself as SVG, and the weights (.npz) and
-metrics (.csv) of the epoch on display, which is an earlier one while looking back."""
+metrics (.csv) of the epoch on display, which is an earlier one while looking back;
+data changed by hand (your own points) goes with them as a CSV that opens again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_backprop.data import save_csv
+from tui_backprop.data.own_points import CUSTOM
 from tui_backprop.engine.trainer import RunState
 from tui_backprop.experiment import Experiment, write_metrics_csv, write_weights
 from tui_backprop.output_files import atomic_write, numbered
@@ -16,6 +19,7 @@ class ExportPaths:
     screen: Path
     weights: Path
     metrics: Path
+    data: Path | None = None  # the dataset, when it was changed by hand
 
     def lines(self) -> str:
         return "\n".join(
@@ -24,7 +28,9 @@ class ExportPaths:
                 ("screen", self.screen),
                 ("weights", self.weights),
                 ("metrics", self.metrics),
+                ("data", self.data),
             )
+            if path is not None
         )
 
 
@@ -34,7 +40,9 @@ def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
     export of the same epoch gets numbered names (``…-screen-2.svg``, …) instead of
     replacing the first."""
     stem = f"{Path(experiment.dataset.name).stem}-{tag}"
-    kinds = ("screen.svg", "weights.npz", "metrics.csv")
+    kinds = ["screen.svg", "weights.npz", "metrics.csv"]
+    if stem.endswith(f"{CUSTOM}-{tag}"):
+        kinds.append("data.csv")
     return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
 
 
@@ -47,6 +55,8 @@ def write_screen(svg: str, path: Path) -> None:
 def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths) -> None:
     """The weights and metrics of the epoch shown (the present when ``past`` is None).
     Raises OSError."""
+    if paths.data is not None:
+        save_csv(experiment.dataset, paths.data)
     if past is None:
         experiment.save_weights(paths.weights)
         experiment.write_log(paths.metrics)

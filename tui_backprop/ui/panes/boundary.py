@@ -3,11 +3,24 @@ as TensorFlow Playground shows it (see ``boundary_scene`` for the three pictures
 
 The picture is redrawn when it is drawn (so at most once per frame) and only if the
 weights, the scene or the size changed since the last time.
+
+On the plane of two features the pane takes your own points: a click adds a training
+row of the current class (``C`` cycles it), a right or shift click removes the row
+nearest to it; without a mouse, the arrow keys move a cursor (+), ``enter`` adds and
+``delete`` removes there. The pane only asks (``PointAsked``); the screen changes the
+data.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -20,14 +33,36 @@ from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRA
 from tui_backprop.ui.render.class_colours import swatch_hex
 from tui_backprop.ui.render.map_pictures import picture, predicted_value
 
+CURSOR = "+"
+
 LEGEND_CLASSES = 4  # more class names would not fit on the border
 
 
 class BoundaryPane(Widget, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(0, -1)", "Cursor ↑", show=False),
+        Binding("down", "cursor(0, 1)", "Cursor ↓", show=False),
+        Binding("left", "cursor(-1, 0)", "Cursor ←", show=False),
+        Binding("right", "cursor(1, 0)", "Cursor →", show=False),
+        Binding("enter", "point(True)", "Add a point", show=False),
+        Binding("delete,backspace", "point(False)", "Remove a point", show=False),
+        Binding("a", "next_class", "Next class", show=False),
+    ]
+
+    class PointAsked(Message):
+        """Add a row of class ``label`` at character cell ``cell`` (column, row) of a
+        picture of ``size``, or with ``add`` False remove the row nearest to it."""
+
+        def __init__(self, add: bool, cell: tuple[int, int], size: tuple[int, int], label: int):
+            super().__init__()
+            self.add, self.cell, self.size, self.label = add, cell, size, label
+
     view: reactive[TrainingView | None] = reactive(None)
     scene: reactive[Scene | None] = reactive(None)
     earlier: reactive[EarlierBoundary | None] = reactive(None)  # a kept run's, to compare
     maps: reactive[MapChoice | None] = reactive(None)  # a neuron map or gallery instead
+    cursor: reactive[tuple[int, int] | None] = reactive(None)  # (column, row), keys only
+    label: reactive[int] = reactive(0)  # the class an added point gets
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -61,11 +96,66 @@ class BoundaryPane(Widget, can_focus=True):
             self._retitle()
         self.refresh()
 
+    # -- your own points --------------------------------------------------------------
+
+    def _on_plane(self) -> bool:
+        return self.scene is not None and self.scene.kind == PLANE
+
+    def action_cursor(self, dx: int, dy: int) -> None:
+        width, height = self.size
+        column, row = self.cursor or (width // 2, height // 2)
+        if self.cursor is not None:
+            column, row = column + dx, row + dy
+        self.cursor = (max(0, min(column, width - 1)), max(0, min(row, height - 1)))
+
+    def action_point(self, add: bool) -> None:
+        if self.cursor is None:
+            self.action_cursor(0, 0)
+            self.notify("Arrow keys move the cursor (+); enter adds a point there.", timeout=3)
+            return
+        self._ask(add, self.cursor)
+
+    def action_next_class(self) -> None:
+        scene = self.scene
+        if scene is None or not self._on_plane():
+            self._ask(True, (0, 0))  # the screen says why not
+            return
+        self.label = (self.label + 1) % scene.n_classes
+        self.notify(f"new points: class {scene.class_names[self.label]}", timeout=2)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        self.focus()
+        self._ask(event.button == 1 and not event.shift, (offset.x, offset.y))
+
+    def _ask(self, add: bool, cell: tuple[int, int]) -> None:
+        self.post_message(
+            self.PointAsked(add, cell, (self.size.width, self.size.height), self.label)
+        )
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def watch_label(self) -> None:
+        self.refresh()
+
+    # -- drawing -----------------------------------------------------------------------
+
     def render_line(self, y: int) -> Strip:
         self._update()
         if y < len(self._lines):
-            return self._lines[y]
+            return self._with_cursor(self._lines[y], y)
         return Strip.blank(self.size.width, self.rich_style)
+
+    def _with_cursor(self, line: Strip, y: int) -> Strip:
+        """The keyboard's cursor over the picture, in the colour of the class it adds."""
+        if self.cursor is None or self.cursor[1] != y or not self._on_plane():
+            return line
+        x = self.cursor[0]
+        mark = Segment(CURSOR, Style(bold=True, color=swatch_hex(self.label), bgcolor="black"))
+        return Strip.join([line.crop(0, x), Strip([mark], 1), line.crop(x + 1, line.cell_length)])
 
     def _update(self) -> None:
         view, scene = self.view, self.scene

@@ -4,16 +4,25 @@ Rows are the layer's inputs and columns its neurons (z = a·W, as the engine sto
 An arrow after a number says which way it moved in the last epoch. Drawn line by line
 from the snapshot, so only the visible rows and columns cost anything; big matrices
 scroll.
+
+Arrow keys or a click select a cell (a weight or a bias); ``0`` sets it to zero and
+``enter`` asks for a value. The pane only asks (``EditCell``): the screen makes the edit
+through the engine, which records it in the run's history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
+from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -36,6 +45,7 @@ NO_STEP = "  press space: the gradients appear after a step"
 WAITING = "  ? not yet: the gradients come after the backward pass"
 DIM = Style(dim=True)
 BLANK = Style.null()
+SELECTED = Style(reverse=True, bold=True)
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,27 @@ class WeightsPane(ScrollView, can_focus=True):
     """Visible rows are drawn once per view, width and horizontal scroll, and cached by
     row; a new view repaints only the lines that changed."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "select(0, -1)", "Cell ↑", show=False),
+        Binding("down", "select(0, 1)", "Cell ↓", show=False),
+        Binding("left", "select(-1, 0)", "Cell ←", show=False),
+        Binding("right", "select(1, 0)", "Cell →", show=False),
+        Binding("0", "zero", "Zero the cell", show=False),
+        Binding("enter", "type_value", "Edit the cell", show=False),
+    ]
+
+    class EditCell(Message):
+        """Set weight matrix ``layer`` (1-based) at [``row``, ``column``] (``row`` None:
+        the bias) to ``value``, or with ``value`` None ask for one."""
+
+        def __init__(self, layer: int, row: int | None, column: int, value: float | None):
+            super().__init__()
+            self.layer, self.row, self.column, self.value = layer, row, column, value
+
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
+    selected: reactive[tuple[int, int] | None] = reactive(None)  # (row of the pane, column)
+    note: reactive[str] = reactive("")  # the edits made at the epoch shown
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -79,6 +108,71 @@ class WeightsPane(ScrollView, can_focus=True):
         self._strips_key: tuple[object, ...] | None = None
         self._base = Style.null()  # the pane's own style, under every row
         self._titles: tuple[str, str] | None = None
+
+    # -- the selected cell -------------------------------------------------------------
+
+    def _cell_rows(self) -> list[int]:
+        return [i for i, r in enumerate(self._rows) if r.kind in ("weights", "bias")]
+
+    def action_select(self, dx: int, dy: int) -> None:
+        rows = self._cell_rows()
+        if self.view is None or not rows:
+            return
+        if self.selected is None:
+            self._select(rows[0], 0)
+            return
+        index, column = self.selected
+        at = rows.index(index) if index in rows else 0
+        index = rows[max(0, min(at + dy, len(rows) - 1))]
+        self._select(index, column + dx)
+
+    def _select(self, index: int, column: int) -> None:
+        assert self.view is not None
+        columns = self.view.network.sizes[self._rows[index].layer]
+        column = max(0, min(column, columns - 1))
+        self.selected = (index, column)
+        x = self._label + column * self._step
+        self.scroll_to_region(Region(x, index, self._step, 1), animate=False, immediate=True)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.view is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        column = (self.scroll_offset.x + offset.x - self._label) // self._step
+        if index in self._cell_rows() and column >= 0:
+            self._select(index, column)
+
+    def selected_cell(self) -> tuple[int, int | None, int] | None:
+        """The selected (layer 1-based, row or None for the bias, column)."""
+        if self.selected is None or self.selected[0] >= len(self._rows):
+            return None
+        row = self._rows[self.selected[0]]
+        if row.kind not in ("weights", "bias"):
+            return None
+        return row.layer, None if row.kind == "bias" else row.index, self.selected[1]
+
+    def action_zero(self) -> None:
+        self._ask(0.0)
+
+    def action_type_value(self) -> None:
+        self._ask(None)
+
+    def _ask(self, value: float | None) -> None:
+        cell = self.selected_cell()
+        if cell is None:
+            self.notify("Select a weight first: arrow keys or a click.", timeout=3)
+            return
+        if self.gradients:
+            self.notify("These are the gradients: w shows the weights to edit.", timeout=3)
+            return
+        self.post_message(self.EditCell(*cell, value))
+
+    def watch_selected(self) -> None:
+        self.refresh()
+
+    def watch_note(self) -> None:
+        self._retitle()
 
     @property
     def _step(self) -> int:
@@ -141,7 +235,14 @@ class WeightsPane(ScrollView, can_focus=True):
         width = self.size.width
         index = scroll_y + y
         # visual_style is cached by Textual until the CSS changes; rich_style is not
-        key = (self.view, self.gradients, self._shape_key, scroll_x, self.visual_style)
+        key = (
+            self.view,
+            self.gradients,
+            self._shape_key,
+            scroll_x,
+            self.visual_style,
+            self.selected,
+        )
         if key != self._strips_key:
             self._strips_key, self._strips, self._base = key, {}, self.rich_style
         if index not in self._strips:
@@ -152,11 +253,12 @@ class WeightsPane(ScrollView, can_focus=True):
         view = self.view
         if view is None or index >= len(self._rows):
             return Strip.blank(width, self._base)
-        strip = self._row_strip(view, self._rows[index], scroll_x, width)
+        strip = self._row_strip(view, index, scroll_x, width)
         strip = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
         return strip.apply_style(self._base)
 
-    def _row_strip(self, view: TrainingView, row: Row, x0: int, width: int) -> Strip:
+    def _row_strip(self, view: TrainingView, index: int, x0: int, width: int) -> Strip:
+        row = self._rows[index]
         net = view.network
         if row.kind == "gap":
             return Strip.blank(0)
@@ -190,6 +292,13 @@ class WeightsPane(ScrollView, can_focus=True):
         skip = Segment(" " * (first * self._step))
         _, scale = self._facts(view, row.layer, weights, biases)
         cells = self._cells(values, change, scale, first, last)
+        if (
+            self.selected is not None
+            and self.selected[0] == index
+            and first <= self.selected[1] < last
+        ):
+            at = 2 * (self.selected[1] - first)
+            cells[at] = Segment(cells[at].text, (cells[at].style or BLANK) + SELECTED)
         return Strip([label, skip, *cells])
 
     def _facts(
@@ -251,7 +360,9 @@ class WeightsPane(ScrollView, can_focus=True):
         else:
             titles = (
                 "Weights W" + (" and biases b" if bias else ""),
-                "▲▼ moved in the last epoch · w: gradients",
+                f"✎ {escape(self.note)}"
+                if self.note
+                else "▲▼ moved in the last epoch · w: gradients",
             )
         if titles != self._titles:  # setting a title repaints the whole pane
             self._titles = titles

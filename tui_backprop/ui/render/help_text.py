@@ -53,8 +53,15 @@ def playground_help() -> str:
   input neuron drop its feature / add one (X₁², sin X₁, …). `S` (or `,`) changes any
   setting: the learning rate (also `l` `L`) and the optimiser live, the rest with a
   restart from the initial weights and the same seed.
+- **By hand** — in the weights pane arrow keys or a click select a cell: `0` zeroes
+  it, `enter` asks for a value; the next epoch starts from it, the epochs before keep
+  the old value and the pane's border names the edit; `u` takes it back until an epoch
+  is trained. In the decision boundary (two features, classes) a click adds a training
+  row of the current class (`a` cycles it), a right or shift click removes the nearest
+  row; arrow keys move a cursor, `enter` adds and `delete` removes there. The data
+  becomes `<name>-custom` and training goes on from the weights on screen.
 - **Export** — `e` writes the screen (.svg), the weights (.npz) and the metrics (.csv)
-  of the epoch shown, and says where.
+  of the epoch shown (and data with your own points as .csv), and says where.
 """
 
 
