@@ -107,6 +107,14 @@ async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
             assert argv[3:] == [b"xor", b"--layers", b"3", b""]
 
 
+async def test_a_lesson_is_served_to_every_tab() -> None:
+    with serving("--lesson", "xor") as served:
+        async with tab(served):
+            app = served.apps()[0]
+            argv = (Path("/proc") / str(app) / "cmdline").read_bytes().split(b"\0")
+            assert argv[3:] == [b"--lesson", b"xor", b""]
+
+
 async def test_a_page_from_another_site_may_not_open_an_app() -> None:
     with serving() as served:
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:

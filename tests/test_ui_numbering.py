@@ -160,10 +160,10 @@ async def test_paused_says_the_speed_p_will_run_at() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "⏸ paused · p runs at 10 epochs/s" in status_line(app)
+        assert "‖ paused · p runs at 10 epochs/s" in status_line(app)
         await press(pilot, "asterisk")
         await pilot.pause()
-        assert "⏸ paused · p runs at max speed" in status_line(app)
+        assert "‖ paused · p runs at max speed" in status_line(app)
         await press(pilot, "asterisk", "plus")
         await pilot.pause()
         assert "p runs at 30 epochs/s" in status_line(app)

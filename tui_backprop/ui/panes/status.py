@@ -18,6 +18,9 @@ from tui_backprop.ui.render.phase_text import walk_caption
 
 RULE_SHORT = "   (from its forward pass; weights after its update)"
 NOT_YET = "  the initial weights · space trains epoch 0"
+# Marks every common monospace font has (the media symbols ⏸ ⏹ are missing from most,
+# so a browser or a terminal without a symbols font showed a box).
+PAUSED, STOPPED = "‖", "■"
 
 
 class StatusLine(Widget):
@@ -83,11 +86,11 @@ class StatusLine(Widget):
     def _state(self, out: Text) -> None:
         s = self.state
         if not s.running and s.stopped:
-            out.append(f"⏹ stopped: {s.stopped}", "bold yellow")
+            out.append(f"{STOPPED} stopped: {s.stopped}", "bold yellow")
             out.append("  ")
             return
         if not s.running:
-            out.append("⏸ paused", "yellow")
+            out.append(f"{PAUSED} paused", "yellow")
             if self.size.width >= 100:
                 out.append(f" · p runs at {speed_label(s.rate)}", "dim")
             out.append("  ")
