@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
 from tests.helpers import SIZE, app_of, press, text_of
 from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET
+from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import next_walk, phase_view
 from tui_backprop.ui.render.equations import render
@@ -81,11 +82,13 @@ NAMES = {
     "sig": _monotone(lambda z: 1 / (1 + math.exp(-z))),
     "log": _monotone(math.log),
     "tanh": _monotone(math.tanh),
+    "sign": _monotone(lambda x: float((x > 0) - (x < 0))),
     "HALF": Interval(0.5),
 }
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 CUT = re.compile(r"\[\d+ more terms?: (-?[\d.e+-]+)\]")
-ARITHMETIC = re.compile(r"(?:[\d.e+\-−·×/()²½ ]|σ|log|tanh)+")
+ARITHMETIC = re.compile(r"(?:[\d.e+\-−·×/()²½ ]|σ|log|tanh|sign)+")
+CROSSED = " (crossed 0)"  # an L1 step that carried the weight across 0 made it 0
 
 
 def evaluate(segment: str) -> Interval | None:
@@ -108,14 +111,24 @@ def check_line(line: str) -> int:
     body = line.strip(" │▶")
     assert not body.endswith("…"), f"a line cut short: {line!r}"
     segments = re.split(r" = | ← ", body)
-    value = evaluate(segments[-1]) if len(segments) > 2 else None
+    crossed = segments[-1].endswith(CROSSED)
+    value = evaluate(segments[-1].removesuffix(CROSSED)) if len(segments) > 2 else None
     if value is None:
         return 0
     checked = 0
     for segment in segments[1:-1]:
         computed = evaluate(segment)
         if computed is not None:
-            assert computed.meets(value), f"{segment} = {computed}, shown {value}: {line!r}"
+            signs = re.findall(r"sign\(([^)]*\)?)\)", segment)
+            side = evaluate(signs[-1]) if signs else None  # the L1 step's weight
+            if side is not None:  # the step ends across 0 exactly when it says so
+                ends = computed * side  # on the weight's side of 0, or across it
+                could = ends.lo <= 0 if crossed else ends.hi > 0 or ends.lo == ends.hi == 0
+                assert could, f"{segment} = {computed}, shown crossed: {crossed}: {line!r}"
+            if crossed:
+                assert value.lo <= 0 <= value.hi, line
+            else:
+                assert computed.meets(value), f"{segment} = {computed}, shown {value}: {line!r}"
             checked += 1
     return checked
 
@@ -169,8 +182,8 @@ WIDTHS = (62, 100, 40)  # the card at 120 columns, a wide one, a narrow one
 ROWS = 12  # enough for every equation of a neuron
 
 
-def seed_run() -> tuple[Experiment, Network]:
-    experiment = Experiment.build(SEED_PRESET)
+def seed_run(settings: Settings = SEED_PRESET) -> tuple[Experiment, Network]:
+    experiment = Experiment.build(settings)
     ds = experiment.dataset
     trainer = experiment.trainer
     return experiment, describe_network(trainer, ds.feature_names, ds.class_names, ds.label_name)
@@ -207,6 +220,29 @@ def test_every_equation_of_the_walk_and_the_cards_closes_by_hand(epoch: int) -> 
     assert phases == 7
 
 
+def test_a_run_with_l1_and_l2_closes_by_hand_and_shows_the_zeroing() -> None:
+    """L2 in the gradient, the L1 step in the update: both close, and a weight the L1
+    step carried across 0 says so."""
+    experiment, network = seed_run(replace(SEED_PRESET, l1=0.3, l2=0.01))
+    trainer = experiment.trainer
+    crossed = checked = 0
+    for _ in range(6):
+        trainer.train_epoch()
+        for _, _, text in cards(snapshot(trainer, network, DEFAULT_ROW)):
+            checked += check_card(text)
+            crossed += CROSSED in text
+    assert checked and crossed
+    record = trainer.last_record
+    assert record is not None and (record.l1, record.l2) == (0.3, 0.01)
+    walk, shown = next_walk(None, trainer), ""
+    while walk is not None:
+        for _, _, text in cards(phase_view(trainer, network, DEFAULT_ROW, walk)):
+            check_card(text)
+            shown += text
+        walk = walk.advanced()
+    assert "− 0.1·0.3·sign(" in shown and "+ 0.01·" in shown  # both terms, worked
+
+
 def test_the_checker_catches_an_equation_that_does_not_close() -> None:
     assert check_line("  z = Σ wᵢ·aᵢ = (-0.0938)·2.78 + 0.00871·2.55 = -0.2387") == 1
     with pytest.raises(AssertionError):
@@ -214,6 +250,11 @@ def test_the_checker_catches_an_equation_that_does_not_close() -> None:
     with pytest.raises(AssertionError):  # σ of a mean is not a mean of σ
         check_line("  a = σ(z) = σ(-0.4324) = 0.3951")
     assert check_line("  ∂L/∂w(x1) = 2.8·(-0.007) + [9 more terms: 0.15] = 0.1329") == 1
+    assert check_line("    w(x1) ← 0.0200 − 0.1·0.0500 − 0.1·0.3·sign(0.0200) = 0 (crossed 0)") == 1
+    with pytest.raises(AssertionError):  # it did not cross 0
+        check_line("    w(x1) ← 0.200 − 0.1·0.0500 − 0.1·0.3·sign(0.200) = 0 (crossed 0)")
+    with pytest.raises(AssertionError):  # it crossed 0 and was not zeroed
+        check_line("    w(x1) ← 0.0200 − 1·0.0500 − 1·0.5·sign(0.0200) = -0.530")
     with pytest.raises(AssertionError):  # σ(z) from another z than the line above's
         check_card("  z = Σ wᵢ·aᵢ = 1·2 = 2\n  a = σ(z) = σ(3) = 0.9526")
 

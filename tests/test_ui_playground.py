@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
 from tests.helpers import SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
+from tui_backprop.data import builtin_dataset
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
@@ -25,6 +26,7 @@ from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
 XOR = resolve("xor", {})
+DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 
 
 def error_of(app: BackpropApp, selector: str) -> str:
@@ -221,6 +223,32 @@ async def test_a_setting_the_data_cannot_take_is_refused() -> None:
         await apply_settings(pilot, app, output="sigmoid")
         assert "a sigmoid output needs exactly 2 classes" in error_of(app, "#settings-error")
         assert app.main.experiment is experiment
+
+
+async def test_the_data_fields_redraw_a_built_in_and_show_what_is_drawn() -> None:
+    app = app_of(XOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await apply_settings(pilot, app, points="120", noise="0.3", data_seed="4")
+        ex = app.main.experiment
+        assert (ex.settings.points, ex.settings.noise, ex.settings.data_seed) == (120, 0.3, 4)
+        drawn = builtin_dataset("xor", 120, 0.3, 4)
+        assert np.array_equal(ex.dataset.features, drawn.features) and ex.trainer.epoch == 0
+        screen = await open_settings(pilot, app)
+        shown = [
+            screen.query_one(f"#set-{n}", Input).value for n in ("points", "noise", "data_seed")
+        ]
+        assert shown == ["120", "0.3", "4"]
+
+
+@pytest.mark.parametrize("name", ["points", "noise", "data_seed"])
+async def test_a_csv_refuses_the_data_fields_as_the_command_line_does(name: str) -> None:
+    app = app_of(resolve(str(DATASETS / "xor.csv"), {}))
+    async with app.run_test(size=SIZE) as pilot:
+        experiment = app.main.experiment
+        await apply_settings(pilot, app, **{name: "3"})
+        says = "apply only to generated built-in datasets, not to a CSV file"
+        assert says in error_of(app, "#settings-error")
+        assert app.main.experiment is experiment and experiment.settings.points is None
 
 
 async def test_every_reset_setting_reaches_the_engine() -> None:

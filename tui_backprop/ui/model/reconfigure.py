@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tui_backprop.data import Dataset, as_regression, load_dataset
+from tui_backprop.data import Dataset, Drawn, as_regression, load_dataset
 from tui_backprop.experiment import TASK_OF_OUTPUT, Experiment, adopt_weights, stop_rules
 from tui_backprop.output_files import output_problem, same_file
 from tui_backprop.settings import Settings
@@ -16,6 +16,7 @@ from tui_backprop.ui.model.kept_runs import effective_settings
 from tui_backprop.ui.model.settings_form import changed, needs_reset
 
 CSV_ONLY = ("label_column", "drop_columns")
+DRAWN = ("points", "noise", "data_seed")  # a generated built-in's: drawn again
 
 
 def apply_live(experiment: Experiment, new: Settings) -> None:
@@ -56,6 +57,11 @@ def _data_for(experiment: Experiment, settings: Settings, names: list[str]) -> D
     ds = experiment.data  # before any input features: the new ones start from it
     task = TASK_OF_OUTPUT.get(settings.output, "auto")
     other_task = task != "auto" and task != ds.task
+    if any(n in names for n in DRAWN):  # a CSV refuses them, as on the command line
+        drawn = Drawn(settings.points, settings.noise, settings.data_seed)
+        return load_dataset(
+            settings.dataset, settings.label_column, settings.drop_columns, task, drawn
+        )
     if ds.source.startswith("built-in"):
         if any(n in names for n in CSV_ONLY) and (
             settings.label_column is not None or settings.drop_columns

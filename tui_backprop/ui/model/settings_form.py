@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
+from tui_backprop.data.builtin import DEFAULT_NOISE, DEFAULT_POINTS
 from tui_backprop.settings import (
     CHOICES,
     Settings,
@@ -23,12 +24,18 @@ from tui_backprop.settings import (
     read_names,
     read_non_negative,
     read_path,
+    read_points,
     read_positive,
     read_seed,
 )
 
 AUTO = "auto"
 Value = str | bool
+
+
+def optional(read: Callable[[str], object]) -> Callable[[str], object]:
+    """``read``, and nothing for None: the default."""
+    return lambda text: read(text) if text.strip() else None
 
 
 class FormError(ValueError):
@@ -76,6 +83,24 @@ RESET_FIELDS = (
         "text",
         "x1,x2,x1^2,…; empty: as in the data",
         read=read_feature_list,
+    ),
+    # a CSV refuses them when applied, with the command line's reason
+    Field(
+        "points",
+        "points",
+        "text",
+        f"built-ins; empty: {DEFAULT_POINTS}",
+        read=optional(read_points),
+    ),
+    Field(
+        "noise",
+        "noise",
+        "text",
+        f"built-ins; empty: {DEFAULT_NOISE:g}",
+        read=optional(read_non_negative),
+    ),
+    Field(
+        "data_seed", "data seed", "text", "built-ins, also D; empty: 0", read=optional(read_seed)
     ),
     Field("label_column", "label column", "text", "CSV: name or index", read=read_column),
     Field("drop_columns", "drop columns", "text", "CSV: a,b", read=read_names),

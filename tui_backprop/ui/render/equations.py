@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from rich.text import Text
 
 from tui_backprop.engine.activations import Array
@@ -400,19 +401,35 @@ def update_equations(view: TrainingView, layer: int, neuron: int) -> list[Equati
     out = [Equation(UPDATE, None, pieces)]
     if optimizer == "sgd":
         name = view.network.labels[layer - 1][0][:LABEL]
-        text = f"{num(before[0])} − {rec.lr:g}·{num(float(lay.grad_w[0, neuron]))}"
-        if l1:
-            text += _l1_term(before[0] - rec.lr * float(lay.grad_w[0, neuron]), rec.lr, l1)
-        out.append(_detail(UPDATE, f"  w({name})", " ← ", after[0], _short_sub(text)))
+        grad = float(lay.grad_w[0, neuron])
+        stepped = before[0] - rec.lr * grad  # the weight after the loss step
+        texts = [_worked(before[0], grad, rec.lr, "", 3)]
+        if l1:  # then two digits where three do not fit, then η·λ₁ as one number
+            sign = [_sign_of(before[0], stepped, d) for d in (3, 2)]
+            texts = [
+                _worked(before[0], grad, rec.lr, f"{rec.lr:g}·{l1:g}·sign({sign[0]})", 3),
+                _worked(before[0], grad, rec.lr, f"{rec.lr:g}·{l1:g}·sign({sign[1]})", 2),
+                _worked(before[0], grad, rec.lr, f"{rec.lr * l1:.3g}·sign({sign[1]})", 2),
+            ]
+        sub = Piece((*texts, ""), STYLES["sub"], (SUMMARISE,) * (len(texts) - 1) + (DROP,))
+        line = _detail(UPDATE, f"  w({name})", " ← ", after[0], sub)
+        if l1 and after[0] == 0 and stepped != 0:  # the L1 step's zeroing, said where it acts
+            value = Piece((" = 0 (crossed 0)",), STYLES["value"])
+            line = replace(line, pieces=(*line.pieces[:-1], value))
+        out.append(line)
     return out
 
 
-def _l1_term(moved: float, lr: float, l1: float) -> str:
-    """The L1 step's part of one weight's update, ``moved`` being the weight after the
-    loss step; a weight it would carry across zero is 0."""
-    sign = "+" if moved > 0 else "−" if moved < 0 else "0"
-    crossed = abs(moved) <= lr * l1
-    return f" − {lr:g}·{l1:g}·({sign}1)" + (" crosses 0 → 0" if crossed else "")
+def _worked(before: float, grad: float, lr: float, l1_step: str, digits: int) -> str:
+    """An SGD update written out, and the L1 step after it if there is one."""
+    text = f" = {num(before, digits)} − {lr:g}·{num(grad, digits)}"
+    return f"{text} − {l1_step}" if l1_step else text
+
+
+def _sign_of(before: float, moved: float, digits: int) -> str:
+    """What the L1 step takes the sign of, the weight after the loss step, written as
+    the weight before where their signs agree so the line holds only numbers shown."""
+    return f"{before if np.sign(before) == np.sign(moved) else moved:.{digits}g}"
 
 
 def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
