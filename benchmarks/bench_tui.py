@@ -80,7 +80,7 @@ SETUPS = {
         (160, 45),
     ),
 }
-EPOCH = re.compile(r"Epoch (\d+)")
+EPOCH = re.compile(r"Epoch (\d[\d,]*)")  # 13,607: thousands are grouped
 NO_EPOCH = "No epoch yet"  # the status line before the first epoch
 LEARNING_RATE = re.compile(r"\blr (\S+)")
 FRAME_MARKS = re.compile(rb"\x1b\[\?2026l|Epoch \d+")
@@ -142,7 +142,7 @@ class Pane:
         """The latest epoch the status line shows: -1 before the first ("No epoch yet")."""
         status = self.top()[1]
         found = EPOCH.search(status)
-        return int(found.group(1)) if found else -1 if NO_EPOCH in status else None
+        return int(found.group(1).replace(",", "")) if found else -1 if NO_EPOCH in status else None
 
     def close(self) -> None:
         try:

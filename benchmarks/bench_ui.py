@@ -39,7 +39,7 @@ import termios
 import time
 from typing import Any
 
-EPOCH = re.compile(rb"Epoch (\d+)")
+EPOCH = re.compile(rb"Epoch (\d[\d,]*)")  # 13,607: thousands are grouped
 FIRST = re.compile(rb"No epoch yet|Epoch \d+")  # the status line, before or after training
 TARGETS = {
     "first frame": "< 1.5 s",
@@ -126,7 +126,7 @@ def max_speed(term: Terminal, seconds: float) -> tuple[float, float]:
         chunk = term.read(0.05)
         now = time.perf_counter()
         for match in EPOCH.finditer(chunk):
-            epoch = int(match.group(1))
+            epoch = int(match.group(1).replace(b",", b""))
             if not seen or epoch != seen[-1][1]:
                 seen.append((now, epoch))
     term.send("p")
