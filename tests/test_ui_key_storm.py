@@ -13,6 +13,7 @@ KEYS = [
     " ", "n", "p", "+", "-", "*", "r", "R", "l", "L", "j", "k", "w", "g", "o", "s", "z", "?",
     "b", "[", "]", "{", "}", "d", "S", ",", "c", "e", "\t", "\r", "\x1b[A", "\x1b[B",
     "\x1b[C", "\x1b[D", "\x1b[H", "\x1b[F",
+    "t", "m", "M", "(", ")", "C", "H", "x", "X", "D", "f", "F", "W", "u", "0", "a", "\x7f",
 ]  # fmt: skip
 PALETTE_TWICE = "\x10\r\x10\r"  # ctrl+p enter, twice: it used to pop the main screen
 
