@@ -153,3 +153,27 @@ async def test_a_playing_run_keeps_playing_and_the_log_follows() -> None:
         record = app.main.experiment.trainer.last_record
         assert record is not None
         await wait_until(pilot, lambda: title(app).startswith(f"Epoch {record.epoch}:"))
+
+
+async def test_a_walk_shows_question_marks_until_it_computes_them() -> None:
+    """During n's walk the table tells no more than the walk has computed: ŷ after the
+    output's forward pass, the loss after the loss phase, δ after the output δ."""
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        shown = {"ŷ": "ŷ = P(1)", "predicted": "predicted", "loss": "loss", "δ": "δ = ŷ − y"}
+        expected = [  # after each n: the columns still unknown
+            {"ŷ", "predicted", "loss", "δ"},  # the hidden layer's forward pass
+            {"loss", "δ"},  # the output's
+            {"δ"},  # the loss
+            set(),  # the output δ
+        ]
+        await press(pilot, "space")
+        for unknown in expected:
+            await open_view(pilot, "n")
+            for name, header in shown.items():
+                values = set(column(app, header))
+                assert (values == {"?"}) == (name in unknown), (name, unknown)
+            assert ("mean loss ?" in title(app)) == ("loss" in unknown)
+            await press(pilot, "escape")
+        record = app.main.walk.record if app.main.walk is not None else None
+        assert record is not None and record.epoch == 1

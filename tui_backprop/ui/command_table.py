@@ -353,6 +353,18 @@ LESSON_COMMANDS = frozenset(command_name(c.action) for c in COMMANDS) - {
 }
 
 
+def key_hint(parts: tuple[tuple[str, str], ...], hidden: frozenset[str]) -> str:
+    """A border's hint, its (command name, text) parts joined, without the commands
+    ``hidden``: a lesson that hides a key does not advertise it either."""
+    return " · ".join(text for name, text in parts if name not in hidden)
+
+
+def hidden_in(app: object) -> frozenset[str]:
+    """The commands the app's lesson hides (none in an app without lessons)."""
+    hidden: frozenset[str] = getattr(app, "hidden_commands", frozenset())
+    return hidden
+
+
 def shown_commands(hidden: frozenset[str]) -> tuple[Command, ...]:
     """The commands of the table but those named in ``hidden``, for help and the palette."""
     return tuple(c for c in COMMANDS if command_name(c.action) not in hidden)

@@ -51,7 +51,7 @@ from tui_backprop.ui.model.kept_runs import (
     effective_settings,
     settings_diff,
 )
-from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, walk_to
+from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, locked_change, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
 from tui_backprop.ui.model.neuron_maps import follow_selection, next_choice
@@ -240,8 +240,14 @@ class MainScreen(Screen[None]):
         self.query_one(ConfusionPane).scene = scene
         self.query_one(HiddenSpacePane).scene = scene
 
-    def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> None:
-        """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made)."""
+    def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> str | None:
+        """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made),
+        with the settings the lesson locks kept; why not, when they cannot be kept."""
+        kept = self._keep_locked(experiment)
+        if isinstance(kept, str):
+            return kept
+        if kept is not experiment:
+            experiment, scene = kept, None  # other features: another plane
         self.end_run(why)
         self.experiment = experiment
         self.network = self._network()
@@ -249,6 +255,24 @@ class MainScreen(Screen[None]):
         self.info = run_info(experiment)
         self.show_scene(scene)
         self.publish()
+        return None
+
+    @property
+    def settings_now(self) -> Settings:
+        return effective_settings(self.experiment)
+
+    def _keep_locked(self, experiment: Experiment) -> Experiment | str:
+        """``experiment`` with the settings the lesson locks as they are now (a preset, a
+        new dataset would bring their own), or why not when they do not fit it."""
+        locked, now = self.lesson.locked_settings, self.settings_now
+        new = effective_settings(experiment)
+        name = locked_change(locked, now, new)
+        if name is None:
+            return experiment
+        try:
+            return apply(experiment, replace(new, **{n: getattr(now, n) for n in locked}))[0]
+        except ValueError:
+            return f"{label_of(name)}: {LOCKED}"
 
     def resume_present(self, keys: str = "space, n or p") -> bool:
         """Before training (or an edit, with its ``keys``): from an earlier epoch the
@@ -666,9 +690,11 @@ class MainScreen(Screen[None]):
         except (ValueError, OSError) as err:
             return partial(str, err)
 
-        def switch() -> None:
-            self.switch_to(experiment, "new dataset", scene)
-            self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+        def switch() -> str | None:
+            why = self.switch_to(experiment, "new dataset", scene)
+            if why is None:
+                self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+            return why  # the dialog stays open and says it
 
         return switch
 
@@ -684,9 +710,10 @@ class MainScreen(Screen[None]):
             experiment = open_builtin(self.experiment, name, points, noise)
         except ValueError as err:
             return str(err)
-        self.switch_to(experiment, "new dataset")
-        self.notify(f"dataset {name}: {experiment.dataset.n_rows} rows", timeout=3)
-        return None
+        why = self.switch_to(experiment, "new dataset")
+        if why is None:
+            self.notify(f"dataset {name}: {self.experiment.dataset.n_rows} rows", timeout=3)
+        return why
 
     def action_new_data(self) -> None:
         self._set_running(False)
@@ -695,7 +722,10 @@ class MainScreen(Screen[None]):
         except ValueError as err:
             self.notify(str(err), severity="warning", timeout=4)
             return
-        self.switch_to(experiment, "new data")
+        why = self.switch_to(experiment, "new data")
+        if why is not None:
+            self.notify(why, severity="warning", timeout=4)
+            return
         seed = data_seed_of(experiment)
         self.notify(f"new data (data seed {seed}): the run restarts", timeout=3)
 
@@ -714,12 +744,13 @@ class MainScreen(Screen[None]):
 
     def action_settings(self) -> None:
         self._set_running(False)
-        current = effective_settings(self.experiment)
-        self.app.push_screen(SettingsScreen(current, self._apply_settings))
+        locked = self.lesson.locked_settings  # shown, not editable
+        self.app.push_screen(SettingsScreen(self.settings_now, self._apply_settings, locked))
 
     def _apply_settings(self, new: Settings) -> str | None:
-        if "lr" in self.lesson.locked and new.lr != self.experiment.settings.lr:
-            return f"learning rate: {LOCKED}"
+        locked = locked_change(self.lesson.locked_settings, self.settings_now, new)
+        if locked is not None:
+            return f"{label_of(locked)}: {LOCKED}"
         try:
             experiment, names = apply(self.experiment, new)
         except (ValueError, OSError) as err:

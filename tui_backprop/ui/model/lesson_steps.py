@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from tui_backprop.engine import Trainer
 from tui_backprop.lesson import Lesson, Step
+from tui_backprop.settings import Settings
 from tui_backprop.ui.model.walk import Walk, live, start
 
 LOCKED = "locked by the lesson"
 LESSON_ONLY = "lesson_step"  # the action of the lesson's own keys
 NO_LESSON = frozenset({LESSON_ONLY})  # without a lesson its keys are hidden
+# The setting each lockable command changes: a lock keeps it on every other road too
+# (the settings screen, a preset, a new dataset).
+LOCKED_SETTINGS = {"lr": "lr", "feature": "features"}
 
 
 @dataclass
@@ -26,6 +30,11 @@ class LessonState:
     @property
     def locked(self) -> frozenset[str]:
         return frozenset() if self.lesson is None else self.lesson.lock
+
+    @property
+    def locked_settings(self) -> frozenset[str]:
+        """The settings no road may change: those of the locked commands."""
+        return frozenset(LOCKED_SETTINGS[n] for n in self.locked if n in LOCKED_SETTINGS)
 
     @property
     def step(self) -> Step | None:
@@ -47,6 +56,11 @@ class LessonState:
     def text(self) -> str:
         step = self.step
         return "" if step is None else f"{self.index + 1}. {step.text}"
+
+
+def locked_change(locked: frozenset[str], old: Settings, new: Settings) -> str | None:
+    """The first of the ``locked`` settings that ``new`` changes, or None."""
+    return next((name for name in sorted(locked) if getattr(old, name) != getattr(new, name)), None)
 
 
 def walk_to(walk: Walk | None, trainer: Trainer, kind: str) -> Walk | None:

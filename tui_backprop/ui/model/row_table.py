@@ -20,6 +20,7 @@ from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.rows import RowScores, step_rows, test_rows
 from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.walk import PhaseView
 
 MAX_ROWS = 200  # training rows listed; the rest are counted in a note
 MAX_TEST_ROWS = 50
@@ -55,12 +56,14 @@ def row_table(view: TrainingView, source: Source) -> RowTable:
         return _untrained(view, source, columns)
     train = step_rows(record, MAX_ROWS)
     test = test_rows(source.trainer, first, MAX_TEST_ROWS)
-    cells = _cells(train, source, "", source.file_rows[0])
-    if test is not None:
-        cells += _cells(test, source, "test ", source.file_rows[1])
+    known = _known(view)
+    cells = _cells(train, source, "", source.file_rows[0], known)
+    if test is not None:  # a test row has no δ: "—" stays
+        cells += _cells(test, source, "test ", source.file_rows[1], (*known[:2], True))
+    loss = f"{record.loss:.6f}" if known[1] else UNKNOWN
     title = (
         f"Epoch {record.epoch}: every row in the epoch's forward pass, by the weights it "
-        f"began with (mean loss {record.loss:.6f})"
+        f"began with (mean loss {loss})"
     )
     notes = _notes(view, source, len(record.rows), len(train.rows), test)
     return RowTable(title, columns, cells, 0 if test is None else len(test.rows), notes)
@@ -84,12 +87,30 @@ def _untrained(view: TrainingView, source: Source, columns: tuple[str, ...]) -> 
     return RowTable(title, columns, cells, 0, _notes(view, source, len(x), n, None))
 
 
+def _known(view: TrainingView) -> tuple[bool, bool, bool]:
+    """Whether ŷ, the loss and the output δ are computed yet: a walk (n) shows ? for
+    those of its later phases, so that the table does not tell them first."""
+    if not isinstance(view, PhaseView):
+        return True, True, True
+    out = len(view.network.sizes) - 1
+    return view.forward_known(out), view.progress.loss_known, view.delta_known(out)
+
+
 def _cells(
-    scores: RowScores, source: Source, prefix: str, file_rows: Array
+    scores: RowScores,
+    source: Source,
+    prefix: str,
+    file_rows: Array,
+    known: tuple[bool, bool, bool],
 ) -> list[tuple[str, ...]]:
-    """One row of text cells per row of ``scores``."""
+    """One row of text cells per row of ``scores``, ``UNKNOWN`` where not ``known``."""
+    y_hat, loss, delta = known
+    shown = (y_hat, *([y_hat] if source.classes else []), loss, delta)  # as the columns
     data = _data_cells(scores.rows, scores.x, scores.y, source, prefix, file_rows)
-    return [(*d, *s) for d, s in zip(data, _score_cells(scores, source), strict=True)]
+    return [
+        (*d, *(cell if ok else UNKNOWN for cell, ok in zip(s, shown, strict=True)))
+        for d, s in zip(data, _score_cells(scores, source), strict=True)
+    ]
 
 
 def _data_cells(

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual_plotext import PlotextPlot
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.series import pick, sample_epochs
 from tui_backprop.ui.model.status import PlayState
 from tui_backprop.ui.model.view import TrainingView
@@ -38,7 +39,12 @@ SCORE_TEST = (175, 230, 185)
 # An earlier run overlaid for comparison: grey, so the live run stays in front.
 PAST_LOSS = (165, 165, 175)
 PAST_TEST_LOSS = (110, 110, 120)
-KEYS_HINT = "b boundary · c compare · d data · S settings"
+KEYS_HINT = (  # (command, hint): a lesson's hidden commands are left out
+    ("boundary", "b boundary"),
+    ("compare", "c compare"),
+    ("datasets", "d data"),
+    ("settings", "S settings"),
+)
 EMPTY_TITLE = "press space: the curves start after the first epoch"
 PLOT_EVERY = 0.2  # seconds: while the run plays, the chart plots at most 5 times a second
 
@@ -119,7 +125,7 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self.plots = 0  # pictures plotted: lets tests see that nothing is wasted
 
     def on_mount(self) -> None:
-        self.border_subtitle = KEYS_HINT
+        self.border_subtitle = self._keys_hint()
         if isinstance(getattr(self.screen, "state", None), PlayState):  # the main screen
             self.watch(self.screen, "state", self._play_state_changed)
         # after PlotextPlot's own subscriber has registered the new theme with plotext
@@ -142,9 +148,12 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self.border_subtitle = (
             f"c: {escape(overlay.name)} · {escape(overlay.caption)}"
             if overlay is not None
-            else KEYS_HINT
+            else self._keys_hint()
         )
         self._show()
+
+    def _keys_hint(self) -> str:
+        return key_hint(KEYS_HINT, hidden_in(self.app))
 
     def on_resize(self) -> None:
         self._show()

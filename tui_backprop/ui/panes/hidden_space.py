@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from tui_backprop.engine.hidden_space import Neuron, hidden_space
 from tui_backprop.engine.network import Params
+from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.hidden_axes import Axes, AxesChoice
 from tui_backprop.ui.model.scene import PLANE, Scene
 from tui_backprop.ui.model.view import Network, TrainingView
@@ -45,7 +46,8 @@ class HiddenSpacePane(Widget, can_focus=True):
         return None if view is None else self.choice.axes(view.network.sizes)
 
     def _retitle(self) -> None:
-        self.border_title, self.border_subtitle = titles(self.view, self.scene, self.axes())
+        hidden = hidden_in(self.app)
+        self.border_title, self.border_subtitle = titles(self.view, self.scene, self.axes(), hidden)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -81,13 +83,21 @@ def _name(network: Network, neuron: Neuron) -> str:
     return escape(network.labels[layer][index])
 
 
-def titles(view: TrainingView | None, scene: Scene | None, axes: Axes | None) -> tuple[str, str]:
-    """The border's title (the two neurons, as axes) and legend."""
+def titles(
+    view: TrainingView | None,
+    scene: Scene | None,
+    axes: Axes | None,
+    hidden: frozenset[str] = frozenset(),
+) -> tuple[str, str]:
+    """The border's title (the two neurons, as axes) and legend, naming no key of the
+    commands ``hidden``."""
     if view is None or scene is None:
         return "Hidden space", ""
     if axes is None:
-        return "Hidden space", "no hidden layer: add one in the settings (S)"
+        tip = "" if "settings" in hidden else ": add one in the settings (S)"
+        return "Hidden space", f"no hidden layer{tip}"
     net = view.network
     title = f"Hidden space: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑"
     grid = "the input grid, bent" if scene.kind == PLANE else "rows only (not two features)"
-    return title, f"{grid} · {TRAIN} train {TEST} test · x/X other neurons"
+    parts = (("", grid), ("", f"{TRAIN} train {TEST} test"), ("hidden_axes", "x/X other neurons"))
+    return title, key_hint(parts, hidden)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.ui.command_table import COMMANDS, command_name, key_hint
 from tui_backprop.ui.model.row_table import RowTable, Source, row_table
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.epoch_log import EpochLog
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tui_backprop.ui.main_screen import MainScreen
 
 PLAYING_EVERY = 0.5  # seconds between redraws while a run plays
-KEYS = "← → rows or log · [ ] look back · space, p train · esc or t close"
+TRAIN_KEYS = (("step", "space"), ("toggle_run", "p"))
 FORWARDED = ("step", "toggle_run", "history", "history_jump", "history_edge")
 
 
@@ -80,7 +80,7 @@ class RowsLogScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-body", classes="dialog") as body:
             body.border_title = "Rows and log"
-            body.border_subtitle = KEYS
+            body.border_subtitle = keys_hint(self.main.lesson.hidden)
             with TabbedContent():
                 with TabPane("Rows", id="rows-tab"):
                     yield Static(classes="rows-title", id="rows-title")
@@ -140,7 +140,25 @@ class RowsLogScreen(Dialog[None]):
 
     def action_main(self, action: str) -> None:
         """Do a key of the main screen's, unless a slow epoch is training."""
-        if self.main.stepping:
+        if self.main.stepping or command_name(action) in self.main.lesson.hidden:
+            return
+        refusal = self.main.refusal(action)
+        if refusal is not None:  # a locked key says so here as on the main screen
+            self.notify(refusal, severity="warning", timeout=3)
             return
         _, name, args = parse(action)
         getattr(self.main, f"action_{name}")(*args)
+
+
+def keys_hint(hidden: frozenset[str]) -> str:
+    """The keys of this view, without those of the commands the lesson hides."""
+    train = ", ".join(key for name, key in TRAIN_KEYS if name not in hidden)
+    return key_hint(
+        (
+            ("", "← → rows or log"),
+            ("history", "[ ] look back"),
+            ("", f"{train} train") if train else ("step", ""),  # both hidden: no part
+            ("", "esc or t close"),
+        ),
+        hidden,
+    )

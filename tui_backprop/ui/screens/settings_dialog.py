@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Switch
 
 from tui_backprop.settings import Settings, resolve
+from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.model.settings_form import (
     FILE_FIELDS,
     LIVE_FIELDS,
@@ -69,10 +70,13 @@ class SettingsScreen(FormDialog):
     OK_LABEL = "Apply"
     COMPACT_BUTTONS = True
 
-    def __init__(self, current: Settings, applier: Applier) -> None:
+    def __init__(
+        self, current: Settings, applier: Applier, locked: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__()
         self._current = current
         self._applier = applier
+        self._locked = locked  # fields the lesson locks: shown, not editable
         self._preset = current.preset
 
     def compose_fields(self) -> ComposeResult:
@@ -85,17 +89,20 @@ class SettingsScreen(FormDialog):
         yield Label("", id="settings-plan")
 
     def _row(self, field: Field, value: Value) -> Horizontal:
-        parts: list[Widget] = [Label(field.label, classes="settings-label"), _editor(field, value)]
+        editor = _editor(field, value)
+        editor.disabled = field.name in self._locked
+        parts: list[Widget] = [Label(field.label, classes="settings-label"), editor]
         if field.name == "hidden":
             parts += [
                 Button(text, compact=True, classes="settings-layer", name=what)
                 for what, text in LAYER_BUTTONS
             ]
-        parts.append(Label(field.hint, classes="settings-hint"))
+        hint = LOCKED if editor.disabled else field.hint
+        parts.append(Label(hint, classes="settings-hint"))
         return Horizontal(*parts, classes="settings-row")
 
     def on_mount(self) -> None:
-        self.query_one("#set-lr", Input).focus()
+        next(w for w in self.query(".settings-editor") if not w.disabled).focus()
         self._update_plan()
 
     def _values(self) -> dict[str, Value]:
@@ -135,7 +142,7 @@ class SettingsScreen(FormDialog):
     def _fill(self, settings: Settings) -> None:
         """The preset's values in the fields it sets."""
         values = form_of(settings)
-        for name in PRESET_FIELDS - {"preset"}:
+        for name in PRESET_FIELDS - {"preset"} - self._locked:  # a preset keeps a lock
             widget = self.query_one(f"#set-{name}")
             if isinstance(widget, Input | Switch | Select):
                 widget.value = values[name]

@@ -1,0 +1,133 @@
+"""A lesson's locks hold on every road: the dataset menu, a new draw of the data, a CSV
+file, a preset and the fields of the settings screen keep a locked learning rate and
+locked input features, or refuse with the lesson's reason; hints name no hidden key."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual.widgets import Input, Label, Select
+
+from tests.helpers import SIZE, press, wait_until
+from tests.test_ui_app import _open
+from tests.test_ui_playground import choose_dataset, open_settings
+from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import parse_lesson
+from tui_backprop.settings import SEED_PRESET
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.command_table import LESSON_COMMANDS
+from tui_backprop.ui.model.lesson_steps import LOCKED
+from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens.rows_log import RowsLogScreen
+
+LESSON = """
+title = "Locks"
+hide = [{hide}]
+lock = ["lr", "feature"]
+
+[[step]]
+text = "Look."
+"""
+FEATURES = ("x1", "x2", "x1x2")
+
+
+def locked_app(hide: str = "", **settings: object) -> BackpropApp:
+    lesson = parse_lesson(LESSON.format(hide=hide), "locks.toml", LESSON_COMMANDS)
+    return BackpropApp(Experiment.build(replace(SEED_PRESET, lr=1.0, **settings)), lesson)  # type: ignore[arg-type]
+
+
+def rate(app: BackpropApp) -> tuple[float, float]:
+    """The rate the trainer uses and the one the settings say."""
+    experiment = app.main.experiment
+    return experiment.trainer.config.lr, experiment.settings.lr
+
+
+async def test_the_dataset_menu_and_a_new_draw_keep_a_locked_rate() -> None:
+    app = locked_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_dataset(pilot, app, "seed")  # the reference preset's rate is 0.1
+        assert app.main.experiment.dataset.name == "seed" and rate(app) == (1.0, 1.0)
+        await choose_dataset(pilot, app, "moons")  # the standard preset's too
+        assert app.main.experiment.dataset.name == "moons" and rate(app) == (1.0, 1.0)
+        await press(pilot, "D")
+        assert app.main.experiment.settings.data_seed == 1 and rate(app) == (1.0, 1.0)
+
+
+async def test_a_csv_keeps_a_locked_rate(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text(Path("datasets/xor.csv").read_text("utf-8"), "utf-8")
+    app = locked_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app, path)
+        assert app.main.experiment.settings.preset == "standard"
+        assert rate(app) == (1.0, 1.0)
+
+
+async def test_a_preset_keeps_a_locked_rate_whose_field_is_shut() -> None:
+    app = locked_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, app)
+        field = screen.query_one("#set-lr", Input)
+        assert field.disabled and not field.has_focus
+        assert field.parent is not None
+        assert str(field.parent.query(Label).last().render()) == LOCKED  # its hint says why
+        screen.query_one("#set-preset", Select).value = "standard"
+        await pilot.pause()
+        assert field.value == "1" and screen.query_one("#set-hidden", Input).value == "8"
+        await pilot.click("#settings-ok")
+        await pilot.pause()
+        assert app.main.experiment.settings.preset == "standard"
+        assert app.main.experiment.trainer.sizes == (2, 8, 1) and rate(app) == (1.0, 1.0)
+
+
+async def test_locked_features_stay_or_the_new_data_is_refused(tmp_path: Path) -> None:
+    app = locked_app(features=FEATURES)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, app)
+        assert screen.query_one("#set-features", Input).disabled
+        assert app.main._apply_settings(replace(app.main.settings_now, features=("x1",))) == (
+            f"input features: {LOCKED}"
+        )
+        await press(pilot, "escape")
+        await choose_dataset(pilot, app, "circles")  # the seed preset would drop them
+        assert app.main.experiment.settings.features == FEATURES
+        assert app.main.experiment.trainer.sizes[0] == 3
+        three = tmp_path / "three.csv"
+        three.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n2,1,0,1\n", "utf-8")
+        await _open(pilot, app, three)  # three columns: no x1, x2 to make them of
+        assert isinstance(app.screen, OpenCsvScreen)
+        error = str(app.screen.query_one("#open-error", Label).render())
+        assert error == f"input features: {LOCKED}"
+        assert app.main.experiment.dataset.name == "circles"
+
+
+async def test_hints_name_no_hidden_key() -> None:
+    app = locked_app(
+        '"boundary", "compare", "datasets", "settings", "step", "history", "hidden_axes"'
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        assert str(app.main.query_one(MetricsChart).border_subtitle) == ""
+        await press(pilot, "H")
+        pane = app.main.query_one(HiddenSpacePane)
+        await wait_until(pilot, lambda: "train" in str(pane.border_subtitle))
+        assert "x/X" not in str(pane.border_subtitle)
+        await press(pilot, "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
+        hint = str(app.screen.query_one("#rows-body").border_subtitle)
+        assert hint == "← → rows or log · p train · esc or t close"
+        await press(pilot, "space", "left_square_bracket")  # hidden here too
+        assert app.main.experiment.trainer.epoch == 0
+
+
+async def test_hints_name_every_key_without_a_lesson() -> None:
+    app = BackpropApp(Experiment.build(SEED_PRESET))
+    async with app.run_test(size=SIZE) as pilot:
+        chart = str(app.main.query_one(MetricsChart).border_subtitle)
+        assert chart == "b boundary · c compare · d data · S settings"
+        await press(pilot, "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
+        hint = str(app.screen.query_one("#rows-body").border_subtitle)
+        assert hint == "← → rows or log · [ ] look back · space, p train · esc or t close"
