@@ -27,6 +27,7 @@ async def test_l1_and_l2_change_live_and_the_run_goes_on() -> None:
         # the epochs before the change replay with the λ they had
         past = experiment.trainer.state_at(2).last_record
         assert past is not None and (past.l1, past.l2) == (0.0, 0.0)
+        assert "L1 0.5 · L2 0.01" in app.main.info.model  # the header says so where it fits
 
 
 async def test_a_playing_run_stops_at_its_epoch_with_the_reason() -> None:
@@ -53,7 +54,7 @@ async def test_a_stop_rule_set_in_the_settings_stops_the_run() -> None:
         assert "stopped: training loss" in text_of(app.main.query_one(StatusLine))
 
 
-async def test_u_writes_the_set_up_and_shows_the_command_line(
+async def test_w_writes_the_set_up_and_shows_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)

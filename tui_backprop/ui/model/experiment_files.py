@@ -76,6 +76,8 @@ def run_info(experiment: Experiment) -> RunInfo:
         f"{arch} · {acts}{bias} · "
         f"{OPTIMISERS.get(cfg.optimizer, cfg.optimizer)} · lr {lr:g} · {batch}"
     )
+    if cfg.l1:
+        model += f" · L1 {cfg.l1:g}"
     if cfg.l2:
         model += f" · L2 {cfg.l2:g}"
     kind = f"{ds.n_classes} classes" if ds.n_classes else "regression"
