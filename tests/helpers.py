@@ -83,11 +83,18 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         event = events.Key(key, key_to_character(key))
         event.set_sender(app)
         app.post_message(event)
-        await pilot._wait_for_screen()
-        await pilot._wait_for_screen()
+        await settle(pilot)
         if main is not None and main.stepping:
             await wait_until(pilot, lambda: not main.stepping)
-            await pilot._wait_for_screen()
+            await settle(pilot)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the screen has handled its messages, those they post on included: a
+    pane's message bubbles to the screen one parent per round (pane, grid, screen), and
+    a key can open a screen that takes the next one."""
+    for _ in range(4):
+        await pilot._wait_for_screen()
 
 
 def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:

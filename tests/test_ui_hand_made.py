@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from tests.helpers import SIZE, app_of, press, shown_epoch, text_of, wait_until
+from tests.helpers import SIZE, app_of, press, settle, shown_epoch, text_of, wait_until
 from tui_backprop.data import load_csv
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary import BoundaryPane
@@ -68,6 +68,7 @@ async def test_undo_takes_the_edit_back() -> None:
         before = [np.array(w) for w in trainer.params.weights]
         pane = app.main.query_one(WeightsPane)
         await pilot.click("#weights", offset=cell_offset(pane, "weights", 2, 0))
+        await settle(pilot)
         assert pane.selected_cell() == (2, 0, 0)
         await press(pilot, "0", "u")
         for a, b in zip(trainer.params.weights, before, strict=True):
@@ -86,6 +87,7 @@ async def test_a_typed_value_sets_a_bias() -> None:
         await step(pilot)
         pane = app.main.query_one(WeightsPane)
         await pilot.click("#weights", offset=cell_offset(pane, "bias", 1, 2))
+        await settle(pilot)
         assert pane.selected_cell() == (1, None, 2)
         await press(pilot, "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, EditValueScreen))
@@ -110,8 +112,10 @@ async def test_editing_while_looking_back_asks_once_then_forks() -> None:
         await press(pilot, "left_square_bracket")
         app.main.query_one(WeightsPane).focus()
         await press(pilot, "down", "0")
+        await wait_until(pilot, lambda: app.main.looking.asked)  # the pane's message handled
         assert trainer.epoch == 3 and not trainer.edits  # only asked
         await press(pilot, "0")
+        await wait_until(pilot, lambda: trainer.edits)
         assert trainer.epoch == 2 and trainer.edits[0].epoch == 2
         assert trainer.params.weights[0][0, 0] == 0.0
 
@@ -140,6 +144,7 @@ async def test_clicks_add_and_remove_points_and_export_writes_them(
         await step(pilot)
         pane = await show_boundary(pilot)
         await pilot.click("#boundary", offset=(5, 3))
+        await settle(pilot)
         assert _points(app) == ("seed-custom", 11)
         exp = app.main.experiment
         assert exp.split.y_train[-1] == 0 and len(exp.split.x_train) == 11
@@ -150,8 +155,10 @@ async def test_clicks_add_and_remove_points_and_export_writes_them(
         x0, x1, y0, y1 = scene.plane
         assert x0 < where[0] < x0 + (x1 - x0) * 0.2 and y1 - (y1 - y0) * 0.3 < where[1] < y1
         await pilot.click("#boundary", offset=(5, 3), button=3)  # removes the nearest: it
+        await settle(pilot)
         assert _points(app) == ("seed-custom", 10)
         await pilot.click("#boundary", offset=(6, 3), shift=True)
+        await settle(pilot)
         assert _points(app)[1] == 9
         await press(pilot, "e")
         files = sorted(tmp_path.glob("seed-custom-*-data.csv"))
@@ -178,4 +185,5 @@ async def test_points_need_a_plane_of_two_features_and_classes() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await show_boundary(pilot)
         await pilot.click("#boundary", offset=(5, 3))
+        await settle(pilot)
         assert _points(app) == ("seed", 10)
