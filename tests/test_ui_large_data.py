@@ -95,12 +95,20 @@ async def test_a_large_file_opens_in_the_background(
 ) -> None:
     monkeypatch.setattr(open_csv, "BACKGROUND_BYTES", 1000)
     monkeypatch.setattr(csv_file, "PROGRESS_BYTES", 4096)
+    read, go = main_screen.open_csv, threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Experiment:  # the read waits for the test
+        assert go.wait(10), "the test never let the read go on"
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(main_screen, "open_csv", held)
     path = _table(tmp_path)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen = await _type_path(pilot, app, path)
         await press(pilot, "enter")
         assert screen._loading is not None  # the key returned before the read ended
+        go.set()
         await wait_until(pilot, lambda: app.screen is not screen)
         assert app.main.experiment.dataset.n_rows == 2000
         assert app.main.experiment.trainer.sizes[0] == 3
