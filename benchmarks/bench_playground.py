@@ -15,7 +15,7 @@
    replayed), plus the boundary picture of that epoch. Target: < 50 ms.
 4. Scrubbing on the real command in a pseudo-terminal (as ``bench_ui.py`` measures
    keys): the seed experiment trains at max speed for ``--seconds``, then each of
-   [ { } home is typed and timed until the screen shows "viewing epoch k of N" with the
+   [ { } home is typed and timed until the screen shows "viewing epoch k (latest N)" with the
    expected k. This is the whole answer: every pane redrawn and written out.
 """
 
@@ -173,7 +173,16 @@ def scrubbing(experiments: dict[str, Experiment], repeats: int) -> None:
     print()
 
 
-VIEWING = re.compile(rb"viewing epoch ([\d,]+) of ([\d,]+)")
+# "viewing epoch 4 (latest 6)", "viewing the initial weights (latest 6)"
+VIEWING = re.compile(rb"viewing (?:epoch ([\d,]+)|the initial weights) \(latest ([\d,]+)\)")
+
+
+def viewing(done: int) -> re.Pattern[bytes]:
+    """The status line's words for the state after ``done`` epochs."""
+    shown = b"the initial weights" if done == 0 else b"epoch %s " % f"{done - 1:,}".encode()
+    return re.compile(b"viewing " + re.escape(shown))
+
+
 KEYS = [("[", -1)] * 10 + [("{", -10)] * 5 + [("\x1b[H", 0)] + [("}", 10)] * 5
 
 
@@ -195,7 +204,9 @@ def key_scrubbing(seconds: float) -> None:
         term.wait_for(VIEWING)
         match = VIEWING.search(term.buffer)
         assert match is not None
-        epoch, last = (int(g.replace(b",", b"")) for g in match.groups())
+        shown, latest = match.groups()
+        epoch = 0 if shown is None else int(shown.replace(b",", b"")) + 1  # epochs done
+        last = int(latest.replace(b",", b"")) + 1
         times: dict[str, list[float]] = {}
         for key, move in KEYS:
             time.sleep(0.1)  # as between a person's keys
@@ -206,7 +217,7 @@ def key_scrubbing(seconds: float) -> None:
                 epoch = min(max(epoch + (step if move > 0 else -step), 0), last)
             start = time.perf_counter()
             term.send(key)
-            term.wait_for(re.compile(rb"viewing epoch %s of" % f"{epoch:,}".encode()))
+            term.wait_for(viewing(epoch))
             name = {"\x1b[H": "home"}.get(key, key)
             times.setdefault(name, []).append((time.perf_counter() - start) * 1e3)
     finally:

@@ -176,7 +176,8 @@ def build_app(argv: list[str]) -> Any:
     from tui_backprop.ui.app import BackpropApp
 
     args = vars(build_parser().parse_args(argv))
-    args.pop("headless")
+    for flag in ("headless", "serve", "host", "port", "lesson"):  # how it runs, not what
+        args.pop(flag)
     dataset = args.pop("dataset")
     overrides = {k: v for k, v in args.items() if v is not None}
     chosen = settings.resolve(dataset, overrides)
