@@ -110,22 +110,33 @@ def _term_variants(s: Sum) -> tuple[str, ...]:
     n = len(s.left)
     if n == 0:
         return ("0",)
-    products = s.products
-
-    def term(k: int, digits: int) -> str:
-        return f"{num(float(s.left[k]), digits)}·{num(float(s.right[k]), digits)}"
-
+    most = min(n, MAX_TERMS)
+    # each term written once per precision (the variants are its prefixes)
+    written = {
+        d: [
+            f"{num(float(a), d)}·{num(float(b), d)}"
+            for a, b in zip(s.left[:most], s.right[:most], strict=True)
+        ]
+        for d in (3, 2)
+    }
     out = []
-    for head in range(n if n <= MAX_TERMS else MAX_TERMS, -1 if n > 1 else 0, -1):
+    for head in range(most, -1 if n > 1 else 0, -1):
         for digits in (3, 2):
-            terms = [term(k, digits) for k in range(head)]
+            terms = written[digits][:head]
             if head < n:
                 more = "more term" if head else "term"  # no head: the whole sum in one
-                rest = float(products[head:].sum())
-                terms.append(f"[{_count(n - head, more)}: {rest:.{digits}g}]")
+                terms = [
+                    *terms,
+                    f"[{_count(n - head, more)}: {float(s.products[head:].sum()):.{digits}g}]",
+                ]
             out.append(" + ".join(terms))
-    # a variant is only worth it where it is shorter (a short last term is)
-    return tuple(v for k, v in enumerate(out) if all(len(v) < len(u) for u in out[:k]))
+    # a variant is only worth it where it is shorter than every one before (a short
+    # last term is)
+    kept: list[str] = []
+    for variant in out:
+        if not kept or len(variant) < len(kept[-1]):
+            kept.append(variant)
+    return tuple(kept)
 
 
 def _factor(x: float) -> str:
