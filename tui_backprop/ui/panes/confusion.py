@@ -53,7 +53,7 @@ class ConfusionPane(Widget, can_focus=True):
             self._counted = (first, scene)
             self.shown = epoch_confusion(scene.trainer, first)
         epoch = self.shown.epoch if self.shown is not None else None
-        self.border_title = TITLE if epoch is None else f"{TITLE} · epoch {epoch}"
+        self.border_title = TITLE if epoch is None else f"{TITLE} · epoch {epoch:,}"
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
