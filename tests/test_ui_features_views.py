@@ -44,3 +44,18 @@ async def test_maps_galleries_and_the_hidden_space_draw_with_input_features() ->
         await pilot.pause()
         pane = app.query_one(HiddenSpacePane)
         assert pane.draws >= 1 and text_of(pane, inside=True).strip()
+
+
+async def test_own_points_are_refused_while_input_features_are_on() -> None:
+    from tests.helpers import settle
+
+    app = app_of(resolve("circles", {"features": ("x1^2", "x2^2"), "hidden": (3,)}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "b")
+        await pilot.pause()
+        experiment = app.main.experiment
+        await pilot.click("#boundary", offset=(10, 5))
+        await settle(pilot)
+        assert app.main.experiment is experiment  # nothing changed
+        said = [n.message for n in app._notifications]
+        assert "clear the input features first" in said[-1]

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from tui_backprop.data import Dataset, Split
-from tui_backprop.data.own_points import nearest_row, with_point, without_row
+from tui_backprop.data.own_points import PointsError, nearest_row, with_point, without_row
 from tui_backprop.engine.network import Params
 from tui_backprop.experiment import Experiment
 from tui_backprop.ui.model.kept_runs import effective_settings
@@ -36,9 +36,20 @@ def _continued(experiment: Experiment, data: tuple[Dataset, Split], params: Para
     return Experiment.on_split(effective_settings(experiment), *data, params)
 
 
+def _own_plane(experiment: Experiment) -> None:
+    """Points go onto the data's own columns; with input features the rows the network
+    sees are made from them, so a point there would be put among the made features."""
+    if experiment.settings.features:
+        raise PointsError(
+            "your own points go onto the data's own two features: clear the input "
+            "features first (settings, or without --features)"
+        )
+
+
 def added(experiment: Experiment, params: Params, point: np.ndarray, label: int) -> Experiment:
     """The experiment with a training row of class ``label`` at ``point``, going on
     from ``params``. Raises ValueError (PointsError) with one line for the user."""
+    _own_plane(experiment)
     data = with_point(experiment.dataset, experiment.split, point, label)
     return _continued(experiment, data, params)
 
@@ -48,6 +59,7 @@ def removed(
 ) -> tuple[Experiment, int]:
     """The experiment without the row drawn nearest to ``point``, and that row (0-based
     in the dataset). Raises ValueError (PointsError)."""
+    _own_plane(experiment)
     x0, x1, y0, y1 = plane
     row = nearest_row(experiment.split, point, np.array([x1 - x0, y1 - y0]))
     data = without_row(experiment.dataset, experiment.split, row)
