@@ -14,8 +14,10 @@ from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
 async def test_the_matrix_takes_the_charts_place_and_follows_the_epoch_shown() -> None:
     app = app_of(DEEP)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, *["space"] * 6, "C")
+        await press(pilot, *["space"] * 6)
         pane, chart = app.query_one(ConfusionPane), app.query_one(MetricsChart)
+        assert pane.shown is None  # hidden: nothing counted on each step
+        await press(pilot, "C")
         assert pane.display and not chart.display
         await wait_until(pilot, lambda: pane.size.height > 0 and pane.shown is not None)
         assert pane.shown.epoch == 5

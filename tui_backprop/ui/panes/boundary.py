@@ -29,6 +29,7 @@ from tui_backprop.ui.model.kept_runs import EarlierBoundary
 from tui_backprop.ui.model.neuron_maps import MapChoice, has_plane, map_plane, value_plane
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
 from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
 from tui_backprop.ui.render.map_pictures import picture, predicted_value
@@ -40,10 +41,7 @@ LEGEND_CLASSES = 4  # more class names would not fit on the border
 
 class BoundaryPane(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(0, -1)", "Cursor ↑", show=False),
-        Binding("down", "cursor(0, 1)", "Cursor ↓", show=False),
-        Binding("left", "cursor(-1, 0)", "Cursor ←", show=False),
-        Binding("right", "cursor(1, 0)", "Cursor →", show=False),
+        *arrow_bindings("cursor", "Cursor"),
         Binding("enter", "point(True)", "Add a point", show=False),
         Binding("delete,backspace", "point(False)", "Remove a point", show=False),
         Binding("a", "next_class", "Next class", show=False),

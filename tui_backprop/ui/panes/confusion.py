@@ -30,10 +30,16 @@ class ConfusionPane(Widget, can_focus=True):
         self._counted: tuple[StepRecord, Scene] | None = None
         self._lines: tuple[object, int, int, list[Strip]] | None = None
 
+    # Counting scores the test rows: done only while the pane is shown, and on showing.
     def watch_view(self) -> None:
-        self._count()
+        if self.display:
+            self._count()
 
     def watch_scene(self) -> None:
+        if self.display:
+            self._count()
+
+    def on_show(self) -> None:
         self._count()
 
     def _count(self) -> None:

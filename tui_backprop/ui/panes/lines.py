@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
@@ -14,6 +15,18 @@ from textual.widget import Widget
 from tui_backprop.ui.render.styled_lines import Run, StyleLike
 
 ELLIPSIS = "…"
+
+
+def arrow_bindings(action: str, up_down: str, left_right: str | None = None) -> list[Binding]:
+    """The arrow keys as ``action(dx, dy)`` in a pane, kept out of the footer; the
+    descriptions name what moves ("Cell ↑")."""
+    across = left_right or up_down
+    return [
+        Binding("up", f"{action}(0, -1)", f"{up_down} ↑", show=False),
+        Binding("down", f"{action}(0, 1)", f"{up_down} ↓", show=False),
+        Binding("left", f"{action}(-1, 0)", f"{across} ←", show=False),
+        Binding("right", f"{action}(1, 0)", f"{across} →", show=False),
+    ]
 
 
 class RunStyler:

@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
@@ -22,7 +22,7 @@ from textual.widget import Widget
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
-from tui_backprop.ui.panes.lines import refresh_changed
+from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
@@ -51,12 +51,7 @@ def neuron_scale(activation: str, values: Array | None) -> float:
 class NetworkDiagram(Widget, can_focus=True):
     """Arrow keys or a click select a neuron; the pane below describes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(0, -1)", "Neuron ↑", show=False),
-        Binding("down", "move(0, 1)", "Neuron ↓", show=False),
-        Binding("left", "move(-1, 0)", "Layer ←", show=False),
-        Binding("right", "move(1, 0)", "Layer →", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("move", "Neuron", "Layer")]
 
     class Selected(Message):
         def __init__(self, layer: int, neuron: int) -> None:

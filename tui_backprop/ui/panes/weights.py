@@ -31,6 +31,7 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE, Phase
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
+from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.numbers import CELL, signed
 
@@ -73,10 +74,7 @@ class WeightsPane(ScrollView, can_focus=True):
     row; a new view repaints only the lines that changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "select(0, -1)", "Cell ↑", show=False),
-        Binding("down", "select(0, 1)", "Cell ↓", show=False),
-        Binding("left", "select(-1, 0)", "Cell ←", show=False),
-        Binding("right", "select(1, 0)", "Cell →", show=False),
+        *arrow_bindings("select", "Cell"),
         Binding("0", "zero", "Zero the cell", show=False),
         Binding("enter", "type_value", "Edit the cell", show=False),
     ]
