@@ -14,6 +14,7 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
+from tests.helpers import wait_until
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET
 from tui_backprop.ui.app import BackpropApp
@@ -21,6 +22,7 @@ from tui_backprop.ui.model.status import PlayState
 from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
 from tui_backprop.ui.panes.deltas import DeltasPane
 from tui_backprop.ui.panes.lines import RunStyler
+from tui_backprop.ui.panes.status import StatusLine
 from tui_backprop.ui.render.styled_lines import StyledLines
 
 SIZE = (120, 40)
@@ -49,10 +51,28 @@ async def test_a_paused_run_plots_every_epoch_at_once() -> None:
             assert last_epoch_drawn(chart) == epoch - 1  # epochs count from 0 on the axis
 
 
+async def test_a_paused_step_is_on_the_status_line_before_the_chart_plots_it() -> None:
+    """The key's answer never waits for plotext: the frame that shows the new epoch goes
+    out first, and the chart plots it right after that frame."""
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        chart, status = app.query_one(MetricsChart), app.query_one(StatusLine)
+        plots = chart.plots
+        app.main.action_step()
+        assert status.view is app.main.view and status.view.epoch == 2
+        assert chart.plots == plots  # not yet: after the frame
+        await pilot.pause()
+        assert chart.plots == plots + 1
+        assert last_epoch_drawn(chart) == 1
+
+
 async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_latest() -> None:
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
         screen, chart = app.main, app.query_one(MetricsChart)
+        # the first view's picture, plotted after the first frame
+        await wait_until(pilot, lambda: chart.plots and not chart._after_frame)
         screen.state = PlayState(True, math.inf, 0.0)
         await pilot.pause(PLOT_EVERY)  # a quiet spell: the next picture is plotted at once
         before = chart.plots

@@ -109,7 +109,9 @@ class Picture:
 class MetricsChart(PlotextPlot, can_focus=True):
     """Plots only when its picture changes, and while the run plays at most once per
     ``PLOT_EVERY`` seconds: the latest picture is plotted by a timer then. A picture
-    after a quiet spell, or while paused, is plotted at once."""
+    after a quiet spell is plotted at once; a new view while paused, right after the
+    frame that answers the key, so the status line and the other panes never wait for
+    plotext (the dearest pane)."""
 
     # A new view repaints nothing by itself: ``_replot`` refreshes when the picture changes.
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
@@ -121,6 +123,7 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self._shown: Picture | None = None
         self._plotted_at = -math.inf
         self._timer: Timer | None = None
+        self._after_frame = False  # a plot is asked for right after the next frame
         self._playing = False
         self.plots = 0  # pictures plotted: lets tests see that nothing is wasted
 
@@ -166,6 +169,11 @@ class MetricsChart(PlotextPlot, can_focus=True):
                 return  # the timer will plot the latest
             self._timer.stop()
             self._timer = None
+        if throttle and not self._playing:
+            if not self._after_frame:
+                self._after_frame = True
+                self.call_after_refresh(self.plot_now)
+            return
         wait = self._plotted_at + PLOT_EVERY - time.monotonic()
         if throttle and self._playing and wait > 0:
             self._timer = self.set_timer(wait, self._on_timer)
@@ -176,6 +184,11 @@ class MetricsChart(PlotextPlot, can_focus=True):
 
     def _on_timer(self) -> None:
         self._timer = None
+        self._show()
+
+    def plot_now(self) -> None:
+        """Plot the latest picture now (a paused view's, right after its frame)."""
+        self._after_frame = False
         self._show()
 
     def _picture(self, width: int, height: int) -> Picture:
