@@ -215,3 +215,33 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         gate.set()
         await wait_until(pilot, lambda: not app.main._stepping)
         assert app.main.walk is not None and app.main.experiment.trainer.epoch == 3
+
+
+@pytest.mark.parametrize(("points", "hidden", "slow"), [(2000, (64, 64), True), (200, (8,), False)])
+async def test_the_first_step_of_a_large_network_already_trains_off_the_ui_thread(
+    monkeypatch: pytest.MonkeyPatch, points: int, hidden: tuple[int, ...], slow: bool
+) -> None:
+    """No step has been timed yet, so its size decides: many rows through a large
+    network train in a thread from the first space (held here until the test lets it
+    go), a small one at once on the UI thread."""
+    from tui_backprop.engine import Trainer
+    from tui_backprop.settings import resolve
+
+    train_epoch = Trainer.train_epoch
+    gate = threading.Event()
+
+    def held(self: Trainer) -> object:
+        assert gate.wait(10), "the test never let the epoch finish"
+        return train_epoch(self)
+
+    monkeypatch.setattr(Trainer, "train_epoch", held)
+    settings = resolve("spiral", {"points": points, "hidden": hidden})
+    app = BackpropApp(Experiment.build(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        if not slow:
+            gate.set()  # on the UI thread, a held step would hold the test too
+        await pilot.press("space", "w")
+        assert app.main.stepping is slow
+        gate.set()
+        await wait_until(pilot, lambda: app.main.experiment.trainer.epoch == 1)
+        assert not app.main.stepping

@@ -34,6 +34,7 @@ from textual.widget import Widget
 
 from tui_backprop.data import Progress
 from tui_backprop.engine import Trainer
+from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
 from tui_backprop.output_files import numbered
@@ -90,6 +91,9 @@ STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
+# Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
+# first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
+SLOW_WORK = 5_000_000
 KEYS_WHILE_STEPPING = frozenset(
     {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
     | {"confusion", "hidden_space", "hidden_axes"}
@@ -130,7 +134,7 @@ class MainScreen(Screen[None]):
         self._ticker: Timer | None = None
         self._watched: int | None = None  # the pipe the process's frames arrive on
         self._state_at = 0.0
-        self._epoch_seconds = 0.0  # how long the last step took (paused, space)
+        self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
         self.hand = HandMade(self)  # weights edited and points added by hand
@@ -250,6 +254,7 @@ class MainScreen(Screen[None]):
             experiment, scene = kept, None  # other features: another plane
         self.end_run(why)
         self.experiment = experiment
+        self._epoch_seconds = _first_guess(experiment)
         self.network = self._network()
         self.sample = 0
         self.info = run_info(experiment)
@@ -879,6 +884,14 @@ class MainScreen(Screen[None]):
         chart.overlay = Overlay(
             f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score
         )
+
+
+def _first_guess(experiment: Experiment) -> float:
+    """How long a step is taken to last before one is timed: a large network on many
+    rows counts as slow, so not even the first step keeps the keys waiting."""
+    trainer = experiment.trainer
+    work = len(trainer.problem.x_train) * parameter_count(trainer.sizes, bias=False)
+    return SLOW_EPOCH * 2 if work > SLOW_WORK else 0.0
 
 
 def _in_words(err: OSError) -> str:
