@@ -128,3 +128,14 @@ def test_nothing_below_the_command_line_imports_it() -> None:
         if path.name in ("cli.py", "__main__.py") and path.parent == PACKAGE:
             continue
         assert "tui_backprop.cli" not in imports_of(path), path
+
+
+def test_module_names_are_unique_across_the_package() -> None:
+    # A file name in a traceback or a search should mean one module (the engine keeps the
+    # plain name of an idea; a UI module on the same subject says its role).
+    seen: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        assert path.name not in seen, f"{path} and {seen[path.name]} share a name"
+        seen[path.name] = path

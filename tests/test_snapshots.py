@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, wait_until
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 
 SMALL = (80, 24)
 XOR = resolve("xor", {"lr": 1.0})

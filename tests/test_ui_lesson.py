@@ -19,7 +19,7 @@ from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.lesson_steps import LOCKED
-from tui_backprop.ui.panes.lesson import LessonPane
+from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.screens.help import HelpScreen
 
 LESSON = """

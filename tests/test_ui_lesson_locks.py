@@ -19,7 +19,7 @@ from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.rows_log import RowsLogScreen
 

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.model.status import PlayState
+from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
 from tui_backprop.ui.panes.deltas import DeltasPane
 from tui_backprop.ui.panes.lines import RunStyler

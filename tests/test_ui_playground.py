@@ -19,7 +19,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen

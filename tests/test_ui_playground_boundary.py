@@ -14,7 +14,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene, scene_of
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.render.boundary_draw import TEST, TRAIN, UPPER, WRONG_TEST, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import half_block, shade_codes
 

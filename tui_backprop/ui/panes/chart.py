@@ -24,8 +24,8 @@ from textual_plotext import PlotextPlot
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.command_table import hidden_in, key_hint
+from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.series import pick, sample_epochs
-from tui_backprop.ui.model.status import PlayState
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.render.plot_cells import Run, build_cells, rows_of
 
