@@ -164,10 +164,23 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         terminal.type(b"q")
         assert terminal.wait_exit(5) < 1.0
         assert terminal.app.returncode == 0
-        time.sleep(0.5)
-        alive = {pid for pid in helpers if Path(f"/proc/{pid}").exists()}
-        zombies = {p for p in alive if "Z" in Path(f"/proc/{p}/stat").read_text().split()[2]}
-        assert alive <= zombies, f"left running: {alive - zombies}"
+        deadline = time.monotonic() + 5
+        while (left := _running(helpers)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not left, f"left running: {left}"
+
+
+def _running(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still alive and not zombies."""
+    left = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except FileNotFoundError:
+            continue  # gone
+        if state != "Z":
+            left.add(pid)
+    return left
 
 
 async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
@@ -250,7 +263,7 @@ def test_a_pause_that_times_out_ends_the_process(monkeypatch: pytest.MonkeyPatch
     handle = training_process.TrainingProcess()
     try:
         handle.play(trainer, math.inf)
-        time.sleep(0.2)
+        _wait_for_an_epoch(handle, trainer)
         first = handle.pid
         monkeypatch.setattr(training_process, "STOP_TIMEOUT", 0.0)
         with pytest.raises(training_process.TrainingLost, match="did not answer"):
@@ -258,7 +271,17 @@ def test_a_pause_that_times_out_ends_the_process(monkeypatch: pytest.MonkeyPatch
         assert handle.pid is None and first is not None and not Path(f"/proc/{first}").exists()
         monkeypatch.undo()
         handle.play(trainer, math.inf)  # a new process: the old one's answer is gone
-        time.sleep(0.1)
+        _wait_for_an_epoch(handle, trainer)
         assert handle.stop().epoch > trainer.epoch
     finally:
         handle.close()
+
+
+def _wait_for_an_epoch(handle: training_process.TrainingProcess, trainer: Trainer) -> None:
+    """Ask the process for frames until it has trained past ``trainer``'s epoch."""
+    deadline = time.monotonic() + 10
+    while True:
+        handle.ask_frame()
+        if handle.receive().epoch > trainer.epoch:
+            return
+        assert time.monotonic() < deadline, "the process trained no epoch in time"
