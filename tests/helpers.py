@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import Lesson
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 
@@ -26,9 +27,13 @@ SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's snap_compare fixt
 DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})  # 3 classes, 2 hidden
 
 
-def app_of(settings: Settings = SEED_PRESET, **changes: object) -> BackpropApp:
-    """The app on ``settings`` (the seed experiment unless told) with ``changes`` made."""
-    return BackpropApp(Experiment.build(replace(settings, **changes)))  # type: ignore[arg-type]
+def app_of(
+    settings: Settings = SEED_PRESET, lesson: Lesson | None = None, **changes: object
+) -> BackpropApp:
+    """The app on ``settings`` (the seed experiment unless told) with ``changes`` made,
+    teaching ``lesson`` if one is given."""
+    experiment = Experiment.build(replace(settings, **changes))  # type: ignore[arg-type]
+    return BackpropApp(experiment, lesson)
 
 
 def lines_of(widget: Widget, *, inside: bool = False) -> list[Strip]:

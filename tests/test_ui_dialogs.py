@@ -12,6 +12,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Label
 
+from tests.helpers import SIZE
 from tui_backprop.settings import resolve
 from tui_backprop.ui import app as app_module
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
@@ -19,7 +20,6 @@ from tui_backprop.ui.screens.dialog import FormDialog
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
-SIZE = (120, 40)
 REFUSED = "refused: try again"
 
 

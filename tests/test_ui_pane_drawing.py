@@ -14,20 +14,12 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
-from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET
-from tui_backprop.ui.app import BackpropApp
+from tests.helpers import SIZE, app_of
 from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
 from tui_backprop.ui.panes.deltas import DeltasPane
 from tui_backprop.ui.panes.lines import RunStyler
 from tui_backprop.ui.render.styled_lines import StyledLines
-
-SIZE = (120, 40)
-
-
-def seed_app() -> BackpropApp:
-    return BackpropApp(Experiment.build(SEED_PRESET))
 
 
 def last_epoch_drawn(chart: MetricsChart) -> int:
@@ -41,7 +33,7 @@ def segments(strips: Sequence[Strip]) -> list[list[tuple[str, object]]]:
 
 
 async def test_a_paused_run_plots_every_epoch_at_once() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         chart = app.query_one(MetricsChart)
         for epoch in range(1, 6):
@@ -50,7 +42,7 @@ async def test_a_paused_run_plots_every_epoch_at_once() -> None:
 
 
 async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_latest() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen, chart = app.main, app.query_one(MetricsChart)
         screen.state = PlayState(True, math.inf, 0.0)
@@ -66,7 +58,7 @@ async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_l
 
 
 async def test_an_unchanged_picture_is_not_plotted_again() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space")
         chart = app.query_one(MetricsChart)
@@ -78,7 +70,7 @@ async def test_an_unchanged_picture_is_not_plotted_again() -> None:
 
 async def test_the_chart_draws_what_textual_plotext_would() -> None:
     """Its last panel (accuracy, at the bottom) is the figure plotext holds last."""
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 30)
         chart = app.query_one(MetricsChart)
@@ -130,7 +122,7 @@ async def test_styled_lines_draw_as_textual_draws_the_same_text() -> None:
 
 
 async def test_the_delta_pane_draws_once_per_view_and_size() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         pane = app.query_one(DeltasPane)

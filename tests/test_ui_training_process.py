@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 
-from tests.helpers import SIZE, shown_epoch, wait_until
+from tests.helpers import SIZE, app_of, shown_epoch, wait_until
 from tests.terminal import running
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.experiment import Experiment
@@ -52,7 +52,7 @@ async def play_for(pilot: Pilot[int], app: BackpropApp, epochs: int) -> None:
 
 async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers() -> None:
     settings = resolve("xor", {"hidden": (8, 8), "optimizer": "adam", "lr": 0.01})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED)
         await play_for(pilot, app, 200)
@@ -83,7 +83,7 @@ async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers()
 
 async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 50)
@@ -100,7 +100,7 @@ async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> N
 
 async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exact() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 30)
@@ -119,7 +119,7 @@ async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exa
 
 async def test_a_killed_training_process_is_reported_and_nothing_is_lost() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await play_for(pilot, app, 5)
         handed_back = app.main.experiment.trainer.epoch
@@ -184,7 +184,7 @@ def _running(pids: set[int]) -> set[int]:
 
 
 async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p", "l")
         assert "lr 0.03" in app.main.info.model
@@ -195,7 +195,7 @@ async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
 
 async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 300)
@@ -209,7 +209,7 @@ async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
 
 
 async def test_end_while_playing_shows_the_latest_epoch() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "space", *MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 300)
@@ -227,7 +227,7 @@ def _killed(pid: int) -> None:
 
 
 async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
@@ -249,7 +249,7 @@ async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> Non
 
 
 async def test_the_comparison_caption_follows_a_rate_chosen_while_playing() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "r", "c", *MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
