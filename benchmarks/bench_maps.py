@@ -18,9 +18,9 @@ from dataclasses import replace
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.model.neuron_maps import GALLERY, MAP, MapChoice, map_plane
+from tui_backprop.ui.model.map_choice import GALLERY, MAP, MapChoice, map_plane
 from tui_backprop.ui.model.scene import scene_of
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.render.map_pictures import picture
 
 TARGETS = {"neuron map": 5.0, "gallery of 16": 20.0}

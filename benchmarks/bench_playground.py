@@ -42,7 +42,7 @@ from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.looking_back import jump
 from tui_backprop.ui.model.scene import scene_of
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.render.boundary_draw import draw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

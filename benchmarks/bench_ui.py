@@ -224,7 +224,7 @@ async def frames_ms(target: Any, views: list[Any]) -> float:
 
 
 async def pane_costs(argv: list[str], size: tuple[int, int], frames: int) -> dict[str, list[float]]:
-    from tui_backprop.ui.model.status import PlayState
+    from tui_backprop.ui.model.run_info import PlayState
 
     app = build_app(argv)
     costs: dict[str, list[float]] = {}

@@ -18,17 +18,23 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import Lesson
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.panes.chart import MetricsChart
 
 SIZE = (120, 40)  # the terminal most tests run in
 SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's snap_compare fixture
 DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})  # 3 classes, 2 hidden
 
 
-def app_of(settings: Settings = SEED_PRESET, **changes: object) -> BackpropApp:
-    """The app on ``settings`` (the seed experiment unless told) with ``changes`` made."""
-    return BackpropApp(Experiment.build(replace(settings, **changes)))  # type: ignore[arg-type]
+def app_of(
+    settings: Settings = SEED_PRESET, lesson: Lesson | None = None, **changes: object
+) -> BackpropApp:
+    """The app on ``settings`` (the seed experiment unless told) with ``changes`` made,
+    teaching ``lesson`` if one is given."""
+    experiment = Experiment.build(replace(settings, **changes))  # type: ignore[arg-type]
+    return BackpropApp(experiment, lesson)
 
 
 def lines_of(widget: Widget, *, inside: bool = False) -> list[Strip]:
@@ -92,8 +98,12 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the screen has handled its messages, those they post on included: a
     pane's message bubbles to the screen one parent per round (pane, grid, screen), and
-    a key can open a screen that takes the next one."""
+    a key can open a screen that takes the next one. A chart that plots right after
+    the frame (a paused step's) is waited for too."""
     for _ in range(4):
+        await pilot._wait_for_screen()
+    if any(chart.plot_pending for chart in pilot.app.screen.query(MetricsChart)):
+        await pilot.app.screen.wait_for_refresh()
         await pilot._wait_for_screen()
 
 

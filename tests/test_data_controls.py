@@ -45,7 +45,8 @@ def test_bad_feature_lists_are_refused(text: str, says: str) -> None:
 
 
 def test_points_are_read_within_their_range() -> None:
-    assert read_points("500") == 500
+    assert read_points("500") == read_points("5_00") == 500
+    assert read_points("1,000") == 1000  # as the dataset menu always took it
     for bad in ("1", "1000001", "2.5"):
         with pytest.raises(ValueError):
             read_points(bad)
@@ -119,7 +120,7 @@ def test_the_data_seed_and_noise_draw_other_data(capsys) -> None:
     [
         (["circles", "--features", "x3"], "argument --features: unknown feature 'x3'"),
         (["xor", "--noise", "-1"], "argument --noise: -1 must be a finite number ≥ 0"),
-        (["xor", "--points", "1"], "argument --points: 1: a built-in dataset takes 2 to"),
+        (["xor", "--points", "1"], "--points: a built-in dataset takes 2 to 1000000 points, not 1"),
         (["datasets/xor.csv", "--data-seed", "1"], "apply only to generated built-in"),
         (["seed", "--noise", "0.2"], "not to the fixed reference table"),
         (["spiral3", "--output", "linear", "--features", "x1"], None),

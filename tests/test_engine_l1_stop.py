@@ -145,7 +145,7 @@ def test_rules_rest_after_a_stop_until_set_again() -> None:
     [
         (["--l1", "-1"], "argument --l1: -1 must be a finite number ≥ 0"),
         (["--stop-loss", "0"], "argument --stop-loss: 0 must be a finite number > 0"),
-        (["--patience", "x"], "argument --patience: 'x' is not a number"),
+        (["--patience", "x"], "argument --patience: 'x' is not a whole number"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(capsys, argv: list[str], says: str) -> None:

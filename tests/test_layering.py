@@ -4,6 +4,7 @@ helpers hold no widgets, and nothing below the command line imports it."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,28 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tui_backprop"
 
+# What the view model and the drawing helpers may never reach: the app, its screens and panes.
+UI_ABOVE_MODEL = tuple(
+    f"tui_backprop.ui.{name}"
+    for name in ("app", "main_screen", "hand_made", "commands", "panes", "screens")
+)
+# The only Textual the drawing helpers use: a line of segments, as the line API draws it.
+TEXTUAL_IN_RENDER = {"textual.strip"}
 
-def loaded_by(module: str) -> set[str]:
-    code = f"import sys, {module}\nprint(' '.join(sys.modules))"
+
+def loaded_by(*modules: str) -> set[str]:
+    code = f"import sys, {', '.join(modules)}\nprint(' '.join(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(done.stdout.split())
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def model_modules() -> list[str]:
+    return [module_name(path) for path in sorted((PACKAGE / "ui" / "model").glob("*.py"))]
 
 
 @pytest.mark.parametrize(
@@ -32,26 +50,78 @@ def test_package_does_not_import_ui_libraries(package: str) -> None:
         assert "tui_backprop.data" not in loaded
 
 
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
+def test_the_view_model_loads_no_ui_library() -> None:
+    loaded = {name.split(".")[0] for name in loaded_by(*model_modules())}
+    assert {"textual", "rich", "plotext", "textual_plotext"}.isdisjoint(loaded)
+
+
+def is_module(name: str) -> bool:
+    if name.startswith("tui_backprop."):
+        path = PACKAGE.parent.joinpath(*name.split("."))
+        return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def imports_in(source: str, package: str) -> set[str]:
+    """Every module the source imports, by full name: relative imports resolved against
+    `package`, and `from base import name` read as `base.name` when that is a module."""
     names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0]
+                base = f"{anchor}.{base}" if base else anchor
+            modules = {f"{base}.{alias.name}" for alias in node.names}
+            modules = {name for name in modules if is_module(name)}
+            names.update(modules if len(modules) == len(node.names) else modules | {base})
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
     return names
 
 
+def imports_of(path: Path) -> set[str]:
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    return imports_in(path.read_text(), package)
+
+
+def test_imports_are_read_by_full_module_name() -> None:
+    source = (
+        "from . import numbers\n"
+        "from ..panes import lines\n"
+        "from .palette import POSITIVE\n"
+        "from tui_backprop import cli\n"
+        "from tui_backprop.ui import panes\n"
+        "from textual.strip import Strip\n"
+    )
+    assert imports_in(source, "tui_backprop.ui.render") == {
+        "tui_backprop.ui.render.numbers",
+        "tui_backprop.ui.panes.lines",
+        "tui_backprop.ui.render.palette",
+        "tui_backprop.cli",
+        "tui_backprop.ui.panes",
+        "textual.strip",
+    }
+
+
+def forbidden(folder: str, name: str) -> bool:
+    if name.startswith(UI_ABOVE_MODEL):
+        return True
+    if folder == "model" and (name == "rich" or name.startswith("rich.")):
+        return True  # styled text is drawing: render/
+    if name == "textual" or name.startswith("textual."):
+        return folder == "model" or name not in TEXTUAL_IN_RENDER
+    return False
+
+
 @pytest.mark.parametrize("folder", ["model", "render"])
 def test_ui_model_and_render_hold_no_widgets(folder: str) -> None:
     for path in sorted((PACKAGE / "ui" / folder).glob("*.py")):
-        bad = {
-            name
-            for name in imports_of(path)
-            if name.startswith(("textual", "tui_backprop.ui.panes", "tui_backprop.ui.screens"))
-            and name != "textual.strip"  # a line of segments, as the line API draws it
-        }
+        bad = {name for name in imports_of(path) if forbidden(folder, name)}
         assert not bad, f"{path.name} imports {sorted(bad)}"
 
 
@@ -60,3 +130,14 @@ def test_nothing_below_the_command_line_imports_it() -> None:
         if path.name in ("cli.py", "__main__.py") and path.parent == PACKAGE:
             continue
         assert "tui_backprop.cli" not in imports_of(path), path
+
+
+def test_module_names_are_unique_across_the_package() -> None:
+    # A file name in a traceback or a search should mean one module (the engine keeps the
+    # plain name of an idea; a UI module on the same subject says its role).
+    seen: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        assert path.name not in seen, f"{path} and {seen[path.name]} share a name"
+        seen[path.name] = path

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, wait_until
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 
 SMALL = (80, 24)
 XOR = resolve("xor", {"lr": 1.0})
@@ -121,14 +121,12 @@ class TestLesson:
         """The built-in reference lesson at its second step: the first epoch walked to
         layer 1's forward pass; open, datasets and settings hidden."""
         from tui_backprop.cli import lesson_settings
-        from tui_backprop.experiment import Experiment
         from tui_backprop.lesson import load_lesson
-        from tui_backprop.ui.app import BackpropApp
         from tui_backprop.ui.command_table import LESSON_COMMANDS
 
         lesson = load_lesson("reference", LESSON_COMMANDS)
         dataset, overrides = lesson_settings(lesson)
-        app = BackpropApp(Experiment.build(resolve(dataset, overrides)), lesson)
+        app = app_of(resolve(dataset, overrides), lesson)
         assert snap_compare(app, terminal_size=SIZE, run_before=pressing("greater_than_sign"))
 
 

@@ -14,6 +14,8 @@ from textual.widgets import Input, Label
 from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.model.live_run import LiveRun
+from tui_backprop.ui.model.training_process import Frame
 from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
@@ -82,15 +84,24 @@ async def test_space_pauses_a_run_and_steps_once() -> None:
         assert app.main.experiment.trainer.epoch == epoch
 
 
-async def test_max_speed_trains_many_epochs_per_frame() -> None:
+async def test_max_speed_trains_many_epochs_per_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    per_frame: list[int] = []  # how many epochs each frame brought
+    add = LiveRun.add
+
+    def counted(live: LiveRun, frame: Frame) -> None:
+        per_frame.append(len(frame.metrics))
+        add(live, frame)
+
+    monkeypatch.setattr(LiveRun, "add", counted)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(12):
             await pilot.press("plus")
         await pilot.press("p")
-        await pilot.pause(0.6)
+        await wait_until(pilot, lambda: shown_epoch(app) > 100)
         await pilot.press("p")
         assert app.main.experiment.trainer.epoch > 100
+        assert max(per_frame) > 1
 
 
 async def test_r_restores_the_initial_weights_exactly() -> None:
@@ -331,10 +342,7 @@ async def test_a_run_that_diverges_while_running_shows_it() -> None:
     app = app_of(activation="linear", output="sigmoid", lr=1e6, hidden=(4, 4))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if not app.main.running:
-                break
+        await wait_until(pilot, lambda: not app.main.running)
         assert app.main.experiment.trainer.diverged and not app.main.running
         assert shown_epoch(app) == app.main.experiment.trainer.epoch
         assert "DIVERGED" in text_of(app.query_one("#status"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until
 from tui_backprop.engine.confusion import EpochConfusion
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.panes.confusion import ConfusionPane
-from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+from tui_backprop.ui.panes.confusion_pane import ConfusionPane
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 
 
 async def test_the_matrix_takes_the_charts_place_and_follows_the_epoch_shown() -> None:

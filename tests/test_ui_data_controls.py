@@ -11,7 +11,7 @@ from tests.helpers import SIZE, app_of, press, text_of
 from tests.test_ui_playground import apply_settings, error_of
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.panes.network import NetworkDiagram
+from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 
 CIRCLES = resolve("circles", {})
 

@@ -4,6 +4,8 @@ closes it with False and calls nothing."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,14 +14,15 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Label
 
+from tests.helpers import SIZE
 from tui_backprop.settings import resolve
 from tui_backprop.ui import app as app_module
+from tui_backprop.ui import screens
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.dialog import FormDialog
+from tui_backprop.ui.screens.dialog import Dialog, FormDialog
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
-SIZE = (120, 40)
 REFUSED = "refused: try again"
 
 
@@ -102,3 +105,17 @@ async def test_escape_cancels_without_calling_back(
         await pilot.pause()
         assert host.screen is not host.dialog and host.results == [False]
         assert callback.calls == []
+
+
+def test_each_dialog_keeps_its_size_in_the_style_sheet() -> None:
+    # dialog.py styles the frame they share; a dialog's own size and fields are in app.tcss.
+    for found in pkgutil.iter_modules(screens.__path__, f"{screens.__name__}."):
+        importlib.import_module(found.name)
+    todo, seen = [Dialog], []
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__ != Dialog.__module__:  # not the shared frame itself
+                seen.append(sub)
+                assert "DEFAULT_CSS" not in vars(sub), f"{sub.__name__} styles itself"
+    assert {"EditValueScreen", "GradientCheckScreen", "RowsLogScreen"} <= {c.__name__ for c in seen}

@@ -8,8 +8,8 @@ import numpy as np
 from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.engine.neuron_maps import activations_at
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
-from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 
 SQUARES = resolve("circles", {"features": ("x1^2", "x2^2", "x1x2"), "hidden": (3,)})
 

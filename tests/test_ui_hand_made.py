@@ -13,7 +13,7 @@ from textual.widgets import Input, Label
 from tests.helpers import SIZE, app_of, press, settle, shown_epoch, text_of, wait_until
 from tui_backprop.data import load_csv
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.weights import WeightsPane
 from tui_backprop.ui.screens.edit_value import EditValueScreen
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tests.test_ui_playground import XOR, apply_settings
-from tui_backprop.ui.panes.status import StatusLine
+from tui_backprop.ui.panes.status_pane import StatusLine
 
 
 async def test_l1_and_l2_change_live_and_the_run_goes_on() -> None:

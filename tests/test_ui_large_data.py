@@ -155,7 +155,8 @@ async def test_escape_stops_a_read_and_nothing_changes(
         await press(pilot, "escape")
         assert app.screen is app.main
         await wait_until(pilot, stopped.is_set)  # the read itself stopped
-        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.main.experiment is experiment and experiment.trainer.epoch == 2
         for got, want in zip(weights_of(app), weights, strict=True):
             assert np.array_equal(got, want)

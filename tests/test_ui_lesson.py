@@ -11,15 +11,14 @@ from textual.widgets._footer import FooterKey
 from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.cli import lesson_settings
 from tui_backprop.engine.phases import LOSS, OUTPUT_DELTA
-from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import BUILTIN, load_lesson, parse_lesson
-from tui_backprop.settings import SEED_PRESET, resolve
+from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.lesson_steps import LOCKED
-from tui_backprop.ui.panes.lesson import LessonPane
+from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.screens.help import HelpScreen
 
 LESSON = """
@@ -47,7 +46,7 @@ run_to_phase = "loss"
 
 def lesson_app(text: str = LESSON) -> BackpropApp:
     lesson = parse_lesson(text, "test.toml", LESSON_COMMANDS)
-    return BackpropApp(Experiment.build(SEED_PRESET), lesson)
+    return app_of(lesson=lesson)
 
 
 async def footer_keys(pilot, app: BackpropApp) -> set[str]:
@@ -167,7 +166,7 @@ async def test_a_step_walks_to_its_phase() -> None:
 async def test_every_builtin_lesson_loads_and_reaches_every_step(name: str) -> None:
     lesson = load_lesson(name, LESSON_COMMANDS)
     dataset, overrides = lesson_settings(lesson)
-    app = BackpropApp(Experiment.build(resolve(dataset, overrides)), lesson)
+    app = app_of(resolve(dataset, overrides), lesson)
     async with app.run_test(size=SIZE) as pilot:
         target = 0
         for number, step in enumerate(lesson.steps, 1):

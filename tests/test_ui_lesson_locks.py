@@ -9,17 +9,15 @@ from pathlib import Path
 
 from textual.widgets import Input, Label, Select
 
-from tests.helpers import SIZE, press, wait_until
+from tests.helpers import SIZE, app_of, press, wait_until
 from tests.test_ui_app import _open
 from tests.test_ui_playground import choose_dataset, open_settings
-from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import parse_lesson
-from tui_backprop.settings import SEED_PRESET
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.rows_log import RowsLogScreen
 
@@ -36,7 +34,7 @@ FEATURES = ("x1", "x2", "x1x2")
 
 def locked_app(hide: str = "", **settings: object) -> BackpropApp:
     lesson = parse_lesson(LESSON.format(hide=hide), "locks.toml", LESSON_COMMANDS)
-    return BackpropApp(Experiment.build(replace(SEED_PRESET, lr=1.0, **settings)), lesson)  # type: ignore[arg-type]
+    return app_of(lesson=lesson, lr=1.0, **settings)
 
 
 def rate(app: BackpropApp) -> tuple[float, float]:
@@ -123,7 +121,7 @@ async def test_hints_name_no_hidden_key() -> None:
 
 
 async def test_hints_name_every_key_without_a_lesson() -> None:
-    app = BackpropApp(Experiment.build(SEED_PRESET))
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         chart = str(app.main.query_one(MetricsChart).border_subtitle)
         assert chart == "b boundary · c compare · d data · S settings"

@@ -14,7 +14,7 @@ from tui_backprop.engine import Params
 from tui_backprop.engine.neuron_maps import activations_at, layer_maps
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 
 CIRCLES16 = resolve("circles", {"hidden": (16,), "activation": "tanh"})
 

@@ -15,7 +15,7 @@ from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.cli import main
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.pacing import SPEEDS, Pacer
-from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
 
 
 def status_line(app: BackpropApp) -> str:

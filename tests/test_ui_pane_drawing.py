@@ -14,22 +14,13 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
-from tests.helpers import wait_until
-from tui_backprop.experiment import Experiment
-from tui_backprop.settings import SEED_PRESET
-from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.model.status import PlayState
+from tests.helpers import SIZE, app_of, wait_until
+from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
 from tui_backprop.ui.panes.deltas import DeltasPane
 from tui_backprop.ui.panes.lines import RunStyler
-from tui_backprop.ui.panes.status import StatusLine
+from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.render.styled_lines import StyledLines
-
-SIZE = (120, 40)
-
-
-def seed_app() -> BackpropApp:
-    return BackpropApp(Experiment.build(SEED_PRESET))
 
 
 def last_epoch_drawn(chart: MetricsChart) -> int:
@@ -43,7 +34,7 @@ def segments(strips: Sequence[Strip]) -> list[list[tuple[str, object]]]:
 
 
 async def test_a_paused_run_plots_every_epoch_at_once() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         chart = app.query_one(MetricsChart)
         for epoch in range(1, 6):
@@ -54,7 +45,7 @@ async def test_a_paused_run_plots_every_epoch_at_once() -> None:
 async def test_a_paused_step_is_on_the_status_line_before_the_chart_plots_it() -> None:
     """The key's answer never waits for plotext: the frame that shows the new epoch goes
     out first, and the chart plots it right after that frame."""
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         chart, status = app.query_one(MetricsChart), app.query_one(StatusLine)
@@ -68,11 +59,11 @@ async def test_a_paused_step_is_on_the_status_line_before_the_chart_plots_it() -
 
 
 async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_latest() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen, chart = app.main, app.query_one(MetricsChart)
         # the first view's picture, plotted after the first frame
-        await wait_until(pilot, lambda: chart.plots and not chart._after_frame)
+        await wait_until(pilot, lambda: chart.plots and not chart.plot_pending)
         screen.state = PlayState(True, math.inf, 0.0)
         await pilot.pause(PLOT_EVERY)  # a quiet spell: the next picture is plotted at once
         before = chart.plots
@@ -86,7 +77,7 @@ async def test_a_playing_run_plots_at_most_five_times_a_second_and_ends_on_the_l
 
 
 async def test_an_unchanged_picture_is_not_plotted_again() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space")
         chart = app.query_one(MetricsChart)
@@ -98,7 +89,7 @@ async def test_an_unchanged_picture_is_not_plotted_again() -> None:
 
 async def test_the_chart_draws_what_textual_plotext_would() -> None:
     """Its last panel (accuracy, at the bottom) is the figure plotext holds last."""
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["space"] * 30)
         chart = app.query_one(MetricsChart)
@@ -150,7 +141,7 @@ async def test_styled_lines_draw_as_textual_draws_the_same_text() -> None:
 
 
 async def test_the_delta_pane_draws_once_per_view_and_size() -> None:
-    app = seed_app()
+    app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         pane = app.query_one(DeltasPane)

@@ -18,7 +18,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.deltas import DELTA_NAME_ROOM
-from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
 
 SEED = SEED_PRESET
 ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")

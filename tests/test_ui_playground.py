@@ -19,7 +19,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
@@ -93,7 +93,7 @@ async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
     [
         ("many", "0.1", "points: 'many' is not a whole number"),
         ("200", "-1", "noise: -1 must be a finite number ≥ 0"),
-        ("1", "0.1", "n_points 1 must be between 2 and 1000000"),
+        ("1", "0.1", "points: a built-in dataset takes 2 to 1000000 points, not 1"),
     ],
 )
 async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, says: str) -> None:
@@ -190,7 +190,7 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
     ("name", "value", "says"),
     [
         ("lr", "-1", "learning rate: -1 must be a finite number > 0"),
-        ("batch_size", "two", "batch size: 'two' is not a number"),
+        ("batch_size", "two", "batch size: 'two' is not a whole number"),
         ("hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
         ("test_split", "1", "test split: 1 must be a fraction"),
         ("load_weights", "missing.npz", "missing.npz"),

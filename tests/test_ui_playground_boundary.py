@@ -12,9 +12,8 @@ from tui_backprop.engine.boundary import boundary_grid
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
-from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene, scene_of
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.render.boundary_draw import TEST, TRAIN, UPPER, WRONG_TEST, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import half_block, shade_codes
 
@@ -147,8 +146,8 @@ def marked_errors(pane: BoundaryPane, experiment: Experiment, scene: Scene) -> t
 
 
 async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path: Path) -> None:
-    experiment = Experiment.build(resolve(str(four_features(tmp_path)), {"lr": 1.0}))
-    app = BackpropApp(experiment)
+    app = app_of(resolve(str(four_features(tmp_path)), {"lr": 1.0}))
+    experiment = app.main.experiment
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "b", "space")
         await pilot.pause()
@@ -168,8 +167,7 @@ async def test_four_features_are_projected_and_wrong_predictions_marked(tmp_path
 
 
 async def test_a_numeric_target_shows_predicted_against_actual(tmp_path: Path) -> None:
-    experiment = Experiment.build(resolve(str(four_features(tmp_path, regression=True)), {}))
-    app = BackpropApp(experiment)
+    app = app_of(resolve(str(four_features(tmp_path, regression=True)), {}))
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "b", "space")
         await pilot.pause()

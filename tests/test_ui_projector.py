@@ -15,11 +15,11 @@ from tests.helpers import SIZE, app_of, press, text_of
 from tui_backprop.engine.boundary import grid_of
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.deltas import DeltasPane
-from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
+from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
-from tui_backprop.ui.panes.status import StatusLine
+from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.boundary_draw import OUTLINE
 from tui_backprop.ui.render.class_colours import CLASS_RGB, pixel_rgb, shade_codes

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 
-from tests.helpers import SIZE, shown_epoch, wait_until
+from tests.helpers import SIZE, app_of, shown_epoch, wait_until
 from tests.terminal import running
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.experiment import Experiment
@@ -52,7 +52,7 @@ async def play_for(pilot: Pilot[int], app: BackpropApp, epochs: int) -> None:
 
 async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers() -> None:
     settings = resolve("xor", {"hidden": (8, 8), "optimizer": "adam", "lr": 0.01})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED)
         await play_for(pilot, app, 200)
@@ -83,7 +83,7 @@ async def test_play_pause_look_back_fork_and_walk_give_the_undisturbed_numbers()
 
 async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 50)
@@ -100,7 +100,7 @@ async def test_a_rate_changed_while_playing_is_replayed_where_it_happened() -> N
 
 async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exact() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 30)
@@ -119,7 +119,7 @@ async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exa
 
 async def test_a_killed_training_process_is_reported_and_nothing_is_lost() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await play_for(pilot, app, 5)
         handed_back = app.main.experiment.trainer.epoch
@@ -164,14 +164,27 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         terminal.type(b"q")
         assert terminal.wait_exit(5) < 1.0
         assert terminal.app.returncode == 0
-        time.sleep(0.5)
-        alive = {pid for pid in helpers if Path(f"/proc/{pid}").exists()}
-        zombies = {p for p in alive if "Z" in Path(f"/proc/{p}/stat").read_text().split()[2]}
-        assert alive <= zombies, f"left running: {alive - zombies}"
+        deadline = time.monotonic() + 5
+        while (left := _running(helpers)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not left, f"left running: {left}"
+
+
+def _running(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still alive and not zombies."""
+    left = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except FileNotFoundError:
+            continue  # gone
+        if state != "Z":
+            left.add(pid)
+    return left
 
 
 async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p", "l")
         assert "lr 0.03" in app.main.info.model
@@ -182,7 +195,7 @@ async def test_the_status_line_names_a_rate_chosen_while_playing() -> None:
 
 async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
     settings = resolve("xor", {})
-    app = BackpropApp(Experiment.build(settings))
+    app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 300)
@@ -196,7 +209,7 @@ async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
 
 
 async def test_end_while_playing_shows_the_latest_epoch() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "space", *MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 300)
@@ -214,7 +227,7 @@ def _killed(pid: int) -> None:
 
 
 async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
@@ -236,7 +249,7 @@ async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> Non
 
 
 async def test_the_comparison_caption_follows_a_rate_chosen_while_playing() -> None:
-    app = BackpropApp(Experiment.build(resolve("xor", {})))
+    app = app_of(resolve("xor", {}))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space", "r", "c", *MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
@@ -250,7 +263,7 @@ def test_a_pause_that_times_out_ends_the_process(monkeypatch: pytest.MonkeyPatch
     handle = training_process.TrainingProcess()
     try:
         handle.play(trainer, math.inf)
-        time.sleep(0.2)
+        _wait_for_an_epoch(handle, trainer)
         first = handle.pid
         monkeypatch.setattr(training_process, "STOP_TIMEOUT", 0.0)
         with pytest.raises(training_process.TrainingLost, match="did not answer"):
@@ -258,7 +271,17 @@ def test_a_pause_that_times_out_ends_the_process(monkeypatch: pytest.MonkeyPatch
         assert handle.pid is None and first is not None and not Path(f"/proc/{first}").exists()
         monkeypatch.undo()
         handle.play(trainer, math.inf)  # a new process: the old one's answer is gone
-        time.sleep(0.1)
+        _wait_for_an_epoch(handle, trainer)
         assert handle.stop().epoch > trainer.epoch
     finally:
         handle.close()
+
+
+def _wait_for_an_epoch(handle: training_process.TrainingProcess, trainer: Trainer) -> None:
+    """Ask the process for frames until it has trained past ``trainer``'s epoch."""
+    deadline = time.monotonic() + 10
+    while True:
+        handle.ask_frame()
+        if handle.receive().epoch > trainer.epoch:
+            return
+        assert time.monotonic() < deadline, "the process trained no epoch in time"

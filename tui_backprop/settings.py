@@ -171,7 +171,7 @@ def read_number(kind: Callable[[str], float], least: float, strict: bool) -> Cal
         except ValueError:
             if text.lstrip("+-").isdigit():  # past Python's limit on digits of an int
                 raise TooLarge(f"a {len(text)}-digit number is too large") from None
-            raise ValueError(f"{text!r} is not a number") from None
+            raise ValueError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
         if not math.isfinite(value) or value < least or (strict and value == least):
             raise ValueError(f"{text} must be a finite number {'>' if strict else '≥'} {least:g}")
         return value
@@ -261,10 +261,10 @@ def read_feature_list(text: str) -> tuple[str, ...]:
 
 
 def read_points(text: str) -> int:
-    """The number of points a built-in is drawn with: 2 up to a million."""
-    value = int(read_count(text))
+    """The number of points a built-in is drawn with: 2 up to a million (``1,000`` too)."""
+    value = int(read_count(text.replace(",", "")))
     if not 2 <= value <= 1_000_000:
-        raise ValueError(f"{value}: a built-in dataset takes 2 to 1000000 points")
+        raise ValueError(f"a built-in dataset takes 2 to 1000000 points, not {value}")
     return value
 
 

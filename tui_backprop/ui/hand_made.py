@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from tui_backprop.engine.edits import EditError, value_at
 from tui_backprop.ui.model.hand_edits import cell_name, edit_label, notes_at, parse_value
-from tui_backprop.ui.model.own_points import added, plane_point, removed, same_plane
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.model.point_edits import added, plane_point, removed, same_plane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.weights import WeightsPane
 from tui_backprop.ui.screens.edit_value import EditValueScreen, Setter
 

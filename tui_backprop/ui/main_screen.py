@@ -55,29 +55,29 @@ from tui_backprop.ui.model.kept_runs import (
 from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, locked_change, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
-from tui_backprop.ui.model.neuron_maps import follow_selection, next_choice
+from tui_backprop.ui.model.map_choice import follow_selection, next_choice
 from tui_backprop.ui.model.numbering import file_tag, named
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
+from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.scene import Scene, scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
-from tui_backprop.ui.model.status import PlayState, RunInfo
 from tui_backprop.ui.model.training_process import TrainingLost, TrainingProcess
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
-from tui_backprop.ui.panes.boundary import BoundaryPane
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
-from tui_backprop.ui.panes.confusion import ConfusionPane
+from tui_backprop.ui.panes.confusion_pane import ConfusionPane
 from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.footer import KeyFooter
-from tui_backprop.ui.panes.hidden_space import HiddenSpacePane
-from tui_backprop.ui.panes.lesson import LessonPane
-from tui_backprop.ui.panes.network import NetworkDiagram, NetworkPane
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
+from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron import NeuronDetail
-from tui_backprop.ui.panes.status import StatusLine
+from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.weights import WeightsPane
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.gradcheck import GradientCheckScreen
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
 from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen, Opened
 from tui_backprop.ui.screens.rows_log import RowsLogScreen

@@ -3,7 +3,6 @@ experiment of the current settings on one of them."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 from tui_backprop.data import BUILTIN_NAMES, Dataset, builtin_dataset
@@ -71,22 +70,3 @@ def menu_defaults(current: Experiment) -> tuple[int, float]:
     if ds.name not in BUILTIN_NAMES or ds.name == "seed":
         return DEFAULT_POINTS, DEFAULT_NOISE
     return ds.n_rows, DEFAULT_NOISE if s.noise is None else s.noise
-
-
-def parse_size(text: str) -> int:
-    """The number of points typed in the menu; ValueError with the reason."""
-    try:
-        n = int(text.strip().replace(",", "").replace("_", ""))
-    except ValueError:
-        raise ValueError(f"points: {text.strip()!r} is not a whole number") from None
-    return n
-
-
-def parse_noise(text: str) -> float:
-    try:
-        noise = float(text.strip())
-    except ValueError:
-        raise ValueError(f"noise: {text.strip()!r} is not a number") from None
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise: {text.strip()} must be a finite number ≥ 0")
-    return noise

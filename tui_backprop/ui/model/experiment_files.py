@@ -11,7 +11,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.numbering import file_tag
-from tui_backprop.ui.model.status import RunInfo
+from tui_backprop.ui.model.run_info import RunInfo
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
 

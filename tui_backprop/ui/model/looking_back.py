@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
-
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.trainer import RunState
 from tui_backprop.ui.model.numbering import latest, named, span
@@ -23,9 +21,6 @@ from tui_backprop.ui.model.view import TrainingView
 
 JUMP_SHARE = 10  # { and } move a tenth of the run ...
 JUMP_LEAST = 10  # ... but at least this many epochs
-PAST = "bold #1e1e1e on #ffa62b"
-HINT = "#ffa62b"
-ASKING = "bold yellow"
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,27 +41,6 @@ def fork_hint(done: int, present: int) -> str:
     """What training from ``done`` epochs would do to a run of ``present`` epochs:
     "train from epoch 4, discarding epochs 5 to 57"."""
     return f"train from {named(done)}, discarding {discarded(done, present)}"
-
-
-def past_caption(done: int, present: int) -> Text:
-    """The status line's word that the panes show the past: "viewing epoch 4
-    (latest 57)"."""
-    out = Text()
-    out.append(f"viewing {named(done)} (latest {latest(present):,})", PAST)
-    return out
-
-
-def past_hint(done: int, present: int, asked: bool, room: int = 200) -> Text:
-    """What the keys do from here in at most about ``room`` cells; once asked, that a
-    second training key forks."""
-    gone = discarded(done, present)
-    if asked:
-        full, style = f"space again discards {gone} · end keeps them", ASKING
-        short = f"again: drop {gone}?"
-    else:
-        full, style = f"] forward · space: {fork_hint(done, present)}", HINT
-        short = f"space drops {gone}"
-    return Text(full if len(full) <= room else short, style)
 
 
 def initial_hint(view: TrainingView) -> str | None:

@@ -24,8 +24,8 @@ from textual_plotext import PlotextPlot
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.command_table import hidden_in, key_hint
+from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.series import pick, sample_epochs
-from tui_backprop.ui.model.status import PlayState
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.render.plot_cells import Run, build_cells, rows_of
 
@@ -185,6 +185,11 @@ class MetricsChart(PlotextPlot, can_focus=True):
     def _on_timer(self) -> None:
         self._timer = None
         self._show()
+
+    @property
+    def plot_pending(self) -> bool:
+        """A plot is asked for right after the next frame."""
+        return self._after_frame
 
     def plot_now(self) -> None:
         """Plot the latest picture now (a paused view's, right after its frame)."""

@@ -12,7 +12,7 @@ import numpy as np
 from rich.markup import escape
 from textual.strip import Strip
 
-from tui_backprop.ui.model.neuron_maps import (
+from tui_backprop.ui.model.map_choice import (
     GALLERY,
     MAP,
     MapChoice,

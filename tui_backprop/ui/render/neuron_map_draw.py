@@ -23,7 +23,7 @@ from textual.strip import Strip
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.network import Params
 from tui_backprop.engine.neuron_maps import layer_maps
-from tui_backprop.ui.model.neuron_maps import MapPlane
+from tui_backprop.ui.model.map_choice import MapPlane
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.boundary_draw import TRAIN, _line, _marks, _pixels
 from tui_backprop.ui.render.class_colours import BASE, SHADES, class_rgb, pixel_rgb

@@ -4,6 +4,7 @@ tries the choice; if it cannot be used, the reason shows here and nothing change
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,15 +14,15 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.data import BUILTIN_NAMES
+from tui_backprop.settings import read_non_negative, read_points
 from tui_backprop.ui.model.dataset_menu import (
     DESCRIPTIONS,
     REGRESSION,
-    parse_noise,
-    parse_size,
 )
 from tui_backprop.ui.screens.dialog import FormDialog
 
 CSV = "csv"
+T = TypeVar("T")
 Chooser = Callable[[str, int, float], str | None]  # None when it switched, else why not
 
 
@@ -107,6 +108,14 @@ class DatasetScreen(FormDialog):
         if name == "seed":
             return self._defaults
         return (
-            parse_size(self.query_one("#data-points", Input).value),
-            parse_noise(self.query_one("#data-noise", Input).value),
+            labelled("points", read_points, self.query_one("#data-points", Input).value),
+            labelled("noise", read_non_negative, self.query_one("#data-noise", Input).value),
         )
+
+
+def labelled(what: str, read: Callable[[str], T], text: str) -> T:
+    """``read(text)``, its ValueError naming the box it came from."""
+    try:
+        return read(text)
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None

@@ -5,7 +5,8 @@ the dimmed main screen. ``FormDialog`` fills that frame with a subclass's fields
 error line and an OK/Cancel row, and keeps the one rule every form here follows: the
 app's callback answers None once it has used the choice, and the dialog closes; or a
 one-line reason, which shows in the error line while the dialog stays open and
-nothing else changes. Each dialog's own size and fields stay in app.tcss.
+nothing else changes. What every frame shares is styled here; each dialog's own
+size and fields are in app.tcss, with the rest of the layout (a test keeps it so).
 """
 
 from __future__ import annotations

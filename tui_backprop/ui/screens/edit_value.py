@@ -16,13 +16,6 @@ class EditValueScreen(FormDialog):
     ID_PREFIX = "edit"
     FRAME_TITLE = "Set a weight by hand"
     OK_LABEL = "Set"
-    DEFAULT_CSS = """
-    #edit-dialog {
-        width: 60;
-        max-width: 95%;
-        height: auto;
-    }
-    """
 
     def __init__(self, name: str, current: float, setter: Setter) -> None:
         super().__init__()

@@ -41,24 +41,6 @@ def _forwarded() -> list[BindingType]:
 
 
 class RowsLogScreen(Dialog[None]):
-    DEFAULT_CSS = """
-    #rows-body {
-        width: 95%;
-        max-width: 130;
-        height: 90%;
-    }
-    .rows-title {
-        height: auto;
-        text-style: bold;
-    }
-    .rows-note {
-        height: auto;
-        color: $text-muted;
-    }
-    #rows-table {
-        height: 1fr;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
         *_forwarded(),

@@ -77,27 +77,6 @@ def worst_entries(errors: Array, limit: int) -> list[tuple[int, ...]]:
 
 
 class GradientCheckScreen(Dialog[None]):
-    DEFAULT_CSS = """
-    #gradcheck-body {
-        width: 90%;
-        max-width: 110;
-        height: 90%;
-    }
-    #gradcheck-intro, #gradcheck-verdict {
-        height: auto;
-        margin-bottom: 1;
-    }
-    #gradcheck-progress {
-        margin-bottom: 1;
-    }
-    #gradcheck-tables {
-        height: 1fr;
-    }
-    .gradcheck-table {
-        height: auto;
-        margin-bottom: 1;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,g", "app.pop_screen", "Close"),
     ]

@@ -7,13 +7,14 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
-from tui_backprop.ui.model.looking_back import PastView, past_caption, past_hint
+from tui_backprop.ui.model.looking_back import PastView
 from tui_backprop.ui.model.numbering import NO_EPOCH, latest
 from tui_backprop.ui.model.pacing import speed_label
-from tui_backprop.ui.model.status import PlayState, RunInfo
+from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.render.numbers import percent, short
+from tui_backprop.ui.render.past_text import past_caption, past_hint
 from tui_backprop.ui.render.phase_text import walk_caption
 
 RULE_SHORT = "   (from its forward pass; weights after its update)"

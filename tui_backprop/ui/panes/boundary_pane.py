@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_backprop.ui.model.kept_runs import EarlierBoundary
-from tui_backprop.ui.model.neuron_maps import MapChoice, has_plane, map_plane, value_plane
+from tui_backprop.ui.model.map_choice import MapChoice, has_plane, map_plane, value_plane
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.lines import arrow_bindings
