@@ -177,3 +177,16 @@ async def test_a_walk_shows_question_marks_until_it_computes_them() -> None:
             await press(pilot, "escape")
         record = app.main.walk.record if app.main.walk is not None else None
         assert record is not None and record.epoch == 1
+
+
+async def test_a_view_that_arrives_before_the_tables_are_built_is_shown_once_they_are() -> None:
+    """Keys typed faster than the screen is built (a view arriving at once) never
+    query a table that is not there yet: the screen catches up when it is."""
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "space", "space")
+        screen = RowsLogScreen(app.main)
+        app.push_screen(screen)
+        screen._arrived(app.main.view)  # before compose: nothing to fill yet
+        await wait_until(pilot, lambda: screen.shown is app.main.view)
+        assert title(app).startswith("Epoch 1:") and len(cells(app)) == 10

@@ -84,10 +84,15 @@ class RowsLogScreen(Dialog[None]):
 
     def _catch_up(self) -> None:
         view = self.latest
-        if view is not None and view is not self.shown:
-            self.shown = view
-            self._show_rows(view, row_table(view, self.source))
-            self._show_log(view)
+        if view is None or view is self.shown:
+            return
+        if not (self.query("#rows-table") and self.query("#log")):
+            # The tabs build their panes after the screen mounts, later on a busy
+            # machine: the next catch-up fills them once they are there.
+            return
+        self.shown = view
+        self._show_rows(view, row_table(view, self.source))
+        self._show_log(view)
 
     def _show_rows(self, view: TrainingView, table: RowTable) -> None:
         widget: DataTable[str | Text] = self.query_one("#rows-table", DataTable)
