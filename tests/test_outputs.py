@@ -5,9 +5,13 @@ and a headless run whose memory stays flat however many epochs it trains."""
 from __future__ import annotations
 
 import os
+import resource
+import signal
 import stat
+import subprocess
 import sys
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +111,39 @@ def test_headless_outputs_that_fail_at_the_end_keep_the_previous_files(
     assert code == 2
     assert err == [f"backprop-tui: error: cannot write {weights}: No space left on device"]
     assert weights.read_bytes() == b"earlier weights"
+    assert leftovers(tmp_path) == []
+
+
+def with_file_size_limit(limit: int) -> Callable[[], None]:
+    """What ``ulimit -f`` does in a shell: writes past ``limit`` bytes fail with EFBIG
+    (SIGXFSZ is ignored, as Python itself and a shell's child do)."""
+
+    def limit_child() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_child
+
+
+@pytest.mark.parametrize("flag", ["--save-weights", "--log"])
+def test_a_write_cut_by_a_file_size_limit_is_one_line_and_keeps_the_old_file(
+    tmp_path: Path, flag: str
+) -> None:
+    old = tmp_path / "big.out"
+    old.write_bytes(b"the earlier file, whole")
+    argv = ["--headless", "--epochs", "2000", "--layers", "64,64", flag, old.name]
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_backprop", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=with_file_size_limit(4096),
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "backprop-tui: error: cannot write big.out: File too large\n"
+    assert old.read_bytes() == b"the earlier file, whole"
     assert leftovers(tmp_path) == []
 
 

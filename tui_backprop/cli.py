@@ -11,8 +11,8 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from tui_backprop import settings
 
 if TYPE_CHECKING:
+    from tui_backprop.engine.history import MetricsLog
     from tui_backprop.experiment import Experiment, MetricsCsv
     from tui_backprop.lesson import Lesson
     from tui_backprop.output_files import AtomicFile
@@ -30,6 +31,7 @@ SERVE_HOST = "127.0.0.1"  # loopback: textual-serve asks no password
 SERVE_PORT = 8000
 SERVE_REFUSES = {"headless": "--headless", "save_weights": "--save-weights", "log": "--log"}
 T = TypeVar("T")
+LogRows = Callable[["MetricsLog", int], None]  # writes a stretch of epochs to the log
 
 
 class Parser(argparse.ArgumentParser):
@@ -492,16 +494,40 @@ def run_headless(experiment: Experiment, parser: Parser) -> int:
     out = Printer()
     with Stop() as stop:
         try:
-            _train(experiment, out, stop, log)
+            rows = _logging(log, files["log"], parser) if log else None
+            _train(experiment, out, stop, rows)
             if log:
-                log.finish()
+                with _writing(files["log"], parser):
+                    log.finish()
             if "save_weights" in files:
-                experiment.save_weights(files["save_weights"].file)
+                with _writing(files["save_weights"], parser):
+                    experiment.save_weights(files["save_weights"].file)
             for file in files.values():
-                _commit(file, parser)
+                with _writing(file, parser):
+                    file.commit()
         finally:
             _discard(files)
     return _ending(out, stop.signum, parser)
+
+
+@contextmanager
+def _writing(file: AtomicFile, parser: Parser) -> Iterator[None]:
+    """A write to an output that fails (a full disk, a file-size limit) ends the run with
+    one line; its temporary file goes and any earlier file of that name stays whole."""
+    try:
+        yield
+    except OSError as err:
+        file.discard()
+        reason = err.strerror or err
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {file.path}: {reason}\n")
+
+
+def _logging(log: MetricsCsv, file: AtomicFile, parser: Parser) -> LogRows:
+    def add(history: MetricsLog, first: int) -> None:
+        with _writing(file, parser):
+            log.add(history, first)
+
+    return add
 
 
 def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]:
@@ -520,7 +546,7 @@ def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]
     return files
 
 
-def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
+def _train(experiment: Experiment, out: Printer, stop: Stop, log: LogRows | None) -> None:
     """Train the epochs asked for, printing and logging each chunk as it is done; the
     trainer keeps no history, so memory stays flat however many epochs there are."""
     from tui_backprop.experiment import confusion_lines, epoch_lines
@@ -538,7 +564,7 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         first = trainer.history_start
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
         if log:
-            log.add(trainer.history, first)
+            log(trainer.history, first)
     out.write(confusion_lines(experiment))  # right after the last epoch line
     if trainer.diverged:
         out.write(
@@ -549,13 +575,6 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         out.write(f"# Stopped at epoch {trainer.epoch - 1}: {trainer.stopped}\n")
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
-
-
-def _commit(file: AtomicFile, parser: Parser) -> None:
-    try:
-        file.commit()
-    except OSError as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {file.path}: {err.strerror}\n")
 
 
 def _discard(files: dict[str, AtomicFile]) -> None:
