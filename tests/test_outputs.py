@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import stat
 import subprocess
@@ -26,6 +27,8 @@ from tui_backprop.output_files import atomic_write, numbered
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.model.experiment_files import save_paths
 from tui_backprop.ui.model.export import export_paths
+
+LESSONS = Path(experiment_module.__file__).parent / "lessons"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
@@ -175,6 +178,28 @@ def test_an_output_that_is_the_dataset_is_refused_and_nothing_is_written(
         assert "input of this run" in err[0]
     assert data.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+@pytest.mark.parametrize("kind", ["--config", "--lesson"])
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+def test_an_output_that_is_the_set_up_or_lesson_file_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    kind: str,
+    flag: str,
+) -> None:
+    monkeypatch.setattr("tui_backprop.ui.app.run_app", lambda *_: 0)  # a lesson is for the app
+    source = tmp_path / "run.toml"
+    shutil.copy(LESSONS / "xor.toml", source)
+    if kind == "--config":
+        source.write_text('dataset = "xor"\nlr = 0.3\n', encoding="utf-8")
+    before = source.read_bytes()
+    code, out, err = run(capsys, kind, str(source), flag, str(source))
+    assert code == 2 and out == ""
+    assert err == [f"backprop-tui: error: {flag}: {source} is also an input of this run ({source})"]
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.toml"]
 
 
 def test_saving_over_the_weights_it_starts_from_is_refused(

@@ -249,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     keep_freed_memory()
     chosen = settings.resolve(dataset, overrides)
-    check_outputs(chosen, parser)
+    check_outputs(chosen, parser, [p for p in (config_file, lesson_name) if p])
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
@@ -414,12 +414,13 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
 
 
-def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
+def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:
     """Refuse, before anything is loaded or trained, output files that would overwrite an
-    input of the run or something other than a file, or that cannot be written."""
+    input of the run (its data, weights, set-up or lesson file, ``read``) or something
+    other than a file, or that cannot be written."""
     from tui_backprop.output_files import output_problem, same_file
 
-    inputs = [p for p in (chosen.dataset, chosen.load_weights) if p]
+    inputs = [p for p in (chosen.dataset, chosen.load_weights, *read) if p]
     for name, flag in OUTPUT_FLAGS.items():
         path = getattr(chosen, name)
         problem = None if path is None else output_problem(path, inputs)
