@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 
 from tests.test_cli import run
 from tui_backprop.engine import weights_io
-from tui_backprop.engine.config import MAX_PARAMETERS
+from tui_backprop.engine.config import MAX_DEPTH, MAX_PARAMETERS
 from tui_backprop.engine.weights_io import WeightsError, load_weights
 from tui_backprop.settings import MAX_SEED, read_seed
 
@@ -171,6 +172,51 @@ def test_each_limit_has_its_own_message(
 ) -> None:
     code, _, err = run(capsys, "--headless", *argv)
     assert code == 2 and err.count("\n") == 1 and says in err and not_says not in err
+
+
+TOO_DEEP = ",".join(["1"] * (MAX_DEPTH + 1))
+DEPTH_LIMIT = f"at most {MAX_DEPTH} hidden layers"
+
+
+@pytest.mark.parametrize("route", ["--layers", "--config", "--lesson"])
+def test_a_network_deeper_than_the_limit_is_refused_from_every_route(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    route: str,
+) -> None:
+    monkeypatch.setattr("tui_backprop.ui.app.run_app", lambda *_: 0)  # a lesson is for the app
+    layers = "[" + TOO_DEEP + "]"
+    if route == "--config":
+        (tmp_path / "deep.toml").write_text(f'dataset = "xor"\nlayers = {layers}\n')
+        argv = ["--headless", "--config", str(tmp_path / "deep.toml")]
+    elif route == "--lesson":
+        lesson = f'title = "deep"\n[experiment]\nlayers = {layers}\n[[step]]\ntext = "x"\n'
+        (tmp_path / "deep.toml").write_text(lesson)
+        argv = ["--lesson", str(tmp_path / "deep.toml")]
+    else:
+        argv = ["--headless", "--layers", TOO_DEEP]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == [] and err.count("\n") == 1, err
+    assert DEPTH_LIMIT in err and f"not {MAX_DEPTH + 1}" in err
+
+
+def test_the_settings_screen_refuses_a_network_deeper_than_the_limit() -> None:
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import SEED_PRESET
+    from tui_backprop.ui.model.reconfigure import apply
+
+    experiment = Experiment.build(SEED_PRESET)
+    deeper = replace(SEED_PRESET, hidden=(1,) * (MAX_DEPTH + 1))
+    with pytest.raises(ValueError, match=DEPTH_LIMIT):
+        apply(experiment, deeper)
+
+
+def test_a_weights_file_deeper_than_the_limit_is_refused_with_its_name(tmp_path: Path) -> None:
+    one = npy_header((1, 1)) + b"\0" * 8
+    members = {f"W{i}.npy": one for i in range(MAX_DEPTH + 2)}
+    path = zip_of(tmp_path / "deep.npz", members)
+    assert_refused(command("--load-weights", str(path)), str(path), DEPTH_LIMIT)
 
 
 # -- seeds ----------------------------------------------------------------------------------

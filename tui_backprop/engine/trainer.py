@@ -15,7 +15,9 @@ from numpy.typing import NDArray
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import (
     DTYPES,
+    MAX_DEPTH,
     MAX_PARAMETERS,
+    MAX_WIDTH,
     REDUCTIONS,
     TrainConfig,
     parameter_count,
@@ -120,7 +122,6 @@ class Problem:
         return int(self.x_train.shape[1])
 
 
-MAX_WIDTH = 10_000  # neurons in one hidden layer: beyond it memory, not learning, is the limit
 MAX_INIT_SCALE = 1e6
 
 
@@ -161,6 +162,10 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
     check_penalties(config.l1, config.l2)
     if config.init_scale > MAX_INIT_SCALE:
         raise ConfigError(f"the init scale can be at most {MAX_INIT_SCALE:g}")
+    if len(config.hidden) > MAX_DEPTH:
+        raise ConfigError(
+            f"a network can have at most {MAX_DEPTH} hidden layers, not {len(config.hidden):,}"
+        )
     if max(config.hidden, default=0) > MAX_WIDTH:
         raise ConfigError(f"a hidden layer can be at most {MAX_WIDTH} neurons wide")
     check_size(config, problem)

@@ -15,7 +15,7 @@ from typing import IO
 
 import numpy as np
 
-from tui_backprop.engine.config import MAX_PARAMETERS
+from tui_backprop.engine.config import MAX_DEPTH, MAX_PARAMETERS
 from tui_backprop.engine.network import Params
 
 
@@ -99,8 +99,15 @@ def _check_regular(name: str) -> None:
 
 def _read_arrays(name: str, archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
     """The weights, biases and texts of an .npz, once their headers say they fit."""
+    members = dict.fromkeys(archive.namelist())
+    layers = sum(1 for m in members if re.fullmatch(r"W\d+\.npy", m))
+    if layers > MAX_DEPTH + 1:
+        raise WeightsError(
+            f"{name}: holds {layers:,} weight matrices; a network has at most "
+            f"{MAX_DEPTH} hidden layers ({MAX_DEPTH + 1} matrices)"
+        )
     headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
-    for member in dict.fromkeys(archive.namelist()):
+    for member in members:
         key = member.removesuffix(".npy")
         if member.endswith(".npy") and (_NUMERIC.fullmatch(key) or key in _TEXTS):
             with archive.open(member) as fh:
