@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -217,6 +218,40 @@ def test_a_weights_file_deeper_than_the_limit_is_refused_with_its_name(tmp_path:
     members = {f"W{i}.npy": one for i in range(MAX_DEPTH + 2)}
     path = zip_of(tmp_path / "deep.npz", members)
     assert_refused(command("--load-weights", str(path)), str(path), DEPTH_LIMIT)
+
+
+# -- values a float32 run cannot hold ------------------------------------------------------
+
+
+def test_csv_values_too_large_for_float32_are_refused_with_line_and_column(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,b,y\n0,0,0\n0,9.9e99,1\n1,0,1\n1,1,0\n")
+    done = command(str(data), "--dtype", "float32", "--no-standardize")
+    err = assert_refused(done, str(data), "line 3, column 'b'", "9.9e99")
+    assert "Warning" not in err
+    standardised = command(str(data), "--dtype", "float32")  # small once standardised
+    assert standardised.returncode == 0 and standardised.stderr == ""
+
+
+def test_weights_too_large_for_float32_are_refused_with_file_and_array(tmp_path: Path) -> None:
+    path = tmp_path / "w.npz"
+    np.savez(path, W0=np.full((2, 4), 0.1), W1=np.full((4, 1), 1e200))
+    err = assert_refused(command("--load-weights", str(path), "--dtype", "float32"), str(path))
+    assert "W1 holds 1e+200" in err and "float32" in err and "Warning" not in err
+
+
+def test_values_beyond_float32_never_warn_whatever_the_route() -> None:
+    from tui_backprop.engine import Problem, TrainConfig, Trainer
+    from tui_backprop.engine.trainer import ConfigError
+
+    x = np.array([[0.0, 1e300], [1.0, 0.0]])
+    problem = Problem(x, np.array([0, 1]), None, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ConfigError, match="beyond what float32 can hold"):
+            Trainer(TrainConfig(dtype="float32"), problem)
 
 
 # -- seeds ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tui_backprop.data import (
     Split,
     lift,
     load_dataset,
+    magnitude_limit,
     split_dataset,
     summary_lines,
     with_features,
@@ -70,6 +71,7 @@ class Experiment:
             settings.drop_columns,
             TASK_OF_OUTPUT.get(settings.output, "auto"),
             Drawn(settings.points, settings.noise, settings.data_seed),
+            magnitude_limit(settings.dtype, settings.standardize),
         )
         return cls.on_dataset(settings, dataset, initial)
 

@@ -189,6 +189,19 @@ def check_size(config: TrainConfig, problem: Problem) -> None:
         )
 
 
+def _check_range(initial: Params, dtype: np.dtype) -> None:
+    """Refuse given weights that the run's dtype cannot hold (they would become ±inf)."""
+    limit = float(np.finfo(dtype).max)
+    named = [(f"W{i}", w) for i, w in enumerate(initial.weights)]
+    named += [(f"b{i}", b) for i, b in enumerate(initial.biases or ())]
+    for key, a in named:
+        largest = float(np.abs(a).max(initial=0.0))
+        if largest > limit:
+            raise InitialWeightsError(
+                f"{key} holds {largest:.3g}, beyond what {dtype} can hold (±{limit:.1e})"
+            )
+
+
 @dataclass
 class Trainer:
     """Owns one run: the current parameters, the epoch counter, the metric history and
@@ -225,10 +238,17 @@ class Trainer:
         dtype = np.dtype(self.config.dtype)
         p = self.problem
         # The training arrays appear in every step record: read-only, like the records.
-        self._x = frozen(p.x_train.astype(dtype))
-        self._y = frozen(self._targets(p.y_train))
-        self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
-        self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        with np.errstate(over="ignore"):  # a value beyond the dtype is refused below
+            self._x = frozen(p.x_train.astype(dtype))
+            self._y = frozen(self._targets(p.y_train))
+            self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
+            self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        arrays = (self._x, self._y, self._x_test, self._y_test)
+        if not all(np.isfinite(a).all() for a in arrays if a is not None):
+            raise ConfigError(
+                f"the data holds values beyond what {dtype} can hold (±{np.finfo(dtype).max:.1e}); "
+                "use float64 or standardise the data"
+            )
         self._all_rows = frozen(np.arange(len(self._x)))  # the one batch of a full-batch run
         self._train_accuracy = accuracy_of(self.config.output, p.y_train)
         self._records: list[StepRecord] = []
@@ -257,6 +277,7 @@ class Trainer:
                 f"the weights are for a {'-'.join(map(str, initial.sizes))} network, "
                 f"this data and --layers need {need}"
             )
+        _check_range(initial, np.dtype(self.config.dtype))
         if (initial.biases is not None) != self.config.bias:
             raise InitialWeightsError("the weights' biases do not match the --bias setting")
         if initial.biases is not None:
