@@ -11,6 +11,7 @@ import warnings
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pytest
@@ -106,6 +107,53 @@ def test_members_the_app_does_not_use_are_not_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def arrays_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The archive members whose arrays are read from now on."""
+    read: list[str] = []
+    real = np.lib.format.read_array
+
+    def noted(fh: IO[bytes], *args: object, **kwargs: object) -> object:
+        read.append(getattr(fh, "name", "?"))
+        return real(fh, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(np.lib.format, "read_array", noted)
+    return read
+
+
+@pytest.mark.parametrize(
+    ("shapes", "says"),
+    [
+        ({"W0": (50, 1000), "W1": (1000, 1)}, "are for a 50-1000-1 network, this data"),
+        ({"W0": (2, 1000), "W1": (999, 1)}, "W1 has 999 rows but W0 has 1000 columns"),
+        ({"W0": (2, 1000), "W1": (1000, 1), "b0": (1000,), "b1": (2,)}, "b1 has shape (2,)"),
+        ({"W0": (2, 10_001), "W1": (10_001, 1)}, "at most 10000 neurons wide"),
+    ],
+)
+def test_weights_of_the_wrong_shape_are_refused_before_any_array_is_read(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    shapes: dict[str, tuple[int, ...]],
+    says: str,
+) -> None:
+    path = tmp_path / "wrong.npz"
+    np.savez_compressed(path, **{key: np.zeros(shape) for key, shape in shapes.items()})
+    read = arrays_read(monkeypatch)
+    code, _, err = run(capsys, "--headless", "--epochs", "1", "--load-weights", str(path))
+    assert code == 2 and err.count("\n") == 1 and says in err and str(path) in err, err
+    assert read == []
+
+
+def test_weights_that_fit_are_read_once_their_headers_are_checked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "fits.npz"
+    np.savez_compressed(path, W0=np.full((2, 3), 0.1), W1=np.full((3, 1), 0.1))
+    read = arrays_read(monkeypatch)
+    code, _, _ = run(capsys, "--headless", "--epochs", "1", "--load-weights", str(path))
+    assert code == 0 and sorted(read) == ["W0.npy", "W1.npy"]
+
+
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "w.npz"
     os.mkfifo(fifo)

@@ -177,10 +177,15 @@ def check_penalties(l1: float, l2: float) -> None:
             raise ConfigError(f"the {name} λ must be a finite number ≥ 0, not {value}")
 
 
+def network_sizes(config: TrainConfig, problem: Problem) -> tuple[int, ...]:
+    """The layer widths, inputs to outputs, of ``config``'s network on ``problem``."""
+    n_out = problem.n_classes if config.output == "softmax" else 1
+    return (problem.n_features, *config.hidden, n_out)
+
+
 def check_size(config: TrainConfig, problem: Problem) -> None:
     """Refuse a network too big for memory before any of it is allocated."""
-    n_out = problem.n_classes if config.output == "softmax" else 1
-    count = parameter_count((problem.n_features, *config.hidden, n_out), config.bias)
+    count = parameter_count(network_sizes(config, problem), config.bias)
     if count > MAX_PARAMETERS:
         one_copy = count * np.dtype(config.dtype).itemsize / 1e9
         raise ConfigError(
@@ -290,9 +295,7 @@ class Trainer:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        c = self.config
-        n_out = self.problem.n_classes if c.output == "softmax" else 1
-        return (self.problem.n_features, *c.hidden, n_out)
+        return network_sizes(self.config, self.problem)
 
     @property
     def batch_rows(self) -> int:
