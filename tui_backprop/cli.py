@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui_backprop.lesson import Lesson
     from tui_backprop.output_files import AtomicFile
 
+PROG = "backprop-tui"
 EXIT_USAGE = 2
 WEB_INSTALL = "pip install 'backprop-tui[web]'"
 SERVE_HOST = "127.0.0.1"  # loopback: textual-serve asks no password
@@ -56,7 +57,7 @@ def _arg(read: Callable[[str], T]) -> Callable[[str], T]:
 
 def build_parser(kind: type[Parser] = Parser) -> Parser:
     p = kind(
-        prog="backprop-tui",
+        prog=PROG,
         description="Watch a NumPy neural network learn by backpropagation, one epoch per key.",
         epilog="Without DATASET: the reference experiment (preset seed). Every flag overrides "
         "its preset's value.",
@@ -218,12 +219,22 @@ def read_port(text: str) -> int:
 
 def serve_split(argv: Sequence[str]) -> list[str]:
     """The arguments without --serve, --host and --port: what each served app is given."""
-    p = Parser(prog="backprop-tui", add_help=False)
+    p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command. A Ctrl-C before a run handles it itself (while NumPy or the data
+    load) ends it with one line and status 130."""
+    try:
+        return _command(argv)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
@@ -431,15 +442,16 @@ def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str]
 
 
 class Stop:
-    """While in use, SIGINT and SIGTERM ask the run to stop after the current chunk of
-    epochs instead of ending the process in the middle of one."""
+    """While in use, SIGINT, SIGTERM and SIGHUP (its terminal closed) ask the run to stop
+    after the current chunk of epochs instead of ending the process in the middle of one
+    (SIGHUP would leave its temporary files and write no output)."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
         self._before: dict[int, object] = {}
 
     def __enter__(self) -> Stop:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             self._before[signum] = signal.signal(signum, self._note)
         return self
 
