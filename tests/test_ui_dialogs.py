@@ -102,3 +102,19 @@ async def test_escape_cancels_without_calling_back(
         await pilot.pause()
         assert host.screen is not host.dialog and host.results == [False]
         assert callback.calls == []
+
+
+async def test_closing_the_help_twice_faster_than_a_frame_keeps_the_app() -> None:
+    from tests.helpers import app_of, wait_until
+    from tui_backprop.ui.screens.help import HelpScreen
+
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        first, second = app.pop_screen(), app.pop_screen()  # the second finds only the main
+        await first
+        await second
+        await pilot.press("question_mark", "escape", "escape")  # the binding, twice at once
+        await pilot.pause()
+        assert app.screen is app.main and app.is_running

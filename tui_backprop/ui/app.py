@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from textual.actions import ActionParseResult
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.dom import DOMNode
 
@@ -57,6 +58,13 @@ class BackpropApp(App[int]):
 
     def get_default_screen(self) -> MainScreen:
         return self.main
+
+    def pop_screen(self) -> AwaitComplete:
+        # A close typed twice faster than a frame (the help's escape, say) finds only the
+        # main screen left: nothing to close, where Textual would raise ScreenStackError.
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete.nothing()
+        return super().pop_screen()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.hidden_commands))
