@@ -6,7 +6,7 @@ every screen: the style sheet, the size breakpoints, help and quit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual.actions import ActionParseResult
@@ -22,6 +22,8 @@ from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import HelpScreen
+
+NOTHING_TO_WAIT_FOR: Callable[[], AwaitComplete] = AwaitComplete.nothing  # typed for mypy
 
 
 class BackpropApp(App[int]):
@@ -63,7 +65,7 @@ class BackpropApp(App[int]):
         # A close typed twice faster than a frame (the help's escape, say) finds only the
         # main screen left: nothing to close, where Textual would raise ScreenStackError.
         if len(self.screen_stack) <= 1:
-            return AwaitComplete.nothing()
+            return NOTHING_TO_WAIT_FOR()
         return super().pop_screen()
 
     def action_help(self) -> None:
