@@ -238,6 +238,43 @@ def test_outputs_that_cannot_be_written_are_refused_before_training(
     assert leftovers(tmp_path) == []
 
 
+def can_write_anyway(folder: Path) -> bool:
+    """Whether this user writes into ``folder`` despite its permissions (root does)."""
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+def test_a_read_only_folder_is_refused_in_words_before_training(tmp_path: Path, flag: str) -> None:
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    (folder / "old.out").write_bytes(b"earlier")
+    folder.chmod(0o555)
+    try:
+        if can_write_anyway(folder):
+            pytest.skip("this user (root) writes into read-only folders, so none can be made")
+        done = subprocess.run(
+            [sys.executable, "-m", "tui_backprop", "--headless", flag, "kept/old.out"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 2 and done.stdout == ""
+    assert (
+        done.stderr
+        == f"backprop-tui: error: {flag}: kept/old.out: the folder kept cannot be written\n"
+    )
+    assert (folder / "old.out").read_bytes() == b"earlier" and leftovers(folder) == []
+
+
 # -- headless memory -------------------------------------------------------------------------
 
 
