@@ -65,7 +65,9 @@ def leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
 def test_a_signal_stops_after_the_current_epochs_and_writes_the_files(
     tmp_path: Path, signum: int, status: int
 ) -> None:
@@ -173,3 +175,24 @@ def test_ctrl_c_while_the_data_loads_is_one_line(
         cli.main(["xor", "--headless"])
     assert stopped.value.code == 130
     assert capsys.readouterr().err == "backprop-tui: interrupted while loading\n"
+
+
+def wait_for_numpy(pid: int) -> None:
+    """Until the process has begun importing NumPy (its extension module is mapped)."""
+    maps = Path(f"/proc/{pid}/maps")
+    deadline = time.monotonic() + 20
+    while "_multiarray_umath" not in maps.read_text():
+        assert time.monotonic() < deadline, "NumPy was never imported"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+@pytest.mark.parametrize("attempt", range(4))
+def test_ctrl_c_while_numpy_is_imported_is_one_line(tmp_path: Path, attempt: int) -> None:
+    proc = start(*FOREVER, cwd=tmp_path)
+    wait_for_numpy(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert err == "backprop-tui: interrupted\n" or (  # or the run had begun: its own ending
+        err == "" and out.endswith("\n") and "# Interrupted at epoch" in out
+    ), err

@@ -7,15 +7,18 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
+from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pytest
 
 from tests.test_cli import run
 from tui_backprop.engine import weights_io
-from tui_backprop.engine.config import MAX_PARAMETERS
+from tui_backprop.engine.config import MAX_DEPTH, MAX_PARAMETERS
 from tui_backprop.engine.weights_io import WeightsError, load_weights
 from tui_backprop.settings import MAX_SEED, read_seed
 
@@ -104,6 +107,53 @@ def test_members_the_app_does_not_use_are_not_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def arrays_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The archive members whose arrays are read from now on."""
+    read: list[str] = []
+    real = np.lib.format.read_array
+
+    def noted(fh: IO[bytes], *args: object, **kwargs: object) -> object:
+        read.append(getattr(fh, "name", "?"))
+        return real(fh, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(np.lib.format, "read_array", noted)
+    return read
+
+
+@pytest.mark.parametrize(
+    ("shapes", "says"),
+    [
+        ({"W0": (50, 1000), "W1": (1000, 1)}, "are for a 50-1000-1 network, this data"),
+        ({"W0": (2, 1000), "W1": (999, 1)}, "W1 has 999 rows but W0 has 1000 columns"),
+        ({"W0": (2, 1000), "W1": (1000, 1), "b0": (1000,), "b1": (2,)}, "b1 has shape (2,)"),
+        ({"W0": (2, 10_001), "W1": (10_001, 1)}, "at most 10000 neurons wide"),
+    ],
+)
+def test_weights_of_the_wrong_shape_are_refused_before_any_array_is_read(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    shapes: dict[str, tuple[int, ...]],
+    says: str,
+) -> None:
+    path = tmp_path / "wrong.npz"
+    np.savez_compressed(path, **{key: np.zeros(shape) for key, shape in shapes.items()})
+    read = arrays_read(monkeypatch)
+    code, _, err = run(capsys, "--headless", "--epochs", "1", "--load-weights", str(path))
+    assert code == 2 and err.count("\n") == 1 and says in err and str(path) in err, err
+    assert read == []
+
+
+def test_weights_that_fit_are_read_once_their_headers_are_checked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "fits.npz"
+    np.savez_compressed(path, W0=np.full((2, 3), 0.1), W1=np.full((3, 1), 0.1))
+    read = arrays_read(monkeypatch)
+    code, _, _ = run(capsys, "--headless", "--epochs", "1", "--load-weights", str(path))
+    assert code == 0 and sorted(read) == ["W0.npy", "W1.npy"]
+
+
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "w.npz"
     os.mkfifo(fifo)
@@ -171,6 +221,85 @@ def test_each_limit_has_its_own_message(
 ) -> None:
     code, _, err = run(capsys, "--headless", *argv)
     assert code == 2 and err.count("\n") == 1 and says in err and not_says not in err
+
+
+TOO_DEEP = ",".join(["1"] * (MAX_DEPTH + 1))
+DEPTH_LIMIT = f"at most {MAX_DEPTH} hidden layers"
+
+
+@pytest.mark.parametrize("route", ["--layers", "--config", "--lesson"])
+def test_a_network_deeper_than_the_limit_is_refused_from_every_route(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    route: str,
+) -> None:
+    monkeypatch.setattr("tui_backprop.ui.app.run_app", lambda *_: 0)  # a lesson is for the app
+    layers = "[" + TOO_DEEP + "]"
+    if route == "--config":
+        (tmp_path / "deep.toml").write_text(f'dataset = "xor"\nlayers = {layers}\n')
+        argv = ["--headless", "--config", str(tmp_path / "deep.toml")]
+    elif route == "--lesson":
+        lesson = f'title = "deep"\n[experiment]\nlayers = {layers}\n[[step]]\ntext = "x"\n'
+        (tmp_path / "deep.toml").write_text(lesson)
+        argv = ["--lesson", str(tmp_path / "deep.toml")]
+    else:
+        argv = ["--headless", "--layers", TOO_DEEP]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == [] and err.count("\n") == 1, err
+    assert DEPTH_LIMIT in err and f"not {MAX_DEPTH + 1}" in err
+
+
+def test_the_settings_screen_refuses_a_network_deeper_than_the_limit() -> None:
+    from tui_backprop.experiment import Experiment
+    from tui_backprop.settings import SEED_PRESET
+    from tui_backprop.ui.model.reconfigure import apply
+
+    experiment = Experiment.build(SEED_PRESET)
+    deeper = replace(SEED_PRESET, hidden=(1,) * (MAX_DEPTH + 1))
+    with pytest.raises(ValueError, match=DEPTH_LIMIT):
+        apply(experiment, deeper)
+
+
+def test_a_weights_file_deeper_than_the_limit_is_refused_with_its_name(tmp_path: Path) -> None:
+    one = npy_header((1, 1)) + b"\0" * 8
+    members = {f"W{i}.npy": one for i in range(MAX_DEPTH + 2)}
+    path = zip_of(tmp_path / "deep.npz", members)
+    assert_refused(command("--load-weights", str(path)), str(path), DEPTH_LIMIT)
+
+
+# -- values a float32 run cannot hold ------------------------------------------------------
+
+
+def test_csv_values_too_large_for_float32_are_refused_with_line_and_column(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,b,y\n0,0,0\n0,9.9e99,1\n1,0,1\n1,1,0\n")
+    done = command(str(data), "--dtype", "float32", "--no-standardize")
+    err = assert_refused(done, str(data), "line 3, column 'b'", "9.9e99")
+    assert "Warning" not in err
+    standardised = command(str(data), "--dtype", "float32")  # small once standardised
+    assert standardised.returncode == 0 and standardised.stderr == ""
+
+
+def test_weights_too_large_for_float32_are_refused_with_file_and_array(tmp_path: Path) -> None:
+    path = tmp_path / "w.npz"
+    np.savez(path, W0=np.full((2, 4), 0.1), W1=np.full((4, 1), 1e200))
+    err = assert_refused(command("--load-weights", str(path), "--dtype", "float32"), str(path))
+    assert "W1 holds 1e+200" in err and "float32" in err and "Warning" not in err
+
+
+def test_values_beyond_float32_never_warn_whatever_the_route() -> None:
+    from tui_backprop.engine import Problem, TrainConfig, Trainer
+    from tui_backprop.engine.trainer import ConfigError
+
+    x = np.array([[0.0, 1e300], [1.0, 0.0]])
+    problem = Problem(x, np.array([0, 1]), None, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ConfigError, match="beyond what float32 can hold"):
+            Trainer(TrainConfig(dtype="float32"), problem)
 
 
 # -- seeds ----------------------------------------------------------------------------------

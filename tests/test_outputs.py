@@ -5,9 +5,14 @@ and a headless run whose memory stays flat however many epochs it trains."""
 from __future__ import annotations
 
 import os
+import resource
+import shutil
+import signal
 import stat
+import subprocess
 import sys
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +27,8 @@ from tui_backprop.output_files import atomic_write, numbered
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.model.experiment_files import save_paths
 from tui_backprop.ui.model.export import export_paths
+
+LESSONS = Path(experiment_module.__file__).parent / "lessons"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
@@ -110,6 +117,39 @@ def test_headless_outputs_that_fail_at_the_end_keep_the_previous_files(
     assert leftovers(tmp_path) == []
 
 
+def with_file_size_limit(limit: int) -> Callable[[], None]:
+    """What ``ulimit -f`` does in a shell: writes past ``limit`` bytes fail with EFBIG
+    (SIGXFSZ is ignored, as Python itself and a shell's child do)."""
+
+    def limit_child() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_child
+
+
+@pytest.mark.parametrize("flag", ["--save-weights", "--log"])
+def test_a_write_cut_by_a_file_size_limit_is_one_line_and_keeps_the_old_file(
+    tmp_path: Path, flag: str
+) -> None:
+    old = tmp_path / "big.out"
+    old.write_bytes(b"the earlier file, whole")
+    argv = ["--headless", "--epochs", "2000", "--layers", "64,64", flag, old.name]
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_backprop", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=with_file_size_limit(4096),
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "backprop-tui: error: cannot write big.out: File too large\n"
+    assert old.read_bytes() == b"the earlier file, whole"
+    assert leftovers(tmp_path) == []
+
+
 def test_the_log_is_the_same_streamed_or_written_at_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -138,6 +178,28 @@ def test_an_output_that_is_the_dataset_is_refused_and_nothing_is_written(
         assert "input of this run" in err[0]
     assert data.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+@pytest.mark.parametrize("kind", ["--config", "--lesson"])
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+def test_an_output_that_is_the_set_up_or_lesson_file_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    kind: str,
+    flag: str,
+) -> None:
+    monkeypatch.setattr("tui_backprop.ui.app.run_app", lambda *_: 0)  # a lesson is for the app
+    source = tmp_path / "run.toml"
+    shutil.copy(LESSONS / "xor.toml", source)
+    if kind == "--config":
+        source.write_text('dataset = "xor"\nlr = 0.3\n', encoding="utf-8")
+    before = source.read_bytes()
+    code, out, err = run(capsys, kind, str(source), flag, str(source))
+    assert code == 2 and out == ""
+    assert err == [f"backprop-tui: error: {flag}: {source} is also an input of this run ({source})"]
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.toml"]
 
 
 def test_saving_over_the_weights_it_starts_from_is_refused(
@@ -174,6 +236,43 @@ def test_outputs_that_cannot_be_written_are_refused_before_training(
     assert len(err) == 1 and err[0].startswith(f"backprop-tui: error: {flag}: ")
     assert "Traceback" not in "".join(err)
     assert leftovers(tmp_path) == []
+
+
+def can_write_anyway(folder: Path) -> bool:
+    """Whether this user writes into ``folder`` despite its permissions (root does)."""
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+def test_a_read_only_folder_is_refused_in_words_before_training(tmp_path: Path, flag: str) -> None:
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    (folder / "old.out").write_bytes(b"earlier")
+    folder.chmod(0o555)
+    try:
+        if can_write_anyway(folder):
+            pytest.skip("this user (root) writes into read-only folders, so none can be made")
+        done = subprocess.run(
+            [sys.executable, "-m", "tui_backprop", "--headless", flag, "kept/old.out"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 2 and done.stdout == ""
+    assert (
+        done.stderr
+        == f"backprop-tui: error: {flag}: kept/old.out: the folder kept cannot be written\n"
+    )
+    assert (folder / "old.out").read_bytes() == b"earlier" and leftovers(folder) == []
 
 
 # -- headless memory -------------------------------------------------------------------------

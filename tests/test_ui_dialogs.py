@@ -14,12 +14,13 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Label
 
-from tests.helpers import SIZE
+from tests.helpers import SIZE, app_of, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui import app as app_module
 from tui_backprop.ui import screens
 from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
 from tui_backprop.ui.screens.dialog import Dialog, FormDialog
+from tui_backprop.ui.screens.help import HelpScreen
 from tui_backprop.ui.screens.open_csv import OpenCsvScreen
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 
@@ -119,3 +120,16 @@ def test_each_dialog_keeps_its_size_in_the_style_sheet() -> None:
                 seen.append(sub)
                 assert "DEFAULT_CSS" not in vars(sub), f"{sub.__name__} styles itself"
     assert {"EditValueScreen", "GradientCheckScreen", "RowsLogScreen"} <= {c.__name__ for c in seen}
+
+
+async def test_closing_the_help_twice_faster_than_a_frame_keeps_the_app() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        first, second = app.pop_screen(), app.pop_screen()  # the second finds only the main
+        await first
+        await second
+        await pilot.press("question_mark", "escape", "escape")  # the binding, twice at once
+        await pilot.pause()
+        assert app.screen is app.main and app.is_running

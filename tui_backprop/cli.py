@@ -11,8 +11,8 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -20,16 +20,19 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from tui_backprop import settings
 
 if TYPE_CHECKING:
+    from tui_backprop.engine.history import MetricsLog
     from tui_backprop.experiment import Experiment, MetricsCsv
     from tui_backprop.lesson import Lesson
     from tui_backprop.output_files import AtomicFile
 
+PROG = "backprop-tui"
 EXIT_USAGE = 2
 WEB_INSTALL = "pip install 'backprop-tui[web]'"
 SERVE_HOST = "127.0.0.1"  # loopback: textual-serve asks no password
 SERVE_PORT = 8000
 SERVE_REFUSES = {"headless": "--headless", "save_weights": "--save-weights", "log": "--log"}
 T = TypeVar("T")
+LogRows = Callable[["MetricsLog", int], None]  # writes a stretch of epochs to the log
 
 
 class Parser(argparse.ArgumentParser):
@@ -54,7 +57,7 @@ def _arg(read: Callable[[str], T]) -> Callable[[str], T]:
 
 def build_parser(kind: type[Parser] = Parser) -> Parser:
     p = kind(
-        prog="backprop-tui",
+        prog=PROG,
         description="Watch a NumPy neural network learn by backpropagation, one epoch per key.",
         epilog="Without DATASET: the reference experiment (preset seed). Every flag overrides "
         "its preset's value.",
@@ -216,12 +219,22 @@ def read_port(text: str) -> int:
 
 def serve_split(argv: Sequence[str]) -> list[str]:
     """The arguments without --serve, --host and --port: what each served app is given."""
-    p = Parser(prog="backprop-tui", add_help=False)
+    p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command. A Ctrl-C before a run handles it itself (while NumPy or the data
+    load) ends it with one line and status 130."""
+    try:
+        return _command(argv)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+
+
+def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
@@ -247,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     keep_freed_memory()
     chosen = settings.resolve(dataset, overrides)
-    check_outputs(chosen, parser)
+    check_outputs(chosen, parser, [p for p in (config_file, lesson_name) if p])
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
@@ -412,12 +425,13 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
 
 
-def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
+def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:
     """Refuse, before anything is loaded or trained, output files that would overwrite an
-    input of the run or something other than a file, or that cannot be written."""
+    input of the run (its data, weights, set-up or lesson file, ``read``) or something
+    other than a file, or that cannot be written."""
     from tui_backprop.output_files import output_problem, same_file
 
-    inputs = [p for p in (chosen.dataset, chosen.load_weights) if p]
+    inputs = [p for p in (chosen.dataset, chosen.load_weights, *read) if p]
     for name, flag in OUTPUT_FLAGS.items():
         path = getattr(chosen, name)
         problem = None if path is None else output_problem(path, inputs)
@@ -428,15 +442,16 @@ def check_outputs(chosen: settings.Settings, parser: Parser) -> None:
 
 
 class Stop:
-    """While in use, SIGINT and SIGTERM ask the run to stop after the current chunk of
-    epochs instead of ending the process in the middle of one."""
+    """While in use, SIGINT, SIGTERM and SIGHUP (its terminal closed) ask the run to stop
+    after the current chunk of epochs instead of ending the process in the middle of one
+    (SIGHUP would leave its temporary files and write no output)."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
         self._before: dict[int, object] = {}
 
     def __enter__(self) -> Stop:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             self._before[signum] = signal.signal(signum, self._note)
         return self
 
@@ -492,16 +507,40 @@ def run_headless(experiment: Experiment, parser: Parser) -> int:
     out = Printer()
     with Stop() as stop:
         try:
-            _train(experiment, out, stop, log)
+            rows = _logging(log, files["log"], parser) if log else None
+            _train(experiment, out, stop, rows)
             if log:
-                log.finish()
+                with _writing(files["log"], parser):
+                    log.finish()
             if "save_weights" in files:
-                experiment.save_weights(files["save_weights"].file)
+                with _writing(files["save_weights"], parser):
+                    experiment.save_weights(files["save_weights"].file)
             for file in files.values():
-                _commit(file, parser)
+                with _writing(file, parser):
+                    file.commit()
         finally:
             _discard(files)
     return _ending(out, stop.signum, parser)
+
+
+@contextmanager
+def _writing(file: AtomicFile, parser: Parser) -> Iterator[None]:
+    """A write to an output that fails (a full disk, a file-size limit) ends the run with
+    one line; its temporary file goes and any earlier file of that name stays whole."""
+    try:
+        yield
+    except OSError as err:
+        file.discard()
+        reason = err.strerror or err
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {file.path}: {reason}\n")
+
+
+def _logging(log: MetricsCsv, file: AtomicFile, parser: Parser) -> LogRows:
+    def add(history: MetricsLog, first: int) -> None:
+        with _writing(file, parser):
+            log.add(history, first)
+
+    return add
 
 
 def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]:
@@ -520,7 +559,7 @@ def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]
     return files
 
 
-def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | None) -> None:
+def _train(experiment: Experiment, out: Printer, stop: Stop, log: LogRows | None) -> None:
     """Train the epochs asked for, printing and logging each chunk as it is done; the
     trainer keeps no history, so memory stays flat however many epochs there are."""
     from tui_backprop.experiment import confusion_lines, epoch_lines
@@ -538,7 +577,7 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         first = trainer.history_start
         out.write(epoch_lines(trainer.history, first, trainer.epoch, first))
         if log:
-            log.add(trainer.history, first)
+            log(trainer.history, first)
     out.write(confusion_lines(experiment))  # right after the last epoch line
     if trainer.diverged:
         out.write(
@@ -549,13 +588,6 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: MetricsCsv | N
         out.write(f"# Stopped at epoch {trainer.epoch - 1}: {trainer.stopped}\n")
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
-
-
-def _commit(file: AtomicFile, parser: Parser) -> None:
-    try:
-        file.commit()
-    except OSError as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: cannot write {file.path}: {err.strerror}\n")
 
 
 def _discard(files: dict[str, AtomicFile]) -> None:

@@ -19,6 +19,7 @@ from tui_backprop.data import (
     Split,
     lift,
     load_dataset,
+    magnitude_limit,
     split_dataset,
     summary_lines,
     with_features,
@@ -29,10 +30,12 @@ from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
-from tui_backprop.engine.trainer import InitialWeightsError
-from tui_backprop.engine.weights_io import WeightsError, load_weights, save_weights
+from tui_backprop.engine.trainer import InitialWeightsError, check_config, network_sizes
+from tui_backprop.engine.weights_io import WeightsError, WeightsFile, open_weights, save_weights
 from tui_backprop.output_files import atomic_write
 from tui_backprop.settings import Settings, default_output, describe
+
+Initial = Params | WeightsFile | None  # given weights, or a file to read them from
 
 TASK_OF_OUTPUT = {
     None: "auto",
@@ -70,12 +73,13 @@ class Experiment:
             settings.drop_columns,
             TASK_OF_OUTPUT.get(settings.output, "auto"),
             Drawn(settings.points, settings.noise, settings.data_seed),
+            magnitude_limit(settings.dtype, settings.standardize),
         )
         return cls.on_dataset(settings, dataset, initial)
 
     @classmethod
     def on_dataset(
-        cls, settings: Settings, dataset: Dataset, initial: Params | None = None
+        cls, settings: Settings, dataset: Dataset, initial: Initial = None
     ) -> Experiment:
         """The experiment of ``settings`` on an already loaded dataset (before features)."""
         raw = dataset if settings.features else None
@@ -92,11 +96,12 @@ class Experiment:
         settings: Settings,
         dataset: Dataset,
         split: Split,
-        initial: Params | None = None,
+        initial: Initial = None,
         raw: Dataset | None = None,
     ) -> Experiment:
         """The experiment of ``settings`` (its output chosen) on a dataset split already
-        (``raw``: the data before its input features)."""
+        (``raw``: the data before its input features). A weights file's arrays are read
+        only once its headers fit the network."""
         problem = Problem(
             split.x_train,
             split.y_train,
@@ -105,8 +110,12 @@ class Experiment:
             n_classes=dataset.n_classes,
             y_scale=split.y_scale,
         )
+        config = train_config(settings)
+        if isinstance(initial, WeightsFile):
+            check_config(config, problem)  # a bad setting is not the file's fault
+            initial = initial.params(network_sizes(config, problem), config.bias)
         try:
-            trainer = Trainer(train_config(settings), problem, initial, True, stop_rules(settings))
+            trainer = Trainer(config, problem, initial, True, stop_rules(settings))
         except InitialWeightsError as err:
             raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
         return cls(settings, dataset, split, trainer, raw)
@@ -146,16 +155,15 @@ def write_weights(target: str | os.PathLike[str] | IO[bytes], params: Params, s:
 
 def adopt_weights(
     settings: Settings, explicit: frozenset[str] = frozenset()
-) -> tuple[Settings, Params | None]:
-    """The weights file ``settings`` names (None without one), and the settings with the
-    file's architecture in place of those not in ``explicit``. Raises WeightsError."""
+) -> tuple[Settings, WeightsFile | None]:
+    """The weights file ``settings`` names (None without one), its headers read, and the
+    settings with the file's architecture in place of those not in ``explicit``. Raises
+    WeightsError."""
     if not settings.load_weights:
         return settings, None
-    initial, arch = load_weights(settings.load_weights)
-    adopted: dict[str, object] = {
-        "hidden": arch.sizes[1:-1],
-        "bias": initial.biases is not None,
-    }
+    initial = open_weights(settings.load_weights)
+    arch = initial.architecture
+    adopted: dict[str, object] = {"hidden": arch.sizes[1:-1], "bias": initial.bias}
     if arch.activation:
         adopted["activation"] = arch.activation
     if arch.output:

@@ -1,7 +1,7 @@
 """The data layer: built-in datasets, CSV loading, splitting. NumPy and stdlib only."""
 
 from tui_backprop.data.builtin import BUILTIN_NAMES, builtin_dataset, write_builtins
-from tui_backprop.data.cells import MAX_MAGNITUDE
+from tui_backprop.data.cells import MAX_MAGNITUDE, magnitude_limit
 from tui_backprop.data.csv_file import MAX_FILE_BYTES, MAX_FILE_MB, Progress
 from tui_backprop.data.csv_load import load_csv
 from tui_backprop.data.csv_write import save_csv
@@ -32,6 +32,7 @@ __all__ = [
     "lift",
     "load_csv",
     "load_dataset",
+    "magnitude_limit",
     "principal_axes",
     "principal_components",
     "save_csv",

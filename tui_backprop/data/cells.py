@@ -5,6 +5,15 @@ from __future__ import annotations
 # Features and regression targets beyond this size are refused: far beyond any real
 # measurement, and training squares them (float64 overflows above about 1e154).
 MAX_MAGNITUDE = 1e100
+# The same for a float32 run that trains on the values as they are (not standardised):
+# float32 holds up to about 3.4e38, so squares overflow above about 1.8e19.
+MAX_FLOAT32_MAGNITUDE = 1e15
+
+
+def magnitude_limit(dtype: str, standardize: bool) -> float:
+    """The largest value a CSV may hold for a run of this ``dtype``: standardised values
+    are small whatever the data's scale, raw ones are trained on as they are."""
+    return MAX_FLOAT32_MAGNITUDE if dtype == "float32" and not standardize else MAX_MAGNITUDE
 
 
 def too_large(shown: str, limit: float) -> str:

@@ -25,9 +25,11 @@ def load_dataset(
     drop_columns: Sequence[str | int] = (),
     task: str = "auto",
     drawn: Drawn | None = None,
+    max_magnitude: float = MAX_MAGNITUDE,
 ) -> Dataset:
     """``spec`` is a CSV path or exactly one of ``BUILTIN_NAMES``; an existing path wins.
-    A CSV's features and regression targets must be within ``MAX_MAGNITUDE`` (1e100).
+    A CSV's features and regression targets must be within ``max_magnitude`` (1e100
+    unless the run needs less, see ``magnitude_limit``).
     Built-ins other than ``plane`` and ``multigauss`` are classification data;
     ``task="regression"`` turns their class numbers into targets. ``drawn`` sets a
     generated built-in's size, noise and seed; a CSV or ``seed`` refuses it."""
@@ -40,7 +42,7 @@ def load_dataset(
         if not os.path.exists(spec) and _looks_like_name(spec):
             raise DatasetError(_unknown_name(spec))
         _refuse_drawn(spec, drawn)
-        return load_csv(spec, label_column, drop_columns, task, MAX_MAGNITUDE)
+        return load_csv(spec, label_column, drop_columns, task, max_magnitude)
     check_task(task, spec)
     if label_column is not None or drop_columns:
         raise DatasetError(f"{spec}: label and dropped columns apply only to CSV files")

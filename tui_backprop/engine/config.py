@@ -14,6 +14,12 @@ DTYPES = ("float64", "float32")
 # 10 million float64 parameters one copy is 80 MB and a run 1-3 GB, about what a laptop
 # can spare; one hidden layer of the widest size on 784 inputs (MNIST) still fits.
 MAX_PARAMETERS = 10_000_000
+MAX_WIDTH = 10_000  # neurons in one hidden layer: beyond it memory, not learning, is the limit
+# Hidden layers of one network, at most. Depth costs time and memory per layer whatever
+# the widths (each layer has its arrays, records and a column in every pane), and a
+# plain sigmoid or tanh network stops learning long before 100 layers (vanishing
+# gradients); 20,000 layers of one neuron would take 1.7 GB and 15 s an epoch.
+MAX_DEPTH = 100
 
 
 def parameter_count(sizes: Sequence[int], bias: bool) -> int:

@@ -15,7 +15,9 @@ from numpy.typing import NDArray
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import (
     DTYPES,
+    MAX_DEPTH,
     MAX_PARAMETERS,
+    MAX_WIDTH,
     REDUCTIONS,
     TrainConfig,
     parameter_count,
@@ -120,7 +122,6 @@ class Problem:
         return int(self.x_train.shape[1])
 
 
-MAX_WIDTH = 10_000  # neurons in one hidden layer: beyond it memory, not learning, is the limit
 MAX_INIT_SCALE = 1e6
 
 
@@ -161,6 +162,10 @@ def check_config(config: TrainConfig, problem: Problem) -> None:
     check_penalties(config.l1, config.l2)
     if config.init_scale > MAX_INIT_SCALE:
         raise ConfigError(f"the init scale can be at most {MAX_INIT_SCALE:g}")
+    if len(config.hidden) > MAX_DEPTH:
+        raise ConfigError(
+            f"a network can have at most {MAX_DEPTH} hidden layers, not {len(config.hidden):,}"
+        )
     if max(config.hidden, default=0) > MAX_WIDTH:
         raise ConfigError(f"a hidden layer can be at most {MAX_WIDTH} neurons wide")
     check_size(config, problem)
@@ -172,16 +177,34 @@ def check_penalties(l1: float, l2: float) -> None:
             raise ConfigError(f"the {name} λ must be a finite number ≥ 0, not {value}")
 
 
+def network_sizes(config: TrainConfig, problem: Problem) -> tuple[int, ...]:
+    """The layer widths, inputs to outputs, of ``config``'s network on ``problem``."""
+    n_out = problem.n_classes if config.output == "softmax" else 1
+    return (problem.n_features, *config.hidden, n_out)
+
+
 def check_size(config: TrainConfig, problem: Problem) -> None:
     """Refuse a network too big for memory before any of it is allocated."""
-    n_out = problem.n_classes if config.output == "softmax" else 1
-    count = parameter_count((problem.n_features, *config.hidden, n_out), config.bias)
+    count = parameter_count(network_sizes(config, problem), config.bias)
     if count > MAX_PARAMETERS:
         one_copy = count * np.dtype(config.dtype).itemsize / 1e9
         raise ConfigError(
             f"this network has {count:,} parameters ({one_copy:.1f} GB for one copy of its "
             f"weights, and training keeps several); the limit is {MAX_PARAMETERS:,}"
         )
+
+
+def _check_range(initial: Params, dtype: np.dtype) -> None:
+    """Refuse given weights that the run's dtype cannot hold (they would become ±inf)."""
+    limit = float(np.finfo(dtype).max)
+    named = [(f"W{i}", w) for i, w in enumerate(initial.weights)]
+    named += [(f"b{i}", b) for i, b in enumerate(initial.biases or ())]
+    for key, a in named:
+        largest = float(np.abs(a).max(initial=0.0))
+        if largest > limit:
+            raise InitialWeightsError(
+                f"{key} holds {largest:.3g}, beyond what {dtype} can hold (±{limit:.1e})"
+            )
 
 
 @dataclass
@@ -220,10 +243,17 @@ class Trainer:
         dtype = np.dtype(self.config.dtype)
         p = self.problem
         # The training arrays appear in every step record: read-only, like the records.
-        self._x = frozen(p.x_train.astype(dtype))
-        self._y = frozen(self._targets(p.y_train))
-        self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
-        self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        with np.errstate(over="ignore"):  # a value beyond the dtype is refused below
+            self._x = frozen(p.x_train.astype(dtype))
+            self._y = frozen(self._targets(p.y_train))
+            self._x_test = p.x_test.astype(dtype) if p.x_test is not None else None
+            self._y_test = self._targets(p.y_test) if p.y_test is not None else None
+        arrays = (self._x, self._y, self._x_test, self._y_test)
+        if not all(np.isfinite(a).all() for a in arrays if a is not None):
+            raise ConfigError(
+                f"the data holds values beyond what {dtype} can hold (±{np.finfo(dtype).max:.1e}); "
+                "use float64 or standardise the data"
+            )
         self._all_rows = frozen(np.arange(len(self._x)))  # the one batch of a full-batch run
         self._train_accuracy = accuracy_of(self.config.output, p.y_train)
         self._records: list[StepRecord] = []
@@ -252,6 +282,7 @@ class Trainer:
                 f"the weights are for a {'-'.join(map(str, initial.sizes))} network, "
                 f"this data and --layers need {need}"
             )
+        _check_range(initial, np.dtype(self.config.dtype))
         if (initial.biases is not None) != self.config.bias:
             raise InitialWeightsError("the weights' biases do not match the --bias setting")
         if initial.biases is not None:
@@ -264,9 +295,7 @@ class Trainer:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        c = self.config
-        n_out = self.problem.n_classes if c.output == "softmax" else 1
-        return (self.problem.n_features, *c.hidden, n_out)
+        return network_sizes(self.config, self.problem)
 
     @property
     def batch_rows(self) -> int:

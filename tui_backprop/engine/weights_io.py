@@ -15,7 +15,7 @@ from typing import IO
 
 import numpy as np
 
-from tui_backprop.engine.config import MAX_PARAMETERS
+from tui_backprop.engine.config import MAX_DEPTH, MAX_PARAMETERS, MAX_WIDTH
 from tui_backprop.engine.network import Params
 
 
@@ -56,18 +56,56 @@ _TEXTS = ("activation", "output")
 _MAX_TEXT_BYTES = 1024  # an activation or output name; more is not one
 
 
+@dataclass(frozen=True)
+class WeightsFile:
+    """A weights file whose array headers (and short texts) were read and checked: the
+    arrays themselves are read by ``params`` once the network they must fit is known."""
+
+    path: str
+    architecture: Architecture
+    bias: bool
+
+    def params(self, sizes: tuple[int, ...], bias: bool) -> Params:
+        """The weights, read only when the headers fit a network of these widths."""
+        name = self.path
+        if sizes != self.architecture.sizes:
+            have, need = ("-".join(map(str, s)) for s in (self.architecture.sizes, sizes))
+            raise WeightsError(
+                f"{name}: the weights are for a {have} network, this data and --layers need {need}"
+            )
+        if bias != self.bias:
+            raise WeightsError(f"{name}: the weights' biases do not match the --bias setting")
+        return load_weights(name)[0]
+
+
+def open_weights(path: str | os.PathLike[str]) -> WeightsFile:
+    """A weights file's architecture from its headers, no array read. Raises WeightsError."""
+    name = os.fspath(path)
+    arrays, (sizes, bias) = _open(name, numbers=False)
+    return WeightsFile(name, Architecture(sizes, *_texts(arrays)), bias)
+
+
 def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
     """Read a weights file: each array's header (shape and type) is checked before any
-    array is, so a file cannot make the app allocate more than ``MAX_PARAMETERS``.
-    Raises WeightsError, one line naming the file."""
+    array is, so a file cannot make the app allocate more than ``MAX_PARAMETERS``, nor
+    read arrays that do not make a network. Raises WeightsError, one line naming the file."""
     name = os.fspath(path)
+    arrays, (_, bias) = _open(name, numbers=True)
+    params = _params_from(name, arrays, bias)
+    return params, Architecture(params.sizes, *_texts(arrays))
+
+
+Layout = tuple[tuple[int, ...], bool]  # the layer widths and whether there are biases
+
+
+def _open(name: str, numbers: bool) -> tuple[dict[str, np.ndarray], Layout]:
     _check_regular(name)
     try:
         with open(name, "rb") as fh:
             if fh.read(len(np.lib.format.MAGIC_PREFIX)) == np.lib.format.MAGIC_PREFIX:
                 raise WeightsError(f"{name}: a single array, not an .npz file of W0, W1, ...")
             with zipfile.ZipFile(fh) as archive:
-                arrays = _read_arrays(name, archive)
+                return _read_arrays(name, archive, numbers)
     except WeightsError:
         raise
     except OSError as err:
@@ -76,7 +114,6 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
         raise WeightsError(f"{name}: not an .npz weights file (not a zip archive)") from None
     except (ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
         raise WeightsError(f"{name}: not a readable .npz weights file ({err})") from None
-    return _params_from(name, arrays)
 
 
 def _reason(err: OSError) -> str:
@@ -97,10 +134,20 @@ def _check_regular(name: str) -> None:
         raise WeightsError(f"{name}: is not a regular file")
 
 
-def _read_arrays(name: str, archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
-    """The weights, biases and texts of an .npz, once their headers say they fit."""
+def _read_arrays(
+    name: str, archive: zipfile.ZipFile, numbers: bool
+) -> tuple[dict[str, np.ndarray], Layout]:
+    """The texts of an .npz and, with ``numbers``, its weights and biases, once their
+    headers say they make a network; and that network's layout."""
+    members = dict.fromkeys(archive.namelist())
+    layers = sum(1 for m in members if re.fullmatch(r"W\d+\.npy", m))
+    if layers > MAX_DEPTH + 1:
+        raise WeightsError(
+            f"{name}: holds {layers:,} weight matrices; a network has at most "
+            f"{MAX_DEPTH} hidden layers ({MAX_DEPTH + 1} matrices)"
+        )
     headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
-    for member in dict.fromkeys(archive.namelist()):
+    for member in members:
         key = member.removesuffix(".npy")
         if member.endswith(".npy") and (_NUMERIC.fullmatch(key) or key in _TEXTS):
             with archive.open(member) as fh:
@@ -112,11 +159,39 @@ def _read_arrays(name: str, archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
             f"{name}: holds {total:,} weights and biases; a network may have at most "
             f"{MAX_PARAMETERS:,}"
         )
+    layout = _layout(name, {key: headers[key][0] for key in wanted if _NUMERIC.fullmatch(key)})
     arrays = {}
     for key in wanted:
-        with archive.open(f"{key}.npy") as fh:
-            arrays[key] = np.lib.format.read_array(fh, allow_pickle=False)
-    return arrays
+        if numbers or key in _TEXTS:
+            with archive.open(f"{key}.npy") as fh:
+                arrays[key] = np.lib.format.read_array(fh, allow_pickle=False)
+    return arrays, layout
+
+
+def _layout(name: str, shapes: dict[str, tuple[int, ...]]) -> Layout:
+    """The widths of the network the weight and bias shapes make; raises WeightsError
+    when they do not chain into one, or a hidden layer is wider than the limit."""
+    count = sum(1 for key in shapes if key.startswith("W"))
+    if count == 0:
+        raise WeightsError(f"{name}: holds no weight arrays W0, W1, ...")
+    missing = next((f"W{i}" for i in range(count) if f"W{i}" not in shapes), None)
+    if missing:
+        raise WeightsError(f"{name}: weight array '{missing}' is missing")
+    weights = [shapes[f"W{i}"] for i in range(count)]
+    for i in range(1, count):
+        rows, columns = weights[i][0], weights[i - 1][1]
+        if rows != columns:
+            raise WeightsError(f"{name}: W{i} has {rows} rows but W{i - 1} has {columns} columns")
+    sizes = (weights[0][0], *(w[1] for w in weights))
+    if max(sizes[1:-1], default=0) > MAX_WIDTH:
+        raise WeightsError(f"{name}: a hidden layer can be at most {MAX_WIDTH} neurons wide")
+    biases = [shapes.get(f"b{i}") for i in range(count)]
+    if any(b is not None for b in biases) and any(b is None for b in biases):
+        raise WeightsError(f"{name}: has biases for some layers but not all")
+    for i, b in enumerate(biases):
+        if b is not None and b != (sizes[i + 1],):
+            raise WeightsError(f"{name}: b{i} has shape {b}, expected ({sizes[i + 1]},)")
+    return sizes, biases[0] is not None
 
 
 def _header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
@@ -146,36 +221,22 @@ def _check(name: str, key: str, shape: tuple[int, ...], dtype: np.dtype) -> bool
     return True
 
 
-def _params_from(name: str, arrays: dict[str, np.ndarray]) -> tuple[Params, Architecture]:
-    count = sum(1 for key in arrays if re.fullmatch(r"W\d+", key))
-    if count == 0:
-        raise WeightsError(f"{name}: holds no weight arrays W0, W1, ...")
-    try:
-        weights = [arrays[f"W{i}"].astype(np.float64) for i in range(count)]
-    except KeyError as missing:
-        raise WeightsError(f"{name}: weight array {missing} is missing") from None
-    biases = [arrays.get(f"b{i}") for i in range(count)]
-    has_bias = any(b is not None for b in biases)
-    if has_bias and any(b is None for b in biases):
-        raise WeightsError(f"{name}: has biases for some layers but not all")
-    for i, w in enumerate(weights):
-        if i and w.shape[0] != weights[i - 1].shape[1]:
-            width = weights[i - 1].shape[1]
-            raise WeightsError(
-                f"{name}: W{i} has {w.shape[0]} rows but W{i - 1} has {width} columns"
-            )
-        b = biases[i]
-        if b is not None and b.shape != (w.shape[1],):
-            raise WeightsError(f"{name}: b{i} has shape {b.shape}, expected ({w.shape[1]},)")
+def _params_from(name: str, arrays: dict[str, np.ndarray], bias: bool) -> Params:
+    """The parameters of arrays whose shapes ``_layout`` checked."""
+    count = sum(1 for key in arrays if key.startswith("W"))
     flat: list[np.ndarray] = []
-    for w, b in zip(weights, biases, strict=True):
-        flat.append(w)
-        if b is not None:
-            flat.append(b.astype(np.float64))
+    for i in range(count):
+        flat.append(arrays[f"W{i}"].astype(np.float64))
+        if bias:
+            flat.append(arrays[f"b{i}"].astype(np.float64))
     if not all(np.isfinite(a).all() for a in flat):
         raise WeightsError(f"{name}: holds NaN or infinite values")
-    params = Params.from_flat(flat, has_bias)
-    return params, Architecture(params.sizes, _text(arrays, "activation"), _text(arrays, "output"))
+    return Params.from_flat(flat, bias)
+
+
+def _texts(arrays: dict[str, np.ndarray]) -> tuple[str | None, str | None]:
+    """The activation and output a file names, when it names them."""
+    return _text(arrays, "activation"), _text(arrays, "output")
 
 
 def _text(arrays: dict[str, np.ndarray], key: str) -> str | None:
@@ -183,4 +244,11 @@ def _text(arrays: dict[str, np.ndarray], key: str) -> str | None:
     return str(value) if value is not None and value.dtype.kind == "U" else None
 
 
-__all__ = ["Architecture", "WeightsError", "load_weights", "save_weights"]
+__all__ = [
+    "Architecture",
+    "WeightsError",
+    "WeightsFile",
+    "load_weights",
+    "open_weights",
+    "save_weights",
+]

@@ -6,11 +6,12 @@ every screen: the style sheet, the size breakpoints, help and quit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual.actions import ActionParseResult
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.dom import DOMNode
 
@@ -21,6 +22,8 @@ from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import HelpScreen
+
+NOTHING_TO_WAIT_FOR: Callable[[], AwaitComplete] = AwaitComplete.nothing  # typed for mypy
 
 
 class BackpropApp(App[int]):
@@ -57,6 +60,13 @@ class BackpropApp(App[int]):
 
     def get_default_screen(self) -> MainScreen:
         return self.main
+
+    def pop_screen(self) -> AwaitComplete:
+        # A close typed twice faster than a frame (the help's escape, say) finds only the
+        # main screen left: nothing to close, where Textual would raise ScreenStackError.
+        if len(self.screen_stack) <= 1:
+            return NOTHING_TO_WAIT_FOR()
+        return super().pop_screen()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.hidden_commands))
