@@ -248,6 +248,7 @@ def test_a_network_deeper_than_the_limit_is_refused_from_every_route(
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == [] and err.count("\n") == 1, err
     assert DEPTH_LIMIT in err and f"not {MAX_DEPTH + 1}" in err
+    assert ("deep.toml" in err) == (route != "--layers")  # a file's problem names it
 
 
 def test_the_settings_screen_refuses_a_network_deeper_than_the_limit() -> None:

@@ -141,3 +141,10 @@ def test_settings_choices_are_the_engines_own() -> None:
     assert set(CHOICES["optimizer"]) == set(OPTIMIZERS)
     assert set(CHOICES["reduction"]) == set(REDUCTIONS)
     assert set(CHOICES["dtype"]) == set(DTYPES)
+
+
+def test_the_settings_limits_are_the_engines_own() -> None:
+    from tui_backprop.engine.config import MAX_DEPTH, MAX_WIDTH
+    from tui_backprop.settings import MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH
+
+    assert (MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH) == (MAX_DEPTH, MAX_WIDTH)

@@ -34,6 +34,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "dtype": ("float64", "float32"),
 }
 HEADLESS_EPOCHS = 20  # what --headless trains without --epochs
+# The engine's limits on a network's shape (``MAX_DEPTH``, ``MAX_WIDTH``), restated for
+# the same reason and pinned the same way, so a bad value is refused where it was typed.
+MAX_HIDDEN_LAYERS = 100
+MAX_LAYER_WIDTH = 10_000
 # The Playground's learning-rate ladder, walked by l / L.
 LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -198,6 +202,10 @@ def read_layers(text: str) -> tuple[int, ...]:
         ) from None
     if any(n < 1 for n in sizes):
         raise ValueError("every hidden layer needs at least one neuron")
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, not {len(sizes):,}")
+    if max(sizes) > MAX_LAYER_WIDTH:
+        raise ValueError(f"a hidden layer can be at most {MAX_LAYER_WIDTH} neurons wide")
     return sizes
 
 
