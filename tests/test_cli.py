@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 import subprocess
 import sys
@@ -249,3 +250,33 @@ def test_epoch_lines_are_epoch_line_of_every_epoch() -> None:
         want = "".join(epoch_line(m) + "\n" for m in log)
         assert epoch_lines(log, 0, len(log)) == want
         assert epoch_lines(log, 3, 7) == "".join(epoch_line(m) + "\n" for m in log[3:7])
+
+
+@pytest.mark.parametrize(
+    ("cores", "mine", "expected"), [(2, None, "1"), (8, None, "7"), (2, "2", "2")]
+)
+def test_the_app_leaves_a_core_for_the_screen_and_headless_does_not(
+    monkeypatch: pytest.MonkeyPatch, cores: int, mine: str | None, expected: str
+) -> None:
+    """Before NumPy loads, the app caps its matrix library at every core but one (a
+    user's own setting wins); a headless run keeps them all."""
+    import tui_backprop.ui.app as app_module
+    from tui_backprop import cli
+
+    seen: dict[str, str | None] = {}
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    monkeypatch.setattr(app_module, "run_app", lambda *_: seen.update(cli_env()) or 0)
+    for name in cli.BLAS_THREADS:
+        monkeypatch.delenv(name, raising=False)
+        if mine is not None:
+            monkeypatch.setenv(name, mine)
+    assert cli.main(["--headless", "--epochs", "1"]) == 0
+    assert cli_env() == dict.fromkeys(cli.BLAS_THREADS, mine)
+    assert cli.main([]) == 0
+    assert seen == dict.fromkeys(cli.BLAS_THREADS, expected)
+
+
+def cli_env() -> dict[str, str | None]:
+    from tui_backprop.cli import BLAS_THREADS
+
+    return {name: os.environ.get(name) for name in BLAS_THREADS}

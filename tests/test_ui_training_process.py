@@ -285,3 +285,66 @@ def _wait_for_an_epoch(handle: training_process.TrainingProcess, trainer: Traine
         if handle.receive().epoch > trainer.epoch:
             return
         assert time.monotonic() < deadline, "the process trained no epoch in time"
+
+
+async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A frame is read off the pipe in a thread (a large one takes a while): the keys
+    are answered meanwhile, and a pause takes the run back once the read is done, with
+    the numbers of an undisturbed run."""
+    import threading
+
+    receive = training_process.TrainingProcess.receive
+    gate, reads = threading.Event(), []
+
+    def held(self: training_process.TrainingProcess) -> training_process.Frame:
+        reads.append(1)
+        if len(reads) == 3:  # the third frame is held until the test lets it go
+            assert gate.wait(10), "the test never let the frame through"
+        return receive(self)
+
+    monkeypatch.setattr(training_process.TrainingProcess, "receive", held)
+    settings = resolve("xor", {})
+    app = app_of(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await wait_until(pilot, lambda: len(reads) == 3)
+        lr = app.main.experiment.settings.lr
+        await pilot.press("l")  # answered while the frame is held
+        assert app.main.experiment.settings.lr < lr and app.main.running
+        threading.Timer(0.2, gate.set).start()  # let it through once the pause waits
+        await pilot.press("p")
+        trainer = app.main.experiment.trainer
+        assert not app.main.running and trainer.epoch > 0
+        changed = next(c.start for c in trainer._settings if c.lr != lr)
+        expected = reference(settings, trainer.epoch, {changed: trainer.config.lr})
+        assert_same(trainer.params, expected.params)
+
+
+async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames are asked for in proportion to their size: at a bandwidth that a seed
+    frame (~3 kB) takes seconds to fill, at most one more comes in half a second."""
+    from tui_backprop.ui import main_screen
+
+    counted: list[int] = []
+    receive = training_process.TrainingProcess.receive
+
+    def counting(self: training_process.TrainingProcess) -> training_process.Frame:
+        frame = receive(self)
+        counted.append(self.frame_bytes)
+        return frame
+
+    monkeypatch.setattr(training_process.TrainingProcess, "receive", counting)
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await wait_until(pilot, lambda: len(counted) >= 2)
+        await pilot.pause(0.5)
+        assert len(counted) > 5  # at the usual bandwidth, a frame every 1/24 s
+        monkeypatch.setattr(main_screen, "FRAME_BANDWIDTH", min(counted) / 5)
+        await wait_until(pilot, lambda: len(counted) > 0)
+        before = len(counted)
+        await pilot.pause(0.5)
+        assert len(counted) - before <= 1  # the next one waits about five seconds
+        await pilot.press("p")

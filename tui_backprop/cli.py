@@ -11,6 +11,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -227,11 +228,37 @@ def serve_split(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """The command. A Ctrl-C before a run handles it itself (while NumPy or the data
     load) ends it with one line and status 130."""
+    with _interrupts_noted() as interrupted:
+        try:
+            return _command(argv)
+        except KeyboardInterrupt:
+            pass
+        except ImportError:
+            # A Ctrl-C inside a C extension's import (NumPy's) surfaces as this error.
+            if not interrupted:
+                raise
+    print(f"{PROG}: interrupted", file=sys.stderr)
+    return 128 + signal.SIGINT
+
+
+@contextmanager
+def _interrupts_noted() -> Iterator[list[int]]:
+    """While open, Ctrl-C raises KeyboardInterrupt as usual and is noted in the list
+    yielded (the run installs its own handler meanwhile, as before)."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def note(signum: int, _frame: object) -> None:
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, note)
     try:
-        return _command(argv)
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 128 + signal.SIGINT
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _command(argv: Sequence[str] | None) -> int:
@@ -255,6 +282,8 @@ def _command(argv: Sequence[str] | None) -> int:
             parser.error("--lesson is for the app: it cannot be used with --headless")
         lesson, dataset, overrides = _with_lesson(lesson_name, dataset, overrides, parser)
 
+    if not headless:
+        leave_a_core_for_the_screen()
     from tui_backprop.engine.network import keep_freed_memory
     from tui_backprop.experiment import Experiment
 
@@ -278,6 +307,21 @@ def _command(argv: Sequence[str] | None) -> int:
     from tui_backprop.ui.app import run_app
 
     return int(run_app(experiment, lesson))
+
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def leave_a_core_for_the_screen() -> None:
+    """The app trains (a slow step in a thread, a playing run in its own process) while
+    it draws, so NumPy's matrix library gets every core but one and the screen keeps a
+    core to answer keys on. On two cores, BLAS threads spinning on both took a slow
+    epoch's keys from ~110 ms to ~240 ms. Must run before NumPy loads; the training
+    process inherits it; a user's own setting wins."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, str(max(cores - 1, 1)))
 
 
 # Flags a set-up file may not set: how the program runs, not what it trains.

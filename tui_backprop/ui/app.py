@@ -21,7 +21,7 @@ from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
-from tui_backprop.ui.screens.help import HelpScreen
+from tui_backprop.ui.screens.help import show_help
 
 NOTHING_TO_WAIT_FOR: Callable[[], AwaitComplete] = AwaitComplete.nothing  # typed for mypy
 
@@ -69,7 +69,7 @@ class BackpropApp(App[int]):
         return super().pop_screen()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.hidden_commands))
+        show_help(self, self.hidden_commands)
 
     def action_command_palette(self) -> None:
         if not isinstance(self.screen, Palette):

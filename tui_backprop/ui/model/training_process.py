@@ -166,6 +166,8 @@ class TrainingProcess:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._trainer: Trainer | None = None  # the app's trainer being played
         self.asked = False  # a frame request is in flight
+        self.frame_bytes = 0  # the size of the last reply read
+        self._why = "the training process has stopped"  # said when it is gone
 
     @property
     def playing(self) -> bool:
@@ -198,6 +200,7 @@ class TrainingProcess:
         finally:
             theirs.close()
         self._process, self._conn = process, ours
+        self._why = "the training process has stopped"
 
     def ask_frame(self) -> None:
         if not self.asked:
@@ -212,9 +215,9 @@ class TrainingProcess:
 
     def receive(self) -> Frame:
         """The frame asked for (call when the pipe is readable: a frame, or the end of
-        a process that died)."""
-        self.asked = False
+        a process that died). May run in a thread while the app sends."""
         frame: Frame = self._receive()
+        self.asked = False
         return frame
 
     def forget(self) -> None:
@@ -241,7 +244,7 @@ class TrainingProcess:
 
     def _send(self, message: tuple[object, ...]) -> None:
         if self._conn is None:
-            raise TrainingLost("the training process has stopped")
+            raise TrainingLost(self._why)
         try:
             self._conn.send(message)
         except (OSError, ValueError) as err:
@@ -249,11 +252,12 @@ class TrainingProcess:
 
     def _receive(self) -> Any:
         if self._conn is None or self._trainer is None:
-            raise TrainingLost("the training process has stopped")
+            raise TrainingLost(self._why)
         try:
             data = self._conn.recv_bytes()
         except (EOFError, OSError) as err:
             raise self._lost() from err
+        self.frame_bytes = len(data)
         reply = _loads(data, self._trainer.shared_parts())
         if isinstance(reply, tuple) and reply and reply[0] == "error":
             self.close()  # it has ended its work: the next run gets a new process
@@ -269,7 +273,8 @@ class TrainingProcess:
             process.join(0.5)
             code = process.exitcode
         why = f" (exit status {code})" if code is not None else ""
-        return TrainingLost(f"the training process stopped{why}")
+        self._why = f"the training process stopped{why}"  # whichever thread asks next
+        return TrainingLost(self._why)
 
     def close_pipe(self) -> None:
         if self._conn is not None:

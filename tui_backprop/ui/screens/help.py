@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.markdown import Markdown as RichMarkdown
 from rich.padding import Padding
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -83,3 +83,16 @@ class HelpScreen(Dialog[None]):
             sections = (numbering_help(), PANES, marks_help(), phases_help(), playground_help())
             parts = (Padding(RichMarkdown(text), (1, 0, 0, 0)) for text in sections)
             yield Static(Group(*parts), id="help-text")
+
+
+HELP = "help"  # the installed help screen's name
+
+
+def show_help(app: App[Any], hidden: frozenset[str]) -> None:
+    """Open the help screen, built once and kept: it is the same for the whole session
+    (a lesson's hidden commands do not change), so it opens again at once, where it
+    was scrolled to."""
+    if not app.is_screen_installed(HELP):
+        app.install_screen(HelpScreen(hidden), HELP)
+    if not isinstance(app.screen, HelpScreen):
+        app.push_screen(HELP)
