@@ -62,8 +62,10 @@ def write_data(folder: Path) -> Path:
 
 
 def epoch_seconds(data: Path) -> float:
-    """One epoch of this experiment trained in this process (median of three)."""
+    """One epoch of this experiment trained in this process (median of three, after
+    one that warms the allocator up)."""
     trainer = Experiment.build(resolve(str(data), {"hidden": HIDDEN})).trainer
+    trainer.train_epoch()
     times = []
     for _ in range(3):
         start = time.perf_counter()

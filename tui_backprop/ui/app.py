@@ -6,6 +6,7 @@ every screen: the style sheet, the size breakpoints, help and quit.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -23,6 +24,7 @@ from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import show_help
 
+SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 NOTHING_TO_WAIT_FOR: Callable[[], AwaitComplete] = AwaitComplete.nothing  # typed for mypy
 
 
@@ -78,6 +80,10 @@ class BackpropApp(App[int]):
 
 def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
     """Run the app; its exit status (1 when it ended on an error, which it has printed)."""
+    # A slow step trains in a thread beside the screen: each time the step's NumPy call
+    # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
+    # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = BackpropApp(experiment, lesson)
     app.run()
     return app.return_code or 0
