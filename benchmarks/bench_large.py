@@ -13,9 +13,10 @@ as ``bench_tui.py`` does. One epoch there takes about half a second of NumPy, so
   changes, ``b`` until the boundary and the chart have swapped places, ``q`` until the
   app has exited.
 
-The time of one epoch in this process is shown beside them. Keys must be answered
-within 100 ms whatever an epoch costs. ``--busy`` measures a second time with one core
-kept busy by a spinner.
+The time of one epoch in this process is shown beside them, also trained in a thread
+while this one runs Python, with the GIL's default switch interval and the app's. Keys
+must be answered within 100 ms whatever an epoch costs. ``--busy`` measures a second
+time with one core kept busy by a spinner.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -72,6 +74,30 @@ def epoch_seconds(data: Path) -> float:
         trainer.train_epoch()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def beside_a_busy_thread(data: Path, interval: float) -> float:
+    """Seconds of one epoch trained in a thread while this thread runs Python without
+    a pause (as the screen does while it draws), with the GIL's switch ``interval``."""
+    trainer = Experiment.build(resolve(str(data), {"hidden": HIDDEN})).trainer
+    trainer.train_epoch()
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    took: list[float] = []
+
+    def train() -> None:
+        start = time.perf_counter()
+        trainer.train_epoch()
+        took.append(time.perf_counter() - start)
+
+    try:
+        thread = threading.Thread(target=train)
+        thread.start()
+        while thread.is_alive():
+            sum(range(10_000))  # the screen's work: Python that holds the GIL
+    finally:
+        sys.setswitchinterval(before)
+    return took[0]
 
 
 def help_shown(screen: list[str]) -> bool:
@@ -133,6 +159,14 @@ def quit_time(tmux: Tmux, pane: Pane) -> float | None:
 def measure(tmux: Tmux, data: Path, repeats: int) -> list[tuple[str, str]]:
     setup = Setup("large", f"'{data}' --layers 256,128", None, {}, SIZE)
     rows = [("one epoch in this process", f"{epoch_seconds(data) * 1000:.0f} ms")]
+    for interval in (0.005, 0.001):  # Python's default, and the app's (ui.app)
+        took = beside_a_busy_thread(data, interval) * 1000
+        rows.append(
+            (
+                f"  in a thread beside busy Python, GIL switch {interval * 1000:g} ms",
+                f"{took:.0f} ms",
+            )
+        )
     pane, first = start_app(tmux, setup)
     if first is None:
         pane.close()

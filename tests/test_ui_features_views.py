@@ -4,6 +4,7 @@ two columns, and every picture feeds its points through the same features first.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.engine.neuron_maps import activations_at
@@ -59,3 +60,23 @@ async def test_own_points_are_refused_while_input_features_are_on() -> None:
         assert app.main.experiment is experiment  # nothing changed
         said = [n.message for n in app._notifications]
         assert "clear the input features first" in said[-1]
+
+
+@pytest.mark.parametrize("sizes", [(2, 5, 1), (2, 1, 3), (3, 4, 256, 2)])
+def test_each_pair_of_the_hidden_space_is_the_one_combinations_lists(
+    sizes: tuple[int, ...],
+) -> None:
+    """The pane names the k-th pair without listing them all; the order (wrapping) is
+    ``itertools.combinations``', or a one-neuron layer against each output."""
+    import itertools
+
+    from tui_backprop.ui.model.hidden_axes import axis_pair
+
+    for layer in range(1, len(sizes) - 1):
+        width, out = sizes[layer], len(sizes) - 1
+        if width == 1:
+            listed = [((layer, 0), (out, j)) for j in range(sizes[out])]
+        else:
+            combos = itertools.combinations(range(width), 2)
+            listed = [((layer, i), (layer, j)) for i, j in combos]
+        assert [axis_pair(sizes, layer, k) for k in range(2 * len(listed))] == listed * 2

@@ -3,7 +3,6 @@ neurons, or, for a layer of one neuron, that neuron against each output in turn.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 from tui_backprop.engine.hidden_space import Neuron
@@ -11,13 +10,20 @@ from tui_backprop.engine.hidden_space import Neuron
 Axes = tuple[Neuron, Neuron]
 
 
-def axis_pairs(sizes: tuple[int, ...], layer: int) -> list[Axes]:
-    """Every pair the pane can plot for hidden layer ``layer`` (1-based) of a network
-    with these layer widths."""
+def axis_pair(sizes: tuple[int, ...], layer: int, index: int) -> Axes:
+    """The ``index``-th (wrapping) pair the pane can plot for hidden layer ``layer``
+    (1-based) of a network with these layer widths, in ``itertools.combinations``
+    order; found without listing them all (a layer of 256 has 32,640, and the pane is
+    asked on every view)."""
     width, output = sizes[layer], len(sizes) - 1
     if width == 1:
-        return [((layer, 0), (output, j)) for j in range(sizes[output])]
-    return [((layer, i), (layer, j)) for i, j in itertools.combinations(range(width), 2)]
+        return ((layer, 0), (output, index % sizes[output]))
+    index %= width * (width - 1) // 2
+    first = 0
+    while index >= width - 1 - first:  # the pairs (first, later) number width - 1 - first
+        index -= width - 1 - first
+        first += 1
+    return ((layer, first), (layer, first + 1 + index))
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,7 @@ class AxesChoice:
         hidden = len(sizes) - 2
         if hidden < 1:
             return None
-        pairs = axis_pairs(sizes, (self.layer - 1) % hidden + 1)
-        return pairs[self.pair % len(pairs)]
+        return axis_pair(sizes, (self.layer - 1) % hidden + 1, self.pair)
 
     def next_pair(self, step: int = 1) -> AxesChoice:
         return AxesChoice(self.layer, self.pair + step)
