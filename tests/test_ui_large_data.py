@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, ProgressBar
 
-from tests.helpers import SIZE, app_of, press, text_of, wait_until, weights_of
+from tests.helpers import SIZE, app_of, press, settle, text_of, wait_until, weights_of
 from tui_backprop.data import csv_file, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.ui import main_screen
@@ -205,9 +205,13 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         assert app.main.experiment.trainer.epoch == 1
         await pilot.press("space", "w", "space")  # w is answered; the second space waits
         assert app.main._stepping and app.query_one(WeightsPane).gradients
+        await settle(pilot)
+        assert "training the next epoch" in text_of(app.query_one("#status"))
         gate.set()
         await wait_until(pilot, lambda: not app.main._stepping)
         assert app.main.experiment.trainer.epoch == 2
+        await settle(pilot)
+        assert "paused" in text_of(app.query_one("#status"))
         view = app.main.view
         assert view is not None and view.epoch == 2
         gate.clear()

@@ -513,8 +513,7 @@ class MainScreen(Screen[None]):
             self._epoch_seconds = time.perf_counter() - started
             then(result)
             return
-        self._stepping = True
-        self.refresh_bindings()
+        self._set_stepping(True)
         self._train_in_thread(epoch, then)
 
     @work(thread=True, group="step")
@@ -525,9 +524,15 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._trained, then, result)
 
     def _trained(self, then: Callable[[T], None], result: T) -> None:
-        self._stepping = False
-        self.refresh_bindings()
+        self._set_stepping(False)
         then(result)
+
+    def _set_stepping(self, stepping: bool) -> None:
+        """The status line says a slow step is training. The footer stays as it is:
+        ``check_action`` refuses the keys that wait, and recomposing the footer twice
+        a step cost the keys answered meanwhile ~20 ms each time."""
+        self._stepping = stepping
+        self.state = replace(self.state, training=stepping)
 
     def _warn_diverged(self) -> None:
         self.notify(DIVERGED_ADVICE, severity="warning")
@@ -881,8 +886,7 @@ class MainScreen(Screen[None]):
             self._walk_to(step.run_to_phase)
             return
         self.walk = None
-        self._stepping = True  # keys that change the run wait, as for a slow step
-        self.refresh_bindings()
+        self._set_stepping(True)  # keys that change the run wait, as for a slow step
         self._train_in_thread(lambda: trainer.train_epochs(todo), partial(self._ran, todo, step))
 
     def _ran(self, todo: int, step: Step, _done: int) -> None:

@@ -23,3 +23,4 @@ class PlayState:
     rate: float = 10.0  # the chosen speed, epochs per second
     measured: float = 0.0  # what the last second achieved, shown at max speed
     stopped: str = ""  # why a stop rule paused the run (see engine.stopping)
+    training: bool = False  # paused, a slow step trains in a thread (keys that change the run wait)

@@ -90,6 +90,10 @@ class StatusLine(Widget):
             out.append(f"{STOPPED} stopped: {s.stopped}", "bold yellow")
             out.append("  ")
             return
+        if not s.running and s.training:
+            out.append("⋯ training the next epoch", "bold yellow")
+            out.append("  ")
+            return
         if not s.running:
             out.append(f"{PAUSED} paused", "yellow")
             if self.size.width >= 100:
