@@ -325,7 +325,7 @@ async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
 async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
     """Frames are asked for in proportion to their size: at a bandwidth that a seed
     frame (~3 kB) takes seconds to fill, at most one more comes in half a second."""
-    from tui_backprop.ui import main_screen
+    from tui_backprop.ui.model import frame_reader
 
     counted: list[int] = []
     receive = training_process.TrainingProcess.receive
@@ -342,7 +342,7 @@ async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyP
         await wait_until(pilot, lambda: len(counted) >= 2)
         await pilot.pause(0.5)
         assert len(counted) > 5  # at the usual bandwidth, a frame every 1/24 s
-        monkeypatch.setattr(main_screen, "FRAME_BANDWIDTH", min(counted) / 5)
+        monkeypatch.setattr(frame_reader, "BANDWIDTH", min(counted) / 5)
         await wait_until(pilot, lambda: len(counted) > 0)
         before = len(counted)
         await pilot.pause(0.5)

@@ -8,21 +8,17 @@ holds.
 
 A playing run trains in its own process (see ``model.training_process``): the screen
 asks it for the latest epoch at most ``1 / FRAME`` times a second, one request at a
-time, publishes what comes back, and takes the whole run back on pause. A frame is read
-off the pipe in a thread, and a large one is asked for less often (``FRAME_BANDWIDTH``):
-a big network's step records on many rows are tens of megabytes, whose read would
-otherwise hold the keys. Every other key works on the run in this process, paused.
+time, publishes what comes back, and takes the whole run back on pause. Frames are
+read off the pipe in a thread, a large one less often (``model.frame_reader``), so a
+big network's step records never hold the keys. Every other key works on the run in
+this process, paused.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import gc
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -50,6 +46,7 @@ from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
+from tui_backprop.ui.model.frame_reader import FrameReader
 from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
     KeptRuns,
@@ -68,7 +65,6 @@ from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.scene import Scene, scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
 from tui_backprop.ui.model.training_process import (
-    STOP_TIMEOUT,
     Frame,
     TrainingLost,
     TrainingProcess,
@@ -99,10 +95,6 @@ PANE_TITLES = {
 }
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
-# Bytes of frames a second the screen asks for at most: a seed frame (3 kB) comes every
-# FRAME, one of 150 MB (10,000 rows through 256,128) every 1.5 s, so reading frames
-# takes a bounded share of the screen's time and of the training process's.
-FRAME_BANDWIDTH = 100e6
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
 # Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
@@ -146,10 +138,7 @@ class MainScreen(Screen[None]):
         self.process = TrainingProcess()  # trains the run while it plays
         self._live: LiveRun | None = None  # what the process has shown of a playing run
         self._ticker: Timer | None = None
-        self._watched: int | None = None  # the pipe the process's frames arrive on
-        self._reader = ThreadPoolExecutor(1, thread_name_prefix="frames")
-        self._reading: Future[Frame] | None = None  # a frame being read off the pipe
-        self._next_ask = 0.0  # no frame is asked for before then (a large one came last)
+        self.frames = FrameReader(self.process)  # reads its frames in a thread
         self._state_at = 0.0
         self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
@@ -345,12 +334,12 @@ class MainScreen(Screen[None]):
         trainer = self.experiment.trainer
         self._live = LiveRun(trainer)
         try:
-            self._watched = self.process.play(trainer, self.pacer.rate)
+            pipe = self.process.play(trainer, self.pacer.rate)
         except TrainingLost as err:
             self._live = None
             self.notify(f"Could not start training: {err}.", severity="error", markup=False)
             return
-        asyncio.get_running_loop().add_reader(self._watched, self._frame_ready)
+        self.frames.start(pipe, self._frame_arrived, self._lost)
         self._ticker = self.set_interval(FRAME, self._ask_frame)
         self._ask_frame()
 
@@ -377,48 +366,18 @@ class MainScreen(Screen[None]):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        if self._watched is not None:
-            asyncio.get_running_loop().remove_reader(self._watched)
-            self._watched = None
-        reading, self._reading = self._reading, None
-        if reading is not None:  # one reader on the pipe when the run is taken back
-            with suppress(Exception):
-                reading.result(STOP_TIMEOUT)
+        self.frames.stop()
 
     def _ask_frame(self) -> None:
-        if time.perf_counter() < self._next_ask:
-            return
         try:
-            self.process.ask_frame()
+            self.frames.ask()
         except TrainingLost as err:
             self._lost(err)
 
-    def _frame_ready(self) -> None:
-        """The pipe is readable: read the frame in a thread, show it here."""
-        if self._live is None or self._reading is not None or self._watched is None:
-            return
-        loop = asyncio.get_running_loop()
-        loop.remove_reader(self._watched)  # until this frame is read
-        reading = self._reader.submit(self.process.receive)
-        self._reading = reading
-        here = contextvars.copy_context()  # the app's: timers the frame starts need it
-        reading.add_done_callback(
-            lambda _: loop.call_soon_threadsafe(self._frame_read, reading, context=here)
-        )
-
-    def _frame_read(self, reading: Future[Frame]) -> None:
+    def _frame_arrived(self, frame: Frame) -> None:
         live = self._live
-        if reading is not self._reading or live is None:
-            return  # the run was taken back meanwhile
-        self._reading = None
-        try:
-            frame = reading.result()
-        except TrainingLost as err:
-            self._lost(err)
+        if live is None:
             return
-        if self._watched is not None:
-            asyncio.get_running_loop().add_reader(self._watched, self._frame_ready)
-        self._next_ask = time.perf_counter() + self.process.frame_bytes / FRAME_BANDWIDTH
         live.add(frame)
         self.publish()
         now = time.perf_counter()
@@ -451,7 +410,7 @@ class MainScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_ticking()
         self.process.close()
-        self._reader.shutdown(wait=False)
+        self.frames.close()
 
     # -- training keys ----------------------------------------------------------------------
 

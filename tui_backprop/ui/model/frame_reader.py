@@ -1,0 +1,102 @@
+"""Frames of a playing run, read off the training process's pipe in a thread.
+
+The step records of a large network on many rows are tens of megabytes (150 MB for
+10,000 rows through 256,128): read on the screen's thread, each frame would hold the
+keys for its read. So a thread reads it and hands it to the screen's event loop, and
+the next frame is asked for no sooner than its size allows at ``BANDWIDTH``: a seed
+frame (3 kB) may come every screen frame, a 150 MB one every 1.5 s, so frames take a
+bounded share of the screen's time and of the training process's.
+
+Only the screen's event loop calls a ``FrameReader``, and its callbacks run there, in
+the context the reading started from (the app's: timers a frame starts need it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+
+from tui_backprop.ui.model.training_process import (
+    STOP_TIMEOUT,
+    Frame,
+    TrainingLost,
+    TrainingProcess,
+)
+
+BANDWIDTH = 100e6  # bytes of frames a second asked for at most
+
+
+class FrameReader:
+    """Watches the pipe of a playing run; each frame goes to ``on_frame``, a process
+    lost on the way to ``on_lost``."""
+
+    def __init__(self, process: TrainingProcess) -> None:
+        self.process = process
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="frames")
+        self._pipe: int | None = None
+        self._reading: Future[Frame] | None = None
+        self._next_ask = 0.0  # no frame is asked for before then (a large one came last)
+        self._on_frame: Callable[[Frame], None] = lambda _: None
+        self._on_lost: Callable[[TrainingLost], None] = lambda _: None
+
+    def start(
+        self,
+        pipe: int,
+        on_frame: Callable[[Frame], None],
+        on_lost: Callable[[TrainingLost], None],
+    ) -> None:
+        self._pipe, self._on_frame, self._on_lost = pipe, on_frame, on_lost
+        self._next_ask = 0.0
+        asyncio.get_running_loop().add_reader(pipe, self._ready)
+
+    def ask(self) -> None:
+        """Ask for the next frame, unless the last one's size says wait. Raises
+        ``TrainingLost`` if the process is gone."""
+        if time.perf_counter() >= self._next_ask:
+            self.process.ask_frame()
+
+    def stop(self) -> None:
+        """Stop watching; a frame being read is waited for, so the pipe has one reader
+        when the run is taken back."""
+        if self._pipe is not None:
+            asyncio.get_running_loop().remove_reader(self._pipe)
+            self._pipe = None
+        reading, self._reading = self._reading, None
+        if reading is not None:
+            with suppress(Exception):
+                reading.result(STOP_TIMEOUT)
+
+    def close(self) -> None:
+        self.stop()
+        self._pool.shutdown(wait=False)
+
+    def _ready(self) -> None:
+        """The pipe is readable: a frame, or the end of a process that died."""
+        if self._pipe is None or self._reading is not None:
+            return
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(self._pipe)  # until this frame is read
+        reading = self._pool.submit(self.process.receive)
+        self._reading = reading
+        here = contextvars.copy_context()
+        reading.add_done_callback(
+            lambda _: loop.call_soon_threadsafe(self._read, reading, context=here)
+        )
+
+    def _read(self, reading: Future[Frame]) -> None:
+        if reading is not self._reading:
+            return  # stopped meanwhile: the run was taken back
+        self._reading = None
+        try:
+            frame = reading.result()
+        except TrainingLost as err:
+            self._on_lost(err)
+            return
+        if self._pipe is not None:
+            asyncio.get_running_loop().add_reader(self._pipe, self._ready)
+        self._next_ask = time.perf_counter() + self.process.frame_bytes / BANDWIDTH
+        self._on_frame(frame)
