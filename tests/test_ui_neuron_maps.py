@@ -108,7 +108,8 @@ async def test_during_the_walk_an_uncomputed_layer_is_a_question_mark() -> None:
         await press(pilot, "right", "right")  # the output: not computed yet
         await pilot.pause()
         assert "?" in text_of(pane, inside=True)
-        assert "not computed yet" in str(pane.border_subtitle)
+        # the legend follows the picture it names, set once it is drawn
+        await wait_until(pilot, lambda: "not computed yet" in str(pane.border_subtitle))
         await press(pilot, "n", "n")  # its forward pass is shown now
         await pilot.pause()
         assert "?" not in text_of(pane, inside=True)
