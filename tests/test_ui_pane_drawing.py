@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -151,3 +152,32 @@ async def test_the_delta_pane_draws_once_per_view_and_size() -> None:
         await pilot.press("space")
         assert pane._strips is not strips
         assert any("δ = ∂L/∂z" in strip.text for strip in pane._strips)
+
+
+async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Frames 1/24 s apart each redraw the two stalest panes; frames further apart than
+    a pane's period (a large network's) redraw every shown pane."""
+    from tui_backprop.ui import main_screen
+    from tui_backprop.ui.model.view import snapshot
+
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main
+        monkeypatch.setattr(type(screen.process), "playing", property(lambda _: True))
+        shown = [p for p in screen._panes if p.display]
+        trainer = screen.experiment.trainer
+
+        def next_view() -> set[object]:
+            trainer.train_epoch()
+            screen.view = snapshot(trainer, screen.network, screen.sample)
+            return {p for p in shown if p.view is screen.view}  # type: ignore[attr-defined]
+
+        await pilot.pause(main_screen.PANE_PERIOD)
+        assert len(next_view()) == len(shown)  # after a quiet spell: every pane
+        for _ in range(3):
+            await pilot.pause(main_screen.FRAME)
+            assert len(next_view()) <= main_screen.PANES_PER_FRAME
+        await pilot.pause(main_screen.PANE_PERIOD)
+        assert len(next_view()) == len(shown)

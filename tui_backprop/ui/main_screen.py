@@ -143,6 +143,7 @@ class MainScreen(Screen[None]):
         self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
+        self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
 
     def compose(self) -> ComposeResult:
@@ -214,12 +215,15 @@ class MainScreen(Screen[None]):
     def watch_view(self, view: TrainingView | None) -> None:
         """Hand the view to the panes. While a run plays the status line shows every
         frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
-        ``PANES_PER_FRAME`` first, so no frame redraws every pane."""
+        ``PANES_PER_FRAME`` first, so no frame redraws every pane; when frames come
+        further apart than that (a large network's), every pane takes each one."""
         now = time.perf_counter()
         panes = sorted(self._panes, key=self._panes.__getitem__)
         if self.running:
             panes = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
-            panes = panes[:PANES_PER_FRAME]
+            if now - self._viewed_at < PANE_PERIOD:
+                panes = panes[:PANES_PER_FRAME]
+        self._viewed_at = now
         for pane in panes:
             pane.view = view  # type: ignore[attr-defined]
             self._panes[pane] = now
