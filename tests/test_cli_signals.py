@@ -196,3 +196,20 @@ def test_ctrl_c_while_numpy_is_imported_is_one_line(tmp_path: Path, attempt: int
     assert err == "backprop-tui: interrupted\n" or (  # or the run had begun: its own ending
         err == "" and out.endswith("\n") and "# Interrupted at epoch" in out
     ), err
+
+
+@pytest.mark.parametrize("ignored", [signal.SIGHUP, signal.SIGINT])
+def test_a_signal_ignored_when_the_run_started_stays_ignored(
+    tmp_path: Path, ignored: signal.Signals
+) -> None:
+    """`nohup` (SIGHUP) and a shell script's background job (SIGINT) start the run with
+    the signal ignored: it keeps training through it, and SIGTERM still stops it well."""
+    proc = start(*FOREVER, cwd=tmp_path, preexec_fn=lambda: signal.signal(ignored, signal.SIG_IGN))
+    first_epoch_line(proc)
+    proc.send_signal(ignored)
+    with pytest.raises(subprocess.TimeoutExpired):
+        proc.wait(timeout=1.0)  # still training
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and err == ""
+    assert "# Interrupted at epoch" in out

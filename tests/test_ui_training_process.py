@@ -7,6 +7,7 @@ import math
 import os
 import signal
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -295,16 +296,16 @@ async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
     the numbers of an undisturbed run."""
     import threading
 
-    receive = training_process.TrainingProcess.receive
+    read_bytes = training_process.TrainingProcess.read_bytes
     gate, reads = threading.Event(), []
 
-    def held(self: training_process.TrainingProcess) -> training_process.Frame:
+    def held(self: training_process.TrainingProcess) -> bytes:
         reads.append(1)
         if len(reads) == 3:  # the third frame is held until the test lets it go
             assert gate.wait(10), "the test never let the frame through"
-        return receive(self)
+        return read_bytes(self)
 
-    monkeypatch.setattr(training_process.TrainingProcess, "receive", held)
+    monkeypatch.setattr(training_process.TrainingProcess, "read_bytes", held)
     settings = resolve("xor", {})
     app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -322,20 +323,57 @@ async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
         assert_same(trainer.params, expected.params)
 
 
+async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed while the reader holds its frame, then paused: the run ends where it was
+    last handed back, and the next p plays in a new process."""
+    import threading
+
+    read_bytes = training_process.TrainingProcess.read_bytes
+    gate, reads = threading.Event(), []
+
+    def held(self: training_process.TrainingProcess) -> bytes:
+        reads.append(1)
+        if len(reads) == 3:
+            assert gate.wait(10), "the test never let the frame through"
+        return read_bytes(self)
+
+    monkeypatch.setattr(training_process.TrainingProcess, "read_bytes", held)
+    settings = resolve("xor", {})
+    app = app_of(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*MAX_SPEED, "p")
+        await wait_until(pilot, lambda: len(reads) == 3)
+        first = app.main.process.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        threading.Timer(0.2, gate.set).start()
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not app.main.running)
+        assert app.main.experiment.trainer.epoch == 0  # nothing was handed back yet
+        await play_for(pilot, app, 20)  # a new process takes over
+        trainer = app.main.experiment.trainer
+        assert_same(trainer.params, reference(settings, trainer.epoch).params)
+        assert app.main.process.pid not in (None, first)
+
+
 async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
     """Frames are asked for in proportion to their size: at a bandwidth that a seed
     frame (~3 kB) takes seconds to fill, at most one more comes in half a second."""
     from tui_backprop.ui.model import frame_reader
 
     counted: list[int] = []
-    receive = training_process.TrainingProcess.receive
+    frame_of = training_process.TrainingProcess.frame_of
 
-    def counting(self: training_process.TrainingProcess) -> training_process.Frame:
-        frame = receive(self)
+    def counting(
+        self: training_process.TrainingProcess, read: Future[bytes]
+    ) -> training_process.Frame:
+        frame = frame_of(self, read)
         counted.append(self.frame_bytes)
         return frame
 
-    monkeypatch.setattr(training_process.TrainingProcess, "receive", counting)
+    monkeypatch.setattr(training_process.TrainingProcess, "frame_of", counting)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
@@ -348,3 +386,19 @@ async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyP
         await pilot.pause(0.5)
         assert len(counted) - before <= 1  # the next one waits about five seconds
         await pilot.press("p")
+
+
+def test_quitting_during_a_slow_step_does_not_wait_for_it() -> None:
+    """A large network's step trains in a thread for about 2 s; q exits at once, status 0."""
+    with running("spiral", "--points", "10000", "--layers", "1024,1024") as terminal:
+        terminal.read_until(b"No epoch yet", 30)
+        terminal.type(b" ")
+        terminal.read_until(b"training the next epoch", 10)
+        helpers = _descendants(terminal.app.pid)  # the training process's server
+        terminal.type(b"q")
+        assert terminal.wait_exit(5) < 1.0
+        assert terminal.app.returncode == 0
+        deadline = time.monotonic() + 5
+        while (left := _running(helpers)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not left, f"left running: {left}"

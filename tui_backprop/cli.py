@@ -246,7 +246,8 @@ def _interrupts_noted() -> Iterator[list[int]]:
     """While open, Ctrl-C raises KeyboardInterrupt as usual and is noted in the list
     yielded (the run installs its own handler meanwhile, as before)."""
     noted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # left as started
         yield noted
         return
 
@@ -270,6 +271,8 @@ def _command(argv: Sequence[str] | None) -> int:
     elif host is not None or port is not None:
         parser.error("--host and --port go with --serve")
     headless = args.pop("headless")
+    if not headless:  # before anything loads NumPy (a lesson file does)
+        leave_a_core_for_the_screen()
     dataset = args.pop("dataset")
     lesson_name = args.pop("lesson")
     config_file = args.pop("config")
@@ -282,8 +285,6 @@ def _command(argv: Sequence[str] | None) -> int:
             parser.error("--lesson is for the app: it cannot be used with --headless")
         lesson, dataset, overrides = _with_lesson(lesson_name, dataset, overrides, parser)
 
-    if not headless:
-        leave_a_core_for_the_screen()
     from tui_backprop.engine.network import keep_freed_memory
     from tui_backprop.experiment import Experiment
 
@@ -496,7 +497,8 @@ class Stop:
 
     def __enter__(self) -> Stop:
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            self._before[signum] = signal.signal(signum, self._note)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's, a script's `&`
+                self._before[signum] = signal.signal(signum, self._note)
         return self
 
     def __exit__(self, *_: object) -> None:

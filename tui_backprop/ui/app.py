@@ -6,7 +6,9 @@ every screen: the style sheet, the size breakpoints, help and quit.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -20,7 +22,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
 from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
-from tui_backprop.ui.main_screen import MainScreen
+from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
 from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import show_help
 
@@ -86,4 +88,12 @@ def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
     sys.setswitchinterval(SWITCH_INTERVAL)
     app = BackpropApp(experiment, lesson)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if any(t.name == STEP_THREAD and t.is_alive() for t in threading.enumerate()):
+        # A step still trains in its thread (quit mid-step): leave now. Python's own
+        # exit would wait for it, and NumPy still running as the interpreter shuts
+        # down can crash it; nothing of an unfinished step is kept anyway.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -16,15 +16,18 @@ this process, paused.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import gc
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid
@@ -96,6 +99,7 @@ PANE_TITLES = {
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
+STEP_THREAD = "step"  # the thread a slow step trains in (see ui.app.run_app on quitting)
 SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
 # Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
 # first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
@@ -479,12 +483,26 @@ class MainScreen(Screen[None]):
         self._set_stepping(True)
         self._train_in_thread(epoch, then)
 
-    @work(thread=True, group="step")
     def _train_in_thread(self, epoch: Callable[[], T], then: Callable[[T], None]) -> None:
-        started = time.perf_counter()
-        result = epoch()
-        self._epoch_seconds = time.perf_counter() - started
-        self.app.call_from_thread(self._trained, then, result)
+        """Train in a daemon thread: quitting mid-step (a large network's, a lesson's run
+        of epochs) does not wait for it, as a worker on asyncio's executor would (see
+        ``ui.app.run_app``)."""
+        loop = asyncio.get_running_loop()
+        here = contextvars.copy_context()  # the app's, for what ``then`` starts
+
+        def train() -> None:
+            started = time.perf_counter()
+            try:
+                result = epoch()
+            except Exception as err:  # raised on the screen's side: the app reports it
+                done: Callable[[], None] = partial(_raise, err)
+            else:
+                self._epoch_seconds = time.perf_counter() - started
+                done = partial(self._trained, then, result)
+            with suppress(RuntimeError):  # the app has closed meanwhile
+                loop.call_soon_threadsafe(self.call_next, done, context=here)
+
+        threading.Thread(target=train, name=STEP_THREAD, daemon=True).start()
 
     def _trained(self, then: Callable[[T], None], result: T) -> None:
         self._set_stepping(False)
@@ -892,6 +910,10 @@ class MainScreen(Screen[None]):
         chart.overlay = Overlay(
             f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score
         )
+
+
+def _raise(err: Exception) -> None:
+    raise err
 
 
 def _first_guess(experiment: Experiment) -> float:

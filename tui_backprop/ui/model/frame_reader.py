@@ -18,7 +18,6 @@ import contextvars
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
 
 from tui_backprop.ui.model.training_process import (
     STOP_TIMEOUT,
@@ -38,7 +37,7 @@ class FrameReader:
         self.process = process
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="frames")
         self._pipe: int | None = None
-        self._reading: Future[Frame] | None = None
+        self._reading: Future[bytes] | None = None  # a thread reading the next reply
         self._next_ask = 0.0  # no frame is asked for before then (a large one came last)
         self._on_frame: Callable[[Frame], None] = lambda _: None
         self._on_lost: Callable[[TrainingLost], None] = lambda _: None
@@ -66,9 +65,14 @@ class FrameReader:
             asyncio.get_running_loop().remove_reader(self._pipe)
             self._pipe = None
         reading, self._reading = self._reading, None
-        if reading is not None:
-            with suppress(Exception):
-                reading.result(STOP_TIMEOUT)
+        if reading is None:
+            return
+        try:
+            reading.result(STOP_TIMEOUT)
+        except TimeoutError:  # a stalled read: end the process so no two reads meet
+            self.process.close()
+        except (EOFError, OSError):
+            pass  # the process is gone: taking the run back says so
 
     def close(self) -> None:
         self.stop()
@@ -80,19 +84,19 @@ class FrameReader:
             return
         loop = asyncio.get_running_loop()
         loop.remove_reader(self._pipe)  # until this frame is read
-        reading = self._pool.submit(self.process.receive)
+        reading = self._pool.submit(self.process.read_bytes)
         self._reading = reading
         here = contextvars.copy_context()
         reading.add_done_callback(
             lambda _: loop.call_soon_threadsafe(self._read, reading, context=here)
         )
 
-    def _read(self, reading: Future[Frame]) -> None:
+    def _read(self, reading: Future[bytes]) -> None:
         if reading is not self._reading:
             return  # stopped meanwhile: the run was taken back
         self._reading = None
         try:
-            frame = reading.result()
+            frame = self.process.frame_of(reading)
         except TrainingLost as err:
             self._on_lost(err)
             return

@@ -31,6 +31,7 @@ import multiprocessing
 import pickle
 import signal
 import traceback
+from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -215,8 +216,36 @@ class TrainingProcess:
 
     def receive(self) -> Frame:
         """The frame asked for (call when the pipe is readable: a frame, or the end of
-        a process that died). May run in a thread while the app sends."""
+        a process that died)."""
         frame: Frame = self._receive()
+        self.asked = False
+        return frame
+
+    def read_bytes(self) -> bytes:
+        """The next reply's bytes, for a thread to read while the app goes on: it changes
+        nothing here (``frame_of`` takes them on the app's thread). Raises EOFError or
+        OSError if the process is gone."""
+        conn = self._conn
+        if conn is None:
+            raise EOFError("the pipe is closed")
+        return conn.recv_bytes()
+
+    def frame_of(self, read: Future[bytes]) -> Frame:
+        """The frame ``read`` (a thread's ``read_bytes``) holds. Raises TrainingLost if
+        the process died or sent what cannot be read (it is ended then)."""
+        if self._trainer is None:
+            raise TrainingLost(self._why)
+        try:
+            data = read.result()
+        except (EOFError, OSError) as err:
+            raise self._lost() from err
+        try:
+            frame: Frame = self._reply(data)
+        except TrainingLost:
+            raise
+        except Exception as err:  # a reply that cannot be read: no later one can be trusted
+            self.close()
+            raise TrainingLost(f"the training process sent an unreadable frame ({err})") from err
         self.asked = False
         return frame
 
@@ -229,8 +258,8 @@ class TrainingProcess:
         """Stop playing and return the run as trained so far (frames still in flight
         are dropped). Raises TrainingLost if the process died."""
         assert self._trainer is not None
-        self._send(("stop",))
         try:
+            self._send(("stop",))  # inside: a dead process still ends the run here
             while True:
                 if self._conn is None or not self._conn.poll(STOP_TIMEOUT):
                     self.close()  # its late answer must not meet the next run
@@ -257,6 +286,10 @@ class TrainingProcess:
             data = self._conn.recv_bytes()
         except (EOFError, OSError) as err:
             raise self._lost() from err
+        return self._reply(data)
+
+    def _reply(self, data: bytes) -> Any:
+        assert self._trainer is not None
         self.frame_bytes = len(data)
         reply = _loads(data, self._trainer.shared_parts())
         if isinstance(reply, tuple) and reply and reply[0] == "error":
