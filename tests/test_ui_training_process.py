@@ -9,6 +9,7 @@ import signal
 import time
 from concurrent.futures import Future
 from pathlib import Path
+from threading import Event, Timer
 
 import numpy as np
 import pytest
@@ -288,24 +289,29 @@ def _wait_for_an_epoch(handle: training_process.TrainingProcess, trainer: Traine
         assert time.monotonic() < deadline, "the process trained no epoch in time"
 
 
+def hold_the_third_read(monkeypatch: pytest.MonkeyPatch) -> tuple[Event, list[int]]:
+    """The frame reader's third read waits until the test sets the event; the list
+    counts the reads."""
+    read_bytes = training_process.TrainingProcess.read_bytes
+    gate, reads = Event(), []
+
+    def held(self: training_process.TrainingProcess) -> bytes:
+        reads.append(1)
+        if len(reads) == 3:
+            assert gate.wait(10), "the test never let the frame through"
+        return read_bytes(self)
+
+    monkeypatch.setattr(training_process.TrainingProcess, "read_bytes", held)
+    return gate, reads
+
+
 async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A frame is read off the pipe in a thread (a large one takes a while): the keys
     are answered meanwhile, and a pause takes the run back once the read is done, with
     the numbers of an undisturbed run."""
-    import threading
-
-    read_bytes = training_process.TrainingProcess.read_bytes
-    gate, reads = threading.Event(), []
-
-    def held(self: training_process.TrainingProcess) -> bytes:
-        reads.append(1)
-        if len(reads) == 3:  # the third frame is held until the test lets it go
-            assert gate.wait(10), "the test never let the frame through"
-        return read_bytes(self)
-
-    monkeypatch.setattr(training_process.TrainingProcess, "read_bytes", held)
+    gate, reads = hold_the_third_read(monkeypatch)
     settings = resolve("xor", {})
     app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -314,7 +320,7 @@ async def test_keys_are_answered_while_a_frame_is_read_and_a_pause_waits_for_it(
         lr = app.main.experiment.settings.lr
         await pilot.press("l")  # answered while the frame is held
         assert app.main.experiment.settings.lr < lr and app.main.running
-        threading.Timer(0.2, gate.set).start()  # let it through once the pause waits
+        Timer(0.2, gate.set).start()  # let it through once the pause waits
         await pilot.press("p")
         trainer = app.main.experiment.trainer
         assert not app.main.running and trainer.epoch > 0
@@ -328,18 +334,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
 ) -> None:
     """Killed while the reader holds its frame, then paused: the run ends where it was
     last handed back, and the next p plays in a new process."""
-    import threading
-
-    read_bytes = training_process.TrainingProcess.read_bytes
-    gate, reads = threading.Event(), []
-
-    def held(self: training_process.TrainingProcess) -> bytes:
-        reads.append(1)
-        if len(reads) == 3:
-            assert gate.wait(10), "the test never let the frame through"
-        return read_bytes(self)
-
-    monkeypatch.setattr(training_process.TrainingProcess, "read_bytes", held)
+    gate, reads = hold_the_third_read(monkeypatch)
     settings = resolve("xor", {})
     app = app_of(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -348,7 +343,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
         first = app.main.process.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        threading.Timer(0.2, gate.set).start()
+        Timer(0.2, gate.set).start()
         await pilot.press("p")
         await wait_until(pilot, lambda: not app.main.running)
         assert app.main.experiment.trainer.epoch == 0  # nothing was handed back yet
