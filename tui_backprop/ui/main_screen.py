@@ -219,18 +219,32 @@ class MainScreen(Screen[None]):
     def watch_view(self, view: TrainingView | None) -> None:
         """Hand the view to the panes. While a run plays the status line shows every
         frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
-        ``PANES_PER_FRAME`` first, so no frame redraws every pane; when frames come
-        further apart than that (a large network's), every pane takes each one."""
+        ``PANES_PER_FRAME`` first, so no frame redraws every pane. When frames come
+        further apart than that (a large network's), every pane takes each one, still
+        ``PANES_PER_FRAME`` a screen refresh, so a key never waits for all of them."""
         now = time.perf_counter()
         panes = sorted(self._panes, key=self._panes.__getitem__)
         if self.running:
-            panes = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
-            if now - self._viewed_at < PANE_PERIOD:
-                panes = panes[:PANES_PER_FRAME]
+            due = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
+            panes, rest = due[:PANES_PER_FRAME], due[PANES_PER_FRAME:]
+            if rest and now - self._viewed_at >= PANE_PERIOD:
+                self.call_after_refresh(self._hand_on, view, rest)
         self._viewed_at = now
+        self._hand(view, panes)
+
+    def _hand(self, view: TrainingView | None, panes: list[Widget]) -> None:
+        now = time.perf_counter()
         for pane in panes:
             pane.view = view  # type: ignore[attr-defined]
             self._panes[pane] = now
+
+    def _hand_on(self, view: TrainingView | None, panes: list[Widget]) -> None:
+        """The next few panes take ``view`` after a refresh, unless a newer one came."""
+        if view is not self.view:
+            return
+        self._hand(view, panes[:PANES_PER_FRAME])
+        if panes[PANES_PER_FRAME:]:
+            self.call_after_refresh(self._hand_on, view, panes[PANES_PER_FRAME:])
 
     def _past_view(self) -> TrainingView | None:
         state = self.looking.state
