@@ -38,6 +38,7 @@ from bench_tui import (
     Tmux,
     lr_latencies,
     machine,
+    shows_epoch,
     spinner,
     spread,
     start_app,
@@ -121,7 +122,7 @@ def step_and_help(pane: Pane, repeats: int) -> tuple[list[float], list[float]]:
         shown = wait_until(pane, help_shown, asked, pane.screen)
         helps.append(shown if shown is not None else float("inf"))
         pane.keys("Escape")
-        done = wait_until(pane, lambda top, n=before + 1: f"Epoch {n} " in top[1] + " ", start)
+        done = wait_until(pane, shows_epoch(before + 1), start)
         steps.append(done if done is not None else float("inf"))
         time.sleep(0.3)
     return steps, helps

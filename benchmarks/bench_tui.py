@@ -212,6 +212,11 @@ def headless_rate(setup: Setup, seconds: float) -> float:
     return epochs / elapsed
 
 
+def shows_epoch(epoch: int) -> Callable[[list[str]], bool]:
+    """Whether the status line (the second of the top lines) shows ``epoch``."""
+    return lambda top: f"Epoch {epoch} " in top[1] + " "
+
+
 def space_latencies(pane: Pane, repeats: int = SPACE_REPEATS) -> list[float]:
     """Paused: seconds from space to the status line showing the next epoch."""
     times = []
@@ -221,7 +226,7 @@ def space_latencies(pane: Pane, repeats: int = SPACE_REPEATS) -> list[float]:
             break
         start = time.perf_counter()
         pane.keys("Space")
-        took = wait_until(pane, lambda top, n=before + 1: f"Epoch {n} " in top[1] + " ", start)
+        took = wait_until(pane, shows_epoch(before + 1), start)
         times.append(took if took is not None else TIMEOUT)
         time.sleep(0.2)
     return times

@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import SIZE, app_of, shown_epoch, wait_until
-from tests.terminal import running
+from tests.terminal import Terminal, running
 from tui_backprop.engine import Params, Trainer
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings, resolve
@@ -163,13 +163,18 @@ def test_quitting_at_max_speed_exits_at_once_and_leaves_no_process() -> None:
         terminal.read_for(0.5)
         helpers = _descendants(terminal.app.pid)
         assert helpers, "no training process was started"
-        terminal.type(b"q")
-        assert terminal.wait_exit(5) < 1.0
-        assert terminal.app.returncode == 0
-        deadline = time.monotonic() + 5
-        while (left := _running(helpers)) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert not left, f"left running: {left}"
+        _quits_at_once(terminal, helpers)
+
+
+def _quits_at_once(terminal: Terminal, helpers: set[int]) -> None:
+    """``q`` ends the app within a second, status 0, and ``helpers`` within five."""
+    terminal.type(b"q")
+    assert terminal.wait_exit(5) < 1.0
+    assert terminal.app.returncode == 0
+    deadline = time.monotonic() + 5
+    while (left := _running(helpers)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not left, f"left running: {left}"
 
 
 def _running(pids: set[int]) -> set[int]:
@@ -284,7 +289,9 @@ def _wait_for_an_epoch(handle: training_process.TrainingProcess, trainer: Traine
     deadline = time.monotonic() + 10
     while True:
         handle.ask_frame()
-        if handle.receive().epoch > trainer.epoch:
+        read: Future[bytes] = Future()  # read here, as the app's reader thread does
+        read.set_result(handle.read_bytes())
+        if handle.frame_of(read).epoch > trainer.epoch:
             return
         assert time.monotonic() < deadline, "the process trained no epoch in time"
 
@@ -389,11 +396,4 @@ def test_quitting_during_a_slow_step_does_not_wait_for_it() -> None:
         terminal.read_until(b"No epoch yet", 30)
         terminal.type(b" ")
         terminal.read_until(b"training the next epoch", 10)
-        helpers = _descendants(terminal.app.pid)  # the training process's server
-        terminal.type(b"q")
-        assert terminal.wait_exit(5) < 1.0
-        assert terminal.app.returncode == 0
-        deadline = time.monotonic() + 5
-        while (left := _running(helpers)) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert not left, f"left running: {left}"
+        _quits_at_once(terminal, _descendants(terminal.app.pid))  # the process's server

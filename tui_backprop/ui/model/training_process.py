@@ -214,13 +214,6 @@ class TrainingProcess:
     def set_lr(self, lr: float) -> None:
         self._send(("lr", lr))
 
-    def receive(self) -> Frame:
-        """The frame asked for (call when the pipe is readable: a frame, or the end of
-        a process that died)."""
-        frame: Frame = self._receive()
-        self.asked = False
-        return frame
-
     def read_bytes(self) -> bytes:
         """The next reply's bytes, for a thread to read while the app goes on: it changes
         nothing here (``frame_of`` takes them on the app's thread). Raises EOFError or
