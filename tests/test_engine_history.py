@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -10,6 +13,7 @@ from tui_backprop.engine import Problem, TrainConfig, Trainer
 from tui_backprop.engine.history import MetricsLog, Snapshots
 from tui_backprop.engine.network import frozen
 from tui_backprop.engine.records import EpochMetrics
+from tui_backprop.engine.stopping import StopRules
 
 
 def seed_trainer(**changes: object) -> Trainer:
@@ -262,3 +266,32 @@ def test_a_log_sent_in_parts_is_the_whole_log() -> None:
     assert len(mirror) == len(trainer.history) == 274
     assert list(mirror) == list(trainer.history)
     np.testing.assert_array_equal(mirror.column("grad_norms"), trainer.history.column("grad_norms"))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_run_goes_on_exactly_from_a_checkpoint_and_the_snapshots_sent_since(
+    optimizer: str,
+) -> None:
+    """What a playing run's frames carry (a checkpoint, the metrics and the snapshots
+    kept since the last frame) makes a copy left at an earlier epoch the run itself:
+    it trains on, looks back and stops as the run would."""
+    run = blobs_trainer(optimizer=optimizer, lr=0.05)
+    run.set_stop_rules(StopRules(patience=400))
+    run.train_epochs(30)
+    left = pickle.loads(pickle.dumps(run))  # the app's copy, at the epoch play began
+    history, snapshots = copy.deepcopy(run.history), copy.deepcopy(run.snapshots)
+    shown = run.epoch
+    for chunk in (7, 1, 25):  # three frames
+        run.train_epochs(chunk)
+        if chunk == 1:
+            run.set_lr(0.02)  # chosen while playing
+        history.extend(run.history.since(shown))
+        snapshots.add_rows(*run.snapshots.after(shown))
+        point, records, shown = run.checkpoint(), run.last_records, run.epoch
+    left.go_on_from(point, history, snapshots, records)
+    assert_same_state(run, left)
+    for trainer in (run, left):
+        trainer.train_epochs(40)
+    assert_same_state(run, left)
+    assert_same_state(run.state_at(45), left.state_at(45))
+    assert left.config.lr == 0.02 and left.stopped == run.stopped

@@ -126,6 +126,17 @@ class Snapshots:
             raise KeyError(f"no snapshot at or before epoch {epoch}")
         return int(self._epochs[i]), self._rows[i]
 
+    def after(self, epoch: int) -> tuple[NDArray[np.int64], Array]:
+        """The kept epochs after ``epoch`` and their rows (copies, compact to send)."""
+        self._flush()
+        i = int(np.searchsorted(self.epochs, epoch, side="right"))
+        return self.epochs[i:].copy(), self._rows[i : self._count].copy()
+
+    def add_rows(self, epochs: NDArray[np.int64], rows: Array) -> None:
+        """``add`` each row in turn: another copy's ``after``, kept by this one's rule."""
+        for epoch, row in zip(epochs.tolist(), rows, strict=True):
+            self.add(epoch, row)
+
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``."""
         self._flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 import time
 from collections.abc import Sequence
@@ -52,6 +53,25 @@ class _Change(NamedTuple):
     fresh: bool = False
     l1: float = 0.0
     l2: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """What training changes in a run besides its history: enough to go on from
+    ``epoch`` exactly (a run playing in another process sends one with every frame, so
+    the app keeps the run if that process dies). Its objects are never changed after it
+    is made: the optimiser's running averages are replaced at each step, not written."""
+
+    epoch: int
+    params: Params
+    optimizer: Optimizer
+    config: TrainConfig
+    settings: tuple[_Change, ...]
+    diverged: bool
+    stopped: str | None
+    stopped_at: int
+    watch: StopWatch | None
+    history_start: int
 
 
 class _Step(NamedTuple):
@@ -644,6 +664,42 @@ class Trainer:
         self._note_settings(fresh)
         if not (self.stopped and self._stopped_at <= epoch):  # back before the stop
             self._watch_from(self.history)
+
+    def checkpoint(self) -> Checkpoint:
+        """The run's state after its last epoch, apart from its history."""
+        return Checkpoint(
+            self.epoch,
+            self.params,
+            copy.copy(self.optimizer),
+            self.config,
+            tuple(self._settings),
+            self.diverged,
+            self.stopped,
+            self._stopped_at,
+            copy.copy(self._watch),
+            self.history_start,
+        )
+
+    def go_on_from(
+        self,
+        point: Checkpoint,
+        history: MetricsLog,
+        snapshots: Snapshots,
+        records: list[StepRecord],
+    ) -> None:
+        """Become this run as it stood at ``point``, with the history and snapshots of
+        every epoch up to it, and its last epoch's ``records``: what the frames of a run
+        trained elsewhere delivered, when that process is gone."""
+        self.epoch, self.params, self.config = point.epoch, point.params, point.config
+        self.optimizer = copy.copy(point.optimizer)
+        self._settings = list(point.settings)
+        self.diverged = point.diverged
+        self.stopped, self._stopped_at = point.stopped, point.stopped_at
+        self._watch = copy.copy(point.watch)
+        self.history, self.history_start = history, point.history_start
+        self.snapshots = snapshots
+        self.last_records = records
+        self._row_size = self._pack(self.params, self.optimizer).size
 
     @staticmethod
     def _diverged(history: Sequence[EpochMetrics], params: Params) -> bool:

@@ -350,7 +350,8 @@ class MainScreen(Screen[None]):
             self._play()
         elif not running and self.running:
             self._pause()
-        self.state = PlayState(self.running, self.pacer.rate, 0.0)
+        lost = "" if self.running else self.state.lost  # said until the run plays again
+        self.state = PlayState(self.running, self.pacer.rate, 0.0, lost=lost)
 
     def _play(self) -> None:
         trainer = self.experiment.trainer
@@ -369,9 +370,9 @@ class MainScreen(Screen[None]):
         """Take the run back from the training process; the screen shows where it got."""
         self._stop_ticking()
         try:
-            self.experiment.trainer.continue_from(self.process.stop())
+            self.experiment.trainer.continue_from(self.process.stop(self.frames.patience()))
         except TrainingLost as err:
-            self._report_lost(err)
+            self._go_on_without_process(err)
         self._live = None
         self._took_back()
 
@@ -411,19 +412,24 @@ class MainScreen(Screen[None]):
             self._say_stopped()
 
     def _lost(self, err: TrainingLost) -> None:
-        """The process died mid-run: go on from the run as it was last handed back."""
+        """The process died or stopped answering mid-run: go on from its last frame."""
         self._stop_ticking()
         self.process.forget()
+        self._go_on_without_process(err)
         self._live = None
-        self._report_lost(err)
-        self.state = PlayState(False, self.pacer.rate)
         self._took_back()
 
-    def _report_lost(self, err: TrainingLost) -> None:
-        epoch = self.experiment.trainer.epoch
+    def _go_on_without_process(self, err: TrainingLost) -> None:
+        """The run goes on from the last epoch a frame delivered (from the run as it was
+        at ``p`` when none came); the status line and a notice say so."""
+        live = self._live
+        from_frames = live is not None and live.resume(self.experiment.trainer)
+        where = named(self.experiment.trainer.epoch)
+        said = "the last it sent" if from_frames else "where it started playing"
+        why = str(err)
+        self.state = PlayState(False, self.pacer.rate, lost=f"{why}; went on from {where}")
         self.notify(
-            f"{str(err).capitalize()}: the run goes on from {named(epoch)}, "
-            "the last state it handed back.",
+            f"{why.capitalize()}: the run goes on from {where}, {said}.",
             severity="error",
             timeout=8,
             markup=False,

@@ -7,6 +7,12 @@ the next frame is asked for no sooner than its size allows at ``BANDWIDTH``: a s
 frame (3 kB) may come every screen frame, a 150 MB one every 1.5 s, so frames take a
 bounded share of the screen's time and of the training process's.
 
+A process that stops answering (stopped by a signal, or stuck) is noticed by the
+screen's own frame requests: an answer is due within ``LATE`` seconds beyond what its
+epoch and its transfer take (measured from the frames before; ``FIRST_ANSWER`` for the
+first, which waits for a new process). Past that the process is ended and the run goes
+on from the last frame, so the screen never waits on it for long.
+
 Only the screen's event loop calls a ``FrameReader``, and its callbacks run there, in
 the context the reading started from (the app's: timers a frame starts need it).
 """
@@ -18,15 +24,13 @@ import contextvars
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 
-from tui_backprop.ui.model.training_process import (
-    STOP_TIMEOUT,
-    Frame,
-    TrainingLost,
-    TrainingProcess,
-)
+from tui_backprop.ui.model.training_process import Frame, TrainingLost, TrainingProcess
 
 BANDWIDTH = 100e6  # bytes of frames a second asked for at most
+LATE = 1.0  # seconds an answer may be late beyond its epoch and transfer (24 frames)
+FIRST_ANSWER = 5.0  # seconds the first frame of a run may take (a process may start)
 
 
 class FrameReader:
@@ -39,6 +43,8 @@ class FrameReader:
         self._pipe: int | None = None
         self._reading: Future[bytes] | None = None  # a thread reading the next reply
         self._next_ask = 0.0  # no frame is asked for before then (a large one came last)
+        self._asked_at = 0.0
+        self._last: Frame | None = None  # the latest frame of this run
         self._on_frame: Callable[[Frame], None] = lambda _: None
         self._on_lost: Callable[[TrainingLost], None] = lambda _: None
 
@@ -50,13 +56,29 @@ class FrameReader:
     ) -> None:
         self._pipe, self._on_frame, self._on_lost = pipe, on_frame, on_lost
         self._next_ask = 0.0
+        self._last = None
         asyncio.get_running_loop().add_reader(pipe, self._ready)
 
     def ask(self) -> None:
         """Ask for the next frame, unless the last one's size says wait. Raises
-        ``TrainingLost`` if the process is gone."""
-        if time.perf_counter() >= self._next_ask:
+        ``TrainingLost`` if the process is gone, or ends it and raises if the answer to
+        the last request is overdue."""
+        now = time.perf_counter()
+        if self.process.asked:
+            if now - self._asked_at > self.patience():
+                self.process.kill()
+                raise TrainingLost("the training process stopped answering")
+        elif now >= self._next_ask:
             self.process.ask_frame()
+            self._asked_at = now
+
+    def patience(self) -> float:
+        """Seconds the process may take to answer: its epoch, its frame's transfer, and
+        ``LATE`` more."""
+        last = self._last
+        if last is None:
+            return FIRST_ANSWER
+        return LATE + 2 * last.epoch_seconds + 2 * self.process.frame_bytes / BANDWIDTH
 
     def stop(self) -> None:
         """Stop watching; a frame being read is waited for, so the pipe has one reader
@@ -68,9 +90,11 @@ class FrameReader:
         if reading is None:
             return
         try:
-            reading.result(STOP_TIMEOUT)
+            reading.result(self.patience())
         except TimeoutError:  # a stalled read: end the process so no two reads meet
-            self.process.close()
+            self.process.kill()
+            with suppress(EOFError, OSError):
+                reading.result()  # the read meets the end of the pipe at once
         except (EOFError, OSError):
             pass  # the process is gone: taking the run back says so
 
@@ -103,4 +127,5 @@ class FrameReader:
         if self._pipe is not None:
             asyncio.get_running_loop().add_reader(self._pipe, self._ready)
         self._next_ask = time.perf_counter() + self.process.frame_bytes / BANDWIDTH
+        self._last = frame
         self._on_frame(frame)

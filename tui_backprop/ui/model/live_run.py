@@ -1,5 +1,9 @@
 """A playing run as the screen sees it: the frames the training process sends, laid
-over the run as it was when it started playing."""
+over the run as it was when it started playing.
+
+Every frame's metrics and parameter snapshots are kept here, so the run survives its
+process: if the process dies or stops answering, ``resume`` makes the app's trainer the
+run as the last frame delivered it."""
 
 from __future__ import annotations
 
@@ -12,17 +16,28 @@ from tui_backprop.ui.model.view import Network, TrainingView
 
 class LiveRun:
     def __init__(self, trainer: Trainer) -> None:
-        # A copy: the app's trainer is handed back whole on pause and must stay as it was.
+        # Copies: the app's trainer is handed back whole on pause and must stay as it was.
         self.history = copy.deepcopy(trainer.history)
+        self.snapshots = copy.deepcopy(trainer.snapshots)
         self.config = trainer.config
         self.frame: Frame | None = None
 
     def add(self, frame: Frame) -> None:
         self.history.extend(frame.metrics)
+        self.snapshots.add_rows(*frame.snapshots)
         self.frame = frame
 
     def set_lr(self, lr: float) -> None:
         self.config = self.config.with_(lr=lr)
+
+    def resume(self, trainer: Trainer) -> bool:
+        """Make ``trainer`` (the run as it was at ``p``) the run as the last frame left
+        it; False when no frame came, and ``trainer`` stays as it was."""
+        f = self.frame
+        if f is None:
+            return False
+        trainer.go_on_from(f.checkpoint, self.history, self.snapshots, f.records)
+        return True
 
     def view(self, network: Network, sample: int | None) -> TrainingView | None:
         """The latest frame as the panes draw it; None before the first frame."""

@@ -24,3 +24,4 @@ class PlayState:
     measured: float = 0.0  # what the last second achieved, shown at max speed
     stopped: str = ""  # why a stop rule paused the run (see engine.stopping)
     training: bool = False  # paused, a slow step trains in a thread (keys that change the run wait)
+    lost: str = ""  # the training process was lost, and where the run went on from

@@ -19,8 +19,11 @@ with the screen; a process does not. The design:
 - The data never crosses the pipe twice: arrays the app's trainer already holds (the
   problem and the training arrays, which training never changes) are pickled as
   references to the app's own objects.
-- The process exits when its pipe closes, so it never outlives the app. If it dies, the
-  app says so and the run goes on from the last state handed back (the state at ``p``).
+- The process exits when its pipe closes, so it never outlives the app. Every frame
+  also carries what the app needs to go on from its epoch (the optimiser's state, the
+  parameter snapshots kept since the last frame: ``Trainer.checkpoint``), so if the
+  process dies or stops answering, the app ends it and the run goes on from the last
+  epoch a frame delivered, exactly as if it had been handed back there.
 """
 
 from __future__ import annotations
@@ -30,18 +33,24 @@ import math
 import multiprocessing
 import pickle
 import signal
+import time
 import traceback
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from tui_backprop.engine import Params, StepRecord, Trainer
+from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.trainer import Checkpoint
 from tui_backprop.ui.model.pacing import Schedule
 
 POLL = 0.002  # seconds of training between looks at the pipe
-STOP_TIMEOUT = 30.0  # seconds a pause waits for the epoch in progress to end
+STOP_TIMEOUT = 30.0  # seconds a pause waits at most for the epoch in progress to end
 _CONTEXT = "forkserver"  # a clean process with the engine loaded once, ready in ms
 
 
@@ -59,6 +68,9 @@ class Frame:
     metrics: MetricsLog  # every epoch since the previous frame
     diverged: bool
     measured: float  # epochs per second over the last second
+    checkpoint: Checkpoint  # enough to go on from ``epoch`` if the process is lost
+    snapshots: tuple[NDArray[np.int64], Array]  # the parameter snapshots kept since
+    epoch_seconds: float  # what the latest epoch took to train
     stopped: str | None = None  # why a stop rule ended the run at this epoch
 
 
@@ -106,13 +118,17 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
     shared = _shared_ids(trainer)
     schedule = Schedule(rate)
     shown = trainer.epoch  # the epochs whose metrics a frame has carried
+    epoch_seconds = 0.0
     while True:
         wait = schedule.wait()
         idle = trainer.diverged or trainer.stopped_now
         if idle or wait > 0:  # nothing to train yet: sleep on the pipe
             conn.poll(POLL if idle else min(wait, 0.05))
         else:
-            schedule.done(_train_for(trainer, schedule, POLL))
+            started = time.perf_counter()
+            done = _train_for(trainer, schedule, POLL)
+            epoch_seconds = (time.perf_counter() - started) / max(done, 1)
+            schedule.done(done)
         while conn.poll():
             message = conn.recv()
             kind = message[0]
@@ -124,6 +140,9 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
                     trainer.history.since(shown),
                     trainer.diverged,
                     schedule.measured(),
+                    trainer.checkpoint(),
+                    trainer.snapshots.after(shown),
+                    epoch_seconds,
                     trainer.stopped if trainer.stopped_now else None,
                 )
                 conn.send_bytes(_dumps(frame, shared))
@@ -247,15 +266,16 @@ class TrainingProcess:
         self._trainer = None
         self.asked = False
 
-    def stop(self) -> Trainer:
+    def stop(self, timeout: float = STOP_TIMEOUT) -> Trainer:
         """Stop playing and return the run as trained so far (frames still in flight
-        are dropped). Raises TrainingLost if the process died."""
+        are dropped). Raises TrainingLost if the process died or gave no answer within
+        ``timeout`` seconds (it is ended then)."""
         assert self._trainer is not None
         try:
             self._send(("stop",))  # inside: a dead process still ends the run here
             while True:
-                if self._conn is None or not self._conn.poll(STOP_TIMEOUT):
-                    self.close()  # its late answer must not meet the next run
+                if self._conn is None or not self._conn.poll(timeout):
+                    self.kill()  # its late answer must not meet the next run
                     raise TrainingLost("the training process did not answer")
                 reply = self._receive()
                 if isinstance(reply, Trainer):
@@ -306,6 +326,16 @@ class TrainingProcess:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def kill(self) -> None:
+        """End a process that no longer answers (stopped, or stuck) at once. The pipe
+        stays open until a read in progress has met its end (``close_pipe``, or the
+        next ``play``), so no thread reads a closed descriptor."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()  # SIGKILL ends a stopped process too
+            process.join(1.0)
+        self._why = "the training process stopped answering"
 
     def close(self, timeout: float = 0.2) -> None:
         """End the process: it exits when its pipe closes (it holds nothing the app

@@ -94,6 +94,11 @@ class StatusLine(Widget):
             out.append("⋯ training the next epoch", "bold yellow")
             out.append("  ")
             return
+        if not s.running and s.lost:
+            out.append(f"{PAUSED} paused · ", "yellow")
+            out.append(s.lost, "bold red")
+            out.append("  ")
+            return
         if not s.running:
             out.append(f"{PAUSED} paused", "yellow")
             if self.size.width >= 100:
