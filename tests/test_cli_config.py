@@ -52,7 +52,7 @@ def test_the_set_up_text_reads_back_as_toml() -> None:
         ("bias = 1\n", "bias must be true or false"),
         ('lr = "fast"\n', "lr: 'fast' is not a number"),
         ("l1 = -1\n", "l1: -1 must be a finite number ≥ 0"),
-        ("lr = [1\n", "not a TOML file"),
+        ("lr = [1\n", "not TOML"),
         ("[lr]\nx = 1\n", "lr must be a number, a string or a list, not a table"),
     ],
 )

@@ -427,3 +427,52 @@ def test_weights_and_log_may_not_name_one_file(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "backprop-tui: error: --save-weights and --log name one file\n"
     assert not (tmp_path / "out").exists()
+
+
+# -- outputs named by others, and links ------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "value"), [("log", "thesis.txt"), ("save-weights", "../x")])
+def test_a_set_up_file_may_not_name_a_file_to_write(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    value: str,
+) -> None:
+    """A set-up file shared by someone else must not replace your thesis: its output
+    names are refused, and the command line's own flags still write."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "thesis.txt").write_text("my thesis")
+    shared = tmp_path / "shared.toml"
+    shared.write_text(f'dataset = "xor"\n{key} = "{value}"\n')
+    code, out, err = run(capsys, "--headless", "--epochs", "2", "--config", str(shared))
+    assert code == 2 and out == ""
+    assert err == [
+        f"backprop-tui: error: {shared}: {key} names a file to write, which a set-up file "
+        f"may not (give --{key} on the command line)"
+    ]
+    assert (tmp_path / "thesis.txt").read_text() == "my thesis"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.toml", "thesis.txt"]
+    shared.write_text('dataset = "xor"\n')
+    code, _, _ = run(
+        capsys, "--headless", "--epochs", "2", "--config", str(shared), "--log", "l.csv"
+    )
+    assert code == 0 and (tmp_path / "l.csv").exists()
+
+
+@pytest.mark.parametrize("flag", ["--log", "--save-weights"])
+def test_an_output_that_is_a_link_writes_its_target_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flag: str
+) -> None:
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    target = kept / "real.out"
+    target.write_text("before")
+    link = tmp_path / "link.out"
+    link.symlink_to(target)
+    code, _, err = run(capsys, "--headless", "--epochs", "2", flag, str(link))
+    assert code == 0
+    assert err == [f"backprop-tui: {flag} {link} is a link: writing {target}"]
+    assert link.is_symlink() and os.readlink(link) == str(target)  # still the link
+    assert target.read_bytes() != b"before" and leftovers(kept) == leftovers(tmp_path) == []

@@ -37,10 +37,25 @@ LogRows = Callable[["MetricsLog", int], None]  # writes a stretch of epochs to t
 
 
 class Parser(argparse.ArgumentParser):
-    """Reports a bad argument as one line and exit status 2, without the usage block."""
+    """Reports a bad argument as one line and exit status 2, without the usage block.
+    Every message it ends with is printable: the file names in it may hold anything."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        super().exit(status, printable_lines(message) if message else message)
+
+
+MESSAGE_LIMIT = 2000  # characters of one line of a message
+
+
+def printable_lines(text: str) -> str:
+    """``text`` without control, escape or bidi characters, line by line (a file name
+    with ``ESC]2;…`` must not retitle the terminal it is reported in)."""
+    from tui_backprop.data.text import printable  # only when there is something to say
+
+    return "\n".join(printable(line, MESSAGE_LIMIT) for line in text.split("\n"))
 
 
 def _arg(read: Callable[[str], T]) -> Callable[[str], T]:
@@ -329,6 +344,8 @@ def leave_a_core_for_the_screen() -> None:
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
+# What a set-up file may not name: a file shared with others must not write over yours.
+OUTPUT_KEYS = {"log", "save-weights"}
 
 
 class TableError(ValueError):
@@ -347,23 +364,19 @@ def _with_config(
 ) -> tuple[str | None, dict[str, object]]:
     """The dataset and settings of a set-up file with the command line's laid over them;
     a file that cannot be used ends the program with its one line."""
-    import tomllib
+    from tui_backprop.toml_input import TomlInputError, read_toml
 
     try:
-        with open(path, "rb") as f:
-            table = tomllib.load(f)
+        table = read_toml(path, "set-up file")
+        for key in sorted(OUTPUT_KEYS & table.keys()):
+            raise TableError(
+                f"{path}: {key} names a file to write, which a set-up file may not "
+                f"(give --{key} on the command line)"
+            )
         their_dataset, theirs = table_settings(table, path, Path(path).parent, NOT_SETTINGS, "")
-    except OSError as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {path}: {err.strerror or err}\n")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, TableError) as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {_one_line(path, err)}\n")
+    except (TomlInputError, TableError) as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
     return dataset or their_dataset, {**theirs, **overrides}
-
-
-def _one_line(path: str, err: Exception) -> str:
-    if isinstance(err, TableError):
-        return str(err)
-    return f"{path}: not a TOML file: {str(err).splitlines()[0]}"
 
 
 def _with_lesson(
@@ -474,7 +487,7 @@ def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str]
     """Refuse, before anything is loaded or trained, output files that would overwrite an
     input of the run (its data, weights, set-up or lesson file, ``read``) or something
     other than a file, or that cannot be written."""
-    from tui_backprop.output_files import output_problem, same_file
+    from tui_backprop.output_files import output_problem, same_file, written_path
 
     inputs = [p for p in (chosen.dataset, chosen.load_weights, *read) if p]
     for name, flag in OUTPUT_FLAGS.items():
@@ -482,6 +495,9 @@ def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str]
         problem = None if path is None else output_problem(path, inputs)
         if problem:
             parser.exit(EXIT_USAGE, f"{parser.prog}: error: {flag}: {problem}\n")
+        if path is not None and os.path.islink(path):  # followed, and said
+            said = f"{PROG}: {flag} {path} is a link: writing {written_path(path)}"
+            print(printable_lines(said), file=sys.stderr)
     if chosen.save_weights and chosen.log and same_file(chosen.save_weights, chosen.log):
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: --save-weights and --log name one file\n")
 

@@ -9,21 +9,20 @@ problem is one ``LessonError`` line naming the file (and the line, where TOML gi
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.engine.phases import step_phases
+from tui_backprop.toml_input import TomlInputError, parse_toml, read_text
 
 BUILTIN = ("reference", "xor", "circles", "lr-too-high")
 # Every kind of phase, in backprop's order (a network of two layers has them all).
 PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
-MAX_BYTES = 1_000_000  # a lesson is a page of text, not a data file
 KEYS = {"title", "hide", "lock", "experiment", "step"}
 STEP_KEYS = {"text", "run_to_epoch", "run_to_phase"}
 SETTING_TYPES = (str, int, float, bool, list)
@@ -64,39 +63,27 @@ def load_lesson(name: str, commands: Collection[str]) -> Lesson:
 
 def _read(path: Path, name: str) -> str:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise LessonError(f"{name}: a lesson file is at most {MAX_BYTES:,} bytes")
-        return path.read_text("utf-8")
-    except FileNotFoundError:
-        raise LessonError(
-            f"{name}: no such lesson file, nor a built-in lesson ({', '.join(BUILTIN)})"
-        ) from None
-    except UnicodeDecodeError:
-        raise LessonError(f"{name}: not a UTF-8 text file") from None
-    except OSError as err:
-        reason = (err.strerror or str(err)).lower()
-        raise LessonError(f"{name}: cannot read the lesson: {reason}") from None
+        return read_text(str(path), "lesson file")
+    except TomlInputError as err:
+        if not path.exists() and not path.is_symlink():
+            raise LessonError(
+                f"{printable(name, PATH_LIMIT)}: no such lesson file, nor a built-in lesson "
+                f"({', '.join(BUILTIN)})"
+            ) from None
+        raise LessonError(str(err)) from None
 
 
 def parse_lesson(
     text: str, source: str, commands: Collection[str], folder: Path | None = None
 ) -> Lesson:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise LessonError(f"{source}: {_toml_problem(str(err))}") from None
+        data = parse_toml(text, source)
+    except TomlInputError as err:
+        raise LessonError(str(err)) from None
     try:
         return _lesson(data, source, commands, folder)
     except LessonError as err:
         raise LessonError(f"{source}: {err}") from None
-
-
-def _toml_problem(message: str) -> str:
-    """``line 3, column 7: invalid value`` from tomllib's ``Invalid value (at line 3, …)``."""
-    found = re.fullmatch(r"(.*) \(at (line \d+, column \d+|end of document)\)", message)
-    if not found:
-        return f"not TOML: {message}"
-    return f"{found[2]}: not TOML: {found[1][:1].lower()}{found[1][1:]}"
 
 
 def _lesson(

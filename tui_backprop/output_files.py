@@ -21,7 +21,7 @@ class AtomicFile:
     (or a failed commit) removes it and leaves any earlier ``path`` as it was."""
 
     def __init__(self, path: PathLike, mode: Literal["w", "wb"] = "wb") -> None:
-        self.path = Path(path)
+        self.path = written_path(path)
         self.committed = False
         fd = self._create()
         try:
@@ -91,6 +91,12 @@ def atomic_write(path: PathLike, mode: Literal["w", "wb"] = "wb") -> Iterator[IO
     out.commit()
 
 
+def written_path(path: PathLike) -> Path:
+    """The file that writing ``path`` replaces: a symbolic link's target (followed to the
+    end, so the link stays a link), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
 def output_problem(path: str, inputs: Sequence[str] = ()) -> str | None:
     """Why ``path`` may not be written as an output of a run reading ``inputs``, or None:
     an empty name, one of the inputs, something other than a regular file, or a folder
@@ -110,7 +116,7 @@ def output_problem(path: str, inputs: Sequence[str] = ()) -> str | None:
     else:
         if not stat.S_ISREG(mode):
             return f"{path} exists and is not a regular file"
-    folder = os.path.dirname(path) or "."
+    folder = os.path.dirname(written_path(path)) or "."
     if not os.path.isdir(folder):
         return f"{path}: no such folder {folder}"
     if not os.access(folder, os.W_OK | os.X_OK):
