@@ -56,10 +56,14 @@ class Terminal:
 
 
 @contextmanager
-def running(*args: str, cwd: Path | None = None) -> Iterator[Terminal]:
-    """``backprop-tui ARGS`` in a 120×40 terminal; killed if still running at the end."""
+def running(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[Terminal]:
+    """``backprop-tui ARGS`` in a 120×40 terminal (``env`` laid over the usual
+    variables); killed if still running at the end."""
     main, child = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    usual = {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env = {**os.environ, **usual, **(env or {})}
     command = [sys.executable, "-m", "tui_backprop", *args]
     app = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, env=env, cwd=cwd)
     os.close(child)

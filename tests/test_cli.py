@@ -266,6 +266,7 @@ def test_the_app_leaves_a_core_for_the_screen_and_headless_does_not(
     seen: dict[str, str | None] = {}
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
     monkeypatch.setattr(app_module, "run_app", lambda *_: seen.update(cli_env()) or 0)
+    monkeypatch.setattr(cli, "check_terminal", lambda _: None)  # pytest's input is no terminal
     for name in cli.BLAS_THREADS:
         monkeypatch.delenv(name, raising=False)
         if mine is not None:

@@ -320,9 +320,40 @@ def _command(argv: Sequence[str] | None) -> int:
 
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
         return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
+    check_terminal(parser)  # after the flags and files: their problems come first
     from tui_backprop.ui.app import run_app
 
     return int(run_app(experiment, lesson))
+
+
+SYMBOLS = "╭─│▶⠿σ"  # some of what the app draws: boxes, marks, braille, Greek
+
+
+def check_terminal(parser: Parser) -> None:
+    """The app draws on a terminal: without one, on one that cannot move its cursor
+    (``TERM=dumb``), or through an output encoding without its symbols (ASCII), it
+    would write pages of escape codes or fail mid-draw, so it refuses in one line
+    before it starts. A served tab's app draws through its own driver."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        parser.error(
+            "the app needs a terminal, and its input or output is not one; "
+            "--headless trains and prints without one"
+        )
+    if os.environ.get("TERM") == "dumb":
+        parser.error(
+            "TERM=dumb cannot draw the app (it moves the cursor and colours cells); "
+            "use --headless, or a terminal such as xterm"
+        )
+    encoding = sys.stdout.encoding or "ascii"
+    try:
+        SYMBOLS.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        parser.error(
+            f"the output encoding {encoding} cannot show the app's lines and symbols; "
+            "use a UTF-8 locale (such as LANG=C.UTF-8) or --headless"
+        )
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
