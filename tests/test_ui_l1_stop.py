@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tests.test_ui_playground import XOR, apply_settings
+from tui_backprop.settings import resolve
+from tui_backprop.setup_file import write_setup
 from tui_backprop.ui.panes.status_pane import StatusLine
 
 
@@ -71,3 +74,33 @@ async def test_w_writes_the_set_up_and_shows_the_command_line(
         )
         await press(pilot, "W")
         assert (tmp_path / "xor-setup-2.toml").exists()
+
+
+def csv_named(folder: Path, name: bytes) -> str:
+    """The xor data as a CSV whose file name is these bytes; the name as Python sees it."""
+    path = os.path.join(os.fsencode(folder), name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.1,0.1,0\n0.9,0.1,1\n")
+    return os.fsdecode(path)
+
+
+async def test_w_with_a_name_toml_cannot_hold_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_of(resolve(csv_named(tmp_path, b"data\xff.csv"), {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "W")
+        notes = [n.message for n in app._notifications]
+        assert any("not valid UTF-8, so a set-up file cannot name it" in m for m in notes), notes
+    assert not list(tmp_path.glob("*.toml"))
+
+
+def test_w_with_a_control_character_in_the_name_writes_a_file_config_reads_back(
+    tmp_path: Path,
+) -> None:
+    settings = resolve(csv_named(tmp_path, b"da\x7fta\x01.csv"), {"lr": 0.3})
+    path = tmp_path / "setup.toml"
+    write_setup(settings, path)
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert table["dataset"] == settings.dataset and table["lr"] == 0.3

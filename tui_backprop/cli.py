@@ -47,15 +47,11 @@ class Parser(argparse.ArgumentParser):
         super().exit(status, printable_lines(message) if message else message)
 
 
-MESSAGE_LIMIT = 2000  # characters of one line of a message
-
-
 def printable_lines(text: str) -> str:
-    """``text`` without control, escape or bidi characters, line by line (a file name
-    with ``ESC]2;…`` must not retitle the terminal it is reported in)."""
-    from tui_backprop.data.text import printable  # only when there is something to say
+    """``text`` without control, escape or bidi characters, line by line."""
+    from tui_backprop.data.text import printable_lines as lines  # only when there is a message
 
-    return "\n".join(printable(line, MESSAGE_LIMIT) for line in text.split("\n"))
+    return lines(text)
 
 
 def _arg(read: Callable[[str], T]) -> Callable[[str], T]:

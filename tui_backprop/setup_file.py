@@ -6,7 +6,6 @@ cannot change what a file means. Standard library only."""
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import fields
 from pathlib import Path
@@ -37,6 +36,10 @@ def setup_values(s: Settings) -> dict[str, object]:
     return out
 
 
+class SetupError(ValueError):
+    """A set-up that a TOML file cannot hold, said in one line."""
+
+
 def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -44,7 +47,28 @@ def _toml(value: object) -> str:
         return repr(value)  # a float's repr reads back as the same float
     if isinstance(value, list):
         return "[" + ", ".join(map(_toml, value)) + "]"
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+    return _basic_string(str(value))
+
+
+def _basic_string(text: str) -> str:
+    """``text`` as a TOML basic string. TOML allows no control character (DEL among
+    them) unescaped, and a file name that is not valid UTF-8 (its bytes decoded as
+    surrogates) cannot be written in a UTF-8 file at all."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            raise SetupError(
+                "the data file's name is not valid UTF-8, so a set-up file cannot name it; "
+                "rename the file"
+            )
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def setup_text(s: Settings) -> str:
@@ -54,9 +78,11 @@ def setup_text(s: Settings) -> str:
 
 
 def write_setup(s: Settings, path: Path) -> None:
-    """The set-up file, replacing ``path`` only once it is all written. Raises OSError."""
+    """The set-up file, replacing ``path`` only once it is all written. Raises OSError,
+    or SetupError (before anything is written) for a set-up no file can hold."""
+    text = setup_text(s)
     with atomic_write(path, "w") as f:
-        f.write(setup_text(s))
+        f.write(text)
 
 
 def command_line(s: Settings) -> str:

@@ -30,6 +30,12 @@ def printable(text: str, limit: int = NAME_LIMIT) -> str:
     return kept if len(kept) <= limit else kept[: limit - 1] + "…"
 
 
+def printable_lines(text: str, limit: int = 2000) -> str:
+    """``printable`` line by line, the line breaks kept: a message that names files (a
+    name with ``ESC]2;…`` must not retitle the terminal it is reported in)."""
+    return "\n".join(printable(line, limit) for line in text.split("\n"))
+
+
 def _visible(text: str) -> Iterator[str]:
     for ch in text:
         if unicodedata.category(ch) not in _HIDDEN:

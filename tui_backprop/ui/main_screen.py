@@ -37,13 +37,14 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tui_backprop.data import Progress
+from tui_backprop.data.text import printable_lines
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
 from tui_backprop.output_files import numbered
 from tui_backprop.settings import Settings, next_rate
-from tui_backprop.setup_file import command_line, write_setup
+from tui_backprop.setup_file import SetupError, command_line, write_setup
 from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
@@ -852,12 +853,11 @@ class MainScreen(Screen[None]):
         (path,) = numbered([Path.cwd() / f"{stem}-setup.toml"])
         try:
             write_setup(current, path)
-        except OSError as err:
+        except (OSError, SetupError) as err:
             self.notify(f"could not write: {_in_words(err)}", severity="error", markup=False)
             return
-        self.notify(
-            f"{path.resolve()}\n{command_line(current)}", title="Set-up written", markup=False
-        )
+        said = f"{path.resolve()}\n{command_line(current)}"
+        self.notify(printable_lines(said), title="Set-up written", markup=False)
 
     # -- the lesson -------------------------------------------------------------------------
 
@@ -944,7 +944,9 @@ def _first_guess(experiment: Experiment) -> float:
     return SLOW_EPOCH * 2 if work > SLOW_WORK else 0.0
 
 
-def _in_words(err: OSError) -> str:
+def _in_words(err: Exception) -> str:
     """``cannot write FILE: permission denied``, not ``[Errno 13] Permission denied: …``."""
+    if not isinstance(err, OSError):
+        return str(err)
     reason = (err.strerror or str(err)).lower()
     return f"cannot write {err.filename}: {reason}" if err.filename else reason
