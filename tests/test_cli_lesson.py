@@ -94,6 +94,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         return 0
 
     monkeypatch.setattr(app_module, "run_app", run_app)
+    monkeypatch.setattr(cli, "check_terminal", lambda _: None)  # pytest's input is no terminal
     return seen
 
 

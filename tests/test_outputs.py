@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -476,3 +477,44 @@ def test_an_output_that_is_a_link_writes_its_target_and_says_so(
     assert err == [f"backprop-tui: {flag} {link} is a link: writing {target}"]
     assert link.is_symlink() and os.readlink(link) == str(target)  # still the link
     assert target.read_bytes() != b"before" and leftovers(kept) == leftovers(tmp_path) == []
+
+
+def test_weights_record_their_inputs_and_refuse_other_inputs_naming_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    weights = str(tmp_path / "w.npz")
+    trained = ("xor", "--features", "x1,x2,x1^2", "--headless", "--epochs", "1")
+    assert run(capsys, *trained, "--save-weights", weights)[0] == 0
+    code, _, err = run(capsys, *trained, "--load-weights", weights)
+    assert code == 0  # the same inputs, scaled the same way
+    for other, says in [
+        (("--features", "x1^2,x2^2,x1x2"), "trained on the inputs X₁, X₂, X₁²; this run's are"),
+        (("--features", "x1,x2,x1^2", "--no-standardize"), "trained on standardised inputs"),
+    ]:
+        code, out, err = run(capsys, "xor", *other, "--headless", "--load-weights", weights)
+        assert code == 2 and out == "" and len(err) == 1, err
+        assert err[0].startswith(f"backprop-tui: error: {weights}: ") and says in err[0]
+
+
+def test_weights_that_choose_a_setting_the_data_refuses_are_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    weights = str(tmp_path / "w.npz")
+    assert run(capsys, "xor", "--headless", "--epochs", "1", "--save-weights", weights)[0] == 0
+    code, _, err = run(capsys, "spiral3", "--headless", "--load-weights", weights)
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"backprop-tui: error: {weights}: ")
+
+
+def test_an_export_of_data_that_cannot_open_again_says_why(workdir: Path) -> None:
+    seed = Experiment.build(resolve("seed", {}))
+    own = replace(seed.dataset, name="seed-custom", labels=np.zeros_like(seed.dataset.labels))
+    paths = export_paths(Experiment.on_dataset(seed.settings, own), "epoch0", workdir)
+    assert paths.data is not None and paths.lines().endswith(
+        "the data will not open again: it holds one class only, and classification needs two"
+    )
+    both = export_paths(
+        Experiment.on_dataset(seed.settings, replace(own, labels=seed.dataset.labels)),
+        "epoch0",
+        workdir,
+    )
+    assert both.data is not None and "will not open" not in both.lines()

@@ -24,14 +24,20 @@ from tui_backprop.data import (
     summary_lines,
     with_features,
 )
-from tui_backprop.engine import Params, Problem, TrainConfig, Trainer
+from tui_backprop.engine import ConfigError, Params, Problem, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
 from tui_backprop.engine.trainer import InitialWeightsError, check_config, network_sizes
-from tui_backprop.engine.weights_io import WeightsError, WeightsFile, open_weights, save_weights
+from tui_backprop.engine.weights_io import (
+    Inputs,
+    WeightsError,
+    WeightsFile,
+    open_weights,
+    save_weights,
+)
 from tui_backprop.output_files import atomic_write
 from tui_backprop.settings import Settings, default_output, describe
 
@@ -112,7 +118,11 @@ class Experiment:
         )
         config = train_config(settings)
         if isinstance(initial, WeightsFile):
-            check_config(config, problem)  # a bad setting is not the file's fault
+            try:
+                check_config(config, problem)
+            except ConfigError as err:  # the file may have chosen the setting: say so
+                raise WeightsError(f"{initial.path}: {err} (with these weights)") from None
+            check_inputs(initial, inputs_of(settings, dataset))
             initial = initial.params(network_sizes(config, problem), config.bias)
         try:
             trainer = Trainer(config, problem, initial, True, stop_rules(settings))
@@ -136,21 +146,49 @@ class Experiment:
 
     def save_weights(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
         """The present weights, to a path (atomically) or an open binary file."""
-        write_weights(target, self.trainer.params, self.settings)
+        write_weights(target, self.trainer.params, self.settings, self.inputs)
+
+    @property
+    def inputs(self) -> Inputs:
+        return inputs_of(self.settings, self.dataset)
 
     def write_log(self, path: str | os.PathLike[str]) -> None:
         write_metrics_csv(path, self.trainer.history)
 
 
-def write_weights(target: str | os.PathLike[str] | IO[bytes], params: Params, s: Settings) -> None:
-    """``params`` with ``s``'s activation and output, to ``target``: a path is replaced
-    only once the whole file is written; an open file is the caller's."""
+def write_weights(
+    target: str | os.PathLike[str] | IO[bytes], params: Params, s: Settings, inputs: Inputs
+) -> None:
+    """``params`` with ``s``'s activation and output and the ``inputs`` they take, to
+    ``target``: a path is replaced only once the whole file is written; an open file is
+    the caller's."""
     assert s.output is not None
     if isinstance(target, str | os.PathLike):
         with atomic_write(target) as f:
-            save_weights(f, params, s.activation, s.output)
+            save_weights(f, params, s.activation, s.output, inputs)
     else:
-        save_weights(target, params, s.activation, s.output)
+        save_weights(target, params, s.activation, s.output, inputs)
+
+
+def inputs_of(s: Settings, dataset: Dataset) -> Inputs:
+    """The network's inputs: the dataset's features (after ``--features``), standardised
+    or not."""
+    return Inputs(dataset.feature_names, s.standardize)
+
+
+def check_inputs(file: WeightsFile, inputs: Inputs) -> None:
+    """Refuse weights trained on other inputs, or on inputs scaled otherwise: their
+    first layer would weigh the wrong numbers. Files that record neither pass."""
+    arch, name = file.architecture, file.path
+    if arch.inputs is not None and arch.inputs != inputs.names:
+        raise WeightsError(
+            f"{name}: the weights were trained on the inputs {', '.join(arch.inputs)}; "
+            f"this run's are {', '.join(inputs.names)}"
+        )
+    if arch.standardized is not None and arch.standardized != inputs.standardized:
+        how = "standardised" if arch.standardized else "raw (not standardised)"
+        flag = "--standardize" if arch.standardized else "--no-standardize"
+        raise WeightsError(f"{name}: the weights were trained on {how} inputs; use {flag}")
 
 
 def adopt_weights(

@@ -18,6 +18,8 @@ import numpy as np
 from tui_backprop.engine.config import MAX_DEPTH, MAX_PARAMETERS, MAX_WIDTH
 from tui_backprop.engine.network import Params
 
+MAX_INPUTS = 100_000  # input names a file may record (a CSV has far fewer columns)
+
 
 class WeightsError(ValueError):
     """A weights file that cannot be read or does not fit."""
@@ -30,10 +32,25 @@ class Architecture:
     sizes: tuple[int, ...]
     activation: str | None = None
     output: str | None = None
+    inputs: tuple[str, ...] | None = None  # the names of the inputs it was trained on
+    standardized: bool | None = None  # whether those inputs were standardised
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a network's first layer was trained on: weights make sense only on the same
+    inputs, scaled the same way."""
+
+    names: tuple[str, ...]
+    standardized: bool
 
 
 def save_weights(
-    target: str | os.PathLike[str] | IO[bytes], params: Params, activation: str, output: str
+    target: str | os.PathLike[str] | IO[bytes],
+    params: Params,
+    activation: str,
+    output: str,
+    inputs: Inputs | None = None,
 ) -> None:
     """Write the .npz to a path, or to an open binary file (whose caller decides how the
     file reaches its place)."""
@@ -43,6 +60,9 @@ def save_weights(
     arrays["layer_sizes"] = np.array(params.sizes, dtype=np.int64)
     arrays["activation"] = np.array(activation)
     arrays["output"] = np.array(output)
+    if inputs is not None:
+        arrays["inputs"] = np.array(inputs.names, dtype=str)
+        arrays["standardized"] = np.array(inputs.standardized)
     if not isinstance(target, str | os.PathLike):
         np.savez(target, **arrays)  # type: ignore[arg-type]
         return
@@ -53,7 +73,9 @@ def save_weights(
 # The members a weights file is read for; any others are never decompressed.
 _NUMERIC = re.compile(r"[Wb]\d+")
 _TEXTS = ("activation", "output")
+_INPUTS = ("inputs", "standardized")
 _MAX_TEXT_BYTES = 1024  # an activation or output name; more is not one
+_MAX_NAME_BYTES = 4 * 256  # an input's name (at most 256 characters)
 
 
 @dataclass(frozen=True)
@@ -82,7 +104,7 @@ def open_weights(path: str | os.PathLike[str]) -> WeightsFile:
     """A weights file's architecture from its headers, no array read. Raises WeightsError."""
     name = os.fspath(path)
     arrays, (sizes, bias) = _open(name, numbers=False)
-    return WeightsFile(name, Architecture(sizes, *_texts(arrays)), bias)
+    return WeightsFile(name, Architecture(sizes, *_texts(arrays), *_inputs(arrays)), bias)
 
 
 def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
@@ -92,7 +114,7 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Params, Architecture]:
     name = os.fspath(path)
     arrays, (_, bias) = _open(name, numbers=True)
     params = _params_from(name, arrays, bias)
-    return params, Architecture(params.sizes, *_texts(arrays))
+    return params, Architecture(params.sizes, *_texts(arrays), *_inputs(arrays))
 
 
 Layout = tuple[tuple[int, ...], bool]  # the layer widths and whether there are biases
@@ -149,7 +171,7 @@ def _read_arrays(
     headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
     for member in members:
         key = member.removesuffix(".npy")
-        if member.endswith(".npy") and (_NUMERIC.fullmatch(key) or key in _TEXTS):
+        if member.endswith(".npy") and (_NUMERIC.fullmatch(key) or key in (*_TEXTS, *_INPUTS)):
             with archive.open(member) as fh:
                 headers[key] = _header(fh)
     wanted = [key for key, (shape, dtype) in headers.items() if _check(name, key, shape, dtype)]
@@ -162,7 +184,7 @@ def _read_arrays(
     layout = _layout(name, {key: headers[key][0] for key in wanted if _NUMERIC.fullmatch(key)})
     arrays = {}
     for key in wanted:
-        if numbers or key in _TEXTS:
+        if numbers or key in (*_TEXTS, *_INPUTS):
             with archive.open(f"{key}.npy") as fh:
                 arrays[key] = np.lib.format.read_array(fh, allow_pickle=False)
     return arrays, layout
@@ -210,6 +232,11 @@ def _check(name: str, key: str, shape: tuple[int, ...], dtype: np.dtype) -> bool
     cannot be one. Texts that are not one short string are left out, as if absent."""
     if key in _TEXTS:
         return shape == () and dtype.kind == "U" and dtype.itemsize <= _MAX_TEXT_BYTES
+    if key == "inputs":  # at most as many names as a layer has neurons
+        short = dtype.kind == "U" and dtype.itemsize <= _MAX_NAME_BYTES
+        return len(shape) == 1 and shape[0] <= MAX_INPUTS and short
+    if key == "standardized":
+        return shape == () and dtype.kind == "b"
     if dtype.kind not in "iuf":
         raise WeightsError(f"{name}: {key} holds {dtype} values, not real numbers")
     if key.startswith("W") and len(shape) != 2:
@@ -239,6 +266,16 @@ def _texts(arrays: dict[str, np.ndarray]) -> tuple[str | None, str | None]:
     return _text(arrays, "activation"), _text(arrays, "output")
 
 
+def _inputs(arrays: dict[str, np.ndarray]) -> tuple[tuple[str, ...] | None, bool | None]:
+    """The input names and the standardisation a file records (files written before
+    they were recorded have neither)."""
+    names, scaled = arrays.get("inputs"), arrays.get("standardized")
+    return (
+        None if names is None else tuple(str(n) for n in names),
+        None if scaled is None else bool(scaled),
+    )
+
+
 def _text(arrays: dict[str, np.ndarray], key: str) -> str | None:
     value = arrays.get(key)
     return str(value) if value is not None and value.dtype.kind == "U" else None
@@ -246,6 +283,7 @@ def _text(arrays: dict[str, np.ndarray], key: str) -> str | None:
 
 __all__ = [
     "Architecture",
+    "Inputs",
     "WeightsError",
     "WeightsFile",
     "load_weights",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui_backprop.data import save_csv
+from tui_backprop.data.csv_write import reopen_problem
 from tui_backprop.data.own_points import CUSTOM
 from tui_backprop.engine.trainer import RunState
 from tui_backprop.experiment import Experiment, write_metrics_csv, write_weights
@@ -20,9 +21,10 @@ class ExportPaths:
     weights: Path
     metrics: Path
     data: Path | None = None  # the dataset, when it was changed by hand
+    data_note: str | None = None  # why that CSV will not open again, when it will not
 
     def lines(self) -> str:
-        return "\n".join(
+        lines = [
             f"{kind} → {path.resolve()}"
             for kind, path in (
                 ("screen", self.screen),
@@ -31,7 +33,10 @@ class ExportPaths:
                 ("data", self.data),
             )
             if path is not None
-        )
+        ]
+        if self.data_note:
+            lines.append(f"the data will not open again: {self.data_note}")
+        return "\n".join(lines)
 
 
 def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
@@ -41,9 +46,13 @@ def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
     replacing the first."""
     stem = f"{Path(experiment.dataset.name).stem}-{tag}"
     kinds = ["screen.svg", "weights.npz", "metrics.csv"]
-    if stem.endswith(f"{CUSTOM}-{tag}"):
+    own_data = stem.endswith(f"{CUSTOM}-{tag}")
+    if own_data:
         kinds.append("data.csv")
-    return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
+    paths = numbered([folder / f"{stem}-{kind}" for kind in kinds])
+    note = reopen_problem(experiment.dataset) if own_data else None
+    data = paths[3] if own_data else None
+    return ExportPaths(paths[0], paths[1], paths[2], data, note)
 
 
 def write_screen(svg: str, path: Path) -> None:
@@ -56,10 +65,11 @@ def write_data(experiment: Experiment, past: RunState | None, paths: ExportPaths
     """The weights and metrics of the epoch shown (the present when ``past`` is None).
     Raises OSError."""
     if paths.data is not None:
-        save_csv(experiment.dataset, paths.data)
+        with atomic_write(paths.data, "w") as f:
+            save_csv(experiment.dataset, f)
     if past is None:
         experiment.save_weights(paths.weights)
         experiment.write_log(paths.metrics)
         return
-    write_weights(paths.weights, past.params, experiment.settings)
+    write_weights(paths.weights, past.params, experiment.settings, experiment.inputs)
     write_metrics_csv(paths.metrics, past.history)
