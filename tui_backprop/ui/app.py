@@ -17,6 +17,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.dom import DOMNode
+from textual.notifications import Notification, Notify, SeverityLevel
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
@@ -27,6 +28,29 @@ from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import show_help
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
+LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
+
+
+class Notice(Notification):
+    """A notification whose time left is never below ``LEAST_TOAST``. Textual checks
+    that a notification has not expired, then, a moment later, sets its toast's timer
+    to the time left: in a burst of notices that can come out negative by microseconds,
+    and a Textual timer with a negative interval spins for ever (the app froze, its
+    keys unanswered). Whether it has expired still goes by the true time."""
+
+    @property
+    def time_left(self) -> float:
+        return max(LEAST_TOAST, self.true_time_left)
+
+    @property
+    def true_time_left(self) -> float:
+        return super().time_left
+
+    @property
+    def has_expired(self) -> bool:
+        return self.true_time_left <= 0
+
+
 NOTHING_TO_WAIT_FOR: Callable[[], AwaitComplete] = AwaitComplete.nothing  # typed for mypy
 
 
@@ -61,6 +85,19 @@ class BackpropApp(App[int]):
             self.notify(refusal, severity="warning", timeout=3)
             return True
         return await super().run_action(action, default_namespace, namespaces)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """``App.notify``, with a ``Notice`` (see there) instead of a plain notification."""
+        timeout = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self.post_message(Notify(Notice(message, title, severity, timeout, markup=markup)))
 
     def get_default_screen(self) -> MainScreen:
         return self.main

@@ -1,0 +1,34 @@
+"""Notices never give Textual a negative timer: a toast's timer is set from the time a
+notification has left, which a burst of notices can take below zero by microseconds
+(a Textual timer with a negative interval spins for ever, and the app froze)."""
+
+from __future__ import annotations
+
+import time
+
+from textual.notifications import Notifications
+
+from tests.helpers import SIZE, app_of, press
+from tui_backprop.ui.app import LEAST_TOAST, Notice
+
+
+def test_a_notice_past_its_time_has_expired_yet_never_gives_a_negative_time() -> None:
+    late = Notice("x", timeout=1.0, raised_at=time.time() - 1.000001)
+    assert late.has_expired and late.time_left == LEAST_TOAST
+    fresh = Notice("x", timeout=3.0)
+    assert not fresh.has_expired and 2.9 < fresh.time_left <= 3.0
+    kept = Notifications()
+    kept.add(late)
+    kept.add(fresh)
+    assert list(kept) == [fresh]  # an expired notice is reaped as before
+
+
+async def test_every_notice_of_the_app_is_one_and_a_burst_leaves_it_answering() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        for i in range(200):
+            app.notify(f"point {i}", timeout=0.001 * (i % 5))
+        await pilot.pause(0.2)
+        assert all(isinstance(n, Notice) for n in app._notifications)
+        await press(pilot, "space")
+        assert app.main.experiment.trainer.epoch == 1  # keys still answered
