@@ -19,6 +19,7 @@ from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.panes.lesson_pane import LessonPane
+from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.screens.help import HelpScreen
 
 LESSON = """
@@ -60,8 +61,24 @@ def notes(app: BackpropApp) -> list[str]:
 
 
 async def settled(pilot, app: BackpropApp) -> None:
-    await wait_until(pilot, lambda: not app.main.stepping)
+    """Until a step's run has got where it goes (it plays to its epoch)."""
+    await wait_until(pilot, lambda: not app.main.stepping and not app.main.running, timeout=30)
     await pilot.pause()
+
+
+@pytest.mark.parametrize("stop", [["p"], ["space"], ["greater_than_sign"]])
+async def test_a_long_step_shows_where_it_is_and_the_usual_keys_stop_it(stop: list[str]) -> None:
+    """``run_to_epoch = 1000000`` on a slow epoch would keep a class waiting: it plays
+    like p, the status line counts towards its epoch, and p, space or > stop it."""
+    app = lesson_app(LESSON.replace("run_to_epoch = 7", "run_to_epoch = 1000000"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "greater_than_sign")
+        await wait_until(pilot, lambda: app.main.view is not None and app.main.view.epoch > 50)
+        status = text_of(app.main.query_one(StatusLine))
+        assert app.main.running and "running to epoch 999,999" in status, status
+        await press(pilot, *stop)
+        await settled(pilot, app)
+        assert 50 < app.main.experiment.trainer.epoch < 1_000_000
 
 
 async def test_locked_keys_do_nothing_and_say_why() -> None:

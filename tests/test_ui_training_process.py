@@ -175,6 +175,7 @@ async def test_a_lost_training_process_loses_no_epoch_a_frame_delivered(
         assert_same(middle.params, reference(settings, trainer.epoch // 2).params)
         status = status_text(app)
         assert f"{why}; went on from epoch {trainer.epoch - 1:,}" in status, status
+        await pilot.pause()  # a notification arrives as a message
         assert any(why.capitalize() in n.message for n in app._notifications)
         await play_for(pilot, app, 20)  # a new process takes over, exactly
         assert "went on from" not in status_text(app)

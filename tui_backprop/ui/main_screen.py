@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -142,6 +143,7 @@ class MainScreen(Screen[None]):
         self.pacer = Pacer()
         self.process = TrainingProcess()  # trains the run while it plays
         self._live: LiveRun | None = None  # what the process has shown of a playing run
+        self._until: int | None = None  # the epoch count a lesson step plays to
         self._ticker: Timer | None = None
         self.frames = FrameReader(self.process)  # reads its frames in a thread
         self._state_at = 0.0
@@ -352,13 +354,15 @@ class MainScreen(Screen[None]):
         elif not running and self.running:
             self._pause()
         lost = "" if self.running else self.state.lost  # said until the run plays again
-        self.state = PlayState(self.running, self.pacer.rate, 0.0, lost=lost)
+        self.state = PlayState(self.running, self.pacer.rate, 0.0, lost=lost, until=self._until)
 
     def _play(self) -> None:
         trainer = self.experiment.trainer
         self._live = LiveRun(trainer)
+        until = self._until  # a lesson step's epoch: as fast as it goes, then stop there
+        rate = self.pacer.rate if until is None else math.inf
         try:
-            pipe = self.process.play(trainer, self.pacer.rate)
+            pipe = self.process.play(trainer, rate, until)
         except TrainingLost as err:
             self._live = None
             self.notify(f"Could not start training: {err}.", severity="error", markup=False)
@@ -369,6 +373,7 @@ class MainScreen(Screen[None]):
 
     def _pause(self) -> None:
         """Take the run back from the training process; the screen shows where it got."""
+        self._until = None  # a pause ends a lesson step's run too, wherever it got
         self._stop_ticking()
         try:
             self.experiment.trainer.continue_from(self.process.stop(self.frames.patience()))
@@ -407,10 +412,14 @@ class MainScreen(Screen[None]):
         now = time.perf_counter()
         if now - self._state_at >= STATE_EVERY:
             self._state_at = now
-            self.state = PlayState(True, self.pacer.rate, frame.measured)
+            self.state = PlayState(True, self.pacer.rate, frame.measured, until=self._until)
         if frame.diverged or frame.stopped:
             self._set_running(False)
             self._say_stopped()
+        elif self._until is not None and frame.epoch >= self._until:
+            self._set_running(False)
+            step = self.lesson.step
+            self._walk_to(step.run_to_phase if step is not None else None)
 
     def _lost(self, err: TrainingLost) -> None:
         """The process died or stopped answering mid-run: go on from its last frame."""
@@ -886,13 +895,11 @@ class MainScreen(Screen[None]):
         if todo <= 0 or trainer.diverged:
             self._walk_to(step.run_to_phase)
             return
+        # It plays, as p does, to that epoch: the panes follow it, the status line shows
+        # where it is, and p, space or the step keys stop it where it got.
         self.walk = None
-        self._set_stepping(True)  # keys that change the run wait, as for a slow step
-        self._train_in_thread(lambda: trainer.train_epochs(todo), partial(self._ran, todo, step))
-
-    def _ran(self, todo: int, step: Step, _done: int) -> None:
-        self._epoch_seconds /= todo  # it timed them all: the next step judges by one
-        self._walk_to(step.run_to_phase)
+        self._until = step.run_to_epoch
+        self._set_running(True)
 
     def _walk_to(self, kind: str | None) -> None:
         if kind is None:

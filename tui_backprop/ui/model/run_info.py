@@ -25,3 +25,4 @@ class PlayState:
     stopped: str = ""  # why a stop rule paused the run (see engine.stopping)
     training: bool = False  # paused, a slow step trains in a thread (keys that change the run wait)
     lost: str = ""  # the training process was lost, and where the run went on from
+    until: int | None = None  # playing to this epoch count, for a lesson's step

@@ -107,26 +107,29 @@ def serve(conn: Connection) -> None:
         while True:
             message = conn.recv()
             if message[0] == "train":
-                _play(conn, pickle.loads(message[1]), message[2])
+                _play(conn, pickle.loads(message[1]), message[2], message[3])
     except (EOFError, OSError):
         return
     except Exception:
         conn.send(("error", traceback.format_exc(limit=-3)))
 
 
-def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
+def _play(conn: Connection, trainer: Trainer, rate: float, until: int | None) -> None:
+    """Train ``trainer`` at ``rate`` (up to epoch count ``until``, when given), answering
+    the app's messages between epochs."""
     shared = _shared_ids(trainer)
     schedule = Schedule(rate)
     shown = trainer.epoch  # the epochs whose metrics a frame has carried
     epoch_seconds = 0.0
     while True:
         wait = schedule.wait()
-        idle = trainer.diverged or trainer.stopped_now
+        left = math.inf if until is None else until - trainer.epoch
+        idle = trainer.diverged or trainer.stopped_now or left <= 0
         if idle or wait > 0:  # nothing to train yet: sleep on the pipe
             conn.poll(POLL if idle else min(wait, 0.05))
         else:
             started = time.perf_counter()
-            done = _train_for(trainer, schedule, POLL)
+            done = _train_for(trainer, schedule, POLL, left)
             epoch_seconds = (time.perf_counter() - started) / max(done, 1)
             schedule.done(done)
         while conn.poll():
@@ -156,11 +159,11 @@ def _play(conn: Connection, trainer: Trainer, rate: float) -> None:
                 return
 
 
-def _train_for(trainer: Trainer, schedule: Schedule, seconds: float) -> int:
-    """At max speed, the epochs that fit in ``seconds`` (at least one); at a set rate,
-    one, then look again. Returns how many were trained."""
+def _train_for(trainer: Trainer, schedule: Schedule, seconds: float, most: float) -> int:
+    """At max speed, the epochs that fit in ``seconds`` (at least one, at most
+    ``most``); at a set rate, one, then look again. Returns how many were trained."""
     due = math.inf if math.isinf(schedule.rate) else 1
-    return trainer.train_epochs(due, seconds)
+    return trainer.train_epochs(min(due, most), seconds)
 
 
 # -- the app's side ----------------------------------------------------------------------
@@ -193,15 +196,16 @@ class TrainingProcess:
     def playing(self) -> bool:
         return self._trainer is not None
 
-    def play(self, trainer: Trainer, rate: float) -> int:
-        """Hand ``trainer`` over and start training it at ``rate`` epochs a second.
-        Returns the pipe to watch: readable when a frame arrives or the process dies."""
+    def play(self, trainer: Trainer, rate: float, until: int | None = None) -> int:
+        """Hand ``trainer`` over and start training it at ``rate`` epochs a second, up
+        to epoch count ``until`` when given (it then waits there). Returns the pipe to
+        watch: readable when a frame arrives or the process dies."""
         if self._process is None or not self._process.is_alive():
             self.close()
             self._spawn()
         self._trainer = trainer
         self.asked = False
-        self._send(("train", pickle.dumps(trainer, pickle.HIGHEST_PROTOCOL), rate))
+        self._send(("train", pickle.dumps(trainer, pickle.HIGHEST_PROTOCOL), rate, until))
         assert self._conn is not None
         return self._conn.fileno()
 

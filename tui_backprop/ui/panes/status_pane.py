@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
 from tui_backprop.ui.model.looking_back import PastView
-from tui_backprop.ui.model.numbering import NO_EPOCH, latest
+from tui_backprop.ui.model.numbering import NO_EPOCH, latest, named
 from tui_backprop.ui.model.pacing import speed_label
 from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.view import TrainingView
@@ -106,6 +106,9 @@ class StatusLine(Widget):
             out.append("  ")
             return
         out.append("▶ running", "bold green")
+        if s.until is not None:  # a lesson's step: as fast as it goes, to its epoch
+            out.append(f" to {named(s.until)} ≈ {s.measured:,.0f} epochs/s · p stops  ", "green")
+            return
         if s.rate == float("inf"):
             out.append(f" at max speed ≈ {s.measured:,.0f} epochs/s  ", "green")
         else:
