@@ -250,3 +250,35 @@ async def test_the_first_step_of_a_large_network_already_trains_off_the_ui_threa
         gate.set()
         await wait_until(pilot, lambda: app.main.experiment.trainer.epoch == 1)
         assert not app.main.stepping
+
+
+@pytest.mark.parametrize(("key", "written"), [("s", "weights.npz"), ("e", "screen.svg")])
+async def test_a_file_key_during_a_slow_step_says_so_and_writes_the_epoch_it_trains(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str, written: str
+) -> None:
+    """s, e and W during a slow step were refused without a word: now they say they
+    wait, and write once the step is done, of the epoch it trained."""
+    from tui_backprop.engine import Trainer
+
+    monkeypatch.chdir(tmp_path)
+    train_epoch = Trainer.train_epoch
+    gate = threading.Event()
+
+    def slow(self: Trainer) -> object:
+        if self.epoch == 0:
+            time.sleep(0.3)  # measured slow: the next step goes to a thread
+        else:
+            assert gate.wait(10), "the test never let the epoch finish"
+        return train_epoch(self)
+
+    monkeypatch.setattr(Trainer, "train_epoch", slow)
+    app = app_of()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "space", key, key)
+        assert app.main.stepping and not list(tmp_path.iterdir())
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert notes.count("Writing once the epoch being trained is done.") == 1, notes
+        gate.set()
+        await wait_until(pilot, lambda: any(tmp_path.glob(f"*{written}")))
+        assert [p.name for p in tmp_path.glob(f"*{written}")] == [f"seed-epoch1-{written}"]

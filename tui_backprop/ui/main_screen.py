@@ -110,6 +110,7 @@ KEYS_WHILE_STEPPING = frozenset(
     {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
     | {"confusion", "hidden_space", "hidden_axes"}
 )  # read only
+WRITE_AFTER_STEP = frozenset({"save", "export", "write_setup"})  # they wait, then write
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas, " + (
@@ -149,6 +150,7 @@ class MainScreen(Screen[None]):
         self._state_at = 0.0
         self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
+        self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
@@ -197,7 +199,7 @@ class MainScreen(Screen[None]):
         if not self.is_active:
             return action == "help"
         # While a slow epoch trains in a thread, keys that read or change the run wait.
-        return not self._stepping or action in KEYS_WHILE_STEPPING
+        return not self._stepping or action in KEYS_WHILE_STEPPING | WRITE_AFTER_STEP
 
     # -- what the panes show ----------------------------------------------------------------
 
@@ -537,6 +539,19 @@ class MainScreen(Screen[None]):
     def _trained(self, then: Callable[[T], None], result: T) -> None:
         self._set_stepping(False)
         then(result)
+        waiting, self._after_step = self._after_step, []
+        for write in waiting:
+            write()
+
+    def _waits_for_step(self, write: Callable[[], None]) -> bool:
+        """While a slow step trains, a file key (``s``, ``e``, ``W``) writes once it is
+        done, of the epoch it trained; said now, so the key is not thought lost."""
+        if not self._stepping:
+            return False
+        if write not in self._after_step:
+            self._after_step.append(write)
+            self.notify("Writing once the epoch being trained is done.", timeout=3)
+        return True
 
     def _set_stepping(self, stepping: bool) -> None:
         """The status line says a slow step is training. The footer stays as it is:
@@ -829,6 +844,8 @@ class MainScreen(Screen[None]):
         return None
 
     def action_save(self) -> None:
+        if self._waits_for_step(self.action_save):
+            return
         self._set_running(False)  # saves the latest epoch, which the app holds once paused
         weights, log = save_paths(self.experiment)
         try:
@@ -842,6 +859,8 @@ class MainScreen(Screen[None]):
         )
 
     def action_export(self) -> None:
+        if self._waits_for_step(self.action_export):
+            return
         self._set_running(False)
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
@@ -856,6 +875,8 @@ class MainScreen(Screen[None]):
 
     def action_write_setup(self) -> None:
         """The settings as a file ``--config`` reads back, and as a command line."""
+        if self._waits_for_step(self.action_write_setup):
+            return
         self._set_running(False)  # the settings of the run as handed back
         current = effective_settings(self.experiment)
         stem = Path(self.experiment.dataset.name).stem
