@@ -180,25 +180,33 @@ async def test_a_large_bad_file_says_why_and_changes_nothing(
         assert app.main.experiment is experiment and experiment.trainer.epoch == 1
 
 
-async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The first epoch is measured slow, so later ones train in a thread; each of those
-    is held until the test lets it go, so keys answered meanwhile prove the UI is free."""
+def slow_then_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The first epoch is measured slow (0.3 s, as a big network's, the GIL released),
+    so later ones train in a thread; each of those waits until the event is set."""
     from tui_backprop.engine import Trainer
-    from tui_backprop.ui.panes.weights import WeightsPane
 
     train_epoch = Trainer.train_epoch
     gate = threading.Event()
 
     def slow(self: Trainer) -> object:
         if self.epoch == 0:
-            time.sleep(0.3)  # as a big network's epoch would take, the GIL released
+            time.sleep(0.3)
         else:
             assert gate.wait(10), "the test never let the epoch finish"
         return train_epoch(self)
 
     monkeypatch.setattr(Trainer, "train_epoch", slow)
+    return gate
+
+
+async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first epoch is measured slow, so later ones train in a thread; each of those
+    is held until the test lets it go, so keys answered meanwhile prove the UI is free."""
+    from tui_backprop.ui.panes.weights import WeightsPane
+
+    gate = slow_then_held(monkeypatch)
     app = app_of()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space")  # measured slow: the next step goes to a thread
@@ -258,20 +266,8 @@ async def test_a_file_key_during_a_slow_step_says_so_and_writes_the_epoch_it_tra
 ) -> None:
     """s, e and W during a slow step were refused without a word: now they say they
     wait, and write once the step is done, of the epoch it trained."""
-    from tui_backprop.engine import Trainer
-
     monkeypatch.chdir(tmp_path)
-    train_epoch = Trainer.train_epoch
-    gate = threading.Event()
-
-    def slow(self: Trainer) -> object:
-        if self.epoch == 0:
-            time.sleep(0.3)  # measured slow: the next step goes to a thread
-        else:
-            assert gate.wait(10), "the test never let the epoch finish"
-        return train_epoch(self)
-
-    monkeypatch.setattr(Trainer, "train_epoch", slow)
+    gate = slow_then_held(monkeypatch)
     app = app_of()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space", "space", key, key)
