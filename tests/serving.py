@@ -59,7 +59,9 @@ class Served:
         """Standard output up to ``needle`` (read unbuffered, a chunk at a time)."""
         fd, deadline = self.proc.stdout.fileno(), time.monotonic() + timeout  # type: ignore[union-attr]
         while not (
-            needle.search(self.printed) if isinstance(needle, re.Pattern) else needle in self.printed
+            needle.search(self.printed)
+            if isinstance(needle, re.Pattern)
+            else needle in self.printed
         ):
             left = deadline - time.monotonic()
             assert left > 0, f"{needle!r} never printed; got {self.printed!r}"

@@ -19,6 +19,7 @@ order, before any handler runs, so a refused request never starts an app.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -30,7 +31,9 @@ from tui_backprop.web import addresses
 # No look-alike characters (0 O 1 l i): the address is often read off a projector.
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TOKEN_LENGTH = 16  # 31**16 ≈ 2**79: no guessing it over a network
-PUBLIC = "/static/"
+PUBLIC, WEBSOCKET = "static", "websocket"  # textual-serve's names for those routes
+# An IPv6 address only in brackets; ASCII digits only (str.isdigit takes others).
+HOST_PORT = re.compile(r"(\[[0-9a-fA-F:.]+\]|[^:\[\]]+)(?::([0-9]{1,5}))?")
 HTTP_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -58,22 +61,13 @@ def same_token(given: str | None, token: str) -> bool:
 def split_host(text: str, default_port: int) -> tuple[str, int] | None:
     """``host[:port]`` (``[v6]:port`` for IPv6) as a canonical host and a port; None if
     it is not one."""
-    host, port = text, default_port
-    if text.startswith("["):
-        host, _, rest = text.partition("]")
-        host += "]"
-        if rest and not rest.startswith(":"):
-            return None
-        rest = rest[1:]
-    elif text.count(":") == 1:
-        host, rest = text.split(":")
-    else:
-        rest = ""
-    if rest:
-        if not rest.isdigit() or not rest.isascii():
-            return None
-        port = int(rest)
-    return (addresses.canonical(host), port) if host.strip("[]") else None
+    found = HOST_PORT.fullmatch(text)
+    if found is None:
+        return None
+    host, port = found.group(1), found.group(2)
+    if host.startswith("[") and addresses.address(host) is None:
+        return None
+    return addresses.canonical(host), int(port) if port else default_port
 
 
 class AllowList:
@@ -82,11 +76,13 @@ class AllowList:
     for a wildcard."""
 
     def __init__(self, host: str, port: int) -> None:
-        names = {host, *(str(ip) for ip in addresses.listening(host))}
-        if addresses.is_loopback(host) or addresses.is_wildcard(host):
+        names = {str(ip) for ip in addresses.listening(host)}
+        if addresses.is_wildcard(host):  # no page may name 0.0.0.0: it is no address
+            names.update([addresses.LOCALHOST, *addresses.machine_names()])
+        else:
+            names.add(host)
+        if addresses.is_loopback(host):
             names.add(addresses.LOCALHOST)
-        if addresses.is_wildcard(host):
-            names.update(addresses.machine_names())
         self.port = port
         self.hosts = frozenset(addresses.canonical(name) for name in names)
 
@@ -124,12 +120,13 @@ class Access:
         default = HTTP_PORTS.get(request.scheme, 80)
         if not self.allowed.allows_header(request.headers.get(hdrs.HOST), default):
             return web.HTTPForbidden(text="this server answers only to its own addresses\n")
+        route = request.match_info.route.name  # the route matched, whatever the spelling
         upgrade = request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
-        if (upgrade or request.path == "/ws") and not self.allowed.allows_origin(
+        if (upgrade or route == WEBSOCKET) and not self.allowed.allows_origin(
             request.headers.get(hdrs.ORIGIN)
         ):
             return web.HTTPForbidden(text="only this server's own page may open an app\n")
-        if self.token is None or request.path.startswith(PUBLIC) or self.has_token(request):
+        if self.token is None or route == PUBLIC or self.has_token(request):
             return None
         return web.HTTPForbidden(text=NO_TOKEN_PAGE, content_type="text/html")
 
@@ -146,9 +143,7 @@ class Access:
             raise refused
         response = await handler(request)
         if self.token and self.remember(request) and not response.prepared:
-            response.set_cookie(
-                self.cookie, self.token, path="/", httponly=True, samesite="Strict"
-            )
+            response.set_cookie(self.cookie, self.token, path="/", httponly=True, samesite="Strict")
         return response
 
     def remember(self, request: web.Request) -> bool:
@@ -156,4 +151,3 @@ class Access:
         assert self.token is not None
         given = request.query.get("token")
         return same_token(given, self.token) and request.cookies.get(self.cookie) != given
-

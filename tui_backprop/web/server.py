@@ -110,8 +110,7 @@ def serve(app_args: list[str], host: str, port: int, token: bool = True) -> int:
         )
     if not token:
         print(
-            f"{PROG}: warning: --no-token: any user or program on this machine can open "
-            "the app",
+            f"{PROG}: warning: --no-token: any user or program on this machine can open the app",
             file=sys.stderr,
             flush=True,
         )
