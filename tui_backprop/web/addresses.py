@@ -84,8 +84,10 @@ def machine_addresses() -> list[Address]:
 
 
 def machine_names() -> list[str]:
-    """The names this machine calls itself (a student may type them)."""
-    return [socket.gethostname()]
+    """The names this machine calls itself (a student may type them), and its mDNS
+    name on a local network (``name.local``)."""
+    name = socket.gethostname()
+    return [name] if "." in name else [name, f"{name}.local"]
 
 
 def listening(host: str) -> list[Address]:

@@ -101,22 +101,18 @@ def serve(app_args: list[str], host: str, port: int, token: bool = True) -> int:
     """Serve the app with these arguments until stopped; the exit status. Without a
     token (``--no-token``, which the command line allows on loopback only) anyone on
     this machine can open the app, and a warning says so."""
-    if not addresses.is_loopback(host):
-        print(
-            f"{PROG}: warning: serving on {host}: anyone on that network who has the "
-            "address with its token can open the app",
-            file=sys.stderr,
-            flush=True,
-        )
+    if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
+        shown = addresses.url_host(host)
+        warn(f"serving on {shown}: anyone on the network with the printed address can open it")
     if not token:
-        print(
-            f"{PROG}: warning: --no-token: any user or program on this machine can open the app",
-            file=sys.stderr,
-            flush=True,
-        )
+        warn("--no-token: any user or program on this machine can open the app")
     try:
         AppServer(app_args, host, port, access.new_token() if token else None).run()
     except OSError as err:  # the port is taken, the address is not this machine's
         print(f"{PROG}: error: cannot serve on {host}:{port}: {err.strerror}", file=sys.stderr)
         return EXIT_FAILURE
     return 0
+
+
+def warn(text: str) -> None:
+    print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
