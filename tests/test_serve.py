@@ -116,7 +116,7 @@ def test_another_host_than_loopback_warns_that_anyone_there_can_open_it() -> Non
     with serving(host_args=("--host", "0.0.0.0")) as served:
         served.proc.send_signal(signal.SIGTERM)
         _, err = served.proc.communicate(timeout=10)
-    assert "warning: serving on 0.0.0.0: anyone on the network with the printed address" in err
+    assert "backprop-tui: warning: on 0.0.0.0, anyone with the address can open a run\n" in err
 
 
 def test_loopback_gives_no_warning() -> None:

@@ -125,7 +125,7 @@ async def test_no_token_serves_loopback_without_one_and_says_so() -> None:
         assert await refused_ws(served, headers={"Origin": None}) == 403  # the rest still holds
         served.proc.send_signal(signal.SIGTERM)
         _, err = served.proc.communicate(timeout=10)
-    assert "warning: --no-token: any user or program on this machine can open the app" in err
+    assert "backprop-tui: warning: --no-token: anyone on this machine can open a run\n" in err
 
 
 @pytest.mark.parametrize(

@@ -102,10 +102,9 @@ def serve(app_args: list[str], host: str, port: int, token: bool = True) -> int:
     token (``--no-token``, which the command line allows on loopback only) anyone on
     this machine can open the app, and a warning says so."""
     if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
-        shown = addresses.url_host(host)
-        warn(f"serving on {shown}: anyone on the network with the printed address can open it")
+        warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
     if not token:
-        warn("--no-token: any user or program on this machine can open the app")
+        warn("--no-token: anyone on this machine can open a run")
     try:
         AppServer(app_args, host, port, access.new_token() if token else None).run()
     except OSError as err:  # the port is taken, the address is not this machine's
