@@ -113,8 +113,8 @@ def urls(host: str, port: int) -> list[str]:
     wildcard each of the machine's addresses (loopback when it has no other)."""
     if not is_wildcard(host):
         return [f"http://{url_host(host)}:{port}/"]
-    outside = [ip for ip in listening(host) if not ip.is_loopback]
-    shown = outside or listening(host)
+    found = listening(host)
+    shown = [ip for ip in found if not ip.is_loopback] or found
     return [f"http://{url_host(str(ip))}:{port}/" for ip in shown]
 
 
