@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 from tui_backprop.web import processes
 
+if TYPE_CHECKING:
+    import aiohttp
+
 ROOT = Path(__file__).resolve().parents[1]
+ANNOUNCED = re.compile(r"Ctrl-C stops\) on\n +http://\S+\n")  # and its first address
 
 
 def free_port() -> int:
@@ -29,13 +36,33 @@ class Served:
 
     def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
         self.proc, self.port = proc, port
-        self.url = f"http://127.0.0.1:{port}/"
+        self.base = self.origin = f"http://127.0.0.1:{port}"
         self.printed = ""
 
-    def read_until(self, needle: str, timeout: float) -> str:
+    @property
+    def urls(self) -> list[str]:
+        """The addresses the server printed, one a line."""
+        return re.findall(r"^ +(http://\S+)$", self.printed, re.MULTILINE)
+
+    @property
+    def token(self) -> str | None:
+        """The token in the printed addresses (None: served with --no-token)."""
+        found = parse_qs(urlsplit(self.urls[0]).query).get("token") if self.urls else None
+        return found[0] if found else None
+
+    @property
+    def url(self) -> str:
+        """The page on loopback, with the token."""
+        return f"{self.base}/" + (f"?token={self.token}" if self.token else "")
+
+    def read_until(self, needle: str | re.Pattern[str], timeout: float) -> str:
         """Standard output up to ``needle`` (read unbuffered, a chunk at a time)."""
         fd, deadline = self.proc.stdout.fileno(), time.monotonic() + timeout  # type: ignore[union-attr]
-        while needle not in self.printed:
+        while not (
+            needle.search(self.printed)
+            if isinstance(needle, re.Pattern)
+            else needle in self.printed
+        ):
             left = deadline - time.monotonic()
             assert left > 0, f"{needle!r} never printed; got {self.printed!r}"
             if select.select([fd], [], [], left)[0]:
@@ -64,7 +91,7 @@ def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
     ) as proc:
         served = Served(proc, port)
         try:
-            served.read_until("serving on", timeout=30)
+            served.read_until(ANNOUNCED, timeout=30)
             yield served
         finally:
             apps = served.apps()
@@ -72,6 +99,26 @@ def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
                 proc.send_signal(signal.SIGTERM)
                 proc.communicate(timeout=10)
             processes.end_groups(apps, grace=0)  # if a test failed before its apps ended
+
+
+def ws_connect(
+    session: aiohttp.ClientSession,
+    served: Served,
+    query: str = "width=100&height=30",
+    headers: Mapping[str, str | None] | None = None,
+    *,
+    token: bool = True,
+) -> Any:
+    """A tab's websocket, as the server's own page opens it: the token (unless
+    ``token`` is false) and the page's ``Origin`` added. ``headers`` override those the
+    helper sends; a header given as None is not sent."""
+    if token and served.token:
+        query = f"{query}&token={served.token}"
+    sent = {"Origin": served.origin, **(headers or {})}
+    return session.ws_connect(
+        f"ws://127.0.0.1:{served.port}/ws?{query}",
+        headers={name: value for name, value in sent.items() if value is not None},
+    )
 
 
 def wait_gone(pgids: list[int], timeout: float) -> float:

@@ -106,6 +106,7 @@ def test_served_app_in_chromium(browser: sync_api.Browser, served: Served) -> No
     one, two = Tab(context.new_page()), Tab(context.new_page())
 
     first_frame = one.open(served.url)
+    assert served.token and "token=" not in one.page.url  # the page took it out of sight
     assert "spiral" in one.text() and "2-8-8-1" in one.text()  # the flags reached the app
     before, status = one.epoch(), one.text().splitlines()[1]
     one.press(" ")
@@ -136,6 +137,20 @@ def test_served_app_in_chromium(browser: sync_api.Browser, served: Served) -> No
 
     outside = [url for url in requests if not re.match(r"(http|ws)://127\.0\.0\.1:\d+/", url)]
     assert requests and outside == [], outside
+    sockets = [url for url in requests if url.startswith("ws")]
+    assert sockets and not any("token=" in url for url in sockets)  # the cookie opened them
+    context.close()
+
+
+def test_without_the_token_the_page_says_what_is_missing(
+    browser: sync_api.Browser, served: Served
+) -> None:
+    context = browser.new_context()  # no cookie
+    page = context.new_page()
+    response = page.goto(f"{served.base}/")
+    assert response is not None and response.status == 403
+    assert "needs the token the server printed" in page.inner_text("body")
+    assert served.apps() == []
     context.close()
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 PROG = "backprop-tui"
 EXIT_USAGE = 2
 WEB_INSTALL = "pip install 'backprop-tui[web]'"
-SERVE_HOST = "127.0.0.1"  # loopback: textual-serve asks no password
+SERVE_HOST = "127.0.0.1"  # loopback: only this machine can reach it
 SERVE_PORT = 8000
 SERVE_REFUSES = {"headless": "--headless", "save_weights": "--save-weights", "log": "--log"}
 T = TypeVar("T")
@@ -220,6 +220,12 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--host", help=f"address --serve listens on (default {SERVE_HOST})")
     p.add_argument("--port", type=_arg(read_port), help=f"port for --serve (default {SERVE_PORT})")
+    p.add_argument(
+        "--no-token",
+        action="store_true",
+        help="serve without the token in the address: any local user can open the app "
+        "(loopback --host only)",
+    )
 
 
 def read_port(text: str) -> int:
@@ -230,7 +236,8 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host and --port: what each served app is given."""
+    """The arguments without --serve, --host, --port and --no-token: what each served app
+    is given."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -277,10 +284,14 @@ def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
+    token = not args.pop("no_token")
     if serving:
         check_serve(args, parser)
+        check_token(host or SERVE_HOST, token, parser)
     elif host is not None or port is not None:
         parser.error("--host and --port go with --serve")
+    elif not token:
+        parser.error("--no-token goes with --serve")
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
@@ -315,7 +326,7 @@ def _command(argv: Sequence[str] | None) -> int:
         from tui_backprop.web.server import serve
 
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
-        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
+        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT, token=token)
     check_terminal(parser)  # after the flags and files: their problems come first
     from tui_backprop.ui.app import run_app
 
@@ -368,7 +379,7 @@ def leave_a_core_for_the_screen() -> None:
 
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
-NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port", "no_token"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.
@@ -508,6 +519,15 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         import textual_serve.server  # noqa: F401
     except ImportError:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
+
+
+def check_token(host: str, token: bool, parser: Parser) -> None:
+    """Refuse ``--no-token`` off loopback: on a network the token is all that keeps
+    others from starting processes on this machine."""
+    from tui_backprop.web.addresses import is_loopback
+
+    if not token and not is_loopback(host):
+        parser.error(f"--no-token is for a loopback --host only (not {host}): keep the token")
 
 
 def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:

@@ -1,5 +1,6 @@
 """The web server: textual-serve with a page that loads nothing from outside the machine,
-a same-origin check on the websocket, and a stop that ends every app it started.
+access checks (a token, the Host and Origin, ``access.py``), and a stop that ends every
+app it started.
 
 textual-serve starts one app process per browser tab and carries its terminal over a
 websocket to xterm.js in the page. Its stock page asks an outside server for a font and
@@ -10,7 +11,6 @@ package and the address the browser used, so it works offline and from another m
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 import shlex
 import signal
@@ -22,7 +22,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.web import processes
+from tui_backprop.web import access, addresses, processes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STOP_GRACE = 0.5  # seconds an app has to quit before its group is killed
@@ -38,22 +38,21 @@ def app_command(app_args: list[str]) -> str:
     return "exec " + shlex.join(argv)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name: it may resolve to any interface
-        return False
-
-
 class AppServer(Server):
     """Serves ``backprop-tui APP_ARGS``, one process per tab."""
 
-    def __init__(self, app_args: list[str], host: str, port: int) -> None:
+    def __init__(self, app_args: list[str], host: str, port: int, token: str | None) -> None:
+        """``token`` None serves without one (``--no-token``)."""
         super().__init__(
             app_command(app_args), host=host, port=port, title=PROG, templates_path=TEMPLATES
         )
+        self.access = access.Access(access.AllowList(host, port), token)
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's routes behind the access checks (``web/access.py``)."""
+        app = await super()._make_app()
+        app.middlewares.append(self.access.middleware)
+        return app
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
@@ -75,11 +74,11 @@ class AppServer(Server):
         processes.end_groups(processes.children(os.getpid()), STOP_GRACE)
 
     def announce(self, *_: object) -> None:
-        print(
-            f"{PROG}: serving on {self.public_url}/ (each browser tab is its own run); "
-            "Ctrl-C stops",
-            flush=True,
-        )
+        """The addresses to open, one per line, each with the token."""
+        query = f"?token={self.access.token}" if self.access.token else ""
+        lines = [f"    {url}{query}" for url in addresses.urls(self.host, self.port)]
+        head = f"{PROG}: serving (each browser tab is its own run; Ctrl-C stops) on"
+        print(head, *lines, sep="\n", flush=True)
 
     def run(self) -> None:
         """Serve until SIGINT or SIGTERM, then end every app and return."""
@@ -98,18 +97,21 @@ class AppServer(Server):
         )
 
 
-def serve(app_args: list[str], host: str, port: int) -> int:
-    """Serve the app with these arguments until stopped; the exit status."""
-    if not is_loopback(host):
-        print(
-            f"{PROG}: warning: serving on {host}: anyone who can reach this machine on "
-            "that network can open the app (there is no password)",
-            file=sys.stderr,
-            flush=True,
-        )
+def serve(app_args: list[str], host: str, port: int, token: bool = True) -> int:
+    """Serve the app with these arguments until stopped; the exit status. Without a
+    token (``--no-token``, which the command line allows on loopback only) anyone on
+    this machine can open the app, and a warning says so."""
+    if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
+        warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
+    if not token:
+        warn("--no-token: anyone on this machine can open a run")
     try:
-        AppServer(app_args, host, port).run()
+        AppServer(app_args, host, port, access.new_token() if token else None).run()
     except OSError as err:  # the port is taken, the address is not this machine's
         print(f"{PROG}: error: cannot serve on {host}:{port}: {err.strerror}", file=sys.stderr)
         return EXIT_FAILURE
     return 0
+
+
+def warn(text: str) -> None:
+    print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
