@@ -209,6 +209,11 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--host", help=f"address --serve listens on (default {SERVE_HOST})")
     p.add_argument("--port", type=_arg(read_port), help=f"port for --serve (default {SERVE_PORT})")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="--serve: the folder whose CSV files every tab's dataset menu lists, read-only",
+    )
 
 
 def read_port(text: str) -> int:
@@ -219,7 +224,8 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host and --port: what each served app is given."""
+    """The arguments without --serve, --host, --port and --data-dir: what each served app
+    is given (it learns the data folder from its environment, see ``served_tab``)."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -266,10 +272,12 @@ def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
+    data_dir = args.pop("data_dir")
     if serving:
         check_serve(args, parser)
-    elif host is not None or port is not None:
-        parser.error("--host and --port go with --serve")
+        data_dir = data_folder(data_dir, parser)
+    elif host is not None or port is not None or data_dir is not None:
+        parser.error("--host, --port and --data-dir go with --serve")
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
@@ -290,6 +298,8 @@ def _command(argv: Sequence[str] | None) -> int:
 
     keep_freed_memory()
     chosen = settings.resolve(dataset, overrides)
+    if serving:
+        refuse_serving_outputs(chosen, config_file, parser)
     check_outputs(chosen, parser, [p for p in (config_file, lesson_name) if p])
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
@@ -301,8 +311,10 @@ def _command(argv: Sequence[str] | None) -> int:
     if headless:
         return run_headless(experiment, parser)
     if serving:
+        from tui_backprop.served_tab import mark_served
         from tui_backprop.web.server import serve
 
+        mark_served(os.environ, data_dir)  # every tab's process inherits it
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
         return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
     from tui_backprop.ui.app import run_app
@@ -326,7 +338,7 @@ def leave_a_core_for_the_screen() -> None:
 
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
-NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port", "data_dir"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 
@@ -468,6 +480,24 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         import textual_serve.server  # noqa: F401
     except ImportError:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
+
+
+def refuse_serving_outputs(chosen: settings.Settings, config: str | None, parser: Parser) -> None:
+    """A served tab writes nothing on the server (its saves go to the student's browser),
+    so an output path from a set-up file is refused too, as the flags are."""
+    for name, flag in OUTPUT_FLAGS.items():
+        if getattr(chosen, name):
+            where = f"{config}: {flag.removeprefix('--')}" if config else flag
+            parser.error(f"{where}: --serve writes no file (each tab saves to its browser)")
+
+
+def data_folder(path: str | None, parser: Parser) -> Path | None:
+    """``--data-dir``, which must be a folder."""
+    if path is None:
+        return None
+    if not Path(path).is_dir():
+        parser.error(f"--data-dir: {path}: not a folder")
+    return Path(path)
 
 
 def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:

@@ -34,16 +34,21 @@ class ExportPaths:
         )
 
 
-def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
-    """New names in ``folder`` per dataset and epoch (``tag``: "epoch4", see
-    ``numbering.file_tag``), so exports of different epochs sit side by side; a second
-    export of the same epoch gets numbered names (``…-screen-2.svg``, …) instead of
-    replacing the first."""
+def export_names(experiment: Experiment, tag: str) -> list[str]:
+    """The export's file names per dataset and epoch (``tag``: "epoch4", see
+    ``numbering.file_tag``): screen, weights, metrics and, for data changed by hand, data."""
     stem = f"{Path(experiment.dataset.name).stem}-{tag}"
     kinds = ["screen.svg", "weights.npz", "metrics.csv"]
     if stem.endswith(f"{CUSTOM}-{tag}"):
         kinds.append("data.csv")
-    return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
+    return [f"{stem}-{kind}" for kind in kinds]
+
+
+def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
+    """``export_names`` in ``folder``, so exports of different epochs sit side by side;
+    a second export of the same epoch gets numbered names (``…-screen-2.svg``, …)
+    instead of replacing the first."""
+    return ExportPaths(*numbered([folder / name for name in export_names(experiment, tag)]))
 
 
 def write_screen(svg: str, path: Path) -> None:
