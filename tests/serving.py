@@ -9,9 +9,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tui_backprop.web import processes
 
@@ -49,14 +50,31 @@ class Served:
         return processes.children(self.proc.pid)
 
 
+def ws_connect(
+    session: Any,
+    served: Served,
+    query: str = "width=100&height=30",
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """A tab's websocket to the server (``async with``), as the page opens it; every
+    test's websocket goes through here."""
+    return session.ws_connect(f"ws://127.0.0.1:{served.port}/ws?{query}", headers=headers or {})
+
+
+def http_get(session: Any, served: Served, path: str) -> Any:
+    """A GET of ``path`` on the server (``async with``), as the page makes it."""
+    return session.get(f"http://127.0.0.1:{served.port}{path}")
+
+
 @contextmanager
-def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
-    """``backprop-tui --serve ARGS`` on a free port, listening; stopped at the end."""
+def serving(*args: str, host_args: tuple[str, ...] = (), cwd: Path = ROOT) -> Iterator[Served]:
+    """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
+    stopped at the end."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     with subprocess.Popen(
         [*command, *host_args, *args],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import ROOT, Served, serving, wait_gone
+from tests.serving import ROOT, Served, serving, wait_gone, ws_connect
 from tui_backprop.cli import serve_split
 from tui_backprop.web import processes
 
@@ -30,9 +30,7 @@ async def tab(served: Served, origin: str | None = None) -> AsyncIterator[object
     headers = {"Origin": origin} if origin else {}
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(
-            f"ws://127.0.0.1:{served.port}/ws?width=100&height=30", headers=headers
-        ) as ws,
+        ws_connect(session, served, headers=headers) as ws,
     ):
         drawn = 0
         while drawn < 2000:  # bytes of a first frame, not just the start of one
@@ -94,6 +92,7 @@ def test_a_bad_flag_is_one_line_before_anything_is_served(args: list[str], probl
 
 def test_each_app_gets_every_flag_but_the_servers_own() -> None:
     argv = ["--serve", "spiral", "--port", "9000", "--layers", "8,8", "--host=::1", "--lr", "0.3"]
+    argv += ["--data-dir", "class"]
     assert serve_split(argv) == ["spiral", "--layers", "8,8", "--lr", "0.3"]
 
 
