@@ -272,12 +272,11 @@ def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
-    data_dir = args.pop("data_dir")
     if serving:
         check_serve(args, parser)
-        data_dir = data_folder(data_dir, parser)
-    elif host is not None or port is not None or data_dir is not None:
-        parser.error("--host, --port and --data-dir go with --serve")
+    elif host is not None or port is not None:
+        parser.error("--host and --port go with --serve")
+    data_dir = data_folder(args.pop("data_dir"), serving, parser)
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
@@ -491,10 +490,12 @@ def refuse_serving_outputs(chosen: settings.Settings, config: str | None, parser
             parser.error(f"{where}: --serve writes no file (each tab saves to its browser)")
 
 
-def data_folder(path: str | None, parser: Parser) -> Path | None:
-    """``--data-dir``, which must be a folder."""
+def data_folder(path: str | None, serving: bool, parser: Parser) -> Path | None:
+    """``--data-dir``, which goes with ``--serve`` and must be a folder."""
     if path is None:
         return None
+    if not serving:
+        parser.error("--data-dir goes with --serve")
     if not Path(path).is_dir():
         parser.error(f"--data-dir: {path}: not a folder")
     return Path(path)
