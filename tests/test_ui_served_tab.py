@@ -144,6 +144,7 @@ async def test_served_menu_lists_the_built_ins_and_the_data_folders_csvs(
         await press(pilot, "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.main.experiment.dataset.n_rows == 60
+        assert "opened moons60.csv: 60 rows" in [n.message for n in app._notifications]
         why = app.main._open_data_file("../private.csv")
         assert why == "../private.csv: not a CSV file of the data folder"
         assert app.main.experiment.dataset.n_rows == 60

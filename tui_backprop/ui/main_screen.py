@@ -740,10 +740,11 @@ class MainScreen(Screen[None]):
         """Switch to the CSV at ``path``, or say why not and change nothing."""
         return self._load(path, None)()
 
-    def _load(self, path: str, progress: Progress | None) -> Opened:
+    def _load(self, path: str, progress: Progress | None, name: str | None = None) -> Opened:
         """Read the CSV at ``path`` and prepare its experiment without touching the
         screen's (safe in a worker thread while the dialog covers the screen); what it
-        returns switches to it on the UI thread, or answers why not."""
+        returns switches to it on the UI thread, or answers why not. The note says
+        ``name`` (a served tab's file, without the server's folder) or the path."""
         try:
             experiment = open_csv(self.experiment, path, progress)
             scene = scene_of(experiment)  # a large file's projection takes seconds
@@ -753,7 +754,8 @@ class MainScreen(Screen[None]):
         def switch() -> str | None:
             why = self.switch_to(experiment, "new dataset", scene)
             if why is None:
-                self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+                rows = experiment.dataset.n_rows
+                self.notify(f"opened {name or path}: {rows} rows", markup=False)
             return why  # the dialog stays open and says it
 
         return switch
@@ -781,7 +783,7 @@ class MainScreen(Screen[None]):
             path = csv_in(self.tab.data_dir, name)
         except ValueError as err:
             return str(err)
-        return self._open(str(path))
+        return self._load(str(path), None, name)()
 
     def _choose_dataset(self, name: str, points: int, noise: float) -> str | None:
         try:
