@@ -4,6 +4,7 @@ them; and the command line's refusals of every output path before anything is se
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,22 @@ async def delivery_key(ws: Any) -> str:
                 return str(rest[0])
 
 
-async def fetched(session: Any, served: Served, key: str) -> tuple[str, bytes]:
-    """The delivered file as the page downloads it: its Content-Disposition and bytes."""
-    async with http_get(session, served, f"/download/{key}") as response:
-        assert response.status == 200
-        return response.headers["Content-Disposition"], await response.read()
+async def fetched(session: Any, served: Served, ws: Any, key: str) -> tuple[str, bytes]:
+    """The delivered file as the page downloads it: its Content-Disposition and bytes.
+    The tab's websocket is read meanwhile, as the page reads it: the file comes through
+    the app's output, which an unread websocket holds up (a large one then breaks off)."""
+    reading = asyncio.create_task(_read_all(ws))
+    try:
+        async with http_get(session, served, f"/download/{key}") as response:
+            assert response.status == 200
+            return response.headers["Content-Disposition"], await response.read()
+    finally:
+        reading.cancel()
+
+
+async def _read_all(ws: Any) -> None:
+    while not ws.closed:
+        await ws.receive()
 
 
 async def test_a_save_is_a_browser_download_and_nothing_is_written(tmp_path: Path) -> None:
@@ -69,8 +81,8 @@ async def test_a_save_is_a_browser_download_and_nothing_is_written(tmp_path: Pat
             await drawn(ws)
             await type_keys(ws, " s")
             weights_key, metrics_key = await delivery_key(ws), await delivery_key(ws)
-            disposition, npz = await fetched(session, served, weights_key)
-            _, metrics = await fetched(session, served, metrics_key)
+            disposition, npz = await fetched(session, served, ws, weights_key)
+            _, metrics = await fetched(session, served, ws, metrics_key)
     assert disposition == "attachment; filename=xor-epoch0-weights.npz"
     (out / "w.npz").write_bytes(npz)
     params, _ = load_weights(out / "w.npz")
@@ -89,7 +101,7 @@ async def test_textuals_own_screenshot_goes_to_the_browser_too(tmp_path: Path) -
             await type_keys(ws, "Screenshot")
             await shown(ws, "Save an SVG")  # the entry's help: the search found it
             await type_keys(ws, "\r")
-            disposition, svg = await fetched(session, served, await delivery_key(ws))
+            disposition, svg = await fetched(session, served, ws, await delivery_key(ws))
     assert disposition.startswith("inline; filename=") and svg.startswith(b"<svg")
     assert list(tmp_path.iterdir()) == []
 
@@ -135,3 +147,32 @@ def test_a_lesson_cannot_name_an_output_either(tmp_path: Path) -> None:
     done = run_cli("--serve", "--lesson", str(lesson))
     assert done.returncode == 2 and "unknown experiment key 'log'" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.toml"]
+
+
+def test_in_chromium_a_save_lands_in_the_browsers_downloads(tmp_path: Path) -> None:
+    browser_test = pytest.importorskip("tests.test_serve_browser")
+    if not browser_test.CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {browser_test.CHROMIUM}")
+    work = tmp_path / "server"
+    work.mkdir()
+    sync_api = browser_test.sync_api
+    with (
+        serving("xor", "--layers", "3", cwd=work) as served,
+        sync_api.sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=str(browser_test.CHROMIUM), args=[browser_test.OFFLINE]
+        )
+        tab = browser_test.Tab(browser.new_context(accept_downloads=True).new_page())
+        tab.open(served.url)
+        tab.press(" ")
+        tab.wait(lambda t: t.epoch() == 0, "epoch 0")
+        with tab.page.expect_download() as download:
+            tab.press("s")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        browser.close()
+    assert saved.name == "xor-epoch0-weights.npz"
+    params, _ = load_weights(saved)
+    assert [w.shape for w in params.weights] == [(2, 3), (3, 1)]
+    assert list(work.iterdir()) == []
