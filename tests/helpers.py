@@ -19,6 +19,7 @@ from textual.widgets import Input
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
+from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.chart import MetricsChart
@@ -29,12 +30,15 @@ DEEP = resolve("spiral3", {"hidden": (5, 4), "activation": "tanh"})  # 3 classes
 
 
 def app_of(
-    settings: Settings = SEED_PRESET, lesson: Lesson | None = None, **changes: object
+    settings: Settings = SEED_PRESET,
+    lesson: Lesson | None = None,
+    tab: TabPolicy = LOCAL,
+    **changes: object,
 ) -> BackpropApp:
     """The app on ``settings`` (the seed experiment unless told) with ``changes`` made,
-    teaching ``lesson`` if one is given."""
+    teaching ``lesson`` if one is given, as a terminal app or a served ``tab``."""
     experiment = Experiment.build(replace(settings, **changes))  # type: ignore[arg-type]
-    return BackpropApp(experiment, lesson)
+    return BackpropApp(experiment, lesson, tab)
 
 
 def lines_of(widget: Widget, *, inside: bool = False) -> list[Strip]:

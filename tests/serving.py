@@ -76,14 +76,23 @@ class Served:
         return processes.children(self.proc.pid)
 
 
+def http_get(session: Any, served: Served, path: str) -> Any:
+    """A GET of ``path`` on the server (``async with``), as the page makes it: with the
+    token, which the page's cookie carries."""
+    if served.token:
+        path += f"{'&' if '?' in path else '?'}token={served.token}"
+    return session.get(f"http://127.0.0.1:{served.port}{path}")
+
+
 @contextmanager
-def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
-    """``backprop-tui --serve ARGS`` on a free port, listening; stopped at the end."""
+def serving(*args: str, host_args: tuple[str, ...] = (), cwd: Path = ROOT) -> Iterator[Served]:
+    """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
+    stopped at the end."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     with subprocess.Popen(
         [*command, *host_args, *args],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -88,7 +88,8 @@ def test_a_bad_flag_is_one_line_before_anything_is_served(args: list[str], probl
 
 def test_each_app_gets_every_flag_but_the_servers_own() -> None:
     argv = ["--serve", "spiral", "--port", "9000", "--layers", "8,8", "--host=::1", "--no-token"]
-    assert serve_split([*argv, "--lr", "0.3"]) == ["spiral", "--layers", "8,8", "--lr", "0.3"]
+    argv += ["--data-dir", "class", "--lr", "0.3"]
+    assert serve_split(argv) == ["spiral", "--layers", "8,8", "--lr", "0.3"]
 
 
 async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:

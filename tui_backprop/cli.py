@@ -226,6 +226,11 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
         help="serve without the token in the address: any local user can open the app "
         "(loopback --host only)",
     )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="--serve: the folder whose CSV files every tab's dataset menu lists, read-only",
+    )
 
 
 def read_port(text: str) -> int:
@@ -236,8 +241,9 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host, --port and --no-token: what each served app
-    is given."""
+    """The arguments without --serve, --host, --port, --no-token and --data-dir: what each
+    served app is given (it learns the data folder from its environment, see
+    ``served_tab``)."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -292,6 +298,7 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.error("--host and --port go with --serve")
     elif not token:
         parser.error("--no-token goes with --serve")
+    data_dir = data_folder(args.pop("data_dir"), serving, parser)
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
@@ -323,8 +330,10 @@ def _command(argv: Sequence[str] | None) -> int:
     if headless:
         return run_headless(experiment, parser)
     if serving:
+        from tui_backprop.served_tab import mark_served
         from tui_backprop.web.server import serve
 
+        mark_served(os.environ, data_dir)  # every tab's process inherits it
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
         return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT, token=token)
     check_terminal(parser)  # after the flags and files: their problems come first
@@ -379,7 +388,8 @@ def leave_a_core_for_the_screen() -> None:
 
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
-NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port", "no_token"}
+NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+NOT_SETTINGS |= {"no_token", "data_dir"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.
@@ -528,6 +538,17 @@ def check_token(host: str, token: bool, parser: Parser) -> None:
 
     if not token and not is_loopback(host):
         parser.error(f"--no-token is for a loopback --host only (not {host}): keep the token")
+
+
+def data_folder(path: str | None, serving: bool, parser: Parser) -> Path | None:
+    """``--data-dir``, which goes with ``--serve`` and must be a folder."""
+    if path is None:
+        return None
+    if not serving:
+        parser.error("--data-dir goes with --serve")
+    if not Path(path).is_dir():
+        parser.error(f"--data-dir: {path}: not a folder")
+    return Path(path)
 
 
 def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:

@@ -152,8 +152,8 @@ class Experiment:
     def inputs(self) -> Inputs:
         return inputs_of(self.settings, self.dataset)
 
-    def write_log(self, path: str | os.PathLike[str]) -> None:
-        write_metrics_csv(path, self.trainer.history)
+    def write_log(self, target: str | os.PathLike[str] | IO[str]) -> None:
+        write_metrics_csv(target, self.trainer.history)
 
 
 def write_weights(
@@ -247,13 +247,16 @@ METRIC_COLUMNS = (
 )
 
 
-def write_metrics_csv(path: str | os.PathLike[str], history: MetricsLog) -> None:
-    """One row per epoch; only the columns this run has values for. ``path`` is replaced
-    only once the whole file is written."""
-    with atomic_write(path, "w") as f:
-        out = MetricsCsv(f)
-        out.add(history)
-        out.finish()
+def write_metrics_csv(target: str | os.PathLike[str] | IO[str], history: MetricsLog) -> None:
+    """One row per epoch; only the columns this run has values for. A path is replaced
+    only once the whole file is written; an open file (``newline=""``) is the caller's."""
+    if isinstance(target, str | os.PathLike):
+        with atomic_write(target, "w") as f:
+            write_metrics_csv(f, history)
+        return
+    out = MetricsCsv(target)
+    out.add(history)
+    out.finish()
 
 
 class MetricsCsv:

@@ -12,16 +12,16 @@ from tui_backprop.data.dataset import Dataset
 
 
 def save_csv(ds: Dataset, target: str | os.PathLike[str] | IO[str]) -> None:
-    """Header, then one row per sample; repr() floats round-trip exactly. ``target`` is
-    a path, or a text file opened with ``newline=""`` (the caller's to close)."""
-    if isinstance(target, str | os.PathLike):
-        with open(target, "w", encoding="utf-8", newline="") as fh:
-            _write(ds, fh)
-    else:
-        _write(ds, target)
+    """Header, then one row per sample; repr() floats round-trip exactly. ``target`` is a
+    path or a text file opened with ``newline=""``, which stays the caller's."""
+    if not isinstance(target, str | os.PathLike):
+        _write_rows(ds, target)
+        return
+    with open(target, "w", encoding="utf-8", newline="") as fh:
+        _write_rows(ds, fh)
 
 
-def _write(ds: Dataset, fh: IO[str]) -> None:
+def _write_rows(ds: Dataset, fh: IO[str]) -> None:
     if ds.class_names:
         label_texts = [ds.class_names[int(k)] for k in ds.labels]
     else:

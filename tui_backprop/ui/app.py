@@ -21,6 +21,7 @@ from textual.notifications import Notification, Notify, SeverityLevel
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
+from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
@@ -63,15 +64,18 @@ class BackpropApp(App[int]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
     HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
-    def __init__(self, experiment: Experiment, lesson: Lesson | None = None) -> None:
+    def __init__(
+        self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
+    ) -> None:
         super().__init__()
         prepare()  # the training process's server starts before the app owns the terminal
-        self.main = MainScreen(experiment, lesson)
+        self.main = MainScreen(experiment, lesson, tab)
 
     @property
     def hidden_commands(self) -> frozenset[str]:
-        """Commands the lesson hides: absent from the footer, help and palette."""
-        return self.main.lesson.hidden
+        """Commands the lesson or a served tab hides: absent from the footer, help and
+        palette."""
+        return self.main.hidden_commands
 
     async def run_action(
         self,
@@ -123,7 +127,7 @@ def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
     # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
     # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
     sys.setswitchinterval(SWITCH_INTERVAL)
-    app = BackpropApp(experiment, lesson)
+    app = BackpropApp(experiment, lesson, tab_policy())  # read once, here
     app.run()
     code = app.return_code or 0
     if any(t.name == STEP_THREAD and t.is_alive() for t in threading.enumerate()):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import io
 import math
 import threading
 import time
@@ -38,17 +39,20 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tui_backprop.data import Progress
+from tui_backprop.data.folder import csv_in, csv_names
 from tui_backprop.data.text import printable_lines
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
 from tui_backprop.output_files import numbered
+from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import SetupError, command_line, write_setup
 from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
+from tui_backprop.ui.model.downloads import Download, exported_files, saved_files, setup_file
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
 from tui_backprop.ui.model.export import export_paths, write_data, write_screen
 from tui_backprop.ui.model.frame_reader import FrameReader
@@ -132,10 +136,13 @@ class MainScreen(Screen[None]):
     info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
     state: reactive[PlayState] = reactive(PlayState(), repaint=False)
 
-    def __init__(self, experiment: Experiment, lesson: Lesson | None = None) -> None:
+    def __init__(
+        self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
+    ) -> None:
         super().__init__()
         self.experiment = experiment
         self.lesson = LessonState(lesson)  # a teacher's steps, hidden and locked commands
+        self.tab = tab  # a served tab reaches no file of the server's
         self.network: Network = self._network()
         self.sample: int | None = 0  # row 1 (see action_sample)
         self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
@@ -192,8 +199,13 @@ class MainScreen(Screen[None]):
             self.experiment.trainer, ds.feature_names, ds.class_names, ds.label_name
         )
 
+    @property
+    def hidden_commands(self) -> frozenset[str]:
+        """Commands the lesson hides, and those a served tab leaves out."""
+        return self.lesson.hidden | self.tab.hidden_commands
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if command_name(action) in self.lesson.hidden:  # not in the footer, and does nothing
+        if command_name(action) in self.hidden_commands:  # not in the footer, does nothing
             return False
         # Under a dialog the footer still shows this screen's keys: hide all but help.
         if not self.is_active:
@@ -648,7 +660,7 @@ class MainScreen(Screen[None]):
     # -- panes ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        show_help(self.app, self.lesson.hidden)
+        show_help(self.app, self.hidden_commands)
 
     def action_rows_log(self) -> None:
         """The epoch's rows and the per-epoch log; a playing run plays on."""
@@ -750,6 +762,8 @@ class MainScreen(Screen[None]):
     # -- data, settings and files -----------------------------------------------------------
 
     def action_open_csv(self) -> None:
+        if self.tab.served:  # hidden there; the dataset menu lists the data folder instead
+            return
         self._set_running(False)
         self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open, self._load))
 
@@ -757,10 +771,11 @@ class MainScreen(Screen[None]):
         """Switch to the CSV at ``path``, or say why not and change nothing."""
         return self._load(path, None)()
 
-    def _load(self, path: str, progress: Progress | None) -> Opened:
+    def _load(self, path: str, progress: Progress | None, name: str | None = None) -> Opened:
         """Read the CSV at ``path`` and prepare its experiment without touching the
         screen's (safe in a worker thread while the dialog covers the screen); what it
-        returns switches to it on the UI thread, or answers why not."""
+        returns switches to it on the UI thread, or answers why not. The note says
+        ``name`` (a served tab's file, without the server's folder) or the path."""
         try:
             experiment = open_csv(self.experiment, path, progress)
             scene = scene_of(experiment)  # a large file's projection takes seconds
@@ -770,7 +785,8 @@ class MainScreen(Screen[None]):
         def switch() -> str | None:
             why = self.switch_to(experiment, "new dataset", scene)
             if why is None:
-                self.notify(f"opened {path}: {experiment.dataset.n_rows} rows", markup=False)
+                rows = experiment.dataset.n_rows
+                self.notify(f"opened {name or path}: {rows} rows", markup=False)
             return why  # the dialog stays open and says it
 
         return switch
@@ -779,8 +795,26 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         points, noise = menu_defaults(self.experiment)
         name = self.experiment.dataset.name
-        screen = DatasetScreen(name, points, noise, self._choose_dataset, self.action_open_csv)
+        if self.tab.served:  # the data folder's files by name, no file dialog
+            folder = self.tab.data_dir
+            files = csv_names(folder) if folder else ()
+            screen = DatasetScreen(
+                name, points, noise, self._choose_dataset, None, files, self._open_data_file
+            )
+        else:
+            screen = DatasetScreen(name, points, noise, self._choose_dataset, self.action_open_csv)
         self.app.push_screen(screen)
+
+    def _open_data_file(self, name: str) -> str | None:
+        """Switch to the data folder's CSV called ``name``; a name it does not list is
+        refused."""
+        if self.tab.data_dir is None:
+            return "no data folder: the server was started without --data-dir"
+        try:
+            path = csv_in(self.tab.data_dir, name)
+        except ValueError as err:
+            return str(err)
+        return self._load(str(path), None, name)()
 
     def _choose_dataset(self, name: str, points: int, noise: float) -> str | None:
         try:
@@ -822,7 +856,9 @@ class MainScreen(Screen[None]):
     def action_settings(self) -> None:
         self._set_running(False)
         locked = self.lesson.locked_settings  # shown, not editable
-        self.app.push_screen(SettingsScreen(self.settings_now, self._apply_settings, locked))
+        left_out = self.tab.hidden_settings  # a served tab names no file of the server's
+        screen = SettingsScreen(self.settings_now, self._apply_settings, locked, left_out)
+        self.app.push_screen(screen)
 
     def _apply_settings(self, new: Settings) -> str | None:
         locked = locked_change(self.lesson.locked_settings, self.settings_now, new)
@@ -847,6 +883,9 @@ class MainScreen(Screen[None]):
         if self._waits_for_step(self.action_save):
             return
         self._set_running(False)  # saves the latest epoch, which the app holds once paused
+        if self.tab.served:
+            self._deliver(saved_files(self.experiment), "Saved")
+            return
         weights, log = save_paths(self.experiment)
         try:
             self.experiment.save_weights(weights)
@@ -864,6 +903,11 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
+        if self.tab.served:
+            svg, past = self.app.export_screenshot(), self.looking.state
+            files = exported_files(self.experiment, past, file_tag(shown), svg)
+            self._deliver(files, "Exported")
+            return
         paths = export_paths(self.experiment, file_tag(shown), Path.cwd())
         try:
             write_screen(self.app.export_screenshot(), paths.screen)
@@ -879,6 +923,14 @@ class MainScreen(Screen[None]):
             return
         self._set_running(False)  # the settings of the run as handed back
         current = effective_settings(self.experiment)
+        if self.tab.served:
+            try:
+                self._deliver((setup_file(current, self.experiment.dataset.name),), "Set-up")
+            except SetupError as err:
+                self.notify(f"could not write: {err}", severity="error", markup=False)
+                return
+            self.notify(command_line(current), title="Command line", markup=False)
+            return
         stem = Path(self.experiment.dataset.name).stem
         (path,) = numbered([Path.cwd() / f"{stem}-setup.toml"])
         try:
@@ -888,6 +940,14 @@ class MainScreen(Screen[None]):
             return
         said = f"{path.resolve()}\n{command_line(current)}"
         self.notify(printable_lines(said), title="Set-up written", markup=False)
+
+    def _deliver(self, files: tuple[Download, ...], title: str) -> None:
+        """Hand ``files`` to the browser of a served tab as downloads (Textual's web
+        driver sends them to the page; nothing is written on the server)."""
+        for file in files:
+            self.app.deliver_binary(io.BytesIO(file.data), save_filename=file.name)
+        names = "\n".join(f"{file.name} → your downloads" for file in files)
+        self.notify(names, title=title, markup=False)
 
     # -- the lesson -------------------------------------------------------------------------
 

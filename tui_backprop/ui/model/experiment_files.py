@@ -94,11 +94,14 @@ def save_paths(experiment: Experiment) -> tuple[Path, Path]:
     names in the working folder, numbered (``…-weights-2.npz``) rather than replacing
     files of an earlier save."""
     s = experiment.settings
-    stem = f"{Path(experiment.dataset.name).stem}-{file_tag(experiment.trainer.epoch)}"
     chosen = [s.save_weights, s.log]
-    kinds = ["weights.npz", "metrics.csv"]
-    fresh = iter(
-        numbered([Path(f"{stem}-{k}") for k, c in zip(kinds, chosen, strict=True) if not c])
-    )
+    names = save_names(experiment)
+    fresh = iter(numbered([Path(n) for n, c in zip(names, chosen, strict=True) if not c]))
     weights, log = (Path(c) if c else next(fresh) for c in chosen)
     return weights, log
+
+
+def save_names(experiment: Experiment) -> tuple[str, str]:
+    """The names ``s`` gives the weights and the metrics of the latest epoch."""
+    stem = f"{Path(experiment.dataset.name).stem}-{file_tag(experiment.trainer.epoch)}"
+    return f"{stem}-weights.npz", f"{stem}-metrics.csv"

@@ -39,20 +39,26 @@ class ExportPaths:
         return "\n".join(lines)
 
 
-def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
-    """New names in ``folder`` per dataset and epoch (``tag``: "epoch4", see
-    ``numbering.file_tag``), so exports of different epochs sit side by side; a second
-    export of the same epoch gets numbered names (``…-screen-2.svg``, …) instead of
-    replacing the first."""
+def export_names(experiment: Experiment, tag: str) -> list[str]:
+    """The export's file names per dataset and epoch (``tag``: "epoch4", see
+    ``numbering.file_tag``): screen, weights, metrics and, for data changed by hand, data."""
     stem = f"{Path(experiment.dataset.name).stem}-{tag}"
     kinds = ["screen.svg", "weights.npz", "metrics.csv"]
     own_data = stem.endswith(f"{CUSTOM}-{tag}")
     if own_data:
         kinds.append("data.csv")
-    paths = numbered([folder / f"{stem}-{kind}" for kind in kinds])
+    return [f"{stem}-{kind}" for kind in kinds]
+
+
+def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
+    """``export_names`` in ``folder``, so exports of different epochs sit side by side;
+    a second export of the same epoch gets numbered names (``…-screen-2.svg``, …)
+    instead of replacing the first. Data changed by hand that would not open again
+    (one class left) is said so."""
+    paths = numbered([folder / name for name in export_names(experiment, tag)])
+    own_data = len(paths) > 3
     note = reopen_problem(experiment.dataset) if own_data else None
-    data = paths[3] if own_data else None
-    return ExportPaths(paths[0], paths[1], paths[2], data, note)
+    return ExportPaths(paths[0], paths[1], paths[2], paths[3] if own_data else None, note)
 
 
 def write_screen(svg: str, path: Path) -> None:

@@ -136,9 +136,12 @@ def form_of(settings: Settings) -> dict[str, Value]:
 
 
 def read_form(values: dict[str, Value], base: Settings) -> Settings:
-    """``base`` with the form's values; FormError names the first bad one."""
+    """``base`` with the form's values; FormError names the first bad one. A field the
+    form leaves out (a served tab has no path fields) keeps ``base``'s value."""
     changes: dict[str, object] = {}
     for field in FIELDS:
+        if field.name not in values:
+            continue
         raw = values[field.name]
         if field.kind == "switch":
             changes[field.name] = bool(raw)

@@ -1,5 +1,8 @@
 """The dataset menu: a built-in dataset (with its size and noise) or a CSV file. The app
-tries the choice; if it cannot be used, the reason shows here and nothing changes."""
+tries the choice; if it cannot be used, the reason shows here and nothing changes.
+
+A served tab has no "Open CSV…": it lists the CSV files of the server's data folder by
+name instead (``--data-dir``, see ``served_tab``), which open as the key returns."""
 
 from __future__ import annotations
 
@@ -22,13 +25,16 @@ from tui_backprop.ui.model.dataset_menu import (
 from tui_backprop.ui.screens.dialog import FormDialog
 
 CSV = "csv"
+FILE = "file:"  # before a data folder file's name in its option's id
 T = TypeVar("T")
 Chooser = Callable[[str, int, float], str | None]  # None when it switched, else why not
+FileChooser = Callable[[str], str | None]  # a data folder file's name, answered as above
 
 
 class DatasetScreen(FormDialog):
     """Dismissed with True once a built-in is in use; "Open CSV…" hands over to the
-    open-CSV screen through ``open_csv``."""
+    open-CSV screen through ``open_csv`` (left out when None). ``files`` are offered
+    by name and tried with ``open_file``."""
 
     ID_PREFIX = "data"
     FRAME_TITLE = "Dataset"
@@ -41,13 +47,17 @@ class DatasetScreen(FormDialog):
         points: int,
         noise: float,
         chooser: Chooser,
-        open_csv: Callable[[], None],
+        open_csv: Callable[[], None] | None,
+        files: tuple[str, ...] = (),
+        open_file: FileChooser | None = None,
     ) -> None:
         super().__init__()
         self._current = current
         self._defaults = (points, noise)
         self._chooser = chooser
         self._open_csv = open_csv
+        self._files = files
+        self._open_file = open_file
 
     def compose_fields(self) -> ComposeResult:
         options = []
@@ -56,11 +66,12 @@ class DatasetScreen(FormDialog):
                 options.append(Option(Content.styled("regression", "italic"), disabled=True))
             row = Content.assemble((f"{name:<10}", "bold"), DESCRIPTIONS[name])
             options.append(Option(row, id=name))
-        options.append(
-            Option(
-                Content.assemble((f"{'Open CSV…':<10}", "bold"), "a file of your own (o)"), id=CSV
-            )
-        )
+        if self._files:
+            options.append(Option(Content.styled("data folder", "italic"), disabled=True))
+        options += [Option(Content.styled(name, "bold"), id=FILE + name) for name in self._files]
+        if self._open_csv is not None:
+            row = Content.assemble((f"{'Open CSV…':<10}", "bold"), "a file of your own (o)")
+            options.append(Option(row, id=CSV))
         yield OptionList(*options, id="data-list")
         with Horizontal(id="data-knobs"):
             yield Label("points", classes="data-label")
@@ -77,7 +88,8 @@ class DatasetScreen(FormDialog):
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        fixed = event.option.id in ("seed", CSV)  # seed ignores size and noise
+        ident = event.option.id or ""
+        fixed = ident in ("seed", CSV) or ident.startswith(FILE)  # seed: size, noise fixed
         for knob in self.query(Input):
             knob.disabled = fixed
 
@@ -91,9 +103,12 @@ class DatasetScreen(FormDialog):
             self._try(listing.get_option_at_index(listing.highlighted).id or "")
 
     def _try(self, name: str) -> None:
-        if name == CSV:
+        if name == CSV and self._open_csv is not None:
             self.dismiss(False)
             self._open_csv()
+        elif name.startswith(FILE) and self._open_file is not None:
+            opener, file = self._open_file, name.removeprefix(FILE)
+            self.try_apply(lambda: opener(file))
         else:
             self.try_apply(lambda: self._choose(name))
 

@@ -62,7 +62,7 @@ class RowsLogScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-body", classes="dialog") as body:
             body.border_title = "Rows and log"
-            body.border_subtitle = keys_hint(self.main.lesson.hidden)
+            body.border_subtitle = keys_hint(self.main.hidden_commands)
             with TabbedContent():
                 with TabPane("Rows", id="rows-tab"):
                     yield Static(classes="rows-title", id="rows-title")
@@ -127,7 +127,7 @@ class RowsLogScreen(Dialog[None]):
 
     def action_main(self, action: str) -> None:
         """Do a key of the main screen's, unless a slow epoch is training."""
-        if self.main.stepping or command_name(action) in self.main.lesson.hidden:
+        if self.main.stepping or command_name(action) in self.main.hidden_commands:
             return
         refusal = self.main.refusal(action)
         if refusal is not None:  # a locked key says so here as on the main screen

@@ -71,20 +71,27 @@ class SettingsScreen(FormDialog):
     COMPACT_BUTTONS = True
 
     def __init__(
-        self, current: Settings, applier: Applier, locked: frozenset[str] = frozenset()
+        self,
+        current: Settings,
+        applier: Applier,
+        locked: frozenset[str] = frozenset(),
+        left_out: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self._current = current
         self._applier = applier
         self._locked = locked  # fields the lesson locks: shown, not editable
+        self._left_out = left_out  # fields not shown at all (a served tab's paths)
         self._preset = current.preset
 
     def compose_fields(self) -> ComposeResult:
         values = form_of(self._current)
         with VerticalScroll(id="settings-fields"):
             for title, group in SECTIONS:
-                yield Label(title, classes="settings-section")
-                for field in group:
+                shown = [field for field in group if field.name not in self._left_out]
+                if shown:
+                    yield Label(title, classes="settings-section")
+                for field in shown:
                     yield self._row(field, values[field.name])
         yield Label("", id="settings-plan")
 
