@@ -156,3 +156,46 @@ def test_without_the_token_the_page_says_what_is_missing(
 
 def one_step(before: int | None) -> int:
     return 0 if before is None else before + 1
+
+
+# The terminal's boxes, and the line box of its font at its size (what a row needs).
+LAYOUT = """() => {
+  const box = (s) => document.querySelector(s).getBoundingClientRect();
+  const probe = document.createElement("span");
+  const size = document.querySelector("#terminal").dataset.fontSize;
+  probe.style.font = size + 'px "Roboto Mono"';
+  probe.textContent = "Xg";
+  document.body.appendChild(probe);
+  const line = probe.getBoundingClientRect().height;
+  probe.remove();
+  return { viewport: innerHeight, screen: box(".xterm-screen").toJSON(), line };
+}"""
+
+
+def test_keys_work_without_a_click_and_the_first_row_is_in_view(
+    browser: sync_api.Browser, served: Served
+) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    tab = Tab(context.new_page())
+    tab.page.goto(served.url)
+    tab.wait(lambda tab: "epoch" in tab.text().lower(), "the status line")
+    before = tab.epoch()
+    tab.press(" ")  # no click, no focus by hand: the page gave the terminal the keys
+    tab.wait(lambda tab: tab.epoch() == one_step(before), "the epoch after space")
+    tab.wait(lambda tab: "q Quit" in tab.text().splitlines()[-1], "the footer's keys")
+
+    assert tab.screen is not None
+    layout = tab.page.evaluate(LAYOUT)
+    screen, rows = layout["screen"], tab.screen.lines
+    cell = screen["height"] / rows
+    assert cell >= layout["line"] - 0.5, layout  # rows as tall as the font's lines
+    assert screen["top"] >= 0 and screen["top"] + cell <= layout["viewport"], layout
+    assert screen["bottom"] <= layout["viewport"], layout
+
+    # Another window had the focus; when the tab comes back, keys work again.
+    tab.page.evaluate("document.activeElement.blur()")
+    tab.page.evaluate("window.dispatchEvent(new Event('focus'))")
+    trained = tab.epoch()
+    tab.press(" ")
+    tab.wait(lambda tab: tab.epoch() == one_step(trained), "the epoch after coming back")
+    context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, wait_until
@@ -120,14 +121,30 @@ class TestLesson:
     def test_lesson_screen(self, snap_compare: SnapCompare) -> None:
         """The built-in reference lesson at its second step: the first epoch walked to
         layer 1's forward pass; open, datasets and settings hidden."""
-        from tui_backprop.cli import lesson_settings
-        from tui_backprop.lesson import load_lesson
-        from tui_backprop.ui.command_table import LESSON_COMMANDS
-
-        lesson = load_lesson("reference", LESSON_COMMANDS)
-        dataset, overrides = lesson_settings(lesson)
-        app = app_of(resolve(dataset, overrides), lesson)
+        app = builtin_lesson_app("reference")
         assert snap_compare(app, terminal_size=SIZE, run_before=pressing("greater_than_sign"))
+
+    @pytest.mark.parametrize(
+        ("name", "steps"), [("reference", 1), ("xor", 2), ("circles", 0)], ids=str
+    )
+    def test_lesson_at_80x24(self, snap_compare: SnapCompare, name: str, steps: int) -> None:
+        """At a projector's size the step is one line: the reference lesson walked to
+        layer 1, xor after its step sets a hidden layer of 4 (the boundary in the
+        chart's place), circles at its first step (the boundary, two hidden neurons)."""
+        app = builtin_lesson_app(name)
+        keys = ["greater_than_sign"] * steps
+        assert snap_compare(app, terminal_size=SMALL, run_before=pressing(*keys))
+
+
+def builtin_lesson_app(name: str) -> Any:
+    from tui_backprop.cli import lesson_settings
+    from tui_backprop.lesson import load_lesson
+    from tui_backprop.ui.command_table import LESSON_COMMANDS
+    from tui_backprop.ui.model.lesson_steps import STEP_SETTINGS
+
+    lesson = load_lesson(name, LESSON_COMMANDS, STEP_SETTINGS)
+    dataset, overrides = lesson_settings(lesson)
+    return app_of(resolve(dataset, overrides), lesson)
 
 
 class TestNeuronMaps:

@@ -17,7 +17,7 @@ from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
-from tui_backprop.ui.model.lesson_steps import LOCKED
+from tui_backprop.ui.model.lesson_steps import LOCKED, STEP_SETTINGS
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.screens.help import HelpScreen
@@ -181,16 +181,19 @@ async def test_a_step_walks_to_its_phase() -> None:
 
 @pytest.mark.parametrize("name", BUILTIN)
 async def test_every_builtin_lesson_loads_and_reaches_every_step(name: str) -> None:
-    lesson = load_lesson(name, LESSON_COMMANDS)
+    lesson = load_lesson(name, LESSON_COMMANDS, STEP_SETTINGS)
     dataset, overrides = lesson_settings(lesson)
     app = app_of(resolve(dataset, overrides), lesson)
     async with app.run_test(size=SIZE) as pilot:
         target = 0
+        sizes = app.main.experiment.trainer.sizes
         for number, step in enumerate(lesson.steps, 1):
             if number > 1:
                 await press(pilot, "greater_than_sign")
             await settled(pilot, app)
             trainer = app.main.experiment.trainer
+            if trainer.sizes != sizes:  # a step set a new network: a new run from epoch 0
+                sizes, target = trainer.sizes, 0
             target = max(target, step.run_to_epoch or 0)
             walked = step.run_to_phase is not None
             assert trainer.epoch >= target and not trainer.diverged, (name, number)
@@ -200,3 +203,13 @@ async def test_every_builtin_lesson_loads_and_reaches_every_step(name: str) -> N
                 assert app.main.walk is not None
                 assert app.main.walk.phase.kind == step.run_to_phase, (name, number)
             assert f"{number}. " in text_of(app.main.query_one(LessonPane))
+        assert app.main.experiment.trainer.sizes == FINAL_SIZES[name]  # no settings screen
+
+
+# The network each built-in ends on: xor and circles set theirs in a step.
+FINAL_SIZES = {
+    "reference": (2, 4, 1),
+    "xor": (2, 4, 1),
+    "circles": (2, 3, 1),
+    "lr-too-high": (2, 4, 1),
+}

@@ -434,9 +434,10 @@ def _with_lesson(
     laid over it; a lesson that cannot be used ends the program with its one line."""
     from tui_backprop.lesson import LessonError, load_lesson
     from tui_backprop.ui.command_table import LESSON_COMMANDS
+    from tui_backprop.ui.model.lesson_steps import STEP_SETTINGS
 
     try:
-        lesson = load_lesson(name, LESSON_COMMANDS)
+        lesson = load_lesson(name, LESSON_COMMANDS, STEP_SETTINGS)
         their_dataset, theirs = lesson_settings(lesson)
     except LessonError as err:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")

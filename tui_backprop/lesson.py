@@ -3,13 +3,15 @@ numbered steps. Read from a TOML file (``--lesson FILE.toml``) or a built-in of 
 ``lessons`` folder (``--lesson xor``); the format is described in ``docs/lessons.md``.
 
 Reading checks everything but the experiment's values, which the command line reads
-through its own flags so that a lesson and the command line mean the same thing. Every
-problem is one ``LessonError`` line naming the file (and the line, where TOML gives it).
+through its own flags so that a lesson and the command line mean the same thing. A
+step's settings are read by the readers the app hands in (the settings screen's), so a
+step and that screen mean the same thing too. Every problem is one ``LessonError`` line
+naming the file (and the line, where TOML gives it, or the step).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,8 +26,15 @@ BUILTIN = ("reference", "xor", "circles", "lr-too-high")
 PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
 KEYS = {"title", "hide", "lock", "experiment", "step"}
-STEP_KEYS = {"text", "run_to_epoch", "run_to_phase"}
+STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom"}
 SETTING_TYPES = (str, int, float, bool, list)
+# What a step may show in the chart's place (b, m, M, C, H), and the panes it may zoom
+# (z): a view's own name zooms that view, "none" zooms nothing.
+VIEWS = ("chart", "boundary", "map", "gallery", "delta-gallery", "confusion", "hidden-space")
+ZOOMS = ("network", "weights", "deltas", *VIEWS, "none")
+# A step's setting: its TOML value read into (the Settings field, its value); a
+# ValueError says why not.
+SettingReader = Callable[[object], tuple[str, object]]
 
 
 class LessonError(ValueError):
@@ -37,6 +46,10 @@ class Step:
     text: str
     run_to_epoch: int | None = None  # train until the trainer has done this many epochs
     run_to_phase: str | None = None  # then walk (n) until a phase of this kind shows
+    # Set on entering the step, before it trains: (Settings field, value) pairs.
+    settings: tuple[tuple[str, object], ...] = ()
+    view: str | None = None  # shown in the chart's place (one of VIEWS)
+    zoom: str | None = None  # the pane zoomed (one of ZOOMS)
 
 
 @dataclass(frozen=True)
@@ -50,15 +63,17 @@ class Lesson:
     steps: tuple[Step, ...]
 
 
-def load_lesson(name: str, commands: Collection[str]) -> Lesson:
+def load_lesson(
+    name: str, commands: Collection[str], settings: Mapping[str, SettingReader] | None = None
+) -> Lesson:
     """The lesson in file ``name``, or the built-in so named; ``commands`` are the names
-    ``hide`` and ``lock`` may use."""
+    ``hide`` and ``lock`` may use, ``settings`` the keys a step may set and their readers."""
     path = Path(name)
     if path.is_file() or name not in BUILTIN:
         text = _read(path, name)
-        return parse_lesson(text, name, commands, path.parent)
+        return parse_lesson(text, name, commands, path.parent, settings)
     text = resources.files("tui_backprop.lessons").joinpath(f"{name}.toml").read_text("utf-8")
-    return parse_lesson(text, name, commands, None)
+    return parse_lesson(text, name, commands, None, settings)
 
 
 def _read(path: Path, name: str) -> str:
@@ -74,20 +89,28 @@ def _read(path: Path, name: str) -> str:
 
 
 def parse_lesson(
-    text: str, source: str, commands: Collection[str], folder: Path | None = None
+    text: str,
+    source: str,
+    commands: Collection[str],
+    folder: Path | None = None,
+    settings: Mapping[str, SettingReader] | None = None,
 ) -> Lesson:
     try:
         data = parse_toml(text, source)
     except TomlInputError as err:
         raise LessonError(str(err)) from None
     try:
-        return _lesson(data, source, commands, folder)
+        return _lesson(data, source, commands, folder, settings or {})
     except LessonError as err:
         raise LessonError(f"{source}: {err}") from None
 
 
 def _lesson(
-    data: dict[str, Any], source: str, commands: Collection[str], folder: Path | None
+    data: dict[str, Any],
+    source: str,
+    commands: Collection[str],
+    folder: Path | None,
+    settings: Mapping[str, SettingReader],
 ) -> Lesson:
     _only(data, KEYS, "")
     title = data.get("title")
@@ -109,7 +132,7 @@ def _lesson(
         experiment=experiment,
         hide=_names(data, "hide", commands),
         lock=_names(data, "lock", commands),
-        steps=tuple(_step(s, i) for i, s in enumerate(steps, 1)),
+        steps=tuple(_step(s, i, settings) for i, s in enumerate(steps, 1)),
     )
 
 
@@ -133,11 +156,11 @@ def _names(data: dict[str, Any], key: str, commands: Collection[str]) -> frozens
     return frozenset(names)
 
 
-def _step(step: object, number: int) -> Step:
+def _step(step: object, number: int, settings: Mapping[str, SettingReader]) -> Step:
     where = f" in step {number}"
     if not isinstance(step, dict):
         raise LessonError(f"step {number} must be a table ([[step]])")
-    _only(step, STEP_KEYS, where)
+    _only(step, STEP_KEYS | set(settings), where)
     text = step.get("text")
     if not isinstance(text, str) or not text.strip():
         raise LessonError(f"step {number} needs a text")
@@ -150,4 +173,23 @@ def _step(step: object, number: int) -> Step:
     if phase is not None and phase not in PHASES:
         known = ", ".join(repr(p) for p in PHASES)
         raise LessonError(f"run_to_phase{where} must be one of {known}")
-    return Step(" ".join(text.split()), epoch, phase)
+    view, zoom = (
+        _one_of(step, key, names, where) for key, names in (("view", VIEWS), ("zoom", ZOOMS))
+    )
+    chosen = tuple(_setting(settings[k], k, v, where) for k, v in step.items() if k in settings)
+    return Step(" ".join(text.split()), epoch, phase, chosen, view, zoom)
+
+
+def _one_of(step: dict[str, Any], key: str, names: tuple[str, ...], where: str) -> str | None:
+    value = step.get(key)
+    if value is not None and value not in names:
+        known = ", ".join(repr(n) for n in names)
+        raise LessonError(f"{key}{where} must be one of {known}")
+    return value
+
+
+def _setting(read: SettingReader, key: str, value: object, where: str) -> tuple[str, object]:
+    try:
+        return read(value)
+    except ValueError as err:
+        raise LessonError(f"{key}{where}: {err}") from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-from tui_backprop.ui.model.lesson_steps import LESSON_ONLY
+from tui_backprop.ui.model.lesson_steps import NO_LESSON
 from tui_backprop.ui.model.pacing import SPEEDS
 
 LADDER = ", ".join(f"{rate:g}" for rate in SPEEDS[:-1])
@@ -316,16 +316,23 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "greater_than_sign",
         "lesson_step(1)",
-        "Next step",
+        "Next",
         "Next step of the lesson (it may train to an epoch or walk to a phase).",
         ">",
     ),
     Command(
         "less_than_sign",
         "lesson_step(-1)",
-        "Step back",
+        "Back",
         "The lesson's step before (what was trained stays trained).",
         "<",
+    ),
+    Command(
+        "i",
+        "lesson_text",
+        "Text",
+        "The lesson step's whole text, or one line of it (one line below 100 columns until asked).",
+        "i",
     ),
 )
 
@@ -346,11 +353,7 @@ def command_name(action: str) -> str:
 
 
 # What a lesson may hide or lock: not help and quit, nor the lesson's own keys.
-LESSON_COMMANDS = frozenset(command_name(c.action) for c in COMMANDS) - {
-    "help",
-    "quit",
-    LESSON_ONLY,
-}
+LESSON_COMMANDS = frozenset(command_name(c.action) for c in COMMANDS) - {"help", "quit"} - NO_LESSON
 
 
 def key_hint(parts: tuple[tuple[str, str], ...], hidden: frozenset[str]) -> str:

@@ -44,7 +44,7 @@ from tui_backprop.data.text import printable_lines
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
-from tui_backprop.lesson import Lesson, Step
+from tui_backprop.lesson import VIEWS, Lesson, Step
 from tui_backprop.output_files import numbered
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
@@ -63,10 +63,23 @@ from tui_backprop.ui.model.kept_runs import (
     effective_settings,
     settings_diff,
 )
-from tui_backprop.ui.model.lesson_steps import LOCKED, LessonState, locked_change, walk_to
+from tui_backprop.ui.model.lesson_steps import (
+    LOCKED,
+    LessonState,
+    locked_change,
+    step_settings,
+    walk_to,
+)
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
-from tui_backprop.ui.model.map_choice import follow_selection, next_choice
+from tui_backprop.ui.model.map_choice import (
+    DELTAS,
+    GALLERY,
+    MAP,
+    MapChoice,
+    follow_selection,
+    next_choice,
+)
 from tui_backprop.ui.model.numbering import file_tag, named
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.reconfigure import apply
@@ -124,11 +137,19 @@ DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 # Classes of #panes for the views shown in the chart's place (C, H): one at a time.
 IN_CHART_PLACE = ("-confusion", "-hidden")
+# A lesson step's views (lesson.VIEWS): the class of #panes that shows each, the pane it
+# is drawn in, and the boundary pane's maps.
+VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden"}
+VIEW_PANES = {"chart": "#chart", "confusion": "#confusion", "hidden-space": "#hidden-space"}
+VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
+ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
 T = TypeVar("T")
 
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
+    # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
 
     # The screen only hands these on (to the status line and the panes): repainting the
     # screen itself on every change would redraw the whole terminal every frame.
@@ -711,6 +732,29 @@ class MainScreen(Screen[None]):
         self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
         self.query_one("#panes").remove_class(*IN_CHART_PLACE).toggle_class(SHOWING_BOUNDARY)
 
+    def show_view(self, name: str) -> None:
+        """Show a view a lesson step names (one of ``lesson.VIEWS``) in the chart's place
+        (the boundary and its maps: in their own pane from 150 columns)."""
+        self.minimize()
+        panes = self.query_one("#panes")
+        panes.remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
+        boundary = self.query_one(BoundaryPane)
+        kind = VIEW_MAPS.get(name)
+        boundary.maps = (
+            None if kind is None else MapChoice(kind, *self.query_one(NetworkDiagram).selected)
+        )
+        if name in VIEW_CLASSES:
+            panes.add_class(VIEW_CLASSES[name])
+        elif name not in VIEW_PANES and not self.has_class("-wide"):
+            panes.add_class(SHOWING_BOUNDARY)
+
+    def zoom_to(self, name: str) -> None:
+        """Zoom the pane a lesson step names (one of ``lesson.ZOOMS``: a pane, or the
+        pane a view is drawn in); "none" zooms nothing."""
+        self.minimize()
+        if name != "none":
+            self.maximize(self.query_one(ZOOM_PANES.get(name) or VIEW_PANES.get(name, "#boundary")))
+
     def action_confusion(self) -> None:
         self._in_chart_place("-confusion")
 
@@ -966,11 +1010,24 @@ class MainScreen(Screen[None]):
         if direction > 0:
             self._enter_step(step)
 
+    def action_lesson_text(self) -> None:
+        self.query_one(LessonPane).toggle()
+
     def _enter_step(self, step: Step) -> None:
-        """Show ``step`` and run the app to where it asks: its epoch, then its phase."""
+        """Show ``step``, set what it sets (settings, then its view and zoom) and run the
+        app to where it asks: its epoch, then its phase."""
         self.query_one(LessonPane).show(self.lesson)
         self._set_running(False)
         self.resume_present()
+        if step.settings:  # as the settings screen applies them: live, or a new run
+            why = self._apply_settings(step_settings(step, self.settings_now))
+            if why is not None:
+                self.notify(why, title="This step's settings", severity="warning", timeout=8)
+        view = step.view or (step.zoom if step.zoom in VIEWS else None)  # a zoomed view shows
+        if view is not None:
+            self.show_view(view)
+        if step.zoom is not None:
+            self.zoom_to(step.zoom)
         trainer = self.experiment.trainer
         todo = 0 if step.run_to_epoch is None else step.run_to_epoch - trainer.epoch
         if todo <= 0 or trainer.diverged:

@@ -3,19 +3,47 @@ the run to the phase a step asks for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from tui_backprop.engine import Trainer
-from tui_backprop.lesson import Lesson, Step
+from tui_backprop.lesson import Lesson, SettingReader, Step
 from tui_backprop.settings import Settings
+from tui_backprop.ui.model.settings_form import LIVE_FIELDS, RESET_FIELDS, Field, read_toml
 from tui_backprop.ui.model.walk import Walk, live, start
 
 LOCKED = "locked by the lesson"
 LESSON_ONLY = "lesson_step"  # the action of the lesson's own keys
-NO_LESSON = frozenset({LESSON_ONLY})  # without a lesson its keys are hidden
+LESSON_TEXT = "lesson_text"  # the key that folds and unfolds the step's text
+NO_LESSON = frozenset({LESSON_ONLY, LESSON_TEXT})  # without a lesson its keys are hidden
 # The setting each lockable command changes: a lock keeps it on every other road too
 # (the settings screen, a preset, a new dataset).
 LOCKED_SETTINGS = {"lr": "lr", "feature": "features"}
+# Settings screen fields a step may not set: the preset fills in others there; the
+# stop rule and the files are the run's, as in a lesson's [experiment].
+NOT_IN_STEPS = {"preset", "epochs", "load_weights", "save_weights", "log"}
+
+
+def step_key(field: Field) -> str:
+    """A field's key in a lesson step: its command-line flag without the dashes."""
+    return "layers" if field.name == "hidden" else field.name.replace("_", "-")
+
+
+def _reader(field: Field, value: object) -> tuple[str, object]:
+    return field.name, read_toml(field, value)
+
+
+# The settings a step may set, by key, with the settings screen's readers.
+STEP_SETTINGS: dict[str, SettingReader] = {
+    step_key(f): partial(_reader, f)
+    for f in LIVE_FIELDS + RESET_FIELDS
+    if f.name not in NOT_IN_STEPS
+}
+
+
+def step_settings(step: Step, now: Settings) -> Settings:
+    """``now`` with the settings ``step`` sets."""
+    return replace(now, **dict(step.settings))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -52,6 +80,10 @@ class LessonState:
         if self.lesson is None:
             return ""
         return f"Lesson: {self.lesson.title} · step {self.index + 1} of {len(self.lesson.steps)}"
+
+    def progress(self) -> str:
+        """How far through the lesson, shortly: "2/5"."""
+        return "" if self.lesson is None else f"{self.index + 1}/{len(self.lesson.steps)}"
 
     def text(self) -> str:
         step = self.step

@@ -156,6 +156,25 @@ def read_form(values: dict[str, Value], base: Settings) -> Settings:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def read_toml(field: Field, value: object) -> object:
+    """A TOML value (a lesson step's) read as the field reads what is typed into it:
+    ``[8, 4]`` as "8,4", a number as its digits; a switch takes only true or false."""
+    if field.kind == "switch" or isinstance(value, bool):
+        if field.kind != "switch" or not isinstance(value, bool):
+            raise ValueError(f"must be {'true or false' if field.kind == 'switch' else 'a value'}")
+        return value
+    if isinstance(value, list):
+        value = ",".join(map(str, value)) or ("none" if field.name == "hidden" else "")
+    if not isinstance(value, str | int | float):
+        raise ValueError("must be a number, a string or a list")
+    if field.kind == "choice":
+        if value not in field.choices:
+            raise ValueError(f"must be one of {', '.join(field.choices)}")
+        return None if value == AUTO else value
+    assert field.read is not None
+    return field.read(str(value))
+
+
 def changed(old: Settings, new: Settings) -> list[str]:
     """The settings that differ, in the form's order."""
     return [name for name in COMPARED if getattr(old, name) != getattr(new, name)]
