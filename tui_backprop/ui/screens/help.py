@@ -31,9 +31,12 @@ PANES = """
 - **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
   so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
   moved in the last epoch.
-- **δ (deltas)** — δ = ∂L/∂z for every neuron, from the output back (backprop's order),
-  and each layer's gradient size ‖∂L/∂W‖ over the epochs on a log scale: a first layer
-  far below the output is a vanishing gradient.
+- **δ (deltas)** — every neuron's δ for the row shown, from the output back
+  (backprop's order): the row's own ∂ℓ/∂z, which is ∂L/∂z when L sums the rows' losses
+  (`--reduction sum`) and N times it when L is their mean. Then each layer's gradient
+  size ‖∂L/∂W‖ over the epochs on a log scale, and the diagnosis with its numbers:
+  diverging, saturated units, dead ReLUs, exploding or vanishing gradients, inputs on
+  very different scales.
 - **Loss and accuracy** — per epoch, for the training rows and, when some are held
   out, the test rows. An epoch's figures are those of its forward pass, before its
   update.
