@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, load_csv
 from tui_backprop.experiment import Experiment
-from tui_backprop.output_files import numbered
+from tui_backprop.output_files import claim, release
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.numbering import file_tag
 from tui_backprop.ui.model.run_info import RunInfo
@@ -89,16 +89,36 @@ def run_info(experiment: Experiment) -> RunInfo:
     return RunInfo(dataset, model, brief)
 
 
-def save_paths(experiment: Experiment) -> tuple[Path, Path]:
+def save_paths(experiment: Experiment) -> tuple[Path, Path, list[Path]]:
     """The files named on the command line (replaced: the user chose them), else new
-    names in the working folder, numbered (``…-weights-2.npz``) rather than replacing
-    files of an earlier save."""
+    names in the working folder, each the first free number of its own name
+    (``…-weights-2.npz``), claimed by creating it, rather than replacing files of an
+    earlier save; and the names claimed. Raises OSError."""
     s = experiment.settings
     stem = f"{Path(experiment.dataset.name).stem}-{file_tag(experiment.trainer.epoch)}"
-    chosen = [s.save_weights, s.log]
-    kinds = ["weights.npz", "metrics.csv"]
-    fresh = iter(
-        numbered([Path(f"{stem}-{k}") for k, c in zip(kinds, chosen, strict=True) if not c])
-    )
-    weights, log = (Path(c) if c else next(fresh) for c in chosen)
+    chosen: list[Path] = []
+    claimed: list[Path] = []
+    try:
+        for given, kind in ((s.save_weights, "weights.npz"), (s.log, "metrics.csv")):
+            if given:
+                chosen.append(Path(given))
+            else:
+                claimed.append(claim(Path(f"{stem}-{kind}")))
+                chosen.append(claimed[-1])
+    except OSError:
+        release(claimed)
+        raise
+    return chosen[0], chosen[1], claimed
+
+
+def save_run(experiment: Experiment) -> tuple[Path, Path]:
+    """Save the weights and the metrics log (``s``) under ``save_paths``; a failure
+    leaves no empty file. Raises OSError."""
+    weights, log, claimed = save_paths(experiment)
+    try:
+        experiment.save_weights(weights)
+        experiment.write_log(log)
+    except OSError:
+        release(claimed)
+        raise
     return weights, log

@@ -11,7 +11,7 @@ from tui_backprop.data import save_csv
 from tui_backprop.data.own_points import CUSTOM
 from tui_backprop.engine.trainer import RunState
 from tui_backprop.experiment import Experiment, write_metrics_csv, write_weights
-from tui_backprop.output_files import atomic_write, numbered
+from tui_backprop.output_files import atomic_write, claim, release
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,37 @@ class ExportPaths:
 
 def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
     """New names in ``folder`` per dataset and epoch (``tag``: "epoch4", see
-    ``numbering.file_tag``), so exports of different epochs sit side by side; a second
-    export of the same epoch gets numbered names (``…-screen-2.svg``, …) instead of
-    replacing the first."""
+    ``numbering.file_tag``), so exports of different epochs sit side by side; each file
+    takes the first free number of its own name (``…-screen.svg`` beside
+    ``…-weights-2.npz`` when only a weights file was there), claimed by creating it.
+    Raises OSError."""
     stem = f"{Path(experiment.dataset.name).stem}-{tag}"
     kinds = ["screen.svg", "weights.npz", "metrics.csv"]
     if stem.endswith(f"{CUSTOM}-{tag}"):
         kinds.append("data.csv")
-    return ExportPaths(*numbered([folder / f"{stem}-{kind}" for kind in kinds]))
+    claimed: list[Path] = []
+    try:
+        for kind in kinds:
+            claimed.append(claim(folder / f"{stem}-{kind}"))
+    except OSError:
+        release(claimed)
+        raise
+    return ExportPaths(*claimed)
+
+
+def export(
+    experiment: Experiment, tag: str, folder: Path, svg: str, past: RunState | None
+) -> ExportPaths:
+    """Write the screenshot ``svg`` and the data of the epoch shown (``past``, or the
+    present when None) under new names; a failure leaves no empty file. Raises OSError."""
+    paths = export_paths(experiment, tag, folder)
+    try:
+        write_screen(svg, paths.screen)
+        write_data(experiment, past, paths)
+    except OSError:
+        release((paths.screen, paths.weights, paths.metrics, paths.data))
+        raise
+    return paths
 
 
 def write_screen(svg: str, path: Path) -> None:
