@@ -207,7 +207,17 @@ def gradient_ratio(norms: Sequence[float], *, problem_only: bool) -> GradientRat
 
 
 def input_scales(x: Array) -> Scales | None:
-    """The feature whose spread dwarfs the others' (see the module's rule), or None."""
+    """The feature whose spread dwarfs the others' (see the module's rule), or None.
+    Measured on at most ``SPREAD_ROWS`` evenly spaced rows, and remembered for the last
+    array asked about: a full batch is the same array every epoch, and its spreads are
+    the slowest part of a diagnosis of a large dataset."""
+    if _LAST.x is not x:
+        _LAST.found = _scales(x[:: max(len(x) // SPREAD_ROWS, 1)])
+        _LAST.x = x
+    return _LAST.found
+
+
+def _scales(x: Array) -> Scales | None:
     if x.shape[0] < 2 or x.shape[1] < 1:
         return None
     spreads = x.std(axis=0)
@@ -218,3 +228,17 @@ def input_scales(x: Array) -> Scales | None:
     if spreads[widest] < SCALE_RATIO * max(median, 1.0):
         return None
     return Scales(widest, float(spreads[widest]), median)
+
+
+SPREAD_ROWS = 2000
+
+
+@dataclass
+class _Remembered:
+    """The array ``input_scales`` was last asked about, and its answer."""
+
+    x: Array | None = None
+    found: Scales | None = None
+
+
+_LAST = _Remembered()
