@@ -60,7 +60,7 @@ def finding_words(finding: Finding, features: Sequence[str]) -> str:
         return (
             f"saturated: {finding.units} of {finding.of} hidden {finding.activation} units "
             f"flat ({slope} < {finding.slope:g}) on {finding.row_share:.0%} of rows, "
-            f"median |z| {_two_figures(finding.median_z)}: their δ ≈ 0"
+            f"median |z| {_two_figures(finding.median_z)}: their δ≈0"
         )
     if isinstance(finding, Dead):
         return (
@@ -83,7 +83,7 @@ def short_words(finding: Finding, features: Sequence[str]) -> str:
         rise = "not finite" if finding.rise is None else f"{_two_figures(finding.rise)}× its lowest"
         return f"diverging: loss {rise}"
     if isinstance(finding, Saturated):
-        return f"saturated: {finding.units} of {finding.of} {finding.activation} units, δ ≈ 0"
+        return f"saturated: {finding.units} of {finding.of} {finding.activation} units, δ≈0"
     if isinstance(finding, Dead):
         return f"dead ReLUs: {finding.units} of {finding.of}"
     if isinstance(finding, Scales):
