@@ -117,6 +117,8 @@ def test_a_loss_far_above_its_lowest_or_not_finite_is_divergence() -> None:
     assert found.findings == (Diverging(160.0, 0.5, 80.0),)
     gone = diagnose(record, STEADY, np.array([1.0, 0.5, np.nan])).findings[0]
     assert isinstance(gone, Diverging) and gone.rise is None and gone.lowest == 0.5
+    weights_gone = diagnose(record, STEADY, FALLING, diverged=True).findings[0]
+    assert isinstance(weights_gone, Diverging) and weights_gone.rise is None
     # a small loss that rises far but stays below where the run began is still learning
     assert not isinstance(
         diagnose(record, STEADY, np.array([1.0, 1e-4, 0.5])).findings[0], Diverging

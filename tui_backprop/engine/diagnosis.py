@@ -121,12 +121,15 @@ class Diagnosis:
         )
 
 
-def diagnose(record: StepRecord, norms: Sequence[float], losses: Array) -> Diagnosis:
+def diagnose(
+    record: StepRecord, norms: Sequence[float], losses: Array, *, diverged: bool = False
+) -> Diagnosis:
     """The diagnosis of a step (``record``), the epoch's per-layer gradient norms
-    (first layer first) and every epoch's loss so far, the latest last."""
+    (first layer first) and every epoch's loss so far, the latest last; ``diverged``
+    when the trainer found a weight that is no longer finite."""
     scales = input_scales(record.x)
     cause = (
-        diverging(losses, record)
+        diverging(losses, not diverged)
         or saturated(record)
         or dead(record)
         or gradient_ratio(norms, problem_only=True)
@@ -138,15 +141,16 @@ def diagnose(record: StepRecord, norms: Sequence[float], losses: Array) -> Diagn
     return Diagnosis((cause, scales) if scales and not isinstance(cause, Diverging) else (cause,))
 
 
-def diverging(losses: Array, record: StepRecord) -> Diverging | None:
-    """A loss gone non-finite or far above its lowest (see the module's rule)."""
+def diverging(losses: Array, finite: bool = True) -> Diverging | None:
+    """A loss gone non-finite (or weights, when ``finite`` is False) or far above its
+    lowest (see the module's rule)."""
     if not len(losses):
         return None
     latest = float(losses[-1])
-    kept = losses[np.isfinite(losses)]
-    lowest = float(kept.min()) if len(kept) else math.nan
-    if not (math.isfinite(latest) and all(np.isfinite(lr.w_after).all() for lr in record.layers)):
-        return Diverging(None, lowest, latest)
+    if not (finite and math.isfinite(latest)):
+        kept = losses[np.isfinite(losses)]
+        return Diverging(None, float(kept.min()) if len(kept) else math.nan, latest)
+    lowest = float(np.min(losses))
     if lowest > 0 and latest >= DIVERGING_RISE * lowest and latest > float(losses[0]):
         return Diverging(latest / lowest, lowest, latest)
     return None

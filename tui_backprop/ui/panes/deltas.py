@@ -219,7 +219,7 @@ def _verdict(view: TrainingView, width: int, room: int) -> list[tuple[str, bool]
     if view.metrics is None or view.record is None:
         return []
     losses = view.history.column("loss")[: view.epoch]
-    found = diagnose(view.record, view.metrics.grad_norms, losses)
+    found = diagnose(view.record, view.metrics.grad_norms, losses, diverged=view.diverged)
     features = view.network.labels[0]
     lines: list[tuple[str, bool]] = []
     for said in (
