@@ -164,3 +164,11 @@ def test_the_seed_network_at_lr_3_is_saturated_not_vanishing() -> None:
     assert isinstance(cause, Saturated) and cause.activation == "sigmoid"
     assert cause.units == cause.of == 4
     assert not diagnosis_after(Experiment.build(SEED_PRESET), 10).problem
+
+
+def test_relus_pushed_below_zero_by_a_large_step_are_found_dead() -> None:
+    settings = resolve("circles", {"activation": "relu", "lr": 10.0, "hidden": (8,)})
+    cause = diagnosis_after(Experiment.build(settings), 30).findings[0]
+    assert isinstance(cause, Dead) and cause.units >= 4 and cause.rows == 160
+    calm = diagnosis_after(Experiment.build(replace(settings, lr=1.0)), 30)
+    assert not calm.problem
