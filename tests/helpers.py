@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -123,3 +124,14 @@ def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await pilot.pause()
 
     return run_before
+
+
+def three_classes_one_wide_feature(path: Path) -> Path:
+    """Three classes on four features, the last a thousand times as wide as the rest."""
+    rng = np.random.default_rng(3)
+    labels = np.repeat([0, 1, 2], 30)
+    x = rng.normal(size=(90, 4)) + labels[:, None]
+    x[:, 3] = 1000 + 300 * x[:, 3]
+    rows = [",".join(f"{v:.4f}" for v in row) + f",{c}" for row, c in zip(x, labels, strict=True)]
+    path.write_text("a,b,c,proline,class\n" + "\n".join(rows) + "\n")
+    return path

@@ -12,9 +12,10 @@ SCORE = re.compile(r"(Test )?Accu (\d+\.\d\d)%")
 
 
 def matrix_after(lines: list[str], title: str) -> list[list[int]]:
+    """The counts under ``title`` and the header of predicted class names."""
     at = lines.index(title)
     assert all(line.startswith("#") for line in lines[at:])
-    return [[int(n) for n in line.split()[2:]] for line in lines[at + 1 :]]
+    return [[int(n) for n in line.split()[2:]] for line in lines[at + 2 :]]
 
 
 @pytest.mark.parametrize(

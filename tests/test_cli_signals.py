@@ -78,7 +78,7 @@ def test_a_signal_stops_after_the_current_epochs_and_writes_the_files(
     assert proc.returncode == status and err == ""
     lines = "".join([*lines, out]).splitlines()
     last = re.match(r"Epoch (\d+),", [line for line in lines if line.startswith("Epoch")][-1])
-    assert last and "# Confusion matrix" in "".join(lines[-4:]), lines[-6:]
+    assert last and "# Confusion matrix" in "".join(lines[-5:]), lines[-6:]
     epoch = int(last[1])
     assert lines[-1] == f"# Interrupted at epoch {epoch}"
     log = (tmp_path / "log.csv").read_text(encoding="utf-8").splitlines()

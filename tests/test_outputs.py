@@ -24,7 +24,7 @@ from tui_backprop import experiment as experiment_module
 from tui_backprop.cli import main
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment, epoch_line, epoch_lines
-from tui_backprop.output_files import atomic_write, numbered
+from tui_backprop.output_files import atomic_write, claim, release
 from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.model.experiment_files import save_paths
 from tui_backprop.ui.model.export import export_paths
@@ -338,31 +338,61 @@ def test_headless_memory_stays_flat_over_many_epochs(
 # -- the app's own names ---------------------------------------------------------------------
 
 
-def test_numbered_names_skip_every_name_in_use(tmp_path: Path) -> None:
-    a, b = tmp_path / "x-epoch3-weights.npz", tmp_path / "x-epoch3-metrics.csv"
-    assert numbered([a, b]) == [a, b]
-    a.touch()
-    (tmp_path / "x-epoch3-metrics-2.csv").touch()
-    assert numbered([a, b]) == [
-        tmp_path / "x-epoch3-weights-3.npz",
-        tmp_path / "x-epoch3-metrics-3.csv",
-    ]
+def test_each_name_gets_the_first_free_number_of_its_own(tmp_path: Path) -> None:
+    weights, metrics = tmp_path / "x-epoch3-weights.npz", tmp_path / "x-epoch3-metrics.csv"
+    weights.touch()
+    (tmp_path / "x-epoch3-weights-2.npz").mkdir()  # a folder takes a name too
+    (tmp_path / "x-epoch3-weights-3.npz").symlink_to(tmp_path / "nowhere")  # and a dead link
+    assert claim(weights) == tmp_path / "x-epoch3-weights-4.npz"
+    assert claim(metrics) == metrics  # free: no number, whatever the weights got
+
+
+def test_a_claimed_name_is_taken_at_once_and_released_if_left_empty(tmp_path: Path) -> None:
+    path = tmp_path / "a.svg"
+    first = claim(path)
+    assert first.exists() and first.stat().st_size == 0
+    assert claim(path) == tmp_path / "a-2.svg"  # nothing written yet, the name is taken
+    with atomic_write(first, "w") as f:
+        f.write("<svg/>")
+    release([first, tmp_path / "a-2.svg", None])
+    assert first.read_text() == "<svg/>" and not (tmp_path / "a-2.svg").exists()
+
+
+def test_saves_at_the_same_moment_never_share_a_name(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(16)
+
+    def save(_: int) -> Path:
+        start.wait()
+        return claim(tmp_path / "run-epoch0-weights.npz")
+
+    with ThreadPoolExecutor(16) as pool:
+        names = list(pool.map(save, range(16)))
+    assert len(set(names)) == 16
+    assert {p.name for p in names} == {
+        "run-epoch0-weights.npz",
+        *(f"run-epoch0-weights-{n}.npz" for n in range(2, 17)),
+    }
 
 
 def test_save_and_export_names_are_new_but_names_given_are_kept(workdir: Path) -> None:
     exp = Experiment.build(resolve("xor", {}))  # no epoch trained: the initial weights
     (workdir / "xor-initial-weights.npz").touch()
-    assert save_paths(exp) == (
-        Path("xor-initial-weights-2.npz"),
-        Path("xor-initial-metrics-2.csv"),
-    )
+    weights, log, _ = save_paths(exp)
+    assert (weights, log) == (Path("xor-initial-weights-2.npz"), Path("xor-initial-metrics.csv"))
     (workdir / "xor-epoch0-screen.svg").touch()
-    assert export_paths(exp, "epoch0", workdir).weights == workdir / "xor-epoch0-weights-2.npz"
+    paths = export_paths(exp, "epoch0", workdir)
+    assert paths.screen == workdir / "xor-epoch0-screen-2.svg"
+    assert paths.weights == workdir / "xor-epoch0-weights.npz"
     chosen = Experiment.build(resolve("xor", {"save_weights": "xor-epoch0-weights.npz"}))
-    assert save_paths(chosen) == (Path("xor-epoch0-weights.npz"), Path("xor-initial-metrics.csv"))
+    weights, log, claimed = save_paths(chosen)
+    assert (weights, log) == (Path("xor-epoch0-weights.npz"), Path("xor-initial-metrics-2.csv"))
+    assert claimed == [Path("xor-initial-metrics-2.csv")]  # the chosen name is not claimed
 
 
-async def test_saving_twice_keeps_both_files_and_says_which_was_written(
+async def test_saving_twice_then_exporting_numbers_each_file_for_its_own_name(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = app_of()
@@ -371,16 +401,38 @@ async def test_saving_twice_keeps_both_files_and_says_which_was_written(
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space", "s", "s", "e", "e")
         await pilot.pause()
-    # an export keeps its three files on one number, past the saves' names
+    # the exports' screens are the first of their name; their data follows the saves'
     saved = [f"seed-epoch1-{k}{n}" for k in ("weights", "metrics") for n in ("", "-2")]
-    exported = [
-        f"seed-epoch1-{k}{n}" for k in ("weights", "metrics", "screen") for n in ("-3", "-4")
-    ]
-    assert sorted(p.stem for p in workdir.iterdir()) == sorted(saved + exported)
+    exported = [f"seed-epoch1-{k}{n}" for k in ("weights", "metrics") for n in ("-3", "-4")]
+    screens = ["seed-epoch1-screen", "seed-epoch1-screen-2"]
+    assert sorted(p.stem for p in workdir.iterdir()) == sorted(saved + exported + screens)
     assert "seed-epoch1-weights-2.npz" in notes[1]
-    assert "seed-epoch1-screen-4.svg" in notes[3]
+    assert "seed-epoch1-screen.svg" in notes[2] and "seed-epoch1-weights-3.npz" in notes[2]
+    assert "seed-epoch1-screen-2.svg" in notes[3]
     params, _ = load_weights(workdir / "seed-epoch1-weights-4.npz")
     assert params.sizes == (2, 4, 1)
+    assert all(p.stat().st_size > 0 for p in workdir.iterdir())
+
+
+async def test_a_failed_export_leaves_no_empty_file_behind(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_backprop.ui.model import export
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "write_data", full_disk)
+    app = app_of()
+    notes: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(str(message)))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "e")
+        await pilot.pause()
+    assert "could not export" in notes[0]
+    # the screen written before the failure stays whole; the unwritten names are gone
+    (left,) = workdir.iterdir()
+    assert left.name == "seed-epoch0-screen.svg" and left.stat().st_size > 0
 
 
 def test_output_files_stand_on_the_standard_library_and_the_engine_does_not_use_them() -> None:

@@ -7,13 +7,14 @@ import math
 import numpy as np
 import pytest
 
+from tui_backprop.engine.diagnosis import GradientRatio, gradient_ratio
 from tui_backprop.settings import LEARNING_RATES, next_rate
 from tui_backprop.ui.model.pacing import MAX_LAG, SPEEDS, Pacer, Schedule
 from tui_backprop.ui.model.series import positive_range, sample_epochs, sparkline
 from tui_backprop.ui.model.view import Network
 from tui_backprop.ui.render.diagram_layout import HIDDEN, plan
 from tui_backprop.ui.render.edges import rasterise
-from tui_backprop.ui.render.gradient_size import verdict, wrapped
+from tui_backprop.ui.render.gradient_size import finding_words, wrapped
 from tui_backprop.ui.render.numbers import signed
 
 
@@ -101,21 +102,22 @@ def test_sparklines_on_one_shared_axis_compare_by_height() -> None:
     assert alone == "▁█▁"
 
 
+def verdict(norms: list[float]) -> str | None:
+    found = gradient_ratio(norms, problem_only=False)
+    return None if found is None else finding_words(found, ())
+
+
 def test_the_verdict_compares_the_first_layer_with_the_output() -> None:
-    said = verdict([1.7e-4, 3.2e-2])
-    assert said == ("the first layer's gradient is 1/190 of the output's", False)
+    assert verdict([1.7e-4, 3.2e-2]) == "the first layer's gradient is 1/190 of the output's"
     said = verdict([6e-6, 1e-2])
-    assert (
-        said is not None
-        and said[1]
-        and said[0].startswith("the first layer's gradient is 1/1,700 of the output's: vanishing")
-    )
+    assert said is not None
+    assert said.startswith("the first layer's gradient is 1/1,700 of the output's: vanishing")
     assert verdict([5e3, 1.0]) == (
-        "the first layer's gradient is 5,000 times the output's: exploding gradients",
-        True,
+        "the first layer's gradient is 5,000 times the output's: exploding gradients"
     )
+    assert GradientRatio(5e3).kind == "exploding"
     assert verdict([0.5]) is None and verdict([math.nan, 1.0]) is None
-    assert all(len(line) <= 30 for line in wrapped(said[0], 30))
+    assert all(len(line) <= 30 for line in wrapped(said, 30))
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,7 @@ async def test_the_help_explains_every_phase() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "question_mark")
         await pilot.pause()
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        text = " ".join(text_of(app.screen.query_one("#help-keys")).split())
         assert "Walk through the epoch one phase" in text
         assert "Check backprop's gradient" in text
         shown = " ".join(text_of(app.screen.query_one("#help-text")).split())

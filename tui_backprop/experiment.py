@@ -28,6 +28,7 @@ from tui_backprop.engine import ConfigError, Params, Problem, TrainConfig, Train
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.metrics import LARGE, printed
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
 from tui_backprop.engine.trainer import InitialWeightsError, check_config, network_sizes
@@ -298,42 +299,52 @@ def epoch_line(m: EpochMetrics) -> str:
 def epoch_lines(history: MetricsLog, start: int, stop: int, first: int = 0) -> str:
     """``epoch_line`` of epochs ``start`` … ``stop - 1`` of a log whose first row is epoch
     ``first``, each ending in a newline: one %-format of the whole stretch from the log's
-    columns, not an f-string per epoch. (%.2f and %.6f format a float exactly as the
-    f-string's :.2f and :.6f do.)"""
-    formats = ["Epoch %d"]
+    columns, not an f-string per epoch (%.2f and %.6f format a float exactly as the
+    f-string's :.2f and :.6f do); a stretch with a metric from ±1e6 on, line by line."""
+    shown: list[tuple[str, int, str]] = []  # per metric: its name, decimals and unit
     columns: list[Array] = [np.arange(start, stop, dtype=np.float64)]
 
-    def column(name: str) -> Array:
-        return history.column(name)[start - first : stop - first]
+    def add(name: str, digits: int, key: str, scale: float = 1.0, unit: str = "") -> None:
+        shown.append((name, digits, unit))
+        columns.append(history.column(key)[start - first : stop - first] * scale)
 
     for prefix, key in (("", ""), ("Test ", "test_")):
         if not history.has(key + "loss"):
             continue
         if history.has(key + "accuracy"):
-            formats.append(f"{prefix}Accu %.2f%%")
-            columns.append(column(key + "accuracy") * 100)
+            add(f"{prefix}Accu", 2, key + "accuracy", 100, "%")
         else:
-            formats += [f"{prefix}RMSE %.6f", f"{prefix}R2 %.6f"]
-            columns += [column(key + "rmse"), column(key + "r2")]
-        formats.append(f"{prefix}Loss %.6f")
-        columns.append(column(key + "loss"))
-    values = tuple(np.column_stack(columns).ravel().tolist())
-    return (", ".join(formats) + "\n") * (stop - start) % values
+            add(f"{prefix}RMSE", 6, key + "rmse")
+            add(f"{prefix}R2", 6, key + "r2")
+        add(f"{prefix}Loss", 6, key + "loss")
+    table = np.column_stack(columns)
+    if np.all(np.abs(table[:, 1:]) < LARGE):  # every metric in the fixed-point format
+        line = ", ".join(["Epoch %d", *(f"{n} %.{d}f{u * 2}" for n, d, u in shown)])
+        return (line + "\n") * (stop - start) % tuple(table.ravel().tolist())
+    return "".join(_line_of(row, shown) for row in table.tolist())
+
+
+def _line_of(row: list[float], shown: list[tuple[str, int, str]]) -> str:
+    """One epoch's line, each metric ``printed`` (a large one in scientific notation)."""
+    parts = [f"{n} {printed(v, d)}{u}" for (n, d, u), v in zip(shown, row[1:], strict=True)]
+    return ", ".join([f"Epoch {int(row[0])}", *parts]) + "\n"
 
 
 def _scores(
     acc: float | None, rmse: float | None, r2: float | None, loss: float, prefix: str
 ) -> list[str]:
     if acc is not None:
-        head = [f"{prefix}Accu {acc * 100:.2f}%"]
+        head = [f"{prefix}Accu {printed(acc * 100, 2)}%"]
     else:
-        head = [f"{prefix}RMSE {rmse:.6f}", f"{prefix}R2 {r2:.6f}"]
-    return [*head, f"{prefix}Loss {loss:.6f}"]
+        assert rmse is not None and r2 is not None
+        head = [f"{prefix}RMSE {printed(rmse)}", f"{prefix}R2 {printed(r2)}"]
+    return [*head, f"{prefix}Loss {printed(loss)}"]
 
 
 def confusion_lines(experiment: Experiment) -> str:
     """The last epoch's confusion matrix as ``#`` lines (test rows when there is a split):
-    a title, then per true class its counts in each predicted class. Empty for regression
+    a title, a header of the predicted classes' names, then per true class its counts in
+    each predicted class. Empty for regression
     or before the first epoch."""
     trainer = experiment.trainer
     records = trainer.last_records
@@ -345,7 +356,10 @@ def confusion_lines(experiment: Experiment) -> str:
     names = experiment.dataset.class_names
     name_width = max(map(len, names))
     count_width = max(len(str(int(counts.max()))), *map(len, names))
-    lines = [f"# Confusion matrix ({which}): rows = true class, columns = predicted"]
+    lines = [
+        f"# Confusion matrix ({which}): rows = true class, columns = predicted",
+        f"# {'':>{name_width}} " + " ".join(f"{name:>{count_width}}" for name in names),
+    ]
     for name, row in zip(names, counts.tolist(), strict=True):
         lines.append(f"# {name:>{name_width}} " + " ".join(f"{c:>{count_width}}" for c in row))
     return "\n".join(lines) + "\n"

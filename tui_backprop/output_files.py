@@ -1,14 +1,14 @@
 """Writing output files so that a failure never leaves half a file: everything goes to a
 temporary file in the same folder, which replaces the target only once it is complete
 and on disk. Also the checks made before a run writes anything, and fresh numbered
-names for files the app names itself. Standard library only."""
+names for files the app names itself, each taken by creating it. Standard library only."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -124,16 +124,34 @@ def output_problem(path: str, inputs: Sequence[str] = ()) -> str | None:
     return None
 
 
-def numbered(paths: Sequence[Path]) -> list[Path]:
-    """``paths`` as they are if none exists, else each with the first suffix ``-2``,
-    ``-3``, … that makes them all new (``a-weights.npz`` → ``a-weights-2.npz``), so
-    files written together keep one number."""
+def claim(path: Path) -> Path:
+    """The first of ``path``, ``path-2``, ``path-3``, … (``a-weights.npz`` →
+    ``a-weights-2.npz``) that does not exist, created empty on the spot with
+    ``O_CREAT | O_EXCL``: the system hands a name to one creator only, so two saves at the
+    same moment never get the same one. Each file is numbered for its own name alone.
+    Write into it with ``atomic_write``; ``release`` what stays unwritten. Raises OSError
+    (a folder that cannot be written)."""
     n = 1
     while True:
-        names = [p if n == 1 else p.with_stem(f"{p.stem}-{n}") for p in paths]
-        if not any(os.path.lexists(p) for p in names):
-            return names
-        n += 1
+        name = path if n == 1 else path.with_stem(f"{path.stem}-{n}")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # a file, a folder or a dangling link: the next number
+            n += 1
+            continue
+        os.close(fd)
+        return name
+
+
+def release(paths: Iterable[Path | None]) -> None:
+    """Remove the names ``claim`` took that are still empty: nothing was written to them
+    (a write failed), so no empty file is left behind."""
+    for path in paths:
+        if path is None:
+            continue
+        with suppress(OSError):
+            if os.stat(path).st_size == 0:
+                path.unlink()
 
 
 def same_file(a: str, b: str) -> bool:

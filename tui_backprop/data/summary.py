@@ -12,7 +12,7 @@ _LISTED = 6
 
 def summary_lines(ds: Dataset, split: Split | None = None) -> list[str]:
     lines = [
-        f"{ds.name} ({ds.source}): {ds.n_rows} rows",
+        f"{_title(ds)}: {ds.n_rows} rows",
         f"{ds.n_features} features: {_listing(ds.feature_names)}",
         _label_line(ds),
     ]
@@ -21,6 +21,14 @@ def summary_lines(ds: Dataset, split: Split | None = None) -> list[str]:
     if split is not None:
         lines.extend(_split_lines(split))
     return lines
+
+
+def _title(ds: Dataset) -> str:
+    """A file by its path as given (its name already ends it), a built-in or own data
+    by its name and where it comes from."""
+    if ds.source.endswith(ds.name):
+        return ds.source
+    return f"{ds.name} ({ds.source})"
 
 
 def _listing(names: tuple[str, ...]) -> str:

@@ -10,6 +10,15 @@ from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
 
+LARGE = 1e6  # from here on a printed metric is in scientific notation
+
+
+def printed(value: float, digits: int = 6) -> str:
+    """A metric as the command line prints it: ``digits`` decimals (the reference
+    exercise's format), or in scientific notation from ±1e6 on, where those decimals
+    would make a 100-digit number of a diverging loss; ``nan`` and ``inf`` as they are."""
+    return f"{value:.{digits}f}" if abs(value) < LARGE else f"{value:.{digits}e}"
+
 
 def predicted_classes(output: str, a: Array) -> NDArray[np.intp]:
     """Class index of every row: a sigmoid output ≥ 0.5 is class 1, softmax takes the

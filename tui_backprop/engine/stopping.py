@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from tui_backprop.engine.metrics import printed
+
 
 @dataclass(frozen=True)
 class StopRules:
@@ -45,11 +47,11 @@ class StopWatch:
         if r.epochs is not None and epoch + 1 >= r.epochs:
             return f"{r.epochs} epochs trained (stop at epoch {r.epochs - 1})"
         if r.below is not None and loss < r.below:
-            return f"training loss {loss:.6f} below {r.below:g}"
+            return f"training loss {printed(loss)} below {r.below:g}"
         if r.patience is not None and epoch - self.best_epoch >= r.patience:
             which = "training" if test_loss is None else "test"
             return (
                 f"{which} loss not improved for {r.patience} epochs; best "
-                f"{self.best:.6f} at epoch {self.best_epoch}"
+                f"{printed(self.best)} at epoch {self.best_epoch}"
             )
         return None

@@ -45,7 +45,7 @@ from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import VIEWS, Lesson, Step
-from tui_backprop.output_files import numbered
+from tui_backprop.output_files import claim, release
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import SetupError, command_line, write_setup
@@ -53,8 +53,8 @@ from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.downloads import Download, exported_files, saved_files, setup_file
-from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_paths
-from tui_backprop.ui.model.export import export_paths, write_data, write_screen
+from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_run
+from tui_backprop.ui.model.export import export
 from tui_backprop.ui.model.frame_reader import FrameReader
 from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
@@ -930,10 +930,8 @@ class MainScreen(Screen[None]):
         if self.tab.served:
             self._deliver(saved_files(self.experiment), "Saved")
             return
-        weights, log = save_paths(self.experiment)
         try:
-            self.experiment.save_weights(weights)
-            self.experiment.write_log(log)
+            weights, log = save_run(self.experiment)
         except OSError as err:
             self.notify(f"could not save: {_in_words(err)}", severity="error", markup=False)
             return
@@ -952,10 +950,9 @@ class MainScreen(Screen[None]):
             files = exported_files(self.experiment, past, file_tag(shown), svg)
             self._deliver(files, "Exported")
             return
-        paths = export_paths(self.experiment, file_tag(shown), Path.cwd())
+        svg = self.app.export_screenshot()
         try:
-            write_screen(self.app.export_screenshot(), paths.screen)
-            write_data(self.experiment, self.looking.state, paths)
+            paths = export(self.experiment, file_tag(shown), Path.cwd(), svg, self.looking.state)
         except OSError as err:
             self.notify(f"could not export: {_in_words(err)}", severity="error", markup=False)
             return
@@ -976,10 +973,12 @@ class MainScreen(Screen[None]):
             self.notify(command_line(current), title="Command line", markup=False)
             return
         stem = Path(self.experiment.dataset.name).stem
-        (path,) = numbered([Path.cwd() / f"{stem}-setup.toml"])
+        path = None
         try:
+            path = claim(Path.cwd() / f"{stem}-setup.toml")
             write_setup(current, path)
         except (OSError, SetupError) as err:
+            release([path])
             self.notify(f"could not write: {_in_words(err)}", severity="error", markup=False)
             return
         said = f"{path.resolve()}\n{command_line(current)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, load_csv
 from tui_backprop.experiment import Experiment
-from tui_backprop.output_files import numbered
+from tui_backprop.output_files import claim, release
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.numbering import file_tag
 from tui_backprop.ui.model.run_info import RunInfo
@@ -89,15 +89,38 @@ def run_info(experiment: Experiment) -> RunInfo:
     return RunInfo(dataset, model, brief)
 
 
-def save_paths(experiment: Experiment) -> tuple[Path, Path]:
+def save_paths(experiment: Experiment) -> tuple[Path, Path, list[Path]]:
     """The files named on the command line (replaced: the user chose them), else new
-    names in the working folder, numbered (``…-weights-2.npz``) rather than replacing
-    files of an earlier save."""
+    names in the working folder, each the first free number of its own name
+    (``…-weights-2.npz``), claimed by creating it, rather than replacing files of an
+    earlier save; and the names claimed. Raises OSError."""
     s = experiment.settings
-    chosen = [s.save_weights, s.log]
-    names = save_names(experiment)
-    fresh = iter(numbered([Path(n) for n, c in zip(names, chosen, strict=True) if not c]))
-    weights, log = (Path(c) if c else next(fresh) for c in chosen)
+    weights_name, log_name = save_names(experiment)
+    chosen: list[Path] = []
+    claimed: list[Path] = []
+    try:
+        for given, name in ((s.save_weights, weights_name), (s.log, log_name)):
+            if given:
+                chosen.append(Path(given))
+            else:
+                claimed.append(claim(Path(name)))
+                chosen.append(claimed[-1])
+    except OSError:
+        release(claimed)
+        raise
+    return chosen[0], chosen[1], claimed
+
+
+def save_run(experiment: Experiment) -> tuple[Path, Path]:
+    """Save the weights and the metrics log (``s``) under ``save_paths``; a failure
+    leaves no empty file. Raises OSError."""
+    weights, log, claimed = save_paths(experiment)
+    try:
+        experiment.save_weights(weights)
+        experiment.write_log(log)
+    except OSError:
+        release(claimed)
+        raise
     return weights, log
 
 

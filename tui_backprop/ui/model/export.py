@@ -12,7 +12,7 @@ from tui_backprop.data.csv_write import reopen_problem
 from tui_backprop.data.own_points import CUSTOM
 from tui_backprop.engine.trainer import RunState
 from tui_backprop.experiment import Experiment, write_metrics_csv, write_weights
-from tui_backprop.output_files import atomic_write, numbered
+from tui_backprop.output_files import atomic_write, claim, release
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,37 @@ def export_names(experiment: Experiment, tag: str) -> list[str]:
 
 
 def export_paths(experiment: Experiment, tag: str, folder: Path) -> ExportPaths:
-    """``export_names`` in ``folder``, so exports of different epochs sit side by side;
-    a second export of the same epoch gets numbered names (``…-screen-2.svg``, …)
-    instead of replacing the first. Data changed by hand that would not open again
-    (one class left) is said so."""
-    paths = numbered([folder / name for name in export_names(experiment, tag)])
-    own_data = len(paths) > 3
+    """New names in ``folder`` for ``export_names``, so exports of different epochs sit
+    side by side; each file takes the first free number of its own name
+    (``…-screen.svg`` beside ``…-weights-2.npz`` when only a weights file was there),
+    claimed by creating it. Data changed by hand that would not open again (one class
+    left) is said so. Raises OSError."""
+    claimed: list[Path] = []
+    try:
+        for name in export_names(experiment, tag):
+            claimed.append(claim(folder / name))
+    except OSError:
+        release(claimed)
+        raise
+    own_data = len(claimed) > 3
     note = reopen_problem(experiment.dataset) if own_data else None
-    return ExportPaths(paths[0], paths[1], paths[2], paths[3] if own_data else None, note)
+    data = claimed[3] if own_data else None
+    return ExportPaths(claimed[0], claimed[1], claimed[2], data, note)
+
+
+def export(
+    experiment: Experiment, tag: str, folder: Path, svg: str, past: RunState | None
+) -> ExportPaths:
+    """Write the screenshot ``svg`` and the data of the epoch shown (``past``, or the
+    present when None) under new names; a failure leaves no empty file. Raises OSError."""
+    paths = export_paths(experiment, tag, folder)
+    try:
+        write_screen(svg, paths.screen)
+        write_data(experiment, past, paths)
+    except OSError:
+        release((paths.screen, paths.weights, paths.metrics, paths.data))
+        raise
+    return paths
 
 
 def write_screen(svg: str, path: Path) -> None:

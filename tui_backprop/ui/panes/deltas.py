@@ -1,6 +1,6 @@
-"""Backprop's error signal: every layer's δ = ∂L/∂z per neuron, and how large each
-layer's weight gradient has been over the epochs (log scale), so vanishing or
-exploding gradients show as a layer whose line sinks or soars."""
+"""Backprop's error signal: every layer's δ per neuron (a row's ∂ℓ/∂z, which is ∂L/∂z
+when L sums the rows' losses), how large each layer's weight gradient has been over the
+epochs (log scale), and the engine's diagnosis of why the network is not learning."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui_backprop.engine.diagnosis import diagnose
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
 from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.series import pick, positive_range, sparkline
@@ -71,14 +72,16 @@ class DeltasPane(Widget, can_focus=True):
                 out.append(hint, "italic")
                 return out
             out.append("press space to train one epoch:\n", "italic")
-            out.append("then every neuron's δ = ∂L/∂z and each layer's\n", "dim")
+            reduction = view.config.reduction if view.config else "sum"
+            out.append(
+                f"then every neuron's {delta_name(reduction, 0)[0]} and each layer's\n", "dim"
+            )
             out.append("gradient size over the epochs show here", "dim")
             return out
         width, height = self.size
         net = view.network
         label = max(len(_title(view, layer)) for layer in range(1, len(net.sizes))) + 1
-        said = gradient_size.verdict(view.metrics.grad_norms) if view.metrics else None
-        verdict = gradient_size.wrapped(said[0], width) if said else []
+        verdict = _verdict(view, width, height - min(net.depth, 3))
         # two lines a layer (δ numbers, then the gradient size) when they all fit with
         # the verdict; else one: the gradient size, then δ as colour only
         compact = 2 + 2 * net.depth + len(verdict) > height
@@ -89,8 +92,11 @@ class DeltasPane(Widget, can_focus=True):
         bounds = positive_range(list(norms.values()))
         # the verdict and three layers come before the scales' captions in a short pane
         if height >= 2 + min(net.depth, 3) + len(verdict):
-            out.append("δ = ∂L/∂z", "bold")
-            out.append(f" · {view.sample_caption()} · colours to ±{scale:.2g}\n", "dim")
+            name, relation = delta_name(view.record.reduction, view.batch_rows)
+            caption = f" · {view.sample_caption()} · colours to ±{scale:.2g}"
+            out.append(name, "bold")
+            fits = len(name + relation + caption) <= width
+            out.append((relation if fits else "") + caption + "\n", "dim")
             out.append("‖∇W‖ by epoch, one log axis", "dim")
             if bounds is not None:
                 out.append(f": ▁ {bounds[0]:.1e} … █ {bounds[1]:.1e}", "dim")
@@ -109,8 +115,8 @@ class DeltasPane(Widget, can_focus=True):
                 self._layer(out, view, layer, label, scale)
                 out.append(f"{'‖∇W' + str(layer) + '‖':<{label}}", "dim")
                 _norm_line(out, norms[layer], bounds, 0)
-        for line in verdict:
-            out.append(line + "\n", "yellow" if said and said[1] else "dim")
+        for line, problem in verdict:
+            out.append(line + "\n", "yellow" if problem else "dim")
         room = height - out.line_count() - 3
         if room > 0 and not compact:
             self._per_row(out, view, room)
@@ -161,10 +167,12 @@ class DeltasPane(Widget, can_focus=True):
         fitting = [c for c in (CELL, CELL - 1, CELL - 2) if count * (c + 1) <= width - label]
         cell = fitting[0] if fitting else CELL - 1
         room = max((width - label) // (cell + 1), 1)
-        shown = range(count) if count <= room else [*range(room - 1), -1]
+        shown = (
+            range(count) if count <= room else [*range(_kept(count, room, cell, width - label)), -1]
+        )
         for k in shown:
             if k < 0:
-                out.append(f"… +{count - room + 1}", "dim")
+                out.append(_more(count - len(shown) + 1), "dim")
                 break
             if delta is None:  # the backward pass has not reached this layer yet
                 out.append(UNKNOWN.center(cell) + " ", "dim")
@@ -194,6 +202,51 @@ class DeltasPane(Widget, can_focus=True):
             else:
                 out.append("  ", palette.value_style(float(delta[k]), scale))
         out.append(" " * (columns - 2 * count + 1))
+
+
+def delta_name(reduction: str, rows: int) -> tuple[str, str]:
+    """What the δ shown is: a row's own ∂ℓ/∂z, which is ∂L/∂z when L sums the rows'
+    losses and N times it when L is their mean; and that relation (for ``rows`` N)."""
+    if reduction == "mean":
+        return "δ = ∂ℓ/∂z", f" = {rows}·∂L/∂z" if rows else ""
+    return "δ = ∂L/∂z", " = ∂ℓ/∂z"
+
+
+def _verdict(view: TrainingView, width: int, room: int) -> list[tuple[str, bool]]:
+    """The engine's diagnosis of the epoch shown in at most ``room`` wrapped lines, each
+    with whether it names a problem: in full when it fits, else in short, else the cause
+    alone; none before the first epoch."""
+    if view.metrics is None or view.record is None:
+        return []
+    losses = view.history.column("loss")[: view.epoch]
+    found = diagnose(view.record, view.metrics.grad_norms, losses, diverged=view.diverged)
+    features = view.network.labels[0]
+    lines: list[tuple[str, bool]] = []
+    for said in (
+        gradient_size.sentences(found, features),
+        gradient_size.sentences(found, features, short=True),
+        gradient_size.sentences(found, features, short=True)[:1],
+    ):
+        lines = [
+            (line, problem) for text, problem in said for line in gradient_size.wrapped(text, width)
+        ]
+        if len(lines) <= room:
+            break
+    return lines[: max(room, 1)]
+
+
+def _more(hidden: int) -> str:
+    """The mark for neurons left out at the end of a layer's line, in words."""
+    return f"… {hidden} more"
+
+
+def _kept(count: int, room: int, cell: int, width: int) -> int:
+    """How many of ``count`` numbers of ``cell`` columns (and a space) fit in ``width``
+    with the mark for the rest after them."""
+    kept = room - 1
+    while kept > 0 and kept * (cell + 1) + len(_more(count - kept)) > width:
+        kept -= 1
+    return kept
 
 
 def _shown_scale(view: TrainingView) -> float:

@@ -1,14 +1,20 @@
-"""Words for how the first layer's gradient compares with the output layer's: the
-verdict under the deltas pane's gradient sizes, wrapped so it is never cut."""
+"""The δ pane's diagnosis in words: the cause the engine found (``engine.diagnosis``)
+with its numbers, wrapped so it is never cut."""
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 
-VANISHING = 1e-3  # the first layer's gradient this many times the output's, or less
-EXPLODING = 1e3  # ... or this many times, or more
+from tui_backprop.engine.diagnosis import (
+    Dead,
+    Diagnosis,
+    Diverging,
+    Finding,
+    GradientRatio,
+    Saturated,
+    Scales,
+)
 
 
 def ratio_words(ratio: float) -> str:
@@ -20,24 +26,72 @@ def ratio_words(ratio: float) -> str:
 
 def _two_figures(x: float) -> str:
     rounded = float(f"{x:.2g}")
+    if rounded >= 1e6:
+        return f"{rounded:.1e}"
     return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:g}"
 
 
-def verdict(norms: Sequence[float]) -> tuple[str, bool] | None:
-    """The sentence for one epoch's per-layer gradient norms (first layer first), and
-    whether it names a problem; None for a single layer or norms that cannot compare."""
-    if len(norms) < 2:
-        return None
-    first, last = norms[0], norms[-1]
-    if not (math.isfinite(first) and math.isfinite(last)) or first <= 0 or last <= 0:
-        return None
-    ratio = first / last
-    text = f"the first layer's gradient is {ratio_words(ratio)} the output's"
-    if ratio <= VANISHING:
-        return text + ": vanishing gradients", True
-    if ratio >= EXPLODING:
-        return text + ": exploding gradients", True
-    return text, False
+def sentences(
+    found: Diagnosis, features: Sequence[str], *, short: bool = False
+) -> list[tuple[str, bool]]:
+    """Each finding as a sentence (``short``: its gist for a small pane), and whether
+    it names a problem; ``features`` are the inputs' names (for the one whose scale
+    stands out)."""
+    words = short_words if short else finding_words
+    return [(words(f, features), _is_problem(f)) for f in found.findings]
+
+
+def _is_problem(finding: Finding) -> bool:
+    return not (isinstance(finding, GradientRatio) and finding.kind == "steady")
+
+
+def finding_words(finding: Finding, features: Sequence[str]) -> str:
+    """One finding in words, its evidence in numbers."""
+    if isinstance(finding, Diverging):
+        if finding.rise is None:
+            return "diverging: the loss or a weight is no longer finite (lower the lr: l, then r)"
+        return (
+            f"diverging: the loss {_two_figures(finding.latest)} is "
+            f"{_two_figures(finding.rise)} times its lowest ({_two_figures(finding.lowest)}):"
+            " lower the learning rate (l)"
+        )
+    if isinstance(finding, Saturated):
+        slope = "σ'" if finding.activation == "sigmoid" else f"{finding.activation}'"
+        return (
+            f"saturated: {finding.units} of {finding.of} hidden {finding.activation} units "
+            f"flat ({slope} < {finding.slope:g}) on {finding.row_share:.0%} of rows, "
+            f"median |z| {_two_figures(finding.median_z)}: their δ≈0"
+        )
+    if isinstance(finding, Dead):
+        return (
+            f"dead ReLUs: {finding.units} of {finding.of} hidden units are 0 on all "
+            f"{finding.rows} rows: no gradient reaches their weights"
+        )
+    if isinstance(finding, Scales):
+        name = features[finding.feature] if finding.feature < len(features) else "a feature"
+        return (
+            f"inputs on very different scales: {name}'s sd {_two_figures(finding.spread)}, "
+            f"the median feature's {_two_figures(finding.median)}; standardise them (S)"
+        )
+    text = f"the first layer's gradient is {ratio_words(finding.ratio)} the output's"
+    return text if finding.kind == "steady" else f"{text}: {finding.kind} gradients"
+
+
+def short_words(finding: Finding, features: Sequence[str]) -> str:
+    """A finding in a few words, with its main number."""
+    if isinstance(finding, Diverging):
+        rise = "not finite" if finding.rise is None else f"{_two_figures(finding.rise)}× its lowest"
+        return f"diverging: loss {rise}"
+    if isinstance(finding, Saturated):
+        return f"saturated: {finding.units} of {finding.of} {finding.activation} units, δ≈0"
+    if isinstance(finding, Dead):
+        return f"dead ReLUs: {finding.units} of {finding.of}"
+    if isinstance(finding, Scales):
+        name = features[finding.feature] if finding.feature < len(features) else "a feature"
+        return f"{name}'s sd {_two_figures(finding.spread)}: standardise (S)"
+    if finding.kind == "steady":
+        return f"layer 1's gradient {ratio_words(finding.ratio)} the output's"
+    return f"{finding.kind}: layer 1's gradient {ratio_words(finding.ratio)} the output's"
 
 
 def wrapped(text: str, width: int) -> list[str]:

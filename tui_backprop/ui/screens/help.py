@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.markdown import Markdown as RichMarkdown
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,9 +32,12 @@ PANES = """
 - **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
   so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
   moved in the last epoch.
-- **δ (deltas)** — δ = ∂L/∂z for every neuron, from the output back (backprop's order),
-  and each layer's gradient size ‖∂L/∂W‖ over the epochs on a log scale: a first layer
-  far below the output is a vanishing gradient.
+- **δ (deltas)** — every neuron's δ for the row shown, from the output back
+  (backprop's order): the row's own ∂ℓ/∂z, which is ∂L/∂z when L sums the rows' losses
+  (`--reduction sum`) and N times it when L is their mean. Then each layer's gradient
+  size ‖∂L/∂W‖ over the epochs on a log scale, and the diagnosis with its numbers:
+  diverging, saturated units, dead ReLUs, exploding or vanishing gradients, inputs on
+  very different scales.
 - **Loss and accuracy** — per epoch, for the training rows and, when some are held
   out, the test rows. An epoch's figures are those of its forward pass, before its
   update.
@@ -43,25 +47,27 @@ learning rate with `l` and press `r`.
 """
 
 
-def keys_text(hidden: frozenset[str]) -> Text:
-    """One line per key: the key, the action, what it does; none for commands ``hidden``."""
-    out = Text()
-    out.append("Keys", "bold underline")
-    out.append("   (also by name in the command palette, ctrl+p)\n\n", "dim")
+def keys_text(hidden: frozenset[str]) -> Group:
+    """One row per key: the key, the action, what it does, in three columns that never
+    run together, a long description wrapping under itself; none for commands ``hidden``."""
+    heading = Text()
+    heading.append("Keys", "bold underline")
+    heading.append("   (also by name in the command palette, ctrl+p)\n", "dim")
+    table = Table.grid(padding=(0, 2, 0, 0))
+    table.add_column(style="bold #ffa62b", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
     for c in shown_commands(hidden):
-        out.append(f"  {c.shown:<7}", "bold #ffa62b")
-        out.append(f"{c.label:<14}", "bold")
-        out.append(f"{c.help}\n")
-    out.append(f"  {'arrows':<7}", "bold #ffa62b")
-    out.append(f"{'Select':<14}", "bold")
-    out.append("In the network pane: pick a neuron (a click does too).\n")
-    out.append("\nColours  ", "bold underline")
-    out.append("  positive  ", palette.cell_style(palette.LEVELS))
-    out.append(" ")
-    out.append("  negative  ", palette.cell_style(-palette.LEVELS))
-    out.append(" ")
-    out.append("  near zero  ", palette.cell_style(1))
-    return out
+        table.add_row(c.shown, c.label, c.help)
+    table.add_row("arrows", "Select", "In the network pane: pick a neuron (a click does too).")
+    colours = Text()
+    colours.append("\nColours  ", "bold underline")
+    colours.append("  positive  ", palette.cell_style(palette.LEVELS))
+    colours.append(" ")
+    colours.append("  negative  ", palette.cell_style(-palette.LEVELS))
+    colours.append(" ")
+    colours.append("  near zero  ", palette.cell_style(1))
+    return Group(heading, Padding(table, (0, 0, 0, 2)), colours)
 
 
 class HelpScreen(Dialog[None]):
