@@ -16,6 +16,7 @@ import numpy as np
 from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.ui.model.numbering import numbered
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,13 @@ class TrainingView:
         if self.record is None or layer == 0:
             return None
         return self._pick(self.record.layers[layer - 1].delta)
+
+    @property
+    def epoch_name(self) -> str:
+        """The epoch this view shows, as every pane's caption names it: its step
+        record's, so it is the status line's number now, looking back and in a walk
+        ("epoch 2"); "the initial weights" before the first step."""
+        return "the initial weights" if self.record is None else numbered(self.record.epoch)
 
     def forward_params(self) -> Params | None:
         """The weights (and biases) the shown forward pass used: its step's, before the
