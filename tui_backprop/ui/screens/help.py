@@ -30,7 +30,8 @@ PANES = """
   numbers put in.
 - **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
   so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
-  moved in the last epoch.
+  moved in the last epoch. Its title says which weights these are: after the epoch's
+  update, or (`v`) the ones its forward pass used, which give the diagram's numbers.
 - **δ (deltas)** — δ = ∂L/∂z for every neuron, from the output back (backprop's order),
   and each layer's gradient size ‖∂L/∂W‖ over the epochs on a log scale: a first layer
   far below the output is a vanishing gradient.
