@@ -394,13 +394,16 @@ class WeightsPane(ScrollView, can_focus=True):
             return title, f"✎ {escape(self.note)}"
         parts = [
             ("", moment.arrows),
-            ("weights_moment", moment.other),
+            ("weights_moment", moment.other or ""),
             ("gradients", "w: gradients"),
         ]
-        shown = tuple((n, t) for n, t in parts if t)
-        while len(shown) > 1 and len(key_hint(shown, hidden_in(self.app))) > room:
-            shown = shown[:-1]  # the keys that fit, in the order they matter
-        return title, key_hint(shown, hidden_in(self.app))
+        hidden = hidden_in(self.app)
+        # all that fits; in a small pane the switch's key before the arrows' meaning
+        hints = (
+            key_hint(tuple((name, text) for name, text in chosen if text), hidden)
+            for chosen in (parts, parts[:2], parts[1:2])
+        )
+        return title, next((h for h in hints if len(h) <= room), "")
 
 
 def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str | None:
