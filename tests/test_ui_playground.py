@@ -418,7 +418,7 @@ async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> N
         assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
         assert np.array_equal(chart.overlay.loss, app.main.kept.runs[0].loss)
         assert len(chart.overlay.loss) == 3
-        assert "loss  ━━ run 1" in text_of(chart)
+        assert "loss  run 1: ━━ train" in text_of(chart)
         await press(pilot, "c")
         assert chart.overlay is None
 
@@ -443,7 +443,7 @@ async def test_a_replay_has_the_same_settings() -> None:
         await press(pilot, "space", "space", "r", "space", "c")
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None and chart.overlay.caption == "same settings"
-        assert "c: run 1 · same settings" in str(chart.border_subtitle)
+        assert "c: run 1 vs this run · same settings" in str(chart.border_subtitle)
         await press(pilot, "c")
         assert chart.overlay is None
 

@@ -91,7 +91,7 @@ async def test_b_shows_the_boundary_in_the_charts_place_and_redraws_only_on_chan
         assert pane.region.width > 40 and pane.region.height > 15
         shown = map_of(pane)
         assert TRAIN in shown and TEST in shown and UPPER in shown
-        assert "Decision boundary" in str(pane.border_title)
+        assert "x1" in str(pane.border_title) and "x2" in str(pane.border_title)  # its axes
         draws, before = pane.draws, picture(pane)
         await press(pilot, "space")
         await pilot.pause()
@@ -173,7 +173,7 @@ async def test_a_numeric_target_shows_predicted_against_actual(tmp_path: Path) -
         await pilot.pause()
         pane = app.query_one(BoundaryPane)
         assert pane.scene is not None and pane.scene.kind == REGRESSION
-        assert str(pane.border_title) == "Predicted vs actual"
+        assert str(pane.border_title) == "Predicted vs actual · epoch 0"
         assert TRAIN in map_of(pane)
 
 

@@ -81,6 +81,14 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command(
+        "v",
+        "weights_moment",
+        "W used",
+        "Show the weights the epoch's forward pass used (before its update), or those "
+        "after its update, in the weights pane and the diagram's edges.",
+        "v",
+    ),
+    Command(
         "j",
         "sample(1)",
         "Next row",

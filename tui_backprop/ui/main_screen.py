@@ -92,7 +92,7 @@ from tui_backprop.ui.model.training_process import (
     TrainingProcess,
 )
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
-from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view
+from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view, walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart import MetricsChart, Overlay
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
@@ -125,7 +125,7 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 SLOW_WORK = 5_000_000
 KEYS_WHILE_STEPPING = frozenset(
     {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
-    | {"confusion", "hidden_space", "hidden_axes"}
+    | {"confusion", "hidden_space", "hidden_axes", "weights_moment"}
 )  # read only
 WRITE_AFTER_STEP = frozenset({"save", "export", "write_setup"})  # they wait, then write
 PANES_PER_FRAME = 2
@@ -690,6 +690,16 @@ class MainScreen(Screen[None]):
     def action_gradients(self) -> None:
         pane = self.query_one(WeightsPane)
         pane.gradients = not pane.gradients
+
+    def action_weights_moment(self) -> None:
+        """The weights the forward pass used, or those after the update (a walk's
+        phase decides while one is shown)."""
+        if walk_of(self.view) is not None:
+            self.notify("In a walk the weights follow its phase: the new ones from the update.")
+            return
+        pane = self.query_one(WeightsPane)
+        pane.used = self.query_one(NetworkDiagram).used = not pane.used
+        pane.gradients = False
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

@@ -25,7 +25,12 @@ def latest(done: int) -> int | None:
 def named(done: int) -> str:
     """ "epoch 2" after three epochs, "the initial weights" before any."""
     last = latest(done)
-    return "the initial weights" if last is None else f"epoch {last:,}"
+    return "the initial weights" if last is None else numbered(last)
+
+
+def numbered(epoch: int) -> str:
+    """Epoch number ``epoch`` (a record's, counted from 0) in words: "epoch 2"."""
+    return f"epoch {epoch:,}"
 
 
 def file_tag(done: int) -> str:

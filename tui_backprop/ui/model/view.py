@@ -16,6 +16,7 @@ import numpy as np
 from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.ui.model.numbering import numbered
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,19 @@ class TrainingView:
             return None
         return self._pick(self.record.layers[layer - 1].delta)
 
+    @property
+    def epoch_name(self) -> str:
+        """The epoch this view shows, as every pane's caption names it: its step
+        record's, so it is the status line's number now, looking back and in a walk
+        ("epoch 2"); "the initial weights" before the first step."""
+        return "the initial weights" if self.record is None else numbered(self.record.epoch)
+
+    def forward_params(self) -> Params | None:
+        """The weights (and biases) the shown forward pass used: its step's, before the
+        update, so ``activation(l - 1)·W + b`` is ``pre_activation(l)`` with these, not
+        with ``params`` (those after the update). None before the first step."""
+        return None if self.record is None else record_params(self.record, updated=False)
+
     def weight_change(self, layer: int) -> Array | None:
         """Sign of how the weights into ``layer`` (1-based) moved over the last epoch."""
         if self.record is None or self.first is None:
@@ -164,6 +178,17 @@ class TrainingView:
         if self.sample is None or self.sample >= n:
             return f"mean of {n} rows"
         return f"row {int(self.record.rows[self.sample]) + 1} ({self.sample + 1} of {n})"
+
+
+def record_params(record: StepRecord, *, updated: bool) -> Params:
+    """The parameters a step's record holds, as it began (``updated`` False: the ones
+    its forward pass used) or as its update left them; references, never copies."""
+    layers = record.layers
+    weights = tuple(lay.w_after if updated else lay.w_before for lay in layers)
+    biases = tuple(
+        b for lay in layers if (b := lay.b_after if updated else lay.b_before) is not None
+    )
+    return Params(weights, biases or None)
 
 
 def snapshot(trainer: Trainer, network: Network, sample: int | None) -> TrainingView:

@@ -25,7 +25,7 @@ from tui_backprop.engine.phases import (
     Phase,
     Progress,
 )
-from tui_backprop.ui.model.view import Network, TrainingView
+from tui_backprop.ui.model.view import Network, TrainingView, record_params
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,18 +72,7 @@ class Walk:
 
     def params(self) -> Params:
         """The weights as the walk has them: the step's own until its update is shown."""
-        layers = self.record.layers
-        after = self.progress.updated
-        weights = tuple(lay.w_after if after else lay.w_before for lay in layers)
-        if layers[0].b_before is None:
-            return Params(weights)
-        biases = tuple(_bias(lay.b_after if after else lay.b_before) for lay in layers)
-        return Params(weights, biases)
-
-
-def _bias(b: Array | None) -> Array:
-    assert b is not None
-    return b
+        return record_params(self.record, updated=self.progress.updated)
 
 
 def start(trainer: Trainer) -> Walk | None:

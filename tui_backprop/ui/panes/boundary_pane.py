@@ -82,8 +82,12 @@ class BoundaryPane(Widget, can_focus=True):
 
     def _retitle(self) -> None:
         title, self.border_subtitle = titles(self.scene)
-        if len(title) > self.size.width - 4:  # the axes' ranges matter more than the name
-            title = title.replace("Decision boundary", "Boundary")
+        if self.view is not None:  # the epoch whose weights drew it, as the status line says
+            title += f" · {self.view.epoch_name}"
+        # the axes' ranges and the epoch matter more than the name
+        for long, short in (("Decision boundary", "Boundary"), ("  ", " "), ("Boundary ", "")):
+            if len(title) > self.size.width - 4:
+                title = title.replace(long, short)
         self.border_title = title
         if self.earlier is not None and self.scene is not None and self.scene.kind == PLANE:
             self.border_subtitle = f"{OUTLINE} {self.earlier.name} · {self.border_subtitle}"
@@ -176,6 +180,7 @@ class BoundaryPane(Widget, can_focus=True):
         mp = map_plane(scene, view.network.labels[0])
         if mp is None or (choice is None and not value_plane(scene)):
             self._lines = draw(scene, view.params, width, height, self.earlier)
+            self.call_later(self._retitle)  # the new weights' epoch
             return
         if choice is None:
             self._lines, title, legend = predicted_value(view, mp, width, height)

@@ -1,7 +1,10 @@
 """Loss (upper panel) and accuracy or R² (lower panel) per epoch, on one epoch axis,
 for the training rows and, when there is a split, the test rows; a legend row above each
-panel names it and its curves. Each series is thinned to about one point
-per column first: plotext's cost grows with the points it is given (about 10 ms per
+panel names it and its curves. An earlier run kept for comparison (``c``) is drawn
+under the live one, in greys, its test curves dotted; the legend names each run before
+its swatches, and when the two runs' losses are an order of magnitude apart the loss
+goes on a log axis, so the lower run is not a flat line. Each series is thinned to
+about one point per column first: plotext's cost grows with the points it is given (about 10 ms per
 frame for two series of 60 points), never with the epochs."""
 
 from __future__ import annotations
@@ -31,14 +34,20 @@ from tui_backprop.ui.render.plot_cells import Run, build_cells, rows_of
 
 RGB = tuple[int, int, int]
 LOG_SPAN = 1e3
+RUNS_APART = 10.0  # two runs' highest losses this far apart: a log loss axis
+LIVE_RUN = "this run"  # the live run's name in the legend, beside an earlier one
+SHORT_LIVE_RUN = "now"
+SOLID, DOTTED = "braille", "·"  # plotext markers: train lines, an earlier run's test
+SWATCH = {SOLID: "━━", DOTTED: "··"}
 # Not the weights' blue and orange: here colour names a series, not a sign.
 LOSS_TRAIN = (235, 95, 95)
 LOSS_TEST = (245, 175, 175)
 SCORE_TRAIN = (90, 200, 120)
 SCORE_TEST = (175, 230, 185)
-# An earlier run overlaid for comparison: grey, so the live run stays in front.
-PAST_LOSS = (165, 165, 175)
-PAST_TEST_LOSS = (110, 110, 120)
+# An earlier run overlaid for comparison: greys, so the live run stays in front; its
+# test curves darker and dotted, so they are told from its training curves.
+PAST_TRAIN = (175, 175, 185)
+PAST_TEST = (125, 125, 140)
 KEYS_HINT = (  # (command, hint): a lesson's hidden commands are left out
     ("boundary", "b boundary"),
     ("compare", "c compare"),
@@ -51,11 +60,18 @@ PLOT_EVERY = 0.2  # seconds: while the run plays, the chart plots at most 5 time
 
 @dataclass(frozen=True)
 class Curve:
-    label: str
+    label: str  # "train", "test"
     colour: RGB
     side: str  # the y axis: "left" (loss) or "right" (score)
     xs: tuple[int, ...]
     ys: tuple[float, ...]
+    run: str = ""  # the run it belongs to, when two are drawn: "run 1", "this run"
+    marker: str = SOLID
+
+    @property
+    def name(self) -> str:
+        """``run 1 test``: the curve with its run, where one label must say both."""
+        return f"{self.run} {self.label}" if self.run else self.label
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,13 +88,13 @@ class Overlay:
     def curves(self, points: int) -> list[Curve]:
         """Each curve, thinned to about ``points``, on its panel."""
         curves = [
-            (self.name, self.loss, PAST_LOSS, "left"),
-            (f"{self.name} test", self.test_loss, PAST_TEST_LOSS, "left"),
-            (self.name, self.score, PAST_LOSS, "right"),
-            (f"{self.name} test", self.test_score, PAST_TEST_LOSS, "right"),
+            ("train", self.loss, PAST_TRAIN, "left", SOLID),
+            ("test", self.test_loss, PAST_TEST, "left", DOTTED),
+            ("train", self.score, PAST_TRAIN, "right", SOLID),
+            ("test", self.test_score, PAST_TEST, "right", DOTTED),
         ]
         out = []
-        for label, values, colour, side in curves:
+        for label, values, colour, side, marker in curves:
             if values is None:
                 continue
             kept = [
@@ -87,7 +103,7 @@ class Overlay:
                 if math.isfinite(values[i])
             ]
             xs, ys = tuple(i for i, _ in kept), tuple(v for _, v in kept)
-            out.append(Curve(label, colour, side, xs, ys))
+            out.append(Curve(label, colour, side, xs, ys, self.name, marker))
         return out
 
 
@@ -149,7 +165,7 @@ class MetricsChart(PlotextPlot, can_focus=True):
 
     def watch_overlay(self, overlay: Overlay | None) -> None:
         self.border_subtitle = (
-            f"c: {escape(overlay.name)} · {escape(overlay.caption)}"
+            f"c: {escape(overlay.name)} vs {LIVE_RUN} · {escape(overlay.caption)}"
             if overlay is not None
             else self._keys_hint()
         )
@@ -204,13 +220,14 @@ class MetricsChart(PlotextPlot, can_focus=True):
         points = max(width, 8)  # plotext's cost grows with the points
         curves = overlay.curves(points) if overlay is not None else []
         if view.epoch:
+            run = LIVE_RUN if overlay is not None else ""
             curves += [
-                _curve(label, colour, side, pick(view.history.column(key), view.epoch, points))
+                _curve(label, colour, side, pick(view.history.column(key), view.epoch, points), run)
                 for label, key, colour, side in _series(view, _score_name(view))
             ]
         count = max(view.epoch, len(overlay.loss) if overlay is not None else 0)
         losses = [y for c in curves if c.side == "left" for y in c.ys]
-        log = _needs_log(losses)
+        log = _needs_log(losses) or _runs_apart([c for c in curves if c.side == "left"])
         if log:
             curves = [_log10(c) if c.side == "left" else c for c in curves]
         return Picture(
@@ -267,7 +284,7 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
         return _latest_rows(picture)
     left = [c for c in picture.curves if c.side == "left"]
     right = [c for c in picture.curves if c.side == "right"]
-    loss_name = "loss (log)" if picture.log_ticks is not None else "loss"
+    loss_name = "loss (log scale)" if picture.log_ticks is not None else "loss"
     if picture.title is not None:
         loss_name += f" · {picture.title}"
     score_name = picture.score or "accuracy"
@@ -277,7 +294,7 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
     if height < TWO_PANELS:
         curves = picture.curves
         named = [replace(c, label=_one_panel_label(c, loss_name, score_name)) for c in curves]
-        legend = _legend("", named)
+        legend = _fitting_legend("", named, width)
         one = _plot(plt, picture, (width, height - 1), lambda p: _draw_one(p, picture, labels))
         return [legend, *one]
     loss = _plot(plt, picture, (width, loss_height), lambda p: _draw_loss(p, picture, labels))
@@ -287,7 +304,12 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
         (width, height - 2 - loss_height + 1),
         lambda p: _draw_score(p, picture, labels),
     )
-    return [_legend(loss_name, left), *loss[:-1], _legend(score_name, right), *score]
+    return [
+        _fitting_legend(loss_name, left, width),
+        *loss[:-1],
+        _fitting_legend(score_name, right, width),
+        *score,
+    ]
 
 
 TWO_PANELS = 14  # rows from which loss and score get a panel each
@@ -308,17 +330,38 @@ def _plot(
     return rows_of(build_cells(plt))
 
 
+def _fitting_legend(name: str, curves: Sequence[Curve], width: int) -> list[Run]:
+    """The legend in ``width`` cells if it can be: else with "log" for "log scale" and
+    the live run called "now"."""
+    legend = _legend(name, curves)
+    if sum(len(text) for text, _ in legend) <= width:
+        return legend
+    short = [replace(c, run=SHORT_LIVE_RUN) if c.run == LIVE_RUN else c for c in curves]
+    return _legend(name.replace("log scale", "log"), short)
+
+
 def _legend(name: str, curves: Sequence[Curve]) -> list[Run]:
-    """A panel's name and each of its curves' colour and label, above the data."""
+    """A panel's name, then each run's name and its curves' swatches and labels, above
+    the data: ``loss  run 1: ━━ train ·· test  this run: ━━ train ━━ test``."""
     runs: list[Run] = [(name, RichStyle(bold=True))] if name else []
+    group: str | None = None
     for c in curves:
-        gap = "  " if runs else ""
-        runs += [(f"{gap}━━ ", RichStyle(color=Color.from_rgb(*c.colour))), (c.label, RichStyle())]
+        gap = " " if c.run and c.run == group else "  " if runs else ""
+        if c.run != group:
+            group = c.run
+            if c.run:
+                runs.append((f"{gap}{c.run}:", DIM))
+                gap = " "
+        swatch = SWATCH.get(c.marker, c.marker * 2)
+        runs += [
+            (f"{gap}{swatch} ", RichStyle(color=Color.from_rgb(*c.colour))),
+            (c.label, RichStyle()),
+        ]
     return runs
 
 
 def _one_panel_label(curve: Curve, loss: str, score: str) -> str:
-    """``train loss``, ``run 1 test accuracy %``: on one panel the label says which axis."""
+    """``train loss``, ``test accuracy %``: on one panel the label says which axis."""
     return f"{curve.label} {loss}" if curve.side == "left" else f"{curve.label} {score} %"
 
 
@@ -340,13 +383,13 @@ def _latest_rows(picture: Picture) -> list[list[Run]]:
             value = f"loss {10**y if picture.log_ticks is not None else y:.4f}"
         else:
             value = f"acc {y:.1%}" if picture.classify else f"R² {y:.3f}"
-        rows.append([(f"{value} ", RichStyle(color=Color.from_rgb(*c.colour))), (c.label, DIM)])
+        rows.append([(f"{value} ", RichStyle(color=Color.from_rgb(*c.colour))), (c.name, DIM)])
     return [*rows, [("z zooms the chart", DIM)]]
 
 
 def _curves(plt: Any, curves: Sequence[Curve], yside: str = "left") -> None:
     for c in curves:
-        plt.plot(list(c.xs), list(c.ys), color=c.colour, yside=yside, marker="braille")
+        plt.plot(list(c.xs), list(c.ys), color=c.colour, yside=yside, marker=c.marker)
 
 
 def _x_axis(plt: Any, picture: Picture, labelled: bool) -> None:
@@ -400,7 +443,7 @@ def _tick_labels(picture: Picture, left: list[Curve], right: list[Curve], rows: 
         lo, hi = math.floor(min(picture.log_ticks)), math.ceil(max(picture.log_ticks))
         step = max(1, math.ceil((hi - lo) / 5))
         exponents = list(range(lo, hi + 1, step))
-        loss = ([float(t) for t in exponents], [f"1e{t}" for t in exponents])
+        loss = ([float(t) for t in exponents], [_power(t) for t in exponents])
     else:
         loss = _value_ticks([y for c in left for y in c.ys], rows // 2 + 1)
     if picture.classify:
@@ -432,6 +475,11 @@ def _value_ticks(values: list[float], most: int) -> tuple[list[float], list[str]
     return ticks, [f"{t:.{decimals}f}" for t in ticks]
 
 
+def _power(exponent: int) -> str:
+    """A log axis's tick, 10 to ``exponent``, as plainly as it reads: 0.01, 1, 1000, 1e6."""
+    return f"{10.0**exponent:g}" if -3 <= exponent <= 4 else f"1e{exponent}"
+
+
 def _score_name(view: TrainingView) -> str:
     return "accuracy" if view.network.classification else "R²"
 
@@ -453,14 +501,28 @@ def _needs_log(losses: list[float]) -> bool:
     return bool(positive) and max(positive) > LOG_SPAN * min(positive)
 
 
-def _curve(label: str, colour: RGB, side: str, points: tuple[list[int], list[float]]) -> Curve:
-    return Curve(label, colour, side, tuple(points[0]), tuple(points[1]))
+def _runs_apart(losses: Sequence[Curve]) -> bool:
+    """Two runs whose highest losses are ``RUNS_APART`` times apart or more: on a linear
+    axis the lower run would be a flat line along the bottom."""
+    peaks: dict[str, float] = {}
+    for c in losses:
+        if c.ys:
+            peaks[c.run] = max(peaks.get(c.run, -math.inf), max(c.ys))
+    if len(peaks) < 2:
+        return False
+    low, high = min(peaks.values()), max(peaks.values())
+    return low > 0 and high >= RUNS_APART * low
+
+
+def _curve(
+    label: str, colour: RGB, side: str, points: tuple[list[int], list[float]], run: str = ""
+) -> Curve:
+    return Curve(label, colour, side, tuple(points[0]), tuple(points[1]), run)
 
 
 def _log10(curve: Curve) -> Curve:
     kept = [(x, math.log10(y)) for x, y in zip(curve.xs, curve.ys, strict=True) if y > 0]
-    xs, ys = tuple(x for x, _ in kept), tuple(y for _, y in kept)
-    return Curve(curve.label, curve.colour, curve.side, xs, ys)
+    return replace(curve, xs=tuple(x for x, _ in kept), ys=tuple(y for _, y in kept))
 
 
 def epoch_ticks(last: int, most: int) -> list[int]:

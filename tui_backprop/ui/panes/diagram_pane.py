@@ -1,5 +1,7 @@
 """The network diagram: neurons as shaded chips in one column per layer, and the
-weights as braille edges, blue for positive and orange for negative."""
+weights as braille edges, blue for positive and orange for negative. The chips are the
+forward pass's activations; the edges are the weights the weights pane shows (after the
+update, or with ``v`` the ones that forward pass used: ``model.weight_moment``)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from textual.widget import Widget
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
+from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
@@ -62,6 +65,7 @@ class NetworkDiagram(Widget, can_focus=True):
     # Repainted by hand, only the lines a new view or selection changed.
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     selected: reactive[tuple[int, int]] = reactive((1, 0), repaint=False)
+    used: reactive[bool] = reactive(False, repaint=False)  # edges: the forward pass's weights
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -79,6 +83,9 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def watch_selected(self, selected: tuple[int, int]) -> None:
         self.post_message(self.Selected(*selected))
+        self._repaint_changed()
+
+    def watch_used(self) -> None:
         self._repaint_changed()
 
     def _repaint_changed(self) -> None:
@@ -129,7 +136,7 @@ class NetworkDiagram(Widget, can_focus=True):
     def _update_lines(self) -> bool:
         """Redraw the strips if the view, selection or size changed; say if they did."""
         width, height = self.size
-        key = (self.view, self.selected, width, height)
+        key = (self.view, self.selected, self.used, width, height)
         if key == self._lines_key:
             return False
         self._lines_key = key
@@ -156,7 +163,7 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
         levels = np.zeros(len(lay.edge_layer), dtype=np.int64)
-        for layer, w in enumerate(view.params.weights):
+        for layer, w in enumerate(shown_params(view, self.used).weights):
             mask = lay.edge_layer == layer
             if mask.any():
                 levels[mask] = _levels(w[lay.edge_from[mask], lay.edge_to[mask]], w)
@@ -331,6 +338,8 @@ class NetworkPane(Vertical):
         if walk is not None:
             title.append(f" · phase {walk.progress.done} of {len(walk.progress.phases)}: ")
             title.append(walk.phase.title, "bold #ffd75f")
+        elif view is not None and view.record is not None:
+            title.append(f" · epoch {view.record.epoch:,}'s forward pass")
         if title != self._title:  # setting it repaints: only on a change, not per frame
             self._title = title
             self.border_title = title

@@ -97,7 +97,7 @@ def titles(
         tip = "" if "settings" in hidden else ": add one in the settings (S)"
         return "Hidden space", f"no hidden layer{tip}"
     net = view.network
-    title = f"Hidden space: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑"
+    title = f"Hidden space: {_name(net, axes[0])} →  {_name(net, axes[1])} ↑ · {view.epoch_name}"
     grid = "the input grid, bent" if scene.kind == PLANE else "rows only (not two features)"
     parts = (("", grid), ("", f"{TRAIN} train {TEST} test"), ("hidden_axes", "x/X other neurons"))
     return title, key_hint(parts, hidden)

@@ -3,7 +3,9 @@
 Rows are the layer's inputs and columns its neurons (z = a·W, as the engine stores W).
 An arrow after a number says which way it moved in the last epoch. Drawn line by line
 from the snapshot, so only the visible rows and columns cost anything; big matrices
-scroll.
+scroll. Beside an epoch's forward pass the pane shows the weights after its update, or
+(``used``, the ``v`` key) the ones that forward pass used; its title says which
+(``model.weight_moment``).
 
 Arrow keys or a click select a cell (a weight or a bias); ``0`` sets it to zero and
 ``enter`` asks for a value. The pane only asks (``EditCell``): the screen makes the edit
@@ -29,8 +31,10 @@ from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE, Phase
+from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
+from tui_backprop.ui.model.weight_moment import USED, moment_of, shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.numbers import CELL, signed
@@ -89,6 +93,7 @@ class WeightsPane(ScrollView, can_focus=True):
 
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
+    used: reactive[bool] = reactive(False)  # the weights the forward pass used, not after
     selected: reactive[tuple[int, int] | None] = reactive(None)  # (row of the pane, column)
     note: reactive[str] = reactive("")  # the edits made at the epoch shown
 
@@ -164,6 +169,12 @@ class WeightsPane(ScrollView, can_focus=True):
         if self.gradients:
             self.notify("These are the gradients: w shows the weights to edit.", timeout=3)
             return
+        if self.view is not None and moment_of(self.view, self.used).kind == USED:
+            self.notify(
+                "These are the weights the forward pass used: v shows the ones to edit.",
+                timeout=3,
+            )
+            return
         self.post_message(self.EditCell(*cell, value))
 
     def watch_selected(self) -> None:
@@ -208,6 +219,7 @@ class WeightsPane(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._measure()
+        self._retitle()
 
     def _measure(self) -> None:
         """Lay out the rows and pick the cell width, when the network or width changed."""
@@ -236,6 +248,7 @@ class WeightsPane(ScrollView, can_focus=True):
         key = (
             self.view,
             self.gradients,
+            self.used,
             self._shape_key,
             scroll_x,
             self.visual_style,
@@ -309,8 +322,9 @@ class WeightsPane(ScrollView, can_focus=True):
     def _matrices(self, view: TrainingView, layer: int) -> tuple[Array, Array | None] | None:
         """The weights and biases into ``layer``, or their gradients (None before a step)."""
         if not self.gradients:
-            biases = view.params.biases
-            return view.params.weights[layer - 1], None if biases is None else biases[layer - 1]
+            params = shown_params(view, self.used)
+            biases = params.biases
+            return params.weights[layer - 1], None if biases is None else biases[layer - 1]
         if view.record is None or not gradients_known(view):
             return None
         rec = view.record.layers[layer - 1]
@@ -348,6 +362,11 @@ class WeightsPane(ScrollView, can_focus=True):
         self._retitle()
         self.refresh()
 
+    def watch_used(self) -> None:
+        self._layer_facts = {}  # other numbers, another scale
+        self._retitle()
+        self.refresh()
+
     def _retitle(self) -> None:
         bias = self.view is not None and self.view.params.biases is not None
         if self.gradients:
@@ -356,15 +375,35 @@ class WeightsPane(ScrollView, can_focus=True):
                 "w: back to the weights",
             )
         else:
-            titles = (
-                "Weights W" + (" and biases b" if bias else ""),
-                f"✎ {escape(self.note)}"
-                if self.note
-                else "▲▼ moved in the last epoch · w: gradients",
-            )
+            titles = self._weights_titles(bias)
         if titles != self._titles:  # setting a title repaints the whole pane
             self._titles = titles
             self.border_title, self.border_subtitle = titles
+
+    def _weights_titles(self, bias: bool) -> tuple[str, str]:
+        """Which weights these are, in words, and what the marks and keys mean."""
+        view = self.view
+        if view is None:
+            return "Weights", ""
+        moment = moment_of(view, self.used)
+        room = self.outer_size.width - 6  # the border's corners and the gaps round a title
+        names = "W and b" if bias else "W"
+        options = moment.titles(names)
+        title = next((t for t in options if len(t) <= room), options[-1])
+        if self.note:
+            return title, f"✎ {escape(self.note)}"
+        parts = [
+            ("", moment.arrows),
+            ("weights_moment", moment.other or ""),
+            ("gradients", "w: gradients"),
+        ]
+        hidden = hidden_in(self.app)
+        # all that fits; in a small pane the switch's key before the arrows' meaning
+        hints = (
+            key_hint(tuple((name, text) for name, text in chosen if text), hidden)
+            for chosen in (parts, parts[:2], parts[1:2])
+        )
+        return title, next((h for h in hints if len(h) <= room), "")
 
 
 def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str | None:

@@ -52,7 +52,7 @@ def picture(
     where = _where(mp)
     if choice.kind == MAP:
         name = net.labels[layer][neuron]
-        title = f"{name} · {act} · output over the plane{where}"
+        title = f"{name} · {act} · output over the plane{where} · {view.epoch_name}"
         if not forward_known(view, layer):
             return unknown(width, height), title, "not computed yet in this step"
         values = maps(mp, view.params, layer, width, 2 * height)
@@ -67,10 +67,10 @@ def picture(
     pages = f" · page {page + 1}/{layout.pages(n)} ( )" if layout.pages(n) > 1 else ""
     part = Part(view, mp, layer, shown, layout)
     if choice.kind == GALLERY:
-        title = f"{net.titles[layer]} · {act} · {n} maps{where}{pages}"
+        title = f"{net.titles[layer]} · {act} · {n} maps{where} · {view.epoch_name}{pages}"
         tiles, legend = _activation_gallery(part, act)
     else:
-        title = f"{net.titles[layer]} · δ of each row{pages}"
+        title = f"{net.titles[layer]} · δ of each row · {view.epoch_name}{pages}"
         tiles, legend = _delta_gallery(part)
     if tiles is None:
         return unknown(width, height, legend), title, ""
@@ -98,7 +98,7 @@ def predicted_value(view: TrainingView, mp: MapPlane, width: int, height: int) -
     net = view.network
     lines, _, legend = picture(view, mp, MapChoice(MAP, net.depth, 0), width, height)
     across, up = (escape(a) for a in mp.axes)
-    title = f"Predicted {escape(net.labels[-1][0])} over {across} →  {up} ↑"
+    title = f"Predicted {escape(net.labels[-1][0])} over {across} →  {up} ↑ · {view.epoch_name}"
     return lines, title, f"{TRAIN} actual value · {legend}"
 
 
@@ -144,7 +144,7 @@ def _delta_gallery(part: Part) -> Tiled:
     tiles = [
         delta_tile(part.mp, where, deltas[:, j], reach, lay.width, lay.height) for j in part.shown
     ]
-    return tiles, _legend(part.mp, f"δ {_span(reach)} · epoch {view.epoch}")
+    return tiles, _legend(part.mp, f"δ {_span(reach)}")
 
 
 def _span(reach: float) -> str:

@@ -31,7 +31,8 @@ PANES = """
   numbers put in.
 - **Weights** — every weight matrix W (rows: the layer's inputs, columns: its neurons,
   so z = a·W + b) and the bias row, on the same colours. ▲/▼ says which way a number
-  moved in the last epoch.
+  moved in the last epoch. Its title says which weights these are: after the epoch's
+  update, or (`v`) the ones its forward pass used, which give the diagram's numbers.
 - **δ (deltas)** — every neuron's δ for the row shown, from the output back
   (backprop's order): the row's own ∂ℓ/∂z, which is ∂L/∂z when L sums the rows' losses
   (`--reduction sum`) and N times it when L is their mean. Then each layer's gradient
