@@ -1,12 +1,16 @@
 """The network diagram: neurons as shaded chips in one column per layer, and the
-weights as braille edges, blue for positive and orange for negative."""
+weights as braille edges, blue for positive and orange for negative. A chip's colour is
+its activation's sign; an output neuron that stands for a class has a swatch of that
+class's colour (the boundary's) before its name."""
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -24,6 +28,7 @@ from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.class_colours import class_rgb
 from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
 from tui_backprop.ui.render.numbers import signed
@@ -35,6 +40,7 @@ DIM = Style(dim=True)
 MARK = Style(bold=True, color="#ffffff")
 ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the layer a phase computes
 SELECT = "↑↓←→ select"
+SWATCH = "■"
 UNKNOWN = Style(dim=True, italic=True, bgcolor="#34343a")  # not computed yet this epoch
 
 
@@ -201,6 +207,8 @@ class NetworkDiagram(Widget, can_focus=True):
                 chosen = (layer, it.neuron) == self.selected
                 self._draw_chip(grid, lay, col, it.y, value, scale, chosen, unknown)
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
+                if layer == len(lay.columns) - 1:
+                    _draw_swatch(grid, lay, col, it.y, output_class(net, it.neuron))
 
     @staticmethod
     def _draw_chip(
@@ -237,6 +245,25 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(grid, y, 0, label[:room].rjust(room), DIM)
         elif layer == len(lay.columns) - 1:
             _put(grid, y, col.x + lay.chip + 2, label[: lay.right - 2], DIM)
+
+
+def output_class(network: Network, neuron: int) -> int | None:
+    """The class output ``neuron`` gives the probability of (a lone sigmoid's: class 1),
+    or None for a numeric target."""
+    if not network.classification:
+        return None
+    return 1 if network.sizes[-1] == 1 else neuron
+
+
+def _draw_swatch(grid: list[list[Cell]], lay: Layout, col: Column, y: int, k: int | None) -> None:
+    """The class colour before an output neuron's name, as the class legends show it."""
+    if k is not None and lay.chip > 1:
+        _put(grid, y, col.x + lay.chip + 1, SWATCH, swatch_style(k))
+
+
+@cache
+def swatch_style(k: int) -> Style:
+    return Style(color=Color.from_rgb(*class_rgb(k)), bold=True)
 
 
 def _levels(values: Array, matrix: Array) -> IntArray:
