@@ -28,7 +28,8 @@ def playground_help() -> str:
   of the plane, **violet** for the first class, **lime** for the second, **rose** for a
   third (classes never take the signs' blue and orange), strong where it is sure and a
   faint tint of the class where it is unsure; the training rows are ● and the held-out
-  rows ○, in their true class's colour. The title gives each axis's range (`x1 -1.9…2 →`: left to right edge).
+  rows ○, in their true class's colour. The title gives each axis's range
+  (`x1 -1.9…2 →`: left to right edge).
   With more features the rows are drawn on their first two principal components,
   coloured by the class predicted for them, and a wrong prediction is ✖ (✕ for a test
   row). With a numeric target the pane plots the prediction against the actual value:
