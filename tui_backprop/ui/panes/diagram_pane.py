@@ -71,8 +71,10 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._layout: Layout | None = None
-        self._layout_key: tuple[Network, int, int] | None = None
+        self._layout: Layout | None = None  # the one drawn
+        self._layout_key: tuple[object, ...] | None = None
+        self._plain: Layout | None = None  # without a selection to show: most of the time
+        self._plain_key: tuple[Network, int, int] | None = None
         self._lines: list[Strip] = []
         self._lines_key: tuple[object, ...] | None = None
 
@@ -154,10 +156,17 @@ class NetworkDiagram(Widget, can_focus=True):
         return [_strip(row).apply_style(base) for row in grid]
 
     def _plan(self, network: Network, width: int, height: int) -> Layout | None:
+        """The layout, showing the selected neuron even where its column is summarised."""
         key = (network, width, height)
-        if key != self._layout_key:
-            self._layout_key = key
-            self._layout = plan(network, width, height)
+        if key != self._plain_key:
+            self._plain_key, self._plain = key, plan(network, width, height)
+        lay = self._plain
+        layer, neuron = self.selected
+        if lay is None or layer >= len(lay.columns) or lay.columns[layer].find(neuron):
+            self._layout, self._layout_key = lay, key
+        elif (key, self.selected) != self._layout_key:
+            self._layout_key = (key, self.selected)
+            self._layout = plan(network, width, height, self.selected)
         return self._layout
 
     def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
@@ -200,8 +209,7 @@ class NetworkDiagram(Widget, can_focus=True):
             )
             for it in col.items:
                 if it.neuron < 0:
-                    text = f"⋮+{it.hidden_count}" if lay.chip > 1 else "⋮"
-                    _put(grid, it.y, col.x, text[: lay.chip + 2], DIM)
+                    _put(grid, it.y, col.x, more_text(it.hidden_count, lay.chip + 2), DIM)
                     continue
                 value = None if values is None else float(values[it.neuron])
                 chosen = (layer, it.neuron) == self.selected
@@ -245,6 +253,12 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(grid, y, 0, label[:room].rjust(room), DIM)
         elif layer == len(lay.columns) - 1:
             _put(grid, y, col.x + lay.chip + 2, label[: lay.right - 2], DIM)
+
+
+def more_text(count: int, room: int) -> str:
+    """What a summarised run of ``count`` neurons says in ``room`` cells."""
+    fitting = [t for t in (f"⋮ {count} more", f"⋮{count} more", f"⋮+{count}") if len(t) <= room]
+    return fitting[0] if fitting else "⋮"
 
 
 def output_class(network: Network, neuron: int) -> int | None:
