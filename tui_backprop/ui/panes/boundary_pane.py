@@ -35,6 +35,7 @@ from tui_backprop.ui.render import class_legend
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
 from tui_backprop.ui.render.map_pictures import picture, predicted_value
+from tui_backprop.ui.render.numbers import axis_span
 
 CURSOR = "+"
 
@@ -209,7 +210,7 @@ def titles(scene: Scene | None, room: int = 1000) -> tuple[str, str]:
     across, up = (escape(a) for a in scene.axes)
     if scene.kind in (PLANE, PROJECTION):  # where the picture's edges are
         x0, x1, y0, y1 = scene.plane
-        across, up = f"{across} {_span(x0, x1)}", f"{up} {_span(y0, y1)}"
+        across, up = f"{across} {axis_span(x0, x1)}", f"{up} {axis_span(y0, y1)}"
     points = f"{TRAIN} train {TEST} test"
     if scene.kind == REGRESSION:
         return "Predicted vs actual", f"{points} · on the diagonal: exact"
@@ -223,12 +224,3 @@ def titles(scene: Scene | None, room: int = 1000) -> tuple[str, str]:
     if scene.kind == PROJECTION:
         return f"Predicted class on {across} →  {up} ↑", legend
     return "Decision boundary", escape(scene.note)
-
-
-def _span(low: float, high: float) -> str:
-    """An axis's range in few characters: ``-1.9…2``, ``0…250``."""
-
-    def tick(v: float) -> str:
-        return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2g}"
-
-    return f"{tick(low)}…{tick(high)}"
