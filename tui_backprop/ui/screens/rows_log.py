@@ -44,6 +44,25 @@ def _forwarded() -> list[BindingType]:
     ]
 
 
+class RowsTable(DataTable[str | Text]):
+    """The rows' table: ← → scroll sideways a whole column at a time, the row's number
+    (the first column) staying in place."""
+
+    def _offsets(self) -> list[int]:
+        """The sideways scroll that puts each column after the first right after it."""
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        starts = [sum(widths[:k]) for k in range(1, len(widths))]
+        return [start - widths[0] for start in starts]
+
+    def action_cursor_right(self) -> None:
+        later = [x for x in self._offsets() if x > self.scroll_x]
+        self.scroll_to(x=min(later[0] if later else self.max_scroll_x, self.max_scroll_x))
+
+    def action_cursor_left(self) -> None:
+        earlier = [x for x in self._offsets() if x < self.scroll_x]
+        self.scroll_to(x=earlier[-1] if earlier else 0)
+
+
 class RowsLogScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
@@ -71,11 +90,9 @@ class RowsLogScreen(Dialog[None]):
                 with TabPane("Rows", id="rows-tab"):
                     yield Static(classes="rows-title", id="rows-title")
                     yield Static(classes="rows-note", id="rows-notes")
-                    table: DataTable[str | Text] = DataTable(
-                        cursor_type="none", zebra_stripes=True, id="rows-table"
+                    yield RowsTable(
+                        cursor_type="none", zebra_stripes=True, fixed_columns=1, id="rows-table"
                     )
-                    table.fixed_columns = 1  # the row's number stays while ← → scroll
-                    yield table
                 with TabPane("Log", id="log-tab"):
                     yield Static(classes="rows-title", id="log-title")
                     yield EpochLog(id="log")
