@@ -78,8 +78,12 @@ def marks_help() -> str:
   h3.1, h3.2, …), `in` and `out`; one form throughout a pane.
 - **Blue and orange** are the sign of a number (positive, negative) everywhere, a
   neuron map's side of its activation's middle included; classes have colours of
-  their own (violet, lime, rose, …), named in the legends. **(full colour at ±0.094)** beside a
-  matrix: a number that large or larger is the strongest shade; smaller ones fade.
+  their own (violet, lime, rose, …), named in the legends; an output neuron's ■ is its
+  class's. **(full colour at ±0.094)** beside a matrix: a number that large or larger
+  is the strongest shade; smaller ones fade.
+- **⋮ 3 more**, **3 more ↓**, **2 more →** — neurons, rows or columns out of sight: ↑ ↓
+  in the diagram walk to them, and in the focused weights or δ pane (`tab`) the arrow
+  keys scroll to them; "classes below": the legend is on the pane's last lines.
 - **▲ ▼** which way a weight moved in the last epoch; **?** a value this epoch has not
   computed yet (walking with `n`); **yellow** the layer the current phase computes.
 - **Frames** — grey; the focused pane's is white. `tab` moves the focus, `z` shows the
