@@ -134,5 +134,7 @@ def titles(
         title = f"Hidden space: {title}"
     grid = ("", "the input grid, bent" if scene.kind == PLANE else "rows only (not two features)")
     points, keys = ("", f"{TRAIN} train {TEST} test"), ("hidden_axes", "x/X other neurons")
-    options = [key_hint(parts, hidden) for parts in ((grid, points, keys), (points, keys))]
+    options = [
+        key_hint(parts, hidden) for parts in ((grid, points, keys), (points, keys), (points,))
+    ]
     return title, next((o for o in options if len(o) <= room), options[-1])
