@@ -163,6 +163,10 @@ async def test_delta_rows_count_what_is_out_of_sight_and_the_arrows_reach_it(
         assert first is not None and first.group(1) != "1"
         await press(pilot, "left")
         assert "rows 1-" in text_of(pane)
+        page = int(re.search(r"rows 1-(\d+) of", text_of(pane)).group(1))  # type: ignore[union-attr]
+        app.main.set_focus(None)
+        await press(pilot, *["j"] * page)  # the row chosen is on the next page: it follows
+        assert f"rows {page + 1}-" in text_of(pane) and "▼" in text_of(pane)
 
 
 @pytest.mark.parametrize("data", [iris, wide])

@@ -48,6 +48,7 @@ class DeltasPane(Widget, can_focus=True):
         self.rows_at = 0
         self._units_max = 0
         self._rows_page = 1
+        self._sample: int | None = 0  # the row j / k chose, last seen: its page follows it
 
     def action_scroll_rows(self, dx: int, dy: int) -> None:
         """↑ ↓ a neuron of "δ per row", ← → a page of its rows."""
@@ -160,6 +161,10 @@ class DeltasPane(Widget, can_focus=True):
         rows = len(record.rows)
         page = max(min(rows, (self.size.width - label) // 2), 1)
         self._rows_page = page
+        if view.sample != self._sample:  # j / k chose a row: show the page it is on
+            self._sample = view.sample
+            if view.sample is not None:
+                self.rows_at = view.sample // page * page
         start = min(self.rows_at, (rows - 1) // page * page)
         end = min(start + page, rows)
         units = [(layer, j) for layer in range(net.depth, 0, -1) for j in range(net.sizes[layer])]
