@@ -115,7 +115,7 @@ async def test_hints_name_no_hidden_key() -> None:
         await press(pilot, "t")
         await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
         hint = str(app.screen.query_one("#rows-body").border_subtitle)
-        assert hint == "← → rows or log · p train · esc or t close"
+        assert hint == "tab rows or log · ← → ↑ ↓ scroll · p train · esc or t close"
         await press(pilot, "space", "left_square_bracket")  # hidden here too
         assert app.main.experiment.trainer.epoch == 0
 
@@ -128,4 +128,6 @@ async def test_hints_name_every_key_without_a_lesson() -> None:
         await press(pilot, "t")
         await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
         hint = str(app.screen.query_one("#rows-body").border_subtitle)
-        assert hint == "← → rows or log · [ ] look back · space, p train · esc or t close"
+        assert hint == (
+            "tab rows or log · ← → ↑ ↓ scroll · [ ] look back · space, p train · esc or t close"
+        )

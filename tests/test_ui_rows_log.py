@@ -121,8 +121,9 @@ async def test_at_epoch_zero_the_data_shows_and_space_fills_it_in() -> None:
 
 async def test_a_large_csv_is_cut_with_a_note_and_opens_quickly(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(100_000, 8))
-    lines = ["f1,f2,f3,f4,f5,f6,f7,f8,kind"]
+    n_features = MAX_FEATURES + 2
+    x = rng.normal(size=(100_000, n_features))
+    lines = [",".join(f"f{k + 1}" for k in range(n_features)) + ",kind"]
     lines += [",".join(f"{v:.4f}" for v in row) + f",{'ab'[k % 2]}" for k, row in enumerate(x)]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -136,7 +137,7 @@ async def test_a_large_csv_is_cut_with_a_note_and_opens_quickly(tmp_path: Path) 
         assert cells(app)[-1][0].startswith("test ")
         notes = str(app.screen.query_one("#rows-notes", Static).render())
         assert f"first {MAX_ROWS} of 80,000 rows" in notes
-        assert f"first {MAX_FEATURES} of 8 features" in notes
+        assert f"first {MAX_FEATURES} of {n_features} features" in notes
 
 
 async def test_a_playing_run_keeps_playing_and_the_log_follows() -> None:

@@ -24,7 +24,7 @@ from tui_backprop.ui.model.walk import PhaseView
 
 MAX_ROWS = 200  # training rows listed; the rest are counted in a note
 MAX_TEST_ROWS = 50
-MAX_FEATURES = 6  # feature columns; wider data shows the first ones
+MAX_FEATURES = 16  # feature columns; wider data shows the first ones (a note says so)
 MAX_UNITS = 3  # output units whose δ a softmax row lists
 UNKNOWN = "?"
 

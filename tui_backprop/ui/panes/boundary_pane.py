@@ -18,6 +18,7 @@ from typing import ClassVar
 from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -30,13 +31,13 @@ from tui_backprop.ui.model.map_choice import MapChoice, has_plane, map_plane, va
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.lines import arrow_bindings
+from tui_backprop.ui.render import class_legend
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
 from tui_backprop.ui.render.map_pictures import picture, predicted_value
+from tui_backprop.ui.render.numbers import axis_span
 
 CURSOR = "+"
-
-LEGEND_CLASSES = 4  # more class names would not fit on the border
 
 
 class BoundaryPane(Widget, can_focus=True):
@@ -66,6 +67,7 @@ class BoundaryPane(Widget, can_focus=True):
         super().__init__(id=id)
         self._lines: list[Strip] = []
         self._drawn: tuple[object, ...] | None = None
+        self._legend: list[Strip] = []  # the class legend's lines when the border is short
         self.draws = 0  # pictures computed: lets tests see that nothing is wasted
 
     def watch_view(self) -> None:
@@ -81,16 +83,22 @@ class BoundaryPane(Widget, can_focus=True):
         self._retitle()
 
     def _retitle(self) -> None:
-        title, self.border_subtitle = titles(self.scene)
+        scene, earlier = self.scene, self.earlier
+        compared = ""
+        if earlier is not None and scene is not None and scene.kind == PLANE:
+            compared = f"{OUTLINE} {escape(earlier.name)} · "
+        room = self.size.width - 4 - Text.from_markup(compared).cell_len
+        title, legend = titles(scene, room)
+        self._legend = []
+        if scene is not None and legend.endswith(class_legend.BELOW):
+            self._legend = class_legend.lines(scene.class_names, self.size.width)
         if self.view is not None:  # the epoch whose weights drew it, as the status line says
             title += f" · {self.view.epoch_name}"
         # the axes' ranges and the epoch matter more than the name
         for long, short in (("Decision boundary", "Boundary"), ("  ", " "), ("Boundary ", "")):
             if len(title) > self.size.width - 4:
                 title = title.replace(long, short)
-        self.border_title = title
-        if self.earlier is not None and self.scene is not None and self.scene.kind == PLANE:
-            self.border_subtitle = f"{OUTLINE} {self.earlier.name} · {self.border_subtitle}"
+        self.border_title, self.border_subtitle = title, compared + legend
         self.refresh()
 
     def watch_maps(self) -> None:
@@ -108,6 +116,7 @@ class BoundaryPane(Widget, can_focus=True):
         column, row = self.cursor or (width // 2, height // 2)
         if self.cursor is not None:
             column, row = column + dx, row + dy
+        height = self._picture_height()
         self.cursor = (max(0, min(column, width - 1)), max(0, min(row, height - 1)))
 
     def action_point(self, add: bool) -> None:
@@ -134,8 +143,12 @@ class BoundaryPane(Widget, can_focus=True):
 
     def _ask(self, add: bool, cell: tuple[int, int]) -> None:
         self.post_message(
-            self.PointAsked(add, cell, (self.size.width, self.size.height), self.label)
+            self.PointAsked(add, cell, (self.size.width, self._picture_height()), self.label)
         )
+
+    def _picture_height(self) -> int:
+        """The lines the picture takes: the pane's, but for a class legend below it."""
+        return max(self.size.height - len(self._legend), 1)
 
     def watch_cursor(self) -> None:
         self.refresh()
@@ -170,7 +183,7 @@ class BoundaryPane(Widget, can_focus=True):
         drawn = (
             view.params if choice is None else view,
             scene,
-            (choice, self.earlier, width, height),
+            (choice, self.earlier, width, height, len(self._legend)),
         )
         old = self._drawn
         if old is not None and old[0] is drawn[0] and old[1] is scene and old[2] == drawn[2]:
@@ -179,7 +192,8 @@ class BoundaryPane(Widget, can_focus=True):
         self.draws += 1
         mp = map_plane(scene, view.network.labels[0])
         if mp is None or (choice is None and not value_plane(scene)):
-            self._lines = draw(scene, view.params, width, height, self.earlier)
+            plane = draw(scene, view.params, width, self._picture_height(), self.earlier)
+            self._lines = plane + self._legend
             self.call_later(self._retitle)  # the new weights' epoch
             return
         if choice is None:
@@ -193,37 +207,25 @@ class BoundaryPane(Widget, can_focus=True):
         self.border_title, self.border_subtitle = title, legend
 
 
-def titles(scene: Scene | None) -> tuple[str, str]:
-    """The border's title and legend (Rich markup) for ``scene``."""
+def titles(scene: Scene | None, room: int = 1000) -> tuple[str, str]:
+    """The border's title and legend (Rich markup) for ``scene``; a class legend longer
+    than ``room`` cells gives way to "classes below" (the pane draws it inside)."""
     if scene is None:
         return "Decision boundary", ""
     across, up = (escape(a) for a in scene.axes)
     if scene.kind in (PLANE, PROJECTION):  # where the picture's edges are
         x0, x1, y0, y1 = scene.plane
-        across, up = f"{across} {_span(x0, x1)}", f"{up} {_span(y0, y1)}"
+        across, up = f"{across} {axis_span(x0, x1)}", f"{up} {axis_span(y0, y1)}"
     points = f"{TRAIN} train {TEST} test"
     if scene.kind == REGRESSION:
         return "Predicted vs actual", f"{points} · on the diagonal: exact"
-    classes = " ".join(
-        f"[{swatch_hex(k)}]■[/]{escape(name)}"
-        for k, name in enumerate(scene.class_names[:LEGEND_CLASSES])
-    )
-    if len(scene.class_names) > LEGEND_CLASSES:
-        classes += " …"
-    if scene.kind == PLANE:
-        return f"Decision boundary  {across} →  {up} ↑", f"{points} · {classes}"
     if scene.kind == PROJECTION:
-        return (
-            f"Predicted class on {across} →  {up} ↑",
-            f"{points} {WRONG_TRAIN} wrong · {classes}",
-        )
+        points = f"{points} {WRONG_TRAIN} wrong"
+    legend = f"{points} · {class_legend.markup(scene.class_names)}"
+    if not class_legend.fits(legend, room):
+        legend = f"{points} · {class_legend.BELOW}"
+    if scene.kind == PLANE:
+        return f"Decision boundary  {across} →  {up} ↑", legend
+    if scene.kind == PROJECTION:
+        return f"Predicted class on {across} →  {up} ↑", legend
     return "Decision boundary", escape(scene.note)
-
-
-def _span(low: float, high: float) -> str:
-    """An axis's range in few characters: ``-1.9…2``, ``0…250``."""
-
-    def tick(v: float) -> str:
-        return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2g}"
-
-    return f"{tick(low)}…{tick(high)}"

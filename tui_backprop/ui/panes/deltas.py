@@ -1,9 +1,17 @@
 """Backprop's error signal: every layer's δ per neuron (a row's ∂ℓ/∂z, which is ∂L/∂z
 when L sums the rows' losses), how large each layer's weight gradient has been over the
-epochs (log scale), and the engine's diagnosis of why the network is not learning."""
+epochs (log scale), and the engine's diagnosis of why the network is not learning.
+
+Below them, "δ per row" shows every row's δ for each neuron. What does not fit is
+said in words on its last line ("3 more ↓ · 100 more rows →"), and with the pane
+focused (``tab``, or a click) ↑ ↓ scroll its neurons and ← → page its rows.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -14,7 +22,7 @@ from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.series import pick, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
-from tui_backprop.ui.panes.lines import RunStyler, refresh_changed
+from tui_backprop.ui.panes.lines import RunStyler, arrow_bindings, refresh_changed
 from tui_backprop.ui.render import gradient_size, palette
 from tui_backprop.ui.render.numbers import CELL, signed
 from tui_backprop.ui.render.styled_lines import StyledLines
@@ -28,12 +36,37 @@ class DeltasPane(Widget, can_focus=True):
     """Drawn with the line API from strips built once per view and size; a new view
     repaints only the lines that changed."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("scroll_rows", "Neurons", "Rows")]
+
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._strips: list[Strip] = []
-        self._key: tuple[TrainingView | None, int, int] | None = None
+        self._key: tuple[object, ...] | None = None
+        # "δ per row": its first neuron line and first row, and how far each can go
+        self.units_at = 0
+        self.rows_at = 0
+        self._units_max = 0
+        self._rows_page = 1
+        self._sample: int | None = 0  # the row j / k chose, last seen: its page follows it
+
+    def action_scroll_rows(self, dx: int, dy: int) -> None:
+        """↑ ↓ a neuron of "δ per row", ← → a page of its rows."""
+        self.units_at = max(0, min(self.units_at + dy, self._units_max))
+        self.rows_at = max(0, self.rows_at + dx * self._rows_page)
+        self._repaint()
+
+    def on_focus(self) -> None:
+        self._repaint()  # the hint names the keys that now work
+
+    def on_blur(self) -> None:
+        self._repaint()
+
+    def _repaint(self) -> None:
+        old = self._strips
+        if self._update():
+            refresh_changed(self, old, self._strips)
 
     def watch_view(self) -> None:
         old = self._strips
@@ -53,7 +86,7 @@ class DeltasPane(Widget, can_focus=True):
     def _update(self) -> bool:
         """Rebuild the strips if the view or size changed; say whether they did."""
         width, height = self.size
-        key = (self.view, width, height)
+        key = (self.view, width, height, self.units_at, self.rows_at, self.has_focus)
         if key == self._key:
             return False
         self._key = key
@@ -124,33 +157,61 @@ class DeltasPane(Widget, can_focus=True):
 
     def _per_row(self, out: StyledLines, view: TrainingView, room: int) -> None:
         """Every row's δ as a coloured cell: which rows of the batch drive the update.
-        One colour scale for every layer, so a layer whose δ vanishes fades out."""
+        One colour scale for every layer, so a layer whose δ vanishes fades out. What
+        does not fit in ``room`` lines is counted on the last one."""
         record = view.record
         assert record is not None
         scale = max(palette.magnitude(layer.delta) for layer in record.layers)
         net = view.network
         label = min(max(len(s) for s in net.labels[-1] + net.labels[1]), 8) + 1
         rows = len(record.rows)
-        shown = max(min(rows, (self.size.width - label) // 2), 1)
+        page = max(min(rows, (self.size.width - label) // 2), 1)
+        self._rows_page = page
+        if view.sample != self._sample:  # j / k chose a row: show the page it is on
+            self._sample = view.sample
+            if view.sample is not None:
+                self.rows_at = view.sample // page * page
+        start = min(self.rows_at, (rows - 1) // page * page)
+        end = min(start + page, rows)
+        units = [(layer, j) for layer in range(net.depth, 0, -1) for j in range(net.sizes[layer])]
+        whole = len(units) <= room and end - start == rows
+        lines = room if whole else room - 1  # the last line counts what is out of sight
+        self._units_max = max(len(units) - lines, 0)
+        first = min(self.units_at, self._units_max)
+        shown = units[first : first + max(lines, 0)]
         out.append("\nδ per row", "bold")
-        caption = f"rows 1-{shown} of {rows}, all layers to ±{scale:.2g}"
+        caption = f"rows {start + 1}-{end} of {rows}, colours to ±{scale:.2g}"
         out.append(f"  ({caption})\n", "dim")
-        marks = "".join("▼ " if k == view.sample else "  " for k in range(shown))
+        marks = "".join("▼ " if k == view.sample else "  " for k in range(start, end))
         out.append(" " * label + marks + "\n", "bold")
-        for layer in range(net.depth, 0, -1):
+        for layer, j in shown:
             delta = record.layers[layer - 1].delta
-            known = delta_known(view, layer)
-            for j in range(delta.shape[1]):
-                if room == 0:
-                    out.append("…", "dim")
-                    return
-                out.append(f"{net.labels[layer][j][: label - 1]:<{label}}", "dim")
-                if not known:  # the backward pass has not reached this layer yet
-                    out.append(UNKNOWN_CELL * shown, "dim")
-                for k in range(shown if known else 0):
+            out.append(f"{net.labels[layer][j][: label - 1]:<{label}}", "dim")
+            if not delta_known(view, layer):  # the backward pass has not reached it yet
+                out.append(UNKNOWN_CELL * (end - start), "dim")
+            else:
+                for k in range(start, end):
                     out.append("  ", palette.value_style(float(delta[k, j]), scale))
-                out.append("\n")
-                room -= 1
+            out.append("\n")
+        if not whole:
+            below = len(units) - first - len(shown)
+            out.append(self._out_of_sight(first, below, start, rows - end), "dim")
+
+    def _out_of_sight(self, above: int, below: int, before: int, after: int) -> str:
+        """The neurons and rows of "δ per row" out of sight, the most needed first as
+        many as fit the width, and the keys that reach them."""
+        keys = "↑↓←→ scroll" if self.has_focus else "tab, ↑↓←→"
+        parts = [
+            f"{below} more ↓" if below else "",
+            f"{after} more rows →" if after else "",
+            f"{above} more ↑" if above else "",
+            f"{before} rows ←" if before else "",
+        ]
+        said: list[str] = []
+        for part in filter(None, parts):
+            if len(" · ".join([*said, part, keys])) <= self.size.width:
+                said.append(part)
+        return " · ".join([*said, keys])
 
     def _title_cell(self, out: StyledLines, view: TrainingView, layer: int, label: int) -> None:
         active = layer == active_layer(view, OUTPUT_DELTA, HIDDEN_DELTA)

@@ -1,14 +1,18 @@
 """The network diagram: neurons as shaded chips in one column per layer, and the
 weights as braille edges, blue for positive and orange for negative. The chips are the
-forward pass's activations; the edges are the weights the weights pane shows (after the
-update, or with ``v`` the ones that forward pass used: ``model.weight_moment``)."""
+forward pass's activations, a chip's colour its activation's sign; the edges are the
+weights the weights pane shows (after the update, or with ``v`` the ones that forward
+pass used: ``model.weight_moment``). An output neuron that stands for a class has a
+swatch of that class's colour (the boundary's) before its name."""
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -27,6 +31,7 @@ from tui_backprop.ui.model.walk import active_layer, walk_of
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.class_colours import class_rgb
 from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
 from tui_backprop.ui.render.numbers import signed
@@ -38,6 +43,7 @@ DIM = Style(dim=True)
 MARK = Style(bold=True, color="#ffffff")
 ACTIVE = Style(bold=True, reverse=True, color="#ffd75f")  # the layer a phase computes
 SELECT = "↑↓←→ select"
+SWATCH = "■"
 UNKNOWN = Style(dim=True, italic=True, bgcolor="#34343a")  # not computed yet this epoch
 
 
@@ -69,8 +75,10 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._layout: Layout | None = None
-        self._layout_key: tuple[Network, int, int] | None = None
+        self._layout: Layout | None = None  # the one drawn
+        self._layout_key: tuple[object, ...] | None = None
+        self._plain: Layout | None = None  # without a selection to show: most of the time
+        self._plain_key: tuple[Network, int, int] | None = None
         self._lines: list[Strip] = []
         self._lines_key: tuple[object, ...] | None = None
 
@@ -155,10 +163,17 @@ class NetworkDiagram(Widget, can_focus=True):
         return [_strip(row).apply_style(base) for row in grid]
 
     def _plan(self, network: Network, width: int, height: int) -> Layout | None:
+        """The layout, showing the selected neuron even where its column is summarised."""
         key = (network, width, height)
-        if key != self._layout_key:
-            self._layout_key = key
-            self._layout = plan(network, width, height)
+        if key != self._plain_key:
+            self._plain_key, self._plain = key, plan(network, width, height)
+        lay = self._plain
+        layer, neuron = self.selected
+        if lay is None or layer >= len(lay.columns) or lay.columns[layer].find(neuron):
+            self._layout, self._layout_key = lay, key
+        elif (key, self.selected) != self._layout_key:
+            self._layout_key = (key, self.selected)
+            self._layout = plan(network, width, height, self.selected)
         return self._layout
 
     def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
@@ -201,13 +216,14 @@ class NetworkDiagram(Widget, can_focus=True):
             )
             for it in col.items:
                 if it.neuron < 0:
-                    text = f"⋮+{it.hidden_count}" if lay.chip > 1 else "⋮"
-                    _put(grid, it.y, col.x, text[: lay.chip + 2], DIM)
+                    _put(grid, it.y, col.x, more_text(it.hidden_count, lay.chip + 2), DIM)
                     continue
                 value = None if values is None else float(values[it.neuron])
                 chosen = (layer, it.neuron) == self.selected
                 self._draw_chip(grid, lay, col, it.y, value, scale, chosen, unknown)
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
+                if layer == len(lay.columns) - 1:
+                    _draw_swatch(grid, lay, col, it.y, output_class(net, it.neuron))
 
     @staticmethod
     def _draw_chip(
@@ -244,6 +260,31 @@ class NetworkDiagram(Widget, can_focus=True):
             _put(grid, y, 0, label[:room].rjust(room), DIM)
         elif layer == len(lay.columns) - 1:
             _put(grid, y, col.x + lay.chip + 2, label[: lay.right - 2], DIM)
+
+
+def more_text(count: int, room: int) -> str:
+    """What a summarised run of ``count`` neurons says in ``room`` cells."""
+    fitting = [t for t in (f"⋮ {count} more", f"⋮{count} more", f"⋮+{count}") if len(t) <= room]
+    return fitting[0] if fitting else "⋮"
+
+
+def output_class(network: Network, neuron: int) -> int | None:
+    """The class output ``neuron`` gives the probability of (a lone sigmoid's: class 1),
+    or None for a numeric target."""
+    if not network.classification:
+        return None
+    return 1 if network.sizes[-1] == 1 else neuron
+
+
+def _draw_swatch(grid: list[list[Cell]], lay: Layout, col: Column, y: int, k: int | None) -> None:
+    """The class colour before an output neuron's name, as the class legends show it."""
+    if k is not None and lay.chip > 1:
+        _put(grid, y, col.x + lay.chip + 1, SWATCH, swatch_style(k))
+
+
+@cache
+def swatch_style(k: int) -> Style:
+    return Style(color=Color.from_rgb(*class_rgb(k)), bold=True)
 
 
 def _levels(values: Array, matrix: Array) -> IntArray:

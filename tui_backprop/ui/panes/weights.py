@@ -7,6 +7,11 @@ scroll. Beside an epoch's forward pass the pane shows the weights after its upda
 (``used``, the ``v`` key) the ones that forward pass used; its title says which
 (``model.weight_moment``).
 
+What lies out of sight is said in words: a matrix's title line ends in "3 more →"
+when its columns go on past the right edge, and the pane's last line in "6 more rows ↓"
+when rows go on below it. Arrow keys (scrolling to the selected cell) or the mouse
+reach them.
+
 Arrow keys or a click select a cell (a weight or a bias); ``0`` sets it to zero and
 ``enter`` asks for a value. The pane only asks (``EditCell``): the screen makes the edit
 through the engine, which records it in the run's history.
@@ -51,6 +56,7 @@ WAITING = "  ? not yet: the gradients come after the backward pass"
 DIM = Style(dim=True)
 BLANK = Style.null()
 SELECTED = Style(reverse=True, bold=True)
+MORE = Style(bold=True, reverse=True)  # "3 more →": what lies out of sight
 
 
 @dataclass(frozen=True)
@@ -258,7 +264,29 @@ class WeightsPane(ScrollView, can_focus=True):
             self._strips_key, self._strips, self._base = key, {}, self.rich_style
         if index not in self._strips:
             self._strips[index] = self._draw_row(index, scroll_x, width)
-        return self._strips[index]
+        return self._with_more(self._strips[index], index, y, scroll_x, width)
+
+    def _with_more(self, strip: Strip, index: int, y: int, scroll_x: int, width: int) -> Strip:
+        """``strip`` with the count of what lies past its right edge (on a matrix's
+        title line: its columns) or, on the pane's last line, below it."""
+        view = self.view
+        if view is None or index >= len(self._rows):
+            return strip
+        row = self._rows[index]
+        text = ""
+        if y == self.scrollable_content_region.height - 1:
+            below = sum(1 for i in self._cell_rows() if i > index)
+            text = f" {below} more rows ↓ " if below else ""
+        if not text and row.kind == "title":
+            columns = view.network.sizes[row.layer]
+            after = columns - self._visible(scroll_x, width, columns)[1]
+            # a column cut at the right edge is not whole: count it as out of sight
+            cut = self._label + self._visible(scroll_x, width, columns)[1] * self._step
+            after += 1 if after < columns and cut - 2 > scroll_x + width else 0
+            text = f" {after} more → " if after > 0 else ""
+        if not text or len(text) > width:
+            return strip
+        return Strip.join([strip.crop(0, width - len(text)), Strip([Segment(text, MORE)])])
 
     def _draw_row(self, index: int, scroll_x: int, width: int) -> Strip:
         view = self.view

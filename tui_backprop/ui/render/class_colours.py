@@ -1,10 +1,19 @@
-"""Colours of classes on the decision-boundary map: the Playground's orange and blue for
-two classes (a sigmoid's "1" is blue, as a positive number is elsewhere in the app),
-then a third distinct hue and more.
+"""Colours of classes: the boundary map, the rows' points, class legends, the output
+neurons' labels and the hidden space.
+
+One colour, one meaning. Blue and orange (``palette``) say the sign of a number
+everywhere: a weight, an activation, a δ, a neuron map's side of its activation's
+middle. Classes therefore get a categorical palette that uses neither: violet for the
+first class, lime for the second, rose for a third, then mint, yellow, magenta, teal,
+sand, brick and pink (the first three far apart even as the paler points). Every
+class colour stays far from both sign colours (a test measures it), so an orange pixel
+never means "class 0" and a violet one never means "negative". Past ten classes the
+colours repeat; the legend's names tell them apart.
 
 A map pixel's shade says how sure the network is: a faint tint of the class at the
 boundary, the class colour where it is certain. Shades are quantised and each Rich
-style is built once, because a frame asks for a few thousand of them.
+style is built once, because a frame asks for a few thousand of them. The same pixel
+codes draw a neuron map in the sign colours (``LOW`` and ``HIGH`` hues).
 """
 
 from __future__ import annotations
@@ -20,15 +29,20 @@ from tui_backprop.ui.render import palette
 
 RGB = tuple[int, int, int]
 CLASS_RGB: tuple[RGB, ...] = (
-    palette.NEGATIVE,  # orange
-    palette.POSITIVE,  # blue
-    (200, 80, 200),  # magenta: apart from both for the third class of spiral3
-    (90, 190, 100),
-    (230, 210, 80),
-    (80, 200, 200),
-    (220, 70, 70),
-    (170, 170, 170),
+    (150, 125, 245),  # violet
+    (140, 220, 90),  # lime
+    (230, 70, 110),  # rose
+    (120, 230, 170),  # mint
+    (240, 230, 110),  # yellow
+    (205, 85, 205),  # magenta
+    (70, 190, 190),  # teal
+    (215, 190, 140),  # sand
+    (170, 55, 55),  # brick
+    (240, 130, 200),  # pink
 )
+# Hues of a neuron map's pixel codes: below and above the activation's middle. Negative,
+# so that they never meet a class's hue (PLAIN, -1, is no hue).
+LOW, HIGH = -2, -3
 BASE: RGB = (40, 40, 46)  # what the class colours are mixed into
 SHADES = 8  # quantised confidence levels above "unsure"
 # Where the network is unsure its class still shows, faintly, so a boundary drawn by an
@@ -42,6 +56,15 @@ EARLIER: RGB = (225, 225, 225)  # an earlier run's boundary, grey as its curves 
 
 def class_rgb(k: int) -> RGB:
     return CLASS_RGB[k % len(CLASS_RGB)]
+
+
+def hue_rgb(hue: int) -> RGB:
+    """The colour of a pixel code's hue: a class, or a sign (``LOW``, ``HIGH``)."""
+    if hue == LOW:
+        return palette.NEGATIVE
+    if hue == HIGH:
+        return palette.POSITIVE
+    return class_rgb(hue)
 
 
 def shade_codes(
@@ -64,8 +87,8 @@ PLAIN = -1  # the code of a pixel that shows no class
 def pixel_rgb(code: int) -> RGB:
     if code == PLAIN:
         return BASE
-    k, shade = divmod(code, SHADES + 1)
-    return palette.mix(BASE, class_rgb(k), FAINTEST + (STRONGEST - FAINTEST) * shade / SHADES)
+    hue, shade = divmod(code, SHADES + 1)
+    return palette.mix(BASE, hue_rgb(hue), FAINTEST + (STRONGEST - FAINTEST) * shade / SHADES)
 
 
 @cache

@@ -15,12 +15,11 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tui_backprop.engine.confusion import Counts, EpochConfusion
-from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.class_colours import class_rgb
 
 NAME_CHARS = 8  # a longer class name is cut
 RIGHT = (90, 200, 120)  # the chart's accuracy green: the diagonal
-WRONG = palette.NEGATIVE
+WRONG = (235, 235, 240)  # bright, not orange: orange is a negative number's colour
 ZERO = (110, 110, 120)
 Line = list[Segment]
 

@@ -1,7 +1,10 @@
 """Where the diagram puts each neuron: one column per layer, neurons spread down it.
 
-A layer with more neurons than rows is summarised: its first few, a ``⋮ +k`` row, its
-last few. Pure geometry, so it is computed once per size and network, not per frame.
+A layer with more neurons than rows is summarised: its first few, a ``⋮ k more`` row,
+its last few; when the selected neuron is one of those left out, the column shows a
+window around it instead, with what lies above and below it summarised the same way,
+so ↑ ↓ reach every neuron. Pure geometry, so it is computed once per size, network and
+such a selection, not per frame.
 """
 
 from __future__ import annotations
@@ -59,28 +62,45 @@ class Layout:
         return None
 
 
-def _rows(n: int, top: int, space: int) -> tuple[Item, ...]:
+def _shown(n: int, space: int, focus: int | None) -> list[int]:
+    """The neurons a column of ``space`` rows shows, ``HIDDEN`` for each summarised run:
+    the first and last ones, or a window around ``focus`` if those leave it out."""
+    if n <= space:
+        return list(range(n))
+    head = max(space // 2, 1)
+    tail = max(space - 1 - head, 0)
+    shown = [*range(head), HIDDEN, *range(n - tail, n)]
+    if focus is None or focus in shown or space < 3:
+        return shown
+    room = space - 2
+    start = min(max(focus - room // 2, 1), n - 1 - room)
+    return [HIDDEN, *range(start, start + room), HIDDEN]
+
+
+def _rows(n: int, top: int, space: int, focus: int | None = None) -> tuple[Item, ...]:
     """Spread ``n`` neurons over ``space`` rows from ``top``, summarising if needed."""
     if space <= 0:
         return ()
-    if n <= space:
-        shown = list(range(n))
-    else:
-        head = max(space // 2, 1)
-        tail = max(space - 1 - head, 0)
-        shown = [*range(head), HIDDEN, *range(n - tail, n)]
+    shown = _shown(n, space, focus)
     count = len(shown)
     items = []
     for k, neuron in enumerate(shown):
         y = top + int((k + 0.5) * space / count)
-        hidden = n - (count - 1) if neuron == HIDDEN else 0
+        hidden = 0
+        if neuron == HIDDEN:  # the neurons between its neighbours
+            before = shown[k - 1] if k > 0 else -1
+            after = shown[k + 1] if k + 1 < count else n
+            hidden = after - before - 1
         items.append(Item(neuron, y, hidden))
     return tuple(items)
 
 
-def plan(network: Network, width: int, height: int) -> Layout | None:
+def plan(
+    network: Network, width: int, height: int, focus: tuple[int, int] | None = None
+) -> Layout | None:
     """The layout for a pane of ``width`` × ``height`` cells (row 0 holds the titles);
-    None when not even one cell per neuron fits."""
+    None when not even one cell per neuron fits. ``focus`` (layer, neuron): a neuron
+    its column must show."""
     layers = len(network.sizes)
     labels_in = max((len(s) for s in network.labels[0]), default=0)
     labels_out = max((len(s) for s in network.labels[-1]), default=0)
@@ -96,7 +116,8 @@ def plan(network: Network, width: int, height: int) -> Layout | None:
     columns = []
     for layer, n in enumerate(network.sizes):
         x = left + round(layer * span / (layers - 1))
-        columns.append(Column(x, _rows(n, 1, height - 1)))
+        wanted = focus[1] if focus is not None and focus[0] == layer else None
+        columns.append(Column(x, _rows(n, 1, height - 1, wanted)))
     lines, edges = _lines(columns, chip)
     raster = rasterise(width, height, lines)
     ends = np.array(edges, dtype=np.int64).reshape(-1, 3)

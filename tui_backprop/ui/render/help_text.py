@@ -25,10 +25,11 @@ def playground_help() -> str:
 
 - **Decision boundary** (`b` puts it in the chart's place; from 150 columns it has a
   pane of its own) — with two features, the class the network predicts at every point
-  of the plane, **orange** for the first class, **blue** for the second (a third class
-  is magenta), strong where it is sure and a faint tint of the class where it is
-  unsure; the training rows are ● and the held-out rows ○, in their true class's
-  colour. The title gives each axis's range (`x1 -1.9…2 →`: left to right edge).
+  of the plane, **violet** for the first class, **lime** for the second, **rose** for a
+  third (classes never take the signs' blue and orange), strong where it is sure and a
+  faint tint of the class where it is unsure; the training rows are ● and the held-out
+  rows ○, in their true class's colour. The title gives each axis's range
+  (`x1 -1.9…2 →`: left to right edge).
   With more features the rows are drawn on their first two principal components,
   coloured by the class predicted for them, and a wrong prediction is ✖ (✕ for a test
   row). With a numeric target the pane plots the prediction against the actual value:
@@ -75,9 +76,14 @@ def marks_help() -> str:
   name. Softmax outputs are named by their classes, a numeric target by its column.
 - **Layer names** — `hidden 3` where there is room, else `h3` (its neurons are
   h3.1, h3.2, …), `in` and `out`; one form throughout a pane.
-- **Blue and orange** are the sign of a number (positive, negative) everywhere but on
-  the boundary map, where they are the two classes. **(full colour at ±0.094)** beside a
-  matrix: a number that large or larger is the strongest shade; smaller ones fade.
+- **Blue and orange** are the sign of a number (positive, negative) everywhere, a
+  neuron map's side of its activation's middle included; classes have colours of
+  their own (violet, lime, rose, …), named in the legends; an output neuron's ■ is its
+  class's. **(full colour at ±0.094)** beside a matrix: a number that large or larger
+  is the strongest shade; smaller ones fade.
+- **⋮ 3 more**, **3 more ↓**, **2 more →** — neurons, rows or columns out of sight: ↑ ↓
+  in the diagram walk to them, and in the focused weights or δ pane (`tab`) the arrow
+  keys scroll to them; "classes below": the legend is on the pane's last lines.
 - **▲ ▼** which way a weight moved in the last epoch; **?** a value this epoch has not
   computed yet (walking with `n`); **yellow** the layer the current phase computes.
 - **Frames** — grey; the focused pane's is white. `tab` moves the focus, `z` shows the

@@ -2,9 +2,10 @@
 pixels a cell, the rows on top): one neuron over the plane, a layer's gallery of small
 maps, or a layer's δ on the step's rows.
 
-A value's colour is the Playground's diverging scale: orange below the activation's
-middle, blue above, brighter further away. Every picture makes at most one forward pass
-of the engine (``layer_maps``) for every neuron of the layer at once.
+A value's colour is the sign scale of every number in the app: orange below the
+activation's middle, blue above, brighter further away (never a class's colour).
+Every picture makes at most one forward pass of the engine (``layer_maps``) for every
+neuron of the layer at once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tui_backprop.engine.neuron_maps import layer_maps
 from tui_backprop.ui.model.map_choice import MapPlane
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.boundary_draw import TRAIN, _line, _marks, _pixels
-from tui_backprop.ui.render.class_colours import BASE, SHADES, class_rgb, pixel_rgb
+from tui_backprop.ui.render.class_colours import BASE, HIGH, LOW, SHADES, hue_rgb, pixel_rgb
 
 # Where an activation's values centre and how far they reach (None: as far as they go).
 RANGES: dict[str, tuple[float, float | None]] = {
@@ -47,21 +48,18 @@ class Scale:
     reach: float  # |value − centre| that takes the full colour
 
     def codes(self, values: Array) -> NDArray[np.intp]:
-        """Boundary pixel codes (class 0 orange, 1 blue, shade by distance): the same
-        colours as the decision boundary, so a map reads like one."""
+        """Pixel codes as the boundary's (shade by distance), in the sign colours: orange
+        below the centre, blue above."""
         off = np.nan_to_num(values - self.centre, nan=0.0)
         t = np.clip(np.abs(off) / self.reach, 0.0, 1.0) if self.reach > 0 else 0 * off
-        side = (off >= 0).astype(np.intp)
+        side = np.where(off >= 0, HIGH, LOW).astype(np.intp)
         codes: NDArray[np.intp] = side * (SHADES + 1) + np.ceil(t * SHADES).astype(np.intp)
         return codes
 
     def legend(self) -> str:
-        low, high = class_rgb(0), class_rgb(1)
         lo, hi = self.centre - self.reach, self.centre + self.reach
-        return (
-            f"[#{low[0]:02x}{low[1]:02x}{low[2]:02x}]■[/]{lo:.2g} … {hi:.2g}"
-            f"[#{high[0]:02x}{high[1]:02x}{high[2]:02x}]■[/]"
-        )
+        neg, pos = palette.negative_rgb_hex(), palette.positive_rgb_hex()
+        return f"[{neg}]■[/]{lo:.2g} … {hi:.2g}[{pos}]■[/]"
 
 
 def scale_of(activation: str, values: Array) -> Scale:
@@ -123,7 +121,7 @@ def value_marks(
 @cache
 def _dot(code: int, background: int) -> Style:
     side, shade = divmod(code, SHADES + 1)
-    fg = palette.mix(BASE, class_rgb(side), 0.3 + 0.7 * shade / SHADES)
+    fg = palette.mix(BASE, hue_rgb(side), 0.3 + 0.7 * shade / SHADES)
     return Style(
         color=Color.from_rgb(*fg), bgcolor=Color.from_rgb(*pixel_rgb(background)), bold=True
     )

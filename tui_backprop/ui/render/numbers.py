@@ -53,3 +53,12 @@ def short(x: float) -> str:
 
 def percent(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x * 100:.1f}%"
+
+
+def axis_span(low: float, high: float) -> str:
+    """An axis's range in few characters: ``-1.9…2``, ``0…250``."""
+
+    def tick(v: float) -> str:
+        return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2g}"
+
+    return f"{tick(low)}…{tick(high)}"

@@ -1,5 +1,9 @@
 """Colours: the Playground's blue for positive values and orange for negative ones.
 
+Blue and orange mean the sign and nothing else: weights, edges, activations, δ,
+gradients and the neuron maps (above or below the activation's middle). Classes have
+their own categorical colours (``class_colours``), none of them near these two.
+
 Every scale is quantised into a few levels and its Rich styles are built once, because
 the panes ask for thousands of styles per frame.
 """

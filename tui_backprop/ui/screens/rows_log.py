@@ -4,6 +4,10 @@ it, every row with its prediction, loss and δ, and the per-epoch log lines.
 The view follows the main screen: it redraws from each view the main screen publishes
 (looking back included), at most ``PLAYING_EVERY`` seconds apart while a run plays.
 The look-back and training keys work here as on the main screen.
+
+The table (or the log) has the focus from the start, so the arrow keys scroll it at
+once: ↑ ↓ through the rows, ← → sideways to the columns a narrow screen hides (the
+loss and δ sit right of the features). ``tab`` switches between rows and log.
 """
 
 from __future__ import annotations
@@ -40,9 +44,29 @@ def _forwarded() -> list[BindingType]:
     ]
 
 
+class RowsTable(DataTable[str | Text]):
+    """The rows' table: ← → scroll sideways a whole column at a time, the row's number
+    (the first column) staying in place."""
+
+    def _offsets(self) -> list[int]:
+        """The sideways scroll that puts each column after the first right after it."""
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        starts = [sum(widths[:k]) for k in range(1, len(widths))]
+        return [start - widths[0] for start in starts]
+
+    def action_cursor_right(self) -> None:
+        later = [x for x in self._offsets() if x > self.scroll_x]
+        self.scroll_to(x=min(later[0] if later else self.max_scroll_x, self.max_scroll_x))
+
+    def action_cursor_left(self) -> None:
+        earlier = [x for x in self._offsets() if x < self.scroll_x]
+        self.scroll_to(x=earlier[-1] if earlier else 0)
+
+
 class RowsLogScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
+        Binding("tab,shift+tab", "switch_tab", "Rows or log", priority=True),
         *_forwarded(),
     ]
 
@@ -62,15 +86,31 @@ class RowsLogScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rows-body", classes="dialog") as body:
             body.border_title = "Rows and log"
-            body.border_subtitle = keys_hint(self.main.hidden_commands)
             with TabbedContent():
                 with TabPane("Rows", id="rows-tab"):
                     yield Static(classes="rows-title", id="rows-title")
                     yield Static(classes="rows-note", id="rows-notes")
-                    yield DataTable(cursor_type="none", zebra_stripes=True, id="rows-table")
+                    yield RowsTable(
+                        cursor_type="none", zebra_stripes=True, fixed_columns=1, id="rows-table"
+                    )
                 with TabPane("Log", id="log-tab"):
                     yield Static(classes="rows-title", id="log-title")
                     yield EpochLog(id="log")
+
+    def on_resize(self) -> None:
+        body = self.query_one("#rows-body")
+        body.border_subtitle = keys_hint(self.main.hidden_commands, body.size.width - 4)
+
+    def action_switch_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "log-tab" if tabs.active == "rows-tab" else "rows-tab"
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The shown tab's table or log takes the keys: arrows scroll it at once."""
+        target = "#rows-table" if event.pane.id == "rows-tab" else "#log"
+        for widget in self.query(target):
+            widget.focus()
+        event.stop()
 
     def on_mount(self) -> None:
         self.watch(self.main, "view", self._arrived, init=False)
@@ -90,9 +130,12 @@ class RowsLogScreen(Dialog[None]):
             # The tabs build their panes after the screen mounts, later on a busy
             # machine: the next catch-up fills them once they are there.
             return
+        first = self.shown is None
         self.shown = view
         self._show_rows(view, row_table(view, self.source))
         self._show_log(view)
+        if first:  # the arrow keys scroll the table from the start, no tab needed
+            self.query_one("#rows-table", DataTable).focus()
 
     def _show_rows(self, view: TrainingView, table: RowTable) -> None:
         widget: DataTable[str | Text] = self.query_one("#rows-table", DataTable)
@@ -137,15 +180,29 @@ class RowsLogScreen(Dialog[None]):
         getattr(self.main, f"action_{name}")(*args)
 
 
-def keys_hint(hidden: frozenset[str]) -> str:
-    """The keys of this view, without those of the commands the lesson hides."""
+def keys_hint(hidden: frozenset[str], room: int = 1000) -> str:
+    """The keys of this view, without those of the commands the lesson hides, in words
+    that fit ``room`` cells if the long ones do not."""
     train = ", ".join(key for name, key in TRAIN_KEYS if name not in hidden)
-    return key_hint(
+    trains = ("", f"{train} train") if train else ("step", "")  # both hidden: no part
+    long = key_hint(
         (
-            ("", "← → rows or log"),
+            ("", "tab rows or log"),
+            ("", "← → ↑ ↓ scroll"),
             ("history", "[ ] look back"),
-            ("", f"{train} train") if train else ("step", ""),  # both hidden: no part
+            trains,
             ("", "esc or t close"),
         ),
         hidden,
     )
+    short = key_hint(
+        (
+            ("", "tab rows/log"),
+            ("", "←→↑↓ scroll"),
+            ("history", "[ ] back"),
+            trains,
+            ("", "esc close"),
+        ),
+        hidden,
+    )
+    return long if len(long) <= room else short
