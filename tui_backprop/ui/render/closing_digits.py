@@ -18,7 +18,7 @@ a·(1 − a), ŷ in ℓ and in ŷ − y, the row's input in z and in ∂L/∂w, 
 z, in its gradient and in its update, a gradient in its update) is printed the same way
 on each, with the most decimals any of them needs. A result gets at least the card's
 usual precision (``numbers.short``: four decimals, three significant digits below
-0.001), an operand at least two significant digits (fewer where it is exactly that
+0.001, and 0 below ``TINY``), an operand at least two significant digits (fewer where it is exactly that
 number, as a target 1 is). The needs are settled from the card's last line back to its
 first (``Book.settling``), so a value's decimals are final before the line that computes
 it is closed: a number raised for a line below raises the budget of its own line.
@@ -32,12 +32,16 @@ from collections.abc import Iterable
 SHARE = 0.45  # of a unit of the result's last digit, for the operands' rounding
 LINEAR = 0.5  # the same where no two rounded numbers multiply: nothing second-order
 MOST = 12  # decimals: beyond this a float64 has nothing left to show at |x| ~ 1
+# Below this a number is rounding noise (the mean of standardised inputs, 1e-17): 0
+TINY = 1e-12
 
 
 def result_floor(x: float) -> int:
     """The decimals ``numbers.short`` prints ``x`` with."""
     mag = abs(x)
-    if mag == 0 or not math.isfinite(mag):
+    if mag < TINY:
+        return 0
+    if not math.isfinite(mag):
         return 4
     if mag < 1e-3:
         return 2 - math.floor(math.log10(mag))
@@ -47,10 +51,10 @@ def result_floor(x: float) -> int:
 def operand_floor(x: float) -> int:
     """Two significant digits, or fewer decimals where they print ``x`` exactly."""
     mag = abs(x)
-    if mag == 0 or not math.isfinite(mag):
+    if mag < TINY or not math.isfinite(mag):
         return 0
     two = max(1 - math.floor(math.log10(mag)), 0)
-    return next((d for d in range(two) if round(x, d) == x), two)
+    return next((d for d in range(two) if printed(x, d) == x), two)
 
 
 def text(x: float, decimals: int) -> str:
@@ -59,9 +63,16 @@ def text(x: float, decimals: int) -> str:
     if not math.isfinite(x):
         return str(x)
     mag = abs(x)
-    if 0 < mag < 1e-3:
+    if mag < TINY:
+        return "0"
+    if mag < 1e-3:
         return f"{x:.{max(decimals + math.floor(math.log10(mag)), 0)}e}"
     return f"{x:.{decimals}f}"
+
+
+def printed(x: float, decimals: int) -> float:
+    """The number ``text(x, decimals)`` shows (as ``round``, correctly rounded)."""
+    return 0.0 if abs(x) < TINY else round(x, decimals)
 
 
 class Book:
@@ -69,16 +80,30 @@ class Book:
 
     def __init__(self) -> None:
         self.settling = True  # the lines' needs are being gathered; then they print
+        # whether a line already closed has lost its footing since this was cleared: a
+        # number it computed was raised afterwards (two lines sharing a value by chance)
+        self.changed = False
+        self._open: set[float] = set()  # results a line of theirs cannot close
+        self._closed: set[float] = set()  # results whose line was closed
         self._decimals: dict[float, int] = {}
+        self._floors: dict[float, int] = {}
 
     def decimals(self, x: float, floor: int | None = None) -> int:
-        x = float(x)
-        least = operand_floor(x) if floor is None else floor
-        return max(self._decimals.get(x, least), least)
+        if floor is None:
+            floor = self._floors.get(x)
+            if floor is None:
+                floor = self._floors[x] = operand_floor(x)
+        return max(self._decimals.get(x, floor), floor)
 
     def _raise(self, x: float, decimals: int) -> None:
-        x = float(x)
-        self._decimals[x] = max(self._decimals.get(x, decimals), decimals)
+        if decimals > self._decimals.get(x, -1):
+            self._decimals[x] = decimals
+            self.changed = self.changed or x in self._closed
+
+    def closes(self, result: float) -> bool:
+        """Whether every line that computes ``result`` closed: one that cannot shows no
+        substitution."""
+        return float(result) not in self._open
 
     def text(self, x: float) -> str:
         """A number as the card prints it everywhere; a result (or any number not an
@@ -100,21 +125,28 @@ class Book:
         of the result's last digit (``LINEAR`` for a line without products)."""
         if not self.settling:
             return
+        result = float(result)
         self._raise(result, result_floor(result))
+        self._closed.add(result)
         budget = share * 10.0 ** -self.decimals(result, result_floor(result))
-        values: list[float] = []
-        slopes: list[float] = []
+        values, slopes, places, errors = [], [], [], []
         for x, s in operands:
-            if s and math.isfinite(x) and math.isfinite(s):
-                values.append(float(x))
-                slopes.append(abs(float(s)))
-        places = [self.decimals(x) for x in values]
-        errors = [s * abs(round(x, d) - x) for x, s, d in zip(values, slopes, places, strict=True)]
+            x, s = float(x), abs(float(s))
+            # an operand that is the result itself prints as it does: nothing to raise
+            if s and math.isfinite(x) and math.isfinite(s) and x != result:
+                d = self.decimals(x)
+                values.append(x)
+                slopes.append(s)
+                places.append(d)
+                errors.append(s * abs(printed(x, d) - x))
+        if sum(errors) <= budget:
+            return
         while sum(errors) > budget:
             k = max(range(len(errors)), key=errors.__getitem__)
             if places[k] >= MOST + result_floor(values[k]):
-                break  # beyond a float's digits: the line cannot close any better
+                self._open.add(result)  # beyond a float's digits (a diverged run)
+                break
             places[k] += 1
-            errors[k] = slopes[k] * abs(round(values[k], places[k]) - values[k])
+            errors[k] = slopes[k] * abs(printed(values[k], places[k]) - values[k])
         for x, d in zip(values, places, strict=True):
             self._raise(x, d)

@@ -32,7 +32,8 @@ class Equation:
     pieces: tuple[Piece, ...]
     known: bool = True
     detail: bool = False  # an extra line, shown only when there is room
-    tail: bool = False  # the second line of an equation split in two
+    tail: bool = False  # a line that goes on from the one above
+    whole: bool = False  # a short sum, kept whole over more lines before the other lines
 
     def active(self, phase: Phase | None) -> bool:
         if phase is None or phase.kind != self.kind:
@@ -119,6 +120,8 @@ def wrapped(eq: Equation, width: int) -> list[Equation] | None:
 def _broken(segments: list[tuple[str, str]], width: int, indent: int) -> list[list[tuple[str, str]]] | None:
     """``segments`` (text, style) broken into lines of at most ``width`` cells."""
     text = "".join(t for t, _ in segments)
+    if len(text) > MOST_LINES * width:
+        return None
     styles = [style for t, style in segments for _ in t]
     cuts, depth = [], 0
     for i, ch in enumerate(text):
@@ -146,9 +149,9 @@ def _broken(segments: list[tuple[str, str]], width: int, indent: int) -> list[li
 
 
 def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int) -> list[Equation]:
-    """At most ``rows`` lines in the equations' order: the active phase's first (over
-    more lines when that keeps its substitution whole), then the main ones, each on one
-    line, then theirs whole over more lines, then the details likewise."""
+    """At most ``rows`` lines in the equations' order. First the active phase's lines,
+    then the short sums whole (over two lines if need be), then the other main lines,
+    the active phase's whole, the other main lines whole, and the details likewise."""
     blocks: dict[int, list[Equation]] = {}
     room = rows
 
@@ -159,14 +162,19 @@ def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int
             blocks[k] = lines
             room -= extra
 
-    order = sorted(range(len(eqs)), key=lambda k: (not eqs[k].active(phase), k))
-    for k in order:
-        if eqs[k].active(phase):
-            take(k, wrapped(eqs[k], width) or [eqs[k]])
-    for detail in (False, True):
-        group = [k for k in order if eqs[k].detail == detail]
+    every = range(len(eqs))
+    active = [k for k in every if eqs[k].active(phase)]
+    main = [k for k in every if not eqs[k].detail]
+    passes = (
+        (active, False),
+        ([k for k in main if eqs[k].whole], True),
+        (main, False),
+        (active, True),
+        (main, True),
+        (every, False),
+        (every, True),
+    )
+    for group, whole in passes:
         for k in group:
-            take(k, [eqs[k]])
-        for k in group:
-            take(k, wrapped(eqs[k], width) or [])
+            take(k, (wrapped(eqs[k], width) or []) if whole else [eqs[k]])
     return [line for k in sorted(blocks) for line in blocks[k]]

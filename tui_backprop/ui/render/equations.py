@@ -28,6 +28,7 @@ from rich.text import Text
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.losses import OUTPUTS
+from tui_backprop.engine.records import StepRecord
 from tui_backprop.engine.phases import (
     FORWARD,
     GRADIENTS,
@@ -75,7 +76,7 @@ SLOPE_CHANGE: dict[str, Callable[[float], float]] = {
 # Why the output δ is ŷ − y: each output's loss is chosen so its f'(z) cancels
 OUTPUT_DELTA_WHY = {
     "sigmoid": ("∂ℓ/∂ŷ·σ'(z) = (ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y", "(ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y"),
-    "softmax": ("∂ℓ/∂z = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y, as Σ y = 1", "−Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y"),
+    "softmax": ("∂ℓ/∂z = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y, as the yₖ add up to 1", "−Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y"),
     "linear": ("∂ℓ/∂ŷ·1 = (ŷ − y)·1 = ŷ − y", "(ŷ − y)·1 = ŷ − y"),
 }
 UPDATE_RULE = {
@@ -86,7 +87,9 @@ UPDATE_RULE = {
 L1_RULE = " − η·λ₁·sign(w), 0 if it crosses 0"
 LABEL = 8  # a weight's source name, at most
 MAX_TERMS = 24  # more than a line can hold: longer sums and lists are summarised
+WHOLE_TERMS = 4  # a sum this short shows every term, on two lines if it must
 MARK = "▶ "
+SETTLE_PASSES = 4  # a card's digits settle in one pass, and a chance coincidence in two
 UNKNOWN = "?"
 STYLES = {
     "lhs": "bold",
@@ -122,12 +125,17 @@ def _rest(s: Sum, head: int) -> float:
 def close_sum(book: Book, s: Sum, extra: list[tuple[float, float]] | None = None) -> None:
     """Close every form of the sum (see ``_heads``): its factors, the bracket's total
     and ``extra`` operands (value, |∂total/∂value|)."""
-    for head in _heads(s):
-        ops = [(float(x), s.scale * float(y)) for x, y in zip(s.left[:head], s.right[:head])]
-        ops += [(float(y), s.scale * float(x)) for x, y in zip(s.left[:head], s.right[:head])]
-        if head < len(s.left):
+    if not book.settling:
+        return
+    left, right = s.left.tolist(), s.right.tolist()
+    terms = [(x, s.scale * y) for x, y in zip(left, right)]
+    terms += [(y, s.scale * x) for x, y in zip(left, right)]
+    n = len(left)
+    for head in _heads(s):  # a shorter form drops terms, and closes unless its bracket
+        ops = terms[:head] + terms[n : n + head] + (extra or [])  # total needs digits
+        if head < n:
             ops.append((_rest(s, head), s.scale))
-        book.close(s.total, ops + (extra or []))
+        book.close(s.total, ops)
 
 
 def _term_variants(s: Sum, book: Book) -> tuple[str, ...]:
@@ -188,17 +196,25 @@ def _eq(
     if value is None:
         pieces.append(Piece((f" = {UNKNOWN}",), STYLES["unknown"]))
         return Equation(kind, layer, tuple(pieces), known=False, detail=detail)
-    if sub is not None:
+    if sub is not None and book.closes(value):
         pieces.append(sub)
     pieces.append(Piece((f" = {book.text(value)}",), STYLES["value"]))
     return Equation(kind, layer, tuple(pieces), detail=detail)
 
 
-def _detail(kind: str, lhs: str, lead: str, value: str, sub: Piece) -> Equation:
-    """One weight's line under a list: its substitution, the formula being just above."""
+def _detail(kind: str, lhs: str, lead: str, value: float, sub: Piece, book: Book) -> Equation:
+    """One weight's line under a list: its substitution, the formula being just above
+    (a number that cannot be worked out closely, in a diverged run, alone)."""
     body = Piece(tuple(v.replace(" = ", lead, 1) for v in sub.variants), sub.style, sub.steps)
-    pieces = (Piece((lhs,), STYLES["lhs"]), body, Piece((f" = {value}",), STYLES["value"]))
+    if not book.closes(value):
+        body = Piece(("",), sub.style)
+    pieces = (Piece((lhs,), STYLES["lhs"]), body, Piece((f" = {book.text(value)}",), STYLES["value"]))
     return Equation(kind, None, pieces, detail=True)
+
+
+def _whole(eq: Equation, s: Sum | None) -> Equation:
+    """A sum of at most ``WHOLE_TERMS`` terms is kept whole, over two lines if need be."""
+    return replace(eq, whole=True) if s is not None and len(s.left) <= WHOLE_TERMS else eq
 
 
 def _pick(values: Array | None, neuron: int) -> float | None:
@@ -215,7 +231,7 @@ def weighted_input_equation(view: TrainingView, layer: int, neuron: int, book: B
     formula = "Σ wᵢ·aᵢ" + (" + b" if bias else "")
     forms = (formula,) if row_of(view) is not None else (f"{formula}, of the rows' mean a", formula)
     total = None if z_sum is None else z_sum.total
-    return [_eq(FORWARD, layer - 1, "z", forms, total, book, z_sub)]
+    return [_whole(_eq(FORWARD, layer - 1, "z", forms, total, book, z_sub), z_sum)]
 
 
 def _signed_term(book: Book, x: float) -> str:
@@ -237,9 +253,10 @@ def activation_equation(view: TrainingView, layer: int, neuron: int, book: Book)
     if act == "softmax":
         return [_eq(FORWARD, layer - 1, lhs, "e^zᵢ / Σⱼ e^zⱼ", a, book)]
     sub = None
-    slope = _pick(view.derivative(layer), neuron)
-    if z is not None and a is not None and slope is not None:
-        book.close(a, [(z, slope)])
+    if z is not None and a is not None:
+        slope = _pick(view.derivative(layer), neuron)  # known to the settling view
+        if slope is not None:
+            book.close(a, [(z, slope)])
         sub = _short_sub(f"{f}({book.text(z)})")
     return [_eq(FORWARD, layer - 1, lhs, f"{f}(z)", a, book, sub)]
 
@@ -288,8 +305,9 @@ def _row_loss(view: TrainingView, output: str, loss: float, book: Book) -> Piece
         return None
     if output == "softmax":
         p = float(y_hat[int(y.argmax())])
-        if 0 < p:  # a saturated output's ℓ is infinite: nothing to close
-            book.close(loss, [(p, 1 / p)])
+        if not 0 < p:  # saturated: the ℓ the engine took from z is not log(ŷ)'s
+            return None
+        book.close(loss, [(p, 1 / p)])
         return _short_sub(f"−log({book.text(p)})")
     if len(y_hat) != 1:
         return None
@@ -297,8 +315,9 @@ def _row_loss(view: TrainingView, output: str, loss: float, book: Book) -> Piece
     if output == "linear":
         book.close(loss, [(p, p - t), (t, p - t)])
         return _short_sub(f"½({book.text(p)} − {book.factor(t)})²")
-    if 0 < p < 1:  # a saturated output's ℓ is infinite: nothing to close
-        book.close(loss, _cross_entropy_operands(p, t))
+    if not 0 < p < 1:  # saturated: the ℓ the engine took from z is not log(ŷ)'s
+        return None
+    book.close(loss, _cross_entropy_operands(p, t))
     if t in (0.0, 1.0):
         return _short_sub(f"−log({book.text(p)})" if t else f"−log(1 − {book.text(p)})")
     shown = f"{book.factor(t)}·log({book.text(p)}) + {book.factor(1 - t)}·log(1 − {book.text(p)})"
@@ -353,7 +372,8 @@ def _hidden_delta(view: TrainingView, layer: int, neuron: int, book: Book) -> Eq
     extra = [(a, SLOPE_CHANGE[act](a) * weighed) if act in SLOPE_CHANGE else (s.scale, weighed)]
     close_sum(book, s, extra if a is not None else [])
     shown = scale.format(a=UNKNOWN if a is None else book.factor(a), s=book.text(s.scale))
-    return _eq(HIDDEN_DELTA, layer - 1, "δ", forms, s.total, book, substitution(s, book, shown))
+    eq = _eq(HIDDEN_DELTA, layer - 1, "δ", forms, s.total, book, substitution(s, book, shown))
+    return _whole(eq, s)
 
 
 def _known(view: TrainingView, kind: str) -> bool:
@@ -418,8 +438,9 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int, book: Book) 
         GRADIENTS,
         f"  ∂L/∂w({name})",
         " = ",
-        book.text(first.total),
+        first.total,
         substitution(first, book, scale, offset),
+        book,
     )
     return [Equation(GRADIENTS, None, pieces), detail]
 
@@ -478,21 +499,21 @@ def _worked_update(view: TrainingView, layer: int, neuron: int, book: Book) -> E
     worked = f" = {book.factor(w)} − {lr:g}·{book.factor(grad)}"
     texts = [worked]
     if l1:  # then η·λ₁ as one number
-        sign = book.factor(w if np.sign(w) == np.sign(stepped) else stepped)
+        sign = book.text(w if np.sign(w) == np.sign(stepped) else stepped)
         texts = [
             f"{worked} − {lr:g}·{l1:g}·sign({sign})",
             f"{worked} − {book.text(lr * l1)}·sign({sign})",
         ]
     sub = Piece((*texts, ""), STYLES["sub"], (SUMMARISE,) * (len(texts) - 1) + (DROP,))
     name = view.network.labels[layer - 1][0][:LABEL]
-    line = _detail(UPDATE, f"  w({name})", " ← ", book.text(after), sub)
+    line = _detail(UPDATE, f"  w({name})", " ← ", after, sub, book)
     if crossed:  # said where it acts
         value = Piece((" = 0 (crossed 0)",), STYLES["value"])
         line = replace(line, pieces=(*line.pieces[:-1], value))
     return line
 
 
-def _whole(view: TrainingView) -> TrainingView:
+def _settling_view(view: TrainingView) -> TrainingView:
     """The view with every number of its step known: the card's digits are settled on
     it, so a walk prints each number as the finished epoch does."""
     if walk_of(view) is None:
@@ -511,14 +532,40 @@ BUILDERS: tuple[Builder, ...] = (
 )
 
 
+_BOOKS: dict[tuple[int, int | None, int, int], tuple[StepRecord, Book]] = {}
+BOOKS_KEPT = 32  # cards settled lately: the same card drawn again, at another size
+
+
+def _book(view: TrainingView, layer: int, neuron: int) -> Book:
+    """The card's digits, settled on the whole step (see ``closing_digits``), once
+    for every size and phase it is drawn at."""
+    rec = view.record
+    key = (id(rec), view.sample, layer, neuron)
+    kept = _BOOKS.get(key)
+    if rec is not None and kept is not None and kept[0] is rec:
+        return kept[1]
+    book = Book()
+    whole = _settling_view(view)
+    # the lines that take a number first; again while a number two lines share (the
+    # same value by chance) was raised after the line that computes it was closed
+    for _ in range(SETTLE_PASSES):
+        book.changed = False
+        for build in reversed(BUILDERS):
+            build(whole, layer, neuron, book)
+        if not book.changed:
+            break
+    book.settling = False
+    if rec is not None:
+        if len(_BOOKS) >= BOOKS_KEPT:
+            del _BOOKS[next(iter(_BOOKS))]
+        _BOOKS[key] = (rec, book)
+    return book
+
+
 def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
     """Every equation of one step through the neuron, in the order backprop does them,
     each number printed with the decimals that make its lines close (``closing_digits``)."""
-    book = Book()
-    whole = _whole(view)
-    for build in reversed(BUILDERS):  # the lines that take a number first
-        build(whole, layer, neuron, book)
-    book.settling = False
+    book = _book(view, layer, neuron)
     walk = walk_of(view)
     loss = layer == view.network.depth or (walk is not None and walk.phase.kind == LOSS)
     return [
