@@ -18,10 +18,11 @@ a·(1 − a), ŷ in ℓ and in ŷ − y, the row's input in z and in ∂L/∂w, 
 z, in its gradient and in its update, a gradient in its update) is printed the same way
 on each, with the most decimals any of them needs. A result gets at least the card's
 usual precision (``numbers.short``: four decimals, three significant digits below
-0.001, and 0 below ``TINY``), an operand at least two significant digits (fewer where it is exactly that
-number, as a target 1 is). The needs are settled from the card's last line back to its
-first (``Book.settling``), so a value's decimals are final before the line that computes
-it is closed: a number raised for a line below raises the budget of its own line.
+0.001, and 0 below ``TINY``), an operand at least two significant digits (fewer where
+it is exactly that number, as a target 1 is). The needs are settled from the card's
+last line back to its first (``Book.settling``), so a value's decimals are final before
+the line that computes it is closed: a number raised for a line below raises the budget
+of its own line.
 """
 
 from __future__ import annotations

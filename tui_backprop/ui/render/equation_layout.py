@@ -117,7 +117,9 @@ def wrapped(eq: Equation, width: int) -> list[Equation] | None:
     return None
 
 
-def _broken(segments: list[tuple[str, str]], width: int, indent: int) -> list[list[tuple[str, str]]] | None:
+def _broken(
+    segments: list[tuple[str, str]], width: int, indent: int
+) -> list[list[tuple[str, str]]] | None:
     """``segments`` (text, style) broken into lines of at most ``width`` cells."""
     text = "".join(t for t, _ in segments)
     if len(text) > MOST_LINES * width:

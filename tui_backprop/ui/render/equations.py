@@ -28,7 +28,6 @@ from rich.text import Text
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.losses import OUTPUTS
-from tui_backprop.engine.records import StepRecord
 from tui_backprop.engine.phases import (
     FORWARD,
     GRADIENTS,
@@ -37,8 +36,10 @@ from tui_backprop.engine.phases import (
     OUTPUT_DELTA,
     UPDATE,
 )
+from tui_backprop.engine.records import StepRecord
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
+from tui_backprop.ui.render.closing_digits import LINEAR, Book
 from tui_backprop.ui.render.equation_layout import (
     DROP,
     LAST,
@@ -49,7 +50,6 @@ from tui_backprop.ui.render.equation_layout import (
     chosen_lines,
     fit,
 )
-from tui_backprop.ui.render.closing_digits import LINEAR, Book
 from tui_backprop.ui.render.substitution import (
     Sum,
     hidden_delta,
@@ -76,7 +76,10 @@ SLOPE_CHANGE: dict[str, Callable[[float], float]] = {
 # Why the output δ is ŷ − y: each output's loss is chosen so its f'(z) cancels
 OUTPUT_DELTA_WHY = {
     "sigmoid": ("∂ℓ/∂ŷ·σ'(z) = (ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y", "(ŷ−y)/(ŷ(1−ŷ))·ŷ(1−ŷ) = ŷ − y"),
-    "softmax": ("∂ℓ/∂z = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y, as the yₖ add up to 1", "−Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y"),
+    "softmax": (
+        "∂ℓ/∂z = −Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y, as the yₖ add up to 1",
+        "−Σₖ yₖ·([k=j] − ŷⱼ) = ŷ − y",
+    ),
     "linear": ("∂ℓ/∂ŷ·1 = (ŷ − y)·1 = ŷ − y", "(ŷ − y)·1 = ŷ − y"),
 }
 UPDATE_RULE = {
@@ -128,8 +131,8 @@ def close_sum(book: Book, s: Sum, extra: list[tuple[float, float]] | None = None
     if not book.settling:
         return
     left, right = s.left.tolist(), s.right.tolist()
-    terms = [(x, s.scale * y) for x, y in zip(left, right)]
-    terms += [(y, s.scale * x) for x, y in zip(left, right)]
+    terms = [(x, s.scale * y) for x, y in zip(left, right, strict=True)]
+    terms += [(y, s.scale * x) for x, y in zip(left, right, strict=True)]
     n = len(left)
     for head in _heads(s):  # a shorter form drops terms, and closes unless its bracket
         ops = terms[:head] + terms[n : n + head] + (extra or [])  # total needs digits
@@ -208,7 +211,8 @@ def _detail(kind: str, lhs: str, lead: str, value: float, sub: Piece, book: Book
     body = Piece(tuple(v.replace(" = ", lead, 1) for v in sub.variants), sub.style, sub.steps)
     if not book.closes(value):
         body = Piece(("",), sub.style)
-    pieces = (Piece((lhs,), STYLES["lhs"]), body, Piece((f" = {book.text(value)}",), STYLES["value"]))
+    value_piece = Piece((f" = {book.text(value)}",), STYLES["value"])
+    pieces = (Piece((lhs,), STYLES["lhs"]), body, value_piece)
     return Equation(kind, None, pieces, detail=True)
 
 
@@ -221,7 +225,9 @@ def _pick(values: Array | None, neuron: int) -> float | None:
     return None if values is None else float(values[neuron])
 
 
-def weighted_input_equation(view: TrainingView, layer: int, neuron: int, book: Book) -> list[Equation]:
+def weighted_input_equation(
+    view: TrainingView, layer: int, neuron: int, book: Book
+) -> list[Equation]:
     z_sum = weighted_input(view, layer, neuron)
     bias = view.record is not None and view.record.layers[layer - 1].b_before is not None
     z_sub = None
@@ -305,7 +311,7 @@ def _row_loss(view: TrainingView, output: str, loss: float, book: Book) -> Piece
         return None
     if output == "softmax":
         p = float(y_hat[int(y.argmax())])
-        if not 0 < p:  # saturated: the ℓ the engine took from z is not log(ŷ)'s
+        if p <= 0:  # saturated: the ℓ the engine took from z is not log(ŷ)'s
             return None
         book.close(loss, [(p, 1 / p)])
         return _short_sub(f"−log({book.text(p)})")
@@ -369,8 +375,9 @@ def _hidden_delta(view: TrainingView, layer: int, neuron: int, book: Book) -> Eq
     a = _pick(view.activation(layer), neuron)
     weighed = float(s.products.sum())  # Σ w·δ_next
     # the slope is printed through a where it can be, else as itself
-    extra = [(a, SLOPE_CHANGE[act](a) * weighed) if act in SLOPE_CHANGE else (s.scale, weighed)]
-    close_sum(book, s, extra if a is not None else [])
+    if a is not None:
+        change = SLOPE_CHANGE.get(act)
+        close_sum(book, s, [(a, change(a) * weighed) if change else (s.scale, weighed)])
     shown = scale.format(a=UNKNOWN if a is None else book.factor(a), s=book.text(s.scale))
     eq = _eq(HIDDEN_DELTA, layer - 1, "δ", forms, s.total, book, substitution(s, book, shown))
     return _whole(eq, s)
