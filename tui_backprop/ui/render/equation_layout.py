@@ -128,7 +128,9 @@ def _broken(
     cuts, depth = [], 0
     for i, ch in enumerate(text):
         depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and text.startswith(BREAKS, i) and i:
+        # a sum's terms inside scale·(…) are one bracket deep; (1 − a) is not a sum
+        breaks = BREAKS if depth == 0 else (" + ",) if depth == 1 else ()
+        if i and breaks and text.startswith(breaks, i):
             cuts.append(i + 1)  # the next line starts with the operator
     starts, room = [0], width
     while len(text) - starts[-1] > room:
