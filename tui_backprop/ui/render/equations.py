@@ -2,19 +2,23 @@
 
 Every result shown is the engine's, read from the step record. The only arithmetic
 is presentation: the terms of a substitution such as wᵢ·aᵢ (see ``substitution``),
-whose total the record already holds.
+whose total the record already holds, and the digits each number is printed with.
 
-Every equation closes by hand: its substitution holds only numbers the card shows
-(a line above, or the line itself), so a learner can recompute it to the printed
-precision. That is why one row is shown by default (row 1; ``j`` / ``k`` pick another):
-for one row every step is a formula of numbers on screen. For the batch mean (one key
+Every equation closes with a calculator: its substitution holds only numbers the card
+shows (a line above, or the line itself), each with the digits that make the line give
+its printed result to within one unit of its last digit (``closing_digits``: the card's
+lines are settled once, on the whole step, from the last line back, so a number reads
+the same on every line, at every size and in every phase of a walk). That is why
+one row is shown by default (row 1; ``j`` / ``k`` pick another): for one row every
+step is a formula of numbers on screen. For the batch mean (one key
 away) the nonlinear steps say what they are, "mean of σ(zᵢ)", because the mean of
 σ(zᵢ) is not σ of the mean z, and carry no substitution. The loss line names the
 reduction the gradient uses: the gradient shown is the gradient of the L shown.
 
 Each equation is a row of pieces (see ``equation_layout``): when a row is too wide for
-the pane its substitution is summarised first (first terms, the rest's count and
-total, the last term), then dropped, then the formula.
+the pane it goes on over more lines where there is room (a sum of up to
+``WHOLE_TERMS`` terms first of all), else its substitution is summarised (first terms,
+the rest's count and total), then dropped, then the formula.
 """
 
 from __future__ import annotations
