@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -214,7 +215,7 @@ def test_every_line_of_every_kind_of_run_closes(settings: Settings) -> None:
     assert check_run(settings, 4, (DEFAULT_ROW, 3, None)) > 20
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     activation=st.sampled_from(CHOICES["activation"]),
     output=st.sampled_from(CHOICES["output"]),
@@ -242,7 +243,9 @@ def test_any_run_closes(
     dataset = "plane" if output == "linear" else "spiral3" if output == "softmax" else "xor"
     changes = {"activation": activation, "output": output, "bias": bias, "seed": seed}
     changes |= {"reduction": reduction, "optimizer": optimizer, "lr": lr, "l1": l1, "l2": l2}
-    check_run(resolve(dataset, {"hidden": (3,), "points": 24, **changes}), epochs, (1,))
+    # a run that diverges overflows in its own arrays on the way: its card still closes
+    with np.errstate(all="ignore"):
+        check_run(resolve(dataset, {"hidden": (3,), "points": 24, **changes}), epochs, (1,))
 
 
 def test_the_walk_closes_and_prints_every_number_as_the_finished_epoch_does() -> None:

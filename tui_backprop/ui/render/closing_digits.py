@@ -35,17 +35,26 @@ LINEAR = 0.5  # the same where no two rounded numbers multiply: nothing second-o
 MOST = 12  # decimals: beyond this a float64 has nothing left to show at |x| ~ 1
 # Below this a number is rounding noise (the mean of standardised inputs, 1e-17): 0
 TINY = 1e-12
+SMALL, LARGE = 1e-3, 1e5  # outside these a number is written 1.23e-04, 1.23e+05
+
+
+def _exponent(mag: float) -> int:
+    return math.floor(math.log10(mag))
+
+
+def _exponential(mag: float) -> bool:
+    return mag < SMALL or mag >= LARGE
 
 
 def result_floor(x: float) -> int:
-    """The decimals ``numbers.short`` prints ``x`` with."""
+    """The decimals ``numbers.short`` prints ``x`` with (negative: tens, hundreds…)."""
     mag = abs(x)
     if mag < TINY:
         return 0
     if not math.isfinite(mag):
         return 4
-    if mag < 1e-3:
-        return 2 - math.floor(math.log10(mag))
+    if _exponential(mag):
+        return 2 - _exponent(mag)  # three significant digits
     return 1 if mag >= 100 else 4
 
 
@@ -54,26 +63,33 @@ def operand_floor(x: float) -> int:
     mag = abs(x)
     if mag < TINY or not math.isfinite(mag):
         return 0
-    two = max(1 - math.floor(math.log10(mag)), 0)
+    two = 1 - _exponent(mag)
+    if not _exponential(mag):
+        two = max(two, 0)  # fixed point keeps every digit before the point
     return next((d for d in range(two) if printed(x, d) == x), two)
 
 
 def text(x: float, decimals: int) -> str:
-    """``x`` to ``decimals`` decimals; below 0.001 in the ``1.23e-04`` form
-    ``numbers.short`` uses, with the same last digit."""
+    """``x`` to ``decimals`` decimals; below 0.001 and from 100,000 in the ``1.23e-04``
+    form ``numbers.short`` uses, with the same last digit."""
     if not math.isfinite(x):
         return str(x)
     mag = abs(x)
     if mag < TINY:
         return "0"
-    if mag < 1e-3:
-        return f"{x:.{max(decimals + math.floor(math.log10(mag)), 0)}e}"
-    return f"{x:.{decimals}f}"
+    if _exponential(mag):
+        return f"{x:.{max(decimals + _exponent(mag), 0)}e}"
+    return f"{x:.{max(decimals, 0)}f}"
 
 
 def printed(x: float, decimals: int) -> float:
     """The number ``text(x, decimals)`` shows (as ``round``, correctly rounded)."""
-    return 0.0 if abs(x) < TINY else round(x, decimals)
+    if abs(x) < TINY:
+        return 0.0
+    try:
+        return round(x, decimals)
+    except OverflowError:  # rounded up past the largest float: a diverged run's number
+        return math.copysign(math.inf, x)
 
 
 class Book:
@@ -97,7 +113,7 @@ class Book:
         return max(self._decimals.get(x, floor), floor)
 
     def _raise(self, x: float, decimals: int) -> None:
-        if decimals > self._decimals.get(x, -1):
+        if x not in self._decimals or decimals > self._decimals[x]:
             self._decimals[x] = decimals
             self.changed = self.changed or x in self._closed
 

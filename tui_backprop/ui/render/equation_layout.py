@@ -3,6 +3,7 @@ and the choice of which rows a few lines of screen can hold."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -72,6 +73,7 @@ def full_length(eq: Equation) -> int:
 
 MOST_LINES = 3  # an equation wrapped over more would crowd out the others
 BREAKS = (" = ", " ← ", " + ", " − ")
+BREAK = re.compile("|".join(re.escape(b) for b in BREAKS))
 
 
 def wrapped(eq: Equation, width: int) -> list[Equation] | None:
@@ -90,6 +92,8 @@ def wrapped(eq: Equation, width: int) -> list[Equation] | None:
         return None
     k_sum = sums[0]
     for level in range(one_line[k_sum]):  # the most terms first
+        if len(eq.pieces[k_sum].variants[level]) > MOST_LINES * width:
+            continue  # too long for the lines whatever the rest
         best: list[list[tuple[str, str]]] | None = None
         forms = eq.pieces[formula].variants if formula is not None else ("",)
         for form in forms:
@@ -125,9 +129,12 @@ def _broken(
     if len(text) > MOST_LINES * width:
         return None
     styles = [style for t, style in segments for _ in t]
-    cuts, depth = [], 0
-    for i, ch in enumerate(text):
-        depth += (ch in "([") - (ch in ")]")
+    cuts, depth, last = [], 0, 0
+    for m in BREAK.finditer(text):
+        i = m.start()
+        opened = sum(text.count(c, last, i) for c in "([")
+        depth += opened - sum(text.count(c, last, i) for c in ")]")
+        last = i
         # a sum's terms inside scale·(…) are one bracket deep; (1 − a) is not a sum
         breaks = BREAKS if depth == 0 else (" + ",) if depth == 1 else ()
         if i and breaks and text.startswith(breaks, i):

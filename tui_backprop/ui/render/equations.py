@@ -126,7 +126,8 @@ def _heads(s: Sum) -> range:
 
 
 def _rest(s: Sum, head: int) -> float:
-    return float(s.products[head:].sum())
+    with np.errstate(all="ignore"):  # a diverged run's terms may be inf
+        return float(s.products[head:].sum())
 
 
 def close_sum(book: Book, s: Sum, extra: list[tuple[float, float]] | None = None) -> None:
