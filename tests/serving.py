@@ -9,9 +9,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tui_backprop.web import processes
 
@@ -25,12 +26,14 @@ def free_port() -> int:
 
 
 class Served:
-    """A running server: its process, address and what it printed."""
+    """A running server: its process, address and what it printed (``errors``: its
+    standard error, once it has stopped)."""
 
     def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
         self.proc, self.port = proc, port
         self.url = f"http://127.0.0.1:{port}/"
         self.printed = ""
+        self.errors = ""
 
     def read_until(self, needle: str, timeout: float) -> str:
         """Standard output up to ``needle`` (read unbuffered, a chunk at a time)."""
@@ -49,18 +52,37 @@ class Served:
         return processes.children(self.proc.pid)
 
 
+def ws_connect(
+    session: Any,
+    served: Served,
+    query: str = "width=100&height=30",
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A tab's websocket to ``served`` (an aiohttp ``session.ws_connect``): every test
+    opens its websockets here."""
+    url = f"ws://127.0.0.1:{served.port}/ws?{query}"
+    return session.ws_connect(url, headers=headers or {})
+
+
 @contextmanager
-def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
-    """``backprop-tui --serve ARGS`` on a free port, listening; stopped at the end."""
+def serving(
+    *args: str,
+    host_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Iterator[Served]:
+    """``backprop-tui --serve ARGS`` on a free port, listening; stopped at the end.
+    ``env`` adds to the server's environment; ``preexec_fn`` runs in it before exec."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     with subprocess.Popen(
         [*command, *host_args, *args],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=preexec_fn,
     ) as proc:
         served = Served(proc, port)
         try:
@@ -70,7 +92,7 @@ def serving(*args: str, host_args: tuple[str, ...] = ()) -> Iterator[Served]:
             apps = served.apps()
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-                proc.communicate(timeout=10)
+            served.errors = proc.communicate(timeout=10)[1]
             processes.end_groups(apps, grace=0)  # if a test failed before its apps ended
 
 

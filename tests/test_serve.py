@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import ROOT, Served, serving, wait_gone
+from tests.serving import ROOT, Served, serving, wait_gone, ws_connect
 from tui_backprop.cli import serve_split
 from tui_backprop.web import processes
 
@@ -30,9 +30,7 @@ async def tab(served: Served, origin: str | None = None) -> AsyncIterator[object
     headers = {"Origin": origin} if origin else {}
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(
-            f"ws://127.0.0.1:{served.port}/ws?width=100&height=30", headers=headers
-        ) as ws,
+        ws_connect(session, served, headers=headers) as ws,
     ):
         drawn = 0
         while drawn < 2000:  # bytes of a first frame, not just the start of one

@@ -209,6 +209,19 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--host", help=f"address --serve listens on (default {SERVE_HOST})")
     p.add_argument("--port", type=_arg(read_port), help=f"port for --serve (default {SERVE_PORT})")
+    p.add_argument(
+        "--max-tabs",
+        type=_arg(read_max_tabs),
+        metavar="N",
+        help="runs --serve keeps open at once (default: 4 a core, as memory allows)",
+    )
+
+
+def read_max_tabs(text: str) -> int:
+    value = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
+    if value < 1:
+        raise ValueError("--max-tabs is a whole number from 1 to 99999")
+    return value
 
 
 def read_port(text: str) -> int:
@@ -219,7 +232,8 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host and --port: what each served app is given."""
+    """The arguments without --serve, --host, --port and --max-tabs: what each served app
+    is given."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -266,10 +280,13 @@ def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
+    max_tabs = args.pop("max_tabs")
     if serving:
         check_serve(args, parser)
     elif host is not None or port is not None:
         parser.error("--host and --port go with --serve")
+    elif max_tabs is not None:
+        parser.error("--max-tabs goes with --serve")
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
@@ -304,7 +321,7 @@ def _command(argv: Sequence[str] | None) -> int:
         from tui_backprop.web.server import serve
 
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
-        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT)
+        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT, max_tabs=max_tabs)
     from tui_backprop.ui.app import run_app
 
     return int(run_app(experiment, lesson))
@@ -326,7 +343,7 @@ def leave_a_core_for_the_screen() -> None:
 
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
-NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port", "max_tabs"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 
@@ -468,6 +485,9 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         import textual_serve.server  # noqa: F401
     except ImportError:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
+    from tui_backprop.web import launch
+
+    launch.set_budget()  # the run is checked with the memory each tab's run will have
 
 
 def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:
