@@ -36,7 +36,7 @@ PIPE_BYTES = 4096
 # a run's arrays may take on top (``engine.footprint``), so a run that fits its budget
 # also fits the limit, with some 600 MB to spare for screens, maps and temporaries.
 APP_ADDRESS_SPACE = 1536 * 2**20
-ARRAY_BUDGET = 512 * 2**20
+ARRAY_BUDGET = 500 * 10**6  # "500 MB" on screen
 
 # What a tab is counted for when the default tab cap is worked out: about three times
 # the proportional memory (PSS) a playing tab was measured at, for larger runs.
