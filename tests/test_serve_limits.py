@@ -74,7 +74,11 @@ async def closed_within(ws: Any, seconds: float) -> float:
 
 
 async def get(served: Served, path: str) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session, session.get(served.url + path) as response:
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(served.url + path) as response,
+    ):
         return response.status, await response.text()
 
 
@@ -225,6 +229,8 @@ async def test_an_app_out_of_memory_ends_alone_and_its_tab_says_so() -> None:
             await closed_within(ws, 60)
             wait_gone(app, timeout=5)
         assert (await get(served, ""))[0] == 200 and served.proc.poll() is None
+    ended = [line for line in served.errors.splitlines() if "ended with status" in line]
+    assert len(ended) == 1 and "MemoryError" in ended[0] and len(ended[0]) < 300, served.errors
 
 
 # -- the server stands ----------------------------------------------------------------

@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import json
 import logging
+from asyncio.subprocess import Process
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -34,6 +35,18 @@ log = logging.getLogger("backprop-tui")
 QUIT_GRACE = 1.0  # seconds an app has to quit by itself once its tab closed
 STOP_GRACE = 1.0  # seconds between SIGTERM and SIGKILL to its group
 F_SETPIPE_SZ = 1031  # from <linux/fcntl.h>
+ERROR_TAIL = 4096  # bytes of an app's standard error kept
+LINE_CHARS = 200  # of its last line, logged
+
+
+async def last_line(stream: asyncio.StreamReader) -> str:
+    """The last non-blank line of ``stream``, read to its end, shortened."""
+    tail = b""
+    while chunk := await stream.read(65536):
+        tail = (tail + chunk)[-ERROR_TAIL:]
+    lines = [line.strip() for line in tail.decode("utf-8", "replace").splitlines()]
+    found = next((line for line in reversed(lines) if line), "")
+    return found[:LINE_CHARS]
 
 
 class Tab(AppService):
@@ -52,6 +65,7 @@ class Tab(AppService):
         self.websocket = websocket
         self.size = (80, 24)
         self._watch: asyncio.Task[None] | None = None
+        self._errors: asyncio.Task[str] | None = None
 
     async def start(self, width: int, height: int) -> None:
         """Start the app at this size, and watch for its end."""
@@ -61,6 +75,18 @@ class Tab(AppService):
         with contextlib.suppress(OSError, AttributeError):  # not Linux: the default pipe
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, limits.PIPE_BYTES)
         self._watch = asyncio.create_task(self._close_when_ended())
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        """The app's process, its standard error read here: textual-serve keeps all of
+        it and copies it to the server's stdout, where a crash's report of 100 KB
+        blocked the server on a full pipe. Here the last ``ERROR_TAIL`` bytes are kept,
+        and their last line is logged when the app ends."""
+        process = await super()._open_app_process(width, height)
+        assert process.stderr is not None
+        self._errors = asyncio.create_task(last_line(process.stderr))
+        process.stderr = asyncio.StreamReader()  # for textual-serve: empty
+        process.stderr.feed_eof()
+        return process
 
     async def _close(self) -> None:  # the app said it exits
         await self.websocket.close()
@@ -72,8 +98,10 @@ class Tab(AppService):
     async def _close_when_ended(self) -> None:
         assert self._process is not None
         status = await self._process.wait()
+        said = "" if self._errors is None else await self._errors
+        if status:
+            log.warning("a tab's app ended with status %s%s", status, f": {said}" if said else "")
         if not self.websocket.closed:
-            log.info("the app of a tab ended (status %s); its page is told", status)
             await self.websocket.close(message=b"the run has ended")
 
     def _put(self, packet: bytes) -> bool:
