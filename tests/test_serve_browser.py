@@ -10,7 +10,9 @@ looked at every ``LOOK`` ms. Run with ``-s`` to see the measured times.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -141,3 +143,20 @@ def test_served_app_in_chromium(browser: sync_api.Browser, served: Served) -> No
 
 def one_step(before: int | None) -> int:
     return 0 if before is None else before + 1
+
+
+def test_a_killed_run_says_it_ended_and_offers_a_new_one(
+    browser: sync_api.Browser, served: Served
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    tab = Tab(page)
+    tab.open(served.url)
+    killed = served.apps()
+    os.kill(killed[0], signal.SIGKILL)
+    started = time.monotonic()
+    page.wait_for_selector("text=This run has ended", state="visible", timeout=5_000)
+    print(f"\nkilled app -> the page says so in {(time.monotonic() - started) * 1000:.0f} ms")
+    page.click("text=Start a new run")
+    tab.wait(lambda shown: "epoch" in shown.text().lower(), "the new run's status line")
+    assert len(served.apps()) == 1 and served.apps() != killed
+    page.close()

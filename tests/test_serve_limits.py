@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from textual.widgets import Input, Label
 
 from tests.helpers import SIZE, app_of, press
