@@ -31,15 +31,17 @@ MAX_QUEUED_INPUT = 8 * 1024
 PIPE_BYTES = 4096
 
 # Each app's address space (``RLIMIT_AS``, set in ``launch``). Measured on two cores
-# with one BLAS thread: a playing tab's app peaks at about 350 MB of address space
-# (210 MB idle), its training process at about 100 MB. The array budget below is what
-# a run's arrays may take on top (``engine.footprint``), so a run that fits its budget
-# also fits the limit, with some 600 MB to spare for screens, maps and temporaries.
+# with one BLAS thread (a 142x42 terminal): a tab's app peaks at about 270 MB of
+# address space (210 MB idle), its forkserver and training process at about 100 MB
+# each. The array budget below is what a run's arrays may take on top
+# (``engine.footprint``), so a run that fits its budget also fits the limit, with some
+# 700 MB to spare for screens, maps and temporaries.
 APP_ADDRESS_SPACE = 1536 * 2**20
 ARRAY_BUDGET = 500 * 10**6  # "500 MB" on screen
 
 # What a tab is counted for when the default tab cap is worked out: about three times
-# the proportional memory (PSS) a playing tab was measured at, for larger runs.
+# the proportional memory (PSS) of a playing tab, 81 MB measured over four tabs (71 MB
+# idle), for larger runs.
 TAB_MEMORY = 256 * 2**20
 TABS_PER_CORE = 4  # a playing run keeps a core about half busy; the screen needs some too
 
