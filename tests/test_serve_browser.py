@@ -156,6 +156,7 @@ def test_a_killed_run_says_it_ended_and_offers_a_new_one(
     started = time.monotonic()
     page.wait_for_selector("text=This run has ended", state="visible", timeout=5_000)
     print(f"\nkilled app -> the page says so in {(time.monotonic() - started) * 1000:.0f} ms")
+    tab.screen = None  # the next screen is the new run's websocket's
     page.click("text=Start a new run")
     tab.wait(lambda shown: "epoch" in shown.text().lower(), "the new run's status line")
     assert len(served.apps()) == 1 and served.apps() != killed
