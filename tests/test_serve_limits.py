@@ -27,6 +27,7 @@ from textual.widgets import Input, Label
 
 from tests.helpers import SIZE, app_of, press
 from tests.serving import ROOT, Served, serving, wait_gone, ws_connect
+from tui_backprop.cli import serve_split
 from tui_backprop.ui.screens.settings_dialog import SettingsScreen
 from tui_backprop.web import launch, limits
 
@@ -185,6 +186,18 @@ async def test_each_app_runs_under_the_address_space_limit_with_the_array_budget
             assert row.split()[3:5] == [str(limits.APP_ADDRESS_SPACE)] * 2
             budget = environment(app)[launch.BUDGET_VARIABLE]
             assert budget == str(limits.ARRAY_BUDGET)
+
+
+def test_max_tabs_is_the_servers_own_flag() -> None:
+    assert serve_split(["--serve", "--max-tabs", "3", "xor", "--max-tabs=2"]) == ["xor"]
+    for argv, says in (
+        (["--serve", "--max-tabs", "0"], "--max-tabs is a whole number from 1"),
+        (["--max-tabs", "3"], "--max-tabs goes with --serve"),
+    ):
+        command = [sys.executable, "-m", "tui_backprop", *argv]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert says in done.stderr
 
 
 def test_the_budget_variable_is_the_engines() -> None:

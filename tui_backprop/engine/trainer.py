@@ -213,9 +213,8 @@ def check_budget(config: TrainConfig, problem: Problem) -> None:
     )
     if need > allowed:
         raise ConfigError(
-            f"this run needs about {footprint.in_words(need)} of memory, more than the "
-            f"{footprint.in_words(allowed)} a run has here; use fewer or narrower layers, "
-            "fewer rows or a larger batch"
+            f"this run needs about {footprint.in_words(need)} of memory, a run here has "
+            f"{footprint.in_words(allowed)}: use smaller layers, fewer rows or a larger batch"
         )
 
 
