@@ -91,10 +91,6 @@ class Tab(AppService):
     async def _close(self) -> None:  # the app said it exits
         await self.websocket.close()
 
-    @property
-    def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
-
     async def _close_when_ended(self) -> None:
         assert self._process is not None
         status = await self._process.wait()
