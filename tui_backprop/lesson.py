@@ -25,6 +25,7 @@ BUILTIN = ("reference", "xor", "circles", "lr-too-high")
 # Every kind of phase, in backprop's order (a network of two layers has them all).
 PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
+TITLE_LIMIT = 120  # characters of a title shown; a step's text is never cut
 KEYS = {"title", "hide", "lock", "experiment", "step"}
 STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom"}
 SETTING_TYPES = (str, int, float, bool, list)
@@ -114,7 +115,7 @@ def _lesson(
 ) -> Lesson:
     _only(data, KEYS, "")
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if not isinstance(title, str) or not _shown(title, TITLE_LIMIT):
         raise LessonError("title must be a non-empty string")
     experiment = data.get("experiment", {})
     if not isinstance(experiment, dict):
@@ -128,7 +129,7 @@ def _lesson(
     return Lesson(
         source=source,
         folder=folder,
-        title=title.strip(),
+        title=_shown(title, TITLE_LIMIT),
         experiment=experiment,
         hide=_names(data, "hide", commands),
         lock=_names(data, "lock", commands),
@@ -162,7 +163,7 @@ def _step(step: object, number: int, settings: Mapping[str, SettingReader]) -> S
         raise LessonError(f"step {number} must be a table ([[step]])")
     _only(step, STEP_KEYS | set(settings), where)
     text = step.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not _shown(text, len(text)):
         raise LessonError(f"step {number} needs a text")
     epoch = step.get("run_to_epoch")
     if epoch is not None and (
@@ -177,7 +178,14 @@ def _step(step: object, number: int, settings: Mapping[str, SettingReader]) -> S
         _one_of(step, key, names, where) for key, names in (("view", VIEWS), ("zoom", ZOOMS))
     )
     chosen = tuple(_setting(settings[k], k, v, where) for k, v in step.items() if k in settings)
-    return Step(" ".join(text.split()), epoch, phase, chosen, view, zoom)
+    return Step(_shown(text, len(text)), epoch, phase, chosen, view, zoom)
+
+
+def _shown(text: str, limit: int) -> str:
+    """A teacher's ``text`` as the pane shows it: no escape sequence, control or bidi
+    character (the file could retitle or clear the class's terminal), its white space
+    one space each."""
+    return " ".join(printable(text, limit).split())
 
 
 def _one_of(step: dict[str, Any], key: str, names: tuple[str, ...], where: str) -> str | None:

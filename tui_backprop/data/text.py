@@ -5,6 +5,13 @@ marks that reorder what is shown, invisible characters, cells megabytes long. Ev
 a ``Dataset`` carries (file, features, label, classes) and every file name in a
 ``DatasetError`` goes through ``printable`` once, so the command line and the app can show
 them as they are.
+
+The one rule for text from outside (files and their names, labels, feature and class
+names, a lesson's title and steps, set-up values, messages that quote them): its hidden
+characters are removed, not shown as symbols (a name stays the name a user would type),
+when it is read (data layer, lessons) or, for what is read elsewhere, where it is shown
+(notices, dialog errors, the open dialog's tree). And it is never read as markup: the app
+puts it into ``rich.text.Text`` or Textual ``Content``, never into a markup string.
 """
 
 from __future__ import annotations

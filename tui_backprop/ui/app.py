@@ -19,6 +19,7 @@ from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
 
+from tui_backprop.data.text import printable, printable_lines
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
@@ -30,6 +31,7 @@ from tui_backprop.ui.screens.help import show_help
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
+NOTICE_LIMIT = 2000  # characters of a notice line: paths, lists of files
 
 
 class Notice(Notification):
@@ -97,11 +99,16 @@ class BackpropApp(App[int]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
-        """``App.notify``, with a ``Notice`` (see there) instead of a plain notification."""
+        """``App.notify``, with a ``Notice`` (see there) instead of a plain notification.
+
+        Notices are never read as markup, whatever ``markup`` says (widgets pass True by
+        default), and lose any control or bidi character: many quote names or messages
+        from outside (files, labels, errors), and none needs styling."""
         timeout = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        self.post_message(Notify(Notice(message, title, severity, timeout, markup=markup)))
+        message, title = printable_lines(message, NOTICE_LIMIT), printable(title, NOTICE_LIMIT)
+        self.post_message(Notify(Notice(message, title, severity, timeout, markup=False)))
 
     def get_default_screen(self) -> MainScreen:
         return self.main

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -84,13 +83,13 @@ class BoundaryPane(Widget, can_focus=True):
 
     def _retitle(self) -> None:
         scene, earlier = self.scene, self.earlier
-        compared = ""
+        compared = Text()
         if earlier is not None and scene is not None and scene.kind == PLANE:
-            compared = f"{OUTLINE} {escape(earlier.name)} · "
-        room = self.size.width - 4 - Text.from_markup(compared).cell_len
+            compared.append(f"{OUTLINE} {earlier.name} · ")
+        room = self.size.width - 4 - compared.cell_len
         title, legend = titles(scene, room)
         self._legend = []
-        if scene is not None and legend.endswith(class_legend.BELOW):
+        if scene is not None and legend.plain.endswith(class_legend.BELOW):
             self._legend = class_legend.lines(scene.class_names, self.size.width)
         if self.view is not None:  # the epoch whose weights drew it, as the status line says
             title += f" · {self.view.epoch_name}"
@@ -98,7 +97,7 @@ class BoundaryPane(Widget, can_focus=True):
         for long, short in (("Decision boundary", "Boundary"), ("  ", " "), ("Boundary ", "")):
             if len(title) > self.size.width - 4:
                 title = title.replace(long, short)
-        self.border_title, self.border_subtitle = title, compared + legend
+        self.border_title, self.border_subtitle = Text(title), compared + legend
         self.refresh()
 
     def watch_maps(self) -> None:
@@ -132,7 +131,7 @@ class BoundaryPane(Widget, can_focus=True):
             self._ask(True, (0, 0))  # the screen says why not
             return
         self.label = (self.label + 1) % scene.n_classes
-        self.notify(f"new points: class {scene.class_names[self.label]}", timeout=2)
+        self.notify(f"new points: class {scene.class_names[self.label]}", timeout=2, markup=False)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -201,31 +200,32 @@ class BoundaryPane(Widget, can_focus=True):
         else:
             self._lines, title, legend = picture(view, mp, choice, width, height)
         # Titles set while lines are drawn would miss this frame's border: set them next.
-        self.call_later(self._title, escape(title), legend)
+        self.call_later(self._title, title, legend)
 
-    def _title(self, title: str, legend: str) -> None:
-        self.border_title, self.border_subtitle = title, legend
+    def _title(self, title: str, legend: Text) -> None:
+        self.border_title, self.border_subtitle = Text(title), legend
 
 
-def titles(scene: Scene | None, room: int = 1000) -> tuple[str, str]:
-    """The border's title and legend (Rich markup) for ``scene``; a class legend longer
-    than ``room`` cells gives way to "classes below" (the pane draws it inside)."""
+def titles(scene: Scene | None, room: int = 1000) -> tuple[str, Text]:
+    """The border's title (plain text) and legend for ``scene``; a class legend longer
+    than ``room`` cells gives way to "classes below" (the pane draws it inside). Names
+    from the data are plain text in both, never markup."""
     if scene is None:
-        return "Decision boundary", ""
-    across, up = (escape(a) for a in scene.axes)
+        return "Decision boundary", Text()
+    across, up = scene.axes
     if scene.kind in (PLANE, PROJECTION):  # where the picture's edges are
         x0, x1, y0, y1 = scene.plane
         across, up = f"{across} {axis_span(x0, x1)}", f"{up} {axis_span(y0, y1)}"
     points = f"{TRAIN} train {TEST} test"
     if scene.kind == REGRESSION:
-        return "Predicted vs actual", f"{points} · on the diagonal: exact"
+        return "Predicted vs actual", Text(f"{points} · on the diagonal: exact")
     if scene.kind == PROJECTION:
         points = f"{points} {WRONG_TRAIN} wrong"
-    legend = f"{points} · {class_legend.markup(scene.class_names)}"
+    legend = Text(f"{points} · ").append_text(class_legend.legend(scene.class_names))
     if not class_legend.fits(legend, room):
-        legend = f"{points} · {class_legend.BELOW}"
+        legend = Text(f"{points} · {class_legend.BELOW}")
     if scene.kind == PLANE:
         return f"Decision boundary  {across} →  {up} ↑", legend
     if scene.kind == PROJECTION:
         return f"Predicted class on {across} →  {up} ↑", legend
-    return "Decision boundary", escape(scene.note)
+    return "Decision boundary", Text(scene.note)

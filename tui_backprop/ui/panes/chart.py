@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.color import Color
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
@@ -164,8 +164,8 @@ class MetricsChart(PlotextPlot, can_focus=True):
         self._show(throttle=True)
 
     def watch_overlay(self, overlay: Overlay | None) -> None:
-        self.border_subtitle = (
-            f"c: {escape(overlay.name)} vs {LIVE_RUN} · {escape(overlay.caption)}"
+        self.border_subtitle = Text(  # a kept run's name comes from its data: not markup
+            f"c: {overlay.name} vs {LIVE_RUN} · {overlay.caption}"
             if overlay is not None
             else self._keys_hint()
         )

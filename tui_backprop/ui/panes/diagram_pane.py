@@ -354,6 +354,7 @@ class NetworkPane(Vertical):
     # Only the title depends on the view: the panes inside repaint themselves.
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
+    _subtitle: Text | None = None
     _network: Network | None = None
 
     def on_resize(self) -> None:
@@ -365,10 +366,10 @@ class NetworkPane(Vertical):
         note = "" if view is None else view.network.output_note
         room = self.size.width - 4
         options = [(note, SELECT), (note,), (SELECT,)] if note else [(SELECT,)]
-        fits = [o for o in options if Text.from_markup(palette.legend(*o)).cell_len <= room]
+        fits = [o for o in options if palette.legend(*o).cell_len <= room]
         legend = palette.legend(*(fits[0] if fits else ()))
-        if legend != self.border_subtitle:
-            self.border_subtitle = legend
+        if legend != self._subtitle:  # setting it repaints
+            self._subtitle = self.border_subtitle = legend
 
     def watch_view(self, view: TrainingView | None) -> None:
         if view is not None and view.network is not self._network:

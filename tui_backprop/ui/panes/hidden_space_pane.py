@@ -10,7 +10,7 @@ does; the classes' colours are named on the pane's last lines, wrapped to its wi
 from __future__ import annotations
 
 import numpy as np
-from rich.markup import escape
+from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -59,7 +59,7 @@ class HiddenSpacePane(Widget, can_focus=True):
         hidden = hidden_in(self.app)
         room = self.size.width - 4
         title, legend = titles(self.view, self.scene, self.axes(), hidden, self._bounds, room)
-        self.border_title, self.border_subtitle = title, legend
+        self.border_title, self.border_subtitle = Text(title), Text(legend)  # never markup
         self.refresh()
 
     def _legend(self, width: int) -> list[Strip]:
@@ -105,7 +105,7 @@ class HiddenSpacePane(Widget, can_focus=True):
 
 def _name(network: Network, neuron: Neuron) -> str:
     layer, index = neuron
-    return escape(network.labels[layer][index])
+    return network.labels[layer][index]
 
 
 def titles(
@@ -118,7 +118,8 @@ def titles(
 ) -> tuple[str, str]:
     """The border's title (the two neurons, as axes, with the ranges ``bounds`` of the
     picture) and legend, naming no key of the commands ``hidden``, each in ``room``
-    cells where it can: the legend drops its parts from the least needed."""
+    cells where it can: the legend drops its parts from the least needed. Both are plain
+    text."""
     if view is None or scene is None:
         return "Hidden space", ""
     if axes is None:

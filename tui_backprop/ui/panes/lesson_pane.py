@@ -67,7 +67,7 @@ class LessonPane(Static):
             return
         folded = self.folded
         self.set_class(folded, "-folded")
-        self.border_title = state.heading()
+        self.border_title = Content(state.heading())  # the teacher's title, not markup
         self.border_subtitle = KEYS_HINT
         if folded:  # the keys before the text: the line's end may be cut
             count = f"Lesson {state.progress()}"

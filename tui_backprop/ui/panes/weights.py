@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -406,7 +406,7 @@ class WeightsPane(ScrollView, can_focus=True):
             titles = self._weights_titles(bias)
         if titles != self._titles:  # setting a title repaints the whole pane
             self._titles = titles
-            self.border_title, self.border_subtitle = titles
+            self.border_title, self.border_subtitle = (Text(t) for t in titles)  # not markup
 
     def _weights_titles(self, bias: bool) -> tuple[str, str]:
         """Which weights these are, in words, and what the marks and keys mean."""
@@ -419,7 +419,7 @@ class WeightsPane(ScrollView, can_focus=True):
         options = moment.titles(names)
         title = next((t for t in options if len(t) <= room), options[-1])
         if self.note:
-            return title, f"✎ {escape(self.note)}"
+            return title, f"✎ {self.note}"
         parts = [
             ("", moment.arrows),
             ("weights_moment", moment.other or ""),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -19,14 +18,17 @@ GAP = "  "
 BELOW = "classes below"  # what the border says when the legend is inside the pane
 
 
-def markup(names: Sequence[str]) -> str:
-    """The legend as Rich markup, for a border."""
-    return " ".join(f"[{swatch_hex(k)}]{SWATCH}[/]{escape(name)}" for k, name in enumerate(names))
+def legend(names: Sequence[str]) -> Text:
+    """The legend for a border, as ``Text``: a class name is never read as markup."""
+    text = Text()
+    for k, name in enumerate(names):
+        text.append(" " if k else "").append(SWATCH, swatch_hex(k)).append(name)
+    return text
 
 
-def fits(text: str, room: int) -> bool:
-    """Whether border markup ``text`` takes at most ``room`` cells."""
-    return Text.from_markup(text).cell_len <= room
+def fits(text: Text, room: int) -> bool:
+    """Whether border text ``text`` takes at most ``room`` cells."""
+    return text.cell_len <= room
 
 
 def lines(names: Sequence[str], width: int, base: Style | None = None) -> list[Strip]:

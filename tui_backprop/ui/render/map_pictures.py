@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rich.markup import escape
+from rich.text import Text
 from textual.strip import Strip
 
 from tui_backprop.ui.model.map_choice import (
@@ -35,7 +35,8 @@ from tui_backprop.ui.render.neuron_map_draw import (
     unknown,
 )
 
-Picture = tuple[list[Strip], str, str]  # lines, border title, border subtitle (markup)
+# lines, border title (plain: it holds names from the data), border subtitle
+Picture = tuple[list[Strip], str, Text]
 
 
 def forward_known(view: TrainingView, layer: int) -> bool:
@@ -54,7 +55,7 @@ def picture(
         name = net.labels[layer][neuron]
         title = f"{name} · {act} · output over the plane{where} · {view.epoch_name}"
         if not forward_known(view, layer):
-            return unknown(width, height), title, "not computed yet in this step"
+            return unknown(width, height), title, Text("not computed yet in this step")
         values = maps(mp, view.params, layer, width, 2 * height)
         points = targets(mp.scene) if value_plane(mp.scene) and layer == net.depth else None
         scale = scale_of(act, values if points is None else np.append(values, points))
@@ -73,7 +74,7 @@ def picture(
         title = f"{net.titles[layer]} · δ of each row · {view.epoch_name}{pages}"
         tiles, legend = _delta_gallery(part)
     if tiles is None:
-        return unknown(width, height, legend), title, ""
+        return unknown(width, height, legend.plain), title, Text()
     labels = [net.labels[layer][j] for j in shown]
     return gallery(tiles, labels, layout, width, height), title, legend
 
@@ -97,26 +98,28 @@ def predicted_value(view: TrainingView, mp: MapPlane, width: int, height: int) -
     colours (a row the colour of the map under it is predicted well)."""
     net = view.network
     lines, _, legend = picture(view, mp, MapChoice(MAP, net.depth, 0), width, height)
-    across, up = (escape(a) for a in mp.axes)
-    title = f"Predicted {escape(net.labels[-1][0])} over {across} →  {up} ↑ · {view.epoch_name}"
-    return lines, title, f"{TRAIN} actual value · {legend}"
+    across, up = mp.axes
+    title = f"Predicted {net.labels[-1][0]} over {across} →  {up} ↑ · {view.epoch_name}"
+    return lines, title, Text(f"{TRAIN} actual value · ").append_text(legend)
 
 
 def _where(mp: MapPlane) -> str:
     return " · on PC1, PC2, the other PCs at their mean" if mp.projected else ""
 
 
-def _legend(mp: MapPlane, scale: str) -> str:
-    across, up = (escape(a) for a in mp.axes)
-    return f"{scale} · {across}→ {up}↑"
+def _legend(mp: MapPlane, scale: str) -> Text:
+    """The colour scale (markup made here, from numbers) and then the axes' names, which
+    come from the data and so are added as plain text."""
+    across, up = mp.axes
+    return Text.from_markup(scale).append(f" · {across}→ {up}↑")
 
 
-Tiled = tuple[list[list[Strip]] | None, str]  # the tiles (None: a note instead), legend
+Tiled = tuple[list[list[Strip]] | None, Text]  # the tiles (None: a note instead), legend
 
 
 def _activation_gallery(part: Part, act: str) -> Tiled:
     if not forward_known(part.view, part.layer):
-        return part.unknown(), "not computed yet in this step"
+        return part.unknown(), Text("not computed yet in this step")
     lay = part.layout
     values = maps(part.mp, part.view.params, part.layer, lay.width, 2 * lay.height)
     scale = scale_of(act, values)
@@ -131,13 +134,13 @@ def _delta_gallery(part: Part) -> Tiled:
     view, lay = part.view, part.layout
     record = view.record
     if part.layer == 0:
-        return None, "the inputs have no δ: pick a later layer"
+        return None, Text("the inputs have no δ: pick a later layer")
     if record is None:
-        return None, "no step yet: δ comes with the first step"
+        return None, Text("no step yet: δ comes with the first step")
     if not delta_known(view, part.layer):
-        return part.unknown(), "not computed yet in this step"
+        return part.unknown(), Text("not computed yet in this step")
     if part.mp.scene.lift is not None:  # the rows' inputs are features, not plane points
-        return None, "δ at the rows: not with input features (--features)"
+        return None, Text("δ at the rows: not with input features (--features)")
     deltas = record.layers[part.layer - 1].delta
     reach = palette.magnitude(deltas)
     where = part.mp.positions(record.x)

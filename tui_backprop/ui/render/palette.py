@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rich.color import Color
 from rich.style import Style
+from rich.text import Text
 
 POSITIVE = (8, 119, 189)  # the Playground's blue
 NEGATIVE = (245, 147, 34)  # the Playground's orange
@@ -97,7 +98,11 @@ def negative_rgb_hex() -> str:
     return hex_of(NEGATIVE)
 
 
-def legend(*notes: str) -> str:
-    """Markup for a pane's border: which colour is which sign, then ``notes``."""
-    signs = f"[{positive_rgb_hex()}]■[/] positive  [{negative_rgb_hex()}]■[/] negative"
-    return "  ".join((signs, *notes))
+def legend(*notes: str) -> Text:
+    """A pane's border: which colour is which sign, then ``notes`` (plain text, since
+    they may hold class names)."""
+    text = Text().append("■", positive_rgb_hex()).append(" positive  ")
+    text.append("■", negative_rgb_hex()).append(" negative")
+    for note in notes:
+        text.append("  ").append(note)
+    return text

@@ -24,9 +24,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label
 from textual.widgets.button import ButtonVariant
 
+from tui_backprop.data.text import printable_lines
+
 ResultT = TypeVar("ResultT")
 Attempt = Callable[[], str | None]  # None when it worked, else why not
 _DONE: Callable[[], AwaitComplete] = AwaitComplete.nothing  # a close with nothing to wait for
+ERROR_LIMIT = 2000  # characters of an error line: long enough for real paths
 
 
 class ClosesOnce(Screen[ResultT]):
@@ -129,7 +132,9 @@ class FormDialog(Dialog[bool]):
 
     def show_error(self, error: str) -> None:
         """One line in the error colour; an empty one clears it."""
-        self.query_one(f"#{self.part_id('error')}", Label).update(Content(error))  # not markup
+        # An error may quote what was typed or a file's name: not markup, no escapes.
+        shown = Content(printable_lines(error, ERROR_LIMIT))
+        self.query_one(f"#{self.part_id('error')}", Label).update(shown)
 
     @on(Input.Submitted)
     @on(Button.Pressed, ".dialog-ok")

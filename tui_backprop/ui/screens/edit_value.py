@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Input, Label
 
 from tui_backprop.ui.screens.dialog import FormDialog
@@ -22,7 +23,8 @@ class EditValueScreen(FormDialog):
         self._name, self._current, self._setter = name, current, setter
 
     def compose_fields(self) -> ComposeResult:
-        yield Label(f"{self._name} is {self._current:.6g}; the next epoch starts from:")
+        # the weight's name holds the data's feature names: not markup
+        yield Label(Content(f"{self._name} is {self._current:.6g}; the next epoch starts from:"))
         yield Input(f"{self._current:.6g}", id=self.part_id("value"), select_on_focus=True)
 
     def submit(self) -> None:

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
@@ -20,6 +21,7 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
 from tui_backprop.data import Progress
+from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.ui.screens.dialog import FormDialog
 
 BACKGROUND_BYTES = 1_000_000  # smaller files read in a few milliseconds
@@ -34,7 +36,13 @@ class Cancelled(Exception):
 
 
 class CsvTree(DirectoryTree):
-    """Folders and CSV files only; hidden entries left out."""
+    """Folders and CSV files only; hidden entries left out. A name is shown as
+    ``printable`` makes it: a file named with an escape sequence must not retitle or
+    clear the terminal."""
+
+    def process_label(self, label: TextType) -> Text:
+        shown = printable(label if isinstance(label, str) else label.plain, PATH_LIMIT)
+        return super().process_label(shown)
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
@@ -78,13 +86,16 @@ class OpenCsvScreen(FormDialog):
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
-        self.query_one("#open-path", Input).value = str(event.path)
-        self.submit()
+        # The box shows the name as the tree does; the file opened is the one picked.
+        self.query_one("#open-path", Input).value = printable(str(event.path), PATH_LIMIT)
+        self._open(str(event.path))
 
     def submit(self) -> None:
+        self._open(self.query_one("#open-path", Input).value.strip())
+
+    def _open(self, path: str) -> None:
         if self._loading is not None:
             return  # one read at a time; escape stops it
-        path = self.query_one("#open-path", Input).value.strip()
         if path and self._loader is not None and _size(path) >= BACKGROUND_BYTES:
             self._start(self._loader, path)
             return

@@ -19,6 +19,7 @@ from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from tui_backprop.ui.command_table import COMMANDS, command_name, key_hint
@@ -145,11 +146,12 @@ class RowsLogScreen(Dialog[None]):
         for i, row in enumerate(table.rows):
             style = "italic" if i >= first_test else ""
             widget.add_row(*(Text(cell, style, justify="right") for cell in row))
-        self.query_one("#rows-title", Static).update(table.title + self._when(view))
+        # Titles and notes name features and classes from the data: never markup.
+        self.query_one("#rows-title", Static).update(Content(table.title + self._when(view)))
         notes = " ".join(table.notes)
         if table.tests:
             notes = f"Test rows (italic) never train, so they have no δ. {notes}"
-        self.query_one("#rows-notes", Static).update(notes)
+        self.query_one("#rows-notes", Static).update(Content(notes))
 
     def _show_log(self, view: TrainingView) -> None:
         count = min(view.epoch, len(view.history))
@@ -159,7 +161,7 @@ class RowsLogScreen(Dialog[None]):
             if count
             else "No epoch trained yet: space trains epoch 0"
         )
-        self.query_one("#log-title", Static).update(title + self._when(view))
+        self.query_one("#log-title", Static).update(Content(title + self._when(view)))
 
     def _when(self, view: TrainingView) -> str:
         if view.present is not None:
