@@ -218,23 +218,26 @@ def check_size(config: TrainConfig, problem: Problem) -> None:
 
 def check_budget(config: TrainConfig, problem: Problem) -> None:
     """Refuse a run whose arrays would not fit the memory this app was given (a served
-    app's address space is limited: past it NumPy fails and the app ends)."""
-    allowed = footprint.budget()
+    app's address space is limited: past it NumPy fails and the app ends), or, given
+    none, the memory the system has free now: a refusal is one line, running out of
+    memory ends the app."""
+    given = footprint.budget()
+    allowed = footprint.available() if given is None else given
     if allowed is None:
         return
+    sizes = network_sizes(config, problem)
     test_rows = 0 if problem.x_test is None else len(problem.x_test)
+    rows = len(problem.x_train)
     need = footprint.run_bytes(
-        network_sizes(config, problem),
-        config.bias,
-        len(problem.x_train),
-        test_rows,
-        config.batch_size,
-        np.dtype(config.dtype).itemsize,
+        sizes, config.bias, rows, test_rows, config.batch_size, np.dtype(config.dtype).itemsize
     )
     if need > allowed:
+        has = footprint.in_words(allowed)
+        room = f"a run here has {has}" if given is not None else f"{has} is free"
         raise ConfigError(
-            f"this run needs about {footprint.in_words(need)} of memory, a run here has "
-            f"{footprint.in_words(allowed)}: use smaller layers, fewer rows or a larger batch"
+            f"this run needs about {footprint.in_words(need)} of memory for {rows:,} rows × "
+            f"{sum(sizes[1:]):,} neurons, {room}: use smaller layers, fewer rows or a larger "
+            "batch"
         )
 
 
