@@ -27,6 +27,13 @@ class LiveRun:
         self.snapshots.add_rows(*frame.snapshots)
         self.frame = frame
 
+    def taken_back(self, trainer: Trainer) -> Trainer:
+        """``trainer`` as the process handed it back, with the metrics of every epoch:
+        the process keeps only those no frame has carried yet."""
+        self.history.extend(trainer.history.since(len(self.history)))
+        trainer.history = self.history
+        return trainer
+
     def set_lr(self, lr: float) -> None:
         self.config = self.config.with_(lr=lr)
 
