@@ -13,7 +13,7 @@ from tests.helpers import SIZE, app_of, shown_epoch, wait_until
 from tests.test_engine_history import seed_trainer
 from tests.test_ui_training_process import MAX_SPEED
 from tui_backprop.engine import history as history_module
-from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.history import MetricsLog, Snapshots
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.trainer import Trainer
 from tui_backprop.experiment import Experiment, epoch_lines, write_metrics_csv
@@ -144,3 +144,20 @@ async def test_a_long_played_run_is_thinned_and_looking_back_shows_exact_metrics
         assert log.count == history.rows_before(end - 1) + 1
         assert log.line(log.count - 1).startswith(f"Epoch {end - 2}, Accu")
         assert log.line(log.count - 2).startswith(f"Epoch {kept[-2]}, Accu")
+
+
+def test_snapshots_sent_and_forgotten_make_the_same_past_as_one_run() -> None:
+    direct, sender, receiver = (Snapshots(width=3, budget=3 * 8 * 100) for _ in range(3))
+    shown = 0
+    for epoch in range(20_000):
+        row = np.full(3, float(epoch))
+        direct.add(epoch, row)
+        sender.add(epoch, row)
+        if epoch % 311 == 0 or epoch == 19_999:
+            receiver.add_rows(*sender.after(shown - 1 if shown else -1))
+            shown = epoch
+            sender.forget_before(shown)
+            assert len(sender.epochs) <= 2 and sender.nbytes <= direct.nbytes
+    assert sender.stride == direct.stride > 1
+    np.testing.assert_array_equal(receiver.epochs, direct.epochs)
+    assert receiver.at_or_before(12_345)[1][0] == direct.at_or_before(12_345)[0]

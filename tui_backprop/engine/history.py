@@ -40,6 +40,7 @@ class Snapshots:
         self._rows = np.empty((min(self.capacity, 256), width))
         self._epochs = np.empty(len(self._rows), dtype=np.int64)
         self._count = 0
+        self._dropped = 0  # rows forgotten (``forget_before``), still counted for thinning
         self._last = -1  # the last kept epoch, as a Python int: cheaper to compare
         self._waiting: dict[int, Sequence[Array]] = {}  # row index -> parts not copied yet
         self._waiting_size = 0  # values in each waiting row
@@ -90,13 +91,14 @@ class Snapshots:
             return self._count - 1
         if epoch % self.stride:
             return None
-        while self._count >= self.capacity:
+        while self._count + self._dropped >= self.capacity:
             self._flush()
             keep = self.epochs % (2 * self.stride) == 0
             n = int(keep.sum())
             self._rows[:n], self._epochs[:n] = self._rows[: self._count][keep], self.epochs[keep]
             self._count, self.stride = n, 2 * self.stride
-            self._last = int(self._epochs[n - 1])
+            self._dropped = (self._dropped + 1) // 2  # they were 0, s, 2s …: half stay
+            self._last = int(self._epochs[n - 1]) if n else -1
         if epoch % self.stride:
             return None
         if self._count == len(self._rows):
@@ -138,6 +140,21 @@ class Snapshots:
         for epoch, row in zip(epochs.tolist(), rows, strict=True):
             self.add(epoch, row)
 
+    def forget_before(self, epoch: int) -> None:
+        """Drop the snapshots before ``epoch`` (sent elsewhere already), thinning on as
+        if they were kept, so what this keeps stays as spaced as a whole copy's."""
+        self._flush()
+        first = int(np.searchsorted(self.epochs, epoch, side="left"))
+        if not first:
+            return
+        self._count -= first
+        self._dropped += first
+        rows = np.empty((min(self.capacity, max(2 * self._count, 256)), self.width))
+        epochs = np.empty(len(rows), dtype=np.int64)
+        rows[: self._count] = self._rows[first : first + self._count]
+        epochs[: self._count] = self._epochs[first : first + self._count]
+        self._rows, self._epochs = rows, epochs
+
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``."""
         self._flush()
@@ -148,7 +165,7 @@ class Snapshots:
 # An epoch's metrics in the order of EpochMetrics's fields after ``epoch``: the values of
 # _SCALARS (None for those the run has not), then the tuple of gradient norms.
 MetricsRow = tuple[Any, ...]
-METRICS_BUDGET = 16 * 2**20  # bytes of metric columns before they are thinned
+METRICS_BUDGET = 8 * 2**20  # bytes of metric columns before they are thinned
 _BUFFERED = 1024  # rows appended before they are copied into the columns
 
 

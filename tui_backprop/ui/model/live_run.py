@@ -20,6 +20,7 @@ class LiveRun:
         self.history = copy.deepcopy(trainer.history)
         self.snapshots = copy.deepcopy(trainer.snapshots)
         self.config = trainer.config
+        self.started = trainer.epoch
         self.frame: Frame | None = None
 
     def add(self, frame: Frame) -> None:
@@ -28,10 +29,12 @@ class LiveRun:
         self.frame = frame
 
     def taken_back(self, trainer: Trainer) -> Trainer:
-        """``trainer`` as the process handed it back, with the metrics of every epoch:
-        the process keeps only those no frame has carried yet."""
+        """``trainer`` as the process handed it back, with the metrics and parameter
+        snapshots of every epoch: the process keeps only those no frame has carried."""
+        shown = self.started if self.frame is None else self.frame.epoch
         self.history.extend(trainer.history.since(len(self.history)))
-        trainer.history = self.history
+        self.snapshots.add_rows(*trainer.snapshots.after(shown))
+        trainer.history, trainer.snapshots = self.history, self.snapshots
         return trainer
 
     def set_lr(self, lr: float) -> None:

@@ -152,8 +152,9 @@ def _play(conn: Connection, trainer: Trainer, rate: float, until: int | None) ->
                 )
                 conn.send_bytes(_dumps(frame, shared))
                 shown = trainer.epoch
-                # The app keeps the metrics sent; the latest stays for the run's own checks.
+                # The app keeps what was sent; the latest stays for the run's own checks.
                 trainer.history.forget_before(shown - 1)
+                trainer.snapshots.forget_before(shown)
             elif kind == "rate":
                 schedule.set_rate(message[1])
             elif kind == "lr":
