@@ -109,7 +109,9 @@ def serve(conn: Connection) -> None:
         while True:
             message = conn.recv()
             if message[0] == "train":
-                _play(conn, pickle.loads(message[1]), message[2], message[3])
+                trainer, rate, until = pickle.loads(message[1]), message[2], message[3]
+                del message  # the pickled run (its whole past) is not held while it plays
+                _play(conn, trainer, rate, until)
     except (EOFError, OSError):
         return
     except Exception:
