@@ -344,7 +344,12 @@ def _command(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
     if headless:
-        return run_headless(experiment, parser)
+        try:
+            return run_headless(experiment, parser)
+        except MemoryError as err:  # past the estimate checked when the run was built
+            said = str(err).split("\n", 1)[0] or "an array did not fit in memory"
+            print(f"{parser.prog}: error: out of memory: {said}", file=sys.stderr)
+            return EXIT_FAILURE
     if serving:
         from tui_backprop.served_tab import mark_served
         from tui_backprop.web.server import serve

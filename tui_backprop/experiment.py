@@ -276,7 +276,7 @@ class MetricsCsv:
             self._columns = [c for c in METRIC_COLUMNS if history.has(c)]
             self._writer.writerow(["epoch", *self._columns])
         values = [history.column(c).tolist() for c in self._columns]
-        epochs = range(first_epoch, first_epoch + len(history))
+        epochs = (history.epochs() + first_epoch).tolist()  # a thinned log: the kept ones
         self._writer.writerows(
             [e, *map(repr, row)] for e, *row in zip(epochs, *values, strict=True)
         )
@@ -298,15 +298,18 @@ def epoch_line(m: EpochMetrics) -> str:
 
 def epoch_lines(history: MetricsLog, start: int, stop: int, first: int = 0) -> str:
     """``epoch_line`` of epochs ``start`` … ``stop - 1`` of a log whose first row is epoch
-    ``first``, each ending in a newline: one %-format of the whole stretch from the log's
-    columns, not an f-string per epoch (%.2f and %.6f format a float exactly as the
-    f-string's :.2f and :.6f do); a stretch with a metric from ±1e6 on, line by line."""
+    ``first`` (of a thinned log: of rows ``start - first`` … ``stop - first - 1``, each
+    with the epoch it holds), each ending in a newline: one %-format of the whole
+    stretch from the log's columns, not an f-string per epoch (%.2f and %.6f format a
+    float exactly as the f-string's :.2f and :.6f do); a stretch with a metric from
+    ±1e6 on, line by line."""
     shown: list[tuple[str, int, str]] = []  # per metric: its name, decimals and unit
-    columns: list[Array] = [np.arange(start, stop, dtype=np.float64)]
+    rows = slice(start - first, stop - first)
+    columns: list[Array] = [(history.epochs_at(rows) + first).astype(np.float64)]
 
     def add(name: str, digits: int, key: str, scale: float = 1.0, unit: str = "") -> None:
         shown.append((name, digits, unit))
-        columns.append(history.column(key)[start - first : stop - first] * scale)
+        columns.append(history.column(key)[rows] * scale)
 
     for prefix, key in (("", ""), ("Test ", "test_")):
         if not history.has(key + "loss"):
@@ -320,7 +323,7 @@ def epoch_lines(history: MetricsLog, start: int, stop: int, first: int = 0) -> s
     table = np.column_stack(columns)
     if np.all(np.abs(table[:, 1:]) < LARGE):  # every metric in the fixed-point format
         line = ", ".join(["Epoch %d", *(f"{n} %.{d}f{u * 2}" for n, d, u in shown)])
-        return (line + "\n") * (stop - start) % tuple(table.ravel().tolist())
+        return (line + "\n") * len(table) % tuple(table.ravel().tolist())
     return "".join(_line_of(row, shown) for row in table.tolist())
 
 

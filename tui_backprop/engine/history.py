@@ -5,7 +5,8 @@ Thinning rule for snapshots: every epoch is kept until the budget is full; then 
 other kept snapshot is dropped and from then on only every 2nd epoch is kept, then every
 4th, and so on. The kept epochs stay evenly spaced over the whole run, and any epoch
 can be rebuilt by replaying at most ``stride - 1`` epochs from the one before it.
-Metrics are small (a few numbers an epoch) and are all kept.
+Metrics are small (a few numbers an epoch) and are thinned by the same rule within a
+budget of their own; the latest epoch's are always kept.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Snapshots:
         self._rows = np.empty((min(self.capacity, 256), width))
         self._epochs = np.empty(len(self._rows), dtype=np.int64)
         self._count = 0
+        self._dropped = 0  # rows forgotten (``forget_before``), still counted for thinning
         self._last = -1  # the last kept epoch, as a Python int: cheaper to compare
         self._waiting: dict[int, Sequence[Array]] = {}  # row index -> parts not copied yet
         self._waiting_size = 0  # values in each waiting row
@@ -89,13 +91,14 @@ class Snapshots:
             return self._count - 1
         if epoch % self.stride:
             return None
-        while self._count >= self.capacity:
+        while self._count + self._dropped >= self.capacity:
             self._flush()
             keep = self.epochs % (2 * self.stride) == 0
             n = int(keep.sum())
             self._rows[:n], self._epochs[:n] = self._rows[: self._count][keep], self.epochs[keep]
             self._count, self.stride = n, 2 * self.stride
-            self._last = int(self._epochs[n - 1])
+            self._dropped = (self._dropped + 1) // 2  # they were 0, s, 2s …: half stay
+            self._last = int(self._epochs[n - 1]) if n else -1
         if epoch % self.stride:
             return None
         if self._count == len(self._rows):
@@ -137,6 +140,21 @@ class Snapshots:
         for epoch, row in zip(epochs.tolist(), rows, strict=True):
             self.add(epoch, row)
 
+    def forget_before(self, epoch: int) -> None:
+        """Drop the snapshots before ``epoch`` (sent elsewhere already), thinning on as
+        if they were kept, so what this keeps stays as spaced as a whole copy's."""
+        self._flush()
+        first = int(np.searchsorted(self.epochs, epoch, side="left"))
+        if not first:
+            return
+        self._count -= first
+        self._dropped += first
+        rows = np.empty((min(self.capacity, max(2 * self._count, 256)), self.width))
+        epochs = np.empty(len(rows), dtype=np.int64)
+        rows[: self._count] = self._rows[first : first + self._count]
+        epochs[: self._count] = self._epochs[first : first + self._count]
+        self._rows, self._epochs = rows, epochs
+
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``."""
         self._flush()
@@ -147,19 +165,33 @@ class Snapshots:
 # An epoch's metrics in the order of EpochMetrics's fields after ``epoch``: the values of
 # _SCALARS (None for those the run has not), then the tuple of gradient norms.
 MetricsRow = tuple[Any, ...]
+METRICS_BUDGET = 8 * 2**20  # bytes of metric columns before they are thinned
 _BUFFERED = 1024  # rows appended before they are copied into the columns
 
 
 class MetricsLog(Sequence[EpochMetrics]):
-    """Every epoch's metrics in NumPy columns: compact, and a chart can take a column
-    without building one object per epoch. Indexing gives ``EpochMetrics`` back.
+    """The metrics of a run's epochs in NumPy columns: compact, and a chart can take a
+    column without building one object per epoch. Indexing by epoch gives
+    ``EpochMetrics`` back.
+
+    Thinning rule (like ``Snapshots``): every epoch is kept until the columns fill
+    ``budget`` bytes; then every other kept row is dropped, and from then on only
+    epochs that are multiples of ``stride`` (2, 4, …) are kept, besides the latest
+    epoch, which is always kept whole. A log at most ``budget`` bytes thus covers a run
+    of any length with evenly spaced rows. ``epochs()`` says which epochs the columns
+    hold (0, 1, 2 … until the first thinning, so ``column(name)[e]`` is epoch e's
+    value then), and indexing a dropped epoch gives the kept one before it, its own
+    ``epoch`` saying which. ``len`` is the count of epochs the log covers.
 
     New rows wait in a list and go into the columns many at a time (before anything
     reads them): one NumPy assignment per column instead of one per value."""
 
-    def __init__(self) -> None:
-        self._count = 0
-        self._columns: dict[str, Array] = {}
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = METRICS_BUDGET if budget is None else budget
+        self.stride = 1
+        self._count = 0  # epochs covered: the last kept row is epoch _count - 1
+        self._kept = 0  # rows in the columns
+        self._columns: dict[str, Array] = {}  # "epoch" holds each row's epoch
         self._present: tuple[str, ...] = ()
         self._rows: list[MetricsRow] = []  # the last epochs, not yet in the columns
 
@@ -178,9 +210,19 @@ class MetricsLog(Sequence[EpochMetrics]):
         if not 0 <= index < self._count:
             raise IndexError(index)
         self._flush()
-        values = {name: float(self._columns[name][index]) for name in self._present}
-        norms = tuple(float(v) for v in self._columns["grad_norms"][index])
-        return EpochMetrics(epoch=index, grad_norms=norms, **values)
+        row = self._row_of(index)
+        if row < 0:
+            raise IndexError(f"epoch {index} is not kept in this log")
+        values = {name: float(self._columns[name][row]) for name in self._present}
+        norms = tuple(float(v) for v in self._columns["grad_norms"][row])
+        epoch = int(self._columns["epoch"][row])
+        return EpochMetrics(epoch=epoch, grad_norms=norms, **values)
+
+    def _row_of(self, epoch: int) -> int:
+        """The row of ``epoch``, or of the latest kept epoch before it."""
+        if self.stride == 1 and self._kept == self._count:  # every epoch kept
+            return epoch
+        return int(np.searchsorted(self._epoch_column(), epoch, side="right")) - 1
 
     def __iter__(self) -> Iterator[EpochMetrics]:
         return (self[i] for i in range(self._count))
@@ -193,13 +235,30 @@ class MetricsLog(Sequence[EpochMetrics]):
     __hash__ = None  # type: ignore[assignment]  # mutable, so unhashable
 
     def column(self, name: str) -> Array:
-        """One metric for every epoch (``grad_norms`` is epochs × layers); read-only view."""
+        """One metric for every kept epoch, in the order of ``epochs()`` (``grad_norms``
+        is rows × layers); a read-only view."""
         if not self._count:
             return np.empty(0)
         self._flush()
-        view = self._columns[name][: self._count]
+        view = self._columns[name][: self._kept]
         view.flags.writeable = False
         return view
+
+    def epochs(self) -> NDArray[np.int64]:
+        """The epoch of each row ``column`` gives (a copy)."""
+        return self.column("epoch").astype(np.int64, copy=False)
+
+    def epochs_at(self, rows: NDArray[np.intp] | slice) -> NDArray[np.int64]:
+        """The epochs of these rows."""
+        self._flush()
+        return self._epoch_column()[rows].astype(np.int64)
+
+    def rows_before(self, count: int) -> int:
+        """How many rows hold epochs before ``count``."""
+        self._flush()
+        if self.stride == 1 and self._kept == self._count:
+            return max(0, min(count, self._count))
+        return int(np.searchsorted(self._epoch_column(), count, side="left"))
 
     def has(self, name: str) -> bool:
         return name in self._present
@@ -208,7 +267,8 @@ class MetricsLog(Sequence[EpochMetrics]):
         self.append_row((*(getattr(m, name) for name in _SCALARS), m.grad_norms))
 
     def append_row(self, row: MetricsRow) -> None:
-        """``append`` of ``EpochMetrics(epoch, *row)``, without making that object."""
+        """``append`` of ``EpochMetrics(epoch, *row)`` (the next epoch), without making
+        that object."""
         if not self._present:
             self._present = tuple(n for n, v in zip(_SCALARS, row, strict=False) if v is not None)
         self._rows.append(row)
@@ -221,65 +281,139 @@ class MetricsLog(Sequence[EpochMetrics]):
         if not rows:
             return
         self._rows = []
-        if not self._columns:
-            self._columns = {n: np.empty(64) for n in self._present}
-            self._columns["grad_norms"] = np.empty((64, len(rows[0][-1])))
-        size = len(self._columns["grad_norms"])
-        if self._count > size:
-            while size < self._count:
-                size *= 2
-            for name, col in self._columns.items():
-                self._columns[name] = np.resize(col, (size, *col.shape[1:]))
-        start = self._count - len(rows)
-        for i, name in enumerate(_SCALARS):
-            if name in self._columns:
-                self._columns[name][start : self._count] = [row[i] for row in rows]
-        self._columns["grad_norms"][start : self._count] = [row[-1] for row in rows]
+        first = self._count - len(rows)
+        block: dict[str, Array] = {
+            name: np.array([row[i] for row in rows], dtype=np.float64)
+            for i, name in enumerate(_SCALARS)
+            if name in self._present
+        }
+        block["grad_norms"] = np.array([row[-1] for row in rows], dtype=np.float64)
+        block["epoch"] = np.arange(first, self._count, dtype=np.float64)
+        self._store(block)
 
-    def truncate(self, count: int) -> None:
-        """Keep the first ``count`` epochs. The columns are copied, so a ``prefix`` taken
+    def _store(self, block: dict[str, Array]) -> None:
+        """Keep the rows of ``block`` (columns of epochs after every kept one) that the
+        thinning rule keeps, its last row always; thin when past the budget."""
+        epochs = block["epoch"]
+        if not len(epochs):
+            return
+        if self._kept and self._columns["epoch"][self._kept - 1] % self.stride:
+            self._kept -= 1  # the latest epoch kept only as the latest: superseded
+        keep = epochs % self.stride == 0
+        keep[-1] = True
+        new = int(keep.sum())
+        self._reserve(self._kept + new, block)
+        end = self._kept + new
+        for name, col in block.items():
+            self._columns[name][self._kept : end] = col if new == len(col) else col[keep]
+        self._kept = end
+        while self._kept > self._capacity():
+            self._halve()
+
+    def _capacity(self) -> int:
+        width = sum(int(np.prod(c.shape[1:])) for c in self._columns.values())
+        return max(64, self.budget // (8 * max(width, 1)))
+
+    def _reserve(self, rows: int, like: dict[str, Array]) -> None:
+        """Room for ``rows`` rows in the columns (made like ``like``'s on first use)."""
+        if not self._columns:
+            self._columns = {n: np.empty((0, *c.shape[1:])) for n, c in like.items()}
+        size = len(self._columns["epoch"])
+        if rows <= size:
+            return
+        size = max(rows, min(2 * size, self._capacity() + _BUFFERED), 64)
+        for name, col in self._columns.items():
+            grown = np.empty((size, *col.shape[1:]))
+            grown[: self._kept] = col[: self._kept]
+            self._columns[name] = grown
+
+    def _halve(self) -> None:
+        """Drop every other kept epoch: keep multiples of twice the stride, and the latest."""
+        self.stride *= 2
+        epochs = self._columns["epoch"][: self._kept]
+        keep = epochs % self.stride == 0
+        keep[-1] = True
+        n = int(keep.sum())
+        for col in self._columns.values():
+            col[:n] = col[: self._kept][keep]
+        self._kept = n
+
+    def truncate(self, count: int, last: EpochMetrics | None = None) -> None:
+        """Keep the first ``count`` epochs (``last``: epoch ``count - 1``'s metrics, kept
+        when thinning had dropped them). The columns are copied, so a ``prefix`` taken
         before keeps its numbers when new epochs are written here."""
         self._flush()
+        self._kept = self.rows_before(count)
         self._count = min(self._count, count)
-        self._columns = {name: col.copy() for name, col in self._columns.items()}
+        self._columns = {name: col[: self._kept + 1].copy() for name, col in self._columns.items()}
+        self._end_with(last)
 
-    def prefix(self, count: int) -> MetricsLog:
+    def prefix(self, count: int, last: EpochMetrics | None = None) -> MetricsLog:
         """The first ``count`` epochs as a log of their own, sharing this one's memory:
-        a look at the past, valid until this log is truncated and written again."""
+        a look at the past, valid until this log is truncated and written again.
+        ``last``, epoch ``count - 1``'s metrics, is kept in it when thinning had dropped
+        them (the prefix's columns are a copy then)."""
         self._flush()
-        view = MetricsLog()
-        view._columns, view._present = dict(self._columns), self._present
+        view = MetricsLog(self.budget)
+        view._columns, view._present, view.stride = dict(self._columns), self._present, self.stride
         view._count = min(self._count, count)
+        view._kept = self.rows_before(view._count)
+        if view._dropped_last(last):
+            view._columns = {n: c[: view._kept].copy() for n, c in self._columns.items()}
+            view._end_with(last)
         return view
 
+    def _dropped_last(self, last: EpochMetrics | None) -> bool:
+        """``last`` is given and the rows lack the last epoch the log covers."""
+        if last is None or not self._count:
+            return False
+        return not self._kept or self._epoch_column()[self._kept - 1] != self._count - 1
+
+    def _end_with(self, last: EpochMetrics | None) -> None:
+        """Write ``last`` as the row of the log's last epoch, if the rows lack it."""
+        if not self._dropped_last(last):
+            return
+        assert last is not None
+        self._reserve(self._kept + 1, self._columns)
+        at = self._kept
+        for name in self._present:
+            self._columns[name][at] = getattr(last, name)
+        self._columns["grad_norms"][at] = last.grad_norms
+        self._columns["epoch"][at] = self._count - 1
+        self._kept += 1
+
+    def _epoch_column(self) -> Array:
+        return self._columns["epoch"][: self._kept] if self._columns else np.empty(0)
+
     def since(self, start: int) -> MetricsLog:
-        """Epochs ``start`` … the last as a log of their own (a copy, compact to send)."""
+        """Epochs ``start`` … the last as a log of their own (a copy, compact to send):
+        it covers as many epochs as this one, holding rows only from ``start`` on."""
         self._flush()
-        part = MetricsLog()
-        part._present = self._present
-        part._columns = {
-            name: col[start : self._count].copy() for name, col in self._columns.items()
-        }
-        part._count = max(0, self._count - start)
+        part = MetricsLog(self.budget)
+        part._present, part.stride, part._count = self._present, self.stride, self._count
+        first = self.rows_before(start)
+        part._columns = {n: c[first : self._kept].copy() for n, c in self._columns.items()}
+        part._kept = self._kept - first
         return part
 
+    def forget_before(self, start: int) -> None:
+        """Drop the rows of the epochs before ``start`` (sent elsewhere already); the
+        log still counts them."""
+        self._flush()
+        first = self.rows_before(start)
+        self._columns = {n: c[first : self._kept].copy() for n, c in self._columns.items()}
+        self._kept -= first
+
     def extend(self, more: MetricsLog) -> None:
-        """Append every epoch of ``more`` (a log of the same run's metrics)."""
+        """Add the rows of ``more`` after those of this log: ``since`` of the same run's
+        log, starting where this one ends."""
         self._flush()
         more._flush()
-        if not more._count:
-            return
-        if not self._columns:
+        if not self._present:
             self._present = more._present
-            self._columns = {n: np.empty((0, *c.shape[1:])) for n, c in more._columns.items()}
-        end = self._count + more._count
-        if end > len(self._columns["grad_norms"]):
-            size = max(end, 2 * len(self._columns["grad_norms"]))
-            for name, col in self._columns.items():
-                self._columns[name] = np.resize(col, (size, *col.shape[1:]))
-        for name, col in self._columns.items():
-            col[self._count : end] = more._columns[name][: more._count]
-        self._count = end
+        if more._kept:
+            self._store({n: c[: more._kept] for n, c in more._columns.items()})
+        self._count = max(self._count, more._count)
 
     @property
     def nbytes(self) -> int:

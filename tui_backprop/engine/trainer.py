@@ -218,23 +218,26 @@ def check_size(config: TrainConfig, problem: Problem) -> None:
 
 def check_budget(config: TrainConfig, problem: Problem) -> None:
     """Refuse a run whose arrays would not fit the memory this app was given (a served
-    app's address space is limited: past it NumPy fails and the app ends)."""
-    allowed = footprint.budget()
+    app's address space is limited: past it NumPy fails and the app ends), or, given
+    none, the memory the system has free now: a refusal is one line, running out of
+    memory ends the app."""
+    given = footprint.budget()
+    allowed = footprint.available() if given is None else given
     if allowed is None:
         return
+    sizes = network_sizes(config, problem)
     test_rows = 0 if problem.x_test is None else len(problem.x_test)
+    rows = len(problem.x_train)
     need = footprint.run_bytes(
-        network_sizes(config, problem),
-        config.bias,
-        len(problem.x_train),
-        test_rows,
-        config.batch_size,
-        np.dtype(config.dtype).itemsize,
+        sizes, config.bias, rows, test_rows, config.batch_size, np.dtype(config.dtype).itemsize
     )
     if need > allowed:
+        has = footprint.in_words(allowed)
+        room = f"a run here has {has}" if given is not None else f"{has} is free"
         raise ConfigError(
-            f"this run needs about {footprint.in_words(need)} of memory, a run here has "
-            f"{footprint.in_words(allowed)}: use smaller layers, fewer rows or a larger batch"
+            f"this run needs about {footprint.in_words(need)} of memory for {rows:,} rows × "
+            f"{sum(sizes[1:]):,} neurons, {room}: use smaller layers, fewer rows or a larger "
+            "batch"
         )
 
 
@@ -448,7 +451,7 @@ class Trainer:
             best = int(np.argmin(finite))
             if finite[best] < np.inf:
                 self._watch.best = float(finite[best])
-                self._watch.best_epoch = self.history_start + best
+                self._watch.best_epoch = self.history_start + int(history.epochs()[best])
 
     def set_optimizer(self, name: str) -> None:
         """Switch optimiser from the next step on; its running averages start at zero."""
@@ -636,13 +639,17 @@ class Trainer:
         optimizer.set_state(arrays[len(shapes) :])
         return Params.from_flat(arrays[: len(shapes)], self.config.bias)
 
-    def _replay(self, epoch: int) -> tuple[Params, list[StepRecord], Optimizer]:
-        """Parameters, last step records and optimiser after ``epoch`` epochs, replayed
-        from the nearest snapshot before that epoch's step."""
+    def _replay(
+        self, epoch: int
+    ) -> tuple[Params, list[StepRecord], Optimizer, EpochMetrics | None]:
+        """Parameters, last step records, optimiser and last epoch's metrics after
+        ``epoch`` epochs, replayed from the nearest snapshot before that epoch's step
+        (the metrics too: the history may have thinned them out)."""
         start, row = self.snapshots.at_or_before(max(epoch - 1, 0))
         optimizer = make_optimizer(self._settings_at(start).optimizer, 1.0)
         params = self._unpack(row, optimizer)
         steps: list[_Step] = []
+        metrics = None
         with np.errstate(all="ignore"):
             for e in range(start, epoch):
                 change = self._settings_at(e)
@@ -650,8 +657,10 @@ class Trainer:
                     optimizer = make_optimizer(change.optimizer, change.lr)
                 optimizer.lr = change.lr
                 params = made_at(params, self._edits, e)
-                steps, _, params = self._run_epoch(e, params, optimizer, change.l1, change.l2)
-        return made_at(params, self._edits, epoch), [s.record() for s in steps], optimizer
+                steps, done, params = self._run_epoch(e, params, optimizer, change.l1, change.l2)
+                metrics = EpochMetrics.from_row(e, done)
+        records = [s.record() for s in steps]
+        return made_at(params, self._edits, epoch), records, optimizer, metrics
 
     def state_at(self, epoch: int) -> RunState:
         """The run as it was after ``epoch`` epochs (0 … ``self.epoch``), without changing
@@ -661,8 +670,8 @@ class Trainer:
         if epoch == self.epoch:
             history = self.history.prefix(epoch)
             return RunState(epoch, self.params, self.last_records, history, self.diverged)
-        params, records, _ = self._replay(epoch)
-        history = self.history.prefix(epoch)
+        params, records, _, metrics = self._replay(epoch)
+        history = self.history.prefix(epoch, metrics)
         return RunState(epoch, params, records, history, self._diverged(history, params))
 
     def fork(self, epoch: int) -> None:
@@ -673,9 +682,9 @@ class Trainer:
             raise ValueError(f"epoch {epoch} is outside this run (0 to {self.epoch})")
         if epoch == self.epoch:
             return
-        self.params, self.last_records, optimizer = self._replay(epoch)
+        self.params, self.last_records, optimizer, metrics = self._replay(epoch)
         self.epoch = epoch
-        self.history.truncate(epoch)
+        self.history.truncate(epoch, metrics)
         self.diverged = self._diverged(self.history, self.params)
         self.snapshots.truncate(epoch)
         self._settings = [c for c in self._settings if c.start <= epoch]

@@ -411,7 +411,9 @@ class MainScreen(Screen[None]):
         self._until = None  # a pause ends a lesson step's run too, wherever it got
         self._stop_ticking()
         try:
-            self.experiment.trainer.continue_from(self.process.stop(self.frames.patience()))
+            back = self.process.stop(self.frames.patience())
+            assert self._live is not None
+            self.experiment.trainer.continue_from(self._live.taken_back(back))
         except TrainingLost as err:
             self._go_on_without_process(err)
         self._live = None
@@ -1082,7 +1084,7 @@ class MainScreen(Screen[None]):
         if run.ended.startswith(("fork", "edited")):  # the epochs a fork or edit left
             caption += f" (before the {run.ended})"
         chart.overlay = Overlay(
-            f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score
+            f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score, run.at
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.config import TrainConfig
@@ -40,10 +41,11 @@ class PastRun:
     test_score: Array | None = None
     config: TrainConfig | None = None  # with ``params``: its network, to draw its boundary
     params: Params | None = None  # its last weights (immutable arrays, not copied)
+    at: NDArray[np.int64] | None = None  # the epoch of each value (its history may be thinned)
 
     @property
     def epochs(self) -> int:
-        return len(self.loss)
+        return int(self.at[-1]) + 1 if self.at is not None and len(self.at) else len(self.loss)
 
 
 def effective_settings(experiment: Experiment) -> Settings:
@@ -116,6 +118,7 @@ class KeptRuns:
             _copy(history, f"test_{score}"),
             trainer.config,
             trainer.params,
+            history.epochs(),
         )
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:

@@ -7,8 +7,6 @@ run as the last frame delivered it."""
 
 from __future__ import annotations
 
-import copy
-
 from tui_backprop.engine import Trainer
 from tui_backprop.ui.model.training_process import Frame
 from tui_backprop.ui.model.view import Network, TrainingView
@@ -16,16 +14,28 @@ from tui_backprop.ui.model.view import Network, TrainingView
 
 class LiveRun:
     def __init__(self, trainer: Trainer) -> None:
-        # Copies: the app's trainer is handed back whole on pause and must stay as it was.
-        self.history = copy.deepcopy(trainer.history)
-        self.snapshots = copy.deepcopy(trainer.snapshots)
+        # The trainer's own, not copies (which would hold the run's past twice while it
+        # plays): frames only add epochs after its last (thinning its rows as training
+        # in the app would), and the run comes back with these (``taken_back``, ``resume``).
+        self.history = trainer.history
+        self.snapshots = trainer.snapshots
         self.config = trainer.config
+        self.started = trainer.epoch
         self.frame: Frame | None = None
 
     def add(self, frame: Frame) -> None:
         self.history.extend(frame.metrics)
         self.snapshots.add_rows(*frame.snapshots)
         self.frame = frame
+
+    def taken_back(self, trainer: Trainer) -> Trainer:
+        """``trainer`` as the process handed it back, with the metrics and parameter
+        snapshots of every epoch: the process keeps only those no frame has carried."""
+        shown = self.started if self.frame is None else self.frame.epoch
+        self.history.extend(trainer.history.since(len(self.history)))
+        self.snapshots.add_rows(*trainer.snapshots.after(shown))
+        trainer.history, trainer.snapshots = self.history, self.snapshots
+        return trainer
 
     def set_lr(self, lr: float) -> None:
         self.config = self.config.with_(lr=lr)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.history import MetricsLog
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -32,6 +33,21 @@ def pick(column: Array, count: int, points: int) -> tuple[list[int], list[float]
     values = column[epochs] if len(epochs) else np.empty(0)
     keep = np.isfinite(values)
     return epochs[keep].tolist(), values[keep].tolist()
+
+
+def pick_log(
+    history: MetricsLog, name: str, count: int, points: int, layer: int | None = None
+) -> tuple[list[int], list[float]]:
+    """``pick`` from a log's metric (``layer``: that layer's gradient norm), by the rows
+    it keeps: evenly spread among those before epoch ``count``, the last included, each
+    at the epoch it holds (a thinned log keeps only some)."""
+    column = history.column(name)
+    if layer is not None:
+        column = column[:, layer]
+    rows = np.array(sample_epochs(history.rows_before(count), points), dtype=np.intp)
+    values = column[rows] if len(rows) else np.empty(0)
+    keep = np.isfinite(values)
+    return history.epochs_at(rows[keep]).tolist(), values[keep].tolist()
 
 
 def sparkline(

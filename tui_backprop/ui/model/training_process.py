@@ -13,9 +13,11 @@ with the screen; a process does not. The design:
   every epoch since the last frame. A frame is built only when asked for, so training
   pays nothing for epochs nobody sees.
 - A pause asks for the trainer back: the process finishes its epoch and returns the run
-  whole (parameters, optimiser state, history, snapshots), and the app's trainer
-  continues from it, so history, the phase walk, forks, the gradient check and settings
-  work on it exactly as on a run trained in the app.
+  whole (parameters, optimiser state, snapshots, and the metrics no frame has carried:
+  the process drops those it has sent), and the app's trainer continues from it with
+  the frames' metrics put before them (``LiveRun.taken_back``), so history, the phase
+  walk, forks, the gradient check and settings work on it exactly as on a run trained
+  in the app.
 - The data never crosses the pipe twice: arrays the app's trainer already holds (the
   problem and the training arrays, which training never changes) are pickled as
   references to the app's own objects.
@@ -107,7 +109,9 @@ def serve(conn: Connection) -> None:
         while True:
             message = conn.recv()
             if message[0] == "train":
-                _play(conn, pickle.loads(message[1]), message[2], message[3])
+                trainer, rate, until = pickle.loads(message[1]), message[2], message[3]
+                del message  # the pickled run (its whole past) is not held while it plays
+                _play(conn, trainer, rate, until)
     except (EOFError, OSError):
         return
     except Exception:
@@ -150,6 +154,9 @@ def _play(conn: Connection, trainer: Trainer, rate: float, until: int | None) ->
                 )
                 conn.send_bytes(_dumps(frame, shared))
                 shown = trainer.epoch
+                # The app keeps what was sent; the latest stays for the run's own checks.
+                trainer.history.forget_before(shown - 1)
+                trainer.snapshots.forget_before(shown)
             elif kind == "rate":
                 schedule.set_rate(message[1])
             elif kind == "lr":

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -28,7 +30,7 @@ from textual_plotext import PlotextPlot
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.run_info import PlayState
-from tui_backprop.ui.model.series import pick, sample_epochs
+from tui_backprop.ui.model.series import pick_log, sample_epochs
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.render.plot_cells import Run, build_cells, rows_of
 
@@ -84,6 +86,11 @@ class Overlay:
     test_loss: Array | None
     score: Array | None = None  # accuracy or R², per epoch
     test_score: Array | None = None
+    at: NDArray[np.int64] | None = None  # each value's epoch (thinned), else 0, 1, 2 …
+
+    @property
+    def epochs(self) -> int:
+        return int(self.at[-1]) + 1 if self.at is not None and len(self.at) else len(self.loss)
 
     def curves(self, points: int) -> list[Curve]:
         """Each curve, thinned to about ``points``, on its panel."""
@@ -98,7 +105,7 @@ class Overlay:
             if values is None:
                 continue
             kept = [
-                (i, float(values[i]))
+                (i if self.at is None else int(self.at[i]), float(values[i]))
                 for i in sample_epochs(len(values), points)
                 if math.isfinite(values[i])
             ]
@@ -222,10 +229,10 @@ class MetricsChart(PlotextPlot, can_focus=True):
         if view.epoch:
             run = LIVE_RUN if overlay is not None else ""
             curves += [
-                _curve(label, colour, side, pick(view.history.column(key), view.epoch, points), run)
+                _curve(label, colour, side, pick_log(view.history, key, view.epoch, points), run)
                 for label, key, colour, side in _series(view, _score_name(view))
             ]
-        count = max(view.epoch, len(overlay.loss) if overlay is not None else 0)
+        count = max(view.epoch, overlay.epochs if overlay is not None else 0)
         losses = [y for c in curves if c.side == "left" for y in c.ys]
         log = _needs_log(losses) or _runs_apart([c for c in curves if c.side == "left"])
         if log:

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from tui_backprop.engine.diagnosis import diagnose
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
 from tui_backprop.ui.model.looking_back import initial_hint
-from tui_backprop.ui.model.series import pick, positive_range, sparkline
+from tui_backprop.ui.model.series import pick_log, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
 from tui_backprop.ui.panes.lines import RunStyler, arrow_bindings, refresh_changed
@@ -279,7 +279,7 @@ def _verdict(view: TrainingView, width: int, room: int) -> list[tuple[str, bool]
     alone; none before the first epoch."""
     if view.metrics is None or view.record is None:
         return []
-    losses = view.history.column("loss")[: view.epoch]
+    losses = view.history.column("loss")[: view.history.rows_before(view.epoch)]
     found = diagnose(view.record, view.metrics.grad_norms, losses, diverged=view.diverged)
     features = view.network.labels[0]
     lines: list[tuple[str, bool]] = []
@@ -319,9 +319,8 @@ def _shown_scale(view: TrainingView) -> float:
 
 def _norms(view: TrainingView, points: int) -> dict[int, list[float]]:
     """Every layer's gradient norm over the epochs, thinned to ``points``."""
-    column = view.history.column("grad_norms")
     return {
-        layer: pick(column[:, layer - 1], view.epoch, points)[1]
+        layer: pick_log(view.history, "grad_norms", view.epoch, points, layer - 1)[1]
         for layer in range(1, view.network.depth + 1)
     }
 

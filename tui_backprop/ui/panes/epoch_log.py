@@ -31,12 +31,14 @@ class EpochLog(ScrollView, can_focus=True):
 
     @property
     def count(self) -> int:
-        """How many epochs the log lists."""
+        """How many epochs the log lists (a thinned history: those it keeps)."""
         return self._count
 
     def show(self, history: MetricsLog, count: int) -> None:
-        """List epochs 0 … ``count - 1`` of ``history``. A log at its end, or going back to
-        fewer epochs, shows the newest line; one scrolled up stays where it is."""
+        """List epochs 0 … ``count - 1`` of ``history`` (those it keeps). A log at its end,
+        or going back to fewer epochs, shows the newest line; one scrolled up stays
+        where it is."""
+        count = history.rows_before(count)
         at_end = self.size.height == 0 or self.scroll_offset.y >= self.max_scroll_y
         self._following = at_end or count < self._count
         self._history, self._count = history, count
