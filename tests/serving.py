@@ -82,7 +82,7 @@ class Served:
 
     def apps(self) -> list[int]:
         """The app processes serving tabs now."""
-        return processes.children(self.proc.pid)
+        return processes.apps(self.proc.pid)
 
 
 def http_get(session: Any, served: Served, path: str) -> Any:

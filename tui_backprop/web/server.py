@@ -22,7 +22,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.web import access, addresses, limits, processes, server_log
+from tui_backprop.web import access, addresses, forked_apps, limits, processes, server_log
 from tui_backprop.web.server_log import log
 from tui_backprop.web.tab import Tab
 
@@ -54,6 +54,9 @@ class AppServer(Server):
             app_command(app_args), host=host, port=port, title=PROG, templates_path=TEMPLATES
         )
         self.access = access.Access(access.AllowList(host, port), token)
+        self.app_args = app_args
+        self.forker = forked_apps.AppForker()
+        self._reaper: asyncio.Task[None] | None = None
 
     async def _make_app(self) -> web.Application:
         """textual-serve's routes behind the access checks (``web/access.py``)."""
@@ -103,7 +106,7 @@ class AppServer(Server):
         self, request: web.Request, websocket: web.WebSocketResponse, width: int, height: int
     ) -> None:
         await websocket.prepare(request)
-        tab = Tab(self.command, websocket, self.download_manager)
+        tab = Tab(self.command, websocket, self.download_manager, (self.forker, self.app_args))
         try:
             await tab.start(width, height)
             log.info("a tab opened: %d of %d", self.tabs, self.max_tabs)
@@ -116,9 +119,19 @@ class AppServer(Server):
             log.info("a tab ended: %d open", self.tabs - 1)
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing: the address is announced once the server listens."""
+        """Collect ended orphans now and then (``forked_apps``); the address is
+        announced once the server listens."""
+        self._reaper = asyncio.create_task(self._reap())
+
+    async def _reap(self) -> None:
+        while True:
+            await asyncio.sleep(forked_apps.REAP_EVERY)
+            await asyncio.to_thread(forked_apps.reap)
 
     async def on_shutdown(self, app: web.Application) -> None:
+        self.forker.close()
+        if self._reaper is not None:
+            self._reaper.cancel()
         processes.end_groups(processes.children(os.getpid()), STOP_GRACE)
 
     def announce(self, *_: object) -> None:
@@ -138,6 +151,7 @@ class AppServer(Server):
         that sends nothing is closed after ``IDLE_TIMEOUT`` seconds."""
         self.initialize_logging()
         limits.raise_open_files()
+        self.forker.start()
         loop = asyncio.new_event_loop()
         loop.set_exception_handler(server_log.LoopErrors())
         for signum in (signal.SIGINT, signal.SIGTERM):
