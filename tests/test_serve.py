@@ -108,7 +108,7 @@ async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
         )
         async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
             text = screen_text(await first_screen(ws))
-        assert "default xor" in text and "2-3-1" in text, text
+        assert "xor 200×2" in text and "2-3-1" in text, text
 
 
 async def test_a_lesson_is_served_to_every_tab() -> None:
