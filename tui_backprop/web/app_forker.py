@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import runpy
@@ -52,6 +53,8 @@ def preload() -> None:
     launch.set_app_environment()
     for name in PRELOADED:
         __import__(name)
+    gc.collect()
+    gc.freeze()  # what is loaded stays shared with the apps: no collection writes to it
 
 
 def serve(server: int, control: socket.socket) -> None:
