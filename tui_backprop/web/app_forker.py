@@ -115,7 +115,9 @@ def become_app(
         os._exit(1)
     launch.limit_address_space()
     set_name(APP_NAME)
+    os.environ.clear()  # the tab's environment, as an exec'd app would have it
     os.environ.update({str(k): str(v) for k, v in request["env"].items()})
+    launch.set_app_environment()
     sys.argv = ["backprop-tui", *map(str, request["args"])]
     signal.signal(signal.SIGINT, signal.default_int_handler)
 

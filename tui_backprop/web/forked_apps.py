@@ -42,7 +42,8 @@ def become_subreaper() -> bool:
 
 
 def tab_environment() -> dict[str, str]:
-    """The environment textual-serve gives every tab's app (its size aside)."""
+    """The environment textual-serve gives every tab's app (its size aside): the
+    forker's, so Textual's settings read as it loads are an app's."""
     return AppService._build_environment(cast(AppService, SimpleNamespace(debug=False)))
 
 
@@ -131,13 +132,14 @@ class AppForker:
         ours.setblocking(False)
         self._control = ours
 
-    async def open_app(self, args: list[str], width: int, height: int) -> ForkedApp | None:
-        """A tab's app forked at this size, or None if the forker gives none."""
+    async def open_app(self, args: list[str], environment: dict[str, str]) -> ForkedApp | None:
+        """A tab's app forked with these arguments and environment (the one
+        textual-serve would start it with), or None if the forker gives none."""
         if self._control is None:
             return None
         ends = [os.pipe() for _ in range(3)]
         theirs = [ends[0][0], ends[1][1], ends[2][1]]
-        request = json.dumps({"args": args, "env": {"COLUMNS": width, "ROWS": height}})
+        request = json.dumps({"args": args, "env": environment})
         loop = asyncio.get_running_loop()
         pid = pidfd = 0
         try:

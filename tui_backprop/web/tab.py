@@ -92,7 +92,8 @@ class Tab(AppService):
         and their last line is logged when the app ends."""
         forked = None
         if self.forker is not None:
-            forked = await self.forker[0].open_app(self.forker[1], width, height)
+            environment = self._build_environment(width=width, height=height)
+            forked = await self.forker[0].open_app(self.forker[1], environment)
         if forked is None:
             process = await super()._open_app_process(width, height)
         else:
