@@ -57,14 +57,23 @@ def read_public_url(text: str) -> PublicUrl:
 
 def read_token_file(path: Path) -> str:
     """The token in ``path`` (its first line), a new one written there if it does not
-    exist; OSError or ValueError in one line otherwise."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    exist; OSError or ValueError in one line otherwise. A new file appears whole or
+    not at all (written aside, then linked, which fails if another server was first)."""
+    if path.exists():
         return _token_in(path)
     token = access.new_token()
-    with os.fdopen(fd, "w") as file:
-        file.write(token + "\n")
+    aside = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(token + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(aside, path)
+    except FileExistsError:
+        return _token_in(path)
+    finally:
+        aside.unlink(missing_ok=True)
     return token
 
 
