@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
+FIRST_FRAME = 2000  # bytes of a first frame, not just the start of one
+CSI = re.compile(rb"\x1b\[[0-9;?$]*[A-Za-z]")  # a terminal control sequence
+CURSOR = re.compile(rb"\x1b\[(\d+);(\d+)H")  # a move to row;column
 ANNOUNCED = re.compile(r"Ctrl-C stops\) on\n +http://\S+\n")  # and its first address
 
 
@@ -82,7 +85,7 @@ class Served:
 
     def apps(self) -> list[int]:
         """The app processes serving tabs now."""
-        return processes.children(self.proc.pid)
+        return processes.apps(self.proc.pid)
 
 
 def http_get(session: Any, served: Served, path: str) -> Any:
@@ -157,3 +160,29 @@ def wait_gone(pgids: list[int], timeout: float) -> float:
             raise AssertionError(f"still running after {timeout:.1f} s: {left}")
         time.sleep(0.02)
     return time.monotonic() - started
+
+
+async def first_screen(ws: Any, quiet: float = 1.0) -> bytes:
+    """The bytes a tab's app sends the page first: a first frame, and what follows it
+    until the app is ``quiet`` for that many seconds."""
+    import aiohttp
+
+    drawn = b""
+    while True:
+        try:
+            message = await ws.receive(timeout=30 if len(drawn) < FIRST_FRAME else quiet)
+        except TimeoutError:
+            return drawn
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        drawn += message.data
+
+
+def screen_text(drawn: bytes) -> str:
+    """The text of what an app drew, its control sequences taken out."""
+    return CSI.sub(b"", drawn).decode("utf-8", "replace")
+
+
+def screen_size(drawn: bytes) -> tuple[int, int]:
+    """The furthest column and row an app drew at (1-based, as the terminal counts)."""
+    moves = [(int(column), int(row)) for row, column in CURSOR.findall(drawn)]
+    return max(c for c, _ in moves), max(r for _, r in moves)

@@ -12,11 +12,18 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 
-from tests.serving import ROOT, Served, serving, wait_gone, ws_connect
+from tests.serving import (
+    ROOT,
+    Served,
+    first_screen,
+    screen_text,
+    serving,
+    wait_gone,
+    ws_connect,
+)
 from tui_backprop.cli import serve_split
 from tui_backprop.web import processes
 
@@ -98,19 +105,18 @@ async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
             "backprop-tui: serving (each browser tab is its own run; Ctrl-C stops) on\n"
             f"    {served.url}\n"
         )
-        async with tab(served):
-            app = served.apps()[0]
-            argv = (Path("/proc") / str(app) / "cmdline").read_bytes().split(b"\0")
-            assert argv[:3] == [sys.executable.encode(), b"-m", b"tui_backprop"]
-            assert argv[3:] == [b"xor", b"--layers", b"3", b""]
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            text = screen_text(await first_screen(ws))
+        assert "xor 200×2" in text and "2-3-1" in text, text
 
 
 async def test_a_lesson_is_served_to_every_tab() -> None:
     with serving("--lesson", "xor") as served:
-        async with tab(served):
-            app = served.apps()[0]
-            argv = (Path("/proc") / str(app) / "cmdline").read_bytes().split(b"\0")
-            assert argv[3:] == [b"--lesson", b"xor", b""]
+        async with aiohttp.ClientSession() as session:
+            for _ in range(2):
+                async with ws_connect(session, served) as ws:
+                    text = screen_text(await first_screen(ws))
+                assert "Lesson" in text and "xor" in text, text
 
 
 def test_another_host_than_loopback_warns_that_anyone_there_can_open_it() -> None:

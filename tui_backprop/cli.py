@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui_backprop.experiment import Experiment, MetricsCsv
     from tui_backprop.lesson import Lesson
     from tui_backprop.output_files import AtomicFile
+    from tui_backprop.web.behind_proxy import PublicUrl
 
 PROG = "backprop-tui"
 EXIT_USAGE = 2
@@ -232,6 +233,17 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
         help="--serve: the folder whose CSV files every tab's dataset menu lists, read-only",
     )
     p.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="--serve: the token in FILE's first line (written there when FILE is new), "
+        "for several servers behind one proxy",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="--serve: the proxy's address students open; its host and port are accepted",
+    )
+    p.add_argument(
         "--max-tabs",
         type=_arg(read_max_tabs),
         metavar="N",
@@ -254,9 +266,9 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host, --port, --no-token, --data-dir and
-    --max-tabs: what each served app is given (it learns the data folder from its
-    environment, see ``served_tab``)."""
+    """The arguments without --serve, --host, --port, --no-token, --data-dir,
+    --max-tabs, --token-file and --public-url: what each served app is given (it
+    learns the data folder from its environment, see ``served_tab``)."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -305,9 +317,13 @@ def _command(argv: Sequence[str] | None) -> int:
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
     token = not args.pop("no_token")
     max_tabs = args.pop("max_tabs")
+    proxied = (args.pop("token_file"), args.pop("public_url"))
     if serving:
         check_serve(args, parser)
         check_token(host or SERVE_HOST, token, parser)
+        given, public = behind_proxy(*proxied, token, parser)
+    elif any(flag is not None for flag in proxied):
+        parser.error("--token-file and --public-url go with --serve")
     elif host is not None or port is not None:
         parser.error("--host and --port go with --serve")
     elif not token:
@@ -360,8 +376,9 @@ def _command(argv: Sequence[str] | None) -> int:
             app_args,
             host=host or SERVE_HOST,
             port=port or SERVE_PORT,
-            token=token,
+            token=given or token,
             max_tabs=max_tabs,
+            public=public,
         )
     check_terminal(parser)  # after the flags and files: their problems come first
     from tui_backprop.ui.app import run_app
@@ -416,7 +433,7 @@ def leave_a_core_for_the_screen() -> None:
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
-NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs"}
+NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.
@@ -569,6 +586,24 @@ def check_token(host: str, token: bool, parser: Parser) -> None:
 
     if not token and not is_loopback(host):
         parser.error(f"--no-token is for a loopback --host only (not {host}): keep the token")
+
+
+def behind_proxy(
+    token_file: str | None, public_url: str | None, token: bool, parser: Parser
+) -> tuple[str | None, PublicUrl | None]:
+    """``--token-file``'s token and ``--public-url``'s address (``web.behind_proxy``)."""
+    from tui_backprop.web import behind_proxy as proxy
+
+    if token_file is not None and not token:
+        parser.error("--token-file and --no-token cannot be used together")
+    try:
+        public = None if public_url is None else proxy.read_public_url(public_url)
+        given = None if token_file is None else proxy.read_token_file(Path(token_file))
+    except ValueError as err:
+        parser.error(str(err))
+    except OSError as err:
+        parser.error(f"--token-file: {token_file}: {err.strerror}")
+    return given, public
 
 
 def data_folder(path: str | None, serving: bool, parser: Parser) -> Path | None:

@@ -26,7 +26,6 @@ from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
-from tui_backprop.ui.model.training_process import prepare
 from tui_backprop.ui.screens.help import show_help
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
@@ -70,7 +69,6 @@ class BackpropApp(App[int]):
         self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
     ) -> None:
         super().__init__()
-        prepare()  # the training process's server starts before the app owns the terminal
         self.main = MainScreen(experiment, lesson, tab)
 
     @property

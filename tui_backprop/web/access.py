@@ -3,7 +3,8 @@ and the ``Origin`` of a websocket. One aiohttp middleware checks all three, in t
 order, before any handler runs, so a refused request never starts an app.
 
 - **Host.** Every request must name one of the server's own addresses with its port
-  (``AllowList``). A web page whose name was rebound to this machine (DNS rebinding)
+  (``AllowList``), or the proxy's public address when one was given
+  (``behind_proxy``). A web page whose name was rebound to this machine (DNS rebinding)
   sends its own name, and is refused.
 - **Origin.** A websocket must come from a page of one of those same addresses; a
   client that sends no ``Origin`` is refused too.
@@ -75,7 +76,10 @@ class AllowList:
     ``--host`` gave, ``localhost`` on loopback, the machine's own names and addresses
     for a wildcard."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, public: tuple[str, int] | None = None) -> None:
+        """``public``: a proxy's host and port the server answers to as well
+        (``--public-url``)."""
+        self.public = public
         names = {str(ip) for ip in addresses.listening(host)}
         if addresses.is_wildcard(host):  # no page may name 0.0.0.0: it is no address
             names.update([addresses.LOCALHOST, *addresses.machine_names()])
@@ -87,7 +91,7 @@ class AllowList:
         self.hosts = frozenset(addresses.canonical(name) for name in names)
 
     def allows(self, host: str, port: int) -> bool:
-        return port == self.port and host in self.hosts
+        return (port == self.port and host in self.hosts) or (host, port) == self.public
 
     def allows_header(self, value: str | None, default_port: int) -> bool:
         """Whether a ``Host`` header's value names this server."""

@@ -49,18 +49,29 @@ def set_budget() -> None:
     os.environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
 
 
-def bound_memory() -> None:
-    """Limit this process's address space and tell the app its arrays' budget (a budget
-    the server was started with wins: a smaller one for a smaller machine)."""
+def limit_address_space() -> None:
+    """Limit this process's address space (and its children's) to an app's."""
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     limit = limits.APP_ADDRESS_SPACE
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    set_budget()
-    os.environ["MALLOC_ARENA_MAX"] = "2"
+
+
+def set_app_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
+    """What an app's Python must find when it starts: its arrays' budget (a budget the
+    server was started with wins: a smaller one for a smaller machine), two malloc
+    arenas, one thread for NumPy's matrix library."""
+    environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
+    environ["MALLOC_ARENA_MAX"] = "2"
     for name in ONE_THREAD:
-        os.environ[name] = "1"
+        environ[name] = "1"
+
+
+def bound_memory() -> None:
+    """Limit this process's address space and tell the app its arrays' budget."""
+    limit_address_space()
+    set_app_environment()
 
 
 def main(argv: list[str]) -> None:

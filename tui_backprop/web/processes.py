@@ -14,6 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 
 PROC = Path("/proc")
+FORKER_NAME = "backprop-forker"  # app_forker's name in ps
 POLL = 0.02  # seconds between looks while waiting for apps to end
 
 
@@ -40,6 +41,35 @@ def _live(field: int, value: int) -> list[int]:
 def children(parent: int) -> list[int]:
     """The running processes whose parent is ``parent``."""
     return _live(1, parent)
+
+
+def apps(server: int) -> list[int]:
+    """A server's running apps: its children that lead their own group, the app
+    forker aside (``app_forker``; orphans the server collects lead none)."""
+    found = []
+    for pid in children(server):
+        fields = _stat_fields(pid)
+        if fields and fields[2] == str(pid) and _name(pid) != FORKER_NAME:
+            found.append(pid)
+    return found
+
+
+def zombies(parent: int) -> list[int]:
+    """The ended, uncollected children of ``parent`` that lead no group."""
+    found = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields and fields[0] == "Z" and fields[1] == str(parent) and fields[2] != entry.name:
+                found.append(int(entry.name))
+    return found
+
+
+def _name(pid: int) -> str:
+    try:
+        return (PROC / str(pid) / "comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def members(group: int) -> list[int]:

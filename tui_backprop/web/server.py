@@ -22,7 +22,8 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.web import access, addresses, limits, processes, server_log
+from tui_backprop.web import access, addresses, forked_apps, limits, processes, server_log
+from tui_backprop.web.behind_proxy import PublicUrl
 from tui_backprop.web.server_log import log
 from tui_backprop.web.tab import Tab
 
@@ -48,12 +49,25 @@ class AppServer(Server):
     max_tabs = 1  # set by ``serve``
     tabs = 0  # tabs with an app now
 
-    def __init__(self, app_args: list[str], host: str, port: int, token: str | None) -> None:
-        """``token`` None serves without one (``--no-token``)."""
+    def __init__(
+        self,
+        app_args: list[str],
+        host: str,
+        port: int,
+        token: str | None,
+        public: PublicUrl | None = None,
+    ) -> None:
+        """``token`` None serves without one (``--no-token``); ``public``: the address
+        of a proxy in front (``--public-url``)."""
         super().__init__(
             app_command(app_args), host=host, port=port, title=PROG, templates_path=TEMPLATES
         )
-        self.access = access.Access(access.AllowList(host, port), token)
+        front = None if public is None else (public.host, public.port)
+        self.access = access.Access(access.AllowList(host, port, front), token)
+        self.public = public
+        self.app_args = app_args
+        self.forker = forked_apps.AppForker()
+        self._reaper: asyncio.Task[None] | None = None
 
     async def _make_app(self) -> web.Application:
         """textual-serve's routes behind the access checks (``web/access.py``)."""
@@ -103,7 +117,7 @@ class AppServer(Server):
         self, request: web.Request, websocket: web.WebSocketResponse, width: int, height: int
     ) -> None:
         await websocket.prepare(request)
-        tab = Tab(self.command, websocket, self.download_manager)
+        tab = Tab(self.command, websocket, self.download_manager, (self.forker, self.app_args))
         try:
             await tab.start(width, height)
             log.info("a tab opened: %d of %d", self.tabs, self.max_tabs)
@@ -116,15 +130,28 @@ class AppServer(Server):
             log.info("a tab ended: %d open", self.tabs - 1)
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing: the address is announced once the server listens."""
+        """Collect ended orphans now and then (``forked_apps``); the address is
+        announced once the server listens."""
+        self._reaper = asyncio.create_task(self._reap())
+
+    async def _reap(self) -> None:
+        while True:
+            await asyncio.sleep(forked_apps.REAP_EVERY)
+            await asyncio.to_thread(forked_apps.reap)
 
     async def on_shutdown(self, app: web.Application) -> None:
+        self.forker.close()
+        if self._reaper is not None:
+            self._reaper.cancel()
         processes.end_groups(processes.children(os.getpid()), STOP_GRACE)
 
     def announce(self, *_: object) -> None:
         """The addresses to open, one per line, each with the token."""
         query = f"?token={self.access.token}" if self.access.token else ""
-        lines = [f"    {url}{query}" for url in addresses.urls(self.host, self.port)]
+        found = addresses.urls(self.host, self.port)
+        if self.public is not None:  # the proxy's first: the one to hand out
+            found.insert(0, str(self.public))
+        lines = [f"    {url}{query}" for url in found]
         head = f"{PROG}: serving (each browser tab is its own run; Ctrl-C stops) on"
         print(head, *lines, sep="\n", flush=True)
 
@@ -138,6 +165,7 @@ class AppServer(Server):
         that sends nothing is closed after ``IDLE_TIMEOUT`` seconds."""
         self.initialize_logging()
         limits.raise_open_files()
+        self.forker.start()
         loop = asyncio.new_event_loop()
         loop.set_exception_handler(server_log.LoopErrors())
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -156,18 +184,25 @@ class AppServer(Server):
 
 
 def serve(
-    app_args: list[str], host: str, port: int, token: bool = True, max_tabs: int | None = None
+    app_args: list[str],
+    host: str,
+    port: int,
+    token: bool | str = True,
+    max_tabs: int | None = None,
+    public: PublicUrl | None = None,
 ) -> int:
     """Serve the app with these arguments until stopped, at most ``max_tabs`` tabs at
-    once (``limits.default_max_tabs`` when None); the exit status. Without a token
-    (``--no-token``, which the command line allows on loopback only) anyone on this
-    machine can open the app, and a warning says so."""
+    once (``limits.default_max_tabs`` when None); the exit status. ``token``: True for
+    a new one, or the one to use (``--token-file``). Without a token (``--no-token``,
+    which the command line allows on loopback only) anyone on this machine can open
+    the app, and a warning says so. ``public``: a proxy's address (``--public-url``)."""
     if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
         warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
     if not token:
         warn("--no-token: anyone on this machine can open a run")
     try:
-        server = AppServer(app_args, host, port, access.new_token() if token else None)
+        chosen = token if isinstance(token, str) else access.new_token() if token else None
+        server = AppServer(app_args, host, port, chosen, public)
         server.max_tabs = max_tabs or limits.default_max_tabs(
             limits.usable_cores(), limits.available_memory()
         )

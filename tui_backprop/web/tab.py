@@ -1,6 +1,7 @@
 """One browser tab's run: its app process and the websocket to the page, bounded.
 
-textual-serve's ``AppService`` starts the app and carries its frames to the page; this
+textual-serve's ``AppService`` starts the app (here forked from the app forker,
+``forked_apps``, when there is one) and carries its frames to the page; this
 subclass adds what a served classroom needs:
 
 - the page's messages are read here, not by textual-serve: a malformed one is ignored,
@@ -23,13 +24,14 @@ import fcntl
 import json
 import logging
 from asyncio.subprocess import Process
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from tui_backprop.web import limits, processes
+from tui_backprop.web.forked_apps import AppForker
 
 log = logging.getLogger("backprop-tui")
 QUIT_GRACE = 1.0  # seconds an app has to quit by itself once its tab closed
@@ -53,8 +55,14 @@ class Tab(AppService):
     """The app process of one websocket, with bounded input."""
 
     def __init__(
-        self, command: str, websocket: web.WebSocketResponse, downloads: DownloadManager
+        self,
+        command: str,
+        websocket: web.WebSocketResponse,
+        downloads: DownloadManager,
+        forker: tuple[AppForker, list[str]] | None = None,
     ) -> None:
+        """``forker``: the app forker and the app's arguments, to fork the app from it
+        rather than run ``command`` (which remains the way when it gives none)."""
         super().__init__(
             command,
             write_bytes=websocket.send_bytes,
@@ -63,6 +71,7 @@ class Tab(AppService):
             download_manager=downloads,
         )
         self.websocket = websocket
+        self.forker = forker
         self.size = (80, 24)
         self._watch: asyncio.Task[None] | None = None
         self._errors: asyncio.Task[str] | None = None
@@ -81,7 +90,15 @@ class Tab(AppService):
         it and copies it to the server's stdout, where a crash's report of 100 KB
         blocked the server on a full pipe. Here the last ``ERROR_TAIL`` bytes are kept,
         and their last line is logged when the app ends."""
-        process = await super()._open_app_process(width, height)
+        forked = None
+        if self.forker is not None:
+            environment = self._build_environment(width=width, height=height)
+            forked = await self.forker[0].open_app(self.forker[1], environment)
+        if forked is None:
+            process = await super()._open_app_process(width, height)
+        else:
+            self._process = process = cast(Process, forked)
+            self._stdin = forked.stdin
         assert process.stderr is not None
         self._errors = asyncio.create_task(last_line(process.stderr))
         process.stderr = asyncio.StreamReader()  # for textual-serve: empty

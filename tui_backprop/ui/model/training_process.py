@@ -4,7 +4,8 @@ NumPy calls at this network size never release the GIL, so a thread would take t
 with the screen; a process does not. The design:
 
 - The app starts one training process (``multiprocessing``, forkserver with the engine
-  preloaded) the first time a run plays, and keeps it until it quits.
+  preloaded, both started then: ``prepare``) the first time a run plays, and keeps it
+  until it quits.
 - ``p`` hands the process the whole ``Trainer``; the process trains it at the chosen
   speed (``pacing.Schedule``), checking its pipe between epochs (at least every
   ``POLL`` seconds).
@@ -35,9 +36,12 @@ import math
 import multiprocessing
 import pickle
 import signal
+import sys
 import time
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -177,15 +181,31 @@ def _train_for(trainer: Trainer, schedule: Schedule, seconds: float, most: float
 
 
 def prepare() -> None:
-    """Start the forkserver (with the engine loaded) now, before the app takes over the
-    terminal: started later, inside the app, its first process fails to start."""
+    """Start the forkserver (with the engine loaded) and the resource tracker, once.
+    Called as the first run plays, not at the app's start: an app that never plays
+    (most served tabs at any moment) has neither process. Textual replaces
+    ``sys.stderr`` with an object whose descriptor is not real, and the resource
+    tracker hands that descriptor to its process ("bad value(s) in fds_to_keep"), so
+    the real standard error stands in while they start."""
     if _CONTEXT not in multiprocessing.get_all_start_methods():
         return
     multiprocessing.get_context(_CONTEXT).set_forkserver_preload([__name__])
     from multiprocessing import forkserver, resource_tracker
 
-    resource_tracker.ensure_running()
-    forkserver.ensure_running()
+    with _real_stderr():
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+
+
+@contextmanager
+def _real_stderr() -> Iterator[None]:
+    """``sys.stderr`` as the process started with it, while the block runs."""
+    replaced = sys.stderr
+    sys.stderr = sys.__stderr__ or replaced
+    try:
+        yield
+    finally:
+        sys.stderr = replaced
 
 
 class TrainingProcess:
@@ -224,7 +244,9 @@ class TrainingProcess:
         ours, theirs = context.Pipe()
         process = context.Process(target=serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
         try:
-            process.start()
+            prepare()
+            with _real_stderr():
+                process.start()
         except OSError as err:
             ours.close()
             raise TrainingLost(f"the training process could not start: {err}") from err

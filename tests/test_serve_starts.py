@@ -1,0 +1,140 @@
+"""How a served tab's app starts: forked from the server's app forker (NumPy, Textual
+and the app already imported), the server's own child leading its own group, with no
+training helpers until it plays; as before (a Python of its own) when the forker is
+gone. The flags for several servers behind a proxy: ``--token-file``, ``--public-url``
+(the proxy itself: test_serve_proxy.py)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.serving import ROOT, Served, first_screen, screen_text, serving, wait_gone, ws_connect
+from tui_backprop.web import processes
+from tui_backprop.web.behind_proxy import PublicUrl, read_public_url, read_token_file
+
+aiohttp = pytest.importorskip("aiohttp")
+pytest.importorskip("textual_serve")
+
+
+FORKER = processes.FORKER_NAME
+
+
+def stat(pid: int) -> list[str]:
+    text = (Path("/proc") / str(pid) / "stat").read_text()
+    return text[text.rfind(")") + 2 :].split()
+
+
+def name(pid: int) -> str:
+    return (Path("/proc") / str(pid) / "comm").read_text().strip()
+
+
+def cmdline(pid: int) -> list[bytes]:
+    return (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")[:-1]
+
+
+def forker_of(served: Served) -> int:
+    """The server's app forker, once it has named itself (as its Python starts)."""
+    deadline = time.monotonic() + 10
+    while not (found := [p for p in processes.children(served.proc.pid) if name(p) == FORKER]):
+        assert time.monotonic() < deadline, "no app forker"
+        time.sleep(0.02)
+    (forker,) = found
+    return forker
+
+
+async def test_a_tab_is_forked_the_servers_child_leading_its_group_and_alone_until_it_plays() -> (
+    None
+):
+    with serving("xor") as served:
+        forker = forker_of(served)
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            assert "xor 200×2" in screen_text(await first_screen(ws))
+            (app,) = served.apps()
+            assert cmdline(app) == cmdline(forker)  # forked from it, no Python started
+            assert stat(app)[1:3] == [str(served.proc.pid), str(app)]  # parent, group
+            assert name(app) == "backprop-tui"
+            assert processes.members(app) == [app]  # no forkserver, no resource tracker
+            await ws.send_str(json.dumps(["stdin", "p"]))
+            deadline = time.monotonic() + 15
+            while len(processes.members(app)) < 3:  # tracker, forkserver, training
+                assert time.monotonic() < deadline, processes.members(app)
+                await ws.receive(timeout=15)
+            await ws.send_str(json.dumps(["stdin", "p"]))
+
+
+async def test_with_the_forker_gone_a_tab_starts_as_before() -> None:
+    with serving("xor") as served:
+        forker = forker_of(served)
+        processes.end_groups([forker], grace=0)
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            assert "xor 200×2" in screen_text(await first_screen(ws))
+            (app,) = served.apps()
+            assert cmdline(app)[1:] == [b"-m", b"tui_backprop", b"xor"]
+
+
+def test_the_forker_ends_with_a_server_killed_outright() -> None:
+    with serving() as served:
+        forker = forker_of(served)
+        served.proc.send_signal(signal.SIGKILL)
+        served.proc.wait(timeout=10)
+        wait_gone([forker], timeout=5)
+
+
+# -- several servers: one token, the proxy's address --------------------------------------
+
+
+def test_a_token_file_is_written_once_for_its_owner_then_read(tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    token = read_token_file(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert read_token_file(path) == token == path.read_text().strip()
+    path.write_text("class-of-2026-secret-word\nignored\n")
+    assert read_token_file(path) == "class-of-2026-secret-word"
+
+
+@pytest.mark.parametrize("text", ["", "short", "has spaces in it though long", "é" * 20])
+def test_a_token_file_without_a_token_is_one_line_before_serving(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "token"
+    path.write_text(text)
+    command = [sys.executable, "-m", "tui_backprop", "--serve", "--token-file", str(path)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"--token-file: {path}: its first line must be the token" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "public"),
+    [
+        ("https://class.example.org/", PublicUrl("https", "class.example.org", 443)),
+        ("http://Proxy.Local:8080", PublicUrl("http", "proxy.local", 8080)),
+        ("http://[::1]:81/", PublicUrl("http", "::1", 81)),
+    ],
+)
+def test_a_public_url_is_a_scheme_a_host_and_a_port(text: str, public: PublicUrl) -> None:
+    assert read_public_url(text) == public
+    assert read_public_url(str(public)) == public
+
+
+@pytest.mark.parametrize(
+    "text", ["class.example.org", "ftp://x/", "http://x/app/", "http://x/?a=1", "http://:80/"]
+)
+def test_a_public_url_that_is_not_one_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="--public-url"):
+        read_public_url(text)
+
+
+def test_the_proxy_flags_go_with_serve_and_the_token_file_not_with_no_token() -> None:
+    for argv, says in (
+        (["--public-url", "http://x/"], "--token-file and --public-url go with --serve"),
+        (["--serve", "--no-token", "--token-file", "t"], "cannot be used together"),
+    ):
+        command = [sys.executable, "-m", "tui_backprop", *argv]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and says in done.stderr, done.stderr
