@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import SIZE, app_of, press, text_of
@@ -235,6 +235,18 @@ def test_every_line_of_every_kind_of_run_closes(settings: Settings) -> None:
     l2=st.sampled_from((0.0, 0.01)),
     epochs=st.integers(1, 30),
     seed=st.integers(0, 1000),
+)
+@example(  # the L1 step zeroes a weight: the loss step's printed result closes too
+    activation="tanh",
+    output="sigmoid",
+    bias=False,
+    reduction="mean",
+    optimizer="sgd",
+    lr=3.0,
+    l1=0.001,
+    l2=0.0,
+    epochs=1,
+    seed=961,
 )
 def test_any_run_closes(
     activation: str,

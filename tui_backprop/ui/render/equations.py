@@ -506,7 +506,9 @@ def _worked_update(view: TrainingView, layer: int, neuron: int, book: Book) -> E
     after, lr, l1 = float(lay.w_after[0, neuron]), rec.lr, rec.l1
     stepped = w - lr * grad  # the weight after the loss step
     crossed = bool(l1) and after == 0 and stepped != 0  # the L1 step's zeroing
-    if not crossed:
+    if crossed:  # the loss step's result is printed in sign(…): it must close too
+        book.close(stepped, [(w, 1.0), (grad, lr)], LINEAR)
+    else:
         book.close(after, [(w, 1.0), (grad, lr)] + ([(lr * l1, 1.0)] if l1 else []), LINEAR)
     worked = f" = {book.factor(w)} − {lr:g}·{book.factor(grad)}"
     texts = [worked]
