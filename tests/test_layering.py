@@ -39,7 +39,12 @@ def model_modules() -> list[str]:
 
 @pytest.mark.parametrize(
     "package",
-    ["tui_backprop.engine", "tui_backprop.data", "tui_backprop.ui.model.training_process"],
+    [
+        "tui_backprop.engine",
+        "tui_backprop.data",
+        "tui_backprop.ui.model.training_process",
+        "tui_backprop.ui.command_table",
+    ],
 )
 def test_package_does_not_import_ui_libraries(package: str) -> None:
     loaded = loaded_by(package)

@@ -23,8 +23,8 @@ import io
 import math
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -49,8 +49,8 @@ from tui_backprop.output_files import claim, release
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import SetupError, command_line, write_setup
-from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.hand_made import HandMade
+from tui_backprop.ui.key_bindings import screen_bindings
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.downloads import Download, exported_files, saved_files, setup_file
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_run
@@ -63,6 +63,7 @@ from tui_backprop.ui.model.kept_runs import (
     effective_settings,
     settings_diff,
 )
+from tui_backprop.ui.model.key_gate import KeySituation, Refusal, refusal
 from tui_backprop.ui.model.lesson_steps import (
     LOCKED,
     LessonState,
@@ -123,11 +124,6 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 # Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
 # first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
 SLOW_WORK = 5_000_000
-KEYS_WHILE_STEPPING = frozenset(
-    {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
-    | {"confusion", "hidden_space", "hidden_axes", "weights_moment"}
-)  # read only
-WRITE_AFTER_STEP = frozenset({"save", "export", "write_setup"})  # they wait, then write
 PANES_PER_FRAME = 2
 # Every pane that draws the view (the network pane only titles itself with it).
 PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas, " + (
@@ -178,6 +174,7 @@ class MainScreen(Screen[None]):
         self._state_at = 0.0
         self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
+        self._forwarding = False  # another screen does a key of this one's (the rows view)
         self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
         self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
@@ -226,13 +223,26 @@ class MainScreen(Screen[None]):
         return self.lesson.hidden | self.tab.hidden_commands
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if command_name(action) in self.hidden_commands:  # not in the footer, does nothing
-            return False
-        # Under a dialog the footer still shows this screen's keys: hide all but help.
-        if not self.is_active:
-            return action == "help"
-        # While a slow epoch trains in a thread, keys that read or change the run wait.
-        return not self._stepping or action in KEYS_WHILE_STEPPING | WRITE_AFTER_STEP
+        """Textual's question for the footer and each key; the gate answers it. A locked
+        key stays offered: the app says why it refuses (``BackpropApp.run_action``)."""
+        refused = self.refusal(action)
+        return refused is None or refused.offered
+
+    def refusal(self, action: str) -> Refusal | None:
+        """Why ``action`` may not run now (see ``model.key_gate``), or None if it may."""
+        covered = not (self.is_active or self._forwarding)
+        now = KeySituation(self.hidden_commands, self.lesson.locked, covered, self._stepping)
+        return refusal(action, now)
+
+    @contextmanager
+    def forwarded(self) -> Iterator[None]:
+        """Keys another screen does on this one's behalf (the rows view's) pass the gate
+        as if this screen were on top."""
+        self._forwarding = True
+        try:
+            yield
+        finally:
+            self._forwarding = False
 
     # -- what the panes show ----------------------------------------------------------------
 
@@ -1003,11 +1013,6 @@ class MainScreen(Screen[None]):
         self.notify(names, title=title, markup=False)
 
     # -- the lesson -------------------------------------------------------------------------
-
-    def refusal(self, action: str) -> str | None:
-        """Why the lesson refuses ``action`` (a command it locks), or None."""
-        name = command_name(action)
-        return f"{name}: {LOCKED}" if name in self.lesson.locked else None
 
     def action_lesson_step(self, direction: int) -> None:
         step = self.lesson.move(direction)
