@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,12 +32,14 @@ def free_port() -> int:
 
 
 class Served:
-    """A running server: its process, address and what it printed."""
+    """A running server: its process, address and what it printed (``errors``: its
+    standard error, once it has stopped)."""
 
     def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
         self.proc, self.port = proc, port
         self.base = self.origin = f"http://127.0.0.1:{port}"
         self.printed = ""
+        self.errors = ""
 
     @property
     def urls(self) -> list[str]:
@@ -54,6 +56,13 @@ class Served:
     def url(self) -> str:
         """The page on loopback, with the token."""
         return f"{self.base}/" + (f"?token={self.token}" if self.token else "")
+
+    def address(self, path: str = "") -> str:
+        """``/PATH`` on the server with the token, as the page's cookie carries it."""
+        url = f"{self.base}/{path}"
+        if self.token:
+            url += f"{'&' if '?' in path else '?'}token={self.token}"
+        return url
 
     def read_until(self, needle: str | re.Pattern[str], timeout: float) -> str:
         """Standard output up to ``needle`` (read unbuffered, a chunk at a time)."""
@@ -85,18 +94,26 @@ def http_get(session: Any, served: Served, path: str) -> Any:
 
 
 @contextmanager
-def serving(*args: str, host_args: tuple[str, ...] = (), cwd: Path = ROOT) -> Iterator[Served]:
+def serving(
+    *args: str,
+    host_args: tuple[str, ...] = (),
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Iterator[Served]:
     """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
-    stopped at the end."""
+    stopped at the end. ``env`` adds to the server's environment; ``preexec_fn`` runs
+    in it before exec."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     with subprocess.Popen(
         [*command, *host_args, *args],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=preexec_fn,
     ) as proc:
         served = Served(proc, port)
         try:
@@ -106,7 +123,7 @@ def serving(*args: str, host_args: tuple[str, ...] = (), cwd: Path = ROOT) -> It
             apps = served.apps()
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-                proc.communicate(timeout=10)
+            served.errors = proc.communicate(timeout=10)[1]
             processes.end_groups(apps, grace=0)  # if a test failed before its apps ended
 
 

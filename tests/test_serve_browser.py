@@ -10,7 +10,9 @@ looked at every ``LOOK`` ms. Run with ``-s`` to see the measured times.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -199,3 +201,21 @@ def test_keys_work_without_a_click_and_the_first_row_is_in_view(
     tab.press(" ")
     tab.wait(lambda tab: tab.epoch() == one_step(trained), "the epoch after coming back")
     context.close()
+
+
+def test_a_killed_run_says_it_ended_and_offers_a_new_one(
+    browser: sync_api.Browser, served: Served
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    tab = Tab(page)
+    tab.open(served.url)
+    killed = served.apps()
+    os.kill(killed[0], signal.SIGKILL)
+    started = time.monotonic()
+    page.wait_for_selector("text=This run has ended", state="visible", timeout=5_000)
+    print(f"\nkilled app -> the page says so in {(time.monotonic() - started) * 1000:.0f} ms")
+    tab.screen = None  # the next screen is the new run's websocket's
+    page.click("text=Start a new run")
+    tab.wait(lambda shown: "epoch" in shown.text().lower(), "the new run's status line")
+    assert len(served.apps()) == 1 and served.apps() != killed
+    page.close()

@@ -231,6 +231,19 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="--serve: the folder whose CSV files every tab's dataset menu lists, read-only",
     )
+    p.add_argument(
+        "--max-tabs",
+        type=_arg(read_max_tabs),
+        metavar="N",
+        help="runs --serve keeps open at once (default: 4 a core, as memory allows)",
+    )
+
+
+def read_max_tabs(text: str) -> int:
+    value = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
+    if value < 1:
+        raise ValueError("--max-tabs is a whole number from 1 to 99999")
+    return value
 
 
 def read_port(text: str) -> int:
@@ -241,9 +254,9 @@ def read_port(text: str) -> int:
 
 
 def serve_split(argv: Sequence[str]) -> list[str]:
-    """The arguments without --serve, --host, --port, --no-token and --data-dir: what each
-    served app is given (it learns the data folder from its environment, see
-    ``served_tab``)."""
+    """The arguments without --serve, --host, --port, --no-token, --data-dir and
+    --max-tabs: what each served app is given (it learns the data folder from its
+    environment, see ``served_tab``)."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
     return p.parse_known_args(argv)[1]
@@ -291,6 +304,7 @@ def _command(argv: Sequence[str] | None) -> int:
     args = vars(parser.parse_args(argv))
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
     token = not args.pop("no_token")
+    max_tabs = args.pop("max_tabs")
     if serving:
         check_serve(args, parser)
         check_token(host or SERVE_HOST, token, parser)
@@ -298,6 +312,8 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.error("--host and --port go with --serve")
     elif not token:
         parser.error("--no-token goes with --serve")
+    elif max_tabs is not None:
+        parser.error("--max-tabs goes with --serve")
     data_dir = data_folder(args.pop("data_dir"), serving, parser)
     headless = args.pop("headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
@@ -335,7 +351,13 @@ def _command(argv: Sequence[str] | None) -> int:
 
         mark_served(os.environ, data_dir)  # every tab's process inherits it
         app_args = serve_split(sys.argv[1:] if argv is None else argv)
-        return serve(app_args, host=host or SERVE_HOST, port=port or SERVE_PORT, token=token)
+        return serve(
+            app_args,
+            host=host or SERVE_HOST,
+            port=port or SERVE_PORT,
+            token=token,
+            max_tabs=max_tabs,
+        )
     check_terminal(parser)  # after the flags and files: their problems come first
     from tui_backprop.ui.app import run_app
 
@@ -389,7 +411,7 @@ def leave_a_core_for_the_screen() -> None:
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
-NOT_SETTINGS |= {"no_token", "data_dir"}
+NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.
@@ -530,6 +552,9 @@ def check_serve(args: dict[str, object], parser: Parser) -> None:
         import textual_serve.server  # noqa: F401
     except ImportError:
         parser.error(f"--serve needs textual-serve: {WEB_INSTALL}")
+    from tui_backprop.web import launch
+
+    launch.set_budget()  # the run is checked with the memory each tab's run will have
 
 
 def check_token(host: str, token: bool, parser: Parser) -> None:

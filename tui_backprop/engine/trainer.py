@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from tui_backprop.engine import footprint
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import (
     DTYPES,
@@ -211,6 +212,29 @@ def check_size(config: TrainConfig, problem: Problem) -> None:
         raise ConfigError(
             f"this network has {count:,} parameters ({one_copy:.1f} GB for one copy of its "
             f"weights, and training keeps several); the limit is {MAX_PARAMETERS:,}"
+        )
+    check_budget(config, problem)
+
+
+def check_budget(config: TrainConfig, problem: Problem) -> None:
+    """Refuse a run whose arrays would not fit the memory this app was given (a served
+    app's address space is limited: past it NumPy fails and the app ends)."""
+    allowed = footprint.budget()
+    if allowed is None:
+        return
+    test_rows = 0 if problem.x_test is None else len(problem.x_test)
+    need = footprint.run_bytes(
+        network_sizes(config, problem),
+        config.bias,
+        len(problem.x_train),
+        test_rows,
+        config.batch_size,
+        np.dtype(config.dtype).itemsize,
+    )
+    if need > allowed:
+        raise ConfigError(
+            f"this run needs about {footprint.in_words(need)} of memory, a run here has "
+            f"{footprint.in_words(allowed)}: use smaller layers, fewer rows or a larger batch"
         )
 
 

@@ -8,7 +8,12 @@ The server runs this for every browser tab. Before it becomes ``backprop-tui ARG
   server's terminal reaches the server alone, which then ends its apps in order;
 - asks Linux to kill it when the server dies (``PR_SET_PDEATHSIG``), so an app never
   outlives a server that was killed outright; the app's own helpers end when their
-  pipes to it close.
+  pipes to it close;
+- bounds its memory: its address space (``RLIMIT_AS``, inherited by its training
+  process), and the budget a run's arrays get within it (``engine.footprint``), so a
+  setting too large for it is refused on screen rather than ending the app; NumPy's
+  matrix library gets one thread (many tabs share the cores, and every thread reserves
+  address space), and glibc two malloc arenas (each reserves 64 MB of address space).
 
 Only the standard library is imported here: it runs before every tab's first frame.
 """
@@ -16,10 +21,15 @@ Only the standard library is imported here: it runs before every tab's first fra
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import sys
 
+from tui_backprop.web import limits
+
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+BUDGET_VARIABLE = "BACKPROP_TUI_MEMORY_BUDGET"  # engine.footprint's (NumPy is not loaded here)
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def die_with_parent() -> None:
@@ -33,12 +43,33 @@ def die_with_parent() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
 
 
+def set_budget() -> None:
+    """Give runs started from here on the served budget for their arrays, unless one
+    was given."""
+    os.environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
+
+
+def bound_memory() -> None:
+    """Limit this process's address space and tell the app its arrays' budget (a budget
+    the server was started with wins: a smaller one for a smaller machine)."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = limits.APP_ADDRESS_SPACE
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    set_budget()
+    os.environ["MALLOC_ARENA_MAX"] = "2"
+    for name in ONE_THREAD:
+        os.environ[name] = "1"
+
+
 def main(argv: list[str]) -> None:
     server = int(argv[0])
     os.setpgrp()
     die_with_parent()
     if os.getppid() != server:  # the server ended before the request above took effect
         raise SystemExit(1)
+    bound_memory()
     os.execv(sys.executable, [sys.executable, "-m", "tui_backprop", *argv[1:]])
 
 

@@ -73,3 +73,18 @@ def end_groups(pids: list[int], grace: float) -> None:
         time.sleep(POLL)
     for pid in pids:
         signal_group(pid, signal.SIGKILL)
+
+
+def end_group(group: int, grace: float) -> None:
+    """End what is left of process group ``group`` once its leader has ended and been
+    reaped: SIGTERM, then SIGKILL after ``grace`` seconds. Only the group is signalled,
+    never the leader's number alone: Linux gives no new process a number that is still
+    a group's while any member lives, so this cannot reach a stranger."""
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(group, signum)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and members(group):
+            time.sleep(POLL)

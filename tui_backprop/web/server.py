@@ -22,11 +22,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.web import access, addresses, processes
+from tui_backprop.web import access, addresses, limits, processes, server_log
+from tui_backprop.web.server_log import log
+from tui_backprop.web.tab import Tab
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STOP_GRACE = 0.5  # seconds an app has to quit before its group is killed
 HANDLER_TIMEOUT = 0.5  # seconds open websockets get to close on a stop
+HEARTBEAT = 15.0  # seconds between pings that find a websocket whose browser vanished
+IDLE_TIMEOUT = 5.0  # seconds a connection may send nothing (aiohttp's keep-alive timeout)
 EXIT_FAILURE = 1
 PROG = "backprop-tui"
 
@@ -40,6 +44,9 @@ def app_command(app_args: list[str]) -> str:
 
 class AppServer(Server):
     """Serves ``backprop-tui APP_ARGS``, one process per tab."""
+
+    max_tabs = 1  # set by ``serve``
+    tabs = 0  # tabs with an app now
 
     def __init__(self, app_args: list[str], host: str, port: int, token: str | None) -> None:
         """``token`` None serves without one (``--no-token``)."""
@@ -55,17 +62,58 @@ class AppServer(Server):
         return app
 
     @aiohttp_jinja2.template("app_index.html")
-    async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        size = request.query.get("fontsize", "16")
-        return {"font_size": int(size) if size.isdigit() else 16}
+    async def handle_index(self, request: web.Request) -> dict[str, Any] | web.Response:
+        """The page, or the "class full" page (503) at the tab cap; a font size that is
+        not a number is a 400."""
+        try:
+            font_size = limits.query_font_size(request.query)
+        except limits.BadQuery as err:
+            raise web.HTTPBadRequest(text=f"{err}\n") from None
+        if self.tabs >= self.max_tabs:
+            context = {"tabs": self.tabs}
+            return aiohttp_jinja2.render_template("class_full.html", request, context, status=503)
+        return {"font_size": font_size}
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """Refuse a page from another site: any page a browser shows could otherwise
-        open an app on this server (textual-serve checks no origin)."""
-        origin = request.headers.get("Origin")
-        if origin is not None and origin != f"{request.scheme}://{request.host}":
-            raise web.HTTPForbidden(text="a page from another site may not open an app\n")
-        return await super().handle_websocket(request)
+        """Start a tab's app and carry it until either side ends (``tab.Tab``). Refused
+        before any app starts: a request the access checks turned away (a page from
+        another site, no token), a request that is no websocket, figures that are not
+        sizes (400), a tab past the cap (503)."""
+        websocket = web.WebSocketResponse(
+            heartbeat=HEARTBEAT, max_msg_size=limits.MAX_MESSAGE_BYTES
+        )
+        if not websocket.can_prepare(request).ok:
+            log.warning("%s asked for /ws without a websocket upgrade: 400", request.remote)
+            raise web.HTTPBadRequest(text="/ws is the page's websocket: open / in a browser\n")
+        try:
+            width, height = limits.query_size(request.query)
+        except limits.BadQuery as err:
+            raise web.HTTPBadRequest(text=f"{err}\n") from None
+        if self.tabs >= self.max_tabs:
+            log.warning("a tab was refused: %d of %d open (--max-tabs)", self.tabs, self.max_tabs)
+            raise web.HTTPServiceUnavailable(text="the class is full: try again later\n")
+        self.tabs += 1
+        try:
+            await self._run_tab(request, websocket, width, height)
+        finally:
+            self.tabs -= 1
+        return websocket
+
+    async def _run_tab(
+        self, request: web.Request, websocket: web.WebSocketResponse, width: int, height: int
+    ) -> None:
+        await websocket.prepare(request)
+        tab = Tab(self.command, websocket, self.download_manager)
+        try:
+            await tab.start(width, height)
+            log.info("a tab opened: %d of %d", self.tabs, self.max_tabs)
+            await tab.relay()
+        except OSError as err:  # no process or pipe to be had: this tab ends, not the server
+            log.error("a tab's app could not start (%s)", server_log.describe(err))
+        finally:
+            await tab.stop()
+            await websocket.close()
+            log.info("a tab ended: %d open", self.tabs - 1)
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing: the address is announced once the server listens."""
@@ -80,10 +128,18 @@ class AppServer(Server):
         head = f"{PROG}: serving (each browser tab is its own run; Ctrl-C stops) on"
         print(head, *lines, sep="\n", flush=True)
 
+    def initialize_logging(self) -> None:
+        """One plain line per event on stderr (``server_log``)."""
+        server_log.setup(self.debug)
+
     def run(self) -> None:
-        """Serve until SIGINT or SIGTERM, then end every app and return."""
+        """Serve until SIGINT or SIGTERM, then end every app and return. The open-file
+        limit is raised first; an error the loop survives is one log line; a connection
+        that sends nothing is closed after ``IDLE_TIMEOUT`` seconds."""
         self.initialize_logging()
+        limits.raise_open_files()
         loop = asyncio.new_event_loop()
+        loop.set_exception_handler(server_log.LoopErrors())
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.request_exit)
         web.run_app(
@@ -93,20 +149,29 @@ class AppServer(Server):
             loop=loop,
             handle_signals=False,
             shutdown_timeout=HANDLER_TIMEOUT,
+            keepalive_timeout=IDLE_TIMEOUT,
+            access_log=None,  # a line per event, not per file the page loads
             print=self.announce,  # called once the server listens
         )
 
 
-def serve(app_args: list[str], host: str, port: int, token: bool = True) -> int:
-    """Serve the app with these arguments until stopped; the exit status. Without a
-    token (``--no-token``, which the command line allows on loopback only) anyone on
-    this machine can open the app, and a warning says so."""
+def serve(
+    app_args: list[str], host: str, port: int, token: bool = True, max_tabs: int | None = None
+) -> int:
+    """Serve the app with these arguments until stopped, at most ``max_tabs`` tabs at
+    once (``limits.default_max_tabs`` when None); the exit status. Without a token
+    (``--no-token``, which the command line allows on loopback only) anyone on this
+    machine can open the app, and a warning says so."""
     if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
         warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
     if not token:
         warn("--no-token: anyone on this machine can open a run")
     try:
-        AppServer(app_args, host, port, access.new_token() if token else None).run()
+        server = AppServer(app_args, host, port, access.new_token() if token else None)
+        server.max_tabs = max_tabs or limits.default_max_tabs(
+            limits.usable_cores(), limits.available_memory()
+        )
+        server.run()
     except OSError as err:  # the port is taken, the address is not this machine's
         print(f"{PROG}: error: cannot serve on {host}:{port}: {err.strerror}", file=sys.stderr)
         return EXIT_FAILURE
