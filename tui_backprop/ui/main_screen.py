@@ -548,7 +548,7 @@ class MainScreen(Screen[None]):
         """Train one epoch by ``epoch()``, then ``then(its result)``. An epoch measured
         slower than ``SLOW_EPOCH`` trains in a thread: NumPy's matrix products at that
         size release the GIL, so keys are answered meanwhile; keys that change the run
-        wait (see ``check_action``) until it is done."""
+        wait (see ``model.key_gate``) until it is done."""
         if self._epoch_seconds <= SLOW_EPOCH:
             started = time.perf_counter()
             result = epoch()
