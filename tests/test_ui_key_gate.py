@@ -23,7 +23,7 @@ from tui_backprop.ui.model.key_gate import (
     refusal,
 )
 from tui_backprop.ui.model.lesson_steps import LOCKED
-from tui_backprop.ui.screens.rows_log import FORWARDED
+from tui_backprop.ui.screens.rows_log_dialog import FORWARDED
 
 ACTIONS = [c.action for c in COMMANDS]
 

@@ -26,7 +26,7 @@ from tui_backprop.ui.commands import Palette, TrainingCommands
 from tui_backprop.ui.key_bindings import app_bindings
 from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
 from tui_backprop.ui.model.training_process import prepare
-from tui_backprop.ui.screens.help import show_help
+from tui_backprop.ui.screens.help_dialog import show_help
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least

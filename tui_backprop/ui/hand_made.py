@@ -12,8 +12,8 @@ from tui_backprop.ui.model.hand_edits import cell_name, edit_label, notes_at, pa
 from tui_backprop.ui.model.key_gate import HAND_EDIT
 from tui_backprop.ui.model.point_edits import added, plane_point, removed, same_plane
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.edit_value import EditValueScreen, Setter
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog, Setter
 
 if TYPE_CHECKING:
     from tui_backprop.ui.main_screen import MainScreen
@@ -63,7 +63,7 @@ class HandMade:
             s.notify(str(err), severity="warning", markup=False)
             return
         name = cell_name(s.network, layer, row, column)
-        s.app.push_screen(EditValueScreen(name, current, self._typed(layer, row, column)))
+        s.app.push_screen(EditValueDialog(name, current, self._typed(layer, row, column)))
 
     def _typed(self, layer: int, row: int | None, column: int) -> Setter:
         def setter(text: str) -> str | None:

@@ -95,22 +95,22 @@ from tui_backprop.ui.model.training_process import (
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view, walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.chart import MetricsChart, Overlay
+from tui_backprop.ui.panes.chart_pane import MetricsChart, Overlay
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
-from tui_backprop.ui.panes.footer import KeyFooter
+from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.neuron import NeuronDetail
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
-from tui_backprop.ui.screens.help import show_help
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen, Opened
-from tui_backprop.ui.screens.rows_log import RowsLogScreen
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
+from tui_backprop.ui.screens.help_dialog import show_help
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog, Opened
+from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 PANE_TITLES = {
     "#network-pane": "Network",
@@ -613,7 +613,7 @@ class MainScreen(Screen[None]):
         past = self.looking.state
         epoch, params = (past.epoch, past.params) if past is not None else (None, None)
         trainer = self.experiment.trainer
-        self.app.push_screen(GradientCheckScreen(trainer, self.network, epoch, params))
+        self.app.push_screen(GradientCheckDialog(trainer, self.network, epoch, params))
 
     def action_toggle_run(self) -> None:
         if not self.resume_present():
@@ -695,7 +695,7 @@ class MainScreen(Screen[None]):
 
     def action_rows_log(self) -> None:
         """The epoch's rows and the per-epoch log; a playing run plays on."""
-        self.app.push_screen(RowsLogScreen(self))
+        self.app.push_screen(RowsLogDialog(self))
 
     def action_gradients(self) -> None:
         pane = self.query_one(WeightsPane)
@@ -829,7 +829,7 @@ class MainScreen(Screen[None]):
         if self.tab.served:  # hidden there; the dataset menu lists the data folder instead
             return
         self._set_running(False)
-        self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open, self._load))
+        self.app.push_screen(OpenCsvDialog(Path.cwd(), self._open, self._load))
 
     def _open(self, path: str) -> str | None:
         """Switch to the CSV at ``path``, or say why not and change nothing."""
@@ -862,11 +862,11 @@ class MainScreen(Screen[None]):
         if self.tab.served:  # the data folder's files by name, no file dialog
             folder = self.tab.data_dir
             files = csv_names(folder) if folder else ()
-            screen = DatasetScreen(
+            screen = DatasetDialog(
                 name, points, noise, self._choose_dataset, None, files, self._open_data_file
             )
         else:
-            screen = DatasetScreen(name, points, noise, self._choose_dataset, self.action_open_csv)
+            screen = DatasetDialog(name, points, noise, self._choose_dataset, self.action_open_csv)
         self.app.push_screen(screen)
 
     def _open_data_file(self, name: str) -> str | None:
@@ -921,7 +921,7 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         locked = self.lesson.locked_settings  # shown, not editable
         left_out = self.tab.hidden_settings  # a served tab names no file of the server's
-        screen = SettingsScreen(self.settings_now, self._apply_settings, locked, left_out)
+        screen = SettingsDialog(self.settings_now, self._apply_settings, locked, left_out)
         self.app.push_screen(screen)
 
     def _apply_settings(self, new: Settings) -> str | None:

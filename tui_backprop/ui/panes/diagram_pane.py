@@ -32,7 +32,7 @@ from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.class_colours import class_rgb
-from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
+from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
 from tui_backprop.ui.render.numbers import signed
 
@@ -75,9 +75,9 @@ class NetworkDiagram(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._layout: Layout | None = None  # the one drawn
+        self._layout: DiagramLayout | None = None  # the one drawn
         self._layout_key: tuple[object, ...] | None = None
-        self._plain: Layout | None = None  # without a selection to show: most of the time
+        self._plain: DiagramLayout | None = None  # without a selection to show: most of the time
         self._plain_key: tuple[Network, int, int] | None = None
         self._lines: list[Strip] = []
         self._lines_key: tuple[object, ...] | None = None
@@ -162,7 +162,7 @@ class NetworkDiagram(Widget, can_focus=True):
         base = self.rich_style  # the pane's background under every cell
         return [_strip(row).apply_style(base) for row in grid]
 
-    def _plan(self, network: Network, width: int, height: int) -> Layout | None:
+    def _plan(self, network: Network, width: int, height: int) -> DiagramLayout | None:
         """The layout, showing the selected neuron even where its column is summarised."""
         key = (network, width, height)
         if key != self._plain_key:
@@ -176,7 +176,7 @@ class NetworkDiagram(Widget, can_focus=True):
             self._layout = plan(network, width, height, self.selected)
         return self._layout
 
-    def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
+    def _edge_grid(self, lay: DiagramLayout, view: TrainingView) -> list[list[Cell]]:
         levels = np.zeros(len(lay.edge_layer), dtype=np.int64)
         for layer, w in enumerate(shown_params(view, self.used).weights):
             mask = lay.edge_layer == layer
@@ -199,7 +199,7 @@ class NetworkDiagram(Widget, can_focus=True):
             grid.append(row)
         return grid
 
-    def _draw_columns(self, grid: list[list[Cell]], lay: Layout, view: TrainingView) -> None:
+    def _draw_columns(self, grid: list[list[Cell]], lay: DiagramLayout, view: TrainingView) -> None:
         net = view.network
         active = active_layer(view)
         unknown = walk_of(view) is not None  # a missing value is one not computed yet
@@ -228,7 +228,7 @@ class NetworkDiagram(Widget, can_focus=True):
     @staticmethod
     def _draw_chip(
         grid: list[list[Cell]],
-        lay: Layout,
+        lay: DiagramLayout,
         col: Column,
         y: int,
         value: float | None,
@@ -251,7 +251,7 @@ class NetworkDiagram(Widget, can_focus=True):
 
     @staticmethod
     def _draw_label(
-        grid: list[list[Cell]], lay: Layout, layer: int, col: Column, y: int, label: str
+        grid: list[list[Cell]], lay: DiagramLayout, layer: int, col: Column, y: int, label: str
     ) -> None:
         if lay.chip == 1:
             return
@@ -276,7 +276,9 @@ def output_class(network: Network, neuron: int) -> int | None:
     return 1 if network.sizes[-1] == 1 else neuron
 
 
-def _draw_swatch(grid: list[list[Cell]], lay: Layout, col: Column, y: int, k: int | None) -> None:
+def _draw_swatch(
+    grid: list[list[Cell]], lay: DiagramLayout, col: Column, y: int, k: int | None
+) -> None:
     """The class colour before an output neuron's name, as the class legends show it."""
     if k is not None and lay.chip > 1:
         _put(grid, y, col.x + lay.chip + 1, SWATCH, swatch_style(k))
@@ -307,13 +309,13 @@ def _batch_values(view: TrainingView, layer: int) -> Array | None:
     return rec.x if layer == 0 else rec.layers[layer - 1].a
 
 
-def _title_room(lay: Layout) -> int:
+def _title_room(lay: DiagramLayout) -> int:
     """The cells a column's title may take: the narrowest gap between two columns."""
     xs = sorted(c.x for c in lay.columns)
     return max(min((b - a for a, b in pairwise(xs)), default=lay.width) - 1, 1)
 
 
-def _title_at(lay: Layout, layer: int, title: str) -> tuple[int, str]:
+def _title_at(lay: DiagramLayout, layer: int, title: str) -> tuple[int, str]:
     """A column's title centred over it."""
     col = lay.columns[layer]
     x = col.x + lay.chip // 2 - len(title) // 2

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from tui_backprop.ui.command_table import COMMANDS, key_hint
 from tui_backprop.ui.model.row_table import RowTable, Source, row_table
 from tui_backprop.ui.model.view import TrainingView
-from tui_backprop.ui.panes.epoch_log import EpochLog
+from tui_backprop.ui.panes.epoch_log_pane import EpochLog
 from tui_backprop.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class RowsTable(DataTable[str | Text]):
         self.scroll_to(x=earlier[-1] if earlier else 0)
 
 
-class RowsLogScreen(Dialog[None]):
+class RowsLogDialog(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
         Binding("tab,shift+tab", "switch_tab", "Rows or log", priority=True),
