@@ -36,7 +36,6 @@ from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 
 from tui_backprop.data import Progress
 from tui_backprop.data.folder import csv_in, csv_names
@@ -104,6 +103,7 @@ from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
+from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
 from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
 from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
@@ -125,10 +125,6 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 # first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
 SLOW_WORK = 5_000_000
 PANES_PER_FRAME = 2
-# Every pane that draws the view (the network pane only titles itself with it).
-PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas, " + (
-    "#confusion, #hidden-space"
-)
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 # Classes of #panes for the views shown in the chart's place (C, H): one at a time.
@@ -176,7 +172,7 @@ class MainScreen(Screen[None]):
         self._stepping = False  # a slow step is training in a thread
         self._forwarding = False  # another screen does a key of this one's (the rows view)
         self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
-        self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
+        self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
 
@@ -197,7 +193,11 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._panes = {pane: 0.0 for pane in self.query(PANES)}
+        # Every pane that draws the view but the status line, which is bound to it
+        # (``compose``) and shows every frame.
+        # (By class, not a type selector: that names a widget's first bases only.)
+        panes = (p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine))
+        self._panes = dict.fromkeys(panes, 0.0)
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
         self.info = run_info(self.experiment)
@@ -280,13 +280,13 @@ class MainScreen(Screen[None]):
         self._viewed_at = now
         self._hand(view, panes)
 
-    def _hand(self, view: TrainingView | None, panes: list[Widget]) -> None:
+    def _hand(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
         now = time.perf_counter()
         for pane in panes:
-            pane.view = view  # type: ignore[attr-defined]
+            pane.view = view
             self._panes[pane] = now
 
-    def _hand_on(self, view: TrainingView | None, panes: list[Widget]) -> None:
+    def _hand_on(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
         """The next few panes take ``view`` after a refresh, unless a newer one came."""
         if view is not self.view:
             return
@@ -316,9 +316,8 @@ class MainScreen(Screen[None]):
 
     def show_scene(self, scene: Scene | None = None) -> None:
         scene = scene or scene_of(self.experiment)
-        self.query_one(BoundaryPane).scene = scene
-        self.query_one(ConfusionPane).scene = scene
-        self.query_one(HiddenSpacePane).scene = scene
+        for pane in self.query().results(ScenePane):
+            pane.scene = scene
 
     def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> str | None:
         """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made),

@@ -23,13 +23,13 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.class_colours import class_rgb
 from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, plan
@@ -57,7 +57,7 @@ def neuron_scale(activation: str, values: Array | None) -> float:
     return biggest if biggest > 0 else 1.0
 
 
-class NetworkDiagram(Widget, can_focus=True):
+class NetworkDiagram(ViewPane, can_focus=True):
     """Arrow keys or a click select a neuron; the pane below describes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("move", "Neuron", "Layer")]
@@ -69,7 +69,6 @@ class NetworkDiagram(Widget, can_focus=True):
             self.neuron = neuron
 
     # Repainted by hand, only the lines a new view or selection changed.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     selected: reactive[tuple[int, int]] = reactive((1, 0), repaint=False)
     used: reactive[bool] = reactive(False, repaint=False)  # edges: the forward pass's weights
 
@@ -347,14 +346,13 @@ def _strip(row: list[Cell]) -> Strip:
     return Strip(segments, len(row))
 
 
-class NetworkPane(Vertical):
+class NetworkPane(Vertical, ViewPane):
     """The diagram and the selected neuron's numbers: zoomed (maximised) together. Its
     title names the phase being walked through, which a zoomed pane would hide."""
 
     ALLOW_MAXIMIZE = True
 
     # Only the title depends on the view: the panes inside repaint themselves.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
     _network: Network | None = None
 
