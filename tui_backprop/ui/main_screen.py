@@ -64,9 +64,7 @@ from tui_backprop.ui.model.kept_runs import (
 )
 from tui_backprop.ui.model.key_gate import KeySituation, Refusal, refusal
 from tui_backprop.ui.model.lesson_steps import (
-    LOCKED,
     LessonState,
-    locked_change,
     step_settings,
     walk_to,
 )
@@ -322,7 +320,7 @@ class MainScreen(Screen[None]):
     def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> str | None:
         """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made),
         with the settings the lesson locks kept; why not, when they cannot be kept."""
-        kept = self._keep_locked(experiment)
+        kept = self.lesson.keeping_locks(experiment, self.settings_now)
         if isinstance(kept, str):
             return kept
         if kept is not experiment:
@@ -340,19 +338,6 @@ class MainScreen(Screen[None]):
     @property
     def settings_now(self) -> Settings:
         return effective_settings(self.experiment)
-
-    def _keep_locked(self, experiment: Experiment) -> Experiment | str:
-        """``experiment`` with the settings the lesson locks as they are now (a preset, a
-        new dataset would bring their own), or why not when they do not fit it."""
-        locked, now = self.lesson.locked_settings, self.settings_now
-        new = effective_settings(experiment)
-        name = locked_change(locked, now, new)
-        if name is None:
-            return experiment
-        try:
-            return apply(experiment, replace(new, **{n: getattr(now, n) for n in locked}))[0]
-        except ValueError:
-            return f"{label_of(name)}: {LOCKED}"
 
     def resume_present(self, keys: str = "space, n or p") -> bool:
         """Before training (or an edit, with its ``keys``): from an earlier epoch the
@@ -924,9 +909,9 @@ class MainScreen(Screen[None]):
         self.app.push_screen(screen)
 
     def _apply_settings(self, new: Settings) -> str | None:
-        locked = locked_change(self.lesson.locked_settings, self.settings_now, new)
+        locked = self.lesson.refusal(self.settings_now, new)
         if locked is not None:
-            return f"{label_of(locked)}: {LOCKED}"
+            return locked
         try:
             experiment, names = apply(self.experiment, new)
         except (ValueError, OSError) as err:
