@@ -23,7 +23,7 @@ from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 
 SIZE = (120, 40)  # the terminal most tests run in
 SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's snap_compare fixture

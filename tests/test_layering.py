@@ -39,7 +39,12 @@ def model_modules() -> list[str]:
 
 @pytest.mark.parametrize(
     "package",
-    ["tui_backprop.engine", "tui_backprop.data", "tui_backprop.ui.model.training_process"],
+    [
+        "tui_backprop.engine",
+        "tui_backprop.data",
+        "tui_backprop.ui.model.training_process",
+        "tui_backprop.ui.command_table",
+    ],
 )
 def test_package_does_not_import_ui_libraries(package: str) -> None:
     loaded = loaded_by(package)
@@ -141,3 +146,26 @@ def test_module_names_are_unique_across_the_package() -> None:
             continue
         assert path.name not in seen, f"{path} and {seen[path.name]} share a name"
         seen[path.name] = path
+
+
+# The shared parts the rule's roles are built on: the line API's base, the dialogs' frame.
+ROLE_BASES = {"panes": {"lines.py"}, "screens": {"dialog.py"}}
+ROLES = {"panes": "_pane.py", "screens": "_dialog.py"}
+
+
+@pytest.mark.parametrize("folder", sorted(ROLES))
+def test_ui_module_names_say_their_role(folder: str) -> None:
+    for path in sorted((PACKAGE / "ui" / folder).glob("*.py")):
+        if path.name == "__init__.py" or path.name in ROLE_BASES[folder]:
+            continue
+        assert path.name.endswith(ROLES[folder]), f"{folder}/{path.name}"
+
+
+def test_no_class_name_is_defined_twice() -> None:
+    # A class named in a traceback or a type error should mean one class.
+    seen: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                assert node.name not in seen, f"{node.name}: {path} and {seen[node.name]}"
+                seen[node.name] = path

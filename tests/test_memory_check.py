@@ -15,7 +15,7 @@ from textual.widgets import Input, Label
 
 from tests.helpers import SIZE, app_of, press
 from tui_backprop.engine import footprint
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = ["xor", "--points", "1000000", "--layers", "5000"]  # ~440 GB of step arrays
@@ -82,7 +82,7 @@ async def test_a_settings_change_past_the_free_memory_is_one_line_in_the_dialog(
         trainer = app.main.experiment.trainer
         await press(pilot, "S")
         dialog = app.screen
-        assert isinstance(dialog, SettingsScreen)
+        assert isinstance(dialog, SettingsDialog)
         dialog.query_one("#set-hidden", Input).value = "3000,3000"
         dialog.query_one("#set-hidden", Input).focus()
         await press(pilot, "enter")

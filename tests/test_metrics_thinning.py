@@ -18,7 +18,7 @@ from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.trainer import Trainer
 from tui_backprop.experiment import Experiment, epoch_lines, write_metrics_csv
 from tui_backprop.settings import Settings, resolve
-from tui_backprop.ui.panes.epoch_log import EpochLog
+from tui_backprop.ui.panes.epoch_log_pane import EpochLog
 
 WIDTH = 5  # loss, accuracy, two gradient norms and the epoch: values per row
 

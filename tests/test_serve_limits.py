@@ -36,7 +36,7 @@ from tests.serving import (
     ws_connect,
 )
 from tui_backprop.cli import serve_split
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 from tui_backprop.web import launch, limits
 
 aiohttp = pytest.importorskip("aiohttp")
@@ -231,7 +231,7 @@ async def test_a_settings_change_past_the_budget_is_one_line_in_the_dialog(
         trainer = app.main.experiment.trainer
         await press(pilot, "S")
         dialog = app.screen
-        assert isinstance(dialog, SettingsScreen)
+        assert isinstance(dialog, SettingsDialog)
         dialog.query_one("#set-hidden", Input).value = "3000,3000"
         dialog.query_one("#set-hidden", Input).focus()
         await press(pilot, "enter")

@@ -17,9 +17,9 @@ from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.training_process import Frame
-from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.screens.help import HelpScreen
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.panes.chart_pane import MetricsChart
+from tui_backprop.ui.screens.help_dialog import HelpDialog
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
 
 PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")
 
@@ -191,7 +191,7 @@ def _bad_csv(tmp_path: Path) -> Path:
 async def _open(pilot: Pilot[Any], app: BackpropApp, path: Path) -> None:
     await press(pilot, "o")
     await pilot.pause()
-    assert isinstance(app.screen, OpenCsvScreen)
+    assert isinstance(app.screen, OpenCsvDialog)
     app.screen.query_one("#open-path", Input).value = str(path)
     await press(pilot, "enter")
     await pilot.pause()
@@ -203,7 +203,7 @@ async def test_a_bad_csv_says_why_and_changes_nothing(tmp_path: Path) -> None:
         await press(pilot, "space", "space")
         experiment, weights = app.main.experiment, weights_of(app)
         await _open(pilot, app, _bad_csv(tmp_path))
-        assert isinstance(app.screen, OpenCsvScreen)
+        assert isinstance(app.screen, OpenCsvDialog)
         error = str(app.screen.query_one("#open-error", Label).render())
         assert "bad.csv" in error and "\n" not in error.strip()
         await press(pilot, "escape")
@@ -227,7 +227,7 @@ async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, _three_classes(tmp_path))
-        assert not isinstance(app.screen, OpenCsvScreen)
+        assert not isinstance(app.screen, OpenCsvDialog)
         assert app.main.experiment.dataset.n_classes == 3
         assert app.main.experiment.settings.preset == "standard"  # the seed preset fits seed only
         assert app.main.experiment.trainer.sizes == (2, 8, 3)
@@ -298,7 +298,7 @@ async def test_help_and_command_palette() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         await pilot.press("space", "p")  # nothing trains behind the help
         assert app.main.experiment.trainer.epoch == 0 and not app.main.running
         await pilot.press("escape")

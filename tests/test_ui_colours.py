@@ -58,4 +58,4 @@ def test_a_class_legend_wraps_rather_than_cuts() -> None:
             if s.text == "■" and s.style and s.style.color and s.style.color.triplet == class_rgb(k)
         )
         assert swatch is not None
-    assert not class_legend.fits(class_legend.markup(names), 40)
+    assert not class_legend.fits(class_legend.legend(names), 40)

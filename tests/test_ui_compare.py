@@ -9,7 +9,7 @@ import math
 from tests.helpers import SIZE, app_of, press, text_of
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.panes.chart import Curve, MetricsChart, Picture
+from tui_backprop.ui.panes.chart_pane import Curve, MetricsChart, Picture
 
 
 def picture(app: BackpropApp) -> Picture:

@@ -8,7 +8,7 @@ import re
 from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until
 from tui_backprop.engine.confusion import EpochConfusion
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 

@@ -10,7 +10,7 @@ import numpy as np
 from tests.helpers import SIZE, app_of, press, text_of
 from tests.test_ui_playground import apply_settings, error_of
 from tui_backprop.settings import resolve
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 
 CIRCLES = resolve("circles", {})

@@ -18,11 +18,11 @@ from tests.helpers import SIZE, app_of, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui import app as app_module
 from tui_backprop.ui import screens
-from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
+from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
 from tui_backprop.ui.screens.dialog import Dialog, FormDialog
-from tui_backprop.ui.screens.help import HelpScreen
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.screens.help_dialog import HelpDialog
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 REFUSED = "refused: try again"
 
@@ -54,15 +54,15 @@ class Host(App[None]):
 
 
 def open_dialog(callback: Answers) -> FormDialog:
-    return OpenCsvScreen(Path.cwd(), callback)
+    return OpenCsvDialog(Path.cwd(), callback)
 
 
 def dataset_dialog(callback: Answers) -> FormDialog:
-    return DatasetScreen("moons", 200, 0.1, callback, open_csv=lambda: None)
+    return DatasetDialog("moons", 200, 0.1, callback, open_csv=lambda: None)
 
 
 def settings_dialog(callback: Answers) -> FormDialog:
-    return SettingsScreen(resolve("xor", {}), callback)
+    return SettingsDialog(resolve("xor", {}), callback)
 
 
 # each form, a text field where enter submits, and what it fills in before that
@@ -119,14 +119,14 @@ def test_each_dialog_keeps_its_size_in_the_style_sheet() -> None:
             if sub.__module__ != Dialog.__module__:  # not the shared frame itself
                 seen.append(sub)
                 assert "DEFAULT_CSS" not in vars(sub), f"{sub.__name__} styles itself"
-    assert {"EditValueScreen", "GradientCheckScreen", "RowsLogScreen"} <= {c.__name__ for c in seen}
+    assert {"EditValueDialog", "GradientCheckDialog", "RowsLogDialog"} <= {c.__name__ for c in seen}
 
 
 async def test_closing_the_help_twice_faster_than_a_frame_keeps_the_app() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpDialog))
         first, second = app.pop_screen(), app.pop_screen()  # the second finds only the main
         await first
         await second

@@ -11,7 +11,7 @@ from tests.helpers import SIZE, app_of, press, text_of, three_classes_one_wide_f
 from tui_backprop.engine.diagnosis import diagnose
 from tui_backprop.settings import resolve
 from tui_backprop.ui.model.view import TrainingView
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.render.gradient_size import sentences
 
 DEEP_SIGMOID = resolve("spiral", {"hidden": (8, 8, 8, 8, 8), "activation": "sigmoid"})

@@ -14,8 +14,8 @@ from tests.helpers import SIZE, app_of, press, settle, shown_epoch, text_of, wai
 from tui_backprop.data import load_csv
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.edit_value import EditValueScreen
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog
 
 
 async def step(pilot: Pilot[object], times: int = 1) -> None:
@@ -90,7 +90,7 @@ async def test_a_typed_value_sets_a_bias() -> None:
         await settle(pilot)
         assert pane.selected_cell() == (1, None, 2)
         await press(pilot, "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditValueScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, EditValueDialog))
         await wait_until(pilot, lambda: app.screen.query(Input))
         app.screen.query_one(Input).value = "oops"
         await press(pilot, "enter")

@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import app_of, press, text_of, wait_until
 from tui_backprop.ui.command_table import shown_commands
-from tui_backprop.ui.screens.help import HelpScreen
+from tui_backprop.ui.screens.help_dialog import HelpDialog
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -15,7 +15,7 @@ async def test_keys_names_and_descriptions_keep_their_columns(size: tuple[int, i
     app = app_of()
     async with app.run_test(size=size) as pilot:
         await press(pilot, "question_mark")
-        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpDialog))
         keys = app.screen.query_one("#help-keys")
         lines = text_of(keys, inside=True).splitlines()
         rows = lines[lines.index(next(line for line in lines if "Train one epoch" in line)) :]

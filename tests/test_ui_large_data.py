@@ -19,8 +19,8 @@ from tui_backprop.data import csv_file, load_csv
 from tui_backprop.experiment import Experiment
 from tui_backprop.ui import main_screen
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.screens import open_csv
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
+from tui_backprop.ui.screens import open_csv_dialog
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
 
 
 class Stop(Exception):
@@ -80,11 +80,11 @@ def test_what_progress_raises_stops_the_read(
 # -- the open dialog --------------------------------------------------------------------
 
 
-async def _type_path(pilot: Pilot[Any], app: BackpropApp, path: Path) -> OpenCsvScreen:
+async def _type_path(pilot: Pilot[Any], app: BackpropApp, path: Path) -> OpenCsvDialog:
     await press(pilot, "o")
     await pilot.pause()
     screen = app.screen
-    assert isinstance(screen, OpenCsvScreen)
+    assert isinstance(screen, OpenCsvDialog)
     assert not screen.query_one("#open-progress", ProgressBar).display  # idle: no bar
     screen.query_one("#open-path", Input).value = str(path)
     return screen
@@ -93,7 +93,7 @@ async def _type_path(pilot: Pilot[Any], app: BackpropApp, path: Path) -> OpenCsv
 async def test_a_large_file_opens_in_the_background(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(open_csv, "BACKGROUND_BYTES", 1000)
+    monkeypatch.setattr(open_csv_dialog, "BACKGROUND_BYTES", 1000)
     monkeypatch.setattr(csv_file, "PROGRESS_BYTES", 4096)
     read, go = main_screen.open_csv, threading.Event()
 
@@ -125,7 +125,7 @@ def _slow_open(stopped: threading.Event) -> Any:
             for step in range(3000):
                 progress(step, 3000)
                 time.sleep(0.01)
-        except open_csv.Cancelled:
+        except open_csv_dialog.Cancelled:
             stopped.set()
             raise
         return Experiment.on_dataset(current.settings, current.dataset)
@@ -136,7 +136,7 @@ def _slow_open(stopped: threading.Event) -> Any:
 async def test_escape_stops_a_read_and_nothing_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(open_csv, "BACKGROUND_BYTES", 1000)
+    monkeypatch.setattr(open_csv_dialog, "BACKGROUND_BYTES", 1000)
     stopped = threading.Event()
     monkeypatch.setattr(main_screen, "open_csv", _slow_open(stopped))
     app = app_of()
@@ -165,7 +165,7 @@ async def test_escape_stops_a_read_and_nothing_changes(
 async def test_a_large_bad_file_says_why_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(open_csv, "BACKGROUND_BYTES", 1000)
+    monkeypatch.setattr(open_csv_dialog, "BACKGROUND_BYTES", 1000)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space")
@@ -204,7 +204,7 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
 ) -> None:
     """The first epoch is measured slow, so later ones train in a thread; each of those
     is held until the test lets it go, so keys answered meanwhile prove the UI is free."""
-    from tui_backprop.ui.panes.weights import WeightsPane
+    from tui_backprop.ui.panes.weights_pane import WeightsPane
 
     gate = slow_then_held(monkeypatch)
     app = app_of()

@@ -20,7 +20,7 @@ from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.lesson_steps import LOCKED, STEP_SETTINGS
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.status_pane import StatusLine
-from tui_backprop.ui.screens.help import HelpScreen
+from tui_backprop.ui.screens.help_dialog import HelpDialog
 
 LESSON = """
 title = "Test lesson"
@@ -106,7 +106,7 @@ async def test_hidden_commands_are_gone_from_footer_help_and_palette_and_do_noth
         await press(pilot, "S", "o", "comma")
         assert isinstance(app.screen, MainScreen)
         await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         keys_shown = app.screen.query_one("#help-keys")
         await wait_until(pilot, lambda: text_of(keys_shown).strip())
         helped = text_of(keys_shown)

@@ -16,10 +16,10 @@ from tui_backprop.lesson import parse_lesson
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import LOCKED
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.screens.rows_log import RowsLogScreen
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
+from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 
 LESSON = """
 title = "Locks"
@@ -96,7 +96,7 @@ async def test_locked_features_stay_or_the_new_data_is_refused(tmp_path: Path) -
         three = tmp_path / "three.csv"
         three.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n2,1,0,1\n", "utf-8")
         await _open(pilot, app, three)  # three columns: no x1, x2 to make them of
-        assert isinstance(app.screen, OpenCsvScreen)
+        assert isinstance(app.screen, OpenCsvDialog)
         error = str(app.screen.query_one("#open-error", Label).render())
         assert error == f"input features: {LOCKED}"
         assert app.main.experiment.dataset.name == "circles"
@@ -113,7 +113,7 @@ async def test_hints_name_no_hidden_key() -> None:
         await wait_until(pilot, lambda: "train" in str(pane.border_subtitle))
         assert "x/X" not in str(pane.border_subtitle)
         await press(pilot, "t")
-        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogDialog))
         hint = str(app.screen.query_one("#rows-body").border_subtitle)
         assert hint == "tab rows or log · ← → ↑ ↓ scroll · p train · esc or t close"
         await press(pilot, "space", "left_square_bracket")  # hidden here too
@@ -126,7 +126,7 @@ async def test_hints_name_every_key_without_a_lesson() -> None:
         chart = str(app.main.query_one(MetricsChart).border_subtitle)
         assert chart == "b boundary · c compare · d data · S settings"
         await press(pilot, "t")
-        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, RowsLogDialog))
         hint = str(app.screen.query_one("#rows-body").border_subtitle)
         assert hint == (
             "tab rows or log · ← → ↑ ↓ scroll · [ ] look back · space, p train · esc or t close"

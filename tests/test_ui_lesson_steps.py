@@ -17,10 +17,10 @@ from tui_backprop.ui.model.lesson_steps import LOCKED, STEP_SETTINGS
 from tui_backprop.ui.model.map_choice import GALLERY
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.weights import WeightsPane
+from tui_backprop.ui.panes.weights_pane import WeightsPane
 
 PROJECTOR = (80, 24)
 EVERY_KEY = """

@@ -14,7 +14,7 @@ from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.cli import main
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.pacing import SPEEDS, Pacer
-from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
 
 
 def status_line(app: BackpropApp) -> str:
@@ -78,7 +78,7 @@ async def test_before_the_first_epoch_there_is_none(workdir: Path) -> None:
         await press(pilot, "s", "g")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, GradientCheckScreen)
+        assert isinstance(app.screen, GradientCheckDialog)
         intro = str(app.screen.query_one("#gradcheck-intro").render())
         assert "at the initial weights (no epoch trained yet)" in intro
     assert sorted(p.name for p in workdir.iterdir()) == [

@@ -23,7 +23,7 @@ from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.diagram_pane import NetworkPane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.screens.open_csv import CsvTree, OpenCsvScreen
+from tui_backprop.ui.screens.open_csv_dialog import CsvTree, OpenCsvDialog
 
 OSC_TITLE = "\x1b]2;PWNED\x1b\\"
 OSC_CLIPBOARD = "\x1b]52;c;UFdORUQ=\x07"
@@ -179,7 +179,7 @@ async def test_the_open_dialog_shows_file_names_printable_and_opens_them(
     monkeypatch.chdir(tmp_path)  # o opens the dialog on the working folder
     async with app.run_test(size=WIDE) as pilot:
         await press(pilot, "o")
-        await wait_until(pilot, lambda: isinstance(app.screen, OpenCsvScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenCsvDialog))
         tree = app.screen.query_one(CsvTree)
         await wait_until(pilot, lambda: "[B]ok.csv" in text_of(tree))
         shown = text_of(tree)

@@ -17,8 +17,8 @@ from textual.widget import Widget
 
 from tests.helpers import SIZE, app_of, wait_until
 from tui_backprop.ui.model.run_info import PlayState
-from tui_backprop.ui.panes.chart import PLOT_EVERY, MetricsChart
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.chart_pane import PLOT_EVERY, MetricsChart
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.lines import RunStyler
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.render.styled_lines import StyledLines

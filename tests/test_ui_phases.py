@@ -17,8 +17,8 @@ from tui_backprop.engine.phases import Progress, step_phases
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.panes.deltas import DELTA_NAME_ROOM
-from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
+from tui_backprop.ui.panes.deltas_pane import DELTA_NAME_ROOM
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
 
 SEED = SEED_PRESET
 ARRAYS = ("input", "z", "a", "derivative", "delta", "grad_w", "w_before", "w_after")
@@ -203,7 +203,7 @@ async def test_the_gradient_check_agrees_with_backprop() -> None:
         await press(pilot, "space", "g")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, GradientCheckScreen)
+        assert isinstance(app.screen, GradientCheckDialog)
         verdict = verdict_of(app)
         assert verdict.startswith("backprop agrees with finite differences")
         assert float(verdict.rsplit(" ", 1)[1]) < 1e-6
@@ -213,7 +213,7 @@ async def test_the_gradient_check_agrees_with_backprop() -> None:
         assert app.main.experiment.trainer.epoch == 1
         await press(pilot, "escape")
         await pilot.pause()
-        assert not isinstance(app.screen, GradientCheckScreen)
+        assert not isinstance(app.screen, GradientCheckDialog)
 
 
 async def test_a_large_check_shows_its_worst_entries_and_keeps_a_walk() -> None:
@@ -235,12 +235,12 @@ async def test_escape_stops_a_long_check() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "g")
         await wait_until(pilot, lambda: any(w.state is WorkerState.RUNNING for w in app.workers))
-        assert isinstance(app.screen, GradientCheckScreen)
+        assert isinstance(app.screen, GradientCheckDialog)
         started = time.perf_counter()
         await press(pilot, "escape")
         await app.workers.wait_for_complete()
         assert time.perf_counter() - started < 5
-        assert not isinstance(app.screen, GradientCheckScreen)
+        assert not isinstance(app.screen, GradientCheckDialog)
 
 
 async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:

@@ -20,10 +20,10 @@ from tui_backprop.settings import SEED_PRESET, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.scene import PLANE
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.chart import MetricsChart
-from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.panes.chart_pane import MetricsChart
+from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 XOR = resolve("xor", {})
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
@@ -45,7 +45,7 @@ async def choose_dataset(
 ) -> None:
     await press(pilot, "d")
     await pilot.pause()
-    assert isinstance(app.screen, DatasetScreen)
+    assert isinstance(app.screen, DatasetDialog)
     listing = app.screen.query_one(OptionList)
     listing.highlighted = listing.get_option_index(name)
     await pilot.pause()
@@ -62,7 +62,7 @@ async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space")
         await choose_dataset(pilot, app, "circles", points="120", noise="0.2")
-        assert not isinstance(app.screen, DatasetScreen)
+        assert not isinstance(app.screen, DatasetDialog)
         ex = app.main.experiment
         assert (ex.dataset.name, ex.dataset.n_rows) == ("circles", 120)
         assert ex.dataset.source == "built-in, noise 0.2"
@@ -102,7 +102,7 @@ async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, say
         await press(pilot, "space", "space")
         experiment, weights = app.main.experiment, weights_of(app)
         await choose_dataset(pilot, app, "moons", points=points, noise=noise)
-        assert isinstance(app.screen, DatasetScreen)
+        assert isinstance(app.screen, DatasetDialog)
         assert says in error_of(app, "#data-error")
         await press(pilot, "escape")
         await pilot.pause()
@@ -115,16 +115,16 @@ async def test_open_csv_from_the_dataset_menu() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await choose_dataset(pilot, app, "csv")
-        assert isinstance(app.screen, OpenCsvScreen)
+        assert isinstance(app.screen, OpenCsvDialog)
 
 
 # -- the settings screen -------------------------------------------------------------------
 
 
-async def open_settings(pilot: Pilot[Any], app: BackpropApp) -> SettingsScreen:
+async def open_settings(pilot: Pilot[Any], app: BackpropApp) -> SettingsDialog:
     await press(pilot, "S")
     await pilot.pause()
-    assert isinstance(app.screen, SettingsScreen)
+    assert isinstance(app.screen, SettingsDialog)
     return app.screen
 
 
@@ -206,7 +206,7 @@ async def test_invalid_settings_are_refused(name: str, value: str, says: str) ->
             app.main.experiment.trainer.config,
         )
         await apply_settings(pilot, app, **{name: value})
-        assert isinstance(app.screen, SettingsScreen)
+        assert isinstance(app.screen, SettingsDialog)
         assert says in error_of(app, "#settings-error")
         await press(pilot, "escape")
         await pilot.pause()

@@ -16,9 +16,9 @@ from tui_backprop.engine.boundary import grid_of
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
-from tui_backprop.ui.panes.neuron import NeuronDetail
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.boundary_draw import OUTLINE
@@ -177,7 +177,7 @@ async def test_no_boundary_to_compare_across_datasets() -> None:
 
 
 async def test_a_chart_too_small_to_read_shows_the_latest_numbers_and_the_zoom_key() -> None:
-    from tui_backprop.ui.panes.chart import MetricsChart
+    from tui_backprop.ui.panes.chart_pane import MetricsChart
 
     app = app_of()
     async with app.run_test(size=PROJECTOR) as pilot:

@@ -18,15 +18,15 @@ from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.row_table import MAX_FEATURES, MAX_ROWS, MAX_TEST_ROWS
-from tui_backprop.ui.panes.epoch_log import EpochLog
-from tui_backprop.ui.screens.rows_log import RowsLogScreen
+from tui_backprop.ui.panes.epoch_log_pane import EpochLog
+from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 
 
-async def open_view(pilot: Pilot[Any], *keys: str) -> RowsLogScreen:
+async def open_view(pilot: Pilot[Any], *keys: str) -> RowsLogDialog:
     """Press ``keys``, then t, and wait until the view has drawn the epoch on screen."""
     await press(pilot, *keys, "t")
     screen = pilot.app.screen
-    assert isinstance(screen, RowsLogScreen)
+    assert isinstance(screen, RowsLogDialog)
     await wait_until(pilot, lambda: screen.shown is not None)
     return screen
 
@@ -116,7 +116,7 @@ async def test_at_epoch_zero_the_data_shows_and_space_fills_it_in() -> None:
         assert "?" not in column(app, "loss")
         assert app.screen.query_one(EpochLog).line(0).startswith("Epoch 0, Accu 50.00%")
         await press(pilot, "t")
-        assert not isinstance(app.screen, RowsLogScreen)
+        assert not isinstance(app.screen, RowsLogDialog)
 
 
 async def test_a_large_csv_is_cut_with_a_note_and_opens_quickly(tmp_path: Path) -> None:
@@ -144,7 +144,7 @@ async def test_a_playing_run_keeps_playing_and_the_log_follows() -> None:
     app = app_of()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("p", "t")
-        assert isinstance(app.screen, RowsLogScreen)
+        assert isinstance(app.screen, RowsLogDialog)
         log = app.screen.query_one(EpochLog)
         first = log.count
         await wait_until(pilot, lambda: log.count > first + 2)
@@ -186,7 +186,7 @@ async def test_a_view_that_arrives_before_the_tables_are_built_is_shown_once_the
     app = app_of()
     async with app.run_test(size=(120, 40)) as pilot:
         await press(pilot, "space", "space")
-        screen = RowsLogScreen(app.main)
+        screen = RowsLogDialog(app.main)
         app.push_screen(screen)
         screen._arrived(app.main.view)  # before compose: nothing to fill yet
         await wait_until(pilot, lambda: screen.shown is app.main.view)

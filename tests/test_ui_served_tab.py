@@ -24,9 +24,9 @@ from tui_backprop.setup_file import setup_text
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.commands import TrainingCommands
 from tui_backprop.ui.main_screen import MainScreen
-from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.help import HelpScreen
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
+from tui_backprop.ui.screens.help_dialog import HelpDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 SERVED = TabPolicy(served=True)
 PATH_FIELDS = ("#set-load_weights", "#set-save_weights", "#set-log")
@@ -90,7 +90,7 @@ async def test_a_served_tab_has_no_open_key_in_footer_help_or_palette() -> None:
         await press(pilot, "o")
         assert isinstance(app.screen, MainScreen)
         await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         helped = app.screen.query_one("#help-keys")
         await wait_until(pilot, lambda: text_of(helped).strip())
         assert "Open CSV" not in text_of(helped) and "Save" in text_of(helped)
@@ -111,7 +111,7 @@ async def test_served_settings_show_no_path_and_keep_the_teachers_weights(
         await press(pilot, "S")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        assert isinstance(screen, SettingsDialog)
         assert not any(screen.query(field) for field in PATH_FIELDS)
         assert "Files the save key" not in " ".join(map(str, screen.query("Label")))
         screen.query_one("#set-seed").value = "9"  # type: ignore[attr-defined]
@@ -134,7 +134,7 @@ async def test_served_menu_lists_the_built_ins_and_the_data_folders_csvs(
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "d")
         await pilot.pause()
-        assert isinstance(app.screen, DatasetScreen)
+        assert isinstance(app.screen, DatasetDialog)
         listing = app.screen.query_one(OptionList)
         ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
         files = [i for i in ids if i and i.startswith("file:")]

@@ -23,7 +23,7 @@ from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model import training_process
 from tui_backprop.ui.model.pacing import SPEEDS
-from tui_backprop.ui.panes.chart import MetricsChart
+from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.status_pane import StatusLine
 
 MAX_SPEED = ["plus"] * len(SPEEDS)

@@ -14,7 +14,7 @@ from tests.helpers import DEEP, SIZE, app_of, press, text_of, weights_of
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
-from tui_backprop.ui.panes.weights import WeightsPane
+from tui_backprop.ui.panes.weights_pane import WeightsPane
 
 NUMBER = r"[+-]\d+\.\d+"
 

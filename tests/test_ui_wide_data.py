@@ -21,11 +21,11 @@ from tests.helpers import app_of, lines_of, press, text_of, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.rows_log import RowsLogScreen
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 
 WINE = [
     "alcohol",
@@ -95,7 +95,7 @@ async def test_the_rows_view_reaches_every_column_it_names(
     async with app.run_test(size=size) as pilot:
         await press(pilot, "space", "t")
         screen = app.screen
-        assert isinstance(screen, RowsLogScreen)
+        assert isinstance(screen, RowsLogDialog)
         await wait_until(pilot, lambda: screen.shown is not None)
         table: DataTable[object] = screen.query_one("#rows-table", DataTable)
         await wait_until(pilot, lambda: table.has_focus)  # arrows work without tab
@@ -120,7 +120,7 @@ async def test_on_wide_data_the_rows_view_scrolls_sideways_to_the_loss_and_delta
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "space", "t")
         screen = app.screen
-        assert isinstance(screen, RowsLogScreen)
+        assert isinstance(screen, RowsLogDialog)
         await wait_until(pilot, lambda: screen.shown is not None)
         table: DataTable[object] = screen.query_one("#rows-table", DataTable)
         assert table.max_scroll_x > 0 and "δ = ŷ − y" not in text_of(table)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tui_backprop.data.csv_sniff import DELIMITERS, Layout
+from tui_backprop.data.csv_sniff import DELIMITERS, CsvLayout
 from tui_backprop.data.errors import fail, show
 from tui_backprop.data.text import printable
 
@@ -42,7 +42,7 @@ class ColumnPlan:
 
 
 def plan_columns(
-    layout: Layout,
+    layout: CsvLayout,
     source: str,
     label_column: str | int | None = None,
     drop_columns: Sequence[str | int] = (),
@@ -65,7 +65,7 @@ def plan_columns(
     return ColumnPlan(label_at, features, tuple(sorted(dropped)), names, places)
 
 
-def _resolve(ref: str | int, layout: Layout, source: str) -> int:
+def _resolve(ref: str | int, layout: CsvLayout, source: str) -> int:
     if isinstance(ref, int) and not isinstance(ref, bool):
         return _checked_index(ref, layout, source)
     text = str(ref).strip()
@@ -96,19 +96,19 @@ def _as_int(text: str) -> int | None:
         return None
 
 
-def _checked_index(index: int, layout: Layout, source: str) -> int:
+def _checked_index(index: int, layout: CsvLayout, source: str) -> int:
     n = layout.n_columns
     if not -n <= index < n:
         raise fail(source, f"column index {index} is out of range for {n} columns (0..{n - 1})")
     return index % n
 
 
-def _place(layout: Layout, i: int) -> str:
+def _place(layout: CsvLayout, i: int) -> str:
     return show(layout.header[i]) if layout.header is not None else str(i + 1)
 
 
 def _names(
-    layout: Layout, label: int, features: tuple[int, ...]
+    layout: CsvLayout, label: int, features: tuple[int, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     places = tuple(_place(layout, i) for i in range(layout.n_columns))
     if layout.header is not None:

@@ -18,7 +18,7 @@ import numpy as np
 from tui_backprop.data.cells import parse_number, too_large
 from tui_backprop.data.columns import ColumnPlan
 from tui_backprop.data.csv_file import Progress, reported_lines, whole_file_problem
-from tui_backprop.data.csv_sniff import Layout, csv_reader, is_blank
+from tui_backprop.data.csv_sniff import CsvLayout, csv_reader, is_blank
 from tui_backprop.data.errors import fail, show
 from tui_backprop.data.raw_table import RawTable
 
@@ -32,7 +32,7 @@ _HEADER_HINT = " (if this row is a header, a name that reads as a number hides i
 def read_exact(
     path: str | os.PathLike[str],
     source: str,
-    layout: Layout,
+    layout: CsvLayout,
     plan: ColumnPlan,
     limit: float,
     progress: Progress | None = None,
@@ -50,7 +50,7 @@ def read_exact(
 
 
 def _scan(
-    lines: Iterable[str], source: str, layout: Layout, plan: ColumnPlan, limit: float
+    lines: Iterable[str], source: str, layout: CsvLayout, plan: ColumnPlan, limit: float
 ) -> RawTable:
     reader = csv_reader(iter(lines), layout.delimiter)
     values = array("d")
@@ -106,7 +106,7 @@ def _open_quote(reader: Reader) -> str:
 
 
 def _check_width(
-    record: list[str], line: int, source: str, layout: Layout, plan: ColumnPlan
+    record: list[str], line: int, source: str, layout: CsvLayout, plan: ColumnPlan
 ) -> None:
     width, expected = len(record), layout.n_columns
     if width == expected:

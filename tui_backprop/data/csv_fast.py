@@ -16,7 +16,7 @@ import numpy as np
 
 from tui_backprop.data.columns import ColumnPlan
 from tui_backprop.data.csv_file import Progress, reported_lines
-from tui_backprop.data.csv_sniff import Layout
+from tui_backprop.data.csv_sniff import CsvLayout
 from tui_backprop.data.raw_table import RawTable
 
 # loadtxt opens these through decompressors; the exact path reads the raw bytes instead.
@@ -25,7 +25,7 @@ _COMPRESSED = {".gz", ".bz2", ".xz", ".lzma", ".zip"}
 
 def read_fast(
     path: str | os.PathLike[str],
-    layout: Layout,
+    layout: CsvLayout,
     plan: ColumnPlan,
     limit: float,
     progress: Progress | None = None,
@@ -64,7 +64,7 @@ def _ignore(cell: str) -> float:
 
 def _loadtxt(
     path: str | os.PathLike[str],
-    layout: Layout,
+    layout: CsvLayout,
     converters: Mapping[int | str, Callable[[str], float]],
     progress: Progress | None,
 ) -> np.ndarray | None:
@@ -81,7 +81,7 @@ def _loadtxt(
 
 def _parse(
     source: str | Iterable[str],
-    layout: Layout,
+    layout: CsvLayout,
     converters: Mapping[int | str, Callable[[str], float]],
 ) -> np.ndarray:
     with warnings.catch_warnings():

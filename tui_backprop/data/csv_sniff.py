@@ -26,7 +26,7 @@ _SNIFF_ROWS = 20
 
 
 @dataclass(frozen=True)
-class Layout:
+class CsvLayout:
     delimiter: str
     n_columns: int
     header: tuple[str, ...] | None
@@ -44,18 +44,18 @@ def is_blank(record: list[str]) -> bool:
     return not record or (len(record) == 1 and not record[0].strip())
 
 
-def sniff(head: Head, source: str) -> Layout:
+def sniff(head: Head, source: str) -> CsvLayout:
     delimiter = max(DELIMITERS, key=lambda d: _score(_sample_records(head.text, d)))
     records = _sample_records(head.text, delimiter)
     if not records:
         raise fail(source, "empty file; expected rows of comma-separated numbers")
     first_line, end_line, first = records[0]
     if not _looks_like_header(first):
-        return Layout(delimiter, len(first), None, 0, first_line)
+        return CsvLayout(delimiter, len(first), None, 0, first_line)
     names = tuple(name.strip() or f"col{i + 1}" for i, name in enumerate(first))
     if len(records) == 1 and head.whole:
         raise fail(source, "header only, no data rows follow it", first_line)
-    return Layout(delimiter, len(first), names, end_line, first_line)
+    return CsvLayout(delimiter, len(first), names, end_line, first_line)
 
 
 def _sample_records(text: str, delimiter: str) -> list[tuple[int, int, list[str]]]:

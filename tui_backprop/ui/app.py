@@ -23,10 +23,10 @@ from tui_backprop.data.text import printable, printable_lines
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
-from tui_backprop.ui.command_table import app_bindings
 from tui_backprop.ui.commands import Palette, TrainingCommands
+from tui_backprop.ui.key_bindings import app_bindings
 from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
-from tui_backprop.ui.screens.help import show_help
+from tui_backprop.ui.screens.help_dialog import show_help
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
@@ -84,9 +84,9 @@ class BackpropApp(App[int]):
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
         # Keys and the palette all come here: a command the lesson locks says so instead.
-        refusal = self.main.refusal(action) if isinstance(action, str) else None
-        if refusal is not None:
-            self.notify(refusal, severity="warning", timeout=3)
+        refused = self.main.refusal(action) if isinstance(action, str) else None
+        if refused is not None and refused.offered:
+            self.notify(refused.words, severity="warning", timeout=3)
             return True
         return await super().run_action(action, default_namespace, namespaces)
 

@@ -1,16 +1,25 @@
-"""Every user action once: its keys, its footer label and what it does. The bindings,
-the help screen and the command palette are all made from this table."""
+"""Every user action once: its keys, its footer label, what it does and whether it may
+run while an epoch trains. The bindings (``key_bindings``), the help screen, the command
+palette and the key gate (``model.key_gate``) are all made from this table, which loads
+no Textual so the gate's rules can be tested without an app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from textual.binding import Binding, BindingType
+from enum import Enum
 
 from tui_backprop.ui.model.lesson_steps import NO_LESSON
 from tui_backprop.ui.model.pacing import SPEEDS
 
 LADDER = ", ".join(f"{rate:g}" for rate in SPEEDS[:-1])
+
+
+class WhileStepping(Enum):
+    """What a command does while a slow epoch trains in a thread (see ``model.key_gate``)."""
+
+    WAITS = "waits"  # refused: it reads or changes the run being trained
+    READS = "reads"  # runs: it changes only what is shown
+    WRITES_AFTER = "writes after"  # runs, and writes once the epoch is done
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,12 @@ class Command:
     help: str  # one sentence, for the help screen and the palette
     shown: str  # the keys as the help screen prints them
     footer: bool = True
+    stepping: WhileStepping = WhileStepping.WAITS
+
+    @property
+    def base(self) -> str:
+        """The action's method name: ``history`` for ``history(-1)``."""
+        return self.action.split("(", 1)[0]
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -71,7 +86,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "l", "learning_rate(-1)", "LR down", "Lower the learning rate one step.", "l", footer=False
     ),
-    Command("question_mark", "help", "Help", "Keys, colours and what each pane shows.", "?"),
+    Command(
+        "question_mark",
+        "help",
+        "Help",
+        "Keys, colours and what each pane shows.",
+        "?",
+        stepping=WhileStepping.READS,
+    ),
     Command(
         "w",
         "gradients",
@@ -79,6 +101,7 @@ COMMANDS: tuple[Command, ...] = (
         "Show the weights, or the gradients the last step followed.",
         "w",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "v",
@@ -87,6 +110,7 @@ COMMANDS: tuple[Command, ...] = (
         "Show the weights the epoch's forward pass used (before its update), or those "
         "after its update, in the weights pane and the diagram's edges.",
         "v",
+        stepping=WhileStepping.READS,
     ),
     Command(
         "j",
@@ -114,8 +138,22 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
     ),
     Command("o", "open_csv", "Open CSV", "Train on another CSV file.", "o"),
-    Command("s", "save", "Save", "Save the weights (.npz) and the metrics log (.csv).", "s"),
-    Command("z", "zoom", "Zoom", "Show the focused pane alone; again to go back.", "z"),
+    Command(
+        "s",
+        "save",
+        "Save",
+        "Save the weights (.npz) and the metrics log (.csv).",
+        "s",
+        stepping=WhileStepping.WRITES_AFTER,
+    ),
+    Command(
+        "z",
+        "zoom",
+        "Zoom",
+        "Show the focused pane alone; again to go back.",
+        "z",
+        stepping=WhileStepping.READS,
+    ),
     Command(
         "left_square_bracket",
         "history(-1)",
@@ -166,6 +204,7 @@ COMMANDS: tuple[Command, ...] = (
         "Show the decision boundary in the chart's place, or the chart again.",
         "b",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "m",
@@ -175,6 +214,7 @@ COMMANDS: tuple[Command, ...] = (
         "again for the boundary.",
         "m",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "M",
@@ -184,6 +224,7 @@ COMMANDS: tuple[Command, ...] = (
         "neuron's δ on the step's rows, again for the boundary.",
         "M",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "right_parenthesis",
@@ -192,6 +233,7 @@ COMMANDS: tuple[Command, ...] = (
         "The gallery's next page, when its maps do not fit at once.",
         ")",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "left_parenthesis",
@@ -200,6 +242,7 @@ COMMANDS: tuple[Command, ...] = (
         "The gallery's page before.",
         "(",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "C",
@@ -209,6 +252,7 @@ COMMANDS: tuple[Command, ...] = (
         "place, or the chart again.",
         "C",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "H",
@@ -218,6 +262,7 @@ COMMANDS: tuple[Command, ...] = (
         "place, or the chart again.",
         "H",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "x",
@@ -227,6 +272,7 @@ COMMANDS: tuple[Command, ...] = (
         "layer of one).",
         "x",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "X",
@@ -235,6 +281,7 @@ COMMANDS: tuple[Command, ...] = (
         "Hidden space: the next hidden layer.",
         "X",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "d",
@@ -294,6 +341,7 @@ COMMANDS: tuple[Command, ...] = (
         "Save the screen (.svg), the weights (.npz) and metrics (.csv) of the epoch shown.",
         "e",
         footer=False,
+        stepping=WhileStepping.WRITES_AFTER,
     ),
     Command(
         "W",
@@ -302,6 +350,7 @@ COMMANDS: tuple[Command, ...] = (
         "Write the settings as a .toml file (--config reads it) and show the command line.",
         "W",
         footer=False,
+        stepping=WhileStepping.WRITES_AFTER,
     ),
     Command(
         "u",
@@ -320,6 +369,7 @@ COMMANDS: tuple[Command, ...] = (
         "The epoch's rows (each one's prediction, loss and δ) and the per-epoch log lines.",
         "t",
         footer=False,
+        stepping=WhileStepping.READS,
     ),
     Command(
         "greater_than_sign",
@@ -381,15 +431,10 @@ def shown_commands(hidden: frozenset[str]) -> tuple[Command, ...]:
     return tuple(c for c in COMMANDS if command_name(c.action) not in hidden)
 
 
-def _binding(c: Command) -> BindingType:
-    return Binding(c.keys, c.action, c.label, show=c.footer, key_display=c.shown, tooltip=c.help)
+def while_stepping(action: str) -> WhileStepping:
+    """What ``action`` (its method name, with or without arguments) does while an epoch
+    trains; an action the table does not hold waits."""
+    return _STEPPING.get(action.split("(", 1)[0], WhileStepping.WAITS)
 
 
-def app_bindings() -> list[BindingType]:
-    return [_binding(c) for c in COMMANDS if c.action in APP_ACTIONS]
-
-
-def screen_bindings() -> list[BindingType]:
-    """The main screen's keys: a dialog over it holds them off, since each changes the run.
-    Help is here too (the app answers it over dialogs), so the footer keeps the table's order."""
-    return [_binding(c) for c in COMMANDS if c.action != "quit"]
+_STEPPING = {c.base: c.stepping for c in COMMANDS}

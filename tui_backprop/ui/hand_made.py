@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from tui_backprop.engine.edits import EditError, value_at
 from tui_backprop.ui.model.hand_edits import cell_name, edit_label, notes_at, parse_value
+from tui_backprop.ui.model.key_gate import HAND_EDIT
 from tui_backprop.ui.model.point_edits import added, plane_point, removed, same_plane
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.edit_value import EditValueScreen, Setter
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog, Setter
 
 if TYPE_CHECKING:
     from tui_backprop.ui.main_screen import MainScreen
@@ -27,10 +28,12 @@ class HandMade:
 
     def _may_change(self) -> bool:
         """Not while a slow epoch trains in a thread (its result would overwrite the
-        change); a playing run pauses first."""
+        change; the key gate says so); a playing run pauses first."""
         s = self.screen
-        if s.stepping:
-            s.notify("An epoch is training: try again when it is done.", timeout=2)
+        refused = s.refusal(HAND_EDIT)
+        if refused is not None:
+            if refused.words:
+                s.notify(refused.words, timeout=2)
             return False
         s._set_running(False)
         return True
@@ -60,7 +63,7 @@ class HandMade:
             s.notify(str(err), severity="warning", markup=False)
             return
         name = cell_name(s.network, layer, row, column)
-        s.app.push_screen(EditValueScreen(name, current, self._typed(layer, row, column)))
+        s.app.push_screen(EditValueDialog(name, current, self._typed(layer, row, column)))
 
     def _typed(self, layer: int, row: int | None, column: int) -> Setter:
         def setter(text: str) -> str | None:

@@ -23,8 +23,8 @@ import io
 import math
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -36,7 +36,6 @@ from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 
 from tui_backprop.data import Progress
 from tui_backprop.data.folder import csv_in, csv_names
@@ -49,8 +48,8 @@ from tui_backprop.output_files import claim, release
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import SetupError, command_line, write_setup
-from tui_backprop.ui.command_table import command_name, screen_bindings
 from tui_backprop.ui.hand_made import HandMade
+from tui_backprop.ui.key_bindings import screen_bindings
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
 from tui_backprop.ui.model.downloads import Download, exported_files, saved_files, setup_file
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_run
@@ -63,10 +62,9 @@ from tui_backprop.ui.model.kept_runs import (
     effective_settings,
     settings_diff,
 )
+from tui_backprop.ui.model.key_gate import KeySituation, Refusal, refusal
 from tui_backprop.ui.model.lesson_steps import (
-    LOCKED,
     LessonState,
-    locked_change,
     step_settings,
     walk_to,
 )
@@ -94,22 +92,23 @@ from tui_backprop.ui.model.training_process import (
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view, walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.chart import MetricsChart, Overlay
+from tui_backprop.ui.panes.chart_pane import MetricsChart, Overlay
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
-from tui_backprop.ui.panes.deltas import DeltasPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
-from tui_backprop.ui.panes.footer import KeyFooter
+from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.neuron import NeuronDetail
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
-from tui_backprop.ui.panes.weights import WeightsPane
-from tui_backprop.ui.screens.dataset_dialog import DatasetScreen
-from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckScreen
-from tui_backprop.ui.screens.help import show_help
-from tui_backprop.ui.screens.open_csv import OpenCsvScreen, Opened
-from tui_backprop.ui.screens.rows_log import RowsLogScreen
-from tui_backprop.ui.screens.settings_dialog import SettingsScreen
+from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
+from tui_backprop.ui.screens.help_dialog import show_help
+from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog, Opened
+from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 PANE_TITLES = {
     "#network-pane": "Network",
@@ -123,16 +122,7 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 # Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
 # first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
 SLOW_WORK = 5_000_000
-KEYS_WHILE_STEPPING = frozenset(
-    {"help", "zoom", "gradients", "boundary", "rows_log", "neuron_map", "map_page"}
-    | {"confusion", "hidden_space", "hidden_axes", "weights_moment"}
-)  # read only
-WRITE_AFTER_STEP = frozenset({"save", "export", "write_setup"})  # they wait, then write
 PANES_PER_FRAME = 2
-# Every pane that draws the view (the network pane only titles itself with it).
-PANES = "#network-pane, #diagram, #neuron, #boundary, #chart, #weights, #deltas, " + (
-    "#confusion, #hidden-space"
-)
 DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 # Classes of #panes for the views shown in the chart's place (C, H): one at a time.
@@ -178,8 +168,9 @@ class MainScreen(Screen[None]):
         self._state_at = 0.0
         self._epoch_seconds = _first_guess(experiment)  # how long the last step took
         self._stepping = False  # a slow step is training in a thread
+        self._forwarding = False  # another screen does a key of this one's (the rows view)
         self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
-        self._panes: dict[Widget, float] = {}  # each pane: when it was last handed a view
+        self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
 
@@ -200,7 +191,11 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._panes = {pane: 0.0 for pane in self.query(PANES)}
+        # Every pane that draws the view but the status line, which is bound to it
+        # (``compose``) and shows every frame.
+        # (By class, not a type selector: that names a widget's first bases only.)
+        panes = (p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine))
+        self._panes = dict.fromkeys(panes, 0.0)
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
         self.info = run_info(self.experiment)
@@ -226,13 +221,26 @@ class MainScreen(Screen[None]):
         return self.lesson.hidden | self.tab.hidden_commands
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if command_name(action) in self.hidden_commands:  # not in the footer, does nothing
-            return False
-        # Under a dialog the footer still shows this screen's keys: hide all but help.
-        if not self.is_active:
-            return action == "help"
-        # While a slow epoch trains in a thread, keys that read or change the run wait.
-        return not self._stepping or action in KEYS_WHILE_STEPPING | WRITE_AFTER_STEP
+        """Textual's question for the footer and each key; the gate answers it. A locked
+        key stays offered: the app says why it refuses (``BackpropApp.run_action``)."""
+        refused = self.refusal(action)
+        return refused is None or refused.offered
+
+    def refusal(self, action: str) -> Refusal | None:
+        """Why ``action`` may not run now (see ``model.key_gate``), or None if it may."""
+        covered = not (self.is_active or self._forwarding)
+        now = KeySituation(self.hidden_commands, self.lesson.locked, covered, self._stepping)
+        return refusal(action, now)
+
+    @contextmanager
+    def forwarded(self) -> Iterator[None]:
+        """Keys another screen does on this one's behalf (the rows view's) pass the gate
+        as if this screen were on top."""
+        self._forwarding = True
+        try:
+            yield
+        finally:
+            self._forwarding = False
 
     # -- what the panes show ----------------------------------------------------------------
 
@@ -270,13 +278,13 @@ class MainScreen(Screen[None]):
         self._viewed_at = now
         self._hand(view, panes)
 
-    def _hand(self, view: TrainingView | None, panes: list[Widget]) -> None:
+    def _hand(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
         now = time.perf_counter()
         for pane in panes:
-            pane.view = view  # type: ignore[attr-defined]
+            pane.view = view
             self._panes[pane] = now
 
-    def _hand_on(self, view: TrainingView | None, panes: list[Widget]) -> None:
+    def _hand_on(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
         """The next few panes take ``view`` after a refresh, unless a newer one came."""
         if view is not self.view:
             return
@@ -306,14 +314,13 @@ class MainScreen(Screen[None]):
 
     def show_scene(self, scene: Scene | None = None) -> None:
         scene = scene or scene_of(self.experiment)
-        self.query_one(BoundaryPane).scene = scene
-        self.query_one(ConfusionPane).scene = scene
-        self.query_one(HiddenSpacePane).scene = scene
+        for pane in self.query().results(ScenePane):
+            pane.scene = scene
 
     def switch_to(self, experiment: Experiment, why: str, scene: Scene | None = None) -> str | None:
         """Make ``experiment`` the one every pane shows (``scene``: its boundary's, if made),
         with the settings the lesson locks kept; why not, when they cannot be kept."""
-        kept = self._keep_locked(experiment)
+        kept = self.lesson.keeping_locks(experiment, self.settings_now)
         if isinstance(kept, str):
             return kept
         if kept is not experiment:
@@ -331,19 +338,6 @@ class MainScreen(Screen[None]):
     @property
     def settings_now(self) -> Settings:
         return effective_settings(self.experiment)
-
-    def _keep_locked(self, experiment: Experiment) -> Experiment | str:
-        """``experiment`` with the settings the lesson locks as they are now (a preset, a
-        new dataset would bring their own), or why not when they do not fit it."""
-        locked, now = self.lesson.locked_settings, self.settings_now
-        new = effective_settings(experiment)
-        name = locked_change(locked, now, new)
-        if name is None:
-            return experiment
-        try:
-            return apply(experiment, replace(new, **{n: getattr(now, n) for n in locked}))[0]
-        except ValueError:
-            return f"{label_of(name)}: {LOCKED}"
 
     def resume_present(self, keys: str = "space, n or p") -> bool:
         """Before training (or an edit, with its ``keys``): from an earlier epoch the
@@ -540,7 +534,7 @@ class MainScreen(Screen[None]):
         """Train one epoch by ``epoch()``, then ``then(its result)``. An epoch measured
         slower than ``SLOW_EPOCH`` trains in a thread: NumPy's matrix products at that
         size release the GIL, so keys are answered meanwhile; keys that change the run
-        wait (see ``check_action``) until it is done."""
+        wait (see ``model.key_gate``) until it is done."""
         if self._epoch_seconds <= SLOW_EPOCH:
             started = time.perf_counter()
             result = epoch()
@@ -605,7 +599,7 @@ class MainScreen(Screen[None]):
         past = self.looking.state
         epoch, params = (past.epoch, past.params) if past is not None else (None, None)
         trainer = self.experiment.trainer
-        self.app.push_screen(GradientCheckScreen(trainer, self.network, epoch, params))
+        self.app.push_screen(GradientCheckDialog(trainer, self.network, epoch, params))
 
     def action_toggle_run(self) -> None:
         if not self.resume_present():
@@ -687,7 +681,7 @@ class MainScreen(Screen[None]):
 
     def action_rows_log(self) -> None:
         """The epoch's rows and the per-epoch log; a playing run plays on."""
-        self.app.push_screen(RowsLogScreen(self))
+        self.app.push_screen(RowsLogDialog(self))
 
     def action_gradients(self) -> None:
         pane = self.query_one(WeightsPane)
@@ -821,7 +815,7 @@ class MainScreen(Screen[None]):
         if self.tab.served:  # hidden there; the dataset menu lists the data folder instead
             return
         self._set_running(False)
-        self.app.push_screen(OpenCsvScreen(Path.cwd(), self._open, self._load))
+        self.app.push_screen(OpenCsvDialog(Path.cwd(), self._open, self._load))
 
     def _open(self, path: str) -> str | None:
         """Switch to the CSV at ``path``, or say why not and change nothing."""
@@ -854,11 +848,11 @@ class MainScreen(Screen[None]):
         if self.tab.served:  # the data folder's files by name, no file dialog
             folder = self.tab.data_dir
             files = csv_names(folder) if folder else ()
-            screen = DatasetScreen(
+            screen = DatasetDialog(
                 name, points, noise, self._choose_dataset, None, files, self._open_data_file
             )
         else:
-            screen = DatasetScreen(name, points, noise, self._choose_dataset, self.action_open_csv)
+            screen = DatasetDialog(name, points, noise, self._choose_dataset, self.action_open_csv)
         self.app.push_screen(screen)
 
     def _open_data_file(self, name: str) -> str | None:
@@ -913,13 +907,13 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         locked = self.lesson.locked_settings  # shown, not editable
         left_out = self.tab.hidden_settings  # a served tab names no file of the server's
-        screen = SettingsScreen(self.settings_now, self._apply_settings, locked, left_out)
+        screen = SettingsDialog(self.settings_now, self._apply_settings, locked, left_out)
         self.app.push_screen(screen)
 
     def _apply_settings(self, new: Settings) -> str | None:
-        locked = locked_change(self.lesson.locked_settings, self.settings_now, new)
+        locked = self.lesson.refusal(self.settings_now, new)
         if locked is not None:
-            return f"{label_of(locked)}: {LOCKED}"
+            return locked
         try:
             experiment, names = apply(self.experiment, new)
         except (ValueError, OSError) as err:
@@ -1005,11 +999,6 @@ class MainScreen(Screen[None]):
         self.notify(names, title=title, markup=False)
 
     # -- the lesson -------------------------------------------------------------------------
-
-    def refusal(self, action: str) -> str | None:
-        """Why the lesson refuses ``action`` (a command it locks), or None."""
-        name = command_name(action)
-        return f"{name}: {LOCKED}" if name in self.lesson.locked else None
 
     def action_lesson_step(self, direction: int) -> None:
         step = self.lesson.move(direction)

@@ -7,9 +7,18 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from tui_backprop.engine import Trainer
+from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, SettingReader, Step
 from tui_backprop.settings import Settings
-from tui_backprop.ui.model.settings_form import LIVE_FIELDS, RESET_FIELDS, Field, read_toml
+from tui_backprop.ui.model.kept_runs import effective_settings
+from tui_backprop.ui.model.reconfigure import apply
+from tui_backprop.ui.model.settings_form import (
+    LIVE_FIELDS,
+    RESET_FIELDS,
+    Field,
+    label_of,
+    read_toml,
+)
 from tui_backprop.ui.model.walk import Walk, live, start
 
 LOCKED = "locked by the lesson"
@@ -67,6 +76,25 @@ class LessonState:
     @property
     def step(self) -> Step | None:
         return None if self.lesson is None else self.lesson.steps[self.index]
+
+    def refusal(self, now: Settings, new: Settings) -> str | None:
+        """Why ``new`` may not replace ``now`` (it changes a setting the lesson locks),
+        in the words the settings screen shows; None when it may."""
+        name = locked_change(self.locked_settings, now, new)
+        return None if name is None else f"{label_of(name)}: {LOCKED}"
+
+    def keeping_locks(self, experiment: Experiment, now: Settings) -> Experiment | str:
+        """``experiment`` with the locked settings as they are ``now`` (a preset or a new
+        dataset brings its own), or why not when they do not fit it."""
+        new = effective_settings(experiment)
+        why = self.refusal(now, new)
+        if why is None:
+            return experiment
+        kept = replace(new, **{n: getattr(now, n) for n in self.locked_settings})
+        try:
+            return apply(experiment, kept)[0]
+        except ValueError:
+            return why
 
     def move(self, direction: int) -> Step | None:
         """The step ``direction`` away, now the current one; None past either end."""

@@ -23,13 +23,12 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.ui.model.kept_runs import EarlierBoundary
 from tui_backprop.ui.model.map_choice import MapChoice, has_plane, map_plane, value_plane
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
-from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.lines import arrow_bindings
+from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render import class_legend
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
@@ -39,7 +38,7 @@ from tui_backprop.ui.render.numbers import axis_span
 CURSOR = "+"
 
 
-class BoundaryPane(Widget, can_focus=True):
+class BoundaryPane(ScenePane, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         *arrow_bindings("cursor", "Cursor"),
         Binding("enter", "point(True)", "Add a point", show=False),
@@ -55,8 +54,6 @@ class BoundaryPane(Widget, can_focus=True):
             super().__init__()
             self.add, self.cell, self.size, self.label = add, cell, size, label
 
-    view: reactive[TrainingView | None] = reactive(None)
-    scene: reactive[Scene | None] = reactive(None)
     earlier: reactive[EarlierBoundary | None] = reactive(None)  # a kept run's, to compare
     maps: reactive[MapChoice | None] = reactive(None)  # a neuron map or gallery instead
     cursor: reactive[tuple[int, int] | None] = reactive(None)  # (column, row), keys only

@@ -5,24 +5,19 @@ from ``engine.confusion``: the predictions that gave the epoch its reported accu
 from __future__ import annotations
 
 from rich.segment import Segment
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.engine.confusion import EpochConfusion, epoch_confusion
 from tui_backprop.engine.records import StepRecord
 from tui_backprop.ui.model.scene import Scene
-from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.confusion_table import table
 
 TITLE = "Confusion matrix"
 LEGEND = "rows: true class · columns: predicted"
 
 
-class ConfusionPane(Widget, can_focus=True):
-    view: reactive[TrainingView | None] = reactive(None)
-    scene: reactive[Scene | None] = reactive(None)
-
+class ConfusionPane(ScenePane, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title, self.border_subtitle = TITLE, LEGEND

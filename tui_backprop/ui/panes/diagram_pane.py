@@ -23,16 +23,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.class_colours import class_rgb
-from tui_backprop.ui.render.diagram_layout import Column, Layout, plan
+from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
 from tui_backprop.ui.render.numbers import signed
 
@@ -57,7 +57,7 @@ def neuron_scale(activation: str, values: Array | None) -> float:
     return biggest if biggest > 0 else 1.0
 
 
-class NetworkDiagram(Widget, can_focus=True):
+class NetworkDiagram(ViewPane, can_focus=True):
     """Arrow keys or a click select a neuron; the pane below describes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("move", "Neuron", "Layer")]
@@ -69,15 +69,14 @@ class NetworkDiagram(Widget, can_focus=True):
             self.neuron = neuron
 
     # Repainted by hand, only the lines a new view or selection changed.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     selected: reactive[tuple[int, int]] = reactive((1, 0), repaint=False)
     used: reactive[bool] = reactive(False, repaint=False)  # edges: the forward pass's weights
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._layout: Layout | None = None  # the one drawn
+        self._layout: DiagramLayout | None = None  # the one drawn
         self._layout_key: tuple[object, ...] | None = None
-        self._plain: Layout | None = None  # without a selection to show: most of the time
+        self._plain: DiagramLayout | None = None  # without a selection to show: most of the time
         self._plain_key: tuple[Network, int, int] | None = None
         self._lines: list[Strip] = []
         self._lines_key: tuple[object, ...] | None = None
@@ -162,7 +161,7 @@ class NetworkDiagram(Widget, can_focus=True):
         base = self.rich_style  # the pane's background under every cell
         return [_strip(row).apply_style(base) for row in grid]
 
-    def _plan(self, network: Network, width: int, height: int) -> Layout | None:
+    def _plan(self, network: Network, width: int, height: int) -> DiagramLayout | None:
         """The layout, showing the selected neuron even where its column is summarised."""
         key = (network, width, height)
         if key != self._plain_key:
@@ -176,7 +175,7 @@ class NetworkDiagram(Widget, can_focus=True):
             self._layout = plan(network, width, height, self.selected)
         return self._layout
 
-    def _edge_grid(self, lay: Layout, view: TrainingView) -> list[list[Cell]]:
+    def _edge_grid(self, lay: DiagramLayout, view: TrainingView) -> list[list[Cell]]:
         levels = np.zeros(len(lay.edge_layer), dtype=np.int64)
         for layer, w in enumerate(shown_params(view, self.used).weights):
             mask = lay.edge_layer == layer
@@ -199,7 +198,7 @@ class NetworkDiagram(Widget, can_focus=True):
             grid.append(row)
         return grid
 
-    def _draw_columns(self, grid: list[list[Cell]], lay: Layout, view: TrainingView) -> None:
+    def _draw_columns(self, grid: list[list[Cell]], lay: DiagramLayout, view: TrainingView) -> None:
         net = view.network
         active = active_layer(view)
         unknown = walk_of(view) is not None  # a missing value is one not computed yet
@@ -228,7 +227,7 @@ class NetworkDiagram(Widget, can_focus=True):
     @staticmethod
     def _draw_chip(
         grid: list[list[Cell]],
-        lay: Layout,
+        lay: DiagramLayout,
         col: Column,
         y: int,
         value: float | None,
@@ -251,7 +250,7 @@ class NetworkDiagram(Widget, can_focus=True):
 
     @staticmethod
     def _draw_label(
-        grid: list[list[Cell]], lay: Layout, layer: int, col: Column, y: int, label: str
+        grid: list[list[Cell]], lay: DiagramLayout, layer: int, col: Column, y: int, label: str
     ) -> None:
         if lay.chip == 1:
             return
@@ -276,7 +275,9 @@ def output_class(network: Network, neuron: int) -> int | None:
     return 1 if network.sizes[-1] == 1 else neuron
 
 
-def _draw_swatch(grid: list[list[Cell]], lay: Layout, col: Column, y: int, k: int | None) -> None:
+def _draw_swatch(
+    grid: list[list[Cell]], lay: DiagramLayout, col: Column, y: int, k: int | None
+) -> None:
     """The class colour before an output neuron's name, as the class legends show it."""
     if k is not None and lay.chip > 1:
         _put(grid, y, col.x + lay.chip + 1, SWATCH, swatch_style(k))
@@ -307,13 +308,13 @@ def _batch_values(view: TrainingView, layer: int) -> Array | None:
     return rec.x if layer == 0 else rec.layers[layer - 1].a
 
 
-def _title_room(lay: Layout) -> int:
+def _title_room(lay: DiagramLayout) -> int:
     """The cells a column's title may take: the narrowest gap between two columns."""
     xs = sorted(c.x for c in lay.columns)
     return max(min((b - a for a, b in pairwise(xs)), default=lay.width) - 1, 1)
 
 
-def _title_at(lay: Layout, layer: int, title: str) -> tuple[int, str]:
+def _title_at(lay: DiagramLayout, layer: int, title: str) -> tuple[int, str]:
     """A column's title centred over it."""
     col = lay.columns[layer]
     x = col.x + lay.chip // 2 - len(title) // 2
@@ -345,14 +346,13 @@ def _strip(row: list[Cell]) -> Strip:
     return Strip(segments, len(row))
 
 
-class NetworkPane(Vertical):
+class NetworkPane(Vertical, ViewPane):
     """The diagram and the selected neuron's numbers: zoomed (maximised) together. Its
     title names the phase being walked through, which a zoomed pane would hide."""
 
     ALLOW_MAXIMIZE = True
 
     # Only the title depends on the view: the panes inside repaint themselves.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     _title: Text | None = None
     _subtitle: Text | None = None
     _network: Network | None = None

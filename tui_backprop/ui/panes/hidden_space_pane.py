@@ -13,7 +13,6 @@ import numpy as np
 from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.engine.hidden_space import Neuron, hidden_space
 from tui_backprop.engine.network import Params
@@ -21,15 +20,14 @@ from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.hidden_axes import Axes, AxesChoice
 from tui_backprop.ui.model.scene import PLANE, Scene
 from tui_backprop.ui.model.view import Network, TrainingView
+from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render import class_legend
 from tui_backprop.ui.render.boundary_draw import TEST, TRAIN
 from tui_backprop.ui.render.hidden_draw import Bounds, bounds_of, draw
 from tui_backprop.ui.render.numbers import axis_span
 
 
-class HiddenSpacePane(Widget, can_focus=True):
-    view: reactive[TrainingView | None] = reactive(None)
-    scene: reactive[Scene | None] = reactive(None)
+class HiddenSpacePane(ScenePane, can_focus=True):
     choice: reactive[AxesChoice] = reactive(AxesChoice)
 
     def __init__(self, *, id: str | None = None) -> None:

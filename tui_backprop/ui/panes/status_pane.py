@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from tui_backprop.engine import EpochMetrics
 from tui_backprop.ui.model.looking_back import PastView
 from tui_backprop.ui.model.numbering import NO_EPOCH, latest, named
 from tui_backprop.ui.model.pacing import speed_label
 from tui_backprop.ui.model.run_info import PlayState, RunInfo
-from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render.numbers import percent, short
 from tui_backprop.ui.render.past_text import past_caption, past_hint
 from tui_backprop.ui.render.phase_text import walk_caption
@@ -24,13 +23,15 @@ NOT_YET = "  the initial weights · space trains epoch 0"
 PAUSED, STOPPED = "‖", "■"
 
 
-class StatusLine(Widget):
+class StatusLine(ViewPane):
     """The experiment, then the epoch on screen by the exercise's numbering (see
     ``model.numbering``): the latest epoch's number, "No epoch yet" before the first."""
 
-    view: reactive[TrainingView | None] = reactive(None)
     info: reactive[RunInfo] = reactive(RunInfo("", ""))
     state: reactive[PlayState] = reactive(PlayState())
+
+    def watch_view(self) -> None:
+        self.refresh()
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")

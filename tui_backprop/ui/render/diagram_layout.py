@@ -41,7 +41,7 @@ class Column:
 
 
 @dataclass(frozen=True, eq=False)
-class Layout:
+class DiagramLayout:
     width: int
     height: int
     chip: int
@@ -97,7 +97,7 @@ def _rows(n: int, top: int, space: int, focus: int | None = None) -> tuple[Item,
 
 def plan(
     network: Network, width: int, height: int, focus: tuple[int, int] | None = None
-) -> Layout | None:
+) -> DiagramLayout | None:
     """The layout for a pane of ``width`` × ``height`` cells (row 0 holds the titles);
     None when not even one cell per neuron fits. ``focus`` (layer, neuron): a neuron
     its column must show."""
@@ -121,7 +121,7 @@ def plan(
     lines, edges = _lines(columns, chip)
     raster = rasterise(width, height, lines)
     ends = np.array(edges, dtype=np.int64).reshape(-1, 3)
-    return Layout(
+    return DiagramLayout(
         width, height, chip, left, right, tuple(columns), raster, ends[:, 0], ends[:, 1], ends[:, 2]
     )
 

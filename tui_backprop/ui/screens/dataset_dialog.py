@@ -31,7 +31,7 @@ Chooser = Callable[[str, int, float], str | None]  # None when it switched, else
 FileChooser = Callable[[str], str | None]  # a data folder file's name, answered as above
 
 
-class DatasetScreen(FormDialog):
+class DatasetDialog(FormDialog):
     """Dismissed with True once a built-in is in use; "Open CSV…" hands over to the
     open-CSV screen through ``open_csv`` (left out when None). ``files`` are offered
     by name and tried with ``open_file``."""

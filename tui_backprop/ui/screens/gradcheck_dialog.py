@@ -76,7 +76,7 @@ def worst_entries(errors: Array, limit: int) -> list[tuple[int, ...]]:
     return [tuple(int(i) for i in np.unravel_index(k, errors.shape)) for k in flat]
 
 
-class GradientCheckScreen(Dialog[None]):
+class GradientCheckDialog(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,g", "app.pop_screen", "Close"),
     ]
@@ -165,10 +165,10 @@ class GradientCheckScreen(Dialog[None]):
                 reported = now
                 self.post_message(self.Progressed(fraction))
 
-    def on_gradient_check_screen_progressed(self, message: Progressed) -> None:
+    def on_gradient_check_dialog_progressed(self, message: Progressed) -> None:
         self.query_one(ProgressBar).update(progress=message.fraction)
 
-    def on_gradient_check_screen_finished(self, message: Finished) -> None:
+    def on_gradient_check_dialog_finished(self, message: Finished) -> None:
         self.result = message.result
         self.query_one(ProgressBar).update(progress=1.0)
         self.query_one(ProgressBar).display = False

@@ -63,7 +63,7 @@ SECTIONS = (
 )
 
 
-class SettingsScreen(FormDialog):
+class SettingsDialog(FormDialog):
     ID_PREFIX = "settings"
     FRAME_TITLE = "Settings"
     FRAME_SUBTITLE = "enter or Apply · esc: cancel"

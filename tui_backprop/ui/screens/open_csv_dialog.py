@@ -52,7 +52,7 @@ class CsvTree(DirectoryTree):
         ]
 
 
-class OpenCsvScreen(FormDialog):
+class OpenCsvDialog(FormDialog):
     ID_PREFIX = "open"
     OK_LABEL = "Open"
 
@@ -116,7 +116,7 @@ class OpenCsvScreen(FormDialog):
             raise Cancelled
         self.post_message(self.Read(done, total))
 
-    def on_open_csv_screen_read(self, message: Read) -> None:
+    def on_open_csv_dialog_read(self, message: Read) -> None:
         self.query_one("#open-progress", ProgressBar).update(
             total=message.total, progress=message.done
         )

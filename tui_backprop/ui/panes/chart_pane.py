@@ -32,6 +32,7 @@ from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.series import pick_log, sample_epochs
 from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render.plot_cells import Run, build_cells, rows_of
 
 RGB = tuple[int, int, int]
@@ -129,7 +130,7 @@ class Picture:
     title: str | None = None
 
 
-class MetricsChart(PlotextPlot, can_focus=True):
+class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
     """Plots only when its picture changes, and while the run plays at most once per
     ``PLOT_EVERY`` seconds: the latest picture is plotted by a timer then. A picture
     after a quiet spell is plotted at once; a new view while paused, right after the
@@ -137,7 +138,6 @@ class MetricsChart(PlotextPlot, can_focus=True):
     plotext (the dearest pane)."""
 
     # A new view repaints nothing by itself: ``_replot`` refreshes when the picture changes.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     overlay: reactive[Overlay | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:

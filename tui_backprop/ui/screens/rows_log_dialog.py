@@ -15,17 +15,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from tui_backprop.ui.command_table import COMMANDS, command_name, key_hint
+from tui_backprop.ui.command_table import COMMANDS, key_hint
 from tui_backprop.ui.model.row_table import RowTable, Source, row_table
 from tui_backprop.ui.model.view import TrainingView
-from tui_backprop.ui.panes.epoch_log import EpochLog
+from tui_backprop.ui.panes.epoch_log_pane import EpochLog
 from tui_backprop.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ def _forwarded() -> list[BindingType]:
     return [
         Binding(c.keys, f"main({c.action!r})", c.label, show=False, priority=True)
         for c in COMMANDS
-        if c.action.split("(")[0] in FORWARDED
+        if c.base in FORWARDED
     ]
 
 
@@ -64,7 +63,7 @@ class RowsTable(DataTable[str | Text]):
         self.scroll_to(x=earlier[-1] if earlier else 0)
 
 
-class RowsLogScreen(Dialog[None]):
+class RowsLogDialog(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
         Binding("tab,shift+tab", "switch_tab", "Rows or log", priority=True),
@@ -170,16 +169,11 @@ class RowsLogScreen(Dialog[None]):
             return f" · refreshed every {PLAYING_EVERY:g} s while the run plays"
         return ""
 
-    def action_main(self, action: str) -> None:
-        """Do a key of the main screen's, unless a slow epoch is training."""
-        if self.main.stepping or command_name(action) in self.main.hidden_commands:
-            return
-        refusal = self.main.refusal(action)
-        if refusal is not None:  # a locked key says so here as on the main screen
-            self.notify(refusal, severity="warning", timeout=3)
-            return
-        _, name, args = parse(action)
-        getattr(self.main, f"action_{name}")(*args)
+    async def action_main(self, action: str) -> None:
+        """Do a key of the main screen's, through the same gate as its own keys: a locked
+        one says why; a hidden one, or one that waits for an epoch training, does nothing."""
+        with self.main.forwarded():
+            await self.app.run_action(action, self.main)
 
 
 def keys_hint(hidden: frozenset[str], room: int = 1000) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import equations, palette
 from tui_backprop.ui.render.numbers import short, signed
 
@@ -17,7 +17,7 @@ ARROW = {1: "▲", -1: "▼"}
 MAX_WEIGHTS = 24
 
 
-class NeuronDetail(Widget):
+class NeuronDetail(ViewPane):
     """The selected neuron: its name in the top border, its equations below with the
     step's numbers put in (see ``render.equations``), one line each, as many as fit. Its height
     is fixed by the stylesheet, so a step never re-lays out."""
@@ -29,12 +29,12 @@ class NeuronDetail(Widget):
     }
     """
 
-    view: reactive[TrainingView | None] = reactive(None)
     selected: reactive[tuple[int, int]] = reactive((1, 0))
     _title: Text | None = None
 
     def watch_view(self) -> None:
         self._retitle()
+        self.refresh()
 
     def watch_selected(self) -> None:
         self._retitle()

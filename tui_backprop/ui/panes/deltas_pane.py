@@ -12,9 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import BindingType
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui_backprop.engine.diagnosis import diagnose
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
@@ -23,6 +21,7 @@ from tui_backprop.ui.model.series import pick_log, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import active_layer, delta_known
 from tui_backprop.ui.panes.lines import RunStyler, arrow_bindings, refresh_changed
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import gradient_size, palette
 from tui_backprop.ui.render.numbers import CELL, signed
 from tui_backprop.ui.render.styled_lines import StyledLines
@@ -32,13 +31,11 @@ UNKNOWN = "?"  # a δ the backward pass of the epoch being walked has not reache
 UNKNOWN_CELL = " ·"
 
 
-class DeltasPane(Widget, can_focus=True):
+class DeltasPane(ViewPane, can_focus=True):
     """Drawn with the line API from strips built once per view and size; a new view
     repaints only the lines that changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("scroll_rows", "Neurons", "Rows")]
-
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -13,7 +13,7 @@ from tui_backprop.ui.screens.dialog import FormDialog
 Setter = Callable[[str], str | None]  # the text typed -> None once set, else why not
 
 
-class EditValueScreen(FormDialog):
+class EditValueDialog(FormDialog):
     ID_PREFIX = "edit"
     FRAME_TITLE = "Set a weight by hand"
     OK_LABEL = "Set"

@@ -71,7 +71,7 @@ def keys_text(hidden: frozenset[str]) -> Group:
     return Group(heading, Padding(table, (0, 0, 0, 2)), colours)
 
 
-class HelpScreen(Dialog[None]):
+class HelpDialog(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "app.pop_screen", "Close"),
     ]
@@ -100,6 +100,6 @@ def show_help(app: App[Any], hidden: frozenset[str]) -> None:
     (a lesson's hidden commands do not change), so it opens again at once, where it
     was scrolled to."""
     if not app.is_screen_installed(HELP):
-        app.install_screen(HelpScreen(hidden), HELP)
-    if not isinstance(app.screen, HelpScreen):
+        app.install_screen(HelpDialog(hidden), HELP)
+    if not isinstance(app.screen, HelpDialog):
         app.push_screen(HELP)

@@ -41,6 +41,7 @@ from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
 from tui_backprop.ui.model.weight_moment import USED, moment_of, shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings
+from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import palette
 from tui_backprop.ui.render.numbers import CELL, signed
 
@@ -79,7 +80,7 @@ def rows_of(network: Network, bias: bool) -> list[Row]:
     return rows[:-1]
 
 
-class WeightsPane(ScrollView, can_focus=True):
+class WeightsPane(ScrollView, ViewPane, can_focus=True):
     """Visible rows are drawn once per view, width and horizontal scroll, and cached by
     row; a new view repaints only the lines that changed."""
 
@@ -97,7 +98,6 @@ class WeightsPane(ScrollView, can_focus=True):
             super().__init__()
             self.layer, self.row, self.column, self.value = layer, row, column, value
 
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
     gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
     used: reactive[bool] = reactive(False)  # the weights the forward pass used, not after
     selected: reactive[tuple[int, int] | None] = reactive(None)  # (row of the pane, column)

@@ -1,0 +1,43 @@
+"""Every pane draws the view through one base (``panes/view_pane.py``): the main screen
+hands each one the view, and the experiment's scene to those drawn over the plane."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.helpers import SIZE, app_of, press
+from tui_backprop.ui.panes.status_pane import StatusLine
+from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
+
+PANES = Path(__file__).resolve().parents[1] / "tui_backprop" / "ui" / "panes"
+
+
+def test_only_the_base_declares_view_and_scene() -> None:
+    for path in sorted(PANES.glob("*.py")):
+        if path.name == "view_pane.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                names = {
+                    s.target.id
+                    for s in node.body
+                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                }
+                assert not names & {"view", "scene"}, f"{path.name}: {node.name}"
+
+
+async def test_every_pane_is_handed_the_view_and_the_scene() -> None:
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space")
+        view = app.main.view
+        assert view is not None and view.epoch == 2
+        panes = list(app.main.query().results(ViewPane))
+        assert len(panes) > 5 and any(isinstance(p, StatusLine) for p in panes)
+        assert all(p.view is view for p in panes), [type(p).__name__ for p in panes]
+        scene_panes = [p for p in panes if isinstance(p, ScenePane)]
+        scene = scene_panes[0].scene
+        assert len(scene_panes) == 3 and scene is not None
+        assert all(p.scene is scene for p in scene_panes)
+        assert scene.trainer is app.main.experiment.trainer

@@ -1,0 +1,30 @@
+"""What every pane of the main screen holds: the view of the run it draws and, for the
+panes drawn over the input plane, the experiment's scene."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_backprop.ui.model.scene import Scene
+from tui_backprop.ui.model.view import TrainingView
+
+
+class ViewPane(Widget):
+    """A widget that draws the ``TrainingView`` the main screen hands it (see
+    ``MainScreen.watch_view``). A new view does not repaint the pane by itself: each
+    pane's ``watch_view`` redraws what changed (a line-API pane only the lines that
+    changed), so a frame that changes little costs little. A pane drawn with another
+    Textual widget lists that widget first (``class MetricsChart(PlotextPlot,
+    ViewPane)``): Textual takes a widget's default CSS and type names along its first
+    bases only."""
+
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
+
+
+class ScenePane(ViewPane):
+    """A pane drawn over the experiment's input plane: the boundary, the confusion
+    matrix's test rows, the hidden space. Its ``scene`` is set by
+    ``MainScreen.show_scene`` when the experiment changes."""
+
+    scene: reactive[Scene | None] = reactive(None)
