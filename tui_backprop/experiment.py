@@ -96,7 +96,8 @@ class Experiment:
         """The experiment of ``settings`` on an already loaded dataset (before features)."""
         raw = dataset if settings.features else None
         if settings.features:
-            dataset = with_features(dataset, settings.features)
+            limit = magnitude_limit(settings.dtype, settings.standardize)
+            dataset = with_features(dataset, settings.features, limit)
         if settings.output is None:
             settings = replace(settings, output=default_output(dataset.n_classes))
         split = split_dataset(dataset, settings.test_split, settings.standardize, settings.seed)

@@ -465,11 +465,18 @@ class Trainer:
         return change
 
     def diverged_by_edit(self) -> Edit | None:
-        """The hand edit the run diverged from: the latest edit, when the run diverged
-        in the first epoch trained after it (a later divergence may have other causes,
-        such as a learning rate raised since)."""
-        if self.diverged and self._edits and self._edits[-1].epoch == self.epoch - 1:
-            return self._edits[-1]
+        """The hand edit the run diverged from: the latest edit, when it made the
+        weights diverge itself (a value near 1e154 or more) or the first epoch trained
+        after it diverged (a later divergence may have other causes, such as a learning
+        rate raised since)."""
+        if not (self.diverged and self._edits):
+            return None
+        last = self._edits[-1]
+        if last.epoch == self.epoch - 1:  # a diverged run trains no further epoch
+            return last
+        before = edited(self.params, last._replace(new=last.old))
+        if last.epoch == self.epoch and not self._diverged(self.history, before):
+            return last
         return None
 
     def undo_edit(self) -> Edit:

@@ -62,7 +62,9 @@ class StatusLine(Widget):
         if view.diverged:
             out.append("DIVERGED", "bold white on red")
             advice = diverged_advice(view.network, view.diverged_by)
-            out.append(f" the loss or a weight is no longer finite: {advice}", "bold red")
+            if view.diverged_by is None:  # an edit's words are long: they say enough
+                advice = f"the loss or a weight is no longer finite: {advice}"
+            out.append(f" {advice}", "bold red")
             return out
         self._state(out)
         if view.metrics is not None:
