@@ -248,8 +248,17 @@ EXTREMES = [
 @pytest.mark.parametrize("argv", EXTREMES)
 def test_extreme_inputs_print_no_warning_from_the_real_command(argv: tuple[str, ...]) -> None:
     done = subprocess.run(
-        [sys.executable, "-W", "default", "-m", "tui_backprop", "--headless", "--epochs", "3"]
-        + list(argv),
+        [
+            sys.executable,
+            "-W",
+            "default",
+            "-m",
+            "tui_backprop",
+            "--headless",
+            "--epochs",
+            "3",
+            *argv,
+        ],
         capture_output=True,
         text=True,
         timeout=60,
