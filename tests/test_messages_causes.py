@@ -215,7 +215,8 @@ async def palette_titles(app: BackpropApp, query: str) -> list[str]:
 async def test_a_hidden_command_hides_textuals_palette_entry_for_it(hide: str, query: str) -> None:
     shown = await palette_titles(app_of(), query)
     assert any(query in t for t in shown), shown
-    lesson = parse_lesson(f'title = "t"\nhide = ["{hide}"]\n', "hide.toml", LESSON_COMMANDS)
+    text = f'title = "t"\nhide = ["{hide}"]\n[[step]]\ntext = "Look."\n'
+    lesson = parse_lesson(text, "hide.toml", LESSON_COMMANDS)
     hidden = await palette_titles(app_of(lesson=lesson), query)
     assert not any(query in t for t in hidden), hidden
 
