@@ -338,8 +338,11 @@ def _command(argv: Sequence[str] | None) -> int:
     lesson_name = args.pop("lesson")
     config_file = args.pop("config")
     overrides = {k: v for k, v in args.items() if v is not None}
+    typed = (dataset, overrides)
     if config_file is not None:
         dataset, overrides = _with_config(config_file, dataset, overrides, parser)
+    # a run the set-up file chose any part of names it when that run cannot be built
+    from_file = config_file if (dataset, overrides) != typed else None
     lesson = None
     if lesson_name is not None:
         if headless:
@@ -355,7 +358,8 @@ def _command(argv: Sequence[str] | None) -> int:
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
-        where = f"{lesson.source}: " if lesson else ""
+        source = lesson.source if lesson else from_file
+        where = f"{source}: " if source else ""
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {where}{err}\n")
     except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")

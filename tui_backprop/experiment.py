@@ -31,7 +31,12 @@ from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.metrics import LARGE, printed
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
-from tui_backprop.engine.trainer import InitialWeightsError, check_config, network_sizes
+from tui_backprop.engine.trainer import (
+    DataRangeError,
+    InitialWeightsError,
+    check_config,
+    network_sizes,
+)
 from tui_backprop.engine.weights_io import (
     Inputs,
     WeightsError,
@@ -91,7 +96,8 @@ class Experiment:
         """The experiment of ``settings`` on an already loaded dataset (before features)."""
         raw = dataset if settings.features else None
         if settings.features:
-            dataset = with_features(dataset, settings.features)
+            limit = magnitude_limit(settings.dtype, settings.standardize)
+            dataset = with_features(dataset, settings.features, limit)
         if settings.output is None:
             settings = replace(settings, output=default_output(dataset.n_classes))
         split = split_dataset(dataset, settings.test_split, settings.standardize, settings.seed)
@@ -129,6 +135,8 @@ class Experiment:
             trainer = Trainer(config, problem, initial, True, stop_rules(settings))
         except InitialWeightsError as err:
             raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
+        except DataRangeError as err:
+            raise ConfigError(f"{err}; {range_advice(settings)}") from None
         return cls(settings, dataset, split, trainer, raw)
 
     def lift(self, points: Array) -> Array:
@@ -366,3 +374,14 @@ def confusion_lines(experiment: Experiment) -> str:
     for name, row in zip(names, counts.tolist(), strict=True):
         lines.append(f"# {name:>{name_width}} " + " ".join(f"{c:>{count_width}}" for c in row))
     return "\n".join(lines) + "\n"
+
+
+def range_advice(settings: Settings) -> str:
+    """What would bring data beyond the run's dtype within it: only what the run does
+    not already do."""
+    remedies = []
+    if settings.dtype != "float64":
+        remedies.append("use --dtype float64")
+    if not settings.standardize:
+        remedies.append("standardise the data (drop --no-standardize)")
+    return " or ".join(remedies) or "these values are too large to train on"

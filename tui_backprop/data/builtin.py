@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_backprop.data.cells import MAX_MAGNITUDE
 from tui_backprop.data.csv_write import save_csv
 from tui_backprop.data.dataset import Dataset
 from tui_backprop.data.errors import DatasetError
@@ -67,9 +68,14 @@ NOISE_SCALE = {
 
 
 def builtin_dataset(
-    name: str, n_points: int = DEFAULT_POINTS, noise: float = DEFAULT_NOISE, seed: int = 0
+    name: str,
+    n_points: int = DEFAULT_POINTS,
+    noise: float = DEFAULT_NOISE,
+    seed: int = 0,
+    max_magnitude: float = MAX_MAGNITUDE,
 ) -> Dataset:
-    """A built-in dataset by name; ``seed`` ignores ``n_points`` and ``noise``."""
+    """A built-in dataset by name; ``seed`` ignores ``n_points`` and ``noise``. Drawn
+    values must stay within ``max_magnitude``, the limit a CSV's values meet."""
     if name == "seed":
         return _seed_dataset()
     if name not in _GENERATORS and name not in SURFACES:
@@ -81,7 +87,26 @@ def builtin_dataset(
         raise DatasetError(f"{name}: n_points {n_points} must be between {n_classes} and 1000000")
     if not (np.isfinite(noise) and noise >= 0):
         raise DatasetError(f"{name}: noise {noise} must be a finite number >= 0")
-    rng = np.random.default_rng(seed)
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge noise is refused below
+        dataset = _drawn(name, np.random.default_rng(seed), n_points, noise, n_classes)
+    _check_drawn(dataset, noise, max_magnitude)
+    return dataset
+
+
+def _check_drawn(dataset: Dataset, noise: float, limit: float) -> None:
+    """Refuse a noise that drew values a CSV could not hold (or no finite values)."""
+    values = [dataset.features] + ([] if dataset.class_names else [dataset.labels])
+    if all(np.isfinite(v).all() and np.abs(v).max() <= limit for v in values):
+        return
+    raise DatasetError(
+        f"{dataset.name}: --noise {noise:g} draws values beyond ±{limit:g}, too large to "
+        "train on (it would overflow); choose a smaller --noise"
+    )
+
+
+def _drawn(
+    name: str, rng: np.random.Generator, n_points: int, noise: float, n_classes: int
+) -> Dataset:
     if name in SURFACES:
         return _surface(name, rng, n_points, noise)
     generate = _GENERATORS[name][0]

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from tui_backprop.data.cells import MAX_MAGNITUDE
 from tui_backprop.data.dataset import Dataset
 from tui_backprop.data.errors import DatasetError
 
@@ -34,8 +35,10 @@ def lift(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
     return np.column_stack([FEATURES[f][1](a, b) for f in features]).astype(points.dtype)
 
 
-def with_features(ds: Dataset, features: Sequence[str]) -> Dataset:
-    """``ds`` with its two columns replaced by ``features``; DatasetError for other data."""
+def with_features(ds: Dataset, features: Sequence[str], limit: float = MAX_MAGNITUDE) -> Dataset:
+    """``ds`` with its two columns replaced by ``features``; DatasetError for other data,
+    or for a feature whose values go beyond ``limit`` (a square of a large column), the
+    limit the columns themselves met."""
     unknown = [f for f in features if f not in FEATURES]
     if unknown:
         raise DatasetError(f"unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
@@ -43,8 +46,12 @@ def with_features(ds: Dataset, features: Sequence[str]) -> Dataset:
         raise DatasetError(
             f"{ds.name}: input features need data with exactly 2 features; it has {ds.n_features}"
         )
-    return replace(
-        ds,
-        features=np.ascontiguousarray(lift(ds.features, features)),
-        feature_names=tuple(FEATURES[f][0] for f in features),
-    )
+    columns = np.ascontiguousarray(lift(ds.features, features))
+    for name, column in zip(features, columns.T, strict=True):
+        largest = float(np.abs(column).max(initial=0.0))
+        if largest > limit:
+            raise DatasetError(
+                f"{ds.name}: --features {name} reaches {largest:.3g}, beyond ±{limit:g}, "
+                "too large to train on (it would overflow); leave it out"
+            )
+    return replace(ds, features=columns, feature_names=tuple(FEATURES[f][0] for f in features))

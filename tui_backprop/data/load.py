@@ -48,7 +48,7 @@ def load_dataset(
         raise DatasetError(f"{spec}: label and dropped columns apply only to CSV files")
     if spec == "seed":
         _refuse_drawn(spec, drawn)
-    ds = builtin_dataset(spec, *drawn.values())
+    ds = builtin_dataset(spec, *drawn.values(), max_magnitude)
     if task == "classification" and not ds.class_names:
         raise DatasetError(f"{spec}: its target is a number, so it needs the linear output")
     return as_regression(ds) if task == "regression" else ds

@@ -150,6 +150,11 @@ class ConfigError(ValueError):
     """A setting that cannot work with this data."""
 
 
+class DataRangeError(ConfigError):
+    """Data beyond the run's dtype. The engine cannot tell whether the data was
+    standardised, so the caller, which knows the settings, says what would help."""
+
+
 class InitialWeightsError(ConfigError):
     """Given initial weights that do not fit the network (the caller knows their file)."""
 
@@ -297,9 +302,8 @@ class Trainer:
             self._y_test = self._targets(p.y_test) if p.y_test is not None else None
         arrays = (self._x, self._y, self._x_test, self._y_test)
         if not all(np.isfinite(a).all() for a in arrays if a is not None):
-            raise ConfigError(
-                f"the data holds values beyond what {dtype} can hold (±{np.finfo(dtype).max:.1e}); "
-                "use float64 or standardise the data"
+            raise DataRangeError(
+                f"the data holds values beyond what {dtype} can hold (±{np.finfo(dtype).max:.1e})"
             )
         self._all_rows = frozen(np.arange(len(self._x)))  # the one batch of a full-batch run
         self._train_accuracy = accuracy_of(self.config.output, p.y_train)
@@ -487,12 +491,30 @@ class Trainer:
         self._set_params(edited(self.params, change))
         return change
 
+    def diverged_by_edit(self) -> Edit | None:
+        """The hand edit the run diverged from: the latest edit, when it made the
+        weights diverge itself (a value near 1e154 or more) or the first epoch trained
+        after it diverged (a later divergence may have other causes, such as a learning
+        rate raised since)."""
+        if not (self.diverged and self._edits):
+            return None
+        last = self._edits[-1]
+        if last.epoch == self.epoch - 1:  # a diverged run trains no further epoch
+            return last
+        before = edited(self.params, last._replace(new=last.old))
+        if last.epoch == self.epoch and not self._diverged(self.history, before):
+            return last
+        return None
+
     def undo_edit(self) -> Edit:
-        """Take back the latest edit, if no epoch has been trained since (else the run
-        goes back before it by forking: ``fork``). Raises EditError."""
+        """Take back the latest edit, if no epoch has been trained since or the one
+        trained since diverged from it (that epoch is dropped; other runs go back before
+        the edit by forking: ``fork``). Raises EditError."""
         if not self._edits:
             raise EditError("no weight has been edited in this run")
         last = self._edits[-1]
+        if self.diverged_by_edit() is not None:
+            self.fork(last.epoch)
         if last.epoch != self.epoch:
             raise EditError(f"epochs were trained since the edit (after {last.epoch} epochs)")
         self._edits.pop()

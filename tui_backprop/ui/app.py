@@ -9,21 +9,22 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar
 
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.screen import Screen
 
 from tui_backprop.data.text import printable, printable_lines
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
-from tui_backprop.ui.commands import Palette, TrainingCommands
+from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
 from tui_backprop.ui.key_bindings import app_bindings
 from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
 from tui_backprop.ui.screens.help_dialog import show_help
@@ -76,6 +77,10 @@ class BackpropApp(App[int]):
         """Commands the lesson or a served tab hides: absent from the footer, help and
         palette."""
         return self.main.hidden_commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, but those of a command the lesson hides."""
+        return shown_system_commands(super().get_system_commands(screen), self.hidden_commands)
 
     async def run_action(
         self,

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from functools import partial
 
+from textual.app import SystemCommand
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from tui_backprop.ui.command_table import APP_ACTIONS, Command, shown_commands
 from tui_backprop.ui.screens.dialog import ClosesOnce
+
+# Textual's own palette entries (``App.get_system_commands``, by title) that do what a
+# command of the table does, so a lesson hiding that command hides them too: Screenshot
+# writes the screen as SVG like ``e``; Maximize and Minimize are ``z``. Theme, Keys and
+# Quit stand for no command a lesson may hide (help and quit never are), so they stay.
+SYSTEM_COMMANDS = {"Screenshot": "export", "Maximize": "zoom", "Minimize": "zoom"}
+
+
+def shown_system_commands(
+    commands: Iterable[SystemCommand], hidden: frozenset[str]
+) -> Iterator[SystemCommand]:
+    """Textual's ``commands`` but those standing for a command named in ``hidden``."""
+    return (c for c in commands if SYSTEM_COMMANDS.get(c.title) not in hidden)
 
 
 class TrainingCommands(Provider):

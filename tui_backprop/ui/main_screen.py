@@ -55,6 +55,7 @@ from tui_backprop.ui.model.downloads import Download, exported_files, saved_file
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_run
 from tui_backprop.ui.model.export import export
 from tui_backprop.ui.model.frame_reader import FrameReader
+from tui_backprop.ui.model.hand_edits import diverged_advice
 from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
     KeptRuns,
@@ -123,7 +124,7 @@ SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread nex
 # first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
 SLOW_WORK = 5_000_000
 PANES_PER_FRAME = 2
-DIVERGED_ADVICE = "The run has diverged: lower the learning rate (l), then press r."
+DIVERGED_ADVICE = "The run has diverged: {advice}."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 # Classes of #panes for the views shown in the chart's place (C, H): one at a time.
 IN_CHART_PLACE = ("-confusion", "-hidden")
@@ -470,7 +471,7 @@ class MainScreen(Screen[None]):
         why = str(err)
         self.state = PlayState(False, self.pacer.rate, lost=f"{why}; went on from {where}")
         self.notify(
-            f"{why.capitalize()}: the run goes on from {where}, {said}.",
+            f"{why[:1].upper()}{why[1:]}: the run goes on from {where}, {said}.",
             severity="error",
             timeout=8,
             markup=False,
@@ -590,7 +591,9 @@ class MainScreen(Screen[None]):
         self.state = replace(self.state, training=stepping)
 
     def _warn_diverged(self) -> None:
-        self.notify(DIVERGED_ADVICE, severity="warning")
+        edit = self.experiment.trainer.diverged_by_edit()
+        advice = diverged_advice(self.network, edit)
+        self.notify(DIVERGED_ADVICE.format(advice=advice), severity="warning", markup=False)
 
     def action_gradient_check(self) -> None:
         """Check the latest network, or while looking back the earlier epoch's on screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tui_backprop.data import BUILTIN_NAMES, Dataset, builtin_dataset
+from tui_backprop.data import BUILTIN_NAMES, Dataset, builtin_dataset, magnitude_limit
 from tui_backprop.data.builtin import DEFAULT_NOISE, DEFAULT_POINTS
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
@@ -27,9 +27,10 @@ REGRESSION = ("plane", "multigauss")  # listed under their own heading
 assert tuple(DESCRIPTIONS) == BUILTIN_NAMES
 
 
-def generated(name: str, n_points: int, noise: float, data_seed: int = 0) -> Dataset:
-    """The built-in ``name``; its source notes the noise, so runs can be told apart."""
-    dataset = builtin_dataset(name, n_points, noise, data_seed)
+def generated(name: str, n_points: int, noise: float, data_seed: int, limit: float) -> Dataset:
+    """The built-in ``name`` (its values within ``limit``); its source notes the noise,
+    so runs can be told apart."""
+    dataset = builtin_dataset(name, n_points, noise, data_seed, limit)
     return dataset if name == "seed" else replace(dataset, source=f"{SOURCE}{noise:g}")
 
 
@@ -38,7 +39,8 @@ def open_builtin(
 ) -> Experiment:
     """The current settings on a built-in dataset; ``seed`` gets the reference experiment
     exactly. Raises ValueError (DatasetError, ConfigError) with one line for the user."""
-    dataset = generated(name, n_points, noise, data_seed)
+    limit = magnitude_limit(current.settings.dtype, current.settings.standardize)
+    dataset = generated(name, n_points, noise, data_seed, limit)
     if name == "seed":
         return Experiment.on_dataset(resolve("seed", {}), dataset)
     settings = replace(

@@ -34,3 +34,14 @@ def parse_value(text: str) -> float:
     except ValueError:
         raise EditError(f"{text.strip()!r} is not a number") from None
     return check_value(value)
+
+
+DIVERGED_CURE = "lower the learning rate (l), then press r"
+
+
+def diverged_advice(network: Network, edit: Edit | None) -> str:
+    """What a diverged run calls for: undoing the hand edit it diverged from (see
+    ``Trainer.diverged_by_edit``), else a lower learning rate."""
+    if edit is None:
+        return DIVERGED_CURE
+    return f"{edit_label(network, edit)} made it diverge; u undoes the edit"

@@ -38,7 +38,6 @@ import pickle
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -118,8 +117,19 @@ def serve(conn: Connection) -> None:
                 _play(conn, trainer, rate, until)
     except (EOFError, OSError):
         return
-    except Exception:
-        conn.send(("error", traceback.format_exc(limit=-3)))
+    except Exception as err:
+        conn.send(("error", failure(err)))
+
+
+def failure(err: Exception) -> str:
+    """What went wrong in the training process, to follow "the training process": the
+    error's own words and case, under its public name (numpy's ``_ArrayMemoryError``
+    is a ``MemoryError``)."""
+    kind = next(t.__name__ for t in type(err).__mro__ if not t.__name__.startswith("_"))
+    said = f"{kind}: {err}" if str(err) else kind
+    if isinstance(err, MemoryError):
+        return f"ran out of memory ({said})"
+    return f"failed ({said})"
 
 
 def _play(conn: Connection, trainer: Trainer, rate: float, until: int | None) -> None:
@@ -340,8 +350,7 @@ class TrainingProcess:
         reply = _loads(data, self._trainer.shared_parts())
         if isinstance(reply, tuple) and reply and reply[0] == "error":
             self.close()  # it has ended its work: the next run gets a new process
-            why = reply[1].strip().splitlines()[-1]
-            raise TrainingLost(f"the training process failed: {why}")
+            raise TrainingLost(f"the training process {reply[1]}")
         return reply
 
     def _lost(self) -> TrainingLost:

@@ -15,6 +15,7 @@ import numpy as np
 
 from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.edits import Edit
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.ui.model.numbering import numbered
 
@@ -99,6 +100,7 @@ class TrainingView:
     sample: int | None  # a row of the last batch (row 1 unless chosen), None for the mean
     config: TrainConfig | None = None  # the run's settings (optimiser, L2) for equations
     present: int | None = None  # the run's latest epoch, when this shows an earlier one
+    diverged_by: Edit | None = None  # the hand edit the run diverged from, if one did
 
     @property
     def metrics(self) -> EpochMetrics | None:
@@ -203,4 +205,5 @@ def snapshot(trainer: Trainer, network: Network, sample: int | None) -> Training
         trainer.diverged,
         sample,
         trainer.config,
+        diverged_by=trainer.diverged_by_edit(),
     )

@@ -279,9 +279,10 @@ def _verdict(view: TrainingView, width: int, room: int) -> list[tuple[str, bool]
     losses = view.history.column("loss")[: view.history.rows_before(view.epoch)]
     found = diagnose(view.record, view.metrics.grad_norms, losses, diverged=view.diverged)
     features = view.network.labels[0]
+    cure = gradient_size.LR_CURE if view.diverged_by is None else gradient_size.EDIT_CURE
     lines: list[tuple[str, bool]] = []
     for said in (
-        gradient_size.sentences(found, features),
+        gradient_size.sentences(found, features, cure=cure),
         gradient_size.sentences(found, features, short=True),
         gradient_size.sentences(found, features, short=True)[:1],
     ):

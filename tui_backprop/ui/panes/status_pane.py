@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from tui_backprop.engine import EpochMetrics
+from tui_backprop.ui.model.hand_edits import diverged_advice
 from tui_backprop.ui.model.looking_back import PastView
 from tui_backprop.ui.model.numbering import NO_EPOCH, latest, named
 from tui_backprop.ui.model.pacing import speed_label
@@ -61,11 +62,10 @@ class StatusLine(ViewPane):
         out.append("  ")
         if view.diverged:
             out.append("DIVERGED", "bold white on red")
-            out.append(
-                " the loss or a weight is no longer finite: lower the learning rate "
-                "(l), then press r",
-                "bold red",
-            )
+            advice = diverged_advice(view.network, view.diverged_by)
+            if view.diverged_by is None:  # an edit's words are long: they say enough
+                advice = f"the loss or a weight is no longer finite: {advice}"
+            out.append(f" {advice}", "bold red")
             return out
         self._state(out)
         if view.metrics is not None:

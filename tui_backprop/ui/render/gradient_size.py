@@ -31,25 +31,30 @@ def _two_figures(x: float) -> str:
     return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:g}"
 
 
+LR_CURE = "lower the lr: l, then r"
+EDIT_CURE = "after a hand edit: u undoes it"
+
+
 def sentences(
-    found: Diagnosis, features: Sequence[str], *, short: bool = False
+    found: Diagnosis, features: Sequence[str], *, short: bool = False, cure: str = LR_CURE
 ) -> list[tuple[str, bool]]:
     """Each finding as a sentence (``short``: its gist for a small pane), and whether
     it names a problem; ``features`` are the inputs' names (for the one whose scale
-    stands out)."""
-    words = short_words if short else finding_words
-    return [(words(f, features), _is_problem(f)) for f in found.findings]
+    stands out); ``cure``: what a run that is no longer finite calls for."""
+    if short:
+        return [(short_words(f, features), _is_problem(f)) for f in found.findings]
+    return [(finding_words(f, features, cure), _is_problem(f)) for f in found.findings]
 
 
 def _is_problem(finding: Finding) -> bool:
     return not (isinstance(finding, GradientRatio) and finding.kind == "steady")
 
 
-def finding_words(finding: Finding, features: Sequence[str]) -> str:
+def finding_words(finding: Finding, features: Sequence[str], cure: str = LR_CURE) -> str:
     """One finding in words, its evidence in numbers."""
     if isinstance(finding, Diverging):
         if finding.rise is None:
-            return "diverging: the loss or a weight is no longer finite (lower the lr: l, then r)"
+            return f"diverging: the loss or a weight is no longer finite ({cure})"
         return (
             f"diverging: the loss {_two_figures(finding.latest)} is "
             f"{_two_figures(finding.rise)} times its lowest ({_two_figures(finding.lowest)}):"
