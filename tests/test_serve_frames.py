@@ -4,7 +4,6 @@ speed), not one every screen tick."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
@@ -13,8 +12,13 @@ import pytest
 
 from tests.serving import serving, ws_connect
 from tui_backprop.ui.main_screen import STATE_EVERY
-from tui_backprop.ui.model.pacing import DEFAULT_SPEED, LEAST_FRAMES, MOST_FRAMES, SPEEDS
-from tui_backprop.ui.model.pacing import frame_rate
+from tui_backprop.ui.model.pacing import (
+    DEFAULT_SPEED,
+    LEAST_FRAMES,
+    MOST_FRAMES,
+    SPEEDS,
+    frame_rate,
+)
 
 aiohttp = pytest.importorskip("aiohttp")
 pytest.importorskip("textual_serve")
@@ -26,7 +30,7 @@ async def frames_within(ws: Any, seconds: float) -> int:
     while (left := end - time.monotonic()) > 0:
         try:
             message = await ws.receive(timeout=left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         count += message.type == aiohttp.WSMsgType.BINARY
     return count
