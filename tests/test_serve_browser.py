@@ -219,3 +219,30 @@ def test_a_killed_run_says_it_ended_and_offers_a_new_one(
     tab.wait(lambda shown: "epoch" in shown.text().lower(), "the new run's status line")
     assert len(served.apps()) == 1 and served.apps() != killed
     page.close()
+
+
+# The renderer xterm.js draws with: the canvas add-on's layers, the DOM's rows of text,
+# or WebGL's one unnamed canvas.
+RENDERER = """() => {
+  const canvases = [...document.querySelectorAll(".xterm-screen canvas")];
+  if (canvases.some((c) => c.classList.contains("xterm-text-layer"))) return "canvas";
+  if ((document.querySelector(".xterm-rows")?.textContent ?? "").trim()) return "dom";
+  return canvases.some((c) => !c.className) ? "webgl" : "none";
+}"""
+
+
+@pytest.mark.parametrize(("flags", "renderer"), [((), "webgl"), (("--disable-3d-apis",), "dom")])
+def test_the_page_draws_with_webgl_or_else_the_dom_never_the_canvas(
+    served: Served, flags: tuple[str, ...], renderer: str
+) -> None:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags])
+        tab = Tab(browser.new_page(viewport={"width": 1024, "height": 700}))
+        tab.open(served.url)
+        if renderer == "webgl" and not tab.page.evaluate(WEBGL2):
+            pytest.skip("this Chromium has no WebGL2")
+        assert tab.page.evaluate(RENDERER) == renderer
+        browser.close()
+
+
+WEBGL2 = '() => !!document.createElement("canvas").getContext("webgl2")'
