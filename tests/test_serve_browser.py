@@ -246,3 +246,14 @@ def test_the_page_draws_with_webgl_or_else_the_dom_never_the_canvas(
 
 
 WEBGL2 = '() => !!document.createElement("canvas").getContext("webgl2")'
+
+
+@pytest.mark.parametrize(("query", "widest"), [("", 160), ("&fontsize=16", 240)])
+def test_a_projector_gets_a_larger_font_unless_the_address_asks_for_a_size(
+    browser: sync_api.Browser, served: Served, query: str, widest: int
+) -> None:
+    tab = Tab(browser.new_page(viewport={"width": 1920, "height": 1080}))
+    tab.open(served.url + query)
+    assert tab.screen is not None
+    assert widest - 80 < tab.screen.columns <= widest
+    tab.page.close()
