@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -184,7 +185,7 @@ def window_updates(tabs: list[WsTab], start: float, end: float, figures: Figures
         times = tab.updates(start, end)
         figures.updates.add(len(times) / (end - start))
         edges = [start, *times, end]
-        figures.gaps.add(max(b - a for a, b in zip(edges, edges[1:], strict=False)))
+        figures.gaps.add(max(b - a for a, b in itertools.pairwise(edges)))
 
 
 async def lr_latencies(tab: WsTab, figures: Figures) -> None:
