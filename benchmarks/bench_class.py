@@ -5,9 +5,10 @@ beside one run of the same experiment in tmux, measured in the same run.
 
 For each tab count the server is started afresh (``--max-tabs`` the count) and:
 
-- first frame: all N tabs are opened at once (websocket clients, pyte reading their
-  screens, 120x40; with Chromium, one of them is a headless Chromium page); the time
-  until each shows its status line. The tmux figure: start to status line;
+- first frame: all N tabs are opened at once (websocket clients at 120x40, the app's
+  output searched for the status line and the header's "lr"; with Chromium, one of
+  them is a headless Chromium page); the time until each shows its status line. The
+  tmux figure: start to status line;
 - PSS idle: the proportional set size of each tab's app and its children (forkserver,
   resource tracker), paused, from ``/proc/PID/smaps_rollup``; the tmux app likewise;
 - updates/s: every tab plays at the default 10 epochs/s (``p``), and over ``--seconds``
@@ -29,6 +30,7 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -41,7 +43,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
-import pyte
 
 from benchmarks import bench_tui
 from tests.serving import Served, serving, ws_connect
@@ -51,6 +52,8 @@ EXPERIMENT = ("spiral", "--layers", "8,8")
 WIDTH, HEIGHT = 120, 40
 SAME_UPDATE = 0.003  # seconds: messages closer than this are one screen update
 TIMEOUT = 30.0
+STATUS = re.compile(rb"No epoch yet|Epoch \d")
+LEARNING_RATE = re.compile(rb"\blr ([0-9][0-9.e+-]*)")
 LR_PRESSES = 4
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 TARGETS = {
@@ -105,32 +108,39 @@ class Figures:
     gaps: Figure = field(default_factory=Figure)
     lr: Figure = field(default_factory=Figure)
     playing: Figure = field(default_factory=Figure)
+    closed: Figure = field(default_factory=Figure)  # tabs the server closed on the way
 
 
 class WsTab:
-    """One tab's websocket, its screen as pyte reads it, and when updates came."""
+    """One tab's websocket: what its screen last said of the status line and the
+    learning rate, and when updates came. The app's output is searched as bytes: a
+    terminal emulator for every tab (pyte) took a core of its own from the class."""
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.screen = pyte.Screen(WIDTH, HEIGHT)
-        self.stream = pyte.ByteStream(self.screen)
+        self.status = False  # the status line has been drawn
+        self.lr: bytes | None = None  # the learning rate the header showed last
         self.arrivals: list[float] = []
+        self.closed: float | None = None  # when the server closed the tab
         self.changed = asyncio.Event()
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
         async for message in self.ws:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.stream.feed(message.data)
                 self.arrivals.append(time.perf_counter())
+                self.status = self.status or STATUS.search(message.data) is not None
+                rates = LEARNING_RATE.findall(message.data)
+                self.lr = rates[-1] if rates else self.lr
                 self.changed.set()
+        self.closed = time.perf_counter()
+        self.changed.set()
 
-    def lines(self) -> list[str]:
-        return list(self.screen.display)
-
-    async def until(self, seen: Callable[[list[str]], bool], start: float) -> float | None:
-        """Seconds from ``start`` until the screen satisfies ``seen``; None on timeout."""
-        while not seen(self.lines()):
+    async def until(self, seen: Callable[[WsTab], bool], start: float) -> float | None:
+        """Seconds from ``start`` until ``seen(self)``; None on timeout or a close."""
+        while not seen(self):
+            if self.closed is not None:
+                return None
             self.changed.clear()
             left = start + TIMEOUT - time.perf_counter()
             if left <= 0:
@@ -148,10 +158,6 @@ class WsTab:
         return [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > SAME_UPDATE]
 
 
-def shows_status(lines: list[str]) -> bool:
-    return bench_tui.NO_EPOCH in lines[1] or bench_tui.EPOCH.search(lines[1]) is not None
-
-
 def header_lr(lines: list[str]) -> str | None:
     found = bench_tui.LEARNING_RATE.search(lines[0])
     return found.group(1) if found else None
@@ -161,7 +167,7 @@ async def open_tab(session: aiohttp.ClientSession, served: Served, figures: Figu
     start = time.perf_counter()
     ws = await ws_connect(session, served, f"width={WIDTH}&height={HEIGHT}")
     tab = WsTab(ws)
-    took = await tab.until(shows_status, start)
+    took = await tab.until(lambda t: t.status, start)
     figures.first.add(took if took is not None else TIMEOUT)
     return tab
 
@@ -190,10 +196,12 @@ def window_updates(tabs: list[WsTab], start: float, end: float, figures: Figures
 
 async def lr_latencies(tab: WsTab, figures: Figures) -> None:
     for i in range(LR_PRESSES):
-        before = header_lr(tab.lines())
+        if tab.closed is not None:
+            return
+        before = tab.lr
         start = time.perf_counter()
         await tab.key("l" if i % 2 == 0 else "L")
-        took = await tab.until(lambda lines, b=before: header_lr(lines) != b, start)
+        took = await tab.until(lambda t, b=before: t.lr != b, start)
         figures.lr.add(took if took is not None else TIMEOUT)
         await asyncio.sleep(0.1)
 
@@ -226,6 +234,7 @@ async def drive_class(served: Served, count: int, seconds: float, chromium: bool
         for tab in tabs:
             await lr_latencies(tab, figures)
         figures.playing.add(*(pss_mb(g) for g in groups))
+        figures.closed.add(sum(tab.closed is not None for tab in tabs))
         for tab in tabs:
             await tab.ws.close()
             tab.reader.cancel()
@@ -273,6 +282,7 @@ ROWS = (
     ("longest gap", "gaps", "ms", 1000.0),
     ("l latency", "lr", "ms", 1000.0),
     ("PSS playing", "playing", "MB", 1.0),
+    ("tabs closed", "closed", "", 1.0),
 )
 
 
