@@ -233,16 +233,17 @@ RENDERER = """() => {
 
 @pytest.mark.parametrize(("flags", "renderer"), [((), "webgl"), (("--disable-3d-apis",), "dom")])
 def test_the_page_draws_with_webgl_or_else_the_dom_never_the_canvas(
-    served: Served, flags: tuple[str, ...], renderer: str
+    browser: sync_api.Browser, served: Served, flags: tuple[str, ...], renderer: str
 ) -> None:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags])
-        tab = Tab(browser.new_page(viewport={"width": 1024, "height": 700}))
+    chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags])
+    try:
+        tab = Tab(chromium.new_page(viewport={"width": 1024, "height": 700}))
         tab.open(served.url)
         if renderer == "webgl" and not tab.page.evaluate(WEBGL2):
             pytest.skip("this Chromium has no WebGL2")
         assert tab.page.evaluate(RENDERER) == renderer
-        browser.close()
+    finally:
+        chromium.close()
 
 
 WEBGL2 = '() => !!document.createElement("canvas").getContext("webgl2")'
