@@ -219,3 +219,42 @@ def test_a_killed_run_says_it_ended_and_offers_a_new_one(
     tab.wait(lambda shown: "epoch" in shown.text().lower(), "the new run's status line")
     assert len(served.apps()) == 1 and served.apps() != killed
     page.close()
+
+
+# The renderer xterm.js draws with: the canvas add-on's layers, the DOM's rows of text,
+# or WebGL's one unnamed canvas.
+RENDERER = """() => {
+  const canvases = [...document.querySelectorAll(".xterm-screen canvas")];
+  if (canvases.some((c) => c.classList.contains("xterm-text-layer"))) return "canvas";
+  if ((document.querySelector(".xterm-rows")?.textContent ?? "").trim()) return "dom";
+  return canvases.some((c) => !c.className) ? "webgl" : "none";
+}"""
+
+
+@pytest.mark.parametrize(("flags", "renderer"), [((), "webgl"), (("--disable-3d-apis",), "dom")])
+def test_the_page_draws_with_webgl_or_else_the_dom_never_the_canvas(
+    browser: sync_api.Browser, served: Served, flags: tuple[str, ...], renderer: str
+) -> None:
+    chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags])
+    try:
+        tab = Tab(chromium.new_page(viewport={"width": 1024, "height": 700}))
+        tab.open(served.url)
+        if renderer == "webgl" and not tab.page.evaluate(WEBGL2):
+            pytest.skip("this Chromium has no WebGL2")
+        assert tab.page.evaluate(RENDERER) == renderer
+    finally:
+        chromium.close()
+
+
+WEBGL2 = '() => !!document.createElement("canvas").getContext("webgl2")'
+
+
+@pytest.mark.parametrize(("query", "widest"), [("", 160), ("&fontsize=16", 240)])
+def test_a_projector_gets_a_larger_font_unless_the_address_asks_for_a_size(
+    browser: sync_api.Browser, served: Served, query: str, widest: int
+) -> None:
+    tab = Tab(browser.new_page(viewport={"width": 1920, "height": 1080}))
+    tab.open(served.url + query)
+    assert tab.screen is not None
+    assert widest - 80 < tab.screen.columns <= widest
+    tab.page.close()

@@ -89,9 +89,9 @@ async def test_max_speed_trains_many_epochs_per_frame(monkeypatch: pytest.Monkey
     per_frame: list[int] = []  # how many epochs each frame brought
     add = LiveRun.add
 
-    def counted(live: LiveRun, frame: Frame) -> None:
+    def counted(live: LiveRun, frame: Frame) -> bool:
         per_frame.append(len(frame.metrics))
-        add(live, frame)
+        return add(live, frame)
 
     monkeypatch.setattr(LiveRun, "add", counted)
     app = app_of()

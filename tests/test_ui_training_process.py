@@ -458,3 +458,13 @@ def test_quitting_during_a_slow_step_does_not_wait_for_it() -> None:
         terminal.type(b" ")
         terminal.read_until(b"training the next epoch", 10)
         _quits_at_once(terminal, _descendants(terminal.app.pid))  # the process's server
+
+
+async def test_the_training_process_runs_nicer_than_the_app() -> None:
+    """Under contention the screen's keys and frames come before training."""
+    app = app_of(resolve("xor", {"hidden": (4,)}))
+    async with app.run_test(size=SIZE) as pilot:
+        await play_for(pilot, app, 2)
+        pid = app.main.process.pid
+        assert pid is not None
+        assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)

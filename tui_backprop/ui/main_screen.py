@@ -439,8 +439,8 @@ class MainScreen(Screen[None]):
         live = self._live
         if live is None:
             return
-        live.add(frame)
-        self.publish()
+        if live.add(frame):  # a frame of an epoch already shown repaints nothing
+            self.publish()
         now = time.perf_counter()
         if now - self._state_at >= STATE_EVERY:
             self._state_at = now

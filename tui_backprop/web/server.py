@@ -22,7 +22,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.web import access, addresses, forked_apps, limits, processes, server_log
+from tui_backprop.web import (
+    access,
+    addresses,
+    forked_apps,
+    limits,
+    page_script,
+    processes,
+    server_log,
+)
 from tui_backprop.web.behind_proxy import PublicUrl
 from tui_backprop.web.server_log import log
 from tui_backprop.web.tab import Tab
@@ -72,8 +80,13 @@ class AppServer(Server):
     async def _make_app(self) -> web.Application:
         """textual-serve's routes behind the access checks (``web/access.py``)."""
         app = await super()._make_app()
+        app.router.add_get(page_script.PATH, self.handle_script, name="script")
         app.middlewares.append(self.access.middleware)
         return app
+
+    async def handle_script(self, request: web.Request) -> web.Response:
+        """textual.js with the WebGL or DOM renderer (``page_script``)."""
+        return web.Response(body=page_script.page_script(), content_type="text/javascript")
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any] | web.Response:

@@ -5,7 +5,9 @@ The step records of a large network on many rows are tens of megabytes (150 MB f
 keys for its read. So a thread reads it and hands it to the screen's event loop, and
 the next frame is asked for no sooner than its size allows at ``BANDWIDTH``: a seed
 frame (3 kB) may come every screen frame, a 150 MB one every 1.5 s, so frames take a
-bounded share of the screen's time and of the training process's.
+bounded share of the screen's time and of the training process's. Nor sooner than the
+frame rate the machine's load allows (``pacing.frame_rate``: 24 a second on free cores,
+down to 8 when a class of served tabs shares them).
 
 A process that stops answering (stopped by a signal, or stuck) is noticed by the
 screen's own frame requests: an answer is due within ``LATE`` seconds beyond what its
@@ -21,16 +23,31 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 
+from tui_backprop.ui.model.pacing import frame_rate
 from tui_backprop.ui.model.training_process import Frame, TrainingLost, TrainingProcess
 
 BANDWIDTH = 100e6  # bytes of frames a second asked for at most
 LATE = 1.0  # seconds an answer may be late beyond its epoch and transfer (24 frames)
 FIRST_ANSWER = 5.0  # seconds the first frame of a run may take (a process may start)
+TICK_SLACK = 0.005  # seconds a frame may be asked for early: the screen's ticks jitter
+
+
+# The cores this app may run on (all of the machine's where affinity is unknown).
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _load() -> float:
+    """Runnable processes over the last minute (none known: as if the cores were free)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
 
 
 class FrameReader:
@@ -126,6 +143,9 @@ class FrameReader:
             return
         if self._pipe is not None:
             asyncio.get_running_loop().add_reader(self._pipe, self._ready)
-        self._next_ask = time.perf_counter() + self.process.frame_bytes / BANDWIDTH
+        self._next_ask = max(
+            time.perf_counter() + self.process.frame_bytes / BANDWIDTH,
+            self._asked_at + 1 / frame_rate(_load(), _CORES) - TICK_SLACK,
+        )
         self._last = frame
         self._on_frame(frame)

@@ -23,10 +23,16 @@ class LiveRun:
         self.started = trainer.epoch
         self.frame: Frame | None = None
 
-    def add(self, frame: Frame) -> None:
+    def add(self, frame: Frame) -> bool:
+        """Keep ``frame``; whether it is news (a new epoch, or the run stopped), which
+        is all that is worth a repaint: a frame of the same epoch changes nothing shown."""
+        last = self.frame
+        news = last is None or frame.epoch != last.epoch or frame.diverged != last.diverged
+        news = news or frame.stopped is not None
         self.history.extend(frame.metrics)
         self.snapshots.add_rows(*frame.snapshots)
         self.frame = frame
+        return news
 
     def taken_back(self, trainer: Trainer) -> Trainer:
         """``trainer`` as the process handed it back, with the metrics and parameter

@@ -18,6 +18,20 @@ DEFAULT_SPEED = 2  # 10 epochs/s: each step can still be followed by eye
 MAX_LAG = 0.1  # seconds of epochs a stalled schedule may still catch up on
 
 
+# Frames a second a playing run asks for: ``MOST_FRAMES`` with the cores to itself, fewer
+# as more runnable processes share them, never below ``LEAST_FRAMES``. A class of tabs on
+# two cores at 24 frames each got 1-3 updates a second; capped at 8, all of them 8.
+MOST_FRAMES = 24.0
+LEAST_FRAMES = 8.0
+
+
+def frame_rate(load: float, cores: int) -> float:
+    """The frame rate for ``load`` runnable processes (the load average) on ``cores``:
+    the cores' share each would get, of ``MOST_FRAMES``."""
+    share = cores / max(load, cores, 1)
+    return max(LEAST_FRAMES, MOST_FRAMES * share)
+
+
 def speed_label(rate: float) -> str:
     return "max speed" if math.isinf(rate) else f"{rate:g} epochs/s"
 

@@ -1,0 +1,66 @@
+"""A served tab sends frames only when there is news: none while paused and idle, and
+while playing at 10 epochs a second about one an epoch (and the status line's measured
+speed), not one every screen tick."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from tests.serving import serving, ws_connect
+from tui_backprop.ui.main_screen import STATE_EVERY
+from tui_backprop.ui.model.pacing import (
+    DEFAULT_SPEED,
+    LEAST_FRAMES,
+    MOST_FRAMES,
+    SPEEDS,
+    frame_rate,
+)
+
+aiohttp = pytest.importorskip("aiohttp")
+pytest.importorskip("textual_serve")
+
+
+async def frames_within(ws: Any, seconds: float) -> int:
+    """The binary messages (terminal output) the tab gets in ``seconds``."""
+    count, end = 0, time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        try:
+            message = await ws.receive(timeout=left)
+        except TimeoutError:
+            break
+        count += message.type == aiohttp.WSMsgType.BINARY
+    return count
+
+
+async def test_a_paused_tab_sends_nothing_and_a_playing_one_about_a_frame_an_epoch() -> None:
+    with serving("spiral", "--layers", "8,8") as served:
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            drawn = 0
+            while drawn < 2000:  # bytes of a first screen, not just the start of one
+                drawn += len((await ws.receive(timeout=30)).data)
+            await frames_within(ws, 1.0)  # the rest of it
+            assert await frames_within(ws, 1.0) == 0
+            await ws.send_str(json.dumps(["stdin", "p"]))
+            await frames_within(ws, 1.0)  # the training process starts
+            seconds = 3.0
+            news = SPEEDS[DEFAULT_SPEED] + 1 / STATE_EVERY  # epochs and speed updates
+            assert 0 < await frames_within(ws, seconds) <= news * seconds
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "rate"),
+    [
+        (0.0, 2, MOST_FRAMES),
+        (2.0, 2, MOST_FRAMES),
+        (4.0, 2, MOST_FRAMES / 2),
+        (30.0, 2, LEAST_FRAMES),
+    ],
+)
+def test_the_frame_rate_is_the_cores_share_of_24_never_below_8(
+    load: float, cores: int, rate: float
+) -> None:
+    assert frame_rate(load, cores) == rate
