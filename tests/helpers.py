@@ -16,7 +16,7 @@ from textual.keys import key_to_character
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson
@@ -24,6 +24,7 @@ from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.chart_pane import MetricsChart
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 SIZE = (120, 40)  # the terminal most tests run in
 SnapCompare = Callable[..., bool]  # pytest-textual-snapshot's snap_compare fixture
@@ -135,3 +136,16 @@ def three_classes_one_wide_feature(path: Path) -> Path:
     rows = [",".join(f"{v:.4f}" for v in row) + f",{c}" for row, c in zip(x, labels, strict=True)]
     path.write_text("a,b,c,proline,class\n" + "\n".join(rows) + "\n")
     return path
+
+
+async def settings_refusal(pilot: Pilot[Any], app: BackpropApp, hidden: str) -> str:
+    """Type ``hidden`` as the layers in the settings dialog and press enter; the line the
+    dialog shows (it stays open on a refusal)."""
+    await press(pilot, "S")
+    dialog = app.screen
+    assert isinstance(dialog, SettingsDialog)
+    dialog.query_one("#set-hidden", Input).value = hidden
+    dialog.query_one("#set-hidden", Input).focus()
+    await press(pilot, "enter")
+    assert app.screen is dialog
+    return str(dialog.query_one(f"#{dialog.part_id('error')}", Label).render())

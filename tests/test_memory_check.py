@@ -11,11 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label
 
-from tests.helpers import SIZE, app_of, press
+from tests.helpers import SIZE, app_of, settings_refusal
 from tui_backprop.engine import footprint
-from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = ["xor", "--points", "1000000", "--layers", "5000"]  # ~440 GB of step arrays
@@ -80,13 +78,7 @@ async def test_a_settings_change_past_the_free_memory_is_one_line_in_the_dialog(
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         trainer = app.main.experiment.trainer
-        await press(pilot, "S")
-        dialog = app.screen
-        assert isinstance(dialog, SettingsDialog)
-        dialog.query_one("#set-hidden", Input).value = "3000,3000"
-        dialog.query_one("#set-hidden", Input).focus()
-        await press(pilot, "enter")
-        error = str(dialog.query_one(f"#{dialog.part_id('error')}", Label).render())
+        error = await settings_refusal(pilot, app, "3000,3000")
         assert error.startswith("this run needs about") and "200 MB is free" in error
         assert "rows × 6,001 neurons" in error
-        assert app.screen is dialog and app.main.experiment.trainer is trainer
+        assert app.main.experiment.trainer is trainer

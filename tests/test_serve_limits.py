@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Label
 
-from tests.helpers import SIZE, app_of, press
+from tests.helpers import SIZE, app_of, settings_refusal
 from tests.serving import (
     ROOT,
     Served,
@@ -36,7 +35,6 @@ from tests.serving import (
     ws_connect,
 )
 from tui_backprop.cli import serve_split
-from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 from tui_backprop.web import launch, limits
 
 aiohttp = pytest.importorskip("aiohttp")
@@ -229,15 +227,9 @@ async def test_a_settings_change_past_the_budget_is_one_line_in_the_dialog(
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         trainer = app.main.experiment.trainer
-        await press(pilot, "S")
-        dialog = app.screen
-        assert isinstance(dialog, SettingsDialog)
-        dialog.query_one("#set-hidden", Input).value = "3000,3000"
-        dialog.query_one("#set-hidden", Input).focus()
-        await press(pilot, "enter")
-        error = str(dialog.query_one(f"#{dialog.part_id('error')}", Label).render())
+        error = await settings_refusal(pilot, app, "3000,3000")
         assert error.startswith("this run needs about") and "500 MB" in error
-        assert app.screen is dialog and app.main.experiment.trainer is trainer
+        assert app.main.experiment.trainer is trainer
 
 
 async def test_an_app_out_of_memory_ends_alone_and_its_tab_says_so() -> None:
