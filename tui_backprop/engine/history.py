@@ -401,6 +401,8 @@ class MetricsLog(Sequence[EpochMetrics]):
         log still counts them."""
         self._flush()
         first = self.rows_before(start)
+        if not first:  # a frame without a new epoch: nothing to drop, nothing to copy
+            return
         self._columns = {n: c[first : self._kept].copy() for n, c in self._columns.items()}
         self._kept -= first
 

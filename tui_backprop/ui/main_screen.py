@@ -39,7 +39,6 @@ from textual.timer import Timer
 
 from tui_backprop.data import Progress
 from tui_backprop.data.folder import csv_in, csv_names
-from tui_backprop.data.text import printable_lines
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
@@ -954,14 +953,12 @@ class MainScreen(Screen[None]):
         self._set_running(False)
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
+        svg, past = self.app.export_screenshot(), self.looking.state
         if self.tab.served:
-            svg, past = self.app.export_screenshot(), self.looking.state
-            files = exported_files(self.experiment, past, file_tag(shown), svg)
-            self._deliver(files, "Exported")
+            self._deliver(exported_files(self.experiment, past, file_tag(shown), svg), "Exported")
             return
-        svg = self.app.export_screenshot()
         try:
-            paths = export(self.experiment, file_tag(shown), Path.cwd(), svg, self.looking.state)
+            paths = export(self.experiment, file_tag(shown), Path.cwd(), svg, past)
         except OSError as err:
             self.notify(f"could not export: {_in_words(err)}", severity="error", markup=False)
             return
@@ -991,7 +988,7 @@ class MainScreen(Screen[None]):
             self.notify(f"could not write: {_in_words(err)}", severity="error", markup=False)
             return
         said = f"{path.resolve()}\n{command_line(current)}"
-        self.notify(printable_lines(said), title="Set-up written", markup=False)
+        self.notify(said, title="Set-up written", markup=False)
 
     def _deliver(self, files: tuple[Download, ...], title: str) -> None:
         """Hand ``files`` to the browser of a served tab as downloads (Textual's web

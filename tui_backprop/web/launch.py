@@ -43,10 +43,10 @@ def die_with_parent() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
 
 
-def set_budget() -> None:
+def set_budget(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
     """Give runs started from here on the served budget for their arrays, unless one
-    was given."""
-    os.environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
+    was given (a smaller one for a smaller machine wins)."""
+    environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
 
 
 def limit_address_space() -> None:
@@ -59,10 +59,9 @@ def limit_address_space() -> None:
 
 
 def set_app_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
-    """What an app's Python must find when it starts: its arrays' budget (a budget the
-    server was started with wins: a smaller one for a smaller machine), two malloc
+    """What an app's Python must find when it starts: its arrays' budget, two malloc
     arenas, one thread for NumPy's matrix library."""
-    environ.setdefault(BUDGET_VARIABLE, str(limits.ARRAY_BUDGET))
+    set_budget(environ)
     environ["MALLOC_ARENA_MAX"] = "2"
     for name in ONE_THREAD:
         environ[name] = "1"

@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import fcntl
 import json
-import logging
 from asyncio.subprocess import Process
 from typing import Any, cast
 
@@ -32,8 +31,8 @@ from textual_serve.download_manager import DownloadManager
 
 from tui_backprop.web import limits, processes
 from tui_backprop.web.forked_apps import AppForker
+from tui_backprop.web.server_log import log
 
-log = logging.getLogger("backprop-tui")
 QUIT_GRACE = 1.0  # seconds an app has to quit by itself once its tab closed
 STOP_GRACE = 1.0  # seconds between SIGTERM and SIGKILL to its group
 F_SETPIPE_SZ = 1031  # from <linux/fcntl.h>

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui_backprop.engine import Params
+from tui_backprop.ui.model.numbering import numbered
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
 
@@ -37,7 +38,8 @@ class Moment:
                 f"Initial weights {names}: epoch 0's forward pass will use them",
                 f"Initial weights {names}",
             )
-        epoch = f"epoch {self.epoch:,}"
+        assert self.epoch is not None  # every moment but INITIAL has its record
+        epoch = numbered(self.epoch)
         if self.kind == USED:
             return (
                 f"Weights {names} used by {epoch}'s forward pass (before its update)",

@@ -279,9 +279,10 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             text = f" {below} more rows ↓ " if below else ""
         if not text and row.kind == "title":
             columns = view.network.sizes[row.layer]
-            after = columns - self._visible(scroll_x, width, columns)[1]
+            last = self._visible(scroll_x, width, columns)[1]
+            after = columns - last
             # a column cut at the right edge is not whole: count it as out of sight
-            cut = self._label + self._visible(scroll_x, width, columns)[1] * self._step
+            cut = self._label + last * self._step
             after += 1 if after < columns and cut - 2 > scroll_x + width else 0
             text = f" {after} more → " if after > 0 else ""
         if not text or len(text) > width:
