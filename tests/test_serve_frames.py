@@ -17,7 +17,9 @@ from tui_backprop.ui.model.pacing import (
     LEAST_FRAMES,
     MOST_FRAMES,
     SPEEDS,
+    Contention,
     frame_rate,
+    runnable_now,
 )
 
 aiohttp = pytest.importorskip("aiohttp")
@@ -64,3 +66,49 @@ def test_the_frame_rate_is_the_cores_share_of_24_never_below_8(
     load: float, cores: int, rate: float
 ) -> None:
     assert frame_rate(load, cores) == rate
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_load_follows_a_class_starting_to_play_within_two_seconds() -> None:
+    """Twenty processes become runnable at once: sampled a frame at a time, the load
+    reaches most of it within two seconds (a one-minute average would read ~1), and
+    the rate is back at its most within three once they pause."""
+    clock, count = Clock(), [0.0]
+    contention = Contention(lambda: count[0], clock)
+    contention.load()
+    count[0] = 20.0
+    for _ in range(16):  # two seconds at 8 frames a second
+        clock.now += 1 / 8
+        load = contention.load()
+    assert load > 17
+    assert frame_rate(load, 2) == LEAST_FRAMES
+    count[0] = 0.0
+    for _ in range(72):
+        clock.now += 1 / 24
+        load = contention.load()
+    assert frame_rate(load, 2) == MOST_FRAMES
+
+
+def test_one_odd_sample_moves_the_load_by_its_share_of_a_second_only() -> None:
+    clock, count = Clock(), [2.0]
+    contention = Contention(lambda: count[0], clock)
+    contention.load()
+    clock.now, count[0] = 1 / 24, 40.0
+    assert contention.load() < 4
+
+
+def test_without_an_instant_count_the_load_average_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.getloadavg", lambda: (6.0, 1.0, 1.0))
+    assert Contention(lambda: None).load() == 6.0
+
+
+def test_the_instant_count_leaves_out_the_process_asking() -> None:
+    count = runnable_now()
+    assert count is not None and count >= 0  # this machine's /proc/loadavg is read

@@ -7,7 +7,8 @@ the next frame is asked for no sooner than its size allows at ``BANDWIDTH``: a s
 frame (3 kB) may come every screen frame, a 150 MB one every 1.5 s, so frames take a
 bounded share of the screen's time and of the training process's. Nor sooner than the
 frame rate the machine's load allows (``pacing.frame_rate``: 24 a second on free cores,
-down to 8 when a class of served tabs shares them).
+down to 8 when a class of served tabs shares them; the load is the processes runnable
+over about the last second, ``pacing.Contention``).
 
 A process that stops answering (stopped by a signal, or stuck) is noticed by the
 screen's own frame requests: an answer is due within ``LATE`` seconds beyond what its
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 
-from tui_backprop.ui.model.pacing import frame_rate
+from tui_backprop.ui.model.pacing import Contention, frame_rate
 from tui_backprop.ui.model.training_process import Frame, TrainingLost, TrainingProcess
 
 BANDWIDTH = 100e6  # bytes of frames a second asked for at most
@@ -40,14 +41,6 @@ TICK_SLACK = 0.005  # seconds a frame may be asked for early: the screen's ticks
 
 # The cores this app may run on (all of the machine's where affinity is unknown).
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _load() -> float:
-    """Runnable processes over the last minute (none known: as if the cores were free)."""
-    try:
-        return os.getloadavg()[0]
-    except OSError:
-        return 0.0
 
 
 class FrameReader:
@@ -64,6 +57,7 @@ class FrameReader:
         self._last: Frame | None = None  # the latest frame of this run
         self._on_frame: Callable[[Frame], None] = lambda _: None
         self._on_lost: Callable[[TrainingLost], None] = lambda _: None
+        self._contention = Contention()
 
     def start(
         self,
@@ -145,7 +139,7 @@ class FrameReader:
             asyncio.get_running_loop().add_reader(self._pipe, self._ready)
         self._next_ask = max(
             time.perf_counter() + self.process.frame_bytes / BANDWIDTH,
-            self._asked_at + 1 / frame_rate(_load(), _CORES) - TICK_SLACK,
+            self._asked_at + 1 / frame_rate(self._contention.load(), _CORES) - TICK_SLACK,
         )
         self._last = frame
         self._on_frame(frame)

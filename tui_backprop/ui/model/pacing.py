@@ -8,6 +8,7 @@ many epochs are due by the clock; drawing never takes time from training.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,6 +31,58 @@ def frame_rate(load: float, cores: int) -> float:
     the cores' share each would get, of ``MOST_FRAMES``."""
     share = cores / max(load, cores, 1)
     return max(LEAST_FRAMES, MOST_FRAMES * share)
+
+
+# Seconds over which the machine's runnable processes are averaged for ``frame_rate``:
+# the one-minute load average still reads "free" for most of a minute after a class
+# starts playing together, while every tab asks for 24 frames and none gets 8.
+CONTENTION_SECONDS = 1.0
+
+
+def runnable_now() -> float | None:
+    """Processes running or waiting for a core this instant, this one left out
+    (``/proc/loadavg``'s fourth field); None where the system does not say."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as file:
+            running = file.read().split()[3].split("/")[0]
+        return max(int(running) - 1, 0)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def load_average() -> float:
+    """Runnable processes over the last minute (none known: as if the cores were free)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
+class Contention:
+    """How many processes want the cores, averaged over about ``CONTENTION_SECONDS``
+    of samples (one a frame), so the frame rate follows a class within a second or
+    two; the load average where the instant count is not known."""
+
+    def __init__(
+        self,
+        sample: Callable[[], float | None] = runnable_now,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._sample, self._clock = sample, clock
+        self._value: float | None = None
+        self._at = 0.0
+
+    def load(self) -> float:
+        now, count = self._clock(), self._sample()
+        if count is None:
+            return load_average()
+        if self._value is None:
+            self._value = float(count)
+        else:  # an average whose weights fade over CONTENTION_SECONDS, whatever the rate
+            weight = 1.0 - math.exp(-(now - self._at) / CONTENTION_SECONDS)
+            self._value += weight * (count - self._value)
+        self._at = now
+        return self._value
 
 
 def speed_label(rate: float) -> str:
