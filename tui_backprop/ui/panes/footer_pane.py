@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -14,7 +15,24 @@ WIDE_ONLY, NARROW_ONLY = "-wide-only", "-compact-only"
 
 
 class KeyFooter(Footer):
-    """Textual's footer, each key marked with the widths it is shown at."""
+    """Textual's footer, each key marked with the widths it is shown at. It is built
+    anew only when the keys it shows change: Textual rebuilds it on every change of the
+    screen's bindings, and each rebuild styles some forty keys (a fifth of a tab's
+    start-up on a screen whose bindings settle three times as it mounts)."""
+
+    _shown: tuple[tuple[str, str, str, bool, str], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        shown = tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for _, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown:
+            return
+        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # rebuilt for these keys
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
