@@ -37,6 +37,9 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey) and "-command-palette" not in widget.classes:
+                # the value the footer binds it to, before mounting, so the key's style
+                # is worked out once (not from its own default, then again when bound)
+                widget.set_reactive(FooterKey.compact, self.compact)
                 if widget.action in COMPACT_ONLY:
                     widget.add_class(NARROW_ONLY)
                 elif widget.action not in COMPACT_FOOTER:
