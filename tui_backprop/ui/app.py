@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from tui_backprop.data.text import printable, printable_lines
 from tui_backprop.experiment import Experiment
+from tui_backprop.freed_memory import return_freed_arrays
 from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
@@ -137,6 +138,7 @@ def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
     # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
     # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
     sys.setswitchinterval(SWITCH_INTERVAL)
+    return_freed_arrays()
     app = BackpropApp(experiment, lesson, tab_policy())  # read once, here
     app.run()
     code = app.return_code or 0
