@@ -54,6 +54,7 @@ SAME_UPDATE = 0.003  # seconds: messages closer than this are one screen update
 TIMEOUT = 30.0
 STATUS = re.compile(rb"No epoch yet|Epoch \d")
 LEARNING_RATE = re.compile(rb"\blr ([0-9][0-9.e+-]*)")
+EPOCH = re.compile(rb"Epoch ([0-9,]+)")
 LR_PRESSES = 4
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 TARGETS = {
@@ -120,6 +121,7 @@ class WsTab:
         self.ws = ws
         self.status = False  # the status line has been drawn
         self.lr: bytes | None = None  # the learning rate the header showed last
+        self.epoch = -1  # the epoch the status line showed last
         self.arrivals: list[float] = []
         self.closed: float | None = None  # when the server closed the tab
         self.changed = asyncio.Event()
@@ -132,6 +134,8 @@ class WsTab:
                 self.status = self.status or STATUS.search(message.data) is not None
                 rates = LEARNING_RATE.findall(message.data)
                 self.lr = rates[-1] if rates else self.lr
+                epochs = EPOCH.findall(message.data)
+                self.epoch = int(epochs[-1].replace(b",", b"")) if epochs else self.epoch
                 self.changed.set()
         self.closed = time.perf_counter()
         self.changed.set()
