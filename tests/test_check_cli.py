@@ -157,3 +157,8 @@ def test_serve_refuses_a_check_file_that_does_not_load_before_it_listens() -> No
     done = command("--serve", "--port", "1", "--check", str(FILES / "syntax_error.py"))
     assert done.returncode == 2
     assert done.stderr == "backprop-tui: error: --check: syntax_error.py, line 4: expected ':'\n"
+
+
+def test_the_documented_example_is_the_file_the_tests_check() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "check.md").read_text()
+    assert f"```python\n{(FILES / 'reference.py').read_text()}```" in docs

@@ -131,8 +131,7 @@ def test_a_list_of_the_wrong_length_says_what_was_expected(
         (first, second) = check_step(record, student).of("forward")
     assert first.status is second.status is Status.BAD_RETURN
     assert first.message == (
-        "forward returned 1 arrays where 3 are expected: "
-        "the input X first, then each layer's output"
+        "forward returned 1 array where 3 are expected: the input X first, then each layer's output"
     )
 
 
