@@ -123,6 +123,7 @@ def test_the_template_is_a_file_that_checks_as_not_written_yet(tmp_path: Path) -
         (["--optimizer", "adam"], "--check grades plain gradient descent"),
         (["--l2", "0.01"], "--check grades the loss without penalties"),
         (["--dtype", "float32"], "--check compares float64 arithmetic"),
+        (["--log", "out.csv"], "--check writes no files: leave out --log"),
     ],
 )
 def test_a_run_the_four_functions_cannot_match_is_refused_in_one_line(

@@ -200,3 +200,21 @@ def test_arrays_come_back_as_float64_whatever_the_student_used(
         result = student.call(calls_of(record)["forward"])
     assert result.status is Status.OK and isinstance(result.value, list)
     assert [a.dtype for a in result.value] == [np.float64] * 3  # type: ignore[union-attr]
+
+
+def test_a_message_from_the_students_process_is_made_safe_to_print(
+    tmp_path: Path, record: StepRecord
+) -> None:
+    path = written(
+        tmp_path,
+        "def forward(X, weights):\n"
+        "    raise ValueError('\\x1b]2;retitled\\x07 \\x1b[31mred\\u202e' + 'x' * 5000)\n",
+    )
+    with StudentCode(path) as student:
+        student.load()
+        result = student.call(calls_of(record)["forward"])
+    assert result.status is Status.RAISED
+    told = result.message.splitlines()[-1]
+    assert told.startswith("ValueError: ]2;retitled [31mred")
+    assert "\x1b" not in result.message and "\u202e" not in result.message
+    assert len(told) == 400 and told.endswith("…")

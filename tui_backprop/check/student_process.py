@@ -34,12 +34,14 @@ from tui_backprop.check.pipe_messages import (
     write_message,
 )
 from tui_backprop.check.verdicts import Status
+from tui_backprop.data.text import printable_lines
 from tui_backprop.engine.activations import Array
 
 CALL_SECONDS = 5.0  # one call of one function, at most
 LOAD_SECONDS = 30.0  # starting Python and NumPy on a busy machine, and the file's own code
 MEMORY_BYTES = 1 << 30  # address space their code may take beyond NumPy's own
 REPLY_BYTES = 1 << 28  # the arrays of one answer, at most
+LINE_LIMIT = 400  # characters of one line of a message from the student's process
 RUNNER = "tui_backprop.check.student_runner"
 
 
@@ -123,7 +125,7 @@ class StudentCode:
         if isinstance(problem, str):
             self.close()
             line = header.get("line")
-            raise LoadError(problem, line if isinstance(line, int) else None)
+            raise LoadError(_said(problem), line if isinstance(line, int) else None)
         self._read_defined(header.get("defined"))
 
     def call(self, call: Call) -> CallResult:
@@ -239,8 +241,7 @@ class StudentCode:
 def _result(header: Header, values: list[Array]) -> CallResult:
     """The answer to one call, as a CallResult."""
     status = header.get("status")
-    message = header.get("message")
-    message = message if isinstance(message, str) else ""
+    message = _said(header.get("message"))
     try:
         kind = Status(str(status))
     except ValueError:
@@ -251,3 +252,9 @@ def _result(header: Header, values: list[Array]) -> CallResult:
         return CallResult(Status.OK, unpack(header.get("value"), values))
     except MessageError as err:
         return CallResult(Status.BAD_RETURN, message=str(err))
+
+
+def _said(message: object) -> str:
+    """A message from the student's process as it may be shown: text from outside, its
+    hidden characters (escape sequences, bidi marks) removed and its lines cut short."""
+    return printable_lines(message, LINE_LIMIT) if isinstance(message, str) else ""

@@ -29,6 +29,8 @@ from tui_backprop.web.launch import die_with_parent
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MAX_REQUEST = 1 << 34  # the caller's arrays: trusted, bounded by the caller's own memory
+MAX_FRAMES = 12  # a traceback's last frames in their file (a deep recursion has hundreds)
+LINE_LIMIT = 2000  # characters of one line of a message (the caller cuts it further)
 
 
 def main(argv: list[str]) -> None:
@@ -173,10 +175,13 @@ def _their_lines(err: BaseException, path: str, name: str) -> str:
     """The exception with the traceback lines inside the student's file only, and the
     shapes of the arrays named on the line it stopped at."""
     frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename == path]
-    lines = [f'  File "{name}", line {f.lineno}, in {f.name}\n    {f.line}' for f in frames]
+    lines = [f'  File "{name}", line {f.lineno}, in {f.name}\n    {f.line or ""}' for f in frames]
+    if len(lines) > MAX_FRAMES:  # a deep recursion: its last calls tell where
+        lines = [f"  ({len(lines) - MAX_FRAMES} calls before these)", *lines[-MAX_FRAMES:]]
     shapes = _shapes_on_line(err.__traceback__, path)
     told = "".join(traceback.format_exception_only(type(err), err)).strip()
-    return "\n".join([*lines, told, *([shapes] if shapes else [])])
+    lines += [*told.splitlines()[:MAX_FRAMES], *([shapes] if shapes else [])]
+    return "\n".join(line[:LINE_LIMIT] for line in lines)
 
 
 def _shapes_on_line(tb: TracebackType | None, path: str) -> str:
