@@ -163,3 +163,14 @@ def test_serve_refuses_a_check_file_that_does_not_load_before_it_listens() -> No
 def test_the_documented_example_is_the_file_the_tests_check() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "check.md").read_text()
     assert f"```python\n{(FILES / 'reference.py').read_text()}```" in docs
+
+
+def test_a_file_that_raises_while_loading_exits_2_in_one_line(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.py"
+    mine.write_text("import numpy as np\n\nW = np.zeros((2, 4))\nW[3, 0] = 1\n")
+    done = command("--check", str(mine), "--headless")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "backprop-tui: error: --check: mine.py raised while loading: IndexError: index 3 is "
+        "out of bounds for axis 0 with size 2 (mine.py, line 4)\n"
+    )

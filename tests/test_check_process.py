@@ -149,7 +149,10 @@ def test_a_file_that_raises_while_loading_is_a_load_error(tmp_path: Path) -> Non
     message = str(caught.value)
     assert message.startswith("mine.py raised while loading:")
     assert 'File "mine.py", line 3, in <module>' in message
-    assert "IndexError" in message
+    assert caught.value.headline == (
+        "mine.py raised while loading: "
+        "IndexError: index 7 is out of bounds for axis 0 with size 3 (mine.py, line 3)"
+    )
 
 
 def test_a_main_block_does_not_run(tmp_path: Path, record: StepRecord) -> None:

@@ -832,7 +832,7 @@ def _student(path: str, experiment: Experiment, echo: bool, parser: Parser) -> S
     try:
         student.load()
     except LoadError as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --check: {err}\n")
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --check: {err.headline}\n")
     return student
 
 

@@ -9,7 +9,8 @@ MemoryError in their process. Their printing goes to the caller's standard error
 (``echo``) or nowhere, never into the messages. What comes back is read without
 unpickling (``pipe_messages``).
 
-Calls block for up to the time limit: the app makes them from a worker thread.
+Calls block for up to the time limit: the app makes them from a worker thread, one at
+a time (a ``StudentCode`` is not shared between threads).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tui_backprop.check.pipe_messages import (
     unpack,
     write_message,
 )
-from tui_backprop.check.verdicts import Status
+from tui_backprop.check.verdicts import Status, one_line
 from tui_backprop.data.text import printable_lines
 from tui_backprop.engine.activations import Array
 
@@ -51,6 +52,12 @@ class LoadError(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+    @property
+    def headline(self) -> str:
+        """The problem in one line, for a status line."""
+        first, _, rest = str(self).partition("\n")
+        return f"{first} {one_line(rest)}" if rest else first
 
 
 @dataclass(frozen=True, eq=False)

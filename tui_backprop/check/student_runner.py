@@ -101,7 +101,7 @@ def _load(path: str, name: str) -> tuple[dict[str, Any], Header | None]:
         exec(code, namespace)
     except BaseException as err:  # anything their file does is reported
         lines = _their_lines(err, path, name)
-        return {}, {"problem": f"{name} raised while loading: {lines}"}
+        return {}, {"problem": f"{name} raised while loading:\n{lines}"}
     return namespace, None
 
 
