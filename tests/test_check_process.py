@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_backprop.check import LoadError, Status, StudentCode, calls_of, check_step
+from tui_backprop.check import LoadError, Status, StudentCode, calls_of, check_step, student_process
 from tui_backprop.engine.records import StepRecord
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET
@@ -221,3 +221,20 @@ def test_a_message_from_the_students_process_is_made_safe_to_print(
     assert told.startswith("ValueError: ]2;retitled [31mred")
     assert "\x1b" not in result.message and "\u202e" not in result.message
     assert len(told) == 400 and told.endswith("…")
+
+
+def test_a_file_that_never_finishes_loading_is_a_load_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(student_process, "LOAD_SECONDS", 3.0)
+    path = written(tmp_path, "while True:\n    pass\n")
+    with pytest.raises(LoadError) as caught, StudentCode(path) as student:
+        student.load()
+    assert caught.value.headline == "mine.py did not finish loading within 3 s"
+
+
+def test_a_file_whose_process_exits_while_loading_is_a_load_error(tmp_path: Path) -> None:
+    path = written(tmp_path, "import os\nos._exit(4)\n")
+    with pytest.raises(LoadError) as caught, StudentCode(path) as student:
+        student.load()
+    assert caught.value.headline == "mine.py: its process exited with status 4 while loading"

@@ -127,7 +127,12 @@ class StudentCode:
             header, _ = self._receive(LOAD_SECONDS)
         except _Stopped as stop:
             self.close()
-            raise LoadError(f"{self.path.name}: {stop}") from None
+            name = self.path.name
+            if stop.status is Status.TIMED_OUT:
+                raise LoadError(
+                    f"{name} did not finish loading within {LOAD_SECONDS:g} s"
+                ) from None
+            raise LoadError(f"{name}: {stop} while loading") from None
         problem = header.get("problem")
         if isinstance(problem, str):
             self.close()
