@@ -5,6 +5,10 @@ goes on."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +242,43 @@ def test_a_file_whose_process_exits_while_loading_is_a_load_error(tmp_path: Path
     with pytest.raises(LoadError) as caught, StudentCode(path) as student:
         student.load()
     assert caught.value.headline == "mine.py: its process exited with status 4 while loading"
+
+
+def test_a_process_started_from_a_thread_outlives_the_thread(record: StepRecord) -> None:
+    student = StudentCode(FILES / "reference.py")
+    worker = threading.Thread(target=student.load)
+    worker.start()
+    worker.join()
+    with student:
+        assert not check_step(record, student).failed
+
+
+def test_the_students_process_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
+    # killed while the student's deltas loops: only the watch on its parent can end it
+    code = (
+        "import threading, time\n"
+        "import numpy as np\n"
+        "from tui_backprop.check import Call, StudentCode\n"
+        f"student = StudentCode({str(FILES / 'loops.py')!r}, time_limit=60)\n"
+        "student.load()\n"
+        "call = Call('deltas', (np.zeros(1), np.zeros(1), np.zeros(1)), {}, ())\n"
+        "threading.Thread(target=student.call, args=(call,), daemon=True).start()\n"
+        "time.sleep(1)\n"
+        "print(student._process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    ) as caller:
+        assert caller.stdout is not None
+        pid = int(caller.stdout.readline())
+        os.kill(pid, 0)  # alive while its caller is
+        caller.kill()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail("the student's process outlived its caller")
