@@ -5,6 +5,7 @@ goes on."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -281,4 +282,5 @@ def test_the_students_process_ends_when_its_caller_is_killed(tmp_path: Path) -> 
         except ProcessLookupError:
             return
         time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
     pytest.fail("the student's process outlived its caller")

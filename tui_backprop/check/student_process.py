@@ -9,6 +9,9 @@ MemoryError in their process. Their printing goes to the caller's standard error
 (``echo``) or nowhere, never into the messages. What comes back is read without
 unpickling (``pipe_messages``).
 
+The process has a session of its own (a Ctrl-C at the terminal is the caller's to
+handle) and ends itself when its caller ends (``student_runner``).
+
 Calls block for up to the time limit: the app makes them from a worker thread, one at
 a time (a ``StudentCode`` is not shared between threads).
 """
