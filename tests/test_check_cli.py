@@ -174,3 +174,13 @@ def test_a_file_that_raises_while_loading_exits_2_in_one_line(tmp_path: Path) ->
         "backprop-tui: error: --check: mine.py raised while loading: IndexError: index 3 is "
         "out of bounds for axis 0 with size 2 (mine.py, line 4)\n"
     )
+
+
+def test_a_lesson_cannot_name_code_to_run(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        f'title = "t"\n[experiment]\ncheck = "{FILES / "reference.py"}"\n[[step]]\ntext = "a"\n'
+    )
+    done = command("--lesson", str(lesson))
+    assert done.returncode == 2
+    assert "unknown experiment key 'check'" in done.stderr
