@@ -237,7 +237,8 @@ class StudentCode:
                 Status.CRASHED, message=f"its process could not be reached: {failure}"
             )
         if result.status is Status.TIMED_OUT:
-            later = f"{result.message} in an earlier call: not run again until the file is reloaded"
+            seconds = f"{self.time_limit:g} s"
+            later = f"not run again after a call ran over {seconds}, until the file is loaded again"
             self._given_up[function] = CallResult(Status.TIMED_OUT, message=later)
         return result
 
