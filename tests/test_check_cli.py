@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tui_backprop import cli
 from tui_backprop.cli import serve_split
+from tui_backprop.ui import app as app_module
 
 FILES = Path(__file__).parent / "check_files"
 VERDICT = re.compile(r"^epoch (\d+) · (.+?)(?: · (\S+))?: (ok|not written yet|differs|raised|.+)")
@@ -184,3 +186,21 @@ def test_a_lesson_cannot_name_code_to_run(tmp_path: Path) -> None:
     done = command("--lesson", str(lesson))
     assert done.returncode == 2
     assert "unknown experiment key 'check'" in done.stderr
+
+
+def test_the_app_is_handed_the_file_once_it_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def run_app(experiment: object, lesson: object = None, check_file: object = None) -> int:
+        seen.update(check_file=check_file)
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", run_app)
+    monkeypatch.setattr(cli, "check_terminal", lambda _: None)  # pytest's input is no terminal
+    path = str(FILES / "reference.py")
+    assert cli.main(["--check", path]) == 0
+    assert seen == {"check_file": path}
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["--check", str(FILES / "syntax_error.py")])
+    assert refused.value.code == 2
+    assert seen == {"check_file": path}  # the app never started on it
