@@ -72,6 +72,7 @@ class BackpropApp(App[int]):
     ) -> None:
         super().__init__()
         self.main = MainScreen(experiment, lesson, tab)
+        self.check_file: str | None = None  # the student's file to check (--check)
 
     @property
     def hidden_commands(self) -> frozenset[str]:
@@ -132,14 +133,18 @@ class BackpropApp(App[int]):
             self.push_screen(Palette(id="--command-palette"))
 
 
-def run_app(experiment: Experiment, lesson: Lesson | None = None) -> int:
-    """Run the app; its exit status (1 when it ended on an error, which it has printed)."""
+def run_app(
+    experiment: Experiment, lesson: Lesson | None = None, check_file: str | None = None
+) -> int:
+    """Run the app; its exit status (1 when it ended on an error, which it has printed).
+    ``check_file``: the student's file ``--check`` named (``app.check_file``)."""
     # A slow step trains in a thread beside the screen: each time the step's NumPy call
     # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
     # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
     sys.setswitchinterval(SWITCH_INTERVAL)
     return_freed_arrays()
     app = BackpropApp(experiment, lesson, tab_policy())  # read once, here
+    app.check_file = check_file
     app.run()
     code = app.return_code or 0
     if any(t.name == STEP_THREAD and t.is_alive() for t in threading.enumerate()):
