@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from tui_backprop import settings
 
 if TYPE_CHECKING:
+    from tui_backprop.check.student_process import StudentCode
     from tui_backprop.engine.history import MetricsLog
     from tui_backprop.experiment import Experiment, MetricsCsv
     from tui_backprop.lesson import Lesson
@@ -174,6 +175,17 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
     p.add_argument("--save-weights", metavar="FILE.npz", help="write the weights at the end")
     p.add_argument("--log", metavar="FILE.csv", help="write the per-epoch metrics")
     p.add_argument("--headless", action="store_true", help="train and print, without the TUI")
+    p.add_argument(
+        "--check",
+        metavar="FILE.py",
+        help="check your own forward, deltas, gradients and update against the engine's, "
+        "phase by phase (--headless: print each epoch's verdicts, exit 1 if one is wrong)",
+    )
+    p.add_argument(
+        "--check-template",
+        action="store_true",
+        help="write a file of the four functions --check calls, to fill in, and exit",
+    )
     add_serve_arguments(p)
     p.add_argument(
         "--lesson",
@@ -314,6 +326,12 @@ def _interrupts_noted() -> Iterator[list[int]]:
 def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = vars(parser.parse_args(argv))
+    check_file = args.pop("check")
+    if args.pop("check_template"):
+        from tui_backprop.check.template import TEMPLATE
+
+        sys.stdout.write(TEMPLATE)
+        return 0
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
     token = not args.pop("no_token")
     max_tabs = args.pop("max_tabs")
@@ -363,6 +381,11 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {where}{err}\n")
     except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
+    student = None if check_file is None else _student(check_file, experiment, headless, parser)
+    if student is not None and headless:
+        return run_headless_check(experiment, student, parser)
+    if student is not None:
+        student.close()  # loaded to refuse a bad file here; the app starts its own
     if headless:
         try:
             return run_headless(experiment, parser)
@@ -387,7 +410,7 @@ def _command(argv: Sequence[str] | None) -> int:
     check_terminal(parser)  # after the flags and files: their problems come first
     from tui_backprop.ui.app import run_app
 
-    return int(run_app(experiment, lesson))
+    return int(run_app(experiment, lesson, check_file))
 
 
 SYMBOLS = "╭─│▶⠿σ"  # some of what the app draws: boxes, marks, braille, Greek
@@ -437,6 +460,7 @@ def leave_a_core_for_the_screen() -> None:
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
+NOT_SETTINGS |= {"check", "check_template"}  # code to run comes from the command line only
 NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
@@ -788,6 +812,42 @@ def _train(experiment: Experiment, out: Printer, stop: Stop, log: LogRows | None
         out.write(f"# Stopped at epoch {trainer.epoch - 1}: {trainer.stopped}\n")
     elif stop.signum:
         out.write(f"# Interrupted at epoch {trainer.epoch - 1}\n")
+
+
+def _student(path: str, experiment: Experiment, echo: bool, parser: Parser) -> StudentCode:
+    """The student's file loaded in its own process, for a run the four functions can
+    be checked on; else the program ends with one line and status 2."""
+    from tui_backprop.check.contract import unsupported
+    from tui_backprop.check.student_process import LoadError, StudentCode
+
+    problem = unsupported(experiment.trainer.config)
+    if problem:
+        parser.error(problem)
+    if not os.path.isfile(path):
+        parser.error(f"--check: {path}: not a file")
+    student = StudentCode(path, echo=echo)
+    try:
+        student.load()
+    except LoadError as err:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --check: {err}\n")
+    return student
+
+
+def run_headless_check(experiment: Experiment, student: StudentCode, parser: Parser) -> int:
+    """Train and check every epoch; 1 when a written function is wrong anywhere."""
+    from tui_backprop.check.headless_check import run_check
+
+    out = Printer()
+    epochs = experiment.settings.epochs
+    with Stop() as stop, student:
+        for line in experiment.summary():
+            out.write(f"# {line}\n")
+        out.write(f"# {experiment.describe()}\n")
+        count = settings.HEADLESS_EPOCHS if epochs is None else epochs
+        tally = run_check(
+            experiment.trainer, student, count, out.write, lambda: bool(stop.signum or out.error)
+        )
+    return _ending(out, stop.signum, parser) or (EXIT_FAILURE if tally.failed else 0)
 
 
 def _discard(files: dict[str, AtomicFile]) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.engine.config import TrainConfig
 from tui_backprop.engine.records import StepRecord
 
 FORWARD, DELTAS, GRADIENTS, UPDATE = "forward", "deltas", "gradients", "update"
@@ -86,3 +87,18 @@ def calls_of(record: StepRecord) -> dict[str, Call]:
             "b",
         ),
     }
+
+
+def unsupported(config: TrainConfig) -> str:
+    """Why the four functions cannot be checked on this run, in one line, or "": the
+    update has no optimiser state and no penalty, and the tolerance is float64's."""
+    if config.optimizer != "sgd":
+        return (
+            "--check grades plain gradient descent (update gets weights, gradients and lr, "
+            f"no {config.optimizer} state): use --optimizer sgd"
+        )
+    if config.l1 or config.l2:
+        return "--check grades the loss without penalties: leave out --l1 and --l2"
+    if config.dtype != "float64":
+        return "--check compares float64 arithmetic to 1e-9: leave out --dtype float32"
+    return ""

@@ -164,6 +164,7 @@ class StudentCode:
             stdout=subprocess.PIPE,
             stderr=None if self.echo else subprocess.DEVNULL,
             env={**env, "BACKPROP_TUI_CHECK_MEMORY": str(self.memory_limit)},
+            start_new_session=True,  # a Ctrl-C at the terminal is the caller's to handle
         )
 
     def _receive(self, seconds: float) -> tuple[Header, list[Array]]:

@@ -75,7 +75,7 @@ class BackpropApp(App[int]):
         check: Path | None = None,
     ) -> None:
         super().__init__()
-        self.main = MainScreen(experiment, lesson, tab, check)
+        self.main = MainScreen(experiment, lesson, tab, check)  # check: --check's file
 
     @property
     def hidden_commands(self) -> frozenset[str]:
@@ -136,12 +136,16 @@ class BackpropApp(App[int]):
             self.push_screen(Palette(id="--command-palette"))
 
 
-def run_app(experiment: Experiment, lesson: Lesson | None = None, check: Path | None = None) -> int:
-    """Run the app; its exit status (1 when it ended on an error, which it has printed)."""
+def run_app(
+    experiment: Experiment, lesson: Lesson | None = None, check_file: str | None = None
+) -> int:
+    """Run the app; its exit status (1 when it ended on an error, which it has printed).
+    ``check_file``: the student's file ``--check`` named, checked on every step shown."""
     # A slow step trains in a thread beside the screen: each time the step's NumPy call
     # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
     # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
     sys.setswitchinterval(SWITCH_INTERVAL)
+    check = None if check_file is None else Path(check_file)
     app = BackpropApp(experiment, lesson, tab_policy(), check)  # read once, here
     app.run()
     code = app.return_code or 0

@@ -1,0 +1,38 @@
+"""``--check FILE.py --headless``: train the run's epochs and check each step's
+phases with the student's functions, printing as it goes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui_backprop.check.check_report import TOLERANCE, Tally, step_lines, summary_lines
+from tui_backprop.check.contract import FUNCTIONS
+from tui_backprop.check.grading import check_step
+from tui_backprop.check.student_process import StudentCode
+from tui_backprop.engine.trainer import Trainer
+
+
+def run_check(
+    trainer: Trainer,
+    student: StudentCode,
+    epochs: int,
+    write: Callable[[str], None],
+    stopped: Callable[[], bool] = lambda: False,
+) -> Tally:
+    """Check ``epochs`` epochs (fewer if the run diverges or ``stopped()`` says so)
+    against ``student`` (loaded), writing each epoch's lines and the summary."""
+    written = [f for f in FUNCTIONS if f in student.defined] or ["none"]
+    write(f"# checking {student.path.name}: {', '.join(written)} (tolerance: {TOLERANCE})\n")
+    tally = Tally()
+    many = trainer.batch_rows < len(trainer.training_arrays()[0])  # several steps an epoch
+    for _ in range(epochs):
+        if stopped() or trainer.diverged:
+            break
+        trainer.train_epoch()
+        for record in trainer.last_records:
+            lines = step_lines(check_step(record, student), tally, many)
+            write("".join(f"{line}\n" for line in lines))
+    if trainer.diverged:
+        write(f"# the run diverged at epoch {trainer.epoch - 1}: later epochs are not checked\n")
+    write("".join(f"{line}\n" for line in summary_lines(tally)))
+    return tally
