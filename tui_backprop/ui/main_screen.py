@@ -733,6 +733,7 @@ class MainScreen(Screen[None]):
 
     def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
         self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
+        self.query_one(WeightsPane).neuron = (message.layer, message.neuron)
         pane = self.query_one(BoundaryPane)
         pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
 

@@ -6,7 +6,7 @@ only shows what it has revealed so far: the phase it stands at, and the phases b
 it, so a ✗ in the update does not spoil the forward pass. Outside a walk (after
 ``space``, looking back) every phase of the step counts.
 
-Marks are never colour alone: ✓ agrees, ✗ differs, – not written yet, ! did not run
+Marks are never colour alone: ✓ agrees, ✗ differs, ○ not written yet, ! did not run
 (raised, timed out, ran out of memory, or the file did not load), … being checked.
 """
 
@@ -15,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tui_backprop.check.verdicts import LayerCheck, PhaseCheck, Status, StepCheck
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import LOSS, Phase, Progress, step_phases
 
-OK, WRONG, MISSING, BROKEN, WAITING = "✓", "✗", "–", "!", "…"
+Mask = NDArray[np.bool_]
+OK, WRONG, MISSING, BROKEN, WAITING = "✓", "✗", "○", "!", "…"
 MARKS = {
     Status.OK: OK,
     Status.DIFFERS: WRONG,
@@ -139,15 +141,15 @@ def phase_verdict(check: PhaseCheck) -> Verdict:
     """A phase's check in one line: the first layer that differs, with its first wrong
     entry and a likely cause, or why the call gave nothing to compare."""
     mark = mark_of(check.status)
-    title = check.phase.title
     if check.status is Status.NOT_WRITTEN:
         return Verdict(mark, f"{check.function}() not written yet")
     if check.message:  # the call did not return arrays: raised, timed out, …
         return Verdict(mark, f"{check.function}() {check.status}: {one_line(check.message)}")
     wrong = next((c for c in check.layers if c.status is not Status.OK), None)
     if wrong is None:
-        return Verdict(mark, f"{title}: your {check.function}() agrees")
-    return Verdict(mark, f"{title}: {entry_words(wrong)}")
+        names = ", ".join(c.name for c in check.layers)
+        return Verdict(mark, f"your {check.function}() agrees: {names}")
+    return Verdict(mark, entry_words(wrong))
 
 
 def entry_words(check: LayerCheck) -> str:
@@ -159,7 +161,7 @@ def entry_words(check: LayerCheck) -> str:
         return f"{check.name}: {check.message}{cause}"
     return (
         f"{check.name} first wrong at {place(check, first.index)}: "
-        f"yours {first.student:.6g}, the engine's {first.engine:.6g}{cause}"
+        f"yours {first.student:.4g}, the engine's {first.engine:.4g}{cause}"
     )
 
 
@@ -189,11 +191,23 @@ def one_line(message: str) -> str:
 
 
 def row_of(values: Array, sample: int | None) -> Array:
-    """One row of a (rows, neurons) array as the panes show it: the chosen row, or for
-    the batch mean every entry that is wrong in any row (for masks) / the mean."""
+    """One row of a (rows, neurons) array as the panes show it: the chosen row, or the
+    mean over the rows for the batch mean."""
     if values.ndim < 2:
         return values
     if sample is None or sample >= len(values):
-        return values.any(axis=0) if values.dtype == np.bool_ else values.mean(axis=0)
+        mean: Array = values.mean(axis=0)
+        return mean
     picked: Array = values[sample]
+    return picked
+
+
+def wrong_row(wrong: Mask, sample: int | None) -> Mask:
+    """The wrong entries of one row (for the batch mean: those wrong in any row)."""
+    if wrong.ndim < 2:
+        return wrong
+    if sample is None or sample >= len(wrong):
+        anywhere: Mask = np.asarray(wrong.any(axis=0), dtype=np.bool_)
+        return anywhere
+    picked: Mask = wrong[sample]
     return picked
