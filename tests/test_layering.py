@@ -42,6 +42,8 @@ def model_modules() -> list[str]:
     [
         "tui_backprop.engine",
         "tui_backprop.data",
+        "tui_backprop.check",
+        "tui_backprop.check.student_runner",
         "tui_backprop.ui.model.training_process",
         "tui_backprop.ui.command_table",
     ],
@@ -53,6 +55,7 @@ def test_package_does_not_import_ui_libraries(package: str) -> None:
     )
     if package == "tui_backprop.engine":
         assert "tui_backprop.data" not in loaded
+        assert "tui_backprop.check" not in loaded  # the engine never runs a student's code
 
 
 def test_the_view_model_loads_no_ui_library() -> None:

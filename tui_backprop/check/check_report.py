@@ -101,4 +101,4 @@ def _call_lines(when: str, phase: PhaseCheck, tally: Tally) -> list[str]:
 
 
 def _indented(lines: Iterable[str]) -> list[str]:
-    return [f"    {line}" for line in lines]
+    return [f"  {line}" for line in lines]

@@ -136,7 +136,8 @@ def _arrays(call: Call, value: Nested, count: int) -> str:
     what = "the input X first, then each layer's output" if call.skip_first else "one per layer"
     if not isinstance(value, list) or len(value) != count:
         got = len(value) if isinstance(value, list) else 1
-        return f"{call.function} returned {got} arrays where {count} are expected: {what}"
+        arrays = "array" if got == 1 else "arrays"
+        return f"{call.function} returned {got} {arrays} where {count} are expected: {what}"
     if any(isinstance(v, list | float) for v in value):
         return f"{call.function} returned lists or numbers inside its list: NumPy arrays, {what}"
     return ""

@@ -107,8 +107,12 @@ class StudentCode:
     def load(self) -> None:
         """(Re)start the process and load the file in it; raises LoadError. Functions
         given up on after a time-out are tried again."""
-        self.close()
         self._given_up.clear()
+        self._restart()
+
+    def _restart(self) -> None:
+        """A new process with the file loaded; raises LoadError."""
+        self.close()
         self._start()
         try:
             header, _ = self._receive(LOAD_SECONDS)
@@ -128,8 +132,11 @@ class StudentCode:
             return CallResult(Status.NOT_WRITTEN)
         if call.function in self._given_up:
             return self._given_up[call.function]
-        if self._process is None:
-            self.load()
+        if self._process is None:  # ended after a time-out or a crash
+            try:
+                self._restart()
+            except LoadError as err:  # the file changed since, and does not load now
+                return CallResult(Status.RAISED, message=str(err))
         keywords = {k: v for k, v in call.keywords.items() if k in self.accepts(call.function)}
         arrays: list[Array] = []
         request = {"call": call.function, "args": pack(call.args, arrays), "names": list(keywords)}
