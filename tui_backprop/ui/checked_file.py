@@ -62,6 +62,11 @@ class CheckedFile:
         self._closing = False
         self._focused: tuple[object, ...] | None = None  # the ✗ the selection went to
 
+    @property
+    def busy(self) -> bool:
+        """A worker is grading a step (the student's code may be running)."""
+        return self._busy
+
     def start(self) -> None:
         self.screen.set_interval(POLL, self._poll)
 
