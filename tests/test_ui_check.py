@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,27 @@ def test_the_wrong_delta_at_120x40(snap_compare: SnapCompare) -> None:
 
     app = app_checking(FILES / "no_sigma_prime.py")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_settings_the_check_cannot_grade_are_said_instead_of_graded() -> None:
+    app = app_checking(FILES / "reference.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space")
+        await wait_until(pilot, lambda: graded(app), timeout=30)
+        assert marks(app).headline().mark == OK
+        assert app.main._apply_settings(replace(app.main.settings_now, optimizer="adam")) is None
+        await press(pilot, "space")
+        said = marks(app).headline()
+        assert said.mark == BROKEN and "--optimizer sgd" in said.text
+
+
+async def test_each_mini_batch_step_is_checked_on_its_own_record() -> None:
+    experiment = Experiment.build(replace(SEED_PRESET, batch_size=5))
+    app = BackpropApp(experiment, check=FILES / "no_sigma_prime.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, app, PHASES + HIDDEN_DELTA_PHASE)  # the second batch's δ1
+        walk = app.main.walk
+        step = marks(app).step
+        assert walk is not None and walk.step == 1
+        assert step is not None and step.step == 1
+        assert marks(app).headline().mark == WRONG

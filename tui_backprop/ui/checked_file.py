@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_backprop.check import LoadError, StepCheck, StudentCode, calls_of, judge_step
+from tui_backprop.check.contract import unsupported
 from tui_backprop.check.student_process import CallResult
 from tui_backprop.engine import StepRecord
 from tui_backprop.ui.model.check_marks import CheckMarks, one_line
@@ -97,6 +98,9 @@ class CheckedFile:
         if record is None:
             note = "the initial weights: your functions are checked on each step shown"
             return CheckMarks(name, note=note, progress=progress)
+        why = "" if view.config is None else unsupported(view.config)
+        if why:  # settings changed in the app to a run the four functions cannot do
+            return CheckMarks(name, note=why, broken=True, progress=progress)
         if self._problem:
             return CheckMarks(name, note=self._problem, broken=True, progress=progress)
         step = self._grades.get(record)
