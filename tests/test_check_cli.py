@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tui_backprop import cli
 from tui_backprop.cli import serve_split
+from tui_backprop.ui import app as app_module
 
 FILES = Path(__file__).parent / "check_files"
 VERDICT = re.compile(r"^epoch (\d+) · (.+?)(?: · (\S+))?: (ok|not written yet|differs|raised|.+)")
@@ -123,6 +125,7 @@ def test_the_template_is_a_file_that_checks_as_not_written_yet(tmp_path: Path) -
         (["--optimizer", "adam"], "--check grades plain gradient descent"),
         (["--l2", "0.01"], "--check grades the loss without penalties"),
         (["--dtype", "float32"], "--check compares float64 arithmetic"),
+        (["--log", "out.csv"], "--check writes no files: leave out --log"),
     ],
 )
 def test_a_run_the_four_functions_cannot_match_is_refused_in_one_line(
@@ -162,3 +165,42 @@ def test_serve_refuses_a_check_file_that_does_not_load_before_it_listens() -> No
 def test_the_documented_example_is_the_file_the_tests_check() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "check.md").read_text()
     assert f"```python\n{(FILES / 'reference.py').read_text()}```" in docs
+
+
+def test_a_file_that_raises_while_loading_exits_2_in_one_line(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.py"
+    mine.write_text("import numpy as np\n\nW = np.zeros((2, 4))\nW[3, 0] = 1\n")
+    done = command("--check", str(mine), "--headless")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "backprop-tui: error: --check: mine.py raised while loading: IndexError: index 3 is "
+        "out of bounds for axis 0 with size 2 (mine.py, line 4)\n"
+    )
+
+
+def test_a_lesson_cannot_name_code_to_run(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(
+        f'title = "t"\n[experiment]\ncheck = "{FILES / "reference.py"}"\n[[step]]\ntext = "a"\n'
+    )
+    done = command("--lesson", str(lesson))
+    assert done.returncode == 2
+    assert "unknown experiment key 'check'" in done.stderr
+
+
+def test_the_app_is_handed_the_file_once_it_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def run_app(experiment: object, lesson: object = None, check_file: object = None) -> int:
+        seen.update(check_file=check_file)
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", run_app)
+    monkeypatch.setattr(cli, "check_terminal", lambda _: None)  # pytest's input is no terminal
+    path = str(FILES / "reference.py")
+    assert cli.main(["--check", path]) == 0
+    assert seen == {"check_file": path}
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["--check", str(FILES / "syntax_error.py")])
+    assert refused.value.code == 2
+    assert seen == {"check_file": path}  # the app never started on it

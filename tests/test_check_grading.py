@@ -180,3 +180,16 @@ def test_mini_batches_are_checked_step_by_step() -> None:
     steps = checked("reference.py", batch_size=4)
     assert [(s.epoch, s.step) for s in steps] == [(0, 0), (0, 1), (0, 2)]
     assert not any(s.failed for s in steps)
+
+
+def test_a_phase_says_its_verdict_in_one_line() -> None:
+    (step,) = checked("raises.py")
+    update = step.first_failure
+    assert update is not None and update.function == "update"
+    assert update.headline == (
+        "raised: IndexError: index 5 is out of bounds for axis 1 with size 4 (raises.py, line 7)"
+    )
+    (wrong,) = checked("no_output_sigmoid.py")
+    assert wrong.first_failure is not None
+    assert wrong.first_failure.headline.startswith("a2: differs: [0, 0] is ")
+    assert wrong.first_failure.headline.endswith("the layer's sigmoid is missing")

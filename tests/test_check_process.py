@@ -5,12 +5,17 @@ goes on."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tui_backprop.check import LoadError, Status, StudentCode, calls_of, check_step
+from tui_backprop.check import LoadError, Status, StudentCode, calls_of, check_step, student_process
 from tui_backprop.engine.records import StepRecord
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET
@@ -47,7 +52,9 @@ def test_a_loop_is_ended_at_the_time_limit_and_the_other_functions_still_run(
         # and the looping function is not run again until the file is loaded anew
         again = student.call(calls_of(record)["deltas"])
         assert again.status is Status.TIMED_OUT
-        assert "not run again until the file is reloaded" in again.message
+        assert again.message == (
+            "not run again after a call ran over 1 s, until the file is loaded again"
+        )
 
 
 def test_a_huge_allocation_is_out_of_memory_in_the_students_process(record: StepRecord) -> None:
@@ -149,7 +156,10 @@ def test_a_file_that_raises_while_loading_is_a_load_error(tmp_path: Path) -> Non
     message = str(caught.value)
     assert message.startswith("mine.py raised while loading:")
     assert 'File "mine.py", line 3, in <module>' in message
-    assert "IndexError" in message
+    assert caught.value.headline == (
+        "mine.py raised while loading: "
+        "IndexError: index 7 is out of bounds for axis 0 with size 3 (mine.py, line 3)"
+    )
 
 
 def test_a_main_block_does_not_run(tmp_path: Path, record: StepRecord) -> None:
@@ -200,3 +210,79 @@ def test_arrays_come_back_as_float64_whatever_the_student_used(
         result = student.call(calls_of(record)["forward"])
     assert result.status is Status.OK and isinstance(result.value, list)
     assert [a.dtype for a in result.value] == [np.float64] * 3  # type: ignore[union-attr]
+
+
+def test_a_message_from_the_students_process_is_made_safe_to_print(
+    tmp_path: Path, record: StepRecord
+) -> None:
+    path = written(
+        tmp_path,
+        "def forward(X, weights):\n"
+        "    raise ValueError('\\x1b]2;retitled\\x07 \\x1b[31mred\\u202e' + 'x' * 5000)\n",
+    )
+    with StudentCode(path) as student:
+        student.load()
+        result = student.call(calls_of(record)["forward"])
+    assert result.status is Status.RAISED
+    told = result.message.splitlines()[-1]
+    assert told.startswith("ValueError: ]2;retitled [31mred")
+    assert "\x1b" not in result.message and "\u202e" not in result.message
+    assert len(told) == 400 and told.endswith("…")
+
+
+def test_a_file_that_never_finishes_loading_is_a_load_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(student_process, "LOAD_SECONDS", 3.0)
+    path = written(tmp_path, "while True:\n    pass\n")
+    with pytest.raises(LoadError) as caught, StudentCode(path) as student:
+        student.load()
+    assert caught.value.headline == "mine.py did not finish loading within 3 s"
+
+
+def test_a_file_whose_process_exits_while_loading_is_a_load_error(tmp_path: Path) -> None:
+    path = written(tmp_path, "import os\nos._exit(4)\n")
+    with pytest.raises(LoadError) as caught, StudentCode(path) as student:
+        student.load()
+    assert caught.value.headline == "mine.py: its process exited with status 4 while loading"
+
+
+def test_a_process_started_from_a_thread_outlives_the_thread(record: StepRecord) -> None:
+    student = StudentCode(FILES / "reference.py")
+    worker = threading.Thread(target=student.load)
+    worker.start()
+    worker.join()
+    with student:
+        assert not check_step(record, student).failed
+
+
+def test_the_students_process_ends_when_its_caller_is_killed(tmp_path: Path) -> None:
+    # killed while the student's deltas loops: only the watch on its parent can end it
+    code = (
+        "import threading, time\n"
+        "import numpy as np\n"
+        "from tui_backprop.check import Call, StudentCode\n"
+        f"student = StudentCode({str(FILES / 'loops.py')!r}, time_limit=60)\n"
+        "student.load()\n"
+        "call = Call('deltas', (np.zeros(1), np.zeros(1), np.zeros(1)), {}, ())\n"
+        "threading.Thread(target=student.call, args=(call,), daemon=True).start()\n"
+        "time.sleep(1)\n"
+        "print(student._process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    ) as caller:
+        assert caller.stdout is not None
+        pid = int(caller.stdout.readline())
+        os.kill(pid, 0)  # alive while its caller is
+        caller.kill()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("the student's process outlived its caller")

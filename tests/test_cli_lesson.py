@@ -97,8 +97,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """What ``main`` would start the app with, without starting it."""
     seen: dict[str, object] = {}
 
-    def run_app(experiment: object, lesson: object = None) -> int:
-        seen.update(experiment=experiment, lesson=lesson)
+    def run_app(experiment: object, lesson: object = None, check_file: object = None) -> int:
+        seen.update(experiment=experiment, lesson=lesson, check_file=check_file)
         return 0
 
     monkeypatch.setattr(app_module, "run_app", run_app)

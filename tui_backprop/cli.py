@@ -823,13 +823,16 @@ def _student(path: str, experiment: Experiment, echo: bool, parser: Parser) -> S
     problem = unsupported(experiment.trainer.config)
     if problem:
         parser.error(problem)
+    for name, flag in OUTPUT_FLAGS.items():
+        if getattr(experiment.settings, name):
+            parser.error(f"--check writes no files: leave out {flag}")
     if not os.path.isfile(path):
         parser.error(f"--check: {path}: not a file")
     student = StudentCode(path, echo=echo)
     try:
         student.load()
     except LoadError as err:
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --check: {err}\n")
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --check: {err.headline}\n")
     return student
 
 

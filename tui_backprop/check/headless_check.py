@@ -9,6 +9,7 @@ from tui_backprop.check.check_report import TOLERANCE, Tally, step_lines, summar
 from tui_backprop.check.contract import FUNCTIONS
 from tui_backprop.check.grading import check_step
 from tui_backprop.check.student_process import StudentCode
+from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.engine.trainer import Trainer
 
 
@@ -22,7 +23,8 @@ def run_check(
     """Check ``epochs`` epochs (fewer if the run diverges or ``stopped()`` says so)
     against ``student`` (loaded), writing each epoch's lines and the summary."""
     written = [f for f in FUNCTIONS if f in student.defined] or ["none"]
-    write(f"# checking {student.path.name}: {', '.join(written)} (tolerance: {TOLERANCE})\n")
+    name = printable(student.path.name, PATH_LIMIT)
+    write(f"# checking {name}: {', '.join(written)} (tolerance: {TOLERANCE})\n")
     tally = Tally()
     many = trainer.batch_rows < len(trainer.training_arrays()[0])  # several steps an epoch
     for _ in range(epochs):

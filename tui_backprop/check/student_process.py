@@ -9,7 +9,11 @@ MemoryError in their process. Their printing goes to the caller's standard error
 (``echo``) or nowhere, never into the messages. What comes back is read without
 unpickling (``pipe_messages``).
 
-Calls block for up to the time limit: the app makes them from a worker thread.
+The process has a session of its own (a Ctrl-C at the terminal is the caller's to
+handle) and ends itself when its caller ends (``student_runner``).
+
+Calls block for up to the time limit: the app makes them from a worker thread, one at
+a time (a ``StudentCode`` is not shared between threads).
 """
 
 from __future__ import annotations
@@ -33,13 +37,15 @@ from tui_backprop.check.pipe_messages import (
     unpack,
     write_message,
 )
-from tui_backprop.check.verdicts import Status
+from tui_backprop.check.verdicts import Status, one_line
+from tui_backprop.data.text import printable_lines
 from tui_backprop.engine.activations import Array
 
 CALL_SECONDS = 5.0  # one call of one function, at most
 LOAD_SECONDS = 30.0  # starting Python and NumPy on a busy machine, and the file's own code
 MEMORY_BYTES = 1 << 30  # address space their code may take beyond NumPy's own
 REPLY_BYTES = 1 << 28  # the arrays of one answer, at most
+LINE_LIMIT = 400  # characters of one line of a message from the student's process
 RUNNER = "tui_backprop.check.student_runner"
 
 
@@ -49,6 +55,12 @@ class LoadError(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+    @property
+    def headline(self) -> str:
+        """The problem in one line, for a status line."""
+        first, _, rest = str(self).partition("\n")
+        return f"{first} {one_line(rest)}" if rest else first
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,12 +130,17 @@ class StudentCode:
             header, _ = self._receive(LOAD_SECONDS)
         except _Stopped as stop:
             self.close()
-            raise LoadError(f"{self.path.name}: {stop}") from None
+            name = self.path.name
+            if stop.status is Status.TIMED_OUT:
+                raise LoadError(
+                    f"{name} did not finish loading within {LOAD_SECONDS:g} s"
+                ) from None
+            raise LoadError(f"{name}: {stop} while loading") from None
         problem = header.get("problem")
         if isinstance(problem, str):
             self.close()
             line = header.get("line")
-            raise LoadError(problem, line if isinstance(line, int) else None)
+            raise LoadError(_said(problem), line if isinstance(line, int) else None)
         self._read_defined(header.get("defined"))
 
     def call(self, call: Call) -> CallResult:
@@ -220,7 +237,8 @@ class StudentCode:
                 Status.CRASHED, message=f"its process could not be reached: {failure}"
             )
         if result.status is Status.TIMED_OUT:
-            later = f"{result.message} in an earlier call: not run again until the file is reloaded"
+            seconds = f"{self.time_limit:g} s"
+            later = f"not run again after a call ran over {seconds}, until the file is loaded again"
             self._given_up[function] = CallResult(Status.TIMED_OUT, message=later)
         return result
 
@@ -239,8 +257,7 @@ class StudentCode:
 def _result(header: Header, values: list[Array]) -> CallResult:
     """The answer to one call, as a CallResult."""
     status = header.get("status")
-    message = header.get("message")
-    message = message if isinstance(message, str) else ""
+    message = _said(header.get("message"))
     try:
         kind = Status(str(status))
     except ValueError:
@@ -251,3 +268,9 @@ def _result(header: Header, values: list[Array]) -> CallResult:
         return CallResult(Status.OK, unpack(header.get("value"), values))
     except MessageError as err:
         return CallResult(Status.BAD_RETURN, message=str(err))
+
+
+def _said(message: object) -> str:
+    """A message from the student's process as it may be shown: text from outside, its
+    hidden characters (escape sequences, bidi marks) removed and its lines cut short."""
+    return printable_lines(message, LINE_LIMIT) if isinstance(message, str) else ""

@@ -15,6 +15,8 @@ import os
 import re
 import resource
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from types import TracebackType
@@ -25,15 +27,17 @@ import numpy as np
 from tui_backprop.check.contract import BIAS_GRADIENTS, BIASES, FUNCTIONS
 from tui_backprop.check.pipe_messages import Header, pack, read_message, unpack, write_message
 from tui_backprop.check.verdicts import Status
-from tui_backprop.web.launch import die_with_parent
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MAX_REQUEST = 1 << 34  # the caller's arrays: trusted, bounded by the caller's own memory
+PARENT_POLL = 0.5  # seconds between looks at whether the caller still runs
+MAX_FRAMES = 12  # a traceback's last frames in their file (a deep recursion has hundreds)
+LINE_LIMIT = 2000  # characters of one line of a message (the caller cuts it further)
 
 
 def main(argv: list[str]) -> None:
     path, name = argv[0], argv[1]
-    die_with_parent()
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     requests, replies = _private_pipes()
     _limit_memory(int(os.environ.get("BACKPROP_TUI_CHECK_MEMORY", "0")))
     namespace, problem = _load(path, name)
@@ -55,6 +59,15 @@ def main(argv: list[str]) -> None:
             return
         reply, values = _answer(namespace, header, arrays, path, name)
         write_message(replies, reply, values)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit once the process that started this one has ended, even in the middle of the
+    student's loop. (``PR_SET_PDEATHSIG`` would also fire when the parent's *thread*
+    that started it ends, and the app starts it from a worker thread.)"""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(0)
 
 
 def _private_pipes() -> tuple[BinaryIO, BinaryIO]:
@@ -99,7 +112,7 @@ def _load(path: str, name: str) -> tuple[dict[str, Any], Header | None]:
         exec(code, namespace)
     except BaseException as err:  # anything their file does is reported
         lines = _their_lines(err, path, name)
-        return {}, {"problem": f"{name} raised while loading: {lines}"}
+        return {}, {"problem": f"{name} raised while loading:\n{lines}"}
     return namespace, None
 
 
@@ -173,10 +186,13 @@ def _their_lines(err: BaseException, path: str, name: str) -> str:
     """The exception with the traceback lines inside the student's file only, and the
     shapes of the arrays named on the line it stopped at."""
     frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename == path]
-    lines = [f'  File "{name}", line {f.lineno}, in {f.name}\n    {f.line}' for f in frames]
+    lines = [f'  File "{name}", line {f.lineno}, in {f.name}\n    {f.line or ""}' for f in frames]
+    if len(lines) > MAX_FRAMES:  # a deep recursion: its last calls tell where
+        lines = [f"  ({len(lines) - MAX_FRAMES} calls before these)", *lines[-MAX_FRAMES:]]
     shapes = _shapes_on_line(err.__traceback__, path)
     told = "".join(traceback.format_exception_only(type(err), err)).strip()
-    return "\n".join([*lines, told, *([shapes] if shapes else [])])
+    lines += [*told.splitlines()[:MAX_FRAMES], *([shapes] if shapes else [])]
+    return "\n".join(line[:LINE_LIMIT] for line in lines)
 
 
 def _shapes_on_line(tb: TracebackType | None, path: str) -> str:

@@ -83,6 +83,30 @@ class PhaseCheck:
     def failed(self) -> bool:
         return self.status.failed
 
+    @property
+    def headline(self) -> str:
+        """The verdict in one line, for a status line: "ok", the first wrong layer's
+        verdict, or the exception with its line in the student's file."""
+        wrong = next((layer for layer in self.layers if layer.status.failed), None)
+        if wrong is not None:
+            cause = f" — {wrong.pointer}" if wrong.pointer else ""
+            return f"{wrong.name}: {wrong.status.value}: {wrong.message}{cause}"
+        if self.message:
+            return f"{self.status.value}: {one_line(self.message)}"
+        return self.status.value
+
+
+def one_line(message: str) -> str:
+    """A multi-line message from the student's process in one line: its exception line
+    and the line of their file it was raised at ("IndexError: … (raises.py, line 7)")."""
+    lines = message.splitlines()
+    told = next((line for line in lines if line and not line.startswith(" ")), "")
+    where = [line.strip() for line in lines if line.startswith('  File "')]
+    if not where:
+        return told or (lines[0].strip() if lines else "")
+    file, line = where[-1].removeprefix("File ").split(", in ")[0].split(", ")
+    return f"{told} ({file.strip(chr(34))}, {line})"
+
 
 @dataclass(frozen=True, eq=False)
 class StepCheck:
@@ -103,3 +127,8 @@ class StepCheck:
     @property
     def failed(self) -> bool:
         return any(p.failed for p in self.phases)
+
+    @property
+    def first_failure(self) -> PhaseCheck | None:
+        """The first phase, in backprop's order, that the student's code got wrong."""
+        return next((p for p in self.phases if p.failed), None)
