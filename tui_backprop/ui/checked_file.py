@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 from tui_backprop.check import LoadError, StepCheck, StudentCode, calls_of, judge_step
 from tui_backprop.check.contract import unsupported
 from tui_backprop.check.student_process import CallResult
+from tui_backprop.check.verdicts import one_line
 from tui_backprop.engine import StepRecord
-from tui_backprop.ui.model.check_marks import CheckMarks, one_line
+from tui_backprop.ui.model.check_marks import CheckMarks
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram

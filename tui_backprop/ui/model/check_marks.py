@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tui_backprop.check.verdicts import LayerCheck, PhaseCheck, Status, StepCheck
+from tui_backprop.check.verdicts import LayerCheck, PhaseCheck, Status, StepCheck, one_line
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import LOSS, Phase, Progress, step_phases
 
@@ -173,21 +173,6 @@ def place(check: LayerCheck, index: tuple[int, ...]) -> str:
     if len(index) == 2:
         return f"input {index[0] + 1} → neuron {index[1] + 1}"
     return f"neuron {index[-1] + 1}"
-
-
-def one_line(message: str) -> str:
-    """A message that may hold traceback lines, in one: the exception, then where in the
-    student's file it happened."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    where = [line for line in lines if line.startswith('File "')]
-    told = [line for line in lines if not line.startswith('File "') and ":" in line]
-    said = next((line for line in told if not line.startswith("shapes")), lines[-1])
-    shapes = next((line for line in told if line.startswith("shapes on that line")), "")
-    place_ = where[-1].replace('File "', "").replace('", line', " line") if where else ""
-    parts = [said, f"({place_})" if place_ else "", shapes]
-    return " ".join(part for part in parts if part)
 
 
 def row_of(values: Array, sample: int | None) -> Array:
