@@ -17,7 +17,7 @@ from tui_backprop.engine.phases import GRADIENTS, HIDDEN_DELTA, UPDATE
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET
 from tui_backprop.ui.app import BackpropApp
-from tui_backprop.ui.model.check_marks import BROKEN, OK, WAITING, WRONG, CheckMarks
+from tui_backprop.ui.model.check_marks import BROKEN, MISSING, OK, WAITING, WRONG, CheckMarks
 from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 
@@ -246,3 +246,26 @@ async def test_each_mini_batch_step_is_checked_on_its_own_record() -> None:
         assert walk is not None and walk.step == 1
         assert step is not None and step.step == 1
         assert marks(app).headline().mark == WRONG
+
+
+async def test_a_function_that_raises_is_one_line_at_its_phase() -> None:
+    app = app_checking(FILES / "raises.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, app, PHASES - 1)
+        assert marks(app).headline().mark == OK  # the gradients
+        await walk_to(pilot, app, 1)
+        said = marks(app).headline()
+        assert said.mark == BROKEN
+        assert said.text.startswith("update() raised: IndexError")
+        assert "\n" not in said.text and "raises.py, line 7" in said.text
+        assert marks(app).summary() == "forward ✓ deltas ✓ gradients ✓ update !"
+
+
+async def test_functions_not_written_yet_are_said_so_and_not_crossed() -> None:
+    app = app_checking(FILES / "only_forward.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, app, HIDDEN_DELTA_PHASE)
+        said = marks(app).headline()
+        assert said.mark == MISSING and said.text == "deltas() not written yet"
+        assert "✗" not in text_of(app.query_one("#panes"))
+        assert "not written yet" in text_of(app.query_one("#neuron"))
