@@ -95,19 +95,20 @@ def neuron_line(view: TrainingView, layer: int, neuron: int) -> Text | None:
             wrong = bool(wrong_row(check.wrong, view.sample)[neuron])
             yours = float(row_of(check.student, view.sample)[neuron])
             engine = float(row_of(check.engine, view.sample)[neuron])
-            return _pair(quantity, [(yours, engine, wrong, "")], "")
+            return _pair(quantity, [(yours, engine, wrong, "")])
         names = view.network.labels[layer - 1]
         column = [
             (float(check.student[i, neuron]), float(check.engine[i, neuron]), bool(w), names[i])
             for i, w in enumerate(check.wrong[:, neuron])
         ]
-        return _pair(quantity.replace("W", "w"), column[:SHOWN_MAX], " (into this neuron)")
+        return _pair(quantity.replace("W", "w"), column[:SHOWN_MAX])  # the weights in
     return None
 
 
-def _pair(name: str, values: list[tuple[float, float, bool, str]], note: str) -> Text:
+def _pair(name: str, values: list[tuple[float, float, bool, str]]) -> Text:
+    """ "yours ∂L/∂w: x1 0.13✗ x2 -0.03 · the engine's: x1 0.14 x2 -0.03"."""
     out = Text()
-    out.append(f"  yours {name}{note}:", "bold")
+    out.append(f"  yours {name}:", "bold")
     for yours, _, wrong, label in values:
         out.append(f" {label} " if label else " ", "dim")
         out.append(short(yours), WRONG_STYLE if wrong else "")
