@@ -169,8 +169,12 @@ async def test_a_syntax_error_is_one_line_and_the_app_goes_on() -> None:
         said = marks(app).headline()
         assert said.mark == BROKEN
         assert "\n" not in said.text and "line 4" in said.text
-        notices = [n.message for n in app._notifications]
-        assert any("line 4" in message and "\n" not in message for message in notices)
+
+        def noticed() -> bool:  # the notice is a message: handled after the mark shows
+            notices = [n.message for n in app._notifications]
+            return any("line 4" in message and "\n" not in message for message in notices)
+
+        await wait_until(pilot, noticed)
         card = text_of(app.query_one("#neuron")).splitlines()
         assert sum("line 4" in line for line in card) == 1
         await press(pilot, "space", "space")
