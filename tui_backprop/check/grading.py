@@ -3,7 +3,8 @@ own inputs for its phase, its result compared with the engine's, layer by layer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from tui_backprop.check.comparison import compare
 from tui_backprop.check.contract import DELTAS, FORWARD, GRADIENTS, UPDATE, Call, calls_of
@@ -30,12 +31,12 @@ def judge_step(record: StepRecord, results: Mapping[str, CallResult]) -> StepChe
     """The verdicts on ``record``'s step, from what each function's call came to."""
     calls = calls_of(record)
     layers = {name: _judge_call(record, calls[name], results[name]) for name in calls}
-    phases = tuple(
-        _phase_check(phase, results, layers)
+    checks = tuple(
+        _phase_check(phase, layers)
         for phase in step_phases(len(record.layers))
         if phase.kind != LOSS
     )
-    return StepCheck(record.epoch, record.step, phases)
+    return StepCheck(record.epoch, record.step, checks)
 
 
 def function_of(phase: Phase) -> str:
@@ -44,9 +45,7 @@ def function_of(phase: Phase) -> str:
 
 
 def _phase_check(
-    phase: Phase,
-    results: Mapping[str, CallResult],
-    layers: Mapping[str, tuple[LayerCheck, ...] | CallResult],
+    phase: Phase, layers: Mapping[str, tuple[LayerCheck, ...] | CallResult]
 ) -> PhaseCheck:
     function = function_of(phase)
     judged = layers[function]
@@ -56,8 +55,8 @@ def _phase_check(
     return PhaseCheck(phase, function, _worst(c.status for c in mine), mine)
 
 
-def _worst(statuses: object) -> Status:
-    found = set(statuses)  # type: ignore[call-overload]
+def _worst(statuses: Iterable[Status]) -> Status:
+    found = set(statuses)
     for status in (Status.WRONG_SHAPE, Status.DIFFERS):
         if status in found:
             return status
@@ -93,25 +92,9 @@ def _judge_arrays(
         check = compare(layer, quantity, student, engine)
         if check.status is not Status.OK:
             cause = pointer(call.function, record, layer, student, theirs, bias)
-            check = _with_pointer(check, cause)
+            check = replace(check, pointer=cause)
         checks.append(check)
     return tuple(checks)
-
-
-def _with_pointer(check: LayerCheck, cause: str) -> LayerCheck:
-    if not cause:
-        return check
-    return LayerCheck(
-        check.layer,
-        check.quantity,
-        check.status,
-        check.engine,
-        check.student,
-        check.wrong,
-        check.first,
-        cause,
-        check.message,
-    )
 
 
 def _split(call: Call, value: Nested | None) -> tuple[list[Array], list[Array] | None] | str:

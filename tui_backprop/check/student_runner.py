@@ -84,10 +84,13 @@ def _private_pipes() -> tuple[BinaryIO, BinaryIO]:
 
 def _limit_memory(extra: int) -> None:
     """Allow ``extra`` bytes of address space beyond what is mapped now (Python, NumPy)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * PAGE
+    except OSError:  # not Linux: the time limit still holds
+        return
     if extra <= 0:
         return
-    with open("/proc/self/statm") as statm:
-        mapped = int(statm.read().split()[0]) * PAGE
     limit = mapped + extra
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     if hard != resource.RLIM_INFINITY:
