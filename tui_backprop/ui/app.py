@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import ClassVar
 
 from textual.actions import ActionParseResult
@@ -68,11 +69,14 @@ class BackpropApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (150, "-wide")]  # noqa: RUF012
 
     def __init__(
-        self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
+        self,
+        experiment: Experiment,
+        lesson: Lesson | None = None,
+        tab: TabPolicy = LOCAL,
+        check: Path | None = None,
     ) -> None:
         super().__init__()
-        self.main = MainScreen(experiment, lesson, tab)
-        self.check_file: str | None = None  # the student's file to check (--check)
+        self.main = MainScreen(experiment, lesson, tab, check)  # check: --check's file
 
     @property
     def hidden_commands(self) -> frozenset[str]:
@@ -137,14 +141,14 @@ def run_app(
     experiment: Experiment, lesson: Lesson | None = None, check_file: str | None = None
 ) -> int:
     """Run the app; its exit status (1 when it ended on an error, which it has printed).
-    ``check_file``: the student's file ``--check`` named (``app.check_file``)."""
+    ``check_file``: the student's file ``--check`` named, checked on every step shown."""
     # A slow step trains in a thread beside the screen: each time the step's NumPy call
     # returns it waits for the screen to let go of the GIL, by default up to 5 ms (an
     # epoch of 115 ms took 300-500 ms while the screen was busy; 1 ms keeps it at 115).
     sys.setswitchinterval(SWITCH_INTERVAL)
     return_freed_arrays()
-    app = BackpropApp(experiment, lesson, tab_policy())  # read once, here
-    app.check_file = check_file
+    check = None if check_file is None else Path(check_file)
+    app = BackpropApp(experiment, lesson, tab_policy(), check)  # read once, here
     app.run()
     code = app.return_code or 0
     if any(t.name == STEP_THREAD and t.is_alive() for t in threading.enumerate()):

@@ -47,6 +47,7 @@ from tui_backprop.output_files import claim, release
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import Settings, next_rate
 from tui_backprop.setup_file import SetupError, command_line, write_setup
+from tui_backprop.ui.checked_file import CheckedFile
 from tui_backprop.ui.hand_made import HandMade
 from tui_backprop.ui.key_bindings import screen_bindings
 from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open_builtin, regenerate
@@ -148,7 +149,11 @@ class MainScreen(Screen[None]):
     state: reactive[PlayState] = reactive(PlayState(), repaint=False)
 
     def __init__(
-        self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
+        self,
+        experiment: Experiment,
+        lesson: Lesson | None = None,
+        tab: TabPolicy = LOCAL,
+        check: Path | None = None,
     ) -> None:
         super().__init__()
         self.experiment = experiment
@@ -173,6 +178,8 @@ class MainScreen(Screen[None]):
         self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
+        # the student's own backprop (--check), graded on the step on screen
+        self.checked = None if check is None else CheckedFile(self, check)
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
@@ -203,6 +210,8 @@ class MainScreen(Screen[None]):
         self.show_scene()
         self.publish()
         self.query_one(NetworkDiagram).focus()
+        if self.checked is not None:
+            self.checked.start()
         if self.lesson.step is not None:
             self._enter_step(self.lesson.step)
         # Start-up leaves ~10^5 long-lived objects whose full GC passes (30-40 ms) would
@@ -261,6 +270,10 @@ class MainScreen(Screen[None]):
             self.view = phase_view(trainer, self.network, self.sample, self.walk)
             return
         self.view = snapshot(trainer, self.network, self.sample)
+
+    def validate_view(self, view: TrainingView | None) -> TrainingView | None:
+        """Every view, with the check of the student's file on its step (``--check``)."""
+        return view if self.checked is None else self.checked.marked(view)
 
     def watch_view(self, view: TrainingView | None) -> None:
         """Hand the view to the panes. While a run plays the status line shows every
@@ -477,6 +490,8 @@ class MainScreen(Screen[None]):
         )
 
     def on_unmount(self) -> None:
+        if self.checked is not None:
+            self.checked.close()
         self._stop_ticking()
         self.process.close()
         self.frames.close()
@@ -718,6 +733,7 @@ class MainScreen(Screen[None]):
 
     def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
         self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
+        self.query_one(WeightsPane).neuron = (message.layer, message.neuron)
         pane = self.query_one(BoundaryPane)
         pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
 

@@ -17,6 +17,7 @@ from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, T
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.edits import Edit
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.ui.model.check_marks import CheckMarks
 from tui_backprop.ui.model.numbering import numbered
 
 
@@ -101,6 +102,7 @@ class TrainingView:
     config: TrainConfig | None = None  # the run's settings (optimiser, L2) for equations
     present: int | None = None  # the run's latest epoch, when this shows an earlier one
     diverged_by: Edit | None = None  # the hand edit the run diverged from, if one did
+    check: CheckMarks | None = None  # the student's own backprop on this step (--check)
 
     @property
     def metrics(self) -> EpochMetrics | None:

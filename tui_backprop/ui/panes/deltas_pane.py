@@ -9,6 +9,7 @@ focused (``tab``, or a click) ↑ ↓ scroll its neurons and ← → page its ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.binding import BindingType
@@ -16,6 +17,7 @@ from textual.strip import Strip
 
 from tui_backprop.engine.diagnosis import diagnose
 from tui_backprop.engine.phases import HIDDEN_DELTA, OUTPUT_DELTA
+from tui_backprop.ui.model.check_marks import DELTA, Mask, row_of, wrong_row
 from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.series import pick_log, positive_range, sparkline
 from tui_backprop.ui.model.view import TrainingView
@@ -23,12 +25,14 @@ from tui_backprop.ui.model.walk import active_layer, delta_known
 from tui_backprop.ui.panes.lines import RunStyler, arrow_bindings, refresh_changed
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import gradient_size, palette
+from tui_backprop.ui.render.check_text import WRONG_MARK, WRONG_STYLE
 from tui_backprop.ui.render.numbers import CELL, signed
 from tui_backprop.ui.render.styled_lines import StyledLines
 
 NORM_TAIL = 8  # " 1.2e-02" after the sparkline
 UNKNOWN = "?"  # a δ the backward pass of the epoch being walked has not reached yet
 UNKNOWN_CELL = " ·"
+MIN_CELL = 6  # the narrowest signed number
 
 
 class DeltasPane(ViewPane, can_focus=True):
@@ -187,8 +191,12 @@ class DeltasPane(ViewPane, can_focus=True):
             if not delta_known(view, layer):  # the backward pass has not reached it yet
                 out.append(UNKNOWN_CELL * (end - start), "dim")
             else:
+                wrong = _wrong_deltas(view, layer)
                 for k in range(start, end):
-                    out.append("  ", palette.value_style(float(delta[k, j]), scale))
+                    if wrong is not None and wrong[k, j]:
+                        out.append(WRONG_MARK + " ", WRONG_STYLE)
+                    else:
+                        out.append("  ", palette.value_style(float(delta[k, j]), scale))
             out.append("\n")
         if not whole:
             below = len(units) - first - len(shown)
@@ -239,6 +247,32 @@ class DeltasPane(ViewPane, can_focus=True):
             out.append(signed(value, cell), palette.value_style(value, scale))
             out.append(" ")
         out.append("\n")
+        self._yours(out, view, layer, label, cell, shown)
+
+    @staticmethod
+    def _yours(
+        out: StyledLines,
+        view: TrainingView,
+        layer: int,
+        label: int,
+        cell: int,
+        shown: Sequence[int],
+    ) -> None:
+        """Under a layer whose δ the student got wrong (``--check``): theirs for the row
+        shown, each wrong entry crimson with ✗ where the engine's has its space."""
+        check = None if view.check is None else view.check.differing(DELTA, layer)
+        if check is None or check.student is None or check.wrong is None:
+            return
+        theirs, wrong = row_of(check.student, view.sample), wrong_row(check.wrong, view.sample)
+        out.append(f"{'yours':>{label - 1}} ", "bold")
+        for k in shown:
+            if k < 0:
+                break
+            bad = bool(wrong[k])
+            number = signed(float(theirs[k]), max(cell - 1, MIN_CELL))  # and ✗ in the gap
+            out.append(number + (WRONG_MARK if bad else " "), WRONG_STYLE if bad else None)
+            out.append(" " * (cell - len(number)))
+        out.append("\n")
 
     def _layer_line(
         self,
@@ -253,13 +287,25 @@ class DeltasPane(ViewPane, can_focus=True):
         gradient size follows on the same line)."""
         self._title_cell(out, view, layer, label)
         delta = view.delta(layer)
+        check = None if view.check is None else view.check.differing(DELTA, layer)
+        wrong = (
+            None if check is None or check.wrong is None else wrong_row(check.wrong, view.sample)
+        )
         count = min(view.network.sizes[layer], columns // 2)
         for k in range(count):
             if delta is None:  # the backward pass has not reached this layer yet
                 out.append(UNKNOWN.center(2), "dim")
+            elif wrong is not None and wrong[k]:  # the student's δ differs here
+                out.append(WRONG_MARK + " ", WRONG_STYLE)
             else:
                 out.append("  ", palette.value_style(float(delta[k]), scale))
         out.append(" " * (columns - 2 * count + 1))
+
+
+def _wrong_deltas(view: TrainingView, layer: int) -> Mask | None:
+    """Every row's wrong entries of the student's δ of ``layer`` (``--check``), or None."""
+    check = None if view.check is None else view.check.differing(DELTA, layer)
+    return None if check is None else check.wrong
 
 
 def delta_name(reduction: str, rows: int) -> tuple[str, str]:

@@ -25,12 +25,14 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
+from tui_backprop.ui.model.check_marks import ACTIVATION, Mask, wrong_row
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import active_layer, walk_of
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings, refresh_changed
 from tui_backprop.ui.panes.view_pane import ViewPane
-from tui_backprop.ui.render import palette
+from tui_backprop.ui.render import check_text, palette
+from tui_backprop.ui.render.check_text import WRONG_MARK, WRONG_STYLE
 from tui_backprop.ui.render.class_colours import class_rgb
 from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, plan
 from tui_backprop.ui.render.edges import IntArray, braille
@@ -205,6 +207,7 @@ class NetworkDiagram(ViewPane, can_focus=True):
         names = net.layer_names(_title_room(lay))
         for layer, col in enumerate(lay.columns):
             values = view.activation(layer)
+            wrong = _wrong_chips(view, layer)
             batch = _batch_values(view, layer)
             scale = neuron_scale(net.activations[layer], batch)
             _put(
@@ -220,6 +223,8 @@ class NetworkDiagram(ViewPane, can_focus=True):
                 value = None if values is None else float(values[it.neuron])
                 chosen = (layer, it.neuron) == self.selected
                 self._draw_chip(grid, lay, col, it.y, value, scale, chosen, unknown)
+                if wrong is not None and wrong[it.neuron]:
+                    _mark_wrong(grid, lay, col, it.y)
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
                 if layer == len(lay.columns) - 1:
                     _draw_swatch(grid, lay, col, it.y, output_class(net, it.neuron))
@@ -259,6 +264,21 @@ class NetworkDiagram(ViewPane, can_focus=True):
             _put(grid, y, 0, label[:room].rjust(room), DIM)
         elif layer == len(lay.columns) - 1:
             _put(grid, y, col.x + lay.chip + 2, label[: lay.right - 2], DIM)
+
+
+def _wrong_chips(view: TrainingView, layer: int) -> Mask | None:
+    """Which of ``layer``'s neurons the student's forward pass got wrong for the row
+    shown (for the batch mean: in any row), under ``--check``; None when none did."""
+    check = None if view.check is None else view.check.differing(ACTIVATION, layer)
+    return None if check is None or check.wrong is None else wrong_row(check.wrong, view.sample)
+
+
+def _mark_wrong(grid: list[list[Cell]], lay: DiagramLayout, col: Column, y: int) -> None:
+    """A chip the student's forward pass got wrong: crimson, with ✗ after it."""
+    row = grid[y] if 0 <= y < len(grid) else []
+    for x in range(col.x, min(col.x + lay.chip, len(row))):
+        row[x] = (row[x][0], WRONG_STYLE)
+    _put(grid, y, col.x + lay.chip, WRONG_MARK, WRONG_STYLE)
 
 
 def more_text(count: int, room: int) -> str:
@@ -382,6 +402,8 @@ class NetworkPane(Vertical, ViewPane):
             title.append(walk.phase.title, "bold #ffd75f")
         elif view is not None and view.record is not None:
             title.append(f" · epoch {view.record.epoch:,}'s forward pass")
+        if view is not None and view.check is not None:  # --check: the phase's verdict
+            title.append_text(check_text.title_mark(view.check))
         if title != self._title:  # setting it repaints: only on a change, not per frame
             self._title = title
             self.border_title = title

@@ -10,11 +10,12 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.view_pane import ViewPane
-from tui_backprop.ui.render import equations, palette
+from tui_backprop.ui.render import check_text, equations, palette
 from tui_backprop.ui.render.numbers import short, signed
 
 ARROW = {1: "▲", -1: "▼"}
 MAX_WEIGHTS = 24
+SAID_IN_TWO = 6  # card lines from which the check's verdict may take two
 
 
 class NeuronDetail(ViewPane):
@@ -60,6 +61,24 @@ class NeuronDetail(ViewPane):
         layer, neuron = self.selected
         if view is None or layer >= len(view.network.sizes) or neuron >= view.network.sizes[layer]:
             return Text()
+        if view.check is None:
+            return self._card(view, layer, neuron, self.size.height)
+        # --check: the verdict first, then the student's numbers for this neuron
+        out = Text(no_wrap=True, overflow="ellipsis")
+        room = 2 if self.size.height >= SAID_IN_TWO else 1
+        out.append_text(check_text.verdict_lines(view.check, self.size.width, room))
+        mine = check_text.neuron_line(view, layer, neuron)
+        if mine is not None:
+            out.append("\n")
+            out.append_text(mine)
+        rows = self.size.height - out.plain.count("\n") - 1
+        if rows > 0:
+            out.append("\n")
+            out.append_text(self._card(view, layer, neuron, rows))
+        return out
+
+    def _card(self, view: TrainingView, layer: int, neuron: int, rows: int) -> Text:
+        """The neuron's equations (or an input's value) in ``rows`` lines."""
         if layer == 0:
             out = Text(no_wrap=True, overflow="ellipsis")
             self._input(out, view, neuron)
@@ -71,7 +90,7 @@ class NeuronDetail(ViewPane):
                 "phase: this neuron's equations show here",
                 "italic",
             )
-        return equations.render(view, layer, neuron, self.size.width, self.size.height)
+        return equations.render(view, layer, neuron, self.size.width, rows)
 
     @staticmethod
     def _input(out: Text, view: TrainingView, neuron: int) -> None:

@@ -34,15 +34,19 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.check.verdicts import LayerCheck
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE, Phase
 from tui_backprop.ui.command_table import hidden_in, key_hint
+from tui_backprop.ui.model.check_marks import BIAS as BIASES
+from tui_backprop.ui.model.check_marks import BIAS_GRADIENT, GRADIENT, WEIGHT, Mask
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
-from tui_backprop.ui.model.weight_moment import USED, moment_of, shown_params
+from tui_backprop.ui.model.weight_moment import AFTER, USED, moment_of, shown_params
 from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import palette
+from tui_backprop.ui.render.check_text import WRONG_MARK, WRONG_STYLE
 from tui_backprop.ui.render.numbers import CELL, signed
 
 CELLS = (CELL, CELL - 1, CELL - 2)  # a digit or two less when that makes a matrix fit
@@ -58,6 +62,8 @@ DIM = Style(dim=True)
 BLANK = Style.null()
 SELECTED = Style(reverse=True, bold=True)
 MORE = Style(bold=True, reverse=True)  # "3 more →": what lies out of sight
+WRONG_HEAD = Style(bold=True)
+YOURS_ROOM = 16  # "│ yours h1" and the student's numbers after a matrix (--check)
 
 
 @dataclass(frozen=True)
@@ -102,11 +108,12 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
     used: reactive[bool] = reactive(False)  # the weights the forward pass used, not after
     selected: reactive[tuple[int, int] | None] = reactive(None)  # (row of the pane, column)
     note: reactive[str] = reactive("")  # the edits made at the epoch shown
+    neuron: reactive[tuple[int, int]] = reactive((1, 0))  # the diagram's selection (--check)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[Row] = []
-        self._shape_key: tuple[Network, bool, int] | None = None
+        self._shape_key: tuple[Network, bool, int, bool] | None = None
         self._label = LABEL_MAX
         self._cell = CELL
         self._phase: Phase | None = None  # the walk's phase last scrolled to
@@ -232,7 +239,8 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         view = self.view
         if view is None:
             return
-        key = (view.network, view.params.biases is not None, self.size.width)
+        checking = view.check is not None
+        key = (view.network, view.params.biases is not None, self.size.width, checking)
         if key == self._shape_key:
             return
         self._shape_key = key
@@ -242,9 +250,10 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             longest = max(longest, len(BIAS))
         self._label = min(longest, LABEL_MAX) + 1
         widest = max(view.network.sizes[1:])
-        fitting = [c for c in CELLS if self._label + widest * (c + 2) <= self.size.width]
+        extra = YOURS_ROOM if key[3] else 0  # --check: the student's column after a matrix
+        fitting = [c for c in CELLS if self._label + widest * (c + 2) + extra <= self.size.width]
         self._cell = fitting[0] if fitting else CELLS[1]  # too wide anyway: scroll
-        self.virtual_size = Size(self._label + widest * self._step, len(self._rows))
+        self.virtual_size = Size(self._label + widest * self._step + extra, len(self._rows))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -259,6 +268,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             scroll_x,
             self.visual_style,
             self.selected,
+            self.neuron,
         )
         if key != self._strips_key:
             self._strips_key, self._strips, self._base = key, {}, self.rich_style
@@ -303,7 +313,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         if row.kind == "gap":
             return Strip.blank(0)
         if row.kind == "title":
-            role = phase_role(view, row.layer, self.gradients)
+            role = phase_role(view, row.layer, self._showing_gradients(view))
             title = Segment(self._title(view, row.layer), ACTIVE if role else HEAD)
             return Strip([title, Segment(f"  ◀ {role}", ROLE)] if role else [title])
         matrices = self._matrices(view, row.layer)
@@ -312,9 +322,14 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             return Strip([Segment(text if row.kind == "names" else "", DIM)])
         first, last = self._visible(x0, width, net.sizes[row.layer])
         pad = Segment(" " * (self._label + first * self._step))
+        compared = self._compared(view, row)
+        matrix = self._compared(view, Row("weights", row.layer)) if row.kind == "bias" else compared
+        column = self._yours_column(view, row.layer, matrix or compared)
         if row.kind == "names":
             names = net.labels[row.layer][first:last]
             cells = [Segment(n[: self._cell].rjust(self._cell) + "  ", DIM) for n in names]
+            if column is not None and last == net.sizes[row.layer]:
+                cells.append(Segment(f"│ yours {net.labels[row.layer][column]}", WRONG_HEAD))
             return Strip([pad, *cells])
         weights, biases = matrices
         if row.kind == "bias":
@@ -326,12 +341,15 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             change, _ = self._facts(view, row.layer, weights, biases)
             change = None if change is None else change[row.index]
             name = net.labels[row.layer - 1][row.index]
-        if self.gradients:
+        if self._showing_gradients(view):
             change = None  # the arrows say how the weights moved, not the gradients
         label = Segment(name[: self._label - 1].ljust(self._label), DIM)
         skip = Segment(" " * (first * self._step))
         _, scale = self._facts(view, row.layer, weights, biases)
-        cells = self._cells(values, change, scale, first, last)
+        wrong = None if compared is None else _row_of(compared.wrong, row)
+        cells = self._cells(values, change, scale, first, last, wrong)
+        if compared is not None and column is not None and last == net.sizes[row.layer]:
+            cells.append(self._theirs(compared, row, column))
         if (
             self.selected is not None
             and self.selected[0] == index
@@ -350,7 +368,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
 
     def _matrices(self, view: TrainingView, layer: int) -> tuple[Array, Array | None] | None:
         """The weights and biases into ``layer``, or their gradients (None before a step)."""
-        if not self.gradients:
+        if not self._showing_gradients(view):
             params = shown_params(view, self.used)
             biases = params.biases
             return params.weights[layer - 1], None if biases is None else biases[layer - 1]
@@ -365,21 +383,71 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         return first, max(first, last)
 
     def _cells(
-        self, values: Array, change: Array | None, scale: float, first: int, last: int
+        self,
+        values: Array,
+        change: Array | None,
+        scale: float,
+        first: int,
+        last: int,
+        wrong: Mask | None = None,
     ) -> list[Segment]:
         out = []
         for k in range(first, last):
             value = float(values[k])
+            if wrong is not None and wrong[k]:  # the student's differs here (--check)
+                out.append(Segment(signed(value, self._cell) + WRONG_MARK, WRONG_STYLE))
+                out.append(Segment(" ", BLANK))
+                continue
             style = palette.value_style(value, scale)
             move = 0 if change is None or not np.isfinite(change[k]) else int(change[k])
             out.append(Segment(signed(value, self._cell) + ARROWS.get(move, " "), style))
             out.append(Segment(" ", BLANK))
         return out
 
+    # -- the student's numbers (--check) -----------------------------------------------
+
+    def _showing_gradients(self, view: TrainingView) -> bool:
+        """``w``'s choice, or a walk's gradients phase whose check found a wrong one:
+        the numbers compared are the gradients then."""
+        return self.gradients or gradients_wrong(view)
+
+    def _compared(self, view: TrainingView, row: Row) -> LayerCheck | None:
+        """The student's array beside the matrix ``row`` belongs to, when it differs
+        from the one shown: the gradients, or the weights after the update."""
+        if view.check is None or row.kind not in ("names", "weights", "bias"):
+            return None
+        bias = row.kind == "bias"
+        if self._showing_gradients(view):
+            quantity = BIAS_GRADIENT if bias else GRADIENT
+        elif moment_of(view, self.used).kind == AFTER:
+            quantity = BIASES if bias else WEIGHT
+        else:
+            return None
+        return view.check.differing(quantity, row.layer)
+
+    def _yours_column(
+        self, view: TrainingView, layer: int, compared: LayerCheck | None
+    ) -> int | None:
+        """The column the student's numbers are shown for: the selected neuron's, when it
+        is in this layer, else the first one with a wrong entry."""
+        if compared is None or compared.first is None:
+            return None
+        if self.neuron[0] == layer and self.neuron[1] < view.network.sizes[layer]:
+            return self.neuron[1]
+        return compared.first.index[-1]
+
+    def _theirs(self, compared: LayerCheck, row: Row, column: int) -> Segment:
+        """The student's number in ``column`` of ``row``, ✗ when it is wrong."""
+        theirs, wrong = compared.student, compared.wrong
+        assert theirs is not None and wrong is not None
+        at = (column,) if row.kind == "bias" else (row.index, column)
+        text = "│ " + signed(float(theirs[at]), self._cell)
+        return Segment(text + WRONG_MARK, WRONG_STYLE) if wrong[at] else Segment(text, BLANK)
+
     def _title(self, view: TrainingView, layer: int) -> str:
         net = view.network
         rows, cols = net.sizes[layer - 1], net.sizes[layer]
-        name = f"∂L/∂W{layer}" if self.gradients else f"W{layer}"
+        name = f"∂L/∂W{layer}" if self._showing_gradients(view) else f"W{layer}"
         text = f"{name}  {net.titles[layer - 1]} → {net.titles[layer]}  {rows}×{cols}"
         matrices = self._matrices(view, layer)
         if matrices is not None and not phase_role(view, layer):  # the role says more
@@ -451,6 +519,22 @@ def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str |
     if phase.kind == UPDATE:
         return f"W{layer} − η·∂L/∂W{layer}"
     return None
+
+
+def gradients_wrong(view: TrainingView) -> bool:
+    """A walk stands at its gradients phase and the student's gradients differ."""
+    marks = view.check
+    if marks is None or marks.phase is None or marks.phase.kind != GRADIENTS:
+        return False
+    return marks.headline().failed
+
+
+def _row_of(wrong: Mask | None, row: Row) -> Mask | None:
+    """A weight row's wrong entries (a bias row's are the whole mask)."""
+    if wrong is None:
+        return None
+    picked: Mask = wrong if row.kind == "bias" else wrong[row.index]
+    return picked
 
 
 def scale_of(weights: Array, biases: Array | None) -> float:
