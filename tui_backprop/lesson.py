@@ -31,7 +31,16 @@ STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom"}
 SETTING_TYPES = (str, int, float, bool, list)
 # What a step may show in the chart's place (b, m, M, C, H), and the panes it may zoom
 # (z): a view's own name zooms that view, "none" zooms nothing.
-VIEWS = ("chart", "boundary", "map", "gallery", "delta-gallery", "confusion", "hidden-space")
+VIEWS = (
+    "chart",
+    "boundary",
+    "map",
+    "gallery",
+    "delta-gallery",
+    "confusion",
+    "hidden-space",
+    "landscape",
+)
 ZOOMS = ("network", "weights", "deltas", *VIEWS, "none")
 # A step's setting: its TOML value read into (the Settings field, its value); a
 # ValueError says why not.

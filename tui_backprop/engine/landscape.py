@@ -240,8 +240,30 @@ def grid_losses(
             (w, bias), (wa, ba), (wb, bb) = centre[i], way_a[i], way_b[i]
             z = h @ (w + ka * wa + kb * wb)
             if bias is not None and ba is not None and bb is not None:
-                z += (bias + ka * ba + kb * bb)
+                z += bias + ka * ba + kb * bb
         k, n, o = z.shape
         per = loss.per_sample(z.reshape(k * n, o), np.broadcast_to(y32, (k, n, o)).reshape(-1, o))
         out[start : start + k] = per.reshape(k, n).mean(axis=1)
     return out
+
+
+def run_path(trainer: Trainer, params: Params, epoch: int) -> tuple[Array, NDArray[np.int64]]:
+    """The run's path up to epoch count ``epoch``: its kept snapshots before it, thinned,
+    then ``params`` (the weights shown) as the last point; and each point's epoch count."""
+    centre = flat_params(params)
+    epochs, rows = path_rows(trainer.snapshots, epoch, centre.size)
+    return np.vstack([rows, centre]), np.append(epochs, epoch)
+
+
+def directions_of(kind: str, path: Array, params: Params) -> Directions:
+    """The plane's directions of ``kind`` for a path ending at ``params``."""
+    if kind == PCA:
+        return pca_directions(path, flat_params(params), params)
+    return random_directions(params)
+
+
+def run_landscape(trainer: Trainer, params: Params, epoch: int, kind: str = PCA) -> Landscape:
+    """The landscape of the run at epoch count ``epoch`` (its weights ``params``), on a
+    plane of ``kind``: what the pane draws and ``--landscape`` writes."""
+    path, epochs = run_path(trainer, params, epoch)
+    return landscape(trainer, params, path, epochs, directions_of(kind, path, params))
