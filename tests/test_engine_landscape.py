@@ -81,6 +81,8 @@ def test_the_path_is_the_histories_weights_projected(kind: str) -> None:
     expected = np.linalg.lstsq(ls.directions.vectors.T, moves.T, rcond=None)[0].T
     np.testing.assert_allclose(ls.path, expected, atol=1e-9)
     assert np.all(ls.path[-1] == 0)
+    if kind == PCA:  # oriented: the path comes in from the lower left, every time
+        assert ls.path[0][0] <= 0 and ls.path[0][1] <= 0
 
 
 def test_looking_back_ends_the_path_at_the_epoch_shown() -> None:

@@ -79,9 +79,10 @@ def random_directions(params: Params, seed: int = 0) -> Directions:
 
 def pca_directions(path: Array, centre: Array, params: Params) -> Directions:
     """The first two principal directions of ``path`` (rows of flat parameters) about
-    ``centre``, unit length, and their share of the path's spread. When the path spans
-    fewer than two directions, filter-normalised random ones complete the pair
-    (orthogonal to the others, scaled to the path's size) and ``short`` says so."""
+    ``centre``, unit length, and their share of the path's spread; each points away
+    from the path's start, so the path comes in from the lower left whatever signs the
+    SVD picks. When the path spans fewer than two directions, filter-normalised random
+    ones made orthogonal and unit length complete the pair, and ``short`` says so."""
     moves = path - centre
     if len(moves):
         _, s, vt = np.linalg.svd(moves, full_matrices=False)
@@ -89,10 +90,11 @@ def pca_directions(path: Array, centre: Array, params: Params) -> Directions:
         s, vt = np.zeros(0), np.zeros((0, centre.size))
     power = s**2
     total = float(power.sum())
-    rank = int((s > max(float(s[0]) if len(s) else 0.0, 1.0) * 1e-9).sum())
+    rank = int((s > float(s[0]) * 1e-9).sum()) if total > 0 else 0
+    away = vt[: min(rank, 2)] * np.where(moves[0] @ vt[: min(rank, 2)].T > 0, -1.0, 1.0)[:, None]
     if rank >= 2:
-        return Directions(PCA, vt[:2].copy(), float(power[:2].sum() / total))
-    vectors = list(vt[:rank])
+        return Directions(PCA, away, float(power[:2].sum() / total))
+    vectors = list(away)
     rng = np.random.default_rng([0, 24])
     while len(vectors) < 2:
         d = filter_normalised(params, rng)

@@ -178,13 +178,15 @@ def _place(
 
 
 def legend(scale: Scale, width: int) -> Strip:
-    """The bands' colours between the lowest and highest loss, and the scale's kind."""
+    """The bands' colours between the lowest and highest loss, and the scale's kind; in
+    a narrow pane a sample of the bands, so both numbers stay."""
     low, high = short(scale.low), short(scale.high)
     kind = " log" if scale.log else ""
-    swatch = max(1, min(4, (width - len(low) - len(high) - len(kind) - 2) // BANDS))
+    room = width - len(low) - len(high) - len(kind) - 2
+    swatch = max(1, min(4, room // BANDS))
+    shown = range(BANDS) if room >= BANDS else thinned(BANDS, max(room, 2)).tolist()
     segments = [Segment(f"{low} ")]
-    for band in range(BANDS):
-        rgb = band_rgb(band)
-        segments.append(Segment("█" * swatch, Style(color=Color.from_rgb(*rgb))))
+    for band in shown:
+        segments.append(Segment("█" * swatch, Style(color=Color.from_rgb(*band_rgb(band)))))
     segments.append(Segment(f" {high}{kind}"))
     return Strip(segments).crop(0, width).simplify()
