@@ -446,7 +446,7 @@ def leave_a_core_for_the_screen() -> None:
 
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
-NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url"}
+NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url", "landscape"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.

@@ -22,6 +22,7 @@ significant digits, beyond what any colour shows). A large dataset is sampled: a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +39,13 @@ GRID = 41  # points along each axis (odd: the present is a grid point)
 SAMPLE_ROWS = 2000  # at most this many training rows are evaluated
 PATH_POINTS = 256  # at most this many snapshots make the path (evenly thinned)
 MARGIN = 1.25  # the grid reaches this far beyond the path's farthest point
-_CHUNK = 1 << 20  # float32 values of one layer's activations evaluated per call
+_CHUNK = 1 << 16  # float32 values of a layer per call: 256 KB arrays stay in the cache
+WORK = 3e8  # multiply-adds a landscape may take: a larger network gets a coarser grid
+LEAST_GRID = 5
 _TINY = 1e-12
+# Singular values below this share of the largest are noise: the Gram matrix squares
+# them, so float64 leaves about 8 digits of them.
+RANK_TOLERANCE = 1e-6
 
 
 def flat_params(params: Params) -> Array:
@@ -84,13 +90,10 @@ def pca_directions(path: Array, centre: Array, params: Params) -> Directions:
     SVD picks. When the path spans fewer than two directions, filter-normalised random
     ones made orthogonal and unit length complete the pair, and ``short`` says so."""
     moves = path - centre
-    if len(moves):
-        _, s, vt = np.linalg.svd(moves, full_matrices=False)
-    else:
-        s, vt = np.zeros(0), np.zeros((0, centre.size))
+    s, vt = _principal(moves)
     power = s**2
     total = float(power.sum())
-    rank = int((s > float(s[0]) * 1e-9).sum()) if total > 0 else 0
+    rank = int((s > float(s[0]) * RANK_TOLERANCE).sum()) if total > 0 else 0
     away = vt[: min(rank, 2)] * np.where(moves[0] @ vt[: min(rank, 2)].T > 0, -1.0, 1.0)[:, None]
     if rank >= 2:
         return Directions(PCA, away, float(power[:2].sum() / total))
@@ -105,10 +108,28 @@ def pca_directions(path: Array, centre: Array, params: Params) -> Directions:
     return Directions(PCA, np.stack(vectors), share, short=True)
 
 
+def _principal(moves: Array) -> tuple[Array, Array]:
+    """The singular values of ``moves`` (k rows, k ≤ columns) and its right singular
+    vectors, from the eigenvectors of the k×k Gram matrix: a path of a few hundred
+    points is decomposed without an SVD of its full width."""
+    if not len(moves):
+        return np.zeros(0), np.zeros((0, moves.shape[1]))
+    power, u = np.linalg.eigh(moves @ moves.T)
+    order = np.argsort(power)[::-1]
+    power, u = np.clip(power[order], 0.0, None), u[:, order]
+    s = np.sqrt(power)
+    keep = s > (s[0] * RANK_TOLERANCE if s[0] > 0 else np.inf)
+    vt = np.zeros((len(s), moves.shape[1]))
+    vt[keep] = (u[:, keep].T @ moves) / s[keep, None]
+    return np.where(keep, s, 0.0), vt
+
+
 def project(points: Array, centre: Array, vectors: Array) -> Array:
     """Each row of ``points`` as plane coordinates (a, b): the least-squares solution of
-    centre + a·v₀ + b·v₁ ≈ point (exact for a point on the plane)."""
-    coords: Array = (points - centre) @ np.linalg.pinv(vectors)
+    centre + a·v₀ + b·v₁ ≈ point (exact for a point on the plane), by the 2×2 normal
+    equations."""
+    gram = vectors @ vectors.T
+    coords: Array = np.linalg.solve(gram, vectors @ (points - centre).T).T
     return coords
 
 
@@ -160,6 +181,16 @@ def spans(path: Array, kind: str) -> tuple[float, float]:
     return float(max(half[0], top / 4)), float(max(half[1], top / 4))
 
 
+def grid_size(sizes: tuple[int, ...], rows: int, most: int = GRID) -> int:
+    """The largest odd grid side up to ``most`` whose points cost at most ``WORK``
+    multiply-adds on ``rows`` rows (the first layer is cheap: see ``grid_losses``), and
+    never less than ``LEAST_GRID``."""
+    per_point = rows * (sizes[1] + sum(a * b for a, b in itertools.pairwise(sizes[1:])))
+    side = int(np.sqrt(WORK / max(per_point, 1)))
+    side -= 1 - side % 2
+    return max(LEAST_GRID, min(most, side))
+
+
 def landscape(
     trainer: Trainer,
     params: Params,
@@ -169,17 +200,18 @@ def landscape(
     size: int = GRID,
 ) -> Landscape:
     """The loss of ``trainer``'s network over a ``size``×``size`` grid of the plane of
-    ``directions`` through ``params``, and ``path`` (flat parameters, oldest first,
-    ending with ``params``) projected onto it."""
+    ``directions`` through ``params`` (coarser for a large network: ``grid_size``), and
+    ``path`` (flat parameters, oldest first, ending with ``params``) projected onto it."""
     centre = flat_params(params)
     coords = project(path, centre, directions.vectors)
     half_a, half_b = spans(coords, directions.kind)
-    alphas = np.linspace(-half_a, half_a, size)
-    betas = np.linspace(-half_b, half_b, size)
     x, y = trainer.training_arrays()
     rows = sample_rows(len(x))
     if len(rows) < len(x):
         x, y = x[rows], y[rows]
+    size = grid_size(params.sizes, len(x), size)
+    alphas = np.linspace(-half_a, half_a, size)
+    betas = np.linspace(-half_b, half_b, size)
     c = trainer.config
     acts = layer_activations(len(params.weights), c.activation, c.output)
     loss = OUTPUTS[c.output]
@@ -229,14 +261,23 @@ def grid_losses(
     centre = _layers(flat_params(params), params)
     way_a, way_b = _layers(vectors[0], params), _layers(vectors[1], params)
     x32, y32 = x.astype(np.float32), y.astype(np.float32)
-    first = [x32 @ w + (0 if bias is None else bias) for w, bias in (centre[0], way_a[0], way_b[0])]
+    # Each row of ``first`` is one of the three products, flat: a chunk's z is then
+    # (points, 1) × (1, rows·width), whose long inner loop NumPy runs fastest
+    first = [
+        (x32 @ w + (0 if bias is None else bias)).reshape(1, -1)
+        for w, bias in (centre[0], way_a[0], way_b[0])
+    ]
     widest = max(params.sizes[1:])
     chunk = max(1, _CHUNK // max(1, len(x) * widest))
     out = np.empty(len(a), dtype=np.float32)
-    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    a32, b32 = a.astype(np.float32)[:, None], b.astype(np.float32)[:, None]
     for start in range(0, len(a), chunk):
-        ka, kb = a32[start : start + chunk, None, None], b32[start : start + chunk, None, None]
-        z = first[0] + ka * first[1] + kb * first[2]
+        ka, kb = a32[start : start + chunk], b32[start : start + chunk]
+        z = ka * first[1]  # in place from here: two temporaries, not three
+        z += first[0]
+        z += kb * first[2]
+        z = z.reshape(len(ka), len(x), -1)
+        ka, kb = ka[:, :, None], kb[:, :, None]
         for i in range(1, len(centre)):
             h = acts[i - 1].forward(z)
             (w, bias), (wa, ba), (wb, bb) = centre[i], way_a[i], way_b[i]
