@@ -9,8 +9,13 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, text_of, wait_until
+from tui_backprop.cli import lesson_settings
 from tui_backprop.engine.landscape import PCA, RANDOM
-from tui_backprop.ui.command_table import COMMANDS
+from tui_backprop.lesson import load_lesson
+from tui_backprop.settings import resolve
+from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.command_table import COMMANDS, LESSON_COMMANDS
+from tui_backprop.ui.model.lesson_steps import STEP_SETTINGS
 from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.landscape_pane import LandscapePane
 from tui_backprop.ui.render.landscape_draw import PRESENT, band_rgb, bands, scale_of
@@ -148,3 +153,41 @@ class TestSnapshot:
             await wait_until(pilot, lambda: _shows_view(pane))
 
         assert snap_compare(app_of(), terminal_size=SIZE, run_before=run_before)
+
+
+def _lesson_app(name: str) -> BackpropApp:
+    lesson = load_lesson(name, LESSON_COMMANDS, STEP_SETTINGS)
+    return app_of(resolve(*lesson_settings(lesson)), lesson)
+
+
+async def _trained_to(pilot: Pilot[Any], app: BackpropApp, epochs: int) -> None:
+    await wait_until(
+        pilot, lambda: not app.main.running and app.main.experiment.trainer.epoch == epochs, 60
+    )
+
+
+async def test_the_optimizers_lesson_draws_three_runs_from_one_start() -> None:
+    app = _lesson_app("optimizers")
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(LandscapePane)
+        losses = []
+        for number in range(3):
+            if number:
+                await press(pilot, "r", "greater_than_sign")
+            await _trained_to(pilot, app, 80)
+            await wait_until(pilot, lambda: pane.display and _shows_view(pane))
+            assert pane.picture is not None and len(pane.picture.earlier) == number
+            losses.append(pane.picture.landscape.centre_loss)
+        assert app.main.experiment.trainer.config.optimizer == "adam"
+        assert losses[2] < losses[1] < losses[0]  # Adam, then momentum, below SGD
+        assert "runs 1, 2" in str(pane.border_subtitle)
+
+
+async def test_lr_too_high_shows_its_path_on_the_landscape() -> None:
+    app = _lesson_app("lr-too-high")
+    async with app.run_test(size=SIZE) as pilot:
+        await _trained_to(pilot, app, 20)
+        await press(pilot, "greater_than_sign")
+        pane = app.query_one(LandscapePane)
+        await wait_until(pilot, lambda: pane.display and _shows_view(pane))
+        assert pane.picture is not None and len(pane.picture.landscape.path) == 21

@@ -185,7 +185,7 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         "--lesson",
         metavar="FILE.toml|NAME",
         help="a teacher's lesson: a file, or a built-in (reference, xor, circles, "
-        "lr-too-high); flags given with it override its experiment",
+        "lr-too-high, optimizers); flags given with it override its experiment",
     )
     return p
 

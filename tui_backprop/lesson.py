@@ -21,7 +21,7 @@ from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.engine.phases import step_phases
 from tui_backprop.toml_input import TomlInputError, parse_toml, read_text
 
-BUILTIN = ("reference", "xor", "circles", "lr-too-high")
+BUILTIN = ("reference", "xor", "circles", "lr-too-high", "optimizers")
 # Every kind of phase, in backprop's order (a network of two layers has them all).
 PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting

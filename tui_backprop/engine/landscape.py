@@ -158,6 +158,7 @@ class Landscape:
     rows: int  # rows evaluated
     total_rows: int  # training rows of the run
     penalised: bool  # the run has L1 or L2 terms, which the values leave out
+    others: tuple[Array, ...] = ()  # other runs' paths on this plane, as ``path``
 
 
 def sample_rows(n: int, at_most: int = SAMPLE_ROWS) -> NDArray[np.intp]:
@@ -198,13 +199,16 @@ def landscape(
     path_epochs: NDArray[np.int64],
     directions: Directions,
     size: int = GRID,
+    others: tuple[Array, ...] = (),
 ) -> Landscape:
     """The loss of ``trainer``'s network over a ``size``×``size`` grid of the plane of
     ``directions`` through ``params`` (coarser for a large network: ``grid_size``), and
-    ``path`` (flat parameters, oldest first, ending with ``params``) projected onto it."""
+    ``path`` (flat parameters, oldest first, ending with ``params``) projected onto it;
+    ``others``, other runs' paths, too, the grid wide enough for them all."""
     centre = flat_params(params)
     coords = project(path, centre, directions.vectors)
-    half_a, half_b = spans(coords, directions.kind)
+    theirs = tuple(project(p, centre, directions.vectors) for p in others)
+    half_a, half_b = spans(np.concatenate([coords, *theirs]), directions.kind)
     x, y = trainer.training_arrays()
     rows = sample_rows(len(x))
     if len(rows) < len(x):
@@ -230,6 +234,7 @@ def landscape(
         len(x),
         len(trainer.training_arrays()[0]),
         bool(c.l1 or c.l2),
+        theirs,
     )
 
 

@@ -33,7 +33,6 @@ from tui_backprop.engine.landscape import (
     Landscape,
     directions_of,
     landscape,
-    project,
     run_path,
 )
 from tui_backprop.engine.network import Params
@@ -192,9 +191,8 @@ def _compute(
     """The landscape a request asks for, with the earlier runs' paths projected."""
     trainer, params = request.scene.trainer, request.params
     directions = directions_of(request.kind, path, params)
-    ls = landscape(trainer, params, path, epochs, directions)
-    centre = path[-1]
-    drawn = tuple((project(p, centre, directions.vectors), n) for p, n in earlier)
+    ls = landscape(trainer, params, path, epochs, directions, others=tuple(p for p, _ in earlier))
+    drawn = tuple(zip(ls.others, (n for _, n in earlier), strict=True))
     return Picture(request, ls, drawn, others)
 
 
@@ -224,7 +222,8 @@ def titles(picture: Picture | None, hidden: frozenset[str], room: int = 1000) ->
     values = "train loss, no L1/L2 terms" if ls.penalised else "train loss"
     marks = f"{PATH} path {PRESENT} now"
     if picture.earlier:
-        marks += f" {EARLIER} earlier runs"
+        numbers = ", ".join(str(n) for _, n in picture.earlier)
+        marks += f" {EARLIER} run{'s' if len(picture.earlier) > 1 else ''} {numbers}"
     other = "random" if ls.directions.kind == PCA else "PCA"
     keys = ("landscape_directions", f"A {other}")
     options = [

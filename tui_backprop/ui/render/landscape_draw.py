@@ -30,6 +30,7 @@ from tui_backprop.ui.render.numbers import short
 
 BANDS = 10
 LOG_SPAN = 100.0  # highest / lowest loss from which the bands are on a log scale
+WIDEST = 1e4  # the log scale spans at most this ratio: lower losses share the lowest band
 RAMP = ((38, 24, 84), (30, 110, 140), (70, 170, 110), (242, 228, 130))  # low … high
 PATH, PRESENT, EARLIER = "•", "◆", "∘"
 RGB = tuple[int, int, int]
@@ -38,11 +39,12 @@ RGB = tuple[int, int, int]
 @dataclass(frozen=True)
 class Scale:
     """Where the bands' edges are: ``BANDS`` even steps from ``low`` to ``high``, of the
-    loss or (``log``) of its logarithm."""
+    loss or (``log``) of its logarithm; ``clipped``: lower losses exist, in band 0."""
 
     low: float
     high: float
     log: bool
+    clipped: bool = False
 
     def edges(self) -> Array:
         """The ``BANDS + 1`` loss values at the bands' edges."""
@@ -58,6 +60,8 @@ def scale_of(loss: Array) -> Scale:
         return Scale(0.0, 1.0, False)
     low, high = float(finite.min()), float(finite.max())
     log = low > 0 and high / low >= LOG_SPAN
+    if log and high / low > WIDEST:  # a deep pit would leave every other value one band
+        return Scale(high / WIDEST, high, True, clipped=True)
     return Scale(low, high, log)
 
 
@@ -180,7 +184,7 @@ def _place(
 def legend(scale: Scale, width: int) -> Strip:
     """The bands' colours between the lowest and highest loss, and the scale's kind; in
     a narrow pane a sample of the bands, so both numbers stay."""
-    low, high = short(scale.low), short(scale.high)
+    low, high = ("≤" if scale.clipped else "") + short(scale.low), short(scale.high)
     kind = " log" if scale.log else ""
     room = width - len(low) - len(high) - len(kind) - 2
     swatch = max(1, min(4, room // BANDS))
