@@ -284,8 +284,8 @@ class Trainer:
     problem: Problem
     initial: Params | None = None
     keep_history: bool = True
-    keep_path: bool = False
     stop_rules: StopRules = field(default_factory=StopRules)
+    keep_path: bool = False
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
     history: MetricsLog = field(init=False, default_factory=MetricsLog)
