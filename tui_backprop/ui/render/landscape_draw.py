@@ -142,9 +142,11 @@ def draw(
     pixels = grid[np.ix_(up, across)]
     top, bottom = pixels[0::2], pixels[1::2]
     marks: dict[tuple[int, int], tuple[str, RGB | None]] = {}
-    for path, colour in earlier:
-        _place(marks, path, ls, width, rows, EARLIER, class_rgb(colour))
     _place(marks, ls.path[:-1], ls, width, rows, PATH, None)
+    # Over the path, the oldest run last: a run that barely moved (SGD beside momentum,
+    # from one start) would vanish under any other
+    for path, colour in reversed(earlier):
+        _place(marks, path, ls, width, rows, EARLIER, class_rgb(colour))
     _place(marks, ls.path[-1:], ls, width, rows, PRESENT, None)
     lines = []
     for y in range(rows):
