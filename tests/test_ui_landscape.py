@@ -4,11 +4,16 @@ a worker, earlier runs drawn when comparable, 80×24, the light theme, a snapsho
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, text_of, wait_until
+from tests.serving import first_screen, screen_text, serving, ws_connect
 from tui_backprop.cli import lesson_settings
 from tui_backprop.engine.landscape import PCA, RANDOM
 from tui_backprop.lesson import load_lesson
@@ -90,9 +95,9 @@ async def test_a_slow_landscape_is_computed_in_a_worker() -> None:
         shown = pane.picture
         pane._slow = True  # as after a landscape that took longer than a frame
         await press(pilot, "space")
-        assert pane.picture is shown  # still the last one while the worker computes
         await wait_until(pilot, lambda: _shows_view(pane))
-        assert any(w.group == "landscape" for w in app.main.workers) or pane.picture is not shown
+        assert pane.picture is not shown and pane.picture.off_thread
+        assert shown is not None and not shown.off_thread
 
 
 async def test_earlier_runs_from_the_same_start_are_drawn() -> None:
@@ -191,3 +196,23 @@ async def test_lr_too_high_shows_its_path_on_the_landscape() -> None:
         pane = app.query_one(LandscapePane)
         await wait_until(pilot, lambda: pane.display and _shows_view(pane))
         assert pane.picture is not None and len(pane.picture.landscape.path) == 21
+
+
+async def test_a_served_tab_shows_the_landscape() -> None:
+    """The real server and a websocket tab: V draws the landscape in the browser's app."""
+    aiohttp = pytest.importorskip("aiohttp")
+    pytest.importorskip("textual_serve")
+    with serving("seed") as served:
+        async with (
+            aiohttp.ClientSession() as session,
+            ws_connect(session, served, "width=120&height=40") as ws,
+        ):
+            await first_screen(ws)
+            for key in "   V":
+                await ws.send_str(json.dumps(["stdin", key]))
+            drawn = b""
+            deadline = time.monotonic() + 30
+            while not all(mark in screen_text(drawn) for mark in ("PCA,", PRESENT, "epoch 2")):
+                assert time.monotonic() < deadline, screen_text(drawn)[-500:]
+                with contextlib.suppress(TimeoutError):
+                    drawn += (await ws.receive(timeout=1)).data

@@ -17,7 +17,7 @@ not.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rich.text import Text
@@ -42,6 +42,7 @@ from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.landscape_draw import EARLIER, PATH, PRESENT, draw
 
 FRAME = 1 / 30  # seconds: a landscape slower than this is computed off the UI thread
+Earlier = tuple[tuple[Array, int], ...]  # other runs' paths and their colour numbers
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,8 +63,9 @@ class Picture:
 
     request: Request
     landscape: Landscape
-    earlier: tuple[tuple[Array, int], ...]
+    earlier: Earlier
     not_comparable: int
+    off_thread: bool = False  # computed by a worker thread, not the UI's
 
 
 class LandscapePane(ScenePane, can_focus=True):
@@ -74,6 +76,8 @@ class LandscapePane(ScenePane, can_focus=True):
         self.picture: Picture | None = None
         self._asked: Request | None = None
         self._slow = False  # the last landscape took longer than a frame
+        self._computing = False  # a worker is computing one
+        self._next: tuple[Request, Array, np.ndarray, Earlier, int] | None = None
         self._lines: list[Strip] = []
         self._drawn: tuple[Picture, int, int] | None = None
         self.draws = 0  # landscapes computed: lets tests see what was redrawn
@@ -114,37 +118,47 @@ class LandscapePane(ScenePane, can_focus=True):
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
         earlier, others = self._earlier_paths(path)
         if self._slow:
-            self._compute_off(request, path, epochs, earlier, others)
+            self._next = (request, path, epochs, earlier, others)
+            if not self._computing:  # else it starts when the one computing is done
+                self._computing = True
+                self._compute_off(*self._next)
             return
         started = time.perf_counter()
         self._show(_compute(request, path, epochs, earlier, others))
         self._slow = time.perf_counter() - started > FRAME
 
-    @work(thread=True, exclusive=True, group="landscape")
+    @work(thread=True, group="landscape")
     def _compute_off(
         self,
         request: Request,
         path: Array,
         epochs: np.ndarray,
-        earlier: tuple[tuple[Array, int], ...],
+        earlier: Earlier,
         others: int,
     ) -> None:
         started = time.perf_counter()
-        picture = _compute(request, path, epochs, earlier, others)
+        picture = replace(_compute(request, path, epochs, earlier, others), off_thread=True)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, picture, time.perf_counter() - started)
 
     def _arrived(self, picture: Picture, seconds: float) -> None:
-        self._slow = seconds > FRAME
-        if picture.request is self._asked:
-            self._show(picture)
+        """A worker's landscape: shown, then the latest one asked meanwhile computed (one
+        worker at a time, so a busy machine is not handed a queue of them)."""
+        self._slow, self._computing = seconds > FRAME, False
+        if self._asked is None or picture.request.scene is not self._asked.scene:
+            return  # another experiment's
+        self._show(picture)  # newer than the one on screen, if not the latest
+        latest = self._next
+        if latest is not None and latest[0] is not picture.request and latest[0] is self._asked:
+            self._computing = True
+            self._compute_off(*latest)
 
     def _show(self, picture: Picture) -> None:
         self.picture = picture
         self.draws += 1
         self._retitle()
 
-    def _earlier_paths(self, path: Array) -> tuple[tuple[tuple[Array, int], ...], int]:
+    def _earlier_paths(self, path: Array) -> tuple[Earlier, int]:
         """The compare list's runs that started from this path's first weights with the
         same shape (their raw paths and numbers), and how many others there are."""
         kept = getattr(self.screen, "kept", None)
@@ -185,7 +199,7 @@ def _compute(
     request: Request,
     path: Array,
     epochs: np.ndarray,
-    earlier: tuple[tuple[Array, int], ...],
+    earlier: Earlier,
     others: int,
 ) -> Picture:
     """The landscape a request asks for, with the earlier runs' paths projected."""
