@@ -46,22 +46,22 @@ Earlier = tuple[tuple[Array, int], ...]  # other runs' paths and their colour nu
 
 
 @dataclass(frozen=True, eq=False)
-class Request:
+class LandscapeRequest:
     """What one picture is of: the weights shown, their epoch count, the plane's kind."""
 
     params: Params
     epoch: int
     kind: str
-    scene: Scene
+    of_scene: Scene  # the experiment's
     epoch_name: str
 
 
 @dataclass(frozen=True, eq=False)
-class Picture:
+class LandscapePicture:
     """A computed landscape, the earlier runs' paths on its plane (with their colour
     numbers), and how many earlier runs could not be drawn."""
 
-    request: Request
+    request: LandscapeRequest
     landscape: Landscape
     earlier: Earlier
     not_comparable: int
@@ -73,13 +73,13 @@ class LandscapePane(ScenePane, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.picture: Picture | None = None
-        self._asked: Request | None = None
+        self.picture: LandscapePicture | None = None
+        self._asked: LandscapeRequest | None = None
         self._slow = False  # the last landscape took longer than a frame
         self._computing = False  # a worker is computing one
-        self._next: tuple[Request, Array, np.ndarray, Earlier, int] | None = None
+        self._next: tuple[LandscapeRequest, Array, np.ndarray, Earlier, int] | None = None
         self._lines: list[Strip] = []
-        self._drawn: tuple[Picture, int, int] | None = None
+        self._drawn: tuple[LandscapePicture, int, int] | None = None
         self.draws = 0  # landscapes computed: lets tests see what was redrawn
 
     def watch_view(self) -> None:
@@ -108,11 +108,11 @@ class LandscapePane(ScenePane, can_focus=True):
         if (
             asked is not None
             and asked.params is view.params
-            and asked.scene is scene
+            and asked.of_scene is scene
             and (asked.epoch, asked.kind) == (view.epoch, self.kind)
         ):
             return
-        request = Request(view.params, view.epoch, self.kind, scene, view.epoch_name)
+        request = LandscapeRequest(view.params, view.epoch, self.kind, scene, view.epoch_name)
         self._asked = request
         # The snapshots are read here, on the thread that adds to them
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
@@ -130,7 +130,7 @@ class LandscapePane(ScenePane, can_focus=True):
     @work(thread=True, group="landscape")
     def _compute_off(
         self,
-        request: Request,
+        request: LandscapeRequest,
         path: Array,
         epochs: np.ndarray,
         earlier: Earlier,
@@ -141,11 +141,11 @@ class LandscapePane(ScenePane, can_focus=True):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, picture, time.perf_counter() - started)
 
-    def _arrived(self, picture: Picture, seconds: float) -> None:
+    def _arrived(self, picture: LandscapePicture, seconds: float) -> None:
         """A worker's landscape: shown, then the latest one asked meanwhile computed (one
         worker at a time, so a busy machine is not handed a queue of them)."""
         self._slow, self._computing = seconds > FRAME, False
-        if self._asked is None or picture.request.scene is not self._asked.scene:
+        if self._asked is None or picture.request.of_scene is not self._asked.of_scene:
             return  # another experiment's
         self._show(picture)  # newer than the one on screen, if not the latest
         latest = self._next
@@ -153,7 +153,7 @@ class LandscapePane(ScenePane, can_focus=True):
             self._computing = True
             self._compute_off(*latest)
 
-    def _show(self, picture: Picture) -> None:
+    def _show(self, picture: LandscapePicture) -> None:
         self.picture = picture
         self.draws += 1
         self._retitle()
@@ -196,18 +196,18 @@ class LandscapePane(ScenePane, can_focus=True):
 
 
 def _compute(
-    request: Request,
+    request: LandscapeRequest,
     path: Array,
     epochs: np.ndarray,
     earlier: Earlier,
     others: int,
-) -> Picture:
+) -> LandscapePicture:
     """The landscape a request asks for, with the earlier runs' paths projected."""
-    trainer, params = request.scene.trainer, request.params
+    trainer, params = request.of_scene.trainer, request.params
     directions = directions_of(request.kind, path, params)
     ls = landscape(trainer, params, path, epochs, directions, others=tuple(p for p, _ in earlier))
     drawn = tuple(zip(ls.others, (n for _, n in earlier), strict=True))
-    return Picture(request, ls, drawn, others)
+    return LandscapePicture(request, ls, drawn, others)
 
 
 def plane_words(ls: Landscape) -> str:
@@ -220,7 +220,9 @@ def plane_words(ls: Landscape) -> str:
     return f"PCA, {100 * (d.share or 0.0):.1f}% of the path"
 
 
-def titles(picture: Picture | None, hidden: frozenset[str], room: int = 1000) -> tuple[str, str]:
+def titles(
+    picture: LandscapePicture | None, hidden: frozenset[str], room: int = 1000
+) -> tuple[str, str]:
     """The border's title (the plane, the epoch, the rows) and legend (what the values
     are, the marks, the keys), each fitted to ``room`` cells by dropping parts."""
     if picture is None:

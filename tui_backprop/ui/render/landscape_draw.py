@@ -37,7 +37,7 @@ RGB = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
-class Scale:
+class BandScale:
     """Where the bands' edges are: ``BANDS`` even steps from ``low`` to ``high``, of the
     loss or (``log``) of its logarithm; ``clipped``: lower losses exist, in band 0."""
 
@@ -53,19 +53,19 @@ class Scale:
         return np.linspace(self.low, self.high, BANDS + 1)
 
 
-def scale_of(loss: Array) -> Scale:
+def scale_of(loss: Array) -> BandScale:
     """The bands' scale for ``loss`` (its finite values)."""
     finite = loss[np.isfinite(loss)]
     if not finite.size:
-        return Scale(0.0, 1.0, False)
+        return BandScale(0.0, 1.0, False)
     low, high = float(finite.min()), float(finite.max())
     log = low > 0 and high / low >= LOG_SPAN
     if log and high / low > WIDEST:  # a deep pit would leave every other value one band
-        return Scale(high / WIDEST, high, True, clipped=True)
-    return Scale(low, high, log)
+        return BandScale(high / WIDEST, high, True, clipped=True)
+    return BandScale(low, high, log)
 
 
-def bands(loss: Array, scale: Scale) -> NDArray[np.intp]:
+def bands(loss: Array, scale: BandScale) -> NDArray[np.intp]:
     """Each value's band, 0 (lowest) … ``BANDS - 1``; -1 for NaN or infinity."""
     with np.errstate(all="ignore"):
         values = np.log(loss) if scale.log else loss
@@ -183,7 +183,7 @@ def _place(
             marks[(col, line)] = (glyph, rgb)
 
 
-def legend(scale: Scale, width: int) -> Strip:
+def legend(scale: BandScale, width: int) -> Strip:
     """The bands' colours between the lowest and highest loss, and the scale's kind; in
     a narrow pane a sample of the bands, so both numbers stay."""
     low, high = ("≤" if scale.clipped else "") + short(scale.low), short(scale.high)
