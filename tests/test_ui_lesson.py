@@ -212,4 +212,5 @@ FINAL_SIZES = {
     "xor": (2, 4, 1),
     "circles": (2, 3, 1),
     "lr-too-high": (2, 4, 1),
+    "optimizers": (2, 8, 1),
 }

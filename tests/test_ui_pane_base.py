@@ -38,6 +38,6 @@ async def test_every_pane_is_handed_the_view_and_the_scene() -> None:
         assert all(p.view is view for p in panes), [type(p).__name__ for p in panes]
         scene_panes = [p for p in panes if isinstance(p, ScenePane)]
         scene = scene_panes[0].scene
-        assert len(scene_panes) == 3 and scene is not None
+        assert len(scene_panes) == 4 and scene is not None
         assert all(p.scene is scene for p in scene_panes)
         assert scene.trainer is app.main.experiment.trainer

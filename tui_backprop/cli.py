@@ -186,12 +186,18 @@ def build_parser(kind: type[Parser] = Parser) -> Parser:
         action="store_true",
         help="write a file of the four functions --check calls, to fill in, and exit",
     )
+    p.add_argument(
+        "--landscape",
+        metavar="FILE.csv",
+        help="with --headless: write the loss landscape around the last weights (a grid on "
+        "the path's PCA plane) and the path projected onto it",
+    )
     add_serve_arguments(p)
     p.add_argument(
         "--lesson",
         metavar="FILE.toml|NAME",
         help="a teacher's lesson: a file, or a built-in (reference, xor, circles, "
-        "lr-too-high); flags given with it override its experiment",
+        "lr-too-high, optimizers); flags given with it override its experiment",
     )
     return p
 
@@ -350,6 +356,9 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.error("--max-tabs goes with --serve")
     data_dir = data_folder(args.pop("data_dir"), serving, parser)
     headless = args.pop("headless")
+    landscape = args.pop("landscape")
+    if landscape is not None and not headless:
+        parser.error("--landscape goes with --headless")
     if not headless:  # before anything loads NumPy (a lesson file does)
         leave_a_core_for_the_screen()
     dataset = args.pop("dataset")
@@ -372,7 +381,7 @@ def _command(argv: Sequence[str] | None) -> int:
 
     keep_freed_memory()
     chosen = settings.resolve(dataset, overrides)
-    check_outputs(chosen, parser, [p for p in (config_file, lesson_name) if p])
+    check_outputs(chosen, parser, [p for p in (config_file, lesson_name) if p], landscape)
     try:
         experiment = Experiment.build(chosen, frozenset(overrides))
     except ValueError as err:  # DatasetError, WeightsError, ConfigError: the user's input
@@ -388,7 +397,7 @@ def _command(argv: Sequence[str] | None) -> int:
         student.close()  # loaded to refuse a bad file here; the app starts its own
     if headless:
         try:
-            return run_headless(experiment, parser)
+            return run_headless(experiment, parser, landscape)
         except MemoryError as err:  # past the estimate checked when the run was built
             said = str(err).split("\n", 1)[0] or "an array did not fit in memory"
             print(f"{parser.prog}: error: out of memory: {said}", file=sys.stderr)
@@ -461,7 +470,7 @@ def leave_a_core_for_the_screen() -> None:
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
 NOT_SETTINGS |= {"check", "check_template"}  # code to run comes from the command line only
-NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url"}
+NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url", "landscape"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.
@@ -645,23 +654,32 @@ def data_folder(path: str | None, serving: bool, parser: Parser) -> Path | None:
     return Path(path)
 
 
-def check_outputs(chosen: settings.Settings, parser: Parser, read: Sequence[str] = ()) -> None:
+def check_outputs(
+    chosen: settings.Settings,
+    parser: Parser,
+    read: Sequence[str] = (),
+    landscape: str | None = None,
+) -> None:
     """Refuse, before anything is loaded or trained, output files that would overwrite an
     input of the run (its data, weights, set-up or lesson file, ``read``) or something
-    other than a file, or that cannot be written."""
+    other than a file, or that cannot be written, or two outputs naming one file."""
     from tui_backprop.output_files import output_problem, same_file, written_path
 
     inputs = [p for p in (chosen.dataset, chosen.load_weights, *read) if p]
-    for name, flag in OUTPUT_FLAGS.items():
-        path = getattr(chosen, name)
+    outputs = {flag: getattr(chosen, name) for name, flag in OUTPUT_FLAGS.items()}
+    outputs["--landscape"] = landscape
+    for flag, path in outputs.items():
         problem = None if path is None else output_problem(path, inputs)
         if problem:
             parser.exit(EXIT_USAGE, f"{parser.prog}: error: {flag}: {problem}\n")
         if path is not None and os.path.islink(path):  # followed, and said
             said = f"{PROG}: {flag} {path} is a link: writing {written_path(path)}"
             print(printable_lines(said), file=sys.stderr)
-    if chosen.save_weights and chosen.log and same_file(chosen.save_weights, chosen.log):
-        parser.exit(EXIT_USAGE, f"{parser.prog}: error: --save-weights and --log name one file\n")
+    named = [(flag, path) for flag, path in outputs.items() if path]
+    for i, (flag, path) in enumerate(named):
+        for other, other_path in named[i + 1 :]:
+            if same_file(path, other_path):
+                parser.exit(EXIT_USAGE, f"{parser.prog}: error: {flag} and {other} name one file\n")
 
 
 class Stop:
@@ -723,10 +741,11 @@ def _write_all(text: str) -> None:
         data = data[os.write(fd, data) :]
 
 
-def run_headless(experiment: Experiment, parser: Parser) -> int:
-    from tui_backprop.experiment import MetricsCsv
+def run_headless(experiment: Experiment, parser: Parser, landscape: str | None = None) -> int:
+    from tui_backprop.experiment import MetricsCsv, write_landscape_csv
 
-    files = _open_outputs(experiment.settings, parser)
+    files = _open_outputs(experiment.settings, parser, landscape)
+    experiment.trainer.keep_path = landscape is not None
     log = MetricsCsv(files["log"].file) if "log" in files else None
     out = Printer()
     with Stop() as stop:
@@ -736,6 +755,9 @@ def run_headless(experiment: Experiment, parser: Parser) -> int:
             if log:
                 with _writing(files["log"], parser):
                     log.finish()
+            if "landscape" in files:
+                with _writing(files["landscape"], parser):
+                    write_landscape_csv(files["landscape"].file, experiment.trainer)
             if "save_weights" in files:
                 with _writing(files["save_weights"], parser):
                     experiment.save_weights(files["save_weights"].file)
@@ -767,12 +789,15 @@ def _logging(log: MetricsCsv, file: AtomicFile, parser: Parser) -> LogRows:
     return add
 
 
-def _open_outputs(s: settings.Settings, parser: Parser) -> dict[str, AtomicFile]:
+def _open_outputs(
+    s: settings.Settings, parser: Parser, landscape: str | None = None
+) -> dict[str, AtomicFile]:
     """The temporary files the outputs are written to, made before training starts."""
     from tui_backprop.output_files import AtomicFile
 
     files: dict[str, AtomicFile] = {}
-    for name, path, mode in (("save_weights", s.save_weights, "wb"), ("log", s.log, "w")):
+    outputs = (("save_weights", s.save_weights, "wb"), ("log", s.log, "w"))
+    for name, path, mode in (*outputs, ("landscape", landscape, "w")):
         if not path:
             continue
         try:

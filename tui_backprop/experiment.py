@@ -28,6 +28,7 @@ from tui_backprop.engine import ConfigError, Params, Problem, TrainConfig, Train
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.landscape import PCA, run_landscape
 from tui_backprop.engine.metrics import LARGE, printed
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
@@ -266,6 +267,32 @@ def write_metrics_csv(target: str | os.PathLike[str] | IO[str], history: Metrics
     out = MetricsCsv(target)
     out.add(history)
     out.finish()
+
+
+LANDSCAPE_COLUMNS = ("part", "a", "b", "loss", "epochs_done")
+
+
+def write_landscape_csv(file: IO[str], trainer: Trainer) -> None:
+    """The loss landscape around ``trainer``'s weights on its path's PCA plane (see
+    ``engine.landscape``), for plotting elsewhere: a row per grid point (``grid``, the
+    two coordinates along the plane's directions, the training loss without L1/L2
+    terms), then a row per point of the path (``path``, its coordinates, the epochs
+    done when its weights were kept). The file is the caller's (opened ``newline=""``)."""
+    ls = run_landscape(trainer, trainer.params, trainer.epoch, PCA)
+    out = csv.writer(file)
+    out.writerow(LANDSCAPE_COLUMNS)
+    a, b = np.meshgrid(ls.alphas, ls.betas)
+    loss = ls.loss.astype(np.float64)
+    out.writerows(
+        ("grid", repr(x), repr(y), repr(v), "")
+        for x, y, v in zip(
+            a.ravel().tolist(), b.ravel().tolist(), loss.ravel().tolist(), strict=True
+        )
+    )
+    out.writerows(
+        ("path", repr(x), repr(y), "", e)
+        for (x, y), e in zip(ls.path.tolist(), ls.path_epochs.tolist(), strict=True)
+    )
 
 
 class MetricsCsv:

@@ -21,7 +21,7 @@ from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.engine.phases import step_phases
 from tui_backprop.toml_input import TomlInputError, parse_toml, read_text
 
-BUILTIN = ("reference", "xor", "circles", "lr-too-high")
+BUILTIN = ("reference", "xor", "circles", "lr-too-high", "optimizers")
 # Every kind of phase, in backprop's order (a network of two layers has them all).
 PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
@@ -31,7 +31,16 @@ STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom"}
 SETTING_TYPES = (str, int, float, bool, list)
 # What a step may show in the chart's place (b, m, M, C, H), and the panes it may zoom
 # (z): a view's own name zooms that view, "none" zooms nothing.
-VIEWS = ("chart", "boundary", "map", "gallery", "delta-gallery", "confusion", "hidden-space")
+VIEWS = (
+    "chart",
+    "boundary",
+    "map",
+    "gallery",
+    "delta-gallery",
+    "confusion",
+    "hidden-space",
+    "landscape",
+)
 ZOOMS = ("network", "weights", "deltas", *VIEWS, "none")
 # A step's setting: its TOML value read into (the Settings field, its value); a
 # ValueError says why not.

@@ -135,6 +135,15 @@ class Snapshots:
         i = int(np.searchsorted(self.epochs, epoch, side="right"))
         return self.epochs[i:].copy(), self._rows[i : self._count].copy()
 
+    def spread(self, epoch: int, width: int, at_most: int) -> tuple[NDArray[np.int64], Array]:
+        """At most ``at_most`` of the kept epochs not after ``epoch``, evenly spread
+        (the first and the last always), and their rows' first ``width`` values (copies):
+        a run's path without copying every snapshot."""
+        self._flush()
+        end = int(np.searchsorted(self.epochs, epoch, side="right"))
+        picked = np.unique(np.linspace(0, end - 1, min(end, at_most)).round().astype(np.intp))
+        return self._epochs[picked].copy(), self._rows[picked, :width].copy()
+
     def add_rows(self, epochs: NDArray[np.int64], rows: Array) -> None:
         """``add`` each row in turn: another copy's ``after``, kept by this one's rule."""
         for epoch, row in zip(epochs.tolist(), rows, strict=True):

@@ -273,7 +273,8 @@ class Trainer:
     With ``keep_history`` False the run keeps no past, so its memory stays flat however
     long it trains: ``history`` holds only the epochs of the latest ``train_epoch(s)``
     call (the first of them is epoch ``history_start``) and no snapshots are taken, so
-    there is no looking back.
+    there is no looking back. ``keep_path`` keeps the snapshots all the same (a
+    headless run's loss landscape draws its path from them).
 
     ``stop_rules`` end ``train_epochs`` at the epoch one of them holds; ``stopped`` says
     why. Once stopped, the rules rest (training on is the user's choice) until they are
@@ -284,6 +285,7 @@ class Trainer:
     initial: Params | None = None
     keep_history: bool = True
     stop_rules: StopRules = field(default_factory=StopRules)
+    keep_path: bool = False
     params: Params = field(init=False)
     epoch: int = field(init=False, default=0)
     history: MetricsLog = field(init=False, default_factory=MetricsLog)
@@ -589,7 +591,7 @@ class Trainer:
         self.diverged = not (math.isfinite(row[0]) and self.params.is_finite())
         if self._watch is not None:
             self._observe(row)
-        if not self.keep_history:
+        if not (self.keep_history or self.keep_path):
             return row
         parts = self.params.flat()
         parts += self.optimizer.get_state(parts)

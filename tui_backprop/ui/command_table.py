@@ -284,6 +284,26 @@ COMMANDS: tuple[Command, ...] = (
         stepping=WhileStepping.READS,
     ),
     Command(
+        "V",
+        "landscape(0)",
+        "Landscape",
+        "Show the loss over a plane of weight space through the weights shown, with the "
+        "run's path, in the chart's place, or the chart again.",
+        "V",
+        footer=False,
+        stepping=WhileStepping.READS,
+    ),
+    Command(
+        "A",
+        "landscape(1)",
+        "Landscape plane",
+        "Loss landscape: switch its plane between the path's principal directions (PCA) "
+        "and two random ones scaled per neuron.",
+        "A",
+        footer=False,
+        stepping=WhileStepping.READS,
+    ),
+    Command(
         "d",
         "datasets",
         "Data",

@@ -99,6 +99,7 @@ from tui_backprop.ui.panes.deltas_pane import DeltasPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
+from tui_backprop.ui.panes.landscape_pane import LandscapePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
@@ -127,11 +128,16 @@ PANES_PER_FRAME = 2
 DIVERGED_ADVICE = "The run has diverged: {advice}."
 SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
 # Classes of #panes for the views shown in the chart's place (C, H): one at a time.
-IN_CHART_PLACE = ("-confusion", "-hidden")
+IN_CHART_PLACE = ("-confusion", "-hidden", "-landscape")
 # A lesson step's views (lesson.VIEWS): the class of #panes that shows each, the pane it
 # is drawn in, and the boundary pane's maps.
-VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden"}
-VIEW_PANES = {"chart": "#chart", "confusion": "#confusion", "hidden-space": "#hidden-space"}
+VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden", "landscape": "-landscape"}
+VIEW_PANES = {
+    "chart": "#chart",
+    "confusion": "#confusion",
+    "hidden-space": "#hidden-space",
+    "landscape": "#landscape",
+}
 VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
 ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
 T = TypeVar("T")
@@ -193,6 +199,7 @@ class MainScreen(Screen[None]):
             yield MetricsChart(id="chart")
             yield ConfusionPane(id="confusion")
             yield HiddenSpacePane(id="hidden-space")
+            yield LandscapePane(id="landscape")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
         yield KeyFooter()
@@ -784,6 +791,15 @@ class MainScreen(Screen[None]):
 
     def action_hidden_space(self) -> None:
         self._in_chart_place("-hidden")
+
+    def action_landscape(self, switch: int) -> None:
+        """Show the loss landscape in the chart's place, or the chart again (0); switch
+        its plane between PCA and random directions, showing it (1)."""
+        pane = self.query_one(LandscapePane)
+        if switch:
+            pane.switch_directions()
+        if not (switch and pane.display):
+            self._in_chart_place("-landscape")
 
     def _in_chart_place(self, view: str) -> None:
         """Show ``view`` (a class of IN_CHART_PLACE) where the chart is, or the chart again."""

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.config import TrainConfig
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.engine.landscape import run_path
 from tui_backprop.engine.network import Params
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import Settings
@@ -42,6 +43,7 @@ class PastRun:
     config: TrainConfig | None = None  # with ``params``: its network, to draw its boundary
     params: Params | None = None  # its last weights (immutable arrays, not copied)
     at: NDArray[np.int64] | None = None  # the epoch of each value (its history may be thinned)
+    path: Array | None = None  # its weights through the run, thinned (the loss landscape's)
 
     @property
     def epochs(self) -> int:
@@ -119,6 +121,7 @@ class KeptRuns:
             trainer.config,
             trainer.params,
             history.epochs(),
+            run_path(trainer, trainer.params, trainer.epoch)[0],
         )
         self.runs = [*self.runs, run][-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:
