@@ -22,7 +22,8 @@ def open_csv(current: Experiment, path: str, progress: Progress | None = None) -
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
     Raises ValueError (a DatasetError or ConfigError), one line for the user;
-    Whether its features are a picture is found anew. ``progress`` hears how far the read got (see ``load_csv``)."""
+    Whether its features are a picture is found anew. ``progress`` hears how far the
+    read got (see ``load_csv``)."""
     try:
         dataset = load_csv(path, max_magnitude=MAX_MAGNITUDE, progress=progress)
     except OSError as err:  # one the data layer did not put in words
