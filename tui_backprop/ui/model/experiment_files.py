@@ -21,7 +21,7 @@ def open_csv(current: Experiment, path: str, progress: Progress | None = None) -
     preset is made for its 10 rows only, so from it a file gets the standard preset (as
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
-    Raises ValueError (a DatasetError or ConfigError), one line for the user;
+    Raises ValueError (a DatasetError or ConfigError), one line for the user.
     Whether its features are a picture is found anew. ``progress`` hears how far the
     read got (see ``load_csv``)."""
     try:
