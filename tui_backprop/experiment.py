@@ -159,8 +159,9 @@ class Experiment:
 
     def image_notes(self) -> list[str]:
         """The line that says the features were found to be a picture, if they were."""
-        found = self.image is not None and self.image.detected
-        return [detected_note(self.image, self.dataset.feature_names)] if found else []
+        if self.image is None or not self.image.detected:
+            return []
+        return [detected_note(self.image, self.dataset.feature_names)]
 
     def save_weights(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
         """The present weights, to a path (atomically) or an open binary file."""

@@ -70,20 +70,23 @@ class PixelPicture:
         rgb = np.stack([np.kron(self.rgb[:, :, c], grow) for c in range(3)], axis=2)
         return PixelPicture(np.kron(self.values, np.ones((factor, factor))), rgb)
 
-    def lines(self) -> list[Strip]:
-        """Pixel rows 2k and 2k+1 as line k: top pixel the foreground, bottom the
-        background."""
+    def cells(self) -> list[list[tuple[str, Style]]]:
+        """Pixel rows 2k and 2k+1 as line k of cells: the top pixel the foreground, the
+        bottom one the background."""
         rgb = self.rgb
         if rgb.shape[0] % 2:
             rgb = np.concatenate([rgb, np.full((1, rgb.shape[1], 3), EMPTY, np.uint8)])
-        out = []
-        for top, bottom in zip(rgb[0::2], rgb[1::2], strict=True):
-            cells = [
-                Segment(HALF, half_style(_rgb(t), _rgb(b)))
-                for t, b in zip(top, bottom, strict=True)
-            ]
-            out.append(Strip(cells, len(cells)).simplify())
-        return out
+        return [
+            [(HALF, half_style(_rgb(t), _rgb(b))) for t, b in zip(top, bottom, strict=True)]
+            for top, bottom in zip(rgb[0::2], rgb[1::2], strict=True)
+        ]
+
+    def lines(self) -> list[Strip]:
+        """``cells`` as strips."""
+        return [
+            Strip([Segment(ch, style) for ch, style in row], len(row)).simplify()
+            for row in self.cells()
+        ]
 
 
 def cells_high(pixel_rows: int) -> int:
