@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
@@ -160,3 +161,10 @@ _SIGNED = np.concatenate(
         _ramp(palette.NEUTRAL, palette.POSITIVE, palette.LEVELS)[1:],
     ]
 )
+
+
+def as_text(lines: list[Strip]) -> list[Text]:
+    """Picture lines as Rich text, to set beside other text."""
+    return [
+        Text.assemble(*((seg.text, seg.style or Style.null()) for seg in line)) for line in lines
+    ]
