@@ -5,7 +5,9 @@ features are W·H columns, W·H is a square of at least 16 (so 4×4 and up, take
 square), and every header name looks like a pixel's: a short prefix (``pixel``, ``pix``,
 ``px``, ``p``, ``x``) and a number, or two numbers for a row and a column (``pixel0``,
 ``p_3_4``, ``x12``, ``px3-4``). Both are needed: 16 columns named ``age`` … or 25
-columns ``f1`` … are not a picture. Pixels are in row-major order, as scikit-learn's
+columns ``f1`` … are not a picture, nor is a file without a header (its columns are
+named ``x1`` … ``xN`` by position, which says nothing: ``--image`` does). Pixels are in
+row-major order, as scikit-learn's
 and MNIST's CSV exports write them.
 """
 
@@ -65,6 +67,8 @@ def detect(names: Sequence[str]) -> ImageShape | None:
         return None
     if not all(_PIXEL_NAME.fullmatch(name.strip()) for name in names):
         return None
+    if tuple(names) == tuple(f"x{i + 1}" for i in range(len(names))):
+        return None  # the names a file without a header gets (``columns``)
     return ImageShape(side, side, detected=True)
 
 
