@@ -53,9 +53,20 @@ def weight_gallery(
     reach = palette.magnitude(weights)
     pictures = [signed(weights[:, j], net.image, reach).zoomed(zoom).lines() for j in shown]
     labels = [net.labels[1][j] for j in shown]
-    pages = f" · page {page + 1}/{layout.pages(n)} ( )" if layout.pages(n) > 1 else ""
+    count = layout.pages(n)
+    pages = f" · page {page + 1}/{count} ( )" if count > 1 else ""
     w, h = net.image
-    title = f"{net.titles[1]} · {w}×{h} incoming weights · {view.epoch_name}{pages}"
-    legend = Text("W ").append_text(Text.from_markup(signed_legend(reach)))
-    legend.append(" · one scale for the layer")
+    titles = (
+        f"{net.titles[1]} · {w}×{h} incoming weights · {view.epoch_name}{pages}",
+        f"{net.titles[1]} weights{pages}",
+        f"W1 {page + 1}/{count}" if count > 1 else "W1",
+    )
+    title = next((t for t in titles if len(t) <= width - 4), titles[-1])
+    scale = Text.from_markup(signed_legend(reach))
+    legends = (
+        Text("W ").append_text(scale).append(" · one scale for the layer"),
+        scale.copy().append(" one scale"),
+        scale,
+    )
+    legend = next((t for t in legends if t.cell_len <= width - 4), legends[-1])
     return gallery(pictures, labels, layout, width, height), title, legend
