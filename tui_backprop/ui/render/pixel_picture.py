@@ -129,10 +129,12 @@ def signed(values: Array, shape: Shape, reach: float) -> PixelPicture:
     return PixelPicture(image, _SIGNED[levels + palette.LEVELS])
 
 
-def signed_legend(reach: float) -> str:
-    """The scale of ``signed`` pictures as markup: both ends and their colours."""
+def signed_legend(reach: float, tight: bool = False) -> str:
+    """The scale of ``signed`` pictures as markup: both ends and their colours (without
+    spaces when ``tight``)."""
     neg, pos = palette.negative_rgb_hex(), palette.positive_rgb_hex()
-    return f"[{neg}]■[/]−{reach:.2g} … +{reach:.2g}[{pos}]■[/]"
+    dots = "…" if tight else " … "
+    return f"[{neg}]■[/]−{reach:.2g}{dots}+{reach:.2g}[{pos}]■[/]"
 
 
 def beside(pictures: list[list[Strip]], gap: int = 2) -> list[Strip]:

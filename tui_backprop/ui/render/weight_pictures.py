@@ -67,6 +67,7 @@ def weight_gallery(
         Text("W ").append_text(scale).append(" · one scale for the layer"),
         scale.copy().append(" one scale"),
         scale,
+        Text.from_markup(signed_legend(reach, tight=True)),
     )
-    legend = next((t for t in legends if t.cell_len <= width - 4), legends[-1])
+    legend = next((t for t in legends if t.cell_len <= width - 6), legends[-1])
     return gallery(pictures, labels, layout, width, height), title, legend
