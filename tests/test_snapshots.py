@@ -6,11 +6,13 @@ fixed number of epochs are pressed, and text cursors do not blink.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from tests.digits import write_digits
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
@@ -174,3 +176,17 @@ class TestConfusionAndHiddenSpace:
             await pilot.pause()
 
         assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)
+
+
+class TestImageData:
+    """A digits-like CSV (8×8 pixels, found from its names): the diagram's input is the
+    row's picture, and M draws the first layer's weights as pictures."""
+
+    def test_digits_diagram(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
+        app = app_of(resolve(str(write_digits(tmp_path / "digits.csv")), {"lr": 0.3}))
+        assert snap_compare(app, terminal_size=SIZE, run_before=pressing(*FIVE_EPOCHS))
+
+    def test_digits_weight_pictures(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
+        app = app_of(resolve(str(write_digits(tmp_path / "digits.csv")), {"lr": 0.3}))
+        run_before = pressing(*FIVE_EPOCHS, "M")
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -211,6 +211,13 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
         f"{','.join(settings.FEATURE_CHOICES)} (default: the data's own)",
     )
     p.add_argument(
+        "--image",
+        type=_arg(settings.read_image),
+        metavar="WxH",
+        help="the features are a picture's pixels (row by row): draw them as WxH "
+        "pictures; off: never (default: found from pixel-like column names)",
+    )
+    p.add_argument(
         "--points",
         type=_arg(settings.read_points),
         metavar="N",

@@ -24,6 +24,7 @@ from tui_backprop.data import (
     summary_lines,
     with_features,
 )
+from tui_backprop.data.image_shape import ImageShape, detected_note, image_shape
 from tui_backprop.engine import ConfigError, Params, Problem, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.confusion import epoch_confusion
@@ -46,7 +47,7 @@ from tui_backprop.engine.weights_io import (
     save_weights,
 )
 from tui_backprop.output_files import atomic_write
-from tui_backprop.settings import Settings, default_output, describe
+from tui_backprop.settings import Settings, default_output, describe, image_size
 
 Initial = Params | WeightsFile | None  # given weights, or a file to read them from
 
@@ -67,6 +68,8 @@ class Experiment:
     # The two-column data before ``settings.features`` made ``dataset`` (None without them):
     # the decision boundary's plane, and what a new set of features starts from.
     raw: Dataset | None = None
+    # The features as a picture's pixels (``--image``, or found: ``data.image_shape``).
+    image: ImageShape | None = None
 
     @property
     def data(self) -> Dataset:
@@ -116,6 +119,7 @@ class Experiment:
         """The experiment of ``settings`` (its output chosen) on a dataset split already
         (``raw``: the data before its input features). A weights file's arrays are read
         only once its headers fit the network."""
+        image = image_shape(image_size(settings.image), dataset.feature_names, dataset.name)
         problem = Problem(
             split.x_train,
             split.y_train,
@@ -138,7 +142,7 @@ class Experiment:
             raise WeightsError(f"{settings.load_weights or 'the weights'}: {err}") from None
         except DataRangeError as err:
             raise ConfigError(f"{err}; {range_advice(settings)}") from None
-        return cls(settings, dataset, split, trainer, raw)
+        return cls(settings, dataset, split, trainer, raw, image)
 
     def lift(self, points: Array) -> Array:
         """Points of the data's own plane as the network takes them: through the input
@@ -152,7 +156,13 @@ class Experiment:
         return describe(self.settings, self.trainer.sizes)
 
     def summary(self) -> list[str]:
-        return summary_lines(self.dataset, self.split)
+        return summary_lines(self.dataset, self.split) + self.image_notes()
+
+    def image_notes(self) -> list[str]:
+        """The line that says the features were found to be a picture, if they were."""
+        if self.image is None or not self.image.detected:
+            return []
+        return [detected_note(self.image, self.dataset.feature_names)]
 
     def save_weights(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
         """The present weights, to a path (atomically) or an open binary file."""

@@ -17,6 +17,7 @@ data: sigmoid for two classes, softmax for more, linear for a numeric target.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -79,6 +80,8 @@ class Settings:
     points: int | None = None
     noise: float | None = None
     data_seed: int | None = None
+    # Features that are a picture's pixels: "WxH", "off", or None to detect it.
+    image: str | None = None
 
 
 SEED_PRESET = Settings()
@@ -287,3 +290,31 @@ def read_limit(text: str) -> int | None:
 def read_loss_limit(text: str) -> float | None:
     """A loss > 0, or nothing for no limit."""
     return read_positive(text) if text.strip() else None
+
+
+IMAGE_OFF = "off"  # data.image_shape.OFF, restated for the same reason as CHOICES
+_SIZE = re.compile(r"(\d+)\s*[x×]\s*(\d+)")
+
+
+def read_image(text: str) -> str | None:
+    """A picture size ``WxH`` (as ``8x8``), ``off``, or nothing to detect it from the data."""
+    text = text.strip().lower()
+    if not text or text == "auto":
+        return None
+    if text == IMAGE_OFF:
+        return IMAGE_OFF
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a picture size like 8x8 (width x height), nor off")
+    width, height = int(match[1]), int(match[2])
+    if not 1 <= width * height <= MAX_LAYER_WIDTH:
+        raise ValueError(f"a {width}x{height} picture is not 1 to {MAX_LAYER_WIDTH} pixels")
+    return f"{width}x{height}"
+
+
+def image_size(image: str | None) -> tuple[int, int] | str | None:
+    """``Settings.image`` as (width, height), or as it is (None or ``off``)."""
+    if image is None or image == IMAGE_OFF:
+        return image
+    width, height = image.split("x")
+    return int(width), int(height)

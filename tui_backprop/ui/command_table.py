@@ -221,7 +221,8 @@ COMMANDS: tuple[Command, ...] = (
         "neuron_map('gallery,deltas')",
         "Layer gallery",
         "Show every neuron of the selected one's layer as a small map, again for each "
-        "neuron's δ on the step's rows, again for the boundary.",
+        "neuron's δ on the step's rows, again for the boundary. On image data the "
+        "first hidden layer's gallery is each neuron's incoming weights as a picture.",
         "M",
         footer=False,
         stepping=WhileStepping.READS,

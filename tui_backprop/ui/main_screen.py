@@ -216,6 +216,7 @@ class MainScreen(Screen[None]):
         self.state = PlayState(False, self.pacer.rate)
         self.show_scene()
         self.publish()
+        self._say_image()
         self.query_one(NetworkDiagram).focus()
         if self.checked is not None:
             self.checked.start()
@@ -226,9 +227,13 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(gc.freeze)
 
     def _network(self) -> Network:
-        ds = self.experiment.dataset
+        ds, image = self.experiment.dataset, self.experiment.image
         return describe_network(
-            self.experiment.trainer, ds.feature_names, ds.class_names, ds.label_name
+            self.experiment.trainer,
+            ds.feature_names,
+            ds.class_names,
+            ds.label_name,
+            None if image is None else (image.width, image.height),
         )
 
     @property
@@ -353,7 +358,13 @@ class MainScreen(Screen[None]):
         self.info = run_info(experiment)
         self.show_scene(scene)
         self.publish()
+        self._say_image()
         return None
+
+    def _say_image(self) -> None:
+        """The one line that says the features were found to be a picture."""
+        for line in self.experiment.image_notes():
+            self.notify(line, title="Pictures", markup=False, timeout=6)
 
     @property
     def settings_now(self) -> Settings:

@@ -21,8 +21,9 @@ def open_csv(current: Experiment, path: str, progress: Progress | None = None) -
     preset is made for its 10 rows only, so from it a file gets the standard preset (as
     on the command line). The output layer follows the new data when the current one
     cannot fit it (a sigmoid for two classes, softmax for more, linear for numbers).
-    Raises ValueError (a DatasetError or ConfigError), one line for the user;
-    ``progress`` hears how far the read got (see ``load_csv``)."""
+    Raises ValueError (a DatasetError or ConfigError), one line for the user.
+    Whether its features are a picture is found anew. ``progress`` hears how far the
+    read got (see ``load_csv``)."""
     try:
         dataset = load_csv(path, max_magnitude=MAX_MAGNITUDE, progress=progress)
     except OSError as err:  # one the data layer did not put in words
@@ -37,7 +38,7 @@ def settings_for(current: Experiment, name: str, dataset: Dataset) -> Settings:
     if settings.preset == "seed":
         settings = resolve(name, {"seed": settings.seed})
     settings = replace(
-        settings, dataset=name, label_column=None, drop_columns=(), load_weights=None
+        settings, dataset=name, label_column=None, drop_columns=(), load_weights=None, image=None
     )
     # A file is not drawn; input features need two columns.
     settings = replace(settings, points=None, noise=None, data_seed=None)

@@ -27,6 +27,7 @@ MAX_TEST_ROWS = 50
 MAX_FEATURES = 16  # feature columns; wider data shows the first ones (a note says so)
 MAX_UNITS = 3  # output units whose δ a softmax row lists
 UNKNOWN = "?"
+PICTURE = "picture"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class RowTable:
     rows: list[tuple[str, ...]]
     tests: int  # how many of ``rows`` (the last ones) are test rows
     notes: tuple[str, ...]
+    # Image data: each row's inputs, drawn as a picture in the column ``PICTURE`` holds
+    # in place of the features' numbers (no pictures: empty).
+    pixels: tuple[Array, ...] = ()
 
 
 def row_table(view: TrainingView, source: Source) -> RowTable:
@@ -57,20 +61,30 @@ def row_table(view: TrainingView, source: Source) -> RowTable:
     train = step_rows(record, MAX_ROWS)
     test = test_rows(source.trainer, first, MAX_TEST_ROWS)
     known = _known(view)
-    cells = _cells(train, source, "", source.file_rows[0], known)
+    pictured = _pictured(view)
+    cells = _cells(train, source, "", source.file_rows[0], known, pictured)
     if test is not None:  # a test row has no δ: "—" stays
-        cells += _cells(test, source, "test ", source.file_rows[1], (*known[:2], True))
+        cells += _cells(test, source, "test ", source.file_rows[1], (*known[:2], True), pictured)
     loss = f"{record.loss:.6f}" if known[1] else UNKNOWN
     title = (
         f"Epoch {record.epoch}: every row in the epoch's forward pass, by the weights it "
         f"began with (mean loss {loss})"
     )
     notes = _notes(view, source, len(record.rows), len(train.rows), test)
-    return RowTable(title, columns, cells, 0 if test is None else len(test.rows), notes)
+    tests = 0 if test is None else len(test.rows)
+    pixels = _pixels(view, train.x, *(() if test is None else (test.x,)))
+    return RowTable(title, columns, cells, tests, notes, pixels)
+
+
+def _pixels(view: TrainingView, *parts: Array) -> tuple[Array, ...]:
+    """Each row's inputs, when they are a picture's pixels."""
+    if view.network.image is None:
+        return ()
+    return tuple(row for part in parts for row in part)
 
 
 def _columns(view: TrainingView, source: Source) -> tuple[str, ...]:
-    features = view.network.labels[0][:MAX_FEATURES]
+    features = view.network.labels[0][:MAX_FEATURES] if view.network.image is None else (PICTURE,)
     one_output = view.network.sizes[-1] == 1
     y_hat = f"ŷ = {view.network.labels[-1][0]}" if one_output else "P(predicted)"
     predicted = ("predicted",) if source.classes else ()
@@ -81,10 +95,15 @@ def _untrained(view: TrainingView, source: Source, columns: tuple[str, ...]) -> 
     """Before the first epoch: the data alone, with ? where training puts its numbers."""
     x, y = source.trainer.training_arrays()
     n = min(MAX_ROWS, len(x))
-    data = _data_cells(np.arange(n), x, y, source, "", source.file_rows[0])
+    data = _data_cells(np.arange(n), x, y, source, "", source.file_rows[0], _pictured(view))
     cells = [(*row, *[UNKNOWN] * (len(columns) - len(row))) for row in data]
     title = "Epoch 0 is not trained yet: space trains it; its forward pass fills in ŷ, loss and δ"
-    return RowTable(title, columns, cells, 0, _notes(view, source, len(x), n, None))
+    notes = _notes(view, source, len(x), n, None)
+    return RowTable(title, columns, cells, 0, notes, _pixels(view, x[:n]))
+
+
+def _pictured(view: TrainingView) -> bool:
+    return view.network.image is not None
 
 
 def _known(view: TrainingView) -> tuple[bool, bool, bool]:
@@ -102,11 +121,12 @@ def _cells(
     prefix: str,
     file_rows: Array,
     known: tuple[bool, bool, bool],
+    pictured: bool,
 ) -> list[tuple[str, ...]]:
     """One row of text cells per row of ``scores``, ``UNKNOWN`` where not ``known``."""
     y_hat, loss, delta = known
     shown = (y_hat, *([y_hat] if source.classes else []), loss, delta)  # as the columns
-    data = _data_cells(scores.rows, scores.x, scores.y, source, prefix, file_rows)
+    data = _data_cells(scores.rows, scores.x, scores.y, source, prefix, file_rows, pictured)
     return [
         (*d, *(cell if ok else UNKNOWN for cell, ok in zip(s, shown, strict=True)))
         for d, s in zip(data, _score_cells(scores, source), strict=True)
@@ -114,16 +134,27 @@ def _cells(
 
 
 def _data_cells(
-    rows: NDArray[np.intp], x: Array, y: Array, source: Source, prefix: str, file_rows: Array
+    rows: NDArray[np.intp],
+    x: Array,
+    y: Array,
+    source: Source,
+    prefix: str,
+    file_rows: Array,
+    pictured: bool,
 ) -> list[tuple[str, ...]]:
-    """The row's number in the file, its features and its target."""
+    """The row's number in the file, its features (a blank cell for their picture when
+    ``pictured``) and its target."""
     output = source.trainer.config.output
     if source.classes:
         targets = [source.classes[k] for k in _target_classes(output, y)]
     else:
         targets = [f"{v:+.4f}" for v in y[:, 0]]
     return [
-        (f"{prefix}{int(file_rows[row]) + 1}", *_numbers(x[i, :MAX_FEATURES]), targets[i])
+        (
+            f"{prefix}{int(file_rows[row]) + 1}",
+            *(("",) if pictured else _numbers(x[i, :MAX_FEATURES])),
+            targets[i],
+        )
         for i, row in enumerate(rows)
     ]
 
@@ -180,7 +211,9 @@ def _notes(
     if test is not None and test_arrays is not None and len(test.rows) < len(test_arrays[0]):
         notes.append(f"The first {len(test.rows):,} of {len(test_arrays[0]):,} test rows.")
     n_features = len(view.network.labels[0])
-    if n_features > MAX_FEATURES:
+    if view.network.image is not None:
+        notes.append("Pictures: the inputs, grey from low to high.")
+    elif n_features > MAX_FEATURES:
         notes.append(f"The first {MAX_FEATURES} of {n_features} features.")
     if source.standardized:
         notes.append("Features standardised, as the network sees them.")

@@ -18,6 +18,7 @@ from tui_backprop.settings import (
     read_count,
     read_feature_list,
     read_fraction,
+    read_image,
     read_layers,
     read_limit,
     read_loss_limit,
@@ -104,6 +105,7 @@ RESET_FIELDS = (
     ),
     Field("label_column", "label column", "text", "CSV: name or index", read=read_column),
     Field("drop_columns", "drop columns", "text", "CSV: a,b", read=read_names),
+    Field("image", "image W×H", "text", "8x8, off; empty: found", read=read_image),
     Field("load_weights", "start from", "text", "a weights .npz", read=read_path),
 )
 FILE_FIELDS = (

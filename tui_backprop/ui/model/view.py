@@ -30,6 +30,8 @@ class Network:
     labels: tuple[tuple[str, ...], ...]  # per layer, per neuron
     titles: tuple[str, ...]  # per layer: "input", "hidden 1", ..., "output"
     classification: bool
+    # (width, height) when the inputs are a picture's pixels, row by row
+    image: tuple[int, int] | None = None
 
     @property
     def depth(self) -> int:
@@ -55,7 +57,11 @@ class Network:
 
 
 def describe_network(
-    trainer: Trainer, features: Sequence[str], classes: Sequence[str], target: str = "y"
+    trainer: Trainer,
+    features: Sequence[str],
+    classes: Sequence[str],
+    target: str = "y",
+    image: tuple[int, int] | None = None,
 ) -> Network:
     sizes = trainer.sizes
     cfg = trainer.config
@@ -76,7 +82,8 @@ def describe_network(
         prefix = "h" if hidden == 1 else f"h{i + 1}."
         layers.append(tuple(f"{prefix}{j + 1}" for j in range(sizes[i + 1])))
     layers.append(_output_labels(cfg.output, sizes[-1], classes, target))
-    return Network(sizes, acts, tuple(layers), titles, trainer.problem.n_classes > 0)
+    shown = image if image is not None and image[0] * image[1] == sizes[0] else None
+    return Network(sizes, acts, tuple(layers), titles, trainer.problem.n_classes > 0, shown)
 
 
 def _output_labels(output: str, n: int, classes: Sequence[str], target: str) -> tuple[str, ...]:

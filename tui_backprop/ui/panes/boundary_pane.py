@@ -32,6 +32,7 @@ from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render import class_legend
 from tui_backprop.ui.render.boundary_draw import OUTLINE, TEST, TRAIN, WRONG_TRAIN, draw
 from tui_backprop.ui.render.class_colours import swatch_hex
+from tui_backprop.ui.render.component_pictures import with_components
 from tui_backprop.ui.render.map_pictures import picture, predicted_value
 from tui_backprop.ui.render.numbers import axis_span
 
@@ -189,6 +190,9 @@ class BoundaryPane(ScenePane, can_focus=True):
         mp = map_plane(scene, view.network.labels[0])
         if mp is None or (choice is None and not value_plane(scene)):
             plane = draw(scene, view.params, width, self._picture_height(), self.earlier)
+            image, basis = view.network.image, scene.basis
+            if scene.kind == PROJECTION and image is not None and basis is not None:
+                plane = with_components(plane, basis.axes, image)
             self._lines = plane + self._legend
             self.call_later(self._retitle)  # the new weights' epoch
             return

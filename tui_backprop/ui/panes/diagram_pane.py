@@ -3,7 +3,8 @@ weights as braille edges, blue for positive and orange for negative. The chips a
 forward pass's activations, a chip's colour its activation's sign; the edges are the
 weights the weights pane shows (after the update, or with ``v`` the ones that forward
 pass used: ``model.weight_moment``). An output neuron that stands for a class has a
-swatch of that class's colour (the boundary's) before its name."""
+swatch of that class's colour (the boundary's) before its name. Inputs that are a
+picture's pixels are drawn as that picture, the selected row's (``diagram_layout``)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import check_text, palette
 from tui_backprop.ui.render.check_text import WRONG_MARK, WRONG_STYLE
 from tui_backprop.ui.render.class_colours import class_rgb
-from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, plan
+from tui_backprop.ui.render.diagram_layout import Column, DiagramLayout, PictureSpot, plan
 from tui_backprop.ui.render.edges import IntArray, braille
 from tui_backprop.ui.render.numbers import signed
+from tui_backprop.ui.render.pixel_picture import ink
 
 BOUNDED = {"sigmoid": 1.0, "tanh": 1.0, "softmax": 1.0}
 Cell = tuple[str, Style]
@@ -170,7 +172,8 @@ class NetworkDiagram(ViewPane, can_focus=True):
             self._plain_key, self._plain = key, plan(network, width, height)
         lay = self._plain
         layer, neuron = self.selected
-        if lay is None or layer >= len(lay.columns) or lay.columns[layer].find(neuron):
+        pictured = layer == 0 and lay is not None and lay.picture is not None
+        if lay is None or layer >= len(lay.columns) or pictured or lay.columns[layer].find(neuron):
             self._layout, self._layout_key = lay, key
         elif (key, self.selected) != self._layout_key:
             self._layout_key = (key, self.selected)
@@ -180,7 +183,7 @@ class NetworkDiagram(ViewPane, can_focus=True):
     def _edge_grid(self, lay: DiagramLayout, view: TrainingView) -> list[list[Cell]]:
         levels = np.zeros(len(lay.edge_layer), dtype=np.int64)
         for layer, w in enumerate(shown_params(view, self.used).weights):
-            mask = lay.edge_layer == layer
+            mask = (lay.edge_layer == layer) & (lay.edge_from >= 0)  # not the picture's fan
             if mask.any():
                 levels[mask] = _levels(w[lay.edge_from[mask], lay.edge_to[mask]], w)
         layer, neuron = self.selected
@@ -216,6 +219,8 @@ class NetworkDiagram(ViewPane, can_focus=True):
                 *_title_at(lay, layer, names[layer]),
                 ACTIVE if layer == active else TITLE,
             )
+            if layer == 0 and lay.picture is not None:
+                self._draw_picture(grid, lay.picture, values, net)
             for it in col.items:
                 if it.neuron < 0:
                     _put(grid, it.y, col.x, more_text(it.hidden_count, lay.chip + 2), DIM)
@@ -228,6 +233,25 @@ class NetworkDiagram(ViewPane, can_focus=True):
                 self._draw_label(grid, lay, layer, col, it.y, net.labels[layer][it.neuron])
                 if layer == len(lay.columns) - 1:
                     _draw_swatch(grid, lay, col, it.y, output_class(net, it.neuron))
+
+    def _draw_picture(
+        self, grid: list[list[Cell]], spot: PictureSpot, values: Array | None, net: Network
+    ) -> None:
+        """The inputs as the picture they are (grey: the row's values, low to high), the
+        selected pixel marked; before the first step, its caption says why it is blank."""
+        assert net.image is not None  # a layout has a picture spot only then
+        pixels = np.zeros(net.sizes[0]) if values is None else values
+        picture = ink(pixels, net.image)
+        if self.selected[0] == 0:
+            picture = picture.marked(self.selected[1])
+        picture = picture.zoomed(spot.zoom)
+        for dy, row in enumerate(picture.cells()):
+            for dx, cell in enumerate(row):
+                if 0 <= spot.y + dy < len(grid) and 0 <= spot.x + dx < len(grid[0]):
+                    grid[spot.y + dy][spot.x + dx] = cell
+        width, height = net.image
+        caption = f"{width}×{height}" if values is not None else "no row"
+        _put(grid, spot.y + spot.lines, spot.x, caption[: spot.width + 2], DIM)
 
     @staticmethod
     def _draw_chip(

@@ -11,6 +11,7 @@ from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import check_text, equations, palette
+from tui_backprop.ui.render.card_pictures import card_pictures, picture_room, with_pictures
 from tui_backprop.ui.render.numbers import short, signed
 
 ARROW = {1: "▲", -1: "▼"}
@@ -90,7 +91,10 @@ class NeuronDetail(ViewPane):
                 "phase: this neuron's equations show here",
                 "italic",
             )
-        return equations.render(view, layer, neuron, self.size.width, rows)
+        width = self.size.width
+        pictures = card_pictures(view, layer, neuron, width, rows)
+        eqs = equations.render(view, layer, neuron, width - picture_room(pictures), rows)
+        return with_pictures(pictures, eqs)
 
     @staticmethod
     def _input(out: Text, view: TrainingView, neuron: int) -> None:

@@ -34,6 +34,7 @@ from tui_backprop.ui.render.neuron_map_draw import (
     tiles_for,
     unknown,
 )
+from tui_backprop.ui.render.weight_pictures import pictured, weight_gallery
 
 # lines, border title (plain: it holds names from the data), border subtitle
 Picture = tuple[list[Strip], str, Text]
@@ -47,6 +48,8 @@ def picture(
     view: TrainingView, mp: MapPlane, choice: MapChoice, width: int, height: int
 ) -> Picture:
     net = view.network
+    if pictured(view, choice):
+        return weight_gallery(view, choice, width, height)
     layer = min(choice.layer, net.depth)
     neuron = min(choice.neuron, net.sizes[layer] - 1)
     act = net.activations[layer]

@@ -25,6 +25,7 @@ from tui_backprop.ui.command_table import COMMANDS, key_hint
 from tui_backprop.ui.model.row_table import RowTable, Source, row_table
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.epoch_log_pane import EpochLog
+from tui_backprop.ui.render.pixel_picture import as_text, ink
 from tui_backprop.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -142,9 +143,13 @@ class RowsLogDialog(Dialog[None]):
         widget.clear(columns=True)
         widget.add_columns(*(Text(title, justify="right") for title in table.columns))
         first_test = len(table.rows) - table.tests
+        pictures = row_pictures(view, table)
         for i, row in enumerate(table.rows):
             style = "italic" if i >= first_test else ""
-            widget.add_row(*(Text(cell, style, justify="right") for cell in row))
+            cells: list[str | Text] = [Text(cell, style, justify="right") for cell in row]
+            if pictures:
+                cells[1] = pictures[i]
+            widget.add_row(*cells, height=max(1, len(pictures[i].split()) if pictures else 1))
         # Titles and notes name features and classes from the data: never markup.
         self.query_one("#rows-title", Static).update(Content(table.title + self._when(view)))
         notes = " ".join(table.notes)
@@ -174,6 +179,14 @@ class RowsLogDialog(Dialog[None]):
         one says why; a hidden one, or one that waits for an epoch training, does nothing."""
         with self.main.forwarded():
             await self.app.run_action(action, self.main)
+
+
+def row_pictures(view: TrainingView, table: RowTable) -> list[Text]:
+    """Each row's picture (image data), in the column after the row's number."""
+    shape = view.network.image
+    if shape is None or not table.pixels:
+        return []
+    return [Text("\n").join(as_text(ink(row, shape).lines())) for row in table.pixels]
 
 
 def keys_hint(hidden: frozenset[str], room: int = 1000) -> str:
