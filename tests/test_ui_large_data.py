@@ -212,11 +212,11 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         await pilot.press("space")  # measured slow: the next step goes to a thread
         assert app.main.experiment.trainer.epoch == 1
         await pilot.press("space", "w", "space")  # w is answered; the second space waits
-        assert app.main._stepping and app.query_one(WeightsPane).gradients
+        assert app.main.stepping and app.query_one(WeightsPane).gradients
         await settle(pilot)
         assert "training the next epoch" in text_of(app.query_one("#status"))
         gate.set()
-        await wait_until(pilot, lambda: not app.main._stepping)
+        await wait_until(pilot, lambda: not app.main.stepping)
         assert app.main.experiment.trainer.epoch == 2
         await settle(pilot)
         assert "paused" in text_of(app.query_one("#status"))
@@ -224,9 +224,9 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         assert view is not None and view.epoch == 2
         gate.clear()
         await pilot.press("n", "w")  # the walk's first phase trains the epoch: off the thread
-        assert app.main._stepping and not app.query_one(WeightsPane).gradients
+        assert app.main.stepping and not app.query_one(WeightsPane).gradients
         gate.set()
-        await wait_until(pilot, lambda: not app.main._stepping)
+        await wait_until(pilot, lambda: not app.main.stepping)
         assert app.main.walk is not None and app.main.experiment.trainer.epoch == 3
 
 

@@ -161,11 +161,12 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
     a pane's period (a large network's) reach every shown pane, two a refresh."""
     from tui_backprop.ui import main_screen
     from tui_backprop.ui.model.view import snapshot
+    from tui_backprop.ui.session.runner import FRAME
 
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.main
-        monkeypatch.setattr(type(screen.process), "playing", property(lambda _: True))
+        monkeypatch.setattr(type(screen.runner.process), "playing", property(lambda _: True))
         shown = [p for p in screen._panes if p.display]
         trainer = screen.experiment.trainer
 
@@ -182,7 +183,7 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
         await pilot.pause(main_screen.PANE_PERIOD)
         await reaches_every_pane()  # ... and the rest after refreshes
         for _ in range(3):
-            await pilot.pause(main_screen.FRAME)
+            await pilot.pause(FRAME)
             assert len(next_view()) <= main_screen.PANES_PER_FRAME
         await pilot.pause(main_screen.PANE_PERIOD)
         await reaches_every_pane()

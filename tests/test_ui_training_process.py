@@ -132,7 +132,7 @@ async def lose_the_process(pilot: Pilot[int], app: BackpropApp, signum: int) -> 
     handed_back = app.main.experiment.trainer.epoch
     await pilot.press(*MAX_SPEED, "p")
     await wait_until(pilot, lambda: shown_epoch(app) > handed_back + 30)
-    pid = app.main.process.pid
+    pid = app.main.runner.process.pid
     assert pid is not None
     os.kill(pid, signum)
     shown = shown_epoch(app)
@@ -190,7 +190,7 @@ async def test_a_pause_while_the_process_is_stopped_answers_within_seconds() -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 20)
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         os.kill(pid, signal.SIGSTOP)
         shown = shown_epoch(app)
@@ -300,7 +300,7 @@ async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> Non
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
         await pilot.press("l")  # a rate a frame may or may not have carried back
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         _killed(pid)
         app.main.action_slower()  # before the app has seen the pipe close
@@ -407,7 +407,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: len(reads) == 3)
-        first = app.main.process.pid
+        first = app.main.runner.process.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
         Timer(0.2, gate.set).start()
@@ -418,7 +418,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
         await play_for(pilot, app, 20)  # a new process takes over
         trainer = app.main.experiment.trainer
         assert_same(trainer.params, reference(settings, trainer.epoch).params)
-        assert app.main.process.pid not in (None, first)
+        assert app.main.runner.process.pid not in (None, first)
 
 
 async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -465,6 +465,6 @@ async def test_the_training_process_runs_nicer_than_the_app() -> None:
     app = app_of(resolve("xor", {"hidden": (4,)}))
     async with app.run_test(size=SIZE) as pilot:
         await play_for(pilot, app, 2)
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)

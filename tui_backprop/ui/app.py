@@ -26,8 +26,9 @@ from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
 from tui_backprop.ui.key_bindings import app_bindings
-from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
+from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.screens.help_dialog import show_help
+from tui_backprop.ui.session.runner import STEP_THREAD
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least

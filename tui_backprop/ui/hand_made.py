@@ -35,7 +35,7 @@ class HandMade:
             if refused.words:
                 s.notify(refused.words, timeout=2)
             return False
-        s._set_running(False)
+        s.runner.take_back()
         return True
 
     # -- weights -----------------------------------------------------------------------

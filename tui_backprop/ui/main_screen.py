@@ -6,41 +6,32 @@ run. After anything changes it publishes one immutable ``TrainingView``, which i
 to the status line and the panes (see ``watch_view``); the panes only draw what the view
 holds.
 
-A playing run trains in its own process (see ``model.training_process``): the screen
-asks it for the latest epoch at most ``1 / FRAME`` times a second, one request at a
-time, publishes what comes back, and takes the whole run back on pause. Frames are
-read off the pipe in a thread, a large one less often (``model.frame_reader``), so a
-big network's step records never hold the keys. Every other key works on the run in
-this process, paused.
+Training is the runner's (``session.runner``): a playing run in its own process, whose
+frames the screen publishes as they come, and a slow step in a thread. Every other key
+takes the run back first (``Runner.take_back``) and works on it in this process, paused.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import gc
 import io
-import math
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 
 from tui_backprop.data import Progress
 from tui_backprop.data.folder import csv_in, csv_names
 from tui_backprop.engine import Trainer
-from tui_backprop.engine.config import parameter_count
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import VIEWS, Lesson, Step
 from tui_backprop.output_files import claim, release
@@ -53,7 +44,6 @@ from tui_backprop.ui.model.dataset_menu import data_seed_of, menu_defaults, open
 from tui_backprop.ui.model.downloads import Download, exported_files, saved_files, setup_file
 from tui_backprop.ui.model.experiment_files import open_csv, run_info, save_run
 from tui_backprop.ui.model.export import export
-from tui_backprop.ui.model.frame_reader import FrameReader
 from tui_backprop.ui.model.hand_edits import diverged_advice
 from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
@@ -68,7 +58,6 @@ from tui_backprop.ui.model.lesson_steps import (
     step_settings,
     walk_to,
 )
-from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
 from tui_backprop.ui.model.map_choice import (
     DELTAS,
@@ -84,11 +73,6 @@ from tui_backprop.ui.model.reconfigure import apply
 from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.scene import Scene, scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
-from tui_backprop.ui.model.training_process import (
-    Frame,
-    TrainingLost,
-    TrainingProcess,
-)
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, phase_view, walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
@@ -109,6 +93,7 @@ from tui_backprop.ui.screens.help_dialog import show_help
 from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog, Opened
 from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 from tui_backprop.ui.screens.settings_dialog import SettingsDialog
+from tui_backprop.ui.session.runner import Hooks, Runner, Said
 
 PANE_TITLES = {
     "#network-pane": "Network",
@@ -133,7 +118,6 @@ VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden"}
 VIEW_PANES = {"chart": "#chart", "confusion": "#confusion", "hidden-space": "#hidden-space"}
 VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
 ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
-T = TypeVar("T")
 
 
 class MainScreen(Screen[None]):
@@ -159,17 +143,9 @@ class MainScreen(Screen[None]):
         self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
         self.looking = HistoryCursor()  # an earlier epoch being looked at
         self.kept = KeptRuns()  # earlier runs, to compare with
-        self.pacer = Pacer()
-        self.process = TrainingProcess()  # trains the run while it plays
-        self._live: LiveRun | None = None  # what the process has shown of a playing run
-        self._until: int | None = None  # the epoch count a lesson step plays to
-        self._ticker: Timer | None = None
-        self.frames = FrameReader(self.process)  # reads its frames in a thread
-        self._state_at = 0.0
-        self._epoch_seconds = _first_guess(experiment)  # how long the last step took
-        self._stepping = False  # a slow step is training in a thread
+        # Trains the run: playing in a process, or a step at a time (see session.runner).
+        self.runner = Runner(lambda: self.experiment.trainer, self._hooks())
         self._forwarding = False  # another screen does a key of this one's (the rows view)
-        self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
         self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
         self.hand = HandMade(self)  # weights edited and points added by hand
@@ -199,7 +175,7 @@ class MainScreen(Screen[None]):
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
         self.info = run_info(self.experiment)
-        self.state = PlayState(False, self.pacer.rate)
+        self.state = self.runner.state
         self.show_scene()
         self.publish()
         self.query_one(NetworkDiagram).focus()
@@ -229,7 +205,7 @@ class MainScreen(Screen[None]):
     def refusal(self, action: str) -> Refusal | None:
         """Why ``action`` may not run now (see ``model.key_gate``), or None if it may."""
         covered = not (self.is_active or self._forwarding)
-        now = KeySituation(self.hidden_commands, self.lesson.locked, covered, self._stepping)
+        now = KeySituation(self.hidden_commands, self.lesson.locked, covered, self.stepping)
         return refusal(action, now)
 
     @contextmanager
@@ -247,14 +223,15 @@ class MainScreen(Screen[None]):
     def publish(self) -> None:
         """Hand every pane the run as it is now, or as it was at the epoch looked at."""
         trainer = self.experiment.trainer
-        if self._live is None:
+        live_run = self.runner.live
+        if live_run is None:
             self.hand.show_edits()
         past = self._past_view()
         if past is not None:
             self.view = past
             return
-        if self._live is not None:
-            self.view = self._live.view(self.network, self.sample) or self.view
+        if live_run is not None:
+            self.view = live_run.view(self.network, self.sample) or self.view
             return
         self.walk = live(self.walk, trainer)
         if self.walk is not None:
@@ -327,7 +304,6 @@ class MainScreen(Screen[None]):
             experiment, scene = kept, None  # other features: another plane
         self.end_run(why)
         self.experiment = experiment
-        self._epoch_seconds = _first_guess(experiment)
         self.network = self._network()
         self.sample = 0
         self.info = run_info(experiment)
@@ -370,48 +346,30 @@ class MainScreen(Screen[None]):
 
     @property
     def running(self) -> bool:
-        return self.process.playing
+        return self.runner.running
 
     @property
     def stepping(self) -> bool:
         """A slow epoch trains in a thread: keys that read or change the run wait."""
-        return self._stepping
+        return self.runner.stepping
 
-    def _set_running(self, running: bool) -> None:
-        if running and not self.running:
-            self._play()
-        elif not running and self.running:
-            self._pause()
-        lost = "" if self.running else self.state.lost  # said until the run plays again
-        self.state = PlayState(self.running, self.pacer.rate, 0.0, lost=lost, until=self._until)
+    def _hooks(self) -> Hooks:
+        """What the runner calls back (see ``session.runner``)."""
+        return Hooks(
+            state=self._play_state,
+            frame=self.publish,
+            back=self._took_back,
+            reached=self._reached,
+            say=self._say,
+            every=self.set_interval,
+            soon=self.call_next,
+        )
 
-    def _play(self) -> None:
-        trainer = self.experiment.trainer
-        self._live = LiveRun(trainer)
-        until = self._until  # a lesson step's epoch: as fast as it goes, then stop there
-        rate = self.pacer.rate if until is None else math.inf
-        try:
-            pipe = self.process.play(trainer, rate, until)
-        except TrainingLost as err:
-            self._live = None
-            self.notify(f"Could not start training: {err}.", severity="error", markup=False)
-            return
-        self.frames.start(pipe, self._frame_arrived, self._lost)
-        self._ticker = self.set_interval(FRAME, self._ask_frame)
-        self._ask_frame()
+    def _play_state(self, state: PlayState) -> None:
+        self.state = state
 
-    def _pause(self) -> None:
-        """Take the run back from the training process; the screen shows where it got."""
-        self._until = None  # a pause ends a lesson step's run too, wherever it got
-        self._stop_ticking()
-        try:
-            back = self.process.stop(self.frames.patience())
-            assert self._live is not None
-            self.experiment.trainer.continue_from(self._live.taken_back(back))
-        except TrainingLost as err:
-            self._go_on_without_process(err)
-        self._live = None
-        self._took_back()
+    def _say(self, said: Said) -> None:
+        self.notify(said.text, title=said.title, severity=said.severity, timeout=said.timeout)
 
     def _took_back(self) -> None:
         """The run is back in this process: the rate it really has (one chosen while it
@@ -422,70 +380,19 @@ class MainScreen(Screen[None]):
         self._show_overlay()
         self.publish()
 
-    def _stop_ticking(self) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-        self.frames.stop()
-
-    def _ask_frame(self) -> None:
-        try:
-            self.frames.ask()
-        except TrainingLost as err:
-            self._lost(err)
-
-    def _frame_arrived(self, frame: Frame) -> None:
-        live = self._live
-        if live is None:
-            return
-        if live.add(frame):  # a frame of an epoch already shown repaints nothing
-            self.publish()
-        now = time.perf_counter()
-        if now - self._state_at >= STATE_EVERY:
-            self._state_at = now
-            self.state = PlayState(True, self.pacer.rate, frame.measured, until=self._until)
-        if frame.diverged or frame.stopped:
-            self._set_running(False)
-            self._say_stopped()
-        elif self._until is not None and frame.epoch >= self._until:
-            self._set_running(False)
-            step = self.lesson.step
-            self._walk_to(step.run_to_phase if step is not None else None)
-
-    def _lost(self, err: TrainingLost) -> None:
-        """The process died or stopped answering mid-run: go on from its last frame."""
-        self._stop_ticking()
-        self.process.forget()
-        self._go_on_without_process(err)
-        self._live = None
-        self._took_back()
-
-    def _go_on_without_process(self, err: TrainingLost) -> None:
-        """The run goes on from the last epoch a frame delivered (from the run as it was
-        at ``p`` when none came); the status line and a notice say so."""
-        live = self._live
-        from_frames = live is not None and live.resume(self.experiment.trainer)
-        where = named(self.experiment.trainer.epoch)
-        said = "the last it sent" if from_frames else "where it started playing"
-        why = str(err)
-        self.state = PlayState(False, self.pacer.rate, lost=f"{why}; went on from {where}")
-        self.notify(
-            f"{why[:1].upper()}{why[1:]}: the run goes on from {where}, {said}.",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
+    def _reached(self) -> None:
+        """A lesson step's run got to its epoch: on to the step's phase."""
+        step = self.lesson.step
+        self._walk_to(step.run_to_phase if step is not None else None)
 
     def on_unmount(self) -> None:
-        self._stop_ticking()
-        self.process.close()
-        self.frames.close()
+        self.runner.close()
 
     # -- training keys ----------------------------------------------------------------------
 
     def action_step(self) -> None:
-        if self.running:
-            self._set_running(False)
+        if self.running:  # (paused, the status line keeps a stop rule's reason)
+            self.runner.take_back()
         if not self.resume_present():
             return
         if self.walk is not None and not self.walk.finished:
@@ -495,23 +402,12 @@ class MainScreen(Screen[None]):
         if self.experiment.trainer.diverged:
             self._warn_diverged()
             return
-        self._train(lambda: self.experiment.trainer.train_epoch(), lambda _: self._stepped())
-
-    def _stepped(self) -> None:
-        self.publish()
-        self._say_stopped()
-
-    def _say_stopped(self) -> None:
-        """The status line says why a stop rule paused the run at the epoch just trained."""
-        trainer = self.experiment.trainer
-        reason = trainer.stopped if trainer.stopped_now and trainer.stopped else ""
-        if reason != self.state.stopped:
-            self.state = replace(self.state, stopped=reason)
+        self.runner.step(self.publish)
 
     def action_phase(self) -> None:
         """One phase of backprop further inside the epoch (see ``model.walk``)."""
         if self.running:
-            self._set_running(False)
+            self.runner.take_back()
         if not self.resume_present():
             return
         walk = live(self.walk, self.experiment.trainer)
@@ -519,7 +415,7 @@ class MainScreen(Screen[None]):
         if nxt is not None:  # a phase of the epoch already trained
             self._walked(nxt)
         else:  # the first phase trains the next epoch
-            self._train(lambda: next_walk(walk, self.experiment.trainer), self._walked)
+            self.runner.train(lambda: next_walk(walk, self.experiment.trainer), self._walked)
 
     def _walked(self, walk: Walk | None) -> None:
         if walk is None:
@@ -530,65 +426,6 @@ class MainScreen(Screen[None]):
         diagram.selected = follow(walk, diagram.selected, self.network.sizes)
         self.publish()
 
-    def _train(self, epoch: Callable[[], T], then: Callable[[T], None]) -> None:
-        """Train one epoch by ``epoch()``, then ``then(its result)``. An epoch measured
-        slower than ``SLOW_EPOCH`` trains in a thread: NumPy's matrix products at that
-        size release the GIL, so keys are answered meanwhile; keys that change the run
-        wait (see ``model.key_gate``) until it is done."""
-        if self._epoch_seconds <= SLOW_EPOCH:
-            started = time.perf_counter()
-            result = epoch()
-            self._epoch_seconds = time.perf_counter() - started
-            then(result)
-            return
-        self._set_stepping(True)
-        self._train_in_thread(epoch, then)
-
-    def _train_in_thread(self, epoch: Callable[[], T], then: Callable[[T], None]) -> None:
-        """Train in a daemon thread: quitting mid-step (a large network's, a lesson's run
-        of epochs) does not wait for it, as a worker on asyncio's executor would (see
-        ``ui.app.run_app``)."""
-        loop = asyncio.get_running_loop()
-        here = contextvars.copy_context()  # the app's, for what ``then`` starts
-
-        def train() -> None:
-            started = time.perf_counter()
-            try:
-                result = epoch()
-            except Exception as err:  # raised on the screen's side: the app reports it
-                done: Callable[[], None] = partial(_raise, err)
-            else:
-                self._epoch_seconds = time.perf_counter() - started
-                done = partial(self._trained, then, result)
-            with suppress(RuntimeError):  # the app has closed meanwhile
-                loop.call_soon_threadsafe(self.call_next, done, context=here)
-
-        threading.Thread(target=train, name=STEP_THREAD, daemon=True).start()
-
-    def _trained(self, then: Callable[[T], None], result: T) -> None:
-        self._set_stepping(False)
-        then(result)
-        waiting, self._after_step = self._after_step, []
-        for write in waiting:
-            write()
-
-    def _waits_for_step(self, write: Callable[[], None]) -> bool:
-        """While a slow step trains, a file key (``s``, ``e``, ``W``) writes once it is
-        done, of the epoch it trained; said now, so the key is not thought lost."""
-        if not self._stepping:
-            return False
-        if write not in self._after_step:
-            self._after_step.append(write)
-            self.notify("Writing once the epoch being trained is done.", timeout=3)
-        return True
-
-    def _set_stepping(self, stepping: bool) -> None:
-        """The status line says a slow step is training. The footer stays as it is:
-        ``check_action`` refuses the keys that wait, and recomposing the footer twice
-        a step cost the keys answered meanwhile ~20 ms each time."""
-        self._stepping = stepping
-        self.state = replace(self.state, training=stepping)
-
     def _warn_diverged(self) -> None:
         edit = self.experiment.trainer.diverged_by_edit()
         advice = diverged_advice(self.network, edit)
@@ -597,7 +434,7 @@ class MainScreen(Screen[None]):
     def action_gradient_check(self) -> None:
         """Check the latest network, or while looking back the earlier epoch's on screen
         (during a walk: the walked epoch's weights after its update, as the intro says)."""
-        self._set_running(False)  # the check reads the weights: nothing may train meanwhile
+        self.runner.take_back()  # the check reads the weights: nothing may train meanwhile
         past = self.looking.state
         epoch, params = (past.epoch, past.params) if past is not None else (None, None)
         trainer = self.experiment.trainer
@@ -606,30 +443,21 @@ class MainScreen(Screen[None]):
     def action_toggle_run(self) -> None:
         if not self.resume_present():
             return
-        if not self.running and self.experiment.trainer.diverged:
+        if self.running:
+            self.runner.take_back()
+        elif self.experiment.trainer.diverged:
             self._warn_diverged()
-            return
-        self._set_running(not self.running)
+        else:
+            self.runner.play()
 
     def action_faster(self) -> None:
-        self.pacer.faster()
-        self._new_rate()
+        self.runner.speed(Pacer.faster)
 
     def action_slower(self) -> None:
-        self.pacer.slower()
-        self._new_rate()
+        self.runner.speed(Pacer.slower)
 
     def action_max_speed(self) -> None:
-        self.pacer.toggle_max()
-        self._new_rate()
-
-    def _new_rate(self) -> None:
-        if self.running:
-            try:
-                self.process.set_rate(self.pacer.rate)
-            except TrainingLost as err:
-                self._lost(err)
-        self.state = PlayState(self.running, self.pacer.rate, self.state.measured)
+        self.runner.speed(Pacer.toggle_max)
 
     def action_reset(self) -> None:
         self._restart("reset", new_weights=False)
@@ -640,24 +468,17 @@ class MainScreen(Screen[None]):
     def _restart(self, why: str, new_weights: bool) -> None:
         """Back to epoch 0; a playing run takes the run back first and plays on."""
         playing = self.running
-        self._set_running(False)
+        self.runner.take_back()
         self.end_run(why)
         self.experiment.trainer.reset(new_weights=new_weights)
         self.publish()
-        self._set_running(playing)
+        if playing:
+            self.runner.play()
 
     def action_learning_rate(self, direction: int) -> None:
         lr = next_rate(self.experiment.settings.lr, direction)
-        if self.running:  # the playing copy changes, and hands the change back on pause
-            try:
-                self.process.set_lr(lr)
-            except TrainingLost as err:
-                self._lost(err)
-                return
-            assert self._live is not None
-            self._live.set_lr(lr)
-        else:
-            self.experiment.trainer.set_lr(lr)
+        if not self.runner.set_lr(lr):
+            return
         self.experiment.settings = replace(self.experiment.settings, lr=lr)
         self.info = run_info(self.experiment)
         self._show_overlay()  # its caption says what differs, lr included
@@ -793,17 +614,17 @@ class MainScreen(Screen[None]):
         self._look(self.looking.move_by, step)
 
     def action_history_jump(self, direction: int) -> None:
-        self._set_running(False)  # the run's length is known once it is back
+        self.runner.take_back()  # the run's length is known once it is back
         step = direction * jump(self.experiment.trainer.epoch)
         self._look(self.looking.move_by, step)
 
     def action_history_edge(self, end: int) -> None:
         """The first epoch (``end`` 0) or the latest (1)."""
-        self._set_running(False)
+        self.runner.take_back()
         self._look(self.looking.move_to, end * self.experiment.trainer.epoch)
 
     def _look(self, move: Callable[[Trainer, int], int], value: int) -> None:
-        self._set_running(False)
+        self.runner.take_back()
         trainer = self.experiment.trainer
         if trainer.epoch == 0:
             self.notify("No history yet: train some epochs first (space or p).", timeout=3)
@@ -816,7 +637,7 @@ class MainScreen(Screen[None]):
     def action_open_csv(self) -> None:
         if self.tab.served:  # hidden there; the dataset menu lists the data folder instead
             return
-        self._set_running(False)
+        self.runner.take_back()
         self.app.push_screen(OpenCsvDialog(Path.cwd(), self._open, self._load))
 
     def _open(self, path: str) -> str | None:
@@ -844,7 +665,7 @@ class MainScreen(Screen[None]):
         return switch
 
     def action_datasets(self) -> None:
-        self._set_running(False)
+        self.runner.take_back()
         points, noise = menu_defaults(self.experiment)
         name = self.experiment.dataset.name
         if self.tab.served:  # the data folder's files by name, no file dialog
@@ -879,7 +700,7 @@ class MainScreen(Screen[None]):
         return why
 
     def action_new_data(self) -> None:
-        self._set_running(False)
+        self.runner.take_back()
         try:
             experiment = regenerate(self.experiment)
         except ValueError as err:
@@ -894,7 +715,7 @@ class MainScreen(Screen[None]):
 
     def action_feature(self, direction: int) -> None:
         """Drop the selected input's feature (-1) or add the next unused one (1)."""
-        self._set_running(False)
+        self.runner.take_back()
         layer, neuron = self.query_one(NetworkDiagram).selected
         try:
             features = toggled(self.experiment, direction, neuron if layer == 0 else None)
@@ -906,7 +727,7 @@ class MainScreen(Screen[None]):
             self.notify(why, severity="warning", timeout=4)
 
     def action_settings(self) -> None:
-        self._set_running(False)
+        self.runner.take_back()
         locked = self.lesson.locked_settings  # shown, not editable
         left_out = self.tab.hidden_settings  # a served tab names no file of the server's
         screen = SettingsDialog(self.settings_now, self._apply_settings, locked, left_out)
@@ -932,9 +753,9 @@ class MainScreen(Screen[None]):
         return None
 
     def action_save(self) -> None:
-        if self._waits_for_step(self.action_save):
+        if self.runner.after_step(self.action_save):
             return
-        self._set_running(False)  # saves the latest epoch, which the app holds once paused
+        self.runner.take_back()  # saves the latest epoch, which the app holds once paused
         if self.tab.served:
             self._deliver(saved_files(self.experiment), "Saved")
             return
@@ -948,9 +769,9 @@ class MainScreen(Screen[None]):
         )
 
     def action_export(self) -> None:
-        if self._waits_for_step(self.action_export):
+        if self.runner.after_step(self.action_export):
             return
-        self._set_running(False)
+        self.runner.take_back()
         epoch = self.looking.epoch
         shown = self.experiment.trainer.epoch if epoch is None else epoch
         svg, past = self.app.export_screenshot(), self.looking.state
@@ -966,9 +787,9 @@ class MainScreen(Screen[None]):
 
     def action_write_setup(self) -> None:
         """The settings as a file ``--config`` reads back, and as a command line."""
-        if self._waits_for_step(self.action_write_setup):
+        if self.runner.after_step(self.action_write_setup):
             return
-        self._set_running(False)  # the settings of the run as handed back
+        self.runner.take_back()  # the settings of the run as handed back
         current = effective_settings(self.experiment)
         if self.tab.served:
             try:
@@ -1017,7 +838,7 @@ class MainScreen(Screen[None]):
         """Show ``step``, set what it sets (settings, then its view and zoom) and run the
         app to where it asks: its epoch, then its phase."""
         self.query_one(LessonPane).show(self.lesson)
-        self._set_running(False)
+        self.runner.take_back()
         self.resume_present()
         if step.settings:  # as the settings screen applies them: live, or a new run
             why = self._apply_settings(step_settings(step, self.settings_now))
@@ -1036,8 +857,7 @@ class MainScreen(Screen[None]):
         # It plays, as p does, to that epoch: the panes follow it, the status line shows
         # where it is, and p, space or the step keys stop it where it got.
         self.walk = None
-        self._until = step.run_to_epoch
-        self._set_running(True)
+        self.runner.play(until=step.run_to_epoch)
 
     def _walk_to(self, kind: str | None) -> None:
         if kind is None:
@@ -1075,18 +895,6 @@ class MainScreen(Screen[None]):
         chart.overlay = Overlay(
             f"run {run.number}", caption, run.loss, run.test_loss, run.score, run.test_score, run.at
         )
-
-
-def _raise(err: Exception) -> None:
-    raise err
-
-
-def _first_guess(experiment: Experiment) -> float:
-    """How long a step is taken to last before one is timed: a large network on many
-    rows counts as slow, so not even the first step keeps the keys waiting."""
-    trainer = experiment.trainer
-    work = len(trainer.problem.x_train) * parameter_count(trainer.sizes, bias=False)
-    return SLOW_EPOCH * 2 if work > SLOW_WORK else 0.0
 
 
 def _in_words(err: Exception) -> str:
