@@ -26,7 +26,7 @@ async def test_new_data_draws_the_next_seed_restarts_and_keeps_the_old_run() -> 
         assert experiment.settings.data_seed == 1 and experiment.trainer.epoch == 0
         assert experiment.dataset.n_rows == len(before)
         assert not np.array_equal(experiment.dataset.features, before)
-        assert [run.epochs for run in app.main.kept.runs] == [2]
+        assert [run.epochs for run in app.main.session.kept.runs] == [2]
         await press(pilot, "space", "c")
         await pilot.pause()
         overlay = app.query_one(MetricsChart).overlay
@@ -40,7 +40,7 @@ async def test_new_data_on_the_reference_table_is_refused_and_changes_nothing() 
         await press(pilot, "space", "D")
         await pilot.pause()
         assert app.main.experiment is experiment and experiment.trainer.epoch == 1
-        assert any("fixed reference table" in str(n.message) for n in app._notifications)
+        assert any("fixed reference table" in str(n.message) for n in app.notices)
 
 
 async def test_the_features_field_rebuilds_the_network_on_them() -> None:
@@ -79,7 +79,7 @@ async def test_features_on_data_without_two_columns_are_refused(tmp_path: Path) 
         experiment = app.main.experiment
         await press(pilot, "F")  # the key says why not
         said = "three.csv: input features need data with exactly 2 features; it has 3"
-        assert any(said == n.message for n in app._notifications)
+        assert any(said == n.message for n in app.notices)
         await apply_settings(pilot, app, features="x1^2")
         assert said in error_of(app, "#settings-error")
         assert app.main.experiment is experiment

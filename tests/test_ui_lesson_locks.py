@@ -86,9 +86,8 @@ async def test_locked_features_stay_or_the_new_data_is_refused(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(pilot, app)
         assert screen.query_one("#set-features", Input).disabled
-        assert app.main._apply_settings(replace(app.main.settings_now, features=("x1",))) == (
-            f"input features: {LOCKED}"
-        )
+        features = replace(app.main.session.settings, features=("x1",))
+        assert app.main.session.apply_settings(features).refused == f"input features: {LOCKED}"
         await press(pilot, "escape")
         await choose_dataset(pilot, app, "circles")  # the seed preset would drop them
         assert app.main.experiment.settings.features == FEATURES

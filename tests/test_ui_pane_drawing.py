@@ -166,12 +166,12 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
     async with app.run_test(size=SIZE) as pilot:
         screen = app.main
         monkeypatch.setattr(type(screen.process), "playing", property(lambda _: True))
-        shown = [p for p in screen._panes if p.display]
+        shown = screen.panes_shown
         trainer = screen.experiment.trainer
 
         def next_view() -> set[object]:
             trainer.train_epoch()
-            screen.view = snapshot(trainer, screen.network, screen.sample)
+            screen.view = snapshot(trainer, screen.network, screen.session.sample)
             return {p for p in shown if p.view is screen.view}  # type: ignore[attr-defined]
 
         async def reaches_every_pane() -> None:

@@ -76,7 +76,13 @@ class BackpropApp(App[int]):
     def hidden_commands(self) -> frozenset[str]:
         """Commands the lesson or a served tab hides: absent from the footer, help and
         palette."""
-        return self.main.hidden_commands
+        return self.main.session.hidden_commands
+
+    @property
+    def notices(self) -> list[Notification]:
+        """The notices the app has up now, oldest first. Textual keeps them in
+        ``App._notifications`` and offers no public way to read them."""
+        return list(self._notifications)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, but those of a command the lesson hides."""

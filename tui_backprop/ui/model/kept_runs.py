@@ -169,6 +169,15 @@ def earlier_boundary(then: PastRun, now: Experiment) -> EarlierBoundary | None:
     return EarlierBoundary(f"run {then.number}", then.config, then.params) if same_plane else None
 
 
+def overlay_caption(run: PastRun, now: Experiment) -> str:
+    """What the chart says under ``run``'s curves: what differs, and which epochs they
+    are when a fork or an edit left them."""
+    caption = settings_diff(run, now)
+    if run.ended.startswith(("fork", "edited")):
+        caption += f" (before the {run.ended})"
+    return caption
+
+
 def settings_diff(then: PastRun, now: Experiment) -> str:
     """What differs between a past run and the current experiment, "then vs now":
     ``lr 0.1 vs 1, layers 2-8-1 vs 2-4-1``."""

@@ -12,6 +12,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from tui_backprop.engine.config import parameter_count
+from tui_backprop.experiment import Experiment
+
 # Rungs about ×3 apart: 10 epochs/s reaches max speed in four presses of +, and * jumps.
 SPEEDS: tuple[float, ...] = (1, 3, 10, 30, 100, 1000, math.inf)
 DEFAULT_SPEED = 2  # 10 epochs/s: each step can still be followed by eye
@@ -23,6 +26,19 @@ MAX_LAG = 0.1  # seconds of epochs a stalled schedule may still catch up on
 # two cores at 24 frames each got 1-3 updates a second; capped at 8, all of them 8.
 MOST_FRAMES = 24.0
 LEAST_FRAMES = 8.0
+
+SLOW_EPOCH = 0.05  # seconds: a step that took longer runs off the UI thread next time
+# Multiply-adds of one epoch's forward pass (rows × weights) above which even a run's
+# first, untimed step trains off the UI thread (~10 ms of NumPy at this size).
+SLOW_WORK = 5_000_000
+
+
+def first_guess(experiment: Experiment) -> float:
+    """How long a step is taken to last before one is timed: a large network on many
+    rows counts as slow, so not even the first step keeps the keys waiting."""
+    trainer = experiment.trainer
+    work = len(trainer.problem.x_train) * parameter_count(trainer.sizes, bias=False)
+    return SLOW_EPOCH * 2 if work > SLOW_WORK else 0.0
 
 
 def frame_rate(load: float, cores: int) -> float:
