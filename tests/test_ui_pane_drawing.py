@@ -159,7 +159,7 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
 ) -> None:
     """Frames 1/24 s apart each redraw the two stalest panes; frames further apart than
     a pane's period (a large network's) reach every shown pane, two a refresh."""
-    from tui_backprop.ui import main_screen
+    from tui_backprop.ui import main_screen, panes_screen
     from tui_backprop.ui.model.view import snapshot
 
     app = app_of()
@@ -175,14 +175,14 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
             return {p for p in shown if p.view is screen.view}  # type: ignore[attr-defined]
 
         async def reaches_every_pane() -> None:
-            assert len(next_view()) == main_screen.PANES_PER_FRAME  # two now ...
+            assert len(next_view()) == panes_screen.PANES_PER_FRAME  # two now ...
             view = screen.view
             await wait_until(pilot, lambda: all(p.view is view for p in shown))  # type: ignore[attr-defined]
 
-        await pilot.pause(main_screen.PANE_PERIOD)
+        await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()  # ... and the rest after refreshes
         for _ in range(3):
             await pilot.pause(main_screen.FRAME)
-            assert len(next_view()) <= main_screen.PANES_PER_FRAME
-        await pilot.pause(main_screen.PANE_PERIOD)
+            assert len(next_view()) <= panes_screen.PANES_PER_FRAME
+        await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()

@@ -31,11 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Grid
-from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 
 from tui_backprop.data import Progress
@@ -50,36 +46,22 @@ from tui_backprop.ui.model.hand_edits import diverged_advice
 from tui_backprop.ui.model.key_gate import HAND_EDIT, Refusal, refusal
 from tui_backprop.ui.model.lesson_steps import LessonState, walk_to
 from tui_backprop.ui.model.live_run import LiveRun
-from tui_backprop.ui.model.map_choice import (
-    DELTAS,
-    GALLERY,
-    MAP,
-    MapChoice,
-    follow_selection,
-    next_choice,
-)
 from tui_backprop.ui.model.numbering import named
 from tui_backprop.ui.model.pacing import SLOW_EPOCH, Pacer, first_guess
-from tui_backprop.ui.model.run_info import PlayState, RunInfo
+from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.training_process import (
     Frame,
     TrainingLost,
     TrainingProcess,
 )
-from tui_backprop.ui.model.view import Network, TrainingView
-from tui_backprop.ui.model.walk import Walk, follow, live, next_walk, walk_of
+from tui_backprop.ui.model.view import Network
+from tui_backprop.ui.model.walk import Walk, follow, live, next_walk
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart_pane import MetricsChart, Overlay
-from tui_backprop.ui.panes.confusion_pane import ConfusionPane
-from tui_backprop.ui.panes.deltas_pane import DeltasPane
-from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
-from tui_backprop.ui.panes.footer_pane import KeyFooter
-from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
+from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.neuron_pane import NeuronDetail
-from tui_backprop.ui.panes.status_pane import StatusLine
-from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
+from tui_backprop.ui.panes_screen import PanesScreen
 from tui_backprop.ui.screens.dataset_dialog import DatasetDialog
 from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog
 from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
@@ -90,43 +72,20 @@ from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 from tui_backprop.ui.session.outcome import Outcome, ValuePrompt
 from tui_backprop.ui.session.run_session import Session
 
-PANE_TITLES = {
-    "#network-pane": "Network",
-    "#deltas": "Backward pass: δ and gradient size",
-}
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
 FRAME = 1 / 24  # seconds between frame requests while a run plays
-PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 STEP_THREAD = "step"  # the thread a slow step trains in (see ui.app.run_app on quitting)
-PANES_PER_FRAME = 2
 DIVERGED_ADVICE = "The run has diverged: {advice}."
-SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
-# Classes of #panes for the views shown in the chart's place (C, H): one at a time.
-IN_CHART_PLACE = ("-confusion", "-hidden")
-# A lesson step's views (lesson.VIEWS): the class of #panes that shows each, the pane it
-# is drawn in, and the boundary pane's maps.
-VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden"}
-VIEW_PANES = {"chart": "#chart", "confusion": "#confusion", "hidden-space": "#hidden-space"}
-VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
-ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
 T = TypeVar("T")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PanesScreen):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
-    # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
-
-    # The screen only hands these on (to the status line and the panes): repainting the
-    # screen itself on every change would redraw the whole terminal every frame.
-    view: reactive[TrainingView | None] = reactive(None, repaint=False)
-    info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
-    state: reactive[PlayState] = reactive(PlayState(), repaint=False)
 
     def __init__(
         self, experiment: Experiment, lesson: Lesson | None = None, tab: TabPolicy = LOCAL
     ) -> None:
-        super().__init__()
+        super().__init__(with_lesson=lesson is not None)
         self.session = Session(experiment, lesson, tab)  # the run and its rules
         self.pacer = Pacer()
         self.process = TrainingProcess()  # trains the run while it plays
@@ -139,8 +98,6 @@ class MainScreen(Screen[None]):
         self._stepping = False  # a slow step is training in a thread
         self._forwarding = False  # another screen does a key of this one's (the rows view)
         self._after_step: list[Callable[[], None]] = []  # writes asked for meanwhile
-        self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
-        self._viewed_at = 0.0  # when the last view was handed on
 
     # The session's state the training machinery reads, by the names it has always used.
     @property
@@ -163,33 +120,11 @@ class MainScreen(Screen[None]):
     def walk(self, walk: Walk | None) -> None:
         self.session.walk = walk
 
-    def compose(self) -> ComposeResult:
-        yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
-        if self.lesson.lesson is not None:
-            yield LessonPane(id="lesson")
-        with Grid(id="panes"):
-            with NetworkPane(id="network-pane"):
-                yield NetworkDiagram(id="diagram")
-                yield NeuronDetail(id="neuron")
-            yield BoundaryPane(id="boundary")
-            yield MetricsChart(id="chart")
-            yield ConfusionPane(id="confusion")
-            yield HiddenSpacePane(id="hidden-space")
-            yield WeightsPane(id="weights")
-            yield DeltasPane(id="deltas")
-        yield KeyFooter()
-
     def on_mount(self) -> None:
-        # Every pane that draws the view but the status line, which is bound to it
-        # (``compose``) and shows every frame.
-        # (By class, not a type selector: that names a widget's first bases only.)
-        panes = (p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine))
-        self._panes = dict.fromkeys(panes, 0.0)
-        for selector, title in PANE_TITLES.items():
-            self.query_one(selector).border_title = title
+        self.take_panes()
         self.info = run_info(self.experiment)
         self.state = PlayState(False, self.pacer.rate)
-        self.show_scene()
+        self.show_scene(self.session.scene)
         self.publish()
         self.query_one(NetworkDiagram).focus()
         if self.lesson.step is not None:
@@ -246,7 +181,7 @@ class MainScreen(Screen[None]):
         holds, for the dialog that asked (which stays open and shows it)."""
         if outcome.switched:
             self._epoch_seconds = first_guess(self.experiment)
-            self.show_scene()
+            self.show_scene(self.session.scene)
         if outcome.info or outcome.switched:
             self.info = run_info(self.experiment)
         if outcome.publish:
@@ -273,46 +208,6 @@ class MainScreen(Screen[None]):
             self.view = self._live.view(s.network, s.sample) or self.view
         else:
             self.view = s.present_view()
-
-    def watch_view(self, view: TrainingView | None) -> None:
-        """Hand the view to the panes. While a run plays the status line shows every
-        frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
-        ``PANES_PER_FRAME`` first, so no frame redraws every pane. When frames come
-        further apart than that (a large network's), every pane takes each one, still
-        ``PANES_PER_FRAME`` a screen refresh, so a key never waits for all of them."""
-        now = time.perf_counter()
-        panes = sorted(self._panes, key=self._panes.__getitem__)
-        if self.running:
-            due = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
-            panes, rest = due[:PANES_PER_FRAME], due[PANES_PER_FRAME:]
-            if rest and now - self._viewed_at >= PANE_PERIOD:
-                self.call_after_refresh(self._hand_on, view, rest)
-        self._viewed_at = now
-        self._hand(view, panes)
-
-    def _hand(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
-        now = time.perf_counter()
-        for pane in panes:
-            pane.view = view
-            self._panes[pane] = now
-
-    def _hand_on(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
-        """The next few panes take ``view`` after a refresh, unless a newer one came."""
-        if view is not self.view:
-            return
-        self._hand(view, panes[:PANES_PER_FRAME])
-        if panes[PANES_PER_FRAME:]:
-            self.call_after_refresh(self._hand_on, view, panes[PANES_PER_FRAME:])
-
-    @property
-    def panes_shown(self) -> list[ViewPane]:
-        """The panes handed each view, those on screen now."""
-        return [pane for pane in self._panes if pane.display]
-
-    def show_scene(self) -> None:
-        scene = self.session.scene
-        for pane in self.query().results(ScenePane):
-            pane.scene = scene
 
     def resume_present(self, keys: str = "space, n or p") -> bool:
         """The session's fork rule, shown: False while it asks (nothing may train yet)."""
@@ -623,28 +518,6 @@ class MainScreen(Screen[None]):
         """The epoch's rows and the per-epoch log; a playing run plays on."""
         self.app.push_screen(RowsLogDialog(self.session, self))
 
-    def action_gradients(self) -> None:
-        pane = self.query_one(WeightsPane)
-        pane.gradients = not pane.gradients
-
-    def action_weights_moment(self) -> None:
-        """The weights the forward pass used, or those after the update (a walk's
-        phase decides while one is shown)."""
-        if walk_of(self.view) is not None:
-            self.notify("In a walk the weights follow its phase: the new ones from the update.")
-            return
-        pane = self.query_one(WeightsPane)
-        pane.used = self.query_one(NetworkDiagram).used = not pane.used
-        pane.gradients = False
-
-    def action_zoom(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-            return
-        focused = self.focused
-        if focused is not None:
-            self.maximize(focused)
-
     def on_weights_pane_edit_cell(self, message: WeightsPane.EditCell) -> None:
         if self._may_change():
             hand = self.session.hand
@@ -665,76 +538,6 @@ class MainScreen(Screen[None]):
         if self._may_change():
             hand = self.session.hand
             self.show(hand.point(message.size, message.cell, message.add, message.label))
-
-    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
-        self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
-        pane = self.query_one(BoundaryPane)
-        pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
-
-    def action_neuron_map(self, kinds: str) -> None:
-        """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
-        pane = self.query_one(BoundaryPane)
-        pane.maps = next_choice(pane.maps, kinds, self.query_one(NetworkDiagram).selected)
-        if pane.maps is not None and not self.has_class("-wide"):
-            self.query_one("#panes").add_class(SHOWING_BOUNDARY)
-
-    def action_map_page(self, step: int) -> None:
-        pane = self.query_one(BoundaryPane)
-        if pane.maps is not None:
-            pane.maps = pane.maps.paged(step)
-
-    def action_boundary(self) -> None:
-        if self.has_class("-wide"):
-            self.notify("At this width the boundary and the chart are both shown.", timeout=3)
-            return
-        self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
-        self.query_one("#panes").remove_class(*IN_CHART_PLACE).toggle_class(SHOWING_BOUNDARY)
-
-    def show_view(self, name: str) -> None:
-        """Show a view a lesson step names (one of ``lesson.VIEWS``) in the chart's place
-        (the boundary and its maps: in their own pane from 150 columns)."""
-        self.minimize()
-        panes = self.query_one("#panes")
-        panes.remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
-        boundary = self.query_one(BoundaryPane)
-        kind = VIEW_MAPS.get(name)
-        boundary.maps = (
-            None if kind is None else MapChoice(kind, *self.query_one(NetworkDiagram).selected)
-        )
-        if name in VIEW_CLASSES:
-            panes.add_class(VIEW_CLASSES[name])
-        elif name not in VIEW_PANES and not self.has_class("-wide"):
-            panes.add_class(SHOWING_BOUNDARY)
-
-    def zoom_to(self, name: str) -> None:
-        """Zoom the pane a lesson step names (one of ``lesson.ZOOMS``: a pane, or the
-        pane a view is drawn in); "none" zooms nothing."""
-        self.minimize()
-        if name != "none":
-            self.maximize(self.query_one(ZOOM_PANES.get(name) or VIEW_PANES.get(name, "#boundary")))
-
-    def action_confusion(self) -> None:
-        self._in_chart_place("-confusion")
-
-    def action_hidden_space(self) -> None:
-        self._in_chart_place("-hidden")
-
-    def _in_chart_place(self, view: str) -> None:
-        """Show ``view`` (a class of IN_CHART_PLACE) where the chart is, or the chart again."""
-        self.minimize()
-        panes = self.query_one("#panes")
-        showing = panes.has_class(view)
-        panes.remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
-        if not showing:
-            panes.add_class(view)
-
-    def action_hidden_axes(self, layer: int) -> None:
-        """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
-        pane = self.query_one(HiddenSpacePane)
-        choice = pane.choice
-        pane.choice = choice.next_layer(self.network.sizes) if layer else choice.next_pair()
-        if not pane.display:
-            self._in_chart_place("-hidden")
 
     # -- history ----------------------------------------------------------------------------
     # Each takes the run back first: its length is known once it is here.
@@ -873,8 +676,7 @@ class MainScreen(Screen[None]):
 
     def action_compare(self) -> None:
         outcome = self.session.compare()
-        self.minimize()
-        self.query_one("#panes").remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
+        self.show_chart()
         self.show(outcome)
 
     def _show_overlay(self) -> None:
