@@ -3,10 +3,13 @@ CSV read in a worker then switched to, and a served tab's data folder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from tests.session_cases import XOR, session_of, texts
+from tests.session_cases import XOR, lesson_of, session_of, texts
 from tui_backprop.served_tab import TabPolicy
+from tui_backprop.settings import resolve
+from tui_backprop.ui.session.run_session import Session
 
 
 def _csv(folder: Path, name: str = "dots.csv", rows: int = 12) -> Path:
@@ -83,3 +86,40 @@ def test_a_served_tab_opens_its_folders_files_by_name_only(tmp_path: Path) -> No
     assert no_folder.open_data_file("dots.csv").refused == (
         "no data folder: the server was started without --data-dir"
     )
+
+
+def test_new_data_on_the_reference_table_is_refused_and_changes_nothing() -> None:
+    session = session_of(epochs=1)
+    experiment = session.experiment
+    outcome = session.new_data()
+    assert [s.severity for s in outcome.said] == ["warning"] and not outcome.switched
+    assert "fixed reference table" in texts(outcome)[0]
+    assert session.experiment is experiment and session.trainer.epoch == 1
+
+
+def test_features_need_data_of_two_columns(tmp_path: Path) -> None:
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,c,y\n" + "".join(f"{k},{k % 3},{k % 5},{k % 2}\n" for k in range(20)))
+    session = session_of(resolve(str(path), {}))
+    experiment = session.experiment
+    said = "three.csv: input features need data with exactly 2 features; it has 3"
+    assert texts(session.feature(1, (0, 0))) == [said]  # the key says why not
+    assert session.apply_settings(replace(session.settings, features=("x1^2",))).refused == said
+    assert session.experiment is experiment
+
+
+def test_the_menu_a_new_draw_and_a_csv_keep_a_locked_rate(tmp_path: Path) -> None:
+    session = session_of(replace(XOR, lr=1.0), lesson=lesson_of(lock=frozenset({"lr"})))
+    session.choose_dataset("seed", 10, 0.0)  # the reference preset's rate is 0.1
+    assert session.experiment.dataset.name == "seed" and _rates(session) == (1.0, 1.0)
+    session.choose_dataset("moons", 100, 0.1)  # the standard preset's too
+    assert _rates(session) == (1.0, 1.0)
+    session.new_data()
+    assert session.experiment.settings.data_seed == 1 and _rates(session) == (1.0, 1.0)
+    session.load(str(_csv(tmp_path)), None)()
+    assert session.experiment.dataset.name == "dots.csv" and _rates(session) == (1.0, 1.0)
+
+
+def _rates(session: Session) -> tuple[float, float]:
+    """The rate the trainer uses and the one the settings say."""
+    return session.trainer.config.lr, session.settings.lr
