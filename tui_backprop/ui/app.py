@@ -1,7 +1,8 @@
 """The app: the main screen on one experiment, the help and the command palette.
 
-Everything that drives the run lives on ``MainScreen``; the app holds what is shared by
-every screen: the style sheet, the size breakpoints, help and quit.
+The run and its rules live in the session (``ui.session``), which ``MainScreen`` shows
+and drives; the app holds what is shared by every screen: the style sheet, the size
+breakpoints, help and quit.
 """
 
 from __future__ import annotations

@@ -49,12 +49,13 @@ class PastRun:
 
 
 def effective_settings(experiment: Experiment) -> Settings:
-    """The experiment's settings as the trainer has them now: new weights (R) moved the
-    seed on, and the learning rate, optimiser and λ may have changed during the run."""
+    """The experiment's settings as they are now (``Session.settings`` is this): the
+    trainer's seed (new weights, R, move it on), optimiser and λ, which may have changed
+    during the run; and the learning rate last chosen, which ``experiment.settings``
+    holds (a key sets it there even while a playing copy of the run trains; paused, the
+    trainer's is the same)."""
     c = experiment.trainer.config
-    return replace(
-        experiment.settings, seed=c.seed, lr=c.lr, optimizer=c.optimizer, l1=c.l1, l2=c.l2
-    )
+    return replace(experiment.settings, seed=c.seed, optimizer=c.optimizer, l1=c.l1, l2=c.l2)
 
 
 @dataclass(frozen=True)

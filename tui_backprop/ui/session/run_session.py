@@ -103,10 +103,9 @@ class Session:
 
     @property
     def settings(self) -> Settings:
-        """The run's settings as they are now, the one answer every reader takes: the
-        trainer's seed (``R`` moves it on), optimiser and λ, and the learning rate last
-        chosen (a playing run's copy has it before this process's trainer does)."""
-        return replace(effective_settings(self.experiment), lr=self.experiment.settings.lr)
+        """The run's settings as they are now, the one answer every reader takes
+        (``kept_runs.effective_settings``): never ``experiment.settings``, which lags."""
+        return effective_settings(self.experiment)
 
     @property
     def scene(self) -> Scene:
