@@ -1,7 +1,8 @@
 """The app: the main screen on one experiment, the help and the command palette.
 
-Everything that drives the run lives on ``MainScreen``; the app holds what is shared by
-every screen: the style sheet, the size breakpoints, help and quit.
+The run and its rules live in the session (``ui.session``), which ``MainScreen`` shows
+and drives; the app holds what is shared by every screen: the style sheet, the size
+breakpoints, help and quit.
 """
 
 from __future__ import annotations
@@ -77,7 +78,13 @@ class BackpropApp(App[int]):
     def hidden_commands(self) -> frozenset[str]:
         """Commands the lesson or a served tab hides: absent from the footer, help and
         palette."""
-        return self.main.hidden_commands
+        return self.main.session.hidden_commands
+
+    @property
+    def notices(self) -> list[Notification]:
+        """The notices the app has up now, oldest first. Textual keeps them in
+        ``App._notifications`` and offers no public way to read them."""
+        return list(self._notifications)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, but those of a command the lesson hides."""

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Literal, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from tui_backprop.engine import Trainer
 from tui_backprop.engine.config import parameter_count
@@ -41,6 +41,7 @@ from tui_backprop.ui.model.numbering import named
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.training_process import Frame, TrainingLost, TrainingProcess
+from tui_backprop.ui.session.outcome import Said
 
 FRAME = 1 / 24  # seconds between frame requests while a run plays
 STATE_EVERY = 0.25  # seconds between updates of the measured speed
@@ -57,19 +58,6 @@ class Ticking(Protocol):
     """A repeating timer, as the screen's ``set_interval`` returns one."""
 
     def stop(self) -> None: ...
-
-
-Severity = Literal["information", "warning", "error"]
-
-
-@dataclass(frozen=True)
-class Said:
-    """One notice: its text (never markup), and how it is shown."""
-
-    text: str
-    severity: Severity = "information"
-    title: str = ""
-    timeout: float | None = None  # seconds; None: the app's default
 
 
 @dataclass(frozen=True)
