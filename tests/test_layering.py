@@ -16,8 +16,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tui_backprop"
 # What the view model and the drawing helpers may never reach: the app, its screens and panes.
 UI_ABOVE_MODEL = tuple(
     f"tui_backprop.ui.{name}"
-    for name in ("app", "main_screen", "hand_made", "commands", "panes", "screens")
+    for name in ("app", "main_screen", "commands", "panes", "screens", "session")
 )
+# The session is the run's logic: no widget, no styled text, nothing above it.
+SESSION_MAY_NOT = tuple(
+    f"tui_backprop.ui.{name}" for name in ("app", "main_screen", "commands", "panes", "screens")
+)
+UI_LIBRARIES = ("textual", "rich", "plotext", "textual_plotext")
 # The only Textual the drawing helpers use: a line of segments, as the line API draws it.
 TEXTUAL_IN_RENDER = {"textual.strip"}
 
@@ -45,6 +50,7 @@ def model_modules() -> list[str]:
         "tui_backprop.check",
         "tui_backprop.check.student_runner",
         "tui_backprop.ui.model.training_process",
+        "tui_backprop.ui.session.runner",
         "tui_backprop.ui.command_table",
     ],
 )
@@ -61,6 +67,86 @@ def test_package_does_not_import_ui_libraries(package: str) -> None:
 def test_the_view_model_loads_no_ui_library() -> None:
     loaded = {name.split(".")[0] for name in loaded_by(*model_modules())}
     assert {"textual", "rich", "plotext", "textual_plotext"}.isdisjoint(loaded)
+
+
+def session_modules() -> list[Path]:
+    return sorted((PACKAGE / "ui" / "session").glob("*.py"))
+
+
+def test_the_session_loads_no_ui_library() -> None:
+    loaded = loaded_by(*map(module_name, session_modules()))
+    assert set(UI_LIBRARIES).isdisjoint(name.split(".")[0] for name in loaded)
+
+
+def test_the_session_imports_nothing_above_it() -> None:
+    for path in session_modules():
+        bad = {
+            name
+            for name in imports_of(path)
+            if name.startswith(SESSION_MAY_NOT) or name.split(".")[0] in UI_LIBRARIES
+        }
+        assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+def test_nothing_below_the_screen_imports_it() -> None:
+    # The app shows the screen; the session, dialogs and panes get what they need handed in.
+    screen = "tui_backprop.ui.main_screen"
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if module_name(path) in (screen, "tui_backprop.ui.app"):
+            continue
+        assert screen not in imports_of(path), path
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module of the package and the package's modules it imports, those under
+    ``if TYPE_CHECKING:`` included (a cycle there is a cycle of the design)."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {
+        name: {m for m in imports_of(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The graph's strongly connected parts of more than one module (Tarjan's)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            part = []
+            while True:
+                top = stack.pop()
+                part.append(top)
+                if top == node:
+                    break
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_cycles_are_found_through_type_checking_imports() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    assert cycles(import_graph()) == []
 
 
 def is_module(name: str) -> bool:

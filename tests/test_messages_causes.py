@@ -118,7 +118,7 @@ async def test_a_run_diverged_by_a_hand_edit_says_so_and_u_undoes_it(
         await press(pilot, "space")
         await wait_until(pilot, lambda: trainer.epoch == 1)
         before = [np.array(w) for w in trainer.params.weights]
-        app.main.hand.edit_cell(layer, 0, 0, value)
+        app.main.show(app.main.session.hand.edit_cell(layer, 0, 0, value))
         await press(pilot, "space")
         await wait_until(pilot, lambda: trainer.epoch == epochs and trainer.diverged)
         await pilot.pause()
@@ -129,7 +129,7 @@ async def test_a_run_diverged_by_a_hand_edit_says_so_and_u_undoes_it(
         assert "hand edit" in deltas and "lower the lr" not in deltas, deltas
         await press(pilot, "space")  # refused: the notice names the edit too
         await pilot.pause()
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in app.notices]
         assert any("made it diverge; u undoes the edit" in n for n in notes), notes
         assert not any("lower the learning rate" in n for n in notes), notes
         await press(pilot, "u")

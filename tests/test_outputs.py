@@ -459,10 +459,10 @@ def test_the_settings_screen_refuses_to_save_over_the_dataset(tmp_path: Path) ->
 
 
 def test_a_failed_save_in_the_app_is_said_in_words() -> None:
-    from tui_backprop.ui.main_screen import _in_words
+    from tui_backprop.output_files import in_words
 
     err = PermissionError(13, "Permission denied", "w.npz")
-    assert _in_words(err) == "cannot write w.npz: permission denied"
+    assert in_words(err) == "cannot write w.npz: permission denied"
 
 
 OUT = ("--save-weights", "out", "--log", "./out")

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from tests.serving import serving, ws_connect
-from tui_backprop.ui.main_screen import STATE_EVERY
 from tui_backprop.ui.model.pacing import (
     DEFAULT_SPEED,
     LEAST_FRAMES,
@@ -21,6 +20,7 @@ from tui_backprop.ui.model.pacing import (
     frame_rate,
     runnable_now,
 )
+from tui_backprop.ui.session.runner import STATE_EVERY
 
 aiohttp = pytest.importorskip("aiohttp")
 pytest.importorskip("textual_serve")

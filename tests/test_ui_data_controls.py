@@ -3,8 +3,6 @@ input features field of the settings screen, and f / F on the diagram's input ne
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from tests.helpers import SIZE, app_of, press, text_of
@@ -26,21 +24,11 @@ async def test_new_data_draws_the_next_seed_restarts_and_keeps_the_old_run() -> 
         assert experiment.settings.data_seed == 1 and experiment.trainer.epoch == 0
         assert experiment.dataset.n_rows == len(before)
         assert not np.array_equal(experiment.dataset.features, before)
-        assert [run.epochs for run in app.main.kept.runs] == [2]
+        assert [run.epochs for run in app.main.session.kept.runs] == [2]
         await press(pilot, "space", "c")
         await pilot.pause()
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and overlay.caption.startswith("data seed 0 vs 1")
-
-
-async def test_new_data_on_the_reference_table_is_refused_and_changes_nothing() -> None:
-    app = app_of()
-    async with app.run_test(size=SIZE) as pilot:
-        experiment = app.main.experiment
-        await press(pilot, "space", "D")
-        await pilot.pause()
-        assert app.main.experiment is experiment and experiment.trainer.epoch == 1
-        assert any("fixed reference table" in str(n.message) for n in app._notifications)
 
 
 async def test_the_features_field_rebuilds_the_network_on_them() -> None:
@@ -69,17 +57,3 @@ async def test_f_drops_the_selected_input_and_F_adds_the_next_feature() -> None:
         await press(pilot, "F", "F")
         assert app.main.experiment.settings.features == ("x1", "x2", "x1^2")
         assert app.main.experiment.trainer.sizes[0] == 3
-
-
-async def test_features_on_data_without_two_columns_are_refused(tmp_path: Path) -> None:
-    path = tmp_path / "three.csv"
-    path.write_text("a,b,c,y\n" + "".join(f"{k},{k % 3},{k % 5},{k % 2}\n" for k in range(20)))
-    app = app_of(resolve(str(path), {}))
-    async with app.run_test(size=SIZE) as pilot:
-        experiment = app.main.experiment
-        await press(pilot, "F")  # the key says why not
-        said = "three.csv: input features need data with exactly 2 features; it has 3"
-        assert any(said == n.message for n in app._notifications)
-        await apply_settings(pilot, app, features="x1^2")
-        assert said in error_of(app, "#settings-error")
-        assert app.main.experiment is experiment

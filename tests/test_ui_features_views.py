@@ -58,7 +58,7 @@ async def test_own_points_are_refused_while_input_features_are_on() -> None:
         await pilot.click("#boundary", offset=(10, 5))
         await settle(pilot)
         assert app.main.experiment is experiment  # nothing changed
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.notices]
         assert "clear the input features first" in said[-1]
 
 

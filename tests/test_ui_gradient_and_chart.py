@@ -72,7 +72,7 @@ async def test_compare_overlays_the_earlier_runs_accuracy_as_well_as_its_loss() 
         await press(pilot, "space", "space", "space", "R", "space", "space", "c")
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None and chart.overlay.score is not None
-        past = app.main.kept.runs[0]
+        past = app.main.session.kept.runs[0]
         assert np.array_equal(chart.overlay.score, past.score)
         lines = pane_lines(app, "#chart")
         loss_row = next(line for line in lines if line.startswith("loss"))

@@ -48,7 +48,7 @@ async def test_zeroing_a_weight_is_a_fork_that_the_next_epoch_starts_from() -> N
         await press(pilot, "0")
         assert trainer.params.weights[0][0, 1] == 0.0
         label = f"edited W1[x1,h2]: {old:.3g} → 0"
-        assert app.main.kept.runs[-1].ended == label  # the run before it, for c
+        assert app.main.session.kept.runs[-1].ended == label  # the run before it, for c
         assert label in text_of(pane)  # the pane names the edit of the epoch shown
         await step(pilot)
         assert trainer.last_record.layers[0].w_before[0, 1] == 0.0
@@ -112,7 +112,8 @@ async def test_editing_while_looking_back_asks_once_then_forks() -> None:
         await press(pilot, "left_square_bracket")
         app.main.query_one(WeightsPane).focus()
         await press(pilot, "down", "0")
-        await wait_until(pilot, lambda: app.main.looking.asked)  # the pane's message handled
+        looking = app.main.session.looking
+        await wait_until(pilot, lambda: looking.asked)  # the pane's message handled
         assert trainer.epoch == 3 and not trainer.edits  # only asked
         await press(pilot, "0")
         await wait_until(pilot, lambda: trainer.edits)
@@ -149,7 +150,7 @@ async def test_clicks_add_and_remove_points_and_export_writes_them(
         exp = app.main.experiment
         assert exp.split.y_train[-1] == 0 and len(exp.split.x_train) == 11
         assert exp.trainer.epoch == 0  # goes on from the weights shown, with new data
-        assert app.main.kept.runs[-1].ended == "added a point of class 0"
+        assert app.main.session.kept.runs[-1].ended == "added a point of class 0"
         where = exp.split.x_train[-1]
         scene = pane.scene
         x0, x1, y0, y1 = scene.plane

@@ -28,6 +28,6 @@ async def test_keys_names_and_descriptions_keep_their_columns(size: tuple[int, i
             if line[:start].strip():  # a key's first line
                 assert line[name_at - 2 : name_at] == "  " and line[name_at] != " ", line
                 names.append(line[name_at:start].strip())
-        hidden = app.screen._hidden  # type: ignore[attr-defined]
+        hidden = app.screen.hidden  # type: ignore[attr-defined]
         assert names == [c.label for c in shown_commands(hidden)] + ["Select"]
         assert "Initial weights" in names

@@ -67,7 +67,7 @@ async def test_w_writes_the_set_up_and_shows_the_command_line(
         path = tmp_path / "xor-setup.toml"
         table = tomllib.loads(path.read_text())
         assert table["lr"] == 0.3 and table["dataset"] == "xor"
-        shown = [n.message for n in app._notifications]
+        shown = [n.message for n in app.notices]
         assert any(
             m.startswith(str(path)) and "\nbackprop-tui xor " in m and "--lr 0.3" in m
             for m in shown
@@ -91,7 +91,7 @@ async def test_w_with_a_name_toml_cannot_hold_says_so_and_writes_nothing(
     app = app_of(resolve(csv_named(tmp_path, b"data\xff.csv"), {}))
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "W")
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in app.notices]
         assert any("not valid UTF-8, so a set-up file cannot name it" in m for m in notes), notes
     assert not list(tmp_path.glob("*.toml"))
 

@@ -17,10 +17,10 @@ from textual.widgets import Input, Label, ProgressBar
 from tests.helpers import SIZE, app_of, press, settle, text_of, wait_until, weights_of
 from tui_backprop.data import csv_file, load_csv
 from tui_backprop.experiment import Experiment
-from tui_backprop.ui import main_screen
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.screens import open_csv_dialog
 from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
+from tui_backprop.ui.session import run_session
 
 
 class Stop(Exception):
@@ -95,19 +95,19 @@ async def test_a_large_file_opens_in_the_background(
 ) -> None:
     monkeypatch.setattr(open_csv_dialog, "BACKGROUND_BYTES", 1000)
     monkeypatch.setattr(csv_file, "PROGRESS_BYTES", 4096)
-    read, go = main_screen.open_csv, threading.Event()
+    read, go = run_session.open_csv, threading.Event()
 
     def held(*args: Any, **kwargs: Any) -> Experiment:  # the read waits for the test
         assert go.wait(10), "the test never let the read go on"
         return read(*args, **kwargs)
 
-    monkeypatch.setattr(main_screen, "open_csv", held)
+    monkeypatch.setattr(run_session, "open_csv", held)
     path = _table(tmp_path)
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen = await _type_path(pilot, app, path)
         await press(pilot, "enter")
-        assert screen._loading is not None  # the key returned before the read ended
+        assert screen.reading  # the key returned before the read ended
         go.set()
         await wait_until(pilot, lambda: app.screen is not screen)
         assert app.main.experiment.dataset.n_rows == 2000
@@ -138,7 +138,7 @@ async def test_escape_stops_a_read_and_nothing_changes(
 ) -> None:
     monkeypatch.setattr(open_csv_dialog, "BACKGROUND_BYTES", 1000)
     stopped = threading.Event()
-    monkeypatch.setattr(main_screen, "open_csv", _slow_open(stopped))
+    monkeypatch.setattr(run_session, "open_csv", _slow_open(stopped))
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space")
@@ -212,11 +212,11 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         await pilot.press("space")  # measured slow: the next step goes to a thread
         assert app.main.experiment.trainer.epoch == 1
         await pilot.press("space", "w", "space")  # w is answered; the second space waits
-        assert app.main._stepping and app.query_one(WeightsPane).gradients
+        assert app.main.stepping and app.query_one(WeightsPane).gradients
         await settle(pilot)
         assert "training the next epoch" in text_of(app.query_one("#status"))
         gate.set()
-        await wait_until(pilot, lambda: not app.main._stepping)
+        await wait_until(pilot, lambda: not app.main.stepping)
         assert app.main.experiment.trainer.epoch == 2
         await settle(pilot)
         assert "paused" in text_of(app.query_one("#status"))
@@ -224,9 +224,9 @@ async def test_a_slow_step_trains_off_the_ui_thread_and_keys_are_answered(
         assert view is not None and view.epoch == 2
         gate.clear()
         await pilot.press("n", "w")  # the walk's first phase trains the epoch: off the thread
-        assert app.main._stepping and not app.query_one(WeightsPane).gradients
+        assert app.main.stepping and not app.query_one(WeightsPane).gradients
         gate.set()
-        await wait_until(pilot, lambda: not app.main._stepping)
+        await wait_until(pilot, lambda: not app.main.stepping)
         assert app.main.walk is not None and app.main.experiment.trainer.epoch == 3
 
 
@@ -275,7 +275,7 @@ async def test_a_file_key_during_a_slow_step_says_so_and_writes_the_epoch_it_tra
         await pilot.press("space", "space", key, key)
         assert app.main.stepping and not list(tmp_path.iterdir())
         await pilot.pause()
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in app.notices]
         assert notes.count("Writing once the epoch being trained is done.") == 1, notes
         gate.set()
         await wait_until(pilot, lambda: any(tmp_path.glob(f"*{written}")))

@@ -57,7 +57,7 @@ async def footer_keys(pilot, app: BackpropApp) -> set[str]:
 
 
 def notes(app: BackpropApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in app.notices]
 
 
 async def settled(pilot, app: BackpropApp) -> None:
@@ -93,7 +93,7 @@ async def test_locked_keys_do_nothing_and_say_why() -> None:
         assert notes(app)[-1] == f"lr: {LOCKED}"
         # The settings field refuses a new rate with the same reason, and changes nothing.
         changed = replace(app.main.experiment.settings, lr=1.0)
-        assert app.main._apply_settings(changed) == f"learning rate: {LOCKED}"
+        assert app.main.session.apply_settings(changed).refused == f"learning rate: {LOCKED}"
         assert app.main.experiment.trainer.config.lr == 0.1
 
 

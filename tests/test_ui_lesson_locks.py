@@ -43,27 +43,6 @@ def rate(app: BackpropApp) -> tuple[float, float]:
     return experiment.trainer.config.lr, experiment.settings.lr
 
 
-async def test_the_dataset_menu_and_a_new_draw_keep_a_locked_rate() -> None:
-    app = locked_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await choose_dataset(pilot, app, "seed")  # the reference preset's rate is 0.1
-        assert app.main.experiment.dataset.name == "seed" and rate(app) == (1.0, 1.0)
-        await choose_dataset(pilot, app, "moons")  # the standard preset's too
-        assert app.main.experiment.dataset.name == "moons" and rate(app) == (1.0, 1.0)
-        await press(pilot, "D")
-        assert app.main.experiment.settings.data_seed == 1 and rate(app) == (1.0, 1.0)
-
-
-async def test_a_csv_keeps_a_locked_rate(tmp_path: Path) -> None:
-    path = tmp_path / "two.csv"
-    path.write_text(Path("datasets/xor.csv").read_text("utf-8"), "utf-8")
-    app = locked_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app, path)
-        assert app.main.experiment.settings.preset == "standard"
-        assert rate(app) == (1.0, 1.0)
-
-
 async def test_a_preset_keeps_a_locked_rate_whose_field_is_shut() -> None:
     app = locked_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -86,9 +65,8 @@ async def test_locked_features_stay_or_the_new_data_is_refused(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(pilot, app)
         assert screen.query_one("#set-features", Input).disabled
-        assert app.main._apply_settings(replace(app.main.settings_now, features=("x1",))) == (
-            f"input features: {LOCKED}"
-        )
+        features = replace(app.main.session.settings, features=("x1",))
+        assert app.main.session.apply_settings(features).refused == f"input features: {LOCKED}"
         await press(pilot, "escape")
         await choose_dataset(pilot, app, "circles")  # the seed preset would drop them
         assert app.main.experiment.settings.features == FEATURES

@@ -81,7 +81,7 @@ async def test_a_step_sets_the_network_the_view_and_the_zoom() -> None:
         trainer = main.experiment.trainer
         assert trainer.sizes == (2, 3, 1) and trainer.config.activation == "tanh"
         assert trainer.epoch == 2 and trainer.config.lr == 0.3
-        assert [run.ended for run in main.kept.runs] == ["new settings"]  # c compares
+        assert [run.ended for run in main.session.kept.runs] == ["new settings"]  # c compares
         assert main.query_one(BoundaryPane).display and main.maximized is None
         await next_step(pilot, app)
         assert main.query_one(ConfusionPane).display and not main.query_one(BoundaryPane).display
@@ -113,7 +113,7 @@ async def test_a_setting_the_lesson_locks_is_refused_and_said() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await next_step(pilot, app)
         assert app.main.experiment.trainer.config.lr == 0.1
-        assert [n.message for n in app._notifications] == [f"learning rate: {LOCKED}"]
+        assert [n.message for n in app.notices] == [f"learning rate: {LOCKED}"]
 
 
 def no_summarised_layer(app: BackpropApp) -> bool:

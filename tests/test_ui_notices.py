@@ -29,6 +29,6 @@ async def test_every_notice_of_the_app_is_one_and_a_burst_leaves_it_answering() 
         for i in range(200):
             app.notify(f"point {i}", timeout=0.001 * (i % 5))
         await pilot.pause(0.2)
-        assert all(isinstance(n, Notice) for n in app._notifications)
+        assert all(isinstance(n, Notice) for n in app.notices)
         await press(pilot, "space")
         assert app.main.experiment.trainer.epoch == 1  # keys still answered

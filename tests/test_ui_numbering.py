@@ -110,18 +110,18 @@ async def test_training_from_the_past_asks_before_it_discards(key: str) -> None:
         await press(pilot, key)  # asks: nothing is lost yet
         await pilot.pause()
         assert trainer.epoch == 6 and len(trainer.history) == 6
-        assert app.main.looking.epoch == 1
+        assert app.main.session.looking.epoch == 1
         assert "space again discards epochs 1 to 5 · end keeps them" in status_line(app)
         await press(pilot, "left_square_bracket", "right_square_bracket")  # a move forgets it
         await pilot.pause()
         assert "again" not in status_line(app)
         await press(pilot, key)
         await press(pilot, "end")  # keeps them
-        assert trainer.epoch == 6 and app.main.looking.epoch is None
+        assert trainer.epoch == 6 and app.main.session.looking.epoch is None
         await press(pilot, "home", "right_square_bracket", key, key)  # asked, then confirmed
         await pilot.pause()
         assert trainer.epoch == 2 and len(trainer.history) == 2
-        assert [run.epochs for run in app.main.kept.runs] == [6]  # kept to compare with
+        assert [run.epochs for run in app.main.session.kept.runs] == [6]  # kept to compare with
 
 
 async def test_at_the_initial_weights_the_panes_say_what_space_would_do() -> None:

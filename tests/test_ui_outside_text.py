@@ -187,8 +187,8 @@ async def test_the_open_dialog_shows_file_names_printable_and_opens_them(
         node = next(n for n in tree.root.children if "[B]ok.csv" in str(n.label))
         tree.select_node(node)  # as enter or a click on it does
         await wait_until(pilot, lambda: app.main.experiment.dataset.class_names == ("!a", "[/]"))
-        await wait_until(pilot, lambda: any("opened" in n.message for n in app._notifications))
-        notice = next(n for n in app._notifications if "opened" in n.message)
+        await wait_until(pilot, lambda: any("opened" in n.message for n in app.notices))
+        notice = next(n for n in app.notices if "opened" in n.message)
         assert no_hidden(notice.message) and "a]2;PWNED\\evil[B]ok.csv" in notice.message
 
 

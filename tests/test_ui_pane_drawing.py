@@ -159,30 +159,31 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
 ) -> None:
     """Frames 1/24 s apart each redraw the two stalest panes; frames further apart than
     a pane's period (a large network's) reach every shown pane, two a refresh."""
-    from tui_backprop.ui import main_screen
+    from tui_backprop.ui import panes_screen
     from tui_backprop.ui.model.view import snapshot
+    from tui_backprop.ui.session.runner import FRAME
 
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.main
-        monkeypatch.setattr(type(screen.process), "playing", property(lambda _: True))
-        shown = [p for p in screen._panes if p.display]
+        monkeypatch.setattr(type(screen.runner.process), "playing", property(lambda _: True))
+        shown = screen.panes_shown
         trainer = screen.experiment.trainer
 
         def next_view() -> set[object]:
             trainer.train_epoch()
-            screen.view = snapshot(trainer, screen.network, screen.sample)
+            screen.view = snapshot(trainer, screen.network, screen.session.sample)
             return {p for p in shown if p.view is screen.view}  # type: ignore[attr-defined]
 
         async def reaches_every_pane() -> None:
-            assert len(next_view()) == main_screen.PANES_PER_FRAME  # two now ...
+            assert len(next_view()) == panes_screen.PANES_PER_FRAME  # two now ...
             view = screen.view
             await wait_until(pilot, lambda: all(p.view is view for p in shown))  # type: ignore[attr-defined]
 
-        await pilot.pause(main_screen.PANE_PERIOD)
+        await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()  # ... and the rest after refreshes
         for _ in range(3):
-            await pilot.pause(main_screen.FRAME)
-            assert len(next_view()) <= main_screen.PANES_PER_FRAME
-        await pilot.pause(main_screen.PANE_PERIOD)
+            await pilot.pause(FRAME)
+            assert len(next_view()) <= panes_screen.PANES_PER_FRAME
+        await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()

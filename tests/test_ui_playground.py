@@ -366,7 +366,7 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 6, *["left_square_bracket"] * 3, "space")
         trainer = app.main.experiment.trainer
-        assert trainer.epoch == 6 and app.main.looking.epoch == 3  # the first space asks
+        assert trainer.epoch == 6 and app.main.session.looking.epoch == 3  # the first space asks
         assert (
             "Press space, n or p again to train from epoch 2, discarding epochs 3 to 5"
             in (notes[-1])
@@ -379,7 +379,7 @@ async def test_training_from_the_past_forks_the_run(monkeypatch: pytest.MonkeyPa
             fresh.train_epoch()
         for got, want in zip(trainer.params.weights, fresh.params.weights, strict=True):
             assert np.array_equal(got, want)
-        assert [run.epochs for run in app.main.kept.runs] == [6]  # kept to compare with
+        assert [run.epochs for run in app.main.session.kept.runs] == [6]  # kept to compare with
         await press(pilot, "c")
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and len(overlay.loss) == 6
@@ -392,7 +392,7 @@ async def test_running_from_the_past_forks_too() -> None:
         await pilot.press(*["space"] * 4, "home", "p", "p")  # the first p asks
         await wait_until(pilot, lambda: shown_epoch(app) > 0)
         await pilot.press("p")
-        assert app.main.looking.state is None and app.main.experiment.trainer.epoch >= 1
+        assert app.main.session.looking.state is None and app.main.experiment.trainer.epoch >= 1
         assert len(app.main.experiment.trainer.history) == app.main.experiment.trainer.epoch
 
 
@@ -416,7 +416,7 @@ async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> N
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None
         assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
-        assert np.array_equal(chart.overlay.loss, app.main.kept.runs[0].loss)
+        assert np.array_equal(chart.overlay.loss, app.main.session.kept.runs[0].loss)
         assert len(chart.overlay.loss) == 3
         assert "loss  run 1: ━━ train" in text_of(chart)
         await press(pilot, "c")
@@ -456,7 +456,7 @@ async def test_export_writes_screen_weights_and_metrics(workdir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 4, "left_square_bracket", "left_square_bracket", "e")
         await pilot.pause()
-        past = app.main.looking.state
+        past = app.main.session.looking.state
         assert past is not None
     # four passes, two back: epoch 1 on screen, and epochs 0 and 1 in the log
     svg = (workdir / "seed-epoch1-screen.svg").read_text(encoding="utf-8")

@@ -170,10 +170,12 @@ async def test_no_boundary_to_compare_across_datasets() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space")
-        app.main.switch_to(Experiment.build(resolve("moons", {})), "new dataset")
+        moons = Experiment.build(resolve("moons", {}))
+        app.main.show(app.main.session.switch_to(moons, "new dataset"))
         await press(pilot, "c")
         await pilot.pause()
-        assert app.main.kept.shown is not None and app.query_one(BoundaryPane).earlier is None
+        assert app.main.session.kept.shown is not None
+        assert app.query_one(BoundaryPane).earlier is None
 
 
 async def test_a_chart_too_small_to_read_shows_the_latest_numbers_and_the_zoom_key() -> None:

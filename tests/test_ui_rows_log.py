@@ -186,8 +186,8 @@ async def test_a_view_that_arrives_before_the_tables_are_built_is_shown_once_the
     app = app_of()
     async with app.run_test(size=(120, 40)) as pilot:
         await press(pilot, "space", "space")
-        screen = RowsLogDialog(app.main)
+        screen = RowsLogDialog(app.main.session, app.main)
         app.push_screen(screen)
-        screen._arrived(app.main.view)  # before compose: nothing to fill yet
+        screen.arrived(app.main.view)  # before compose: nothing to fill yet
         await wait_until(pilot, lambda: screen.shown is app.main.view)
         assert title(app).startswith("Epoch 1:") and len(cells(app)) == 10

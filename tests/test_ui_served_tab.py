@@ -144,8 +144,8 @@ async def test_served_menu_lists_the_built_ins_and_the_data_folders_csvs(
         await press(pilot, "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.main.experiment.dataset.n_rows == 60
-        assert "opened moons60.csv: 60 rows" in [n.message for n in app._notifications]
-        why = app.main._open_data_file("../private.csv")
+        assert "opened moons60.csv: 60 rows" in [n.message for n in app.notices]
+        why = app.main.session.open_data_file("../private.csv").refused
         assert why == "../private.csv: not a CSV file of the data folder"
         assert app.main.experiment.dataset.n_rows == 60
 
@@ -158,7 +158,7 @@ async def test_served_menu_without_a_data_folder_has_only_the_built_ins() -> Non
         listing = app.screen.query_one(OptionList)
         ids = {listing.get_option_at_index(i).id for i in range(listing.option_count)}
         assert "csv" not in ids and not any(i and i.startswith("file:") for i in ids)
-        assert app.main._open_data_file("x.csv") is not None
+        assert app.main.session.open_data_file("x.csv").refused is not None
 
 
 async def test_save_export_and_setup_go_to_the_browser_and_write_nothing(
@@ -170,7 +170,7 @@ async def test_save_export_and_setup_go_to_the_browser_and_write_nothing(
         await press(pilot, "space", "space", "s")
         await press(pilot, "left_square_bracket", "e", "W")
         await pilot.pause()
-        past = app.main.looking.state
+        past = app.main.session.looking.state
         assert past is not None
         present = weights_of(app)
         settings = app.main.experiment.settings

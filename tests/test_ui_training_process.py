@@ -113,7 +113,7 @@ async def test_settings_and_a_new_dataset_while_playing_pause_first_and_stay_exa
         assert_same(app.main.experiment.trainer.params, reference(settings, epoch).params)
         await pilot.press("escape")
 
-        app.main._choose_dataset("circles", 200, 0.1)
+        app.main.show(app.main.session.choose_dataset("circles", 200, 0.1))
         circles = app.main.experiment.settings
         await play_for(pilot, app, 30)
         trainer = app.main.experiment.trainer
@@ -132,7 +132,7 @@ async def lose_the_process(pilot: Pilot[int], app: BackpropApp, signum: int) -> 
     handed_back = app.main.experiment.trainer.epoch
     await pilot.press(*MAX_SPEED, "p")
     await wait_until(pilot, lambda: shown_epoch(app) > handed_back + 30)
-    pid = app.main.process.pid
+    pid = app.main.runner.process.pid
     assert pid is not None
     os.kill(pid, signum)
     shown = shown_epoch(app)
@@ -176,7 +176,7 @@ async def test_a_lost_training_process_loses_no_epoch_a_frame_delivered(
         status = status_text(app)
         assert f"{why}; went on from epoch {trainer.epoch - 1:,}" in status, status
         await pilot.pause()  # a notification arrives as a message
-        assert any(why.capitalize() in n.message for n in app._notifications)
+        assert any(why.capitalize() in n.message for n in app.notices)
         await play_for(pilot, app, 20)  # a new process takes over, exactly
         assert "went on from" not in status_text(app)
         assert_same(trainer.params, reference(settings, trainer.epoch).params)
@@ -190,7 +190,7 @@ async def test_a_pause_while_the_process_is_stopped_answers_within_seconds() -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 20)
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         os.kill(pid, signal.SIGSTOP)
         shown = shown_epoch(app)
@@ -272,7 +272,7 @@ async def test_reset_while_playing_plays_on_from_epoch_zero() -> None:
         await pilot.press("p")
         trainer = app.main.experiment.trainer
         assert_same(trainer.params, reference(settings, trainer.epoch).params)
-        kept = app.main.kept.runs  # the run before the reset, to compare with
+        kept = app.main.session.kept.runs  # the run before the reset, to compare with
         assert len(kept) == 1 and len(kept[0].loss) > 300
 
 
@@ -284,7 +284,7 @@ async def test_end_while_playing_shows_the_latest_epoch() -> None:
         await pilot.press("home", "end")
         trainer = app.main.experiment.trainer
         assert not app.main.running and trainer.epoch > 300
-        assert shown_epoch(app) == trainer.epoch and app.main.looking.epoch is None
+        assert shown_epoch(app) == trainer.epoch and app.main.session.looking.epoch is None
 
 
 def _killed(pid: int) -> None:
@@ -300,13 +300,13 @@ async def test_keys_sent_to_a_process_that_died_are_reported_not_raised() -> Non
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: shown_epoch(app) > 10)
         await pilot.press("l")  # a rate a frame may or may not have carried back
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         _killed(pid)
         app.main.action_slower()  # before the app has seen the pipe close
         await wait_until(pilot, lambda: not app.main.running)
         await pilot.pause()  # a notification arrives as a message
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in app.notices]
         assert any("training process stopped" in n for n in notes), notes
         trainer = app.main.experiment.trainer
         lr = trainer.config.lr  # the rate of the last frame's epoch: the screen says it
@@ -407,7 +407,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
         await wait_until(pilot, lambda: len(reads) == 3)
-        first = app.main.process.pid
+        first = app.main.runner.process.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
         Timer(0.2, gate.set).start()
@@ -418,7 +418,7 @@ async def test_a_process_that_dies_while_its_frame_is_read_ends_the_run_on_pause
         await play_for(pilot, app, 20)  # a new process takes over
         trainer = app.main.experiment.trainer
         assert_same(trainer.params, reference(settings, trainer.epoch).params)
-        assert app.main.process.pid not in (None, first)
+        assert app.main.runner.process.pid not in (None, first)
 
 
 async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -465,6 +465,6 @@ async def test_the_training_process_runs_nicer_than_the_app() -> None:
     app = app_of(resolve("xor", {"hidden": (4,)}))
     async with app.run_test(size=SIZE) as pilot:
         await play_for(pilot, app, 2)
-        pid = app.main.process.pid
+        pid = app.main.runner.process.pid
         assert pid is not None
         assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)

@@ -160,3 +160,11 @@ def same_file(a: str, b: str) -> bool:
     with suppress(OSError):
         return os.path.samefile(a, b)
     return os.path.abspath(a) == os.path.abspath(b)
+
+
+def in_words(err: Exception) -> str:
+    """``cannot write FILE: permission denied``, not ``[Errno 13] Permission denied: …``."""
+    if not isinstance(err, OSError):
+        return str(err)
+    reason = (err.strerror or str(err)).lower()
+    return f"cannot write {err.filename}: {reason}" if err.filename else reason

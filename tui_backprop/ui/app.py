@@ -1,7 +1,8 @@
 """The app: the main screen on one experiment, the help and the command palette.
 
-Everything that drives the run lives on ``MainScreen``; the app holds what is shared by
-every screen: the style sheet, the size breakpoints, help and quit.
+The run and its rules live in the session (``ui.session``), which ``MainScreen`` shows
+and drives; the app holds what is shared by every screen: the style sheet, the size
+breakpoints, help and quit.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from tui_backprop.lesson import Lesson
 from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
 from tui_backprop.ui.key_bindings import app_bindings
-from tui_backprop.ui.main_screen import STEP_THREAD, MainScreen
+from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.screens.help_dialog import show_help
+from tui_backprop.ui.session.runner import STEP_THREAD
 
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
@@ -82,7 +84,13 @@ class BackpropApp(App[int]):
     def hidden_commands(self) -> frozenset[str]:
         """Commands the lesson or a served tab hides: absent from the footer, help and
         palette."""
-        return self.main.hidden_commands
+        return self.main.session.hidden_commands
+
+    @property
+    def notices(self) -> list[Notification]:
+        """The notices the app has up now, oldest first. Textual keeps them in
+        ``App._notifications`` and offers no public way to read them."""
+        return list(self._notifications)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, but those of a command the lesson hides."""

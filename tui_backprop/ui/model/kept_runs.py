@@ -51,12 +51,13 @@ class PastRun:
 
 
 def effective_settings(experiment: Experiment) -> Settings:
-    """The experiment's settings as the trainer has them now: new weights (R) moved the
-    seed on, and the learning rate, optimiser and λ may have changed during the run."""
+    """The experiment's settings as they are now (``Session.settings`` is this): the
+    trainer's seed (new weights, R, move it on), optimiser and λ, which may have changed
+    during the run; and the learning rate last chosen, which ``experiment.settings``
+    holds (a key sets it there even while a playing copy of the run trains; paused, the
+    trainer's is the same)."""
     c = experiment.trainer.config
-    return replace(
-        experiment.settings, seed=c.seed, lr=c.lr, optimizer=c.optimizer, l1=c.l1, l2=c.l2
-    )
+    return replace(experiment.settings, seed=c.seed, optimizer=c.optimizer, l1=c.l1, l2=c.l2)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,15 @@ def earlier_boundary(then: PastRun, now: Experiment) -> EarlierBoundary | None:
             getattr(then.settings, f) == getattr(current, f) for f in ("seed", "test_split")
         )
     return EarlierBoundary(f"run {then.number}", then.config, then.params) if same_plane else None
+
+
+def overlay_caption(run: PastRun, now: Experiment) -> str:
+    """What the chart says under ``run``'s curves: what differs, and which epochs they
+    are when a fork or an edit left them."""
+    caption = settings_diff(run, now)
+    if run.ended.startswith(("fork", "edited")):
+        caption += f" (before the {run.ended})"
+    return caption
 
 
 def settings_diff(then: PastRun, now: Experiment) -> str:

@@ -17,6 +17,7 @@ not.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,6 +38,7 @@ from tui_backprop.engine.landscape import (
 )
 from tui_backprop.engine.network import Params
 from tui_backprop.ui.command_table import hidden_in, key_hint
+from tui_backprop.ui.model.kept_runs import PastRun
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.landscape_draw import EARLIER, PATH, PRESENT, draw
@@ -81,6 +83,7 @@ class LandscapePane(ScenePane, can_focus=True):
         self._lines: list[Strip] = []
         self._drawn: tuple[LandscapePicture, int, int] | None = None
         self.draws = 0  # landscapes computed: lets tests see what was redrawn
+        self.runs: Sequence[PastRun] = ()  # the compare list (the screen sets it)
 
     def watch_view(self) -> None:
         self._ask()
@@ -161,8 +164,7 @@ class LandscapePane(ScenePane, can_focus=True):
     def _earlier_paths(self, path: Array) -> tuple[Earlier, int]:
         """The compare list's runs that started from this path's first weights with the
         same shape (their raw paths and numbers), and how many others there are."""
-        kept = getattr(self.screen, "kept", None)
-        runs = getattr(kept, "runs", ())
+        runs = self.runs
         comparable = tuple(
             (run.path, run.number)
             for run in runs

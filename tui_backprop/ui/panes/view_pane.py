@@ -12,7 +12,7 @@ from tui_backprop.ui.model.view import TrainingView
 
 class ViewPane(Widget):
     """A widget that draws the ``TrainingView`` the main screen hands it (see
-    ``MainScreen.watch_view``). A new view does not repaint the pane by itself: each
+    ``PanesScreen.watch_view``). A new view does not repaint the pane by itself: each
     pane's ``watch_view`` redraws what changed (a line-API pane only the lines that
     changed), so a frame that changes little costs little. A pane drawn with another
     Textual widget lists that widget first (``class MetricsChart(PlotextPlot,
@@ -25,6 +25,6 @@ class ViewPane(Widget):
 class ScenePane(ViewPane):
     """A pane drawn over the experiment's input plane: the boundary, the confusion
     matrix's test rows, the hidden space. Its ``scene`` is set by
-    ``MainScreen.show_scene`` when the experiment changes."""
+    ``PanesScreen.show_scene`` when the experiment changes."""
 
     scene: reactive[Scene | None] = reactive(None)

@@ -78,13 +78,13 @@ class HelpDialog(Dialog[None]):
 
     def __init__(self, hidden: frozenset[str]) -> None:
         super().__init__()
-        self._hidden = hidden  # commands the lesson hides, or the lesson's keys without one
+        self.hidden = hidden  # commands the lesson hides, or the lesson's keys without one
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog") as body:
             body.border_title = "Help"
             body.border_subtitle = "esc or ? to close"
-            yield Static(keys_text(self._hidden), id="help-keys")
+            yield Static(keys_text(self.hidden), id="help-keys")
             # One widget drawing Rich's Markdown: Textual's Markdown widget mounts a
             # widget per paragraph and item, which took ~0.4 s to open.
             sections = (numbering_help(), PANES, marks_help(), phases_help(), playground_help())

@@ -69,7 +69,12 @@ class OpenCsvDialog(FormDialog):
         self._opener = opener
         self._loader = loader
         self._stop = threading.Event()
-        self._loading: Worker[Opened] | None = None
+        self._loading: Worker[Opened] | None = None  # a file being read (see ``reading``)
+
+    @property
+    def reading(self) -> bool:
+        """A file is being read in a worker (one at a time; escape stops it)."""
+        return self._loading is not None
 
     def compose_fields(self) -> ComposeResult:
         yield Label(

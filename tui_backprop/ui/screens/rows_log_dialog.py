@@ -12,13 +12,15 @@ loss and δ sit right of the features). ``tab`` switches between rows and log.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Awaitable
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from tui_backprop.ui.command_table import COMMANDS, key_hint
@@ -27,9 +29,7 @@ from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.epoch_log_pane import EpochLog
 from tui_backprop.ui.render.pixel_picture import as_text, ink
 from tui_backprop.ui.screens.dialog import Dialog
-
-if TYPE_CHECKING:
-    from tui_backprop.ui.main_screen import MainScreen
+from tui_backprop.ui.session.run_session import Session
 
 PLAYING_EVERY = 0.5  # seconds between redraws while a run plays
 TRAIN_KEYS = (("step", "space"), ("toggle_run", "p"))
@@ -64,6 +64,19 @@ class RowsTable(DataTable[str | Text]):
         self.scroll_to(x=earlier[-1] if earlier else 0)
 
 
+class ShownRun(Protocol):
+    """What this view follows of the screen below it (the main screen): the view it
+    publishes, whether the run plays, and its keys, done through its key gate."""
+
+    @property
+    def view(self) -> TrainingView | None: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def forward_key(self, action: str) -> Awaitable[None]: ...
+
+
 class RowsLogDialog(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "app.pop_screen", "Close"),
@@ -71,13 +84,13 @@ class RowsLogDialog(Dialog[None]):
         *_forwarded(),
     ]
 
-    def __init__(self, main: MainScreen) -> None:
+    def __init__(self, session: Session, main: ShownRun) -> None:
         super().__init__()
-        self.main = main
-        split = main.experiment.split
+        self.session, self.main = session, main
+        split = session.experiment.split
         self.source = Source(
-            main.experiment.trainer,
-            main.experiment.dataset.class_names,
+            session.trainer,
+            session.experiment.dataset.class_names,
             (split.train_rows, split.test_rows),
             split.standardized,
         )
@@ -100,7 +113,7 @@ class RowsLogDialog(Dialog[None]):
 
     def on_resize(self) -> None:
         body = self.query_one("#rows-body")
-        body.border_subtitle = keys_hint(self.main.hidden_commands, body.size.width - 4)
+        body.border_subtitle = keys_hint(self.session.hidden_commands, body.size.width - 4)
 
     def action_switch_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
@@ -114,11 +127,13 @@ class RowsLogDialog(Dialog[None]):
         event.stop()
 
     def on_mount(self) -> None:
-        self.watch(self.main, "view", self._arrived, init=False)
-        self.call_after_refresh(self._arrived, self.main.view)  # once the tabs are built
+        if isinstance(self.main, DOMNode):  # its ``view`` is a reactive
+            self.watch(self.main, "view", self.arrived, init=False)
+        self.call_after_refresh(self.arrived, self.main.view)  # once the tabs are built
         self.set_interval(PLAYING_EVERY, self._catch_up)
 
-    def _arrived(self, view: TrainingView | None) -> None:
+    def arrived(self, view: TrainingView | None) -> None:
+        """A view published: shown at once while paused, else at the next catch-up."""
         self.latest = view
         if not self.main.running:
             self._catch_up()
@@ -177,8 +192,7 @@ class RowsLogDialog(Dialog[None]):
     async def action_main(self, action: str) -> None:
         """Do a key of the main screen's, through the same gate as its own keys: a locked
         one says why; a hidden one, or one that waits for an epoch training, does nothing."""
-        with self.main.forwarded():
-            await self.app.run_action(action, self.main)
+        await self.main.forward_key(action)
 
 
 def row_pictures(view: TrainingView, table: RowTable) -> list[Text]:

@@ -1,0 +1,36 @@
+"""What the session tests share: a session on a small experiment, trained a few epochs,
+and the texts an outcome says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_backprop.experiment import Experiment
+from tui_backprop.lesson import Lesson, Step
+from tui_backprop.served_tab import LOCAL, TabPolicy
+from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.ui.session.outcome import Outcome
+from tui_backprop.ui.session.run_session import Session
+
+XOR = resolve("xor", {"points": 40, "hidden": (3,), "lr": 0.5})
+
+
+def session_of(
+    settings: Settings = SEED_PRESET,
+    epochs: int = 0,
+    lesson: Lesson | None = None,
+    tab: TabPolicy = LOCAL,
+) -> Session:
+    """A session on ``settings`` with ``epochs`` trained."""
+    session = Session(Experiment.build(settings), lesson, tab)
+    for _ in range(epochs):
+        session.trainer.train_epoch()
+    return session
+
+
+def lesson_of(*steps: Step, lock: frozenset[str] = frozenset()) -> Lesson:
+    return Lesson("test", Path("."), "A test", {}, frozenset(), lock, steps or (Step("one"),))
+
+
+def texts(outcome: Outcome) -> list[str]:
+    return [said.text for said in outcome.said]

@@ -1,0 +1,125 @@
+"""The dataset rules on the session, without an app: the menu, built-ins, new data, a
+CSV read in a worker then switched to, and a served tab's data folder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tests.session_cases import XOR, lesson_of, session_of, texts
+from tui_backprop.served_tab import TabPolicy
+from tui_backprop.settings import resolve
+from tui_backprop.ui.session.run_session import Session
+
+
+def _csv(folder: Path, name: str = "dots.csv", rows: int = 12) -> Path:
+    path = folder / name
+    lines = ["a,b,label"] + [f"{i * 0.1:g},{(i % 3) * 0.5:g},{i % 2}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_menu_offers_the_dataset_now_and_a_file_dialog_at_a_terminal() -> None:
+    menu = session_of(XOR).dataset_menu()
+    assert (menu.name, menu.points, menu.files) == ("xor", 40, None)
+
+
+def test_a_served_menu_lists_its_data_folder_by_name(tmp_path: Path) -> None:
+    _csv(tmp_path)
+    (tmp_path / "notes.txt").write_text("not data")
+    served = session_of(XOR, tab=TabPolicy(served=True, data_dir=tmp_path))
+    assert served.dataset_menu().files == ("dots.csv",)
+    assert session_of(XOR, tab=TabPolicy(served=True)).dataset_menu().files == ()
+
+
+def test_a_built_in_switches_the_run_and_keeps_the_old_one() -> None:
+    session = session_of(XOR, epochs=2)
+    outcome = session.choose_dataset("circles", 100, 0.1)
+    assert session.experiment.dataset.name == "circles" and session.trainer.epoch == 0
+    assert texts(outcome) == ["dataset circles: 100 rows"] and outcome.switched
+    assert [run.ended for run in session.kept.runs] == ["new dataset"]
+    assert session.sample == 0 and session.looking.epoch is None
+
+
+def test_a_bad_size_is_refused_for_the_menu_to_say() -> None:
+    session = session_of(XOR)
+    outcome = session.choose_dataset("circles", 1, 0.1)
+    assert outcome.refused and not outcome.switched
+    assert session.experiment.dataset.name == "xor"
+
+
+def test_new_data_draws_the_built_in_again_with_the_next_seed() -> None:
+    session = session_of(XOR, epochs=1)
+    before = session.experiment.data.features.copy()
+    outcome = session.new_data()
+    assert texts(outcome) == ["new data (data seed 1): the run restarts"]
+    assert session.experiment.data.features.shape == before.shape
+    assert (session.experiment.data.features != before).any()
+
+
+def test_a_csv_is_read_first_and_switched_to_only_when_asked(tmp_path: Path) -> None:
+    session = session_of(XOR)
+    switch = session.load(str(_csv(tmp_path)), None)
+    assert session.experiment.dataset.name == "xor"  # read, not yet shown
+    outcome = switch()
+    assert session.experiment.dataset.n_rows == 12 and outcome.switched
+    assert texts(outcome) == [f"opened {tmp_path / 'dots.csv'}: 12 rows"]
+
+
+def test_an_unreadable_csv_is_refused_in_one_line(tmp_path: Path) -> None:
+    session = session_of(XOR)
+    outcome = session.load(str(tmp_path / "missing.csv"), None)()
+    assert outcome.refused and "\n" not in outcome.refused and not outcome.switched
+
+
+def test_a_served_tab_opens_its_folders_files_by_name_only(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _csv(folder)
+    _csv(tmp_path, "private.csv")
+    session = session_of(XOR, tab=TabPolicy(served=True, data_dir=folder))
+    assert session.open_data_file("../private.csv").refused == (
+        "../private.csv: not a CSV file of the data folder"
+    )
+    assert texts(session.open_data_file("dots.csv")) == ["opened dots.csv: 12 rows"]
+    no_folder = session_of(XOR, tab=TabPolicy(served=True))
+    assert no_folder.open_data_file("dots.csv").refused == (
+        "no data folder: the server was started without --data-dir"
+    )
+
+
+def test_new_data_on_the_reference_table_is_refused_and_changes_nothing() -> None:
+    session = session_of(epochs=1)
+    experiment = session.experiment
+    outcome = session.new_data()
+    assert [s.severity for s in outcome.said] == ["warning"] and not outcome.switched
+    assert "fixed reference table" in texts(outcome)[0]
+    assert session.experiment is experiment and session.trainer.epoch == 1
+
+
+def test_features_need_data_of_two_columns(tmp_path: Path) -> None:
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,c,y\n" + "".join(f"{k},{k % 3},{k % 5},{k % 2}\n" for k in range(20)))
+    session = session_of(resolve(str(path), {}))
+    experiment = session.experiment
+    said = "three.csv: input features need data with exactly 2 features; it has 3"
+    assert texts(session.feature(1, (0, 0))) == [said]  # the key says why not
+    assert session.apply_settings(replace(session.settings, features=("x1^2",))).refused == said
+    assert session.experiment is experiment
+
+
+def test_the_menu_a_new_draw_and_a_csv_keep_a_locked_rate(tmp_path: Path) -> None:
+    session = session_of(replace(XOR, lr=1.0), lesson=lesson_of(lock=frozenset({"lr"})))
+    session.choose_dataset("seed", 10, 0.0)  # the reference preset's rate is 0.1
+    assert session.experiment.dataset.name == "seed" and _rates(session) == (1.0, 1.0)
+    session.choose_dataset("moons", 100, 0.1)  # the standard preset's too
+    assert _rates(session) == (1.0, 1.0)
+    session.new_data()
+    assert session.experiment.settings.data_seed == 1 and _rates(session) == (1.0, 1.0)
+    session.load(str(_csv(tmp_path)), None)()
+    assert session.experiment.dataset.name == "dots.csv" and _rates(session) == (1.0, 1.0)
+
+
+def _rates(session: Session) -> tuple[float, float]:
+    """The rate the trainer uses and the one the settings say."""
+    return session.trainer.config.lr, session.settings.lr

@@ -1,0 +1,263 @@
+"""The panes of the main screen and the keys that only change what they show.
+
+``PanesScreen`` lays the panes out, hands each view published to them (paced while a
+run plays, see ``watch_view``) and answers the keys that touch no run: zooming, the
+neuron maps, which view sits in the chart's place, the weights' moment. ``MainScreen``
+builds on it with the session and the training; a new pane is one class in
+``ui/panes/`` and one line in ``compose`` here (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from tui_backprop.ui.model.map_choice import (
+    DELTAS,
+    GALLERY,
+    MAP,
+    MapChoice,
+    follow_selection,
+    next_choice,
+)
+from tui_backprop.ui.model.run_info import PlayState, RunInfo
+from tui_backprop.ui.model.scene import Scene
+from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.walk import walk_of
+from tui_backprop.ui.panes.boundary_pane import BoundaryPane
+from tui_backprop.ui.panes.chart_pane import MetricsChart
+from tui_backprop.ui.panes.confusion_pane import ConfusionPane
+from tui_backprop.ui.panes.deltas_pane import DeltasPane
+from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
+from tui_backprop.ui.panes.footer_pane import KeyFooter
+from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
+from tui_backprop.ui.panes.landscape_pane import LandscapePane
+from tui_backprop.ui.panes.lesson_pane import LessonPane
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
+from tui_backprop.ui.panes.status_pane import StatusLine
+from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
+from tui_backprop.ui.panes.weights_pane import WeightsPane
+
+PANE_TITLES = {
+    "#network-pane": "Network",
+    "#deltas": "Backward pass: δ and gradient size",
+}
+PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
+PANES_PER_FRAME = 2
+SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
+# Classes of #panes for the views shown in the chart's place (C, H): one at a time.
+IN_CHART_PLACE = ("-confusion", "-hidden", "-landscape")
+# A lesson step's views (lesson.VIEWS): the class of #panes that shows each, the pane it
+# is drawn in, and the boundary pane's maps.
+VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden", "landscape": "-landscape"}
+VIEW_PANES = {
+    "chart": "#chart",
+    "confusion": "#confusion",
+    "hidden-space": "#hidden-space",
+    "landscape": "#landscape",
+}
+VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
+ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
+
+
+class PanesScreen(Screen[None]):
+    # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
+
+    # The screen only hands these on (to the status line and the panes): repainting the
+    # screen itself on every change would redraw the whole terminal every frame.
+    view: reactive[TrainingView | None] = reactive(None, repaint=False)
+    info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
+    state: reactive[PlayState] = reactive(PlayState(), repaint=False)
+
+    def __init__(self, with_lesson: bool = False) -> None:
+        super().__init__()
+        self.with_lesson = with_lesson  # a lesson pane above the others
+        self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
+        self._viewed_at = 0.0  # when the last view was handed on
+
+    @property
+    def running(self) -> bool:
+        """Whether a run plays (then views are handed on paced); ``MainScreen`` knows."""
+        return False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status").data_bind(
+            PanesScreen.view, PanesScreen.info, PanesScreen.state
+        )
+        if self.with_lesson:
+            yield LessonPane(id="lesson")
+        with Grid(id="panes"):
+            with NetworkPane(id="network-pane"):
+                yield NetworkDiagram(id="diagram")
+                yield NeuronDetail(id="neuron")
+            yield BoundaryPane(id="boundary")
+            yield MetricsChart(id="chart")
+            yield ConfusionPane(id="confusion")
+            yield HiddenSpacePane(id="hidden-space")
+            yield LandscapePane(id="landscape")
+            yield WeightsPane(id="weights")
+            yield DeltasPane(id="deltas")
+        yield KeyFooter()
+
+    def take_panes(self) -> None:
+        """Once mounted: every pane that draws the view but the status line, which is
+        bound to it (``compose``) and shows every frame; and the panes' titles."""
+        # (By class, not a type selector: that names a widget's first bases only.)
+        panes = (p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine))
+        self._panes = dict.fromkeys(panes, 0.0)
+        for selector, title in PANE_TITLES.items():
+            self.query_one(selector).border_title = title
+
+    @property
+    def panes_shown(self) -> list[ViewPane]:
+        """The panes handed each view, those on screen now."""
+        return [pane for pane in self._panes if pane.display]
+
+    def show_scene(self, scene: Scene) -> None:
+        for pane in self.query().results(ScenePane):
+            pane.scene = scene
+
+    def watch_view(self, view: TrainingView | None) -> None:
+        """Hand the view to the panes. While a run plays the status line shows every
+        frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
+        ``PANES_PER_FRAME`` first, so no frame redraws every pane. When frames come
+        further apart than that (a large network's), every pane takes each one, still
+        ``PANES_PER_FRAME`` a screen refresh, so a key never waits for all of them."""
+        now = time.perf_counter()
+        panes = sorted(self._panes, key=self._panes.__getitem__)
+        if self.running:
+            due = [p for p in panes if p.display and now - self._panes[p] >= PANE_PERIOD]
+            panes, rest = due[:PANES_PER_FRAME], due[PANES_PER_FRAME:]
+            if rest and now - self._viewed_at >= PANE_PERIOD:
+                self.call_after_refresh(self._hand_on, view, rest)
+        self._viewed_at = now
+        self._hand(view, panes)
+
+    def _hand(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
+        now = time.perf_counter()
+        for pane in panes:
+            pane.view = view
+            self._panes[pane] = now
+
+    def _hand_on(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
+        """The next few panes take ``view`` after a refresh, unless a newer one came."""
+        if view is not self.view:
+            return
+        self._hand(view, panes[:PANES_PER_FRAME])
+        if panes[PANES_PER_FRAME:]:
+            self.call_after_refresh(self._hand_on, view, panes[PANES_PER_FRAME:])
+
+    # -- keys that change only what is shown -----------------------------------------------
+
+    def action_gradients(self) -> None:
+        pane = self.query_one(WeightsPane)
+        pane.gradients = not pane.gradients
+
+    def action_weights_moment(self) -> None:
+        """The weights the forward pass used, or those after the update (a walk's
+        phase decides while one is shown)."""
+        if walk_of(self.view) is not None:
+            self.notify("In a walk the weights follow its phase: the new ones from the update.")
+            return
+        pane = self.query_one(WeightsPane)
+        pane.used = self.query_one(NetworkDiagram).used = not pane.used
+        pane.gradients = False
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        if focused is not None:
+            self.maximize(focused)
+
+    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
+        self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
+        self.query_one(WeightsPane).neuron = (message.layer, message.neuron)
+        pane = self.query_one(BoundaryPane)
+        pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
+
+    def action_neuron_map(self, kinds: str) -> None:
+        """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
+        pane = self.query_one(BoundaryPane)
+        pane.maps = next_choice(pane.maps, kinds, self.query_one(NetworkDiagram).selected)
+        if pane.maps is not None and not self.has_class("-wide"):
+            self.query_one("#panes").add_class(SHOWING_BOUNDARY)
+
+    def action_map_page(self, step: int) -> None:
+        pane = self.query_one(BoundaryPane)
+        if pane.maps is not None:
+            pane.maps = pane.maps.paged(step)
+
+    def action_boundary(self) -> None:
+        if self.has_class("-wide"):
+            self.notify("At this width the boundary and the chart are both shown.", timeout=3)
+            return
+        self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
+        self.query_one("#panes").remove_class(*IN_CHART_PLACE).toggle_class(SHOWING_BOUNDARY)
+
+    def show_chart(self) -> None:
+        """The chart in its place again, nothing zoomed (an overlay is drawn there)."""
+        self.minimize()
+        self.query_one("#panes").remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
+
+    def show_view(self, name: str) -> None:
+        """Show a view a lesson step names (one of ``lesson.VIEWS``) in the chart's place
+        (the boundary and its maps: in their own pane from 150 columns)."""
+        self.show_chart()
+        panes = self.query_one("#panes")
+        boundary = self.query_one(BoundaryPane)
+        kind = VIEW_MAPS.get(name)
+        boundary.maps = (
+            None if kind is None else MapChoice(kind, *self.query_one(NetworkDiagram).selected)
+        )
+        if name in VIEW_CLASSES:
+            panes.add_class(VIEW_CLASSES[name])
+        elif name not in VIEW_PANES and not self.has_class("-wide"):
+            panes.add_class(SHOWING_BOUNDARY)
+
+    def zoom_to(self, name: str) -> None:
+        """Zoom the pane a lesson step names (one of ``lesson.ZOOMS``: a pane, or the
+        pane a view is drawn in); "none" zooms nothing."""
+        self.minimize()
+        if name != "none":
+            self.maximize(self.query_one(ZOOM_PANES.get(name) or VIEW_PANES.get(name, "#boundary")))
+
+    def action_confusion(self) -> None:
+        self._in_chart_place("-confusion")
+
+    def action_hidden_space(self) -> None:
+        self._in_chart_place("-hidden")
+
+    def action_landscape(self, switch: int) -> None:
+        """Show the loss landscape in the chart's place, or the chart again (0); switch
+        its plane between PCA and random directions, showing it (1)."""
+        pane = self.query_one(LandscapePane)
+        if switch:
+            pane.switch_directions()
+        if not (switch and pane.display):
+            self._in_chart_place("-landscape")
+
+    def _in_chart_place(self, view: str) -> None:
+        """Show ``view`` (a class of IN_CHART_PLACE) where the chart is, or the chart again."""
+        showing = self.query_one("#panes").has_class(view)
+        self.show_chart()
+        if not showing:
+            self.query_one("#panes").add_class(view)
+
+    def action_hidden_axes(self, layer: int) -> None:
+        """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
+        view = self.view
+        if view is None:
+            return
+        pane = self.query_one(HiddenSpacePane)
+        choice = pane.choice
+        pane.choice = choice.next_layer(view.network.sizes) if layer else choice.next_pair()
+        if not pane.display:
+            self._in_chart_place("-hidden")
