@@ -233,7 +233,11 @@ async def test_settings_the_check_cannot_grade_are_said_instead_of_graded() -> N
         await press(pilot, "space")
         await wait_until(pilot, lambda: graded(app), timeout=30)
         assert marks(app).headline().mark == OK
-        assert app.main._apply_settings(replace(app.main.settings_now, optimizer="adam")) is None
+        session = app.main.session
+        assert (
+            app.main.show(session.apply_settings(replace(session.settings, optimizer="adam")))
+            is None
+        )
         await press(pilot, "space")
         said = marks(app).headline()
         assert said.mark == BROKEN and "--optimizer sgd" in said.text

@@ -30,7 +30,7 @@ from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 
 if TYPE_CHECKING:
-    from tui_backprop.ui.main_screen import MainScreen
+    from tui_backprop.ui.panes_screen import PanesScreen
 
 POLL = 0.5  # seconds between looks at the file's modification time
 KEPT = 32  # steps whose grades are kept (looking back and forth re-shows them at once)
@@ -50,7 +50,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 class CheckedFile:
     """One student's file, checked against the steps the screen shows."""
 
-    def __init__(self, screen: MainScreen, path: Path) -> None:
+    def __init__(self, screen: PanesScreen, path: Path) -> None:
         self.screen = screen
         self.path = path
         self.student = StudentCode(path)
@@ -119,11 +119,10 @@ class CheckedFile:
         if key == self._focused or target is None:
             return
         self._focused = key
-        self.screen.call_later(self._select, target)
+        self.screen.call_later(self._select, target, view.network.sizes)
 
-    def _select(self, target: tuple[int, int]) -> None:
+    def _select(self, target: tuple[int, int], sizes: tuple[int, ...]) -> None:
         diagram = self.screen.query_one(NetworkDiagram)
-        sizes = self.screen.network.sizes
         if target[0] < len(sizes) and target[1] < sizes[target[0]]:
             diagram.selected = target
 
