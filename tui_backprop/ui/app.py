@@ -30,6 +30,7 @@ from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
 from tui_backprop.ui.key_bindings import app_bindings
 from tui_backprop.ui.main_screen import MainScreen
+from tui_backprop.ui.panes_screen import WIDE
 from tui_backprop.ui.screens.help_dialog import show_help
 from tui_backprop.ui.session.runner import STEP_THREAD
 
@@ -68,7 +69,7 @@ class BackpropApp(App[int]):
     COMMANDS = App.COMMANDS | {TrainingCommands}
     # Textual's annotation makes a ClassVar here an error for mypy
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
-    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (150, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012
 
     def __init__(
         self,

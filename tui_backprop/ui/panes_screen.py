@@ -49,12 +49,18 @@ PANE_TITLES = {
 }
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 PANES_PER_FRAME = 2
-SHOWING_BOUNDARY = "-boundary"  # class of #panes: the boundary in the chart's place
-# Classes of #panes for the views shown in the chart's place (C, H): one at a time.
-IN_CHART_PLACE = ("-confusion", "-hidden", "-landscape")
-# A lesson step's views (lesson.VIEWS): the class of #panes that shows each, the pane it
-# is drawn in, and the boundary pane's maps.
-VIEW_CLASSES = {"confusion": "-confusion", "hidden-space": "-hidden", "landscape": "-landscape"}
+WIDE = 150  # columns from which the boundary has its own pane (the app's "-wide" breakpoint)
+CHART = "chart"
+# The panes that may sit in the chart's place, one at a time (b, C, H, V), and the class
+# of #panes the style sheet shows each by.
+CHART_PLACE = {
+    "boundary": "-boundary",
+    "confusion": "-confusion",
+    "hidden-space": "-hidden",
+    "landscape": "-landscape",
+}
+# A lesson step's views (lesson.VIEWS): the pane each is drawn in, and the boundary
+# pane's maps.
 VIEW_PANES = {
     "chart": "#chart",
     "confusion": "#confusion",
@@ -74,6 +80,8 @@ class PanesScreen(Screen[None]):
     view: reactive[TrainingView | None] = reactive(None, repaint=False)
     info: reactive[RunInfo] = reactive(RunInfo("", ""), repaint=False)
     state: reactive[PlayState] = reactive(PlayState(), repaint=False)
+    # The pane in the chart's place: "chart" or a key of CHART_PLACE (see the watcher).
+    chart_place: reactive[str] = reactive(CHART, init=False)
 
     def __init__(self, with_lesson: bool = False) -> None:
         super().__init__()
@@ -122,6 +130,17 @@ class PanesScreen(Screen[None]):
     def show_scene(self, scene: Scene) -> None:
         for pane in self.query().results(ScenePane):
             pane.scene = scene
+
+    @property
+    def wide(self) -> bool:
+        """Wide enough for the boundary's own pane beside the chart."""
+        return self.size.width >= WIDE
+
+    def watch_chart_place(self, place: str) -> None:
+        panes = self.query_one("#panes")
+        panes.remove_class(*CHART_PLACE.values())
+        if place in CHART_PLACE:
+            panes.add_class(CHART_PLACE[place])
 
     def watch_view(self, view: TrainingView | None) -> None:
         """Hand the view to the panes. While a run plays the status line shows every
@@ -187,8 +206,8 @@ class PanesScreen(Screen[None]):
         """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
         pane = self.query_one(BoundaryPane)
         pane.maps = next_choice(pane.maps, kinds, self.query_one(NetworkDiagram).selected)
-        if pane.maps is not None and not self.has_class("-wide"):
-            self.query_one("#panes").add_class(SHOWING_BOUNDARY)
+        if pane.maps is not None and not self.wide:
+            self.chart_place = "boundary"
 
     def action_map_page(self, step: int) -> None:
         pane = self.query_one(BoundaryPane)
@@ -196,31 +215,29 @@ class PanesScreen(Screen[None]):
             pane.maps = pane.maps.paged(step)
 
     def action_boundary(self) -> None:
-        if self.has_class("-wide"):
+        if self.wide:
             self.notify("At this width the boundary and the chart are both shown.", timeout=3)
             return
-        self.minimize()  # a zoomed chart or boundary would be hidden, not swapped
-        self.query_one("#panes").remove_class(*IN_CHART_PLACE).toggle_class(SHOWING_BOUNDARY)
+        self._in_chart_place("boundary")
 
     def show_chart(self) -> None:
         """The chart in its place again, nothing zoomed (an overlay is drawn there)."""
         self.minimize()
-        self.query_one("#panes").remove_class(SHOWING_BOUNDARY, *IN_CHART_PLACE)
+        self.chart_place = CHART
 
     def show_view(self, name: str) -> None:
         """Show a view a lesson step names (one of ``lesson.VIEWS``) in the chart's place
         (the boundary and its maps: in their own pane from 150 columns)."""
         self.show_chart()
-        panes = self.query_one("#panes")
         boundary = self.query_one(BoundaryPane)
         kind = VIEW_MAPS.get(name)
         boundary.maps = (
             None if kind is None else MapChoice(kind, *self.query_one(NetworkDiagram).selected)
         )
-        if name in VIEW_CLASSES:
-            panes.add_class(VIEW_CLASSES[name])
-        elif name not in VIEW_PANES and not self.has_class("-wide"):
-            panes.add_class(SHOWING_BOUNDARY)
+        if name in CHART_PLACE:
+            self.chart_place = name
+        elif name not in VIEW_PANES and not self.wide:
+            self.chart_place = "boundary"
 
     def zoom_to(self, name: str) -> None:
         """Zoom the pane a lesson step names (one of ``lesson.ZOOMS``: a pane, or the
@@ -230,10 +247,10 @@ class PanesScreen(Screen[None]):
             self.maximize(self.query_one(ZOOM_PANES.get(name) or VIEW_PANES.get(name, "#boundary")))
 
     def action_confusion(self) -> None:
-        self._in_chart_place("-confusion")
+        self._in_chart_place("confusion")
 
     def action_hidden_space(self) -> None:
-        self._in_chart_place("-hidden")
+        self._in_chart_place("hidden-space")
 
     def action_landscape(self, switch: int) -> None:
         """Show the loss landscape in the chart's place, or the chart again (0); switch
@@ -241,15 +258,16 @@ class PanesScreen(Screen[None]):
         pane = self.query_one(LandscapePane)
         if switch:
             pane.switch_directions()
-        if not (switch and pane.display):
-            self._in_chart_place("-landscape")
+        if not (switch and self.chart_place == "landscape"):
+            self._in_chart_place("landscape")
 
-    def _in_chart_place(self, view: str) -> None:
-        """Show ``view`` (a class of IN_CHART_PLACE) where the chart is, or the chart again."""
-        showing = self.query_one("#panes").has_class(view)
+    def _in_chart_place(self, place: str) -> None:
+        """Show ``place`` (a key of CHART_PLACE) where the chart is, or the chart again;
+        nothing zoomed (a zoomed chart would be hidden, not swapped)."""
+        showing = self.chart_place == place
         self.show_chart()
         if not showing:
-            self.query_one("#panes").add_class(view)
+            self.chart_place = place
 
     def action_hidden_axes(self, layer: int) -> None:
         """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
@@ -259,5 +277,5 @@ class PanesScreen(Screen[None]):
         pane = self.query_one(HiddenSpacePane)
         choice = pane.choice
         pane.choice = choice.next_layer(view.network.sizes) if layer else choice.next_pair()
-        if not pane.display:
-            self._in_chart_place("-hidden")
+        if self.chart_place != "hidden-space":
+            self._in_chart_place("hidden-space")
