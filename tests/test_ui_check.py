@@ -171,7 +171,7 @@ async def test_a_syntax_error_is_one_line_and_the_app_goes_on() -> None:
         assert "\n" not in said.text and "line 4" in said.text
 
         def noticed() -> bool:  # the notice is a message: handled after the mark shows
-            notices = [n.message for n in app._notifications]
+            notices = [n.message for n in app.notices]
             return any("line 4" in message and "\n" not in message for message in notices)
 
         await wait_until(pilot, noticed)

@@ -80,7 +80,7 @@ async def test_keys_choose_the_neurons_and_the_picture_follows_history() -> None
         drawn = pane.draws
         await press(pilot, "left_square_bracket")
         await wait_until(pilot, lambda: shown_epoch(app) == 3 and pane.draws > drawn)
-        assert pane._drawn is not None and pane._drawn[0] is app.main.view.params
+        assert pane.drawn_from is app.main.view.params
         await press(pilot, "X", "X")  # two hidden layers: back to the second
         assert pane.axes() == ((2, 0), (2, 1))
 

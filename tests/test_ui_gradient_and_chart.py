@@ -78,7 +78,7 @@ async def test_compare_overlays_the_earlier_runs_accuracy_as_well_as_its_loss() 
         loss_row = next(line for line in lines if line.startswith("loss"))
         score_row = next(line for line in lines if line.startswith("accuracy"))
         assert "run 1" in loss_row and "run 1" in score_row and "train" in score_row
-        shown = chart._shown
+        shown = chart.picture
         assert shown is not None
         run_curves = [c for c in shown.curves if c.run == "run 1" and c.label == "train"]
         assert {c.side for c in run_curves} == {"left", "right"}

@@ -27,10 +27,9 @@ async def step(pilot: Pilot[object], times: int = 1) -> None:
 
 def cell_offset(pane: WeightsPane, row_kind: str, layer: int, column: int) -> tuple[int, int]:
     """Where to click, in the pane's outer box, for a cell of the first such row."""
-    index = next(i for i, r in enumerate(pane._rows) if r.kind == row_kind and r.layer == layer)
+    x, y = pane.cell_place(row_kind, layer, column)
     gutter = pane.styles.gutter
-    x = gutter.left + pane._label + column * pane._step + 1
-    return x, gutter.top + index - pane.scroll_offset.y
+    return gutter.left + x + 1, gutter.top + y - pane.scroll_offset.y
 
 
 async def test_zeroing_a_weight_is_a_fork_that_the_next_epoch_starts_from() -> None:

@@ -93,7 +93,7 @@ async def test_a_slow_landscape_is_computed_in_a_worker() -> None:
         pane = app.query_one(LandscapePane)
         await wait_until(pilot, lambda: _shows_view(pane))
         shown = pane.picture
-        pane._slow = True  # as after a landscape that took longer than a frame
+        pane.slow = True  # as after a landscape that took longer than a frame
         await press(pilot, "space")
         await wait_until(pilot, lambda: _shows_view(pane))
         assert pane.picture is not shown and pane.picture.off_thread

@@ -128,13 +128,13 @@ async def test_maps_follow_history_and_a_fork() -> None:
         await press(pilot, "home")
         await pilot.pause()
         assert app.main.view is not None and app.main.view.epoch == 0
-        assert pane._drawn is not None and pane._drawn[0] is app.main.view
+        assert pane.drawn_from is app.main.view
         initial = colours(pane)
         assert initial != now
         await press(pilot, "space", "space")  # the first asks, the second forks
         await pilot.pause()
         assert app.main.view.epoch == 1
-        assert pane._drawn[0] is app.main.view
+        assert pane.drawn_from is app.main.view
         assert str(pane.border_title).startswith("h1.1")
 
 

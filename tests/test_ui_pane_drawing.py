@@ -25,7 +25,7 @@ from tui_backprop.ui.render.styled_lines import StyledLines
 
 
 def last_epoch_drawn(chart: MetricsChart) -> int:
-    picture = chart._shown
+    picture = chart.picture
     assert picture is not None
     return max(curve.xs[-1] for curve in picture.curves)
 
@@ -100,7 +100,7 @@ async def test_the_chart_draws_what_textual_plotext_would() -> None:
         want = Visual.to_strips(chart, visualize(chart, text), width, height, chart.visual_style)
         got = [
             [(seg.text, seg.style.clear_meta_and_links()) for seg in strip]
-            for strip in chart._strips[-height:]
+            for strip in chart.drawn[-height:]
         ]
         assert got == [[(seg.text, seg.style.clear_meta_and_links()) for seg in s] for s in want]
 
@@ -146,12 +146,12 @@ async def test_the_delta_pane_draws_once_per_view_and_size() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         pane = app.query_one(DeltasPane)
-        strips = pane._strips
+        strips = pane.drawn
         pane.render_lines(Region(0, 0, *pane.outer_size))
-        assert pane._strips is strips  # drawn when the view came, not again
+        assert pane.drawn is strips  # drawn when the view came, not again
         await pilot.press("space")
-        assert pane._strips is not strips
-        assert any("δ = ∂L/∂z" in strip.text for strip in pane._strips)
+        assert pane.drawn is not strips
+        assert any("δ = ∂L/∂z" in strip.text for strip in pane.drawn)
 
 
 async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart(

@@ -115,7 +115,7 @@ async def test_the_diagram_draws_the_selected_row_as_its_picture(digits_csv: Pat
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space")
         diagram = app.screen.query_one(NetworkDiagram)
-        lay = diagram._layout
+        lay = diagram.drawn_layout
         assert lay is not None and lay.picture is not None
         spot = lay.picture
         view = app.main.view

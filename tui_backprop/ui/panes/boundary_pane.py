@@ -67,6 +67,12 @@ class BoundaryPane(ScenePane, can_focus=True):
         self._legend: list[Strip] = []  # the class legend's lines when the border is short
         self.draws = 0  # pictures computed: lets tests see that nothing is wasted
 
+    @property
+    def drawn_from(self) -> object:
+        """What the picture shown was computed from: the view's parameters, or with a map
+        chosen the view itself (None: none yet)."""
+        return None if self._drawn is None else self._drawn[0]
+
     def watch_view(self) -> None:
         self.refresh()
 

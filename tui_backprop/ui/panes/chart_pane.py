@@ -150,6 +150,16 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
         self._playing = False
         self.plots = 0  # pictures plotted: lets tests see that nothing is wasted
 
+    @property
+    def drawn(self) -> list[Strip]:
+        """The chart's lines as last plotted."""
+        return self._strips
+
+    @property
+    def picture(self) -> Picture | None:
+        """What the chart shows now: its curves (None before the first plot)."""
+        return self._shown
+
     def on_mount(self) -> None:
         self.border_subtitle = self._keys_hint()
         if isinstance(getattr(self.screen, "state", None), PlayState):  # the main screen

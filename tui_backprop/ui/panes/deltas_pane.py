@@ -52,6 +52,11 @@ class DeltasPane(ViewPane, can_focus=True):
         self._rows_page = 1
         self._sample: int | None = 0  # the row j / k chose, last seen: its page follows it
 
+    @property
+    def drawn(self) -> list[Strip]:
+        """The lines drawn last: a new list each time they are drawn again."""
+        return self._strips
+
     def action_scroll_rows(self, dx: int, dy: int) -> None:
         """↑ ↓ a neuron of "δ per row", ← → a page of its rows."""
         self.units_at = max(0, min(self.units_at + dy, self._units_max))

@@ -87,6 +87,11 @@ class NetworkDiagram(ViewPane, can_focus=True):
 
     # -- selection ---------------------------------------------------------------------
 
+    @property
+    def drawn_layout(self) -> DiagramLayout | None:
+        """Where the diagram drew each neuron, the last time it drew (None: not yet)."""
+        return self._layout
+
     def watch_view(self, old: TrainingView | None, new: TrainingView | None) -> None:
         if new is not None and (old is None or old.network != new.network):
             self.selected = (min(1, len(new.network.sizes) - 1), 0)

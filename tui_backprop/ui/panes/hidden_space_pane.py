@@ -37,6 +37,11 @@ class HiddenSpacePane(ScenePane, can_focus=True):
         self._bounds: Bounds | None = None  # of the picture on screen
         self.draws = 0  # pictures computed: lets tests see what was redrawn
 
+    @property
+    def drawn_from(self) -> object:
+        """The parameters the picture shown was computed from (None: none yet)."""
+        return None if self._drawn is None else self._drawn[0]
+
     def watch_view(self) -> None:
         self._retitle()
 

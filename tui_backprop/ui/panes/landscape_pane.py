@@ -77,7 +77,7 @@ class LandscapePane(ScenePane, can_focus=True):
         super().__init__(id=id)
         self.picture: LandscapePicture | None = None
         self._asked: LandscapeRequest | None = None
-        self._slow = False  # the last landscape took longer than a frame
+        self.slow = False  # the last landscape took longer than a frame
         self._computing = False  # a worker is computing one
         self._next: tuple[LandscapeRequest, Array, np.ndarray, Earlier, int] | None = None
         self._lines: list[Strip] = []
@@ -120,7 +120,7 @@ class LandscapePane(ScenePane, can_focus=True):
         # The snapshots are read here, on the thread that adds to them
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
         earlier, others = self._earlier_paths(path)
-        if self._slow:
+        if self.slow:
             self._next = (request, path, epochs, earlier, others)
             if not self._computing:  # else it starts when the one computing is done
                 self._computing = True
@@ -128,7 +128,7 @@ class LandscapePane(ScenePane, can_focus=True):
             return
         started = time.perf_counter()
         self._show(_compute(request, path, epochs, earlier, others))
-        self._slow = time.perf_counter() - started > FRAME
+        self.slow = time.perf_counter() - started > FRAME
 
     @work(thread=True, group="landscape")
     def _compute_off(
@@ -147,7 +147,7 @@ class LandscapePane(ScenePane, can_focus=True):
     def _arrived(self, picture: LandscapePicture, seconds: float) -> None:
         """A worker's landscape: shown, then the latest one asked meanwhile computed (one
         worker at a time, so a busy machine is not handed a queue of them)."""
-        self._slow, self._computing = seconds > FRAME, False
+        self.slow, self._computing = seconds > FRAME, False
         if self._asked is None or picture.request.of_scene is not self._asked.of_scene:
             return  # another experiment's
         self._show(picture)  # newer than the one on screen, if not the latest

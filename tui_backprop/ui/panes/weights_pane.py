@@ -142,6 +142,12 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         index = rows[max(0, min(at + dy, len(rows) - 1))]
         self._select(index, column + dx)
 
+    def cell_place(self, row_kind: str, layer: int, column: int) -> tuple[int, int]:
+        """Where the first ``row_kind`` row of ``layer`` shows ``column``, in the pane's
+        content before scrolling (x, y): what a click there selects."""
+        index = next(i for i, r in enumerate(self._rows) if (r.kind, r.layer) == (row_kind, layer))
+        return self._label + column * self._step, index
+
     def _select(self, index: int, column: int) -> None:
         assert self.view is not None
         columns = self.view.network.sizes[self._rows[index].layer]
