@@ -63,6 +63,7 @@ from tui_backprop.ui.model.kept_runs import (
     settings_diff,
 )
 from tui_backprop.ui.model.key_gate import KeySituation, Refusal, refusal
+from tui_backprop.ui.model.lesson_answers import revealed
 from tui_backprop.ui.model.lesson_steps import (
     LessonState,
     step_settings,
@@ -99,6 +100,7 @@ from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
+from tui_backprop.ui.panes.question_bar import QuestionBar
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
@@ -139,7 +141,7 @@ T = TypeVar("T")
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
     # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane, QuestionBar"
 
     # The screen only hands these on (to the status line and the panes): repainting the
     # screen itself on every change would redraw the whole terminal every frame.
@@ -178,6 +180,7 @@ class MainScreen(Screen[None]):
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
         if self.lesson.lesson is not None:
             yield LessonPane(id="lesson")
+            yield QuestionBar(self.lesson, id="question")
         with Grid(id="panes"):
             with NetworkPane(id="network-pane"):
                 yield NetworkDiagram(id="diagram")
@@ -1009,6 +1012,20 @@ class MainScreen(Screen[None]):
         self.query_one(LessonPane).show(self.lesson)
         if direction > 0:
             self._enter_step(step)
+
+    def on_question_bar_asking(self, message: QuestionBar.Asking) -> None:
+        """Show the neuron and row asked about: its card holds what the answer needs."""
+        asked = message.asked
+        self.query_one(NetworkDiagram).selected = (asked.layer, asked.neuron)
+        if asked.row is not None and asked.row != self.sample:
+            self.sample = asked.row
+            self.publish()
+
+    def on_question_bar_answered(self, message: QuestionBar.Answered) -> None:
+        """Walk on to the phase that computes the number asked (the learner's check)."""
+        walk = revealed(live(self.walk, self.experiment.trainer), message.asked)
+        if walk is not None:
+            self._walked(walk)
 
     def action_lesson_text(self) -> None:
         self.query_one(LessonPane).toggle()
