@@ -58,7 +58,7 @@ class Step:
     def hidden(self) -> tuple[int, ...] | None:
         """The hidden layers this step sets, None when it keeps them."""
         value = dict(self.settings).get("hidden")
-        return None if value is None else tuple(value)  # type: ignore[call-overload]
+        return None if value is None else tuple(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,8 @@ def _tolerance(value: object, where: str) -> Tolerance | None:
         match = _PERCENT.fullmatch(value)
         if match and 0 < float(match[1]) < 100:
             return Tolerance(relative=float(match[1]) / 100)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if math.isfinite(value) and value > 0:
-            return Tolerance(absolute=float(value))
+    elif isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < math.inf:
+        return Tolerance(absolute=float(value))
     raise QuestionError(
         f'tolerance{where} must be a number > 0 (how far off, like 0.001) or a percentage ("2%")'
     )

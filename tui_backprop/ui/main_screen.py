@@ -100,8 +100,8 @@ from tui_backprop.ui.panes.diagram_pane import NetworkDiagram, NetworkPane
 from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.question_bar import QuestionBar
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
+from tui_backprop.ui.panes.question_bar import QuestionBar
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane

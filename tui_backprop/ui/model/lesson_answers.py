@@ -36,7 +36,8 @@ from tui_backprop.ui.model.walk import Walk, walk_of
 from tui_backprop.ui.render.closing_digits import result_floor
 
 DEFAULT_RELATIVE = 0.01  # 1 % of the number
-MINUS = str.maketrans({"−": "-", "–": "-", "\u2009": "", " ": ""})  # as a learner may type
+# Minus signs and spaces a learner may type (or paste from the card)
+MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2009": "", " ": ""})
 SHOWN = 60  # characters of a bad answer quoted back
 
 

@@ -118,7 +118,8 @@ class QuestionBar(ViewPane):
         step = self._state.step
         if view is None or step is None or step.question is None:
             return
-        if self._index == self._state.index or not _arrived(view, step.run_to_phase, step.run_to_epoch):
+        asked_here = self._index == self._state.index
+        if asked_here or not _arrived(view, step.run_to_phase, step.run_to_epoch):
             return
         self._index = self._state.index
         asked = ask(step.question, view)
@@ -182,4 +183,3 @@ def _arrived(view: TrainingView, phase: str | None, epoch: int | None) -> bool:
     if phase is not None:
         return walk is not None and walk.phase.kind == phase
     return walk is None and view.record is not None and view.epoch == epoch
-
