@@ -101,9 +101,7 @@ def problem_of(step: str, extra: str = "") -> str | None:
         ),
     ],
 )
-def test_a_question_about_what_the_network_lacks_is_refused(
-    step: str, problem: str | None
-) -> None:
+def test_a_question_about_what_the_network_lacks_is_refused(step: str, problem: str | None) -> None:
     found = problem_of(step)
     assert found == problem if problem is None else (found or "").startswith(problem), found
 

@@ -18,7 +18,7 @@ from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import STEP_SETTINGS
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
-from tui_backprop.ui.panes.question_bar import QuestionBar
+from tui_backprop.ui.panes.question_pane import QuestionPane
 
 
 def reference_app() -> BackpropApp:
@@ -40,7 +40,7 @@ async def test_the_reference_lessons_questions_right_wrong_and_not_a_number() ->
     app = reference_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "greater_than_sign", "greater_than_sign")  # step 3: at the loss
-        bar = app.main.query_one(QuestionBar)
+        bar = app.main.query_one(QuestionPane)
         record = app.main.experiment.trainer.last_record
         assert record is not None
         hidden, output = record.layers
@@ -64,10 +64,10 @@ async def test_the_reference_lessons_questions_right_wrong_and_not_a_number() ->
         assert app.main.query_one(NetworkDiagram).selected == (1, 0)
         await answer(pilot, "-0.2")
         shown = said(app)
-        assert shown.startswith("✗ You said -0.2; δ of h1, row 1 is ")
+        assert shown.startswith("✗ You said -0.2; h1: δ = ")
         # the card's worked line, in the step's numbers: a(1−a)·w·δ of the output
-        worked = shown.splitlines()[1]
-        assert worked.startswith("δ = ") and worked.endswith(f"= {hidden.delta[0, 0]:.6f}")
+        worked = shown.removeprefix("✗ You said -0.2; h1: ")
+        assert "\n" not in shown and worked.endswith(f"= {hidden.delta[0, 0]:.6f}")
         assert f"{output.w_before[0, 0]:.4f}"[:6] in worked and f"{delta:.4f}" in worked
         assert app.main.walk.phase.kind == HIDDEN_DELTA
 
@@ -83,7 +83,7 @@ async def test_escape_leaves_the_question_and_the_lesson_keys_still_move_on() ->
     app = reference_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await press(pilot, "greater_than_sign", "greater_than_sign")
-        bar = app.main.query_one(QuestionBar)
+        bar = app.main.query_one(QuestionPane)
         assert bar.asked is not None
         await press(pilot, "escape")
         assert not isinstance(app.focused, Input)

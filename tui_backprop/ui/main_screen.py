@@ -101,7 +101,7 @@ from tui_backprop.ui.panes.footer_pane import KeyFooter
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
-from tui_backprop.ui.panes.question_bar import QuestionBar
+from tui_backprop.ui.panes.question_pane import QuestionPane
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
@@ -141,7 +141,7 @@ T = TypeVar("T")
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
     # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane, QuestionBar"
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane, QuestionPane"
 
     # The screen only hands these on (to the status line and the panes): repainting the
     # screen itself on every change would redraw the whole terminal every frame.
@@ -180,7 +180,6 @@ class MainScreen(Screen[None]):
         yield StatusLine(id="status").data_bind(MainScreen.view, MainScreen.info, MainScreen.state)
         if self.lesson.lesson is not None:
             yield LessonPane(id="lesson")
-            yield QuestionBar(self.lesson, id="question")
         with Grid(id="panes"):
             with NetworkPane(id="network-pane"):
                 yield NetworkDiagram(id="diagram")
@@ -191,6 +190,8 @@ class MainScreen(Screen[None]):
             yield HiddenSpacePane(id="hidden-space")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
+        if self.lesson.lesson is not None:  # a step's question, in the footer's row
+            yield QuestionPane(self.lesson, id="question")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -1013,7 +1014,7 @@ class MainScreen(Screen[None]):
         if direction > 0:
             self._enter_step(step)
 
-    def on_question_bar_asking(self, message: QuestionBar.Asking) -> None:
+    def on_question_pane_asking(self, message: QuestionPane.Asking) -> None:
         """Show the neuron and row asked about: its card holds what the answer needs."""
         asked = message.asked
         self.query_one(NetworkDiagram).selected = (asked.layer, asked.neuron)
@@ -1021,7 +1022,7 @@ class MainScreen(Screen[None]):
             self.sample = asked.row
             self.publish()
 
-    def on_question_bar_answered(self, message: QuestionBar.Answered) -> None:
+    def on_question_pane_answered(self, message: QuestionPane.Answered) -> None:
         """Walk on to the phase that computes the number asked (the learner's check)."""
         walk = revealed(live(self.walk, self.experiment.trainer), message.asked)
         if walk is not None:

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_backprop.ui.model.lesson_steps import LessonState
-from tui_backprop.ui.panes.question_bar import QuestionBar
+from tui_backprop.ui.panes.question_pane import QuestionPane
 
 KEYS_HINT = "> next step · < step back · i one line"
 FOLDED_HINT = " (i: all, >: next) "
@@ -54,7 +54,7 @@ class LessonPane(Static):
         """Show the step ``state`` is on; its question, if any, is asked anew."""
         self._state = state
         self._draw()
-        for bar in self.screen.query(QuestionBar):
+        for bar in self.screen.query(QuestionPane):
             bar.step_shown()
 
     def toggle(self) -> None:

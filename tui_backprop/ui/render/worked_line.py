@@ -10,7 +10,10 @@ from rich.text import Text
 from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, OUTPUT_DELTA, UPDATE
 from tui_backprop.ui.model.lesson_answers import Asked
 from tui_backprop.ui.render.equation_layout import Equation, fit
-from tui_backprop.ui.render.equations import equations, settled_view
+from tui_backprop.ui.render.equations import STYLES, equations, settled_view
+
+FORMULA = STYLES["formula"]  # the style of a line's formula piece
+UNBOUNDED = 10_000  # cells: room for any line whole
 
 # The card's lines for each quantity: the phase that computes it, and its left side.
 LINES = {
@@ -41,9 +44,15 @@ def worked_equation(asked: Asked) -> Equation | None:
 
 
 def worked_line(asked: Asked, width: int) -> Text:
-    """That line in ``width`` cells (shortened as the card shortens it)."""
+    """That line in ``width`` cells: whole, else without its formula (the numbers are
+    what the learner checks), else shortened as the card shortens it."""
     eq = worked_equation(asked)
     if eq is None:
         return Text()
     lhs = replace(eq.pieces[0], variants=(_lhs(eq),))  # a detail line's indent dropped
-    return fit(replace(eq, pieces=(lhs, *eq.pieces[1:])), width)
+    whole = replace(eq, pieces=(lhs, *eq.pieces[1:]))
+    numbers = replace(whole, pieces=tuple(p for p in whole.pieces if p.style != FORMULA))
+    for line in (whole, numbers):
+        if fit(line, width).plain == fit(line, UNBOUNDED).plain:
+            return fit(line, width)
+    return fit(numbers, width)

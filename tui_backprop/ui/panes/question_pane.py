@@ -30,8 +30,8 @@ from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render.worked_line import worked_line
 
-PROMPT = "answer: "
-HINT = "a number, then enter · esc: back to the panes"
+PROMPT = " answer: "
+HINT = "a number, then enter"
 LESSON_KEYS = ("greater_than_sign", "less_than_sign")
 
 
@@ -43,35 +43,38 @@ class AnswerInput(Input):
         return key not in LESSON_KEYS and super().check_consume_key(key, character)
 
 
-class QuestionBar(ViewPane):
+class QuestionPane(ViewPane):
     DEFAULT_CSS = """
-    QuestionBar {
+    QuestionPane {
         height: auto;
         display: none;
         padding: 0 1;
         background: $panel;
     }
-    QuestionBar.-shown {
+    QuestionPane.-shown {
         display: block;
     }
-    QuestionBar #question-text {
-        width: 1fr;
-        text-style: bold;
-    }
-    QuestionBar #question-line {
-        height: 1;
-    }
-    QuestionBar #question-answer {
-        width: 1fr;
-        max-width: 40;
-    }
-    QuestionBar #question-said {
+    QuestionPane #question-line {
         height: auto;
     }
-    QuestionBar #question-said.-wrong {
+    QuestionPane #question-text {
+        width: 1fr;
+        height: auto;
+        text-style: bold;
+    }
+    QuestionPane #question-answer {
+        width: 24;
+    }
+    QuestionPane #question-said {
+        height: auto;
+    }
+    QuestionPane #question-said.-empty {
+        display: none;
+    }
+    QuestionPane #question-said.-wrong {
         color: $error;
     }
-    QuestionBar #question-said.-right {
+    QuestionPane #question-said.-right {
         color: $success;
         text-style: bold;
     }
@@ -103,16 +106,17 @@ class QuestionBar(ViewPane):
         self.verdict: Verdict | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(id="question-text")
+        # one line at 80×24: the question, then the answer's line beside it
         with Horizontal(id="question-line"):
-            yield Label(PROMPT)
+            yield Label(id="question-text")
+            yield Label(PROMPT, id="question-prompt")
             yield AnswerInput(id="question-answer", compact=True, placeholder=HINT)
-        yield Static(id="question-said")
+        yield Static(id="question-said", classes="-empty")
 
     def step_shown(self) -> None:
         """The lesson shows another step (or the same one entered again): ask anew."""
         self._index, self.asked, self.verdict = None, None, None
-        self.remove_class("-shown")
+        self._show(False)
 
     def watch_view(self, view: TrainingView | None) -> None:
         step = self._state.step
@@ -123,14 +127,15 @@ class QuestionBar(ViewPane):
             return
         self._index = self._state.index
         asked = ask(step.question, view)
-        self.add_class("-shown")
+        self._show(True)
+        self.query_one("#question-line").display = True
         self.query_one("#question-text", Label).update(Content(f"? {step.question.ask}"))
         if isinstance(asked, str):  # the network changed under the lesson
             self._say(f"This question cannot be asked here: {asked}.", wrong=True)
-            self.query_one("#question-line").display = False
+            self._answering(False)
             return
         self.asked = asked
-        self.query_one("#question-line").display = True
+        self._answering(True)
         self._say("")
         answer = self.query_one("#question-answer", Input)
         answer.value = ""
@@ -147,7 +152,7 @@ class QuestionBar(ViewPane):
             self._say(verdict, wrong=True)
             return
         self.asked, self.verdict = None, verdict
-        self.query_one("#question-line").display = False
+        self._answering(False)
         self._show_verdict(verdict)
         self.screen.set_focus(None)
         self.post_message(self.Answered(asked))
@@ -159,19 +164,33 @@ class QuestionBar(ViewPane):
         said = f"{verdict.said:g}"
         if verdict.right:
             self._say(f"✓ Right: {subject} = {value} (you said {said}).", right=True)
+            self.query_one("#question-line").display = False
             return
-        out = Text.assemble(("✗ ", "bold red"), f"You said {said}; {subject} is {value} ")
-        out.append(f"(±{asked.tolerance:.2g} counts):\n", "dim")
-        out.append_text(worked_line(asked, max(self.size.width - 2, 20)))
+        # one line: the worked line, in the step's numbers, says what it is
+        out = Text.assemble(("✗ ", "bold red"), f"You said {said}; {asked.question.neuron}: ")
+        worked = worked_line(asked, max(self.size.width - 2 - out.cell_len, 20))
+        out.append_text(worked if worked.plain else Text(f"{subject} is {value}"))
+        self.query_one("#question-line").display = False
         shown = self.query_one("#question-said", Static)
         shown.update(out)
-        shown.set_class(False, "-wrong")
+        shown.set_classes("")
 
     def _say(self, said: str, wrong: bool = False, right: bool = False) -> None:
         shown = self.query_one("#question-said", Static)
         shown.update(Content(said))  # may quote what was typed: not markup
-        shown.set_class(wrong, "-wrong")
-        shown.set_class(right, "-right")
+        shown.set_classes(
+            c for c, on in (("-wrong", wrong), ("-right", right), ("-empty", not said)) if on
+        )
+
+    def _show(self, on: bool) -> None:
+        """Show or hide the pane; the screen's footer gives it its row meanwhile (its
+        keys are typed into the answer, and at 80×24 the panes keep their rows)."""
+        self.set_class(on, "-shown")
+        self.screen.set_class(on, "-asking")
+
+    def _answering(self, on: bool) -> None:
+        for part in ("#question-prompt", "#question-answer"):
+            self.query_one(part).display = on
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
