@@ -9,10 +9,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.helpers import app_of, press
+from tests.helpers import app_of, press, wait_until
 from tui_backprop.cli import lesson_settings
 from tui_backprop.engine.phases import GRADIENTS, HIDDEN_DELTA, LOSS, OUTPUT_DELTA, UPDATE
-from tui_backprop.lesson import load_lesson
+from tui_backprop.lesson import load_lesson, parse_lesson
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
@@ -93,3 +93,20 @@ async def test_escape_leaves_the_question_and_the_lesson_keys_still_move_on() ->
         assert isinstance(app.focused, Input)
         await press(pilot, "less_than_sign")  # back: that step's question is not asked
         assert app.main.lesson.index == 2 and bar.asked is None and not bar.display
+
+
+async def test_a_step_without_a_phase_asks_once_its_epoch_is_done() -> None:
+    text = (
+        'title = "t"\n[[step]]\ntext = "Two epochs."\nrun_to_epoch = 2\n'
+        'ask = "z of h2, row 3?"\nquantity = "z"\nneuron = "h2"\nrow = 3\n'
+    )
+    app = app_of(lesson=parse_lesson(text, "t.toml", LESSON_COMMANDS, settings=STEP_SETTINGS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.main.query_one(QuestionPane).asked is not None, 30)
+        trainer = app.main.experiment.trainer
+        asked = app.main.query_one(QuestionPane).asked
+        assert trainer.epoch == 2 and trainer.last_record is not None and asked is not None
+        assert asked.value == float(trainer.last_record.layers[0].z[2, 1])
+        await wait_until(pilot, lambda: app.main.sample == 2)  # row 3 shown, as asked
+        await answer(pilot, f"{asked.value:.4f}")
+        assert said(app).startswith("✓ Right: z of h2, row 3 = ")
