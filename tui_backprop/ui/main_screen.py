@@ -64,6 +64,7 @@ from tui_backprop.ui.model.kept_runs import (
     settings_diff,
 )
 from tui_backprop.ui.model.key_gate import KeySituation, Refusal, refusal
+from tui_backprop.ui.model.lesson_answers import revealed
 from tui_backprop.ui.model.lesson_steps import (
     LessonState,
     step_settings,
@@ -102,6 +103,7 @@ from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.landscape_pane import LandscapePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
+from tui_backprop.ui.panes.question_pane import QuestionPane
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
@@ -146,7 +148,7 @@ T = TypeVar("T")
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings()
     # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane, QuestionPane"
 
     # The screen only hands these on (to the status line and the panes): repainting the
     # screen itself on every change would redraw the whole terminal every frame.
@@ -202,6 +204,8 @@ class MainScreen(Screen[None]):
             yield LandscapePane(id="landscape")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
+        if self.lesson.lesson is not None:  # a step's question, in the footer's row
+            yield QuestionPane(self.lesson, id="question")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -1052,6 +1056,20 @@ class MainScreen(Screen[None]):
         self.query_one(LessonPane).show(self.lesson)
         if direction > 0:
             self._enter_step(step)
+
+    def on_question_pane_asking(self, message: QuestionPane.Asking) -> None:
+        """Show the neuron and row asked about: its card holds what the answer needs."""
+        asked = message.asked
+        self.query_one(NetworkDiagram).selected = (asked.layer, asked.neuron)
+        if asked.row is not None and asked.row != self.sample:
+            self.sample = asked.row
+            self.publish()
+
+    def on_question_pane_answered(self, message: QuestionPane.Answered) -> None:
+        """Walk on to the phase that computes the number asked (the learner's check)."""
+        walk = revealed(live(self.walk, self.experiment.trainer), message.asked)
+        if walk is not None:
+            self._walked(walk)
 
     def action_lesson_text(self) -> None:
         self.query_one(LessonPane).toggle()
