@@ -397,6 +397,8 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {where}{err}\n")
     except KeyboardInterrupt:  # Ctrl-C while a large file loads: nothing to save yet
         parser.exit(128 + signal.SIGINT, f"{parser.prog}: interrupted while loading\n")
+    if lesson is not None:  # its questions name neurons and rows: they must exist
+        _check_questions(lesson, experiment, parser)
     student = None if check_file is None else _student(check_file, experiment, headless, parser)
     if student is not None and headless:
         return run_headless_check(experiment, student, parser)
@@ -530,6 +532,14 @@ def _with_lesson(
     except LessonError as err:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {err}\n")
     return lesson, dataset or their_dataset, {**theirs, **overrides}
+
+
+def _check_questions(lesson: Lesson, experiment: Experiment, parser: Parser) -> None:
+    from tui_backprop.ui.model.lesson_answers import lesson_network_problem
+
+    why = lesson_network_problem(lesson, experiment)
+    if why is not None:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {lesson.source}: {why}\n")
 
 
 def lesson_settings(lesson: Lesson) -> tuple[str | None, dict[str, object]]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui_backprop.data.text import PATH_LIMIT, printable
 from tui_backprop.engine.phases import step_phases
+from tui_backprop.lesson_questions import QUESTION_KEYS, Question, QuestionError, read_question
 from tui_backprop.toml_input import TomlInputError, parse_toml, read_text
 
 BUILTIN = ("reference", "xor", "circles", "lr-too-high", "optimizers")
@@ -27,7 +28,7 @@ PHASES = tuple(dict.fromkeys(p.kind for p in step_phases(2)))
 MAX_EPOCH = 1_000_000  # a step's run_to_epoch; more would keep a class waiting
 TITLE_LIMIT = 120  # characters of a title shown; a step's text is never cut
 KEYS = {"title", "hide", "lock", "experiment", "step"}
-STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom"}
+STEP_KEYS = {"text", "run_to_epoch", "run_to_phase", "view", "zoom", *QUESTION_KEYS}
 SETTING_TYPES = (str, int, float, bool, list)
 # What a step may show in the chart's place (b, m, M, C, H), and the panes it may zoom
 # (z): a view's own name zooms that view, "none" zooms nothing.
@@ -60,6 +61,13 @@ class Step:
     settings: tuple[tuple[str, object], ...] = ()
     view: str | None = None  # shown in the chart's place (one of VIEWS)
     zoom: str | None = None  # the pane zoomed (one of ZOOMS)
+    question: Question | None = None  # a number asked for once the step is there
+
+    @property
+    def hidden(self) -> tuple[int, ...] | None:
+        """The hidden layers this step sets, None when it keeps them."""
+        value = dict(self.settings).get("hidden")
+        return None if value is None else tuple(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,11 @@ def _step(step: object, number: int, settings: Mapping[str, SettingReader]) -> S
         _one_of(step, key, names, where) for key, names in (("view", VIEWS), ("zoom", ZOOMS))
     )
     chosen = tuple(_setting(settings[k], k, v, where) for k, v in step.items() if k in settings)
-    return Step(_shown(text, len(text)), epoch, phase, chosen, view, zoom)
+    try:
+        question = read_question(step, where, _shown)
+    except QuestionError as err:
+        raise LessonError(str(err)) from None
+    return Step(_shown(text, len(text)), epoch, phase, chosen, view, zoom, question)
 
 
 def _shown(text: str, limit: int) -> str:

@@ -16,11 +16,13 @@ from textual.binding import BindingType
 from tui_backprop.settings import next_rate
 from tui_backprop.ui.dialog_keys import DialogKeys
 from tui_backprop.ui.key_bindings import screen_bindings
+from tui_backprop.ui.model.lesson_answers import revealed
 from tui_backprop.ui.model.pacing import Pacer
 from tui_backprop.ui.model.walk import live, next_walk
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.lesson_pane import LessonPane
+from tui_backprop.ui.panes.question_pane import QuestionPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
 
 
@@ -172,6 +174,20 @@ class MainScreen(DialogKeys):
         step = self.lesson.step
         if direction > 0 and step is not None:
             self._enter_step(step)
+
+    def on_question_pane_asking(self, message: QuestionPane.Asking) -> None:
+        """Show the neuron and row asked about: its card holds what the answer needs."""
+        asked = message.asked
+        self.query_one(NetworkDiagram).selected = (asked.layer, asked.neuron)
+        if asked.row is not None and asked.row != self.session.sample:
+            self.session.sample = asked.row
+            self.publish()
+
+    def on_question_pane_answered(self, message: QuestionPane.Answered) -> None:
+        """Walk on to the phase that computes the number asked (the learner's check)."""
+        walk = revealed(live(self.walk, self.experiment.trainer), message.asked)
+        if walk is not None:
+            self._walked(walk)
 
     def action_lesson_text(self) -> None:
         self.query_one(LessonPane).toggle()

@@ -17,6 +17,7 @@ from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from tui_backprop.ui.model.lesson_steps import LessonState
 from tui_backprop.ui.model.map_choice import (
     DELTAS,
     GALLERY,
@@ -39,6 +40,7 @@ from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
 from tui_backprop.ui.panes.landscape_pane import LandscapePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.neuron_pane import NeuronDetail
+from tui_backprop.ui.panes.question_pane import QuestionPane
 from tui_backprop.ui.panes.status_pane import StatusLine
 from tui_backprop.ui.panes.view_pane import ScenePane, ViewPane
 from tui_backprop.ui.panes.weights_pane import WeightsPane
@@ -73,7 +75,7 @@ ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#del
 
 class PanesScreen(Screen[None]):
     # A zoomed pane keeps the lesson's step in view (below it): a step may zoom a pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane"
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "Footer, LessonPane, QuestionPane"
 
     # The screen only hands these on (to the status line and the panes): repainting the
     # screen itself on every change would redraw the whole terminal every frame.
@@ -83,9 +85,9 @@ class PanesScreen(Screen[None]):
     # The pane in the chart's place: "chart" or a key of CHART_PLACE (see the watcher).
     chart_place: reactive[str] = reactive(CHART, init=False)
 
-    def __init__(self, with_lesson: bool = False) -> None:
+    def __init__(self, steps: LessonState | None = None) -> None:
         super().__init__()
-        self.with_lesson = with_lesson  # a lesson pane above the others
+        self.steps = steps  # a lesson's: its pane above the others, its questions below
         self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
         self._viewed_at = 0.0  # when the last view was handed on
 
@@ -98,7 +100,7 @@ class PanesScreen(Screen[None]):
         yield StatusLine(id="status").data_bind(
             PanesScreen.view, PanesScreen.info, PanesScreen.state
         )
-        if self.with_lesson:
+        if self.steps is not None:
             yield LessonPane(id="lesson")
         with Grid(id="panes"):
             with NetworkPane(id="network-pane"):
@@ -111,6 +113,8 @@ class PanesScreen(Screen[None]):
             yield LandscapePane(id="landscape")
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
+        if self.steps is not None:  # a step's question, in the footer's row
+            yield QuestionPane(self.steps, id="question")
         yield KeyFooter()
 
     def take_panes(self) -> None:

@@ -52,8 +52,9 @@ class RunScreen(PanesScreen):
         tab: TabPolicy = LOCAL,
         check: Path | None = None,
     ) -> None:
-        super().__init__(with_lesson=lesson is not None)
-        self.session = Session(experiment, lesson, tab)  # the run and its rules
+        session = Session(experiment, lesson, tab)  # the run and its rules
+        super().__init__(None if lesson is None else session.lesson)
+        self.session = session
         # Trains the run: playing in a process, or a step at a time (see session.runner).
         self.runner = Runner(lambda: self.experiment.trainer, self._hooks())
         self._forwarding = False  # another screen does a key of this one's (the rows view)

@@ -17,6 +17,7 @@ from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, T
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.edits import Edit
 from tui_backprop.engine.history import MetricsLog
+from tui_backprop.lesson_questions import hidden_names
 from tui_backprop.ui.model.check_marks import CheckMarks
 from tui_backprop.ui.model.numbering import numbered
 
@@ -77,10 +78,7 @@ def describe_network(
         if len(features) == sizes[0]
         else tuple(f"x{i + 1}" for i in range(sizes[0]))
     )
-    layers = [inputs]
-    for i in range(hidden):
-        prefix = "h" if hidden == 1 else f"h{i + 1}."
-        layers.append(tuple(f"{prefix}{j + 1}" for j in range(sizes[i + 1])))
+    layers = [inputs, *hidden_names(sizes[1:-1])]
     layers.append(_output_labels(cfg.output, sizes[-1], classes, target))
     shown = image if image is not None and image[0] * image[1] == sizes[0] else None
     return Network(sizes, acts, tuple(layers), titles, trainer.problem.n_classes > 0, shown)

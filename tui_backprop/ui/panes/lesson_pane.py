@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_backprop.ui.model.lesson_steps import LessonState
+from tui_backprop.ui.panes.question_pane import QuestionPane
 
 KEYS_HINT = "> next step · < step back · i one line"
 FOLDED_HINT = " (i: all, >: next) "
@@ -50,8 +51,11 @@ class LessonPane(Static):
         return self.app.size.width < FOLD_BELOW
 
     def show(self, state: LessonState) -> None:
+        """Show the step ``state`` is on; its question, if any, is asked anew."""
         self._state = state
         self._draw()
+        for bar in self.screen.query(QuestionPane):
+            bar.step_shown()
 
     def toggle(self) -> None:
         """Fold or unfold the text (``i``)."""

@@ -527,7 +527,7 @@ def _worked_update(view: TrainingView, layer: int, neuron: int, book: Book) -> E
     return line
 
 
-def _settling_view(view: TrainingView) -> TrainingView:
+def settled_view(view: TrainingView) -> TrainingView:
     """The view with every number of its step known: the card's digits are settled on
     it, so a walk prints each number as the finished epoch does."""
     if walk_of(view) is None:
@@ -559,7 +559,7 @@ def _book(view: TrainingView, layer: int, neuron: int) -> Book:
     if rec is not None and kept is not None and kept[0] is rec:
         return kept[1]
     book = Book()
-    whole = _settling_view(view)
+    whole = settled_view(view)
     # the lines that take a number first; again while a number two lines share (the
     # same value by chance) was raised after the line that computes it was closed
     for _ in range(SETTLE_PASSES):
