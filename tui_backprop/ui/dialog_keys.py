@@ -1,6 +1,7 @@
 """The keys that open a dialog over the run: help, the rows view, the gradient check,
-the dataset menu, a CSV file, the settings. Each dialog gets what it needs handed in
-(callbacks into the session through ``show``), never the screen.
+the dataset menu, a CSV file, the settings. Each dialog gets what it needs handed in:
+callbacks that end in ``show`` of a session operation; the rows view, which follows the
+screen's view, sees it only through a protocol (``rows_log_dialog.ShownRun``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 
 class DialogKeys(RunScreen):
+    """The main screen's keys that push a dialog."""
+
     def action_help(self) -> None:
         show_help(self.app, self.session.hidden_commands)
 
