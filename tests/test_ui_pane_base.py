@@ -41,3 +41,30 @@ async def test_every_pane_is_handed_the_view_and_the_scene() -> None:
         assert len(scene_panes) == 4 and scene is not None
         assert all(p.scene is scene for p in scene_panes)
         assert scene.trainer is app.main.experiment.trainer
+
+
+async def test_one_pane_sits_in_the_chart_place_and_its_key_gives_it_back() -> None:
+    """``chart_place`` is the one record of it: each key sets it, and the style sheet's
+    class follows, so exactly that pane is shown where the chart is."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main
+        place_of = {"b": "boundary", "C": "confusion", "H": "hidden-space", "V": "landscape"}
+        for key, place in place_of.items():
+            await press(pilot, "space", key)
+            assert screen.chart_place == place
+            shown = {p for p in ("chart", *place_of.values()) if app.query_one(f"#{p}").display}
+            assert place in shown and "chart" not in shown
+            await press(pilot, key)
+            assert screen.chart_place == "chart" and app.query_one("#chart").display
+        await press(pilot, "C", "H")  # another view replaces the one there
+        assert screen.chart_place == "hidden-space"
+        assert not app.query_one("#confusion").display
+
+
+async def test_the_boundary_keeps_its_own_pane_when_wide() -> None:
+    app = app_of()
+    async with app.run_test(size=(160, 44)) as pilot:
+        await press(pilot, "b")
+        assert app.main.chart_place == "chart"
+        assert app.query_one("#chart").display and app.query_one("#boundary").display
