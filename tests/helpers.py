@@ -101,6 +101,21 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
             await settle(pilot)
 
 
+async def click(pilot: Pilot[Any], widget: Widget, offset: tuple[int, int]) -> None:
+    """Click at ``offset`` in ``widget`` (its border included) as a terminal does: a
+    button pressed and released there, from which the app makes the click; then settle.
+
+    ``pilot.click`` waits for the process to look idle before and after each of its
+    three events; a test that clicks a whole row of cells waits only for the screen."""
+    app = pilot.app
+    x, y = widget.region.offset + offset
+    for kind in (events.MouseDown, events.MouseUp):
+        event = kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y)
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the screen has handled its messages, those they post on included: a
     pane's message bubbles to the screen one parent per round (pane, grid, screen), and
