@@ -70,9 +70,12 @@ def shown_epoch(app: BackpropApp) -> int:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 30.0
 ) -> None:
-    """Let the app work until ``condition()`` holds; fail after ``timeout`` seconds."""
+    """Let the app work until ``condition()`` holds; fail after ``timeout`` seconds. The
+    timeout costs nothing while the condition comes true; it is long because a machine
+    shared with other work (a load average of 20 on two cores) makes ten seconds too
+    short for a redraw that takes milliseconds alone."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the condition did not hold in time"
