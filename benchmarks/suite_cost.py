@@ -30,6 +30,21 @@ import pytest
 
 RECORDS = "SUITE_COST_FILE"
 TOP = 25  # tests listed one by one
+# What a file's tests mostly pay for, by the start of its name (the first match counts).
+KINDS = (
+    ("test_snapshots", "snapshots (Pilot + SVG)"),
+    ("test_serve", "servers, websockets, Chromium"),
+    ("test_cli", "the command in a subprocess or terminal"),
+    ("test_inputs_bounded", "the command in a subprocess or terminal"),
+    ("test_toml_inputs", "the command in a subprocess or terminal"),
+    ("test_memory_check", "the command in a subprocess or terminal"),
+    ("test_ui_", "the app in Pilot"),
+    ("test_messages_causes", "the app in Pilot"),
+    ("test_metrics_thinning", "the app in Pilot"),
+    ("test_engine_", "engine and data, in process"),
+    ("test_data_", "engine and data, in process"),
+    ("test_", "other in-process tests"),
+)
 
 
 def _children_cpu() -> float:
@@ -49,7 +64,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         "children": _children_cpu() - children,
     }
     path = os.environ.get(RECORDS, "suite-cost.jsonl")
-    with open(path, "a", encoding="utf-8") as out:  # one short write per line: appends interleave whole
+    # one short append per line: the workers' lines interleave whole
+    with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")
 
 
@@ -81,7 +97,17 @@ def table(records: list[dict[str, Any]]) -> str:
         lines.append(
             f"{name:<44} {n:>5.0f} {wall:>7.1f} {cpu + child:>7.1f} {child:>6.1f} {share:>5.1f}"
         )
-    lines += ["", f"{'costliest tests (CPU s, wall s)':<}"]
+    by_kind: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for name, (n, wall, cpu, child) in by_file.items():
+        base = name.rsplit("/", 1)[-1]
+        kind = next(k for prefix, k in KINDS if base.startswith(prefix))
+        by_kind[kind][0] += n
+        by_kind[kind][1] += wall
+        by_kind[kind][2] += cpu + child
+    lines += ["", f"{'kind':<44} {'tests':>5} {'wall s':>7} {'CPU s':>7}"]
+    for kind, (n, wall, cpu) in sorted(by_kind.items(), key=lambda kv: -kv[1][2]):
+        lines.append(f"{kind:<44} {n:>5.0f} {wall:>7.1f} {cpu:>7.1f}")
+    lines += ["", "costliest tests (CPU s, wall s)"]
     for r in sorted(records, key=lambda r: -(r["cpu"] + r["children"]))[:TOP]:
         lines.append(f"{r['cpu'] + r['children']:7.1f} {r['wall']:7.1f}  {r['test']}")
     return "\n".join(lines)
