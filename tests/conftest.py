@@ -12,3 +12,23 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh working directory, for tests whose keys write files (s saves, e exports)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# Files whose tests wait on real processes (servers, Chromium, the command in a terminal,
+# a played run): they run first, so the cheap tests fill the workers' last minutes and
+# both workers end together instead of one waiting for a server test started last.
+FIRST = (
+    "test_serve",
+    "test_cli_signals",
+    "test_cli_terminal",
+    "test_memory_check",
+    "test_ui_outside_text",
+    "test_ui_training_process",
+    "test_metrics_thinning",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Those files' tests first, each file's tests kept together and in order (a module's
+    shared server is started once per worker)."""
+    items.sort(key=lambda item: not item.path.name.startswith(FIRST))

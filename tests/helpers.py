@@ -70,9 +70,12 @@ def shown_epoch(app: BackpropApp) -> int:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 30.0
 ) -> None:
-    """Let the app work until ``condition()`` holds; fail after ``timeout`` seconds."""
+    """Let the app work until ``condition()`` holds; fail after ``timeout`` seconds. The
+    timeout costs nothing while the condition comes true; it is long because a machine
+    shared with other work (a load average of 20 on two cores) makes ten seconds too
+    short for a redraw that takes milliseconds alone."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the condition did not hold in time"
@@ -99,6 +102,21 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         if main is not None and main.stepping:
             await wait_until(pilot, lambda: not main.stepping)
             await settle(pilot)
+
+
+async def click(pilot: Pilot[Any], widget: Widget, offset: tuple[int, int]) -> None:
+    """Click at ``offset`` in ``widget`` (its border included) as a terminal does: a
+    button pressed and released there, from which the app makes the click; then settle.
+
+    ``pilot.click`` waits for the process to look idle before and after each of its
+    three events; a test that clicks a whole row of cells waits only for the screen."""
+    app = pilot.app
+    x, y = widget.region.offset + offset
+    for kind in (events.MouseDown, events.MouseUp):
+        event = kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y)
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -9,8 +9,14 @@ import numpy as np
 import pytest
 
 from tests.reference_blog import dataset_arrays
-from tui_backprop.engine import Problem, TrainConfig, Trainer
-from tui_backprop.engine.history import MetricsLog, Snapshots
+from tui_backprop.engine import Problem, TrainConfig, Trainer, footprint
+from tui_backprop.engine.history import (
+    SNAPSHOT_BUDGET,
+    SNAPSHOT_SHARE,
+    MetricsLog,
+    Snapshots,
+    snapshot_budget,
+)
 from tui_backprop.engine.network import frozen
 from tui_backprop.engine.records import EpochMetrics
 from tui_backprop.engine.stopping import StopRules
@@ -295,3 +301,18 @@ def test_a_run_goes_on_exactly_from_a_checkpoint_and_the_snapshots_sent_since(
     assert_same_state(run, left)
     assert_same_state(run.state_at(45), left.state_at(45))
     assert left.config.lr == 0.02 and left.stopped == run.stopped
+
+
+def test_a_process_with_an_array_budget_keeps_a_share_of_it_in_snapshots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A served tab (arrays budgeted at 500 MB) keeps 1/32 of that in snapshots, not the
+    terminal's 32 MiB, and thins at that size."""
+    monkeypatch.setenv(footprint.BUDGET_VARIABLE, str(500_000_000))
+    assert snapshot_budget() == 500_000_000 // SNAPSHOT_SHARE < SNAPSHOT_BUDGET
+    snaps = Snapshots(width=1000)
+    assert snaps.capacity == snapshot_budget() // (1000 * 8)
+    monkeypatch.setenv(footprint.BUDGET_VARIABLE, str(10 * 2**30))  # a larger budget: the cap
+    assert snapshot_budget() == SNAPSHOT_BUDGET
+    monkeypatch.delenv(footprint.BUDGET_VARIABLE)
+    assert Snapshots(width=1000).capacity == SNAPSHOT_BUDGET // (1000 * 8)

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,15 @@ async def test_a_huge_terminal_is_clamped_in_the_address_and_in_every_resize() -
             assert resident_mb(app) < before + 100, (before, resident_mb(app))
 
 
+@pytest.fixture(scope="module")
+def refusing() -> Iterator[Served]:
+    """One server for the requests it must refuse: none of them starts an app or changes
+    the server, so the cases share it; it has printed no traceback once they are done."""
+    with serving() as served:
+        yield served
+    assert "Traceback" not in served.errors
+
+
 @pytest.mark.parametrize(
     ("path", "says"),
     [
@@ -115,18 +124,18 @@ async def test_a_huge_terminal_is_clamped_in_the_address_and_in_every_resize() -
         ("ws?width=" + "1" * 40, "width"),
     ],
 )
-async def test_a_figure_that_is_no_size_is_a_400_with_a_short_text(path: str, says: str) -> None:
-    with serving() as served:
-        headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
-        headers |= {"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": served.origin}
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(served.address(path), headers=headers) as response,
-        ):
-            text = await response.text()
-        assert response.status == 400 and says in text and len(text) < 100, text
-        assert served.apps() == []
-    assert "Traceback" not in served.errors
+async def test_a_figure_that_is_no_size_is_a_400_with_a_short_text(
+    refusing: Served, path: str, says: str
+) -> None:
+    headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
+    headers |= {"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": refusing.origin}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(refusing.address(path), headers=headers) as response,
+    ):
+        text = await response.text()
+    assert response.status == 400 and says in text and len(text) < 100, text
+    assert refusing.apps() == []
 
 
 async def test_a_huge_key_message_closes_the_tab_and_its_app_is_gone_within_seconds() -> None:

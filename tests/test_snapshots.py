@@ -89,9 +89,9 @@ class TestBoundary:
         """Zoomed (z), so the picture is the boundary pane's own."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await press(pilot, "b", *["space"] * 40)
+            await press(pilot, "b")
             pilot.app.query_one(BoundaryPane).focus()
-            await press(pilot, "z")
+            await press(pilot, "z", *["space"] * 40)  # zoomed first: one pane draws each epoch
             await pilot.pause()
 
         assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)
@@ -170,9 +170,9 @@ class TestConfusionAndHiddenSpace:
 
     def test_hidden_space_xor_zoomed(self, snap_compare: SnapCompare) -> None:
         async def run_before(pilot: Pilot[Any]) -> None:
-            await press(pilot, "H", *["space"] * 40)
+            await press(pilot, "H")
             pilot.app.query_one("#hidden-space").focus()
-            await press(pilot, "z")
+            await press(pilot, "z", *["space"] * 40)  # zoomed first: one pane draws each epoch
             await pilot.pause()
 
         assert snap_compare(app_of(XOR), terminal_size=SIZE, run_before=run_before)

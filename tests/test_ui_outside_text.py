@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widget import Widget
 
-from tests.helpers import app_of, press, text_of, wait_until
+from tests.helpers import app_of, click, lines_of, press, text_of, wait_until
 from tests.terminal import running
 from tests.test_ui_wide_data import write_csv
 from tui_backprop.lesson import Lesson, parse_lesson
@@ -59,10 +61,24 @@ def still_running(app: BackpropApp) -> bool:
 
 
 async def click_border(pilot: Pilot[object], widget: Widget, row: int) -> None:
-    """A click on every cell of ``widget``'s border row ``row`` (0 the top, -1 the bottom)."""
-    height = widget.outer_size.height
-    for x in range(widget.outer_size.width):
-        await pilot.click(widget, offset=(x, row % height))
+    """A click on every cell of ``widget``'s border row ``row`` (0 the top, -1 the bottom)
+    that holds text: a name read as a click action could only act where it is drawn, and
+    a click costs a few idle waits, so the bare lines of the border are left out."""
+    y = row % widget.outer_size.height
+    for x in text_cells(lines_of(widget)[y]):
+        await click(pilot, widget, (x, y))
+
+
+def text_cells(strip: Strip) -> list[int]:
+    """The columns of ``strip`` holding a character that is neither blank nor a line of a
+    border (box drawing, U+2500 to U+257F)."""
+    cells, x = [], 0
+    for segment in strip:
+        for char in segment.text:
+            if char.strip() and not "\u2500" <= char <= "\u257f":
+                cells.append(x)
+            x += cell_len(char)
+    return cells
 
 
 def no_hidden(text: str) -> bool:

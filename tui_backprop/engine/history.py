@@ -18,10 +18,23 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
+from tui_backprop.engine import footprint
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.records import EpochMetrics
 
 SNAPSHOT_BUDGET = 32 * 2**20  # bytes
+# A process given an array budget (a served tab: 500 MB) keeps snapshots in this share
+# of it: 30 tabs on one machine, each at max speed for a lesson, stay within 150 MB.
+SNAPSHOT_SHARE = 32
+
+
+def snapshot_budget() -> int:
+    """The bytes of snapshots a run keeps: ``SNAPSHOT_BUDGET``, or less in a process
+    whose arrays have a budget (``footprint.budget``)."""
+    given = footprint.budget()
+    return SNAPSHOT_BUDGET if given is None else min(SNAPSHOT_BUDGET, given // SNAPSHOT_SHARE)
+
+
 _WAITING_VALUES = 2**13  # about what rows may wait to be copied in (64 KiB)
 _SCALARS = tuple(f.name for f in fields(EpochMetrics) if f.name not in ("epoch", "grad_norms"))
 
@@ -33,9 +46,9 @@ class Snapshots:
     rows with one NumPy call (before anything reads the rows): for a small network,
     packing every epoch's row on its own costs more than a tenth of the epoch."""
 
-    def __init__(self, width: int, budget: int = SNAPSHOT_BUDGET) -> None:
-        self.budget = budget
-        self.capacity = max(8, budget // max(1, width * 8))
+    def __init__(self, width: int, budget: int | None = None) -> None:
+        self.budget = snapshot_budget() if budget is None else budget
+        self.capacity = max(8, self.budget // max(1, width * 8))
         self.stride = 1
         self._rows = np.empty((min(self.capacity, 256), width))
         self._epochs = np.empty(len(self._rows), dtype=np.int64)

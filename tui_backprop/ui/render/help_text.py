@@ -3,7 +3,7 @@ rule, comparing runs, data and settings."""
 
 from __future__ import annotations
 
-from tui_backprop.engine.history import SNAPSHOT_BUDGET
+from tui_backprop.engine.history import snapshot_budget
 from tui_backprop.ui.model.numbering import RULE
 
 MIB = 2**20
@@ -41,7 +41,7 @@ def playground_help() -> str:
   later epochs, so it asks once: the first space, `n` or `p` only says what the second
   would discard, and `end` (or any move) keeps them. The old run stays on the compare
   list. Every epoch's metrics are kept; the weights (with the optimiser's running
-  averages) are kept at every epoch until they fill {SNAPSHOT_BUDGET // MIB} MiB, then
+  averages) are kept at every epoch until they fill {snapshot_budget() // MIB} MiB, then
   every second epoch, then every fourth, and so on, evenly spaced over the whole run.
   An epoch between two kept ones is rebuilt exactly by replaying from the one before.
 - **Compare** — a run is kept when you reset, reseed, fork it or change the data or
