@@ -1,14 +1,20 @@
 """A class in the browser: N tabs of ``backprop-tui --serve`` through real websockets,
 beside one run of the same experiment in tmux, measured in the same run.
 
-    python benchmarks/bench_class.py [--tabs 1 10 30] [--busy] [--seconds 5] [--no-chromium]
+    python benchmarks/bench_class.py [--tabs 1 10 30] [--busy] [--seconds 5]
+                                     [--chromium opens|plays|none]
 
 For each tab count the server is started afresh (``--max-tabs`` the count) and:
 
 - first frame: all N tabs are opened at once (websocket clients at 120x40, the app's
-  output searched for the status line and the header's "lr"; with Chromium, one of
-  them is a headless Chromium page); the time until each shows its status line. The
-  tmux figure: start to status line;
+  output searched for the status line and the header's "lr"), with a headless Chromium
+  page; the time until each shows its status line. The tmux figure: start to status
+  line. ``--chromium opens`` (the default): the page is one tab more, which shows its
+  first frame and stays paused, so the N tabs that play are all websocket clients: in a
+  class every browser draws on its student's machine, while here Chromium's software
+  WebGL would take half a core of the server's two (its GPU process raises its own
+  priority, so it cannot be niced away). ``--chromium plays``: the page is one of the N
+  tabs and plays with them, its drawing on the server's cores; ``none``: no page;
 - PSS idle: the proportional set size of each tab's app and its children (forkserver,
   resource tracker), paused, from ``/proc/PID/smaps_rollup``; the tmux app likewise;
 - updates/s: every tab plays at the default 10 epochs/s (``p``), and over ``--seconds``
@@ -217,13 +223,22 @@ async def lr_latencies(tab: WsTab, figures: Figures) -> None:
         await asyncio.sleep(0.1)
 
 
-async def drive_class(served: Served, count: int, seconds: float, chromium: bool) -> Figures:
+def browser_tabs(count: int, chromium: str) -> tuple[int, int]:
+    """The websocket tabs and Chromium tabs (0 or 1) of a class of ``count``."""
+    if chromium == "none" or not CHROMIUM.exists():
+        return count, 0
+    if chromium == "opens":
+        return count, 1
+    return (count - 1, 1) if count > 1 else (count, 0)
+
+
+async def drive_class(served: Served, count: int, seconds: float, chromium: str) -> Figures:
     figures = Figures()
-    browser_tabs = 1 if chromium and count > 1 and CHROMIUM.exists() else 0
+    sockets, pages = browser_tabs(count, chromium)
     async with aiohttp.ClientSession() as session:
-        opening = [open_tab(session, served, figures) for _ in range(count - browser_tabs)]
+        opening = [open_tab(session, served, figures) for _ in range(sockets)]
         pw = page = browser = None
-        if browser_tabs:
+        if pages:
             from playwright.async_api import async_playwright
 
             pw = await async_playwright().start()
@@ -236,7 +251,7 @@ async def drive_class(served: Served, count: int, seconds: float, chromium: bool
         figures.idle.add(*(pss_mb(g) for g in groups))
         for tab in tabs:
             await tab.key("p")
-        if page is not None:
+        if page is not None and chromium == "plays":
             await page.keyboard.press("p")
         await asyncio.sleep(2.0)
         start = time.perf_counter()
@@ -319,15 +334,24 @@ def main() -> None:
     parser.add_argument("--tabs", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--busy", action="store_true", help="keep one core busy throughout")
-    parser.add_argument("--no-chromium", action="store_true", help="websocket tabs only")
+    parser.add_argument(
+        "--chromium",
+        choices=("opens", "plays", "none"),
+        default="opens",
+        help="a Chromium page opens with the class and stays paused (default), plays as "
+        "one of the tabs, or is left out",
+    )
     args = parser.parse_args()
     condition = "one core kept busy" if args.busy else "no extra load"
     with busy_core(args.busy):
         for count in args.tabs:
             tmux = drive_tmux(args.seconds)
-            with serving(*EXPERIMENT, host_args=("--max-tabs", str(count))) as served:
-                ours = asyncio.run(drive_class(served, count, args.seconds, not args.no_chromium))
-            print(table(f"\n{count} tab(s), {condition}, {os.cpu_count()} cores", ours, tmux))
+            most = str(sum(browser_tabs(count, args.chromium)))
+            with serving(*EXPERIMENT, host_args=("--max-tabs", most)) as served:
+                ours = asyncio.run(drive_class(served, count, args.seconds, args.chromium))
+            cores = os.cpu_count()
+            title = f"\n{count} tab(s), {condition}, Chromium {args.chromium}, {cores} cores"
+            print(table(title, ours, tmux))
 
 
 if __name__ == "__main__":

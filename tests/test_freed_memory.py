@@ -1,7 +1,7 @@
-"""Arrays a run frees go back to the system (``freed_memory``): the pattern of a
+"""Arrays the app frees go back to the system (``freed_memory``): the pattern of a
 playing run's history — a large block freed, then blocks of a megabyte kept for a
-while and freed — leaves the process's memory where it was, where glibc's moving
-threshold kept tens of megabytes of freed heap."""
+while and freed — leaves the app's memory where it was, where the command line's
+``keep_freed_memory`` alone kept tens of megabytes of freed heap."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ from tui_backprop.freed_memory import return_freed_arrays
 
 PATTERN = """
 import numpy as np
+from tui_backprop.engine.network import keep_freed_memory
 from tui_backprop.freed_memory import return_freed_arrays
 
 def resident():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
 
+keep_freed_memory()  # as the command line does first
 if {fixed}:
-    return_freed_arrays()
+    return_freed_arrays()  # as the app does then
 big = np.ones(2**22 // 8)  # a 4 MB block, as a history's array replaced
 del big
 kept = [np.ones(2**20 // 8) for _ in range(30)]  # megabyte blocks, as frames' arrays

@@ -53,7 +53,6 @@ from tui_backprop.engine import Params, StepRecord, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.engine.trainer import Checkpoint
-from tui_backprop.freed_memory import return_freed_arrays
 from tui_backprop.ui.model.pacing import Schedule
 
 POLL = 0.002  # seconds of training between looks at the pipe
@@ -115,7 +114,6 @@ def serve(conn: Connection) -> None:
     Ends when the app closes its end of the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app decides what Ctrl-C means
     lower_priority()
-    return_freed_arrays()
     try:
         while True:
             message = conn.recv()
