@@ -146,7 +146,9 @@ async def test_80x24_and_the_light_theme() -> None:
         small = pane.size
         pane.focus()
         await press(pilot, "z")
-        assert pane.size.width > 2 * small.width and pane.size.height > 2 * small.height
+        await wait_until(
+            pilot, lambda: pane.size.width > 2 * small.width and pane.size.height > 2 * small.height
+        )
         await wait_until(pilot, lambda: PRESENT in text_of(pane, inside=True))
 
 

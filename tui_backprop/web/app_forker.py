@@ -39,7 +39,14 @@ PR_SET_NAME = 15  # from <linux/prctl.h>
 REQUEST_BYTES = 65536
 PIPES = 3  # the app's standard input, output and error
 PARENT_WAIT = 2.0  # seconds an app waits to be handed to the server
-PRELOADED = ("numpy", "textual.drivers.web_driver", "tui_backprop.ui.app")
+# numpy.ma: np.unique imports it on first use; textual.pilot: App.run imports it
+PRELOADED = (
+    "numpy",
+    "numpy.ma",
+    "textual.drivers.web_driver",
+    "textual.pilot",
+    "tui_backprop.ui.app",
+)
 
 
 def set_name(name: bytes) -> None:
