@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from tui_backprop import settings
+from tui_backprop.machine import usable_cores
 
 if TYPE_CHECKING:
     from tui_backprop.check.student_process import StudentCode
@@ -470,8 +471,7 @@ def leave_a_core_for_the_screen() -> None:
     core to answer keys on. On two cores, BLAS threads spinning on both took a slow
     epoch's keys from ~110 ms to ~240 ms. Must run before NumPy loads; the training
     process inherits it; a user's own setting wins."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    cores = usable_cores()
     for name in BLAS_THREADS:
         os.environ.setdefault(name, str(max(cores - 1, 1)))
 

@@ -99,11 +99,6 @@ def available_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def usable_cores() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else os.cpu_count() or 1
-
-
 def default_max_tabs(cores: int, memory: int) -> int:
     """The tab cap when none is given: ``TABS_PER_CORE`` tabs per core, but no more than
     ``memory`` (available bytes) holds at ``TAB_MEMORY`` a tab; at least one."""

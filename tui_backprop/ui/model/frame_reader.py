@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 
+from tui_backprop.machine import usable_cores
 from tui_backprop.ui.model.pacing import Contention, frame_rate
 from tui_backprop.ui.model.training_process import Frame, TrainingLost, TrainingProcess
 
@@ -39,8 +39,7 @@ FIRST_ANSWER = 5.0  # seconds the first frame of a run may take (a process may s
 TICK_SLACK = 0.005  # seconds a frame may be asked for early: the screen's ticks jitter
 
 
-# The cores this app may run on (all of the machine's where affinity is unknown).
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_CORES = usable_cores()  # the cores this app may run on
 
 
 class FrameReader:
