@@ -9,6 +9,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Lesson, Step
 from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import SEED_PRESET, Settings, resolve
+from tui_backprop.ui.model.settings_form import FormError, form_of, read_form
 from tui_backprop.ui.session.outcome import Outcome
 from tui_backprop.ui.session.run_session import Session
 
@@ -34,3 +35,13 @@ def lesson_of(*steps: Step, lock: frozenset[str] = frozenset()) -> Lesson:
 
 def texts(outcome: Outcome) -> list[str]:
     return [said.text for said in outcome.said]
+
+
+def form_refusal(session: Session, **values: str | bool) -> str | None:
+    """What the settings dialog does with ``values`` typed over the current settings:
+    read the form, then apply it; the line it would show (None: applied)."""
+    try:
+        new = read_form(form_of(session.settings) | values, session.settings)
+    except FormError as err:
+        return str(err)
+    return session.apply_settings(new).refused

@@ -3,12 +3,19 @@ CSV read in a worker then switched to, and a served tab's data folder."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from tests.session_cases import XOR, lesson_of, session_of, texts
+from tui_backprop.experiment import Experiment
 from tui_backprop.served_tab import TabPolicy
-from tui_backprop.settings import resolve
+from tui_backprop.settings import SEED_PRESET, read_non_negative, read_points, resolve
+from tui_backprop.ui.screens.dataset_dialog import labelled
 from tui_backprop.ui.session.run_session import Session
 
 
@@ -42,10 +49,39 @@ def test_a_built_in_switches_the_run_and_keeps_the_old_one() -> None:
 
 
 def test_a_bad_size_is_refused_for_the_menu_to_say() -> None:
-    session = session_of(XOR)
+    session = session_of(XOR, epochs=2)
+    weights = [w.copy() for w in session.trainer.params.weights]
     outcome = session.choose_dataset("circles", 1, 0.1)
-    assert outcome.refused and not outcome.switched
+    assert outcome.refused == "circles: n_points 1 must be between 2 and 1000000"
+    assert not outcome.switched and session.trainer.epoch == 2
     assert session.experiment.dataset.name == "xor"
+    kept = zip(session.trainer.params.weights, weights, strict=True)
+    assert all(np.array_equal(a, b) for a, b in kept)
+
+
+@pytest.mark.parametrize(
+    ("box", "read", "text", "says"),
+    [
+        ("points", read_points, "many", "points: 'many' is not a whole number"),
+        ("points", read_points, "1", "points: a built-in dataset takes 2 to 1000000 points, not 1"),
+        ("noise", read_non_negative, "-1", "noise: -1 must be a finite number ≥ 0"),
+    ],
+)
+def test_the_menus_boxes_name_a_bad_value(
+    box: str, read: Callable[[str], object], text: str, says: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(says)}$"):
+        labelled(box, read, text)
+
+
+def test_seed_from_the_menu_is_the_reference_experiment() -> None:
+    session = session_of(XOR, epochs=1)
+    menu = session.dataset_menu()
+    assert session.choose_dataset("seed", menu.points, menu.noise).refused is None
+    reference = Experiment.build(SEED_PRESET)
+    assert session.settings == reference.settings
+    weights = zip(session.trainer.params.weights, reference.trainer.params.weights, strict=True)
+    assert all(np.array_equal(a, b) for a, b in weights)
 
 
 def test_new_data_draws_the_built_in_again_with_the_next_seed() -> None:

@@ -1,13 +1,25 @@
 """The settings rules on the session, without an app: live changes and new runs, the
-one current settings, lesson locks, input features and stop rules."""
+one current settings, lesson locks, input features and stop rules; and the settings
+dialog's form read and applied as the dialog does it (``form_refusal``)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from tests.session_cases import XOR, lesson_of, session_of, texts
+import numpy as np
+import pytest
+
+from tests.session_cases import XOR, form_refusal, lesson_of, session_of, texts
+from tui_backprop.data import builtin_dataset
+from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Step
+from tui_backprop.settings import Settings, next_rate, resolve
+from tui_backprop.ui.model.experiment_files import run_info
 from tui_backprop.ui.model.lesson_steps import LOCKED
+from tui_backprop.ui.model.settings_form import changed, form_of, read_form
+from tui_backprop.ui.screens.settings_dialog import plan_text
+from tui_backprop.ui.session.run_session import Session
 
 
 def test_a_live_change_keeps_the_run_and_says_what_changed() -> None:
@@ -94,3 +106,128 @@ def test_stop_rules_change_live_and_the_run_goes_on() -> None:
     assert session.trainer.epoch == 2 and "applied live" in texts(outcome)[0]
     session.trainer.train_epoch()
     assert session.trainer.stopped_now and session.trainer.stopped
+
+
+# -- the settings dialog's form, read and applied as the dialog does -------------------------
+
+CSV = Path(__file__).resolve().parent.parent / "datasets" / "xor.csv"
+
+
+def unchanged(session: Session, experiment: Experiment, params: list[np.ndarray]) -> bool:
+    """The session still runs ``experiment`` with the weights it had."""
+    weights = zip(session.trainer.params.weights, params, strict=True)
+    return session.experiment is experiment and all(np.array_equal(a, b) for a, b in weights)
+
+
+@pytest.mark.parametrize(
+    ("settings", "name", "value", "says"),
+    [
+        (XOR, "lr", "-1", "learning rate: -1 must be a finite number > 0"),
+        (XOR, "batch_size", "two", "batch size: 'two' is not a whole number"),
+        (XOR, "hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
+        (XOR, "test_split", "1", "test split: 1 must be a fraction"),
+        (XOR, "load_weights", "missing.npz", "missing.npz"),
+        (resolve("spiral3", {}), "output", "sigmoid", "a sigmoid output needs exactly 2 classes"),
+        *[
+            (resolve(str(CSV), {}), name, "3", "apply only to generated built-in datasets, not to")
+            for name in ("points", "noise", "data_seed")
+        ],
+    ],
+)
+def test_a_bad_field_is_refused_with_its_reason_and_nothing_changes(
+    settings: Settings, name: str, value: str, says: str
+) -> None:
+    session = session_of(settings, epochs=1)
+    experiment, config, before = session.experiment, session.trainer.config, session.settings
+    params = [w.copy() for w in session.trainer.params.weights]
+    refusal = form_refusal(session, **{name: value})
+    assert refusal is not None and says in refusal
+    assert unchanged(session, experiment, params) and session.trainer.config == config
+    assert session.trainer.epoch == 1 and session.settings == before
+
+
+def test_the_rate_and_optimiser_apply_live_and_the_run_info_says_so() -> None:
+    session = session_of(resolve("xor", {}), epochs=3)
+    trainer = session.trainer
+    new = read_form(form_of(session.settings) | {"lr": "0.5", "optimizer": "adam"}, XOR)
+    assert plan_text(changed(session.settings, new)).startswith("Applies live")
+    assert session.apply_settings(new).refused is None
+    assert session.trainer is trainer and trainer.epoch == 3
+    assert (trainer.config.lr, trainer.config.optimizer, session.settings.lr) == (0.5, "adam", 0.5)
+    assert "Adam · lr 0.5" in run_info(session.experiment).model
+
+
+def test_the_form_opens_on_the_rate_the_keys_chose() -> None:
+    session = session_of()
+    session.set_learning_rate(next_rate(session.settings.lr, 1))
+    assert form_of(session.settings)["lr"] == "0.3"
+    session.set_learning_rate(0.5, trains_here=False)  # a playing copy has it
+    assert form_of(session.settings)["lr"] == "0.5"
+
+
+def test_the_data_fields_redraw_a_built_in_and_the_form_shows_what_is_drawn() -> None:
+    session = session_of(resolve("xor", {}), epochs=2)
+    assert form_refusal(session, points="120", noise="0.3", data_seed="4") is None
+    s = session.settings
+    assert (s.points, s.noise, s.data_seed) == (120, 0.3, 4) and session.trainer.epoch == 0
+    drawn = builtin_dataset("xor", 120, 0.3, 4)
+    assert np.array_equal(session.experiment.dataset.features, drawn.features)
+    shown = form_of(session.settings)
+    assert [shown[n] for n in ("points", "noise", "data_seed")] == ["120", "0.3", "4"]
+
+
+def test_every_reset_setting_reaches_the_engine() -> None:
+    session = session_of(resolve("xor", {}))
+    values: dict[str, str | bool] = {
+        "bias": False,
+        "batch_size": "16",
+        "reduction": "sum",
+        "init": "he",
+        "init_scale": "0.5",
+        "l2": "0.01",
+        "test_split": "0.25",
+        "standardize": False,
+        "seed": "7",
+        "dtype": "float32",
+    }
+    assert form_refusal(session, **values) is None
+    c = session.trainer.config
+    assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed, c.dtype) == (
+        False,
+        16,
+        "sum",
+        "he",
+        0.5,
+        0.01,
+        7,
+        "float32",
+    )
+    split = session.experiment.split
+    assert split.x_test is not None and len(split.x_test) == 50 and not split.standardized
+
+
+def test_a_run_starts_from_a_saved_weights_file_and_a_reset_returns_to_it(
+    workdir: Path,
+) -> None:
+    session = session_of(resolve("xor", {}), epochs=5)
+    session.save()
+    trained = [w.copy() for w in session.trainer.params.weights]
+    assert form_refusal(session, load_weights="xor-epoch4-weights.npz") is None
+    assert session.trainer.epoch == 0
+    assert session.settings.load_weights == "xor-epoch4-weights.npz"
+    assert unchanged(session, session.experiment, trained)
+    session.trainer.train_epoch()
+    session.restart("reset", new_weights=False)
+    assert unchanged(session, session.experiment, trained)
+
+
+def test_the_comparison_is_captioned_with_what_the_settings_changed() -> None:
+    session = session_of(epochs=3)
+    assert form_refusal(session, hidden="6", lr="1") is None
+    session.trainer.train_epoch()
+    session.compare()
+    shown = session.comparison()
+    assert shown is not None and shown.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
+    assert len(shown.run.loss) == 3
+    session.compare()
+    assert session.comparison() is None

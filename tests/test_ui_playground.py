@@ -13,7 +13,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select, Switch
 
 from tests.helpers import SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
-from tui_backprop.data import builtin_dataset
 from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, resolve
@@ -78,25 +77,9 @@ async def test_the_dataset_menu_switches_to_a_generated_dataset() -> None:
         assert app.screen.query_one("#data-noise", Input).value == "0.2"
 
 
-async def test_seed_from_the_menu_is_the_reference_experiment() -> None:
-    app = app_of(XOR)
-    async with app.run_test(size=SIZE) as pilot:
-        await choose_dataset(pilot, app, "seed")
-        assert app.main.experiment.settings == Experiment.build(SEED_PRESET).settings
-        want = Experiment.build(SEED_PRESET).trainer.params.weights
-        for got, expected in zip(app.main.experiment.trainer.params.weights, want, strict=True):
-            assert np.array_equal(got, expected)
-
-
-@pytest.mark.parametrize(
-    ("points", "noise", "says"),
-    [
-        ("many", "0.1", "points: 'many' is not a whole number"),
-        ("200", "-1", "noise: -1 must be a finite number ≥ 0"),
-        ("1", "0.1", "points: a built-in dataset takes 2 to 1000000 points, not 1"),
-    ],
-)
-async def test_a_bad_dataset_choice_changes_nothing(points: str, noise: str, says: str) -> None:
+async def test_a_bad_dataset_choice_changes_nothing() -> None:
+    """The menu's wiring of a refusal (the rules: ``test_session_data``)."""
+    points, noise, says = "many", "0.1", "points: 'many' is not a whole number"
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space")
@@ -139,38 +122,13 @@ async def apply_settings(pilot: Pilot[Any], app: BackpropApp, **values: str | bo
     await pilot.pause()
 
 
-async def test_the_learning_rate_and_optimiser_change_live() -> None:
-    app = app_of(XOR)
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "space", "space")
-        trainer = app.main.experiment.trainer
-        screen = await open_settings(pilot, app)
-        screen.query_one("#set-lr", Input).value = "0.5"
-        screen.query_one("#set-optimizer", Select).value = "adam"
-        await pilot.pause()
-        assert "Applies live" in str(screen.query_one("#settings-plan", Label).render())
-        await pilot.click("#settings-ok")
-        await pilot.pause()
-        assert app.main.experiment.trainer is trainer and trainer.epoch == 3
-        assert (trainer.config.lr, trainer.config.optimizer) == (0.5, "adam")
-        assert app.main.experiment.settings.lr == 0.5
-        assert "Adam · lr 0.5" in text_of(app.query_one("#status"))
-
-
-async def test_the_lr_keys_and_the_settings_screen_agree() -> None:
-    app = app_of()
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "L")
-        screen = await open_settings(pilot, app)
-        assert screen.query_one("#set-lr", Input).value == "0.3"
-
-
 async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space", "space", "R", "space")  # R moves the seed on to 1
         assert app.main.experiment.trainer.config.seed == 1
         screen = await open_settings(pilot, app)
+        assert screen.query_one("#set-seed", Input).value == "1"  # the run's, as it is now
         screen.query_one("#set-hidden", Input).value = "8,4"
         screen.query_one("#set-activation", Select).value = "relu"
         await pilot.pause()
@@ -186,28 +144,24 @@ async def test_network_settings_reset_the_run_and_keep_the_seed() -> None:
             assert np.array_equal(got, want)
 
 
-@pytest.mark.parametrize(
-    ("name", "value", "says"),
-    [
-        ("lr", "-1", "learning rate: -1 must be a finite number > 0"),
-        ("batch_size", "two", "batch size: 'two' is not a whole number"),
-        ("hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
-        ("test_split", "1", "test split: 1 must be a fraction"),
-        ("load_weights", "missing.npz", "missing.npz"),
-    ],
-)
-async def test_invalid_settings_are_refused(name: str, value: str, says: str) -> None:
+async def test_a_refused_form_says_why_in_the_dialog_and_changes_nothing() -> None:
+    """The dialog's wiring of both refusals: a field the form cannot read, and settings
+    the run cannot take (each rule: ``test_session_settings``)."""
     app = app_of(XOR)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space")
-        experiment, weights, config = (
-            app.main.experiment,
-            weights_of(app),
-            app.main.experiment.trainer.config,
-        )
-        await apply_settings(pilot, app, **{name: value})
+        experiment, weights = app.main.experiment, weights_of(app)
+        config = experiment.trainer.config
+        await apply_settings(pilot, app, lr="-1")
         assert isinstance(app.screen, SettingsDialog)
-        assert says in error_of(app, "#settings-error")
+        assert "learning rate: -1 must be a finite number > 0" in error_of(app, "#settings-error")
+        app.screen.query_one("#set-lr", Input).value = "0.1"
+        app.screen.query_one("#set-load_weights", Input).value = "missing.npz"
+        await pilot.pause()
+        await pilot.click("#settings-ok")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsDialog)
+        assert "missing.npz" in error_of(app, "#settings-error")
         await press(pilot, "escape")
         await pilot.pause()
         assert app.main.experiment is experiment and experiment.trainer.config == config
@@ -216,74 +170,7 @@ async def test_invalid_settings_are_refused(name: str, value: str, says: str) ->
             assert np.array_equal(got, want)
 
 
-async def test_a_setting_the_data_cannot_take_is_refused() -> None:
-    app = app_of(resolve("spiral3", {}))
-    async with app.run_test(size=SIZE) as pilot:
-        experiment = app.main.experiment
-        await apply_settings(pilot, app, output="sigmoid")
-        assert "a sigmoid output needs exactly 2 classes" in error_of(app, "#settings-error")
-        assert app.main.experiment is experiment
-
-
-async def test_the_data_fields_redraw_a_built_in_and_show_what_is_drawn() -> None:
-    app = app_of(XOR)
-    async with app.run_test(size=SIZE) as pilot:
-        await apply_settings(pilot, app, points="120", noise="0.3", data_seed="4")
-        ex = app.main.experiment
-        assert (ex.settings.points, ex.settings.noise, ex.settings.data_seed) == (120, 0.3, 4)
-        drawn = builtin_dataset("xor", 120, 0.3, 4)
-        assert np.array_equal(ex.dataset.features, drawn.features) and ex.trainer.epoch == 0
-        screen = await open_settings(pilot, app)
-        shown = [
-            screen.query_one(f"#set-{n}", Input).value for n in ("points", "noise", "data_seed")
-        ]
-        assert shown == ["120", "0.3", "4"]
-
-
-@pytest.mark.parametrize("name", ["points", "noise", "data_seed"])
-async def test_a_csv_refuses_the_data_fields_as_the_command_line_does(name: str) -> None:
-    app = app_of(resolve(str(DATASETS / "xor.csv"), {}))
-    async with app.run_test(size=SIZE) as pilot:
-        experiment = app.main.experiment
-        await apply_settings(pilot, app, **{name: "3"})
-        says = "apply only to generated built-in datasets, not to a CSV file"
-        assert says in error_of(app, "#settings-error")
-        assert app.main.experiment is experiment and experiment.settings.points is None
-
-
-async def test_every_reset_setting_reaches_the_engine() -> None:
-    app = app_of(XOR)
-    async with app.run_test(size=SIZE) as pilot:
-        await apply_settings(
-            pilot,
-            app,
-            bias=False,
-            batch_size="16",
-            reduction="sum",
-            init="he",
-            init_scale="0.5",
-            l2="0.01",
-            test_split="0.25",
-            standardize=False,
-            seed="7",
-            dtype="float32",
-        )
-        c = app.main.experiment.trainer.config
-        assert (c.bias, c.batch_size, c.reduction, c.init, c.init_scale, c.l2, c.seed, c.dtype) == (
-            False,
-            16,
-            "sum",
-            "he",
-            0.5,
-            0.01,
-            7,
-            "float32",
-        )
-        split = app.main.experiment.split
-        assert split.x_test is not None and len(split.x_test) == 50 and not split.standardized
-
-
-async def test_layer_buttons_edit_the_layers_field() -> None:
+async def test_layer_buttons_and_a_preset_fill_in_the_fields() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(pilot, app)
@@ -293,12 +180,6 @@ async def test_layer_buttons_edit_the_layers_field() -> None:
             buttons[what].press()
             await pilot.pause()
         assert field.value == "4,3"
-
-
-async def test_choosing_a_preset_fills_in_its_values() -> None:
-    app = app_of()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_settings(pilot, app)
         screen.query_one("#set-preset", Select).value = "standard"
         await pilot.pause()
         assert screen.query_one("#set-hidden", Input).value == "8"
@@ -344,17 +225,19 @@ async def test_looking_back_shows_every_pane_as_a_fresh_run_had_it() -> None:
 
 
 async def test_jumps_and_ends_of_the_history() -> None:
+    """The keys' wiring (the jump's length: ``test_session_run``): twelve epochs, so a
+    jump is ten."""
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, *["space"] * 50)
+        await press(pilot, *["space"] * 12)
         await press(pilot, "left_curly_bracket")
-        assert shown_epoch(app) == 40
+        assert shown_epoch(app) == 2
         await press(pilot, "home")
-        assert app.main.view.epoch == 0 and app.main.view.present == 50
+        assert app.main.view.epoch == 0 and app.main.view.present == 12
         await press(pilot, "left_square_bracket", "right_curly_bracket")
         assert app.main.view.epoch == 10
         await press(pilot, "end")
-        assert app.main.view.epoch == 50 and app.main.view.present is None
+        assert app.main.view.epoch == 12 and app.main.view.present is None
         await pilot.pause()
         assert "viewing" not in text_of(app.query_one("#status"))
 
@@ -406,23 +289,6 @@ async def test_history_needs_a_trained_epoch() -> None:
 # -- comparing runs ------------------------------------------------------------------------
 
 
-async def test_compare_overlays_an_earlier_run_labelled_with_what_differs() -> None:
-    app = app_of()
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "space", "space")
-        await apply_settings(pilot, app, hidden="6", lr="1")
-        await press(pilot, "space", "c")
-        await pilot.pause()
-        chart = app.query_one(MetricsChart)
-        assert chart.overlay is not None
-        assert chart.overlay.caption == "layers 2-4-1 vs 2-6-1, lr 0.1 vs 1"
-        assert np.array_equal(chart.overlay.loss, app.main.session.kept.runs[0].loss)
-        assert len(chart.overlay.loss) == 3
-        assert "loss  run 1: ━━ train" in text_of(chart)
-        await press(pilot, "c")
-        assert chart.overlay is None
-
-
 async def test_compare_cycles_through_runs_newest_first() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
@@ -430,6 +296,7 @@ async def test_compare_cycles_through_runs_newest_first() -> None:
         chart = app.query_one(MetricsChart)
         assert chart.overlay is not None and chart.overlay.name == "run 2"
         assert chart.overlay.caption == "seed 333 vs 334" and len(chart.overlay.loss) == 2
+        assert "loss  run 2: ━━ train" in text_of(chart)
         await press(pilot, "c")
         assert chart.overlay is not None and chart.overlay.name == "run 1"
         assert len(chart.overlay.loss) == 1
@@ -483,19 +350,3 @@ async def test_export_from_the_command_palette(workdir: Path) -> None:
         "seed-epoch0-screen.svg",
         "seed-epoch0-weights.npz",
     ]
-
-
-async def test_starting_from_a_weights_file(workdir: Path) -> None:
-    app = app_of(XOR)
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, *["space"] * 5, "s")
-        await pilot.pause()
-        trained = weights_of(app)
-        await apply_settings(pilot, app, load_weights="xor-epoch4-weights.npz")
-        ex = app.main.experiment
-        assert ex.trainer.epoch == 0 and ex.settings.load_weights == "xor-epoch4-weights.npz"
-        for got, want in zip(weights_of(app), trained, strict=True):
-            assert np.array_equal(got, want)
-        await press(pilot, "space", "space", "r")  # a reset returns to the file's weights
-        for got, want in zip(weights_of(app), trained, strict=True):
-            assert np.array_equal(got, want)
