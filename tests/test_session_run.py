@@ -4,10 +4,14 @@ and comparing kept runs."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 
 from tests.session_cases import XOR, lesson_of, session_of, texts
 from tui_backprop.lesson import Step
+from tui_backprop.settings import resolve
 from tui_backprop.ui.model.view import snapshot
 from tui_backprop.ui.session.hand_made import EDIT_KEYS
 from tui_backprop.ui.session.run_session import NO_EARLIER_RUN, NO_HISTORY
@@ -168,3 +172,13 @@ def test_compare_cycles_through_kept_runs_then_off() -> None:
     older = session.comparison()
     assert older is not None and older.run.ended == "reset"
     assert texts(session.compare()) == ["comparison off"] and session.comparison() is None
+
+
+def test_a_set_up_naming_a_file_toml_cannot_hold_is_one_error_and_no_file(workdir: Path) -> None:
+    name = os.path.join(os.fsencode(workdir), b"data\xff.csv")
+    with open(name, "w", encoding="utf-8") as f:
+        f.write("x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.1,0.1,0\n0.9,0.1,1\n")
+    outcome = session_of(resolve(os.fsdecode(name), {})).write_setup()
+    assert [s.severity for s in outcome.said] == ["error"]
+    assert "not valid UTF-8, so a set-up file cannot name it" in texts(outcome)[0]
+    assert not list(workdir.glob("*.toml"))

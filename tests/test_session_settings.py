@@ -231,3 +231,33 @@ def test_the_comparison_is_captioned_with_what_the_settings_changed() -> None:
     assert len(shown.run.loss) == 3
     session.compare()
     assert session.comparison() is None
+
+
+def test_l1_and_l2_change_live_and_earlier_epochs_keep_theirs() -> None:
+    session = session_of(resolve("xor", {}), epochs=2)
+    experiment = session.experiment
+    assert form_refusal(session, l1="0.5", l2="0.01") is None
+    trainer = session.trainer
+    assert session.experiment is experiment and trainer.epoch == 2
+    assert (trainer.config.l1, trainer.config.l2) == (0.5, 0.01)
+    trainer.train_epoch()
+    record = trainer.last_record
+    assert record is not None and (record.l1, record.l2) == (0.5, 0.01)
+    assert any((w == 0).any() for w in trainer.params.weights)
+    past = trainer.state_at(2).last_record  # replayed with the λ it had
+    assert past is not None and (past.l1, past.l2) == (0.0, 0.0)
+    assert "L1 0.5 · L2 0.01" in run_info(experiment).model  # the header says so
+
+
+def test_locked_features_stay_on_every_road_or_the_new_data_is_refused(tmp_path: Path) -> None:
+    features = ("x1", "x2", "x1x2")
+    lesson = lesson_of(lock=frozenset({"lr", "feature"}))
+    session = session_of(replace(XOR, features=features), lesson=lesson)
+    dropped = replace(session.settings, features=("x1",))
+    assert session.apply_settings(dropped).refused == f"input features: {LOCKED}"
+    session.choose_dataset("circles", 100, 0.1)  # the seed preset would drop them
+    assert session.settings.features == features and session.trainer.sizes[0] == 3
+    three = tmp_path / "three.csv"
+    three.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n2,1,0,1\n", "utf-8")
+    assert session.load(str(three), None)().refused == f"input features: {LOCKED}"
+    assert session.experiment.dataset.name == "circles"

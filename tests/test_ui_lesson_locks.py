@@ -1,24 +1,19 @@
-"""A lesson's locks hold on every road: the dataset menu, a new draw of the data, a CSV
-file, a preset and the fields of the settings screen keep a locked learning rate and
-locked input features, or refuse with the lesson's reason; hints name no hidden key."""
+"""A lesson's locks on the screen: a locked field is shut and a preset keeps its value;
+hints name no hidden key. (That every road keeps a locked rate and locked input features,
+or refuses with the lesson's reason: ``test_session_settings``, ``test_session_data``.)"""
 
 from __future__ import annotations
-
-from dataclasses import replace
-from pathlib import Path
 
 from textual.widgets import Input, Label, Select
 
 from tests.helpers import SIZE, app_of, press, wait_until
-from tests.test_ui_app import _open
-from tests.test_ui_playground import choose_dataset, open_settings
+from tests.test_ui_playground import open_settings
 from tui_backprop.lesson import parse_lesson
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.hidden_space_pane import HiddenSpacePane
-from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
 from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 
 LESSON = """
@@ -58,26 +53,6 @@ async def test_a_preset_keeps_a_locked_rate_whose_field_is_shut() -> None:
         await pilot.pause()
         assert app.main.experiment.settings.preset == "standard"
         assert app.main.experiment.trainer.sizes == (2, 8, 1) and rate(app) == (1.0, 1.0)
-
-
-async def test_locked_features_stay_or_the_new_data_is_refused(tmp_path: Path) -> None:
-    app = locked_app(features=FEATURES)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_settings(pilot, app)
-        assert screen.query_one("#set-features", Input).disabled
-        features = replace(app.main.session.settings, features=("x1",))
-        assert app.main.session.apply_settings(features).refused == f"input features: {LOCKED}"
-        await press(pilot, "escape")
-        await choose_dataset(pilot, app, "circles")  # the seed preset would drop them
-        assert app.main.experiment.settings.features == FEATURES
-        assert app.main.experiment.trainer.sizes[0] == 3
-        three = tmp_path / "three.csv"
-        three.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n2,1,0,1\n", "utf-8")
-        await _open(pilot, app, three)  # three columns: no x1, x2 to make them of
-        assert isinstance(app.screen, OpenCsvDialog)
-        error = str(app.screen.query_one("#open-error", Label).render())
-        assert error == f"input features: {LOCKED}"
-        assert app.main.experiment.dataset.name == "circles"
 
 
 async def test_hints_name_no_hidden_key() -> None:
