@@ -235,15 +235,20 @@ RENDERER = """() => {
 def test_the_page_draws_with_webgl_or_else_the_dom_never_the_canvas(
     browser: sync_api.Browser, served: Served, flags: tuple[str, ...], renderer: str
 ) -> None:
-    chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags])
+    # the module's browser has no extra flags; only another set of them needs its own
+    launch = browser.browser_type.launch
+    chromium = launch(executable_path=str(CHROMIUM), args=[OFFLINE, *flags]) if flags else browser
+    page = chromium.new_page(viewport={"width": 1024, "height": 700})
     try:
-        tab = Tab(chromium.new_page(viewport={"width": 1024, "height": 700}))
+        tab = Tab(page)
         tab.open(served.url)
         if renderer == "webgl" and not tab.page.evaluate(WEBGL2):
             pytest.skip("this Chromium has no WebGL2")
         assert tab.page.evaluate(RENDERER) == renderer
     finally:
-        chromium.close()
+        page.close()
+        if chromium is not browser:
+            chromium.close()
 
 
 WEBGL2 = '() => !!document.createElement("canvas").getContext("webgl2")'
