@@ -104,6 +104,17 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
             await settle(pilot)
 
 
+async def press_until(
+    pilot: Pilot[Any], key: str, done: Callable[[], object], most: int
+) -> None:
+    """Press ``key`` until ``done()`` holds, at most ``most`` times (the test then
+    checks ``done`` itself): a user stops pressing once the view got there."""
+    for _ in range(most):
+        if done():
+            return
+        await press(pilot, key)
+
+
 async def click(pilot: Pilot[Any], widget: Widget, offset: tuple[int, int]) -> None:
     """Click at ``offset`` in ``widget`` (its border included) as a terminal does: a
     button pressed and released there, from which the app makes the click; then settle.

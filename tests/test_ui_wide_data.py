@@ -17,7 +17,7 @@ from rich.style import Style
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.helpers import app_of, lines_of, press, text_of, wait_until
+from tests.helpers import app_of, lines_of, press, press_until, text_of, wait_until
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
@@ -102,8 +102,7 @@ async def test_the_rows_view_reaches_every_column_it_names(
         hint = str(screen.query_one("#rows-body").border_subtitle)
         assert "scroll" in hint and "tab" in hint
         assert "δ = ŷ − y" in [str(c.label) for c in table.columns.values()]
-        for _ in range(60):
-            await press(pilot, "right")
+        await press_until(pilot, "right", lambda: table.scroll_x >= table.max_scroll_x, 60)
         await wait_until(pilot, lambda: table.scroll_x >= table.max_scroll_x)
         await wait_until(pilot, lambda: "δ = ŷ − y" in text_of(table))
         assert "loss" in text_of(table) or table.max_scroll_x > 0
@@ -124,8 +123,7 @@ async def test_on_wide_data_the_rows_view_scrolls_sideways_to_the_loss_and_delta
         await wait_until(pilot, lambda: screen.shown is not None)
         table: DataTable[object] = screen.query_one("#rows-table", DataTable)
         assert table.max_scroll_x > 0 and "δ = ŷ − y" not in text_of(table)
-        for _ in range(60):
-            await press(pilot, "right")
+        await press_until(pilot, "right", lambda: "δ = ŷ − y" in text_of(table), 60)
         await wait_until(pilot, lambda: "δ = ŷ − y" in text_of(table))
         assert re.search(r"^\s*row\b", text_of(table).splitlines()[0])  # it stays
 
