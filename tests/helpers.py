@@ -104,9 +104,7 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
             await settle(pilot)
 
 
-async def press_until(
-    pilot: Pilot[Any], key: str, done: Callable[[], object], most: int
-) -> None:
+async def press_until(pilot: Pilot[Any], key: str, done: Callable[[], object], most: int) -> None:
     """Press ``key`` until ``done()`` holds, at most ``most`` times (the test then
     checks ``done`` itself): a user stops pressing once the view got there."""
     for _ in range(most):

@@ -159,3 +159,20 @@ def test_the_menu_a_new_draw_and_a_csv_keep_a_locked_rate(tmp_path: Path) -> Non
 def _rates(session: Session) -> tuple[float, float]:
     """The rate the trainer uses and the one the settings say."""
     return session.trainer.config.lr, session.settings.lr
+
+
+def test_a_csv_of_three_classes_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
+    """The preset's choices survive a CSV (the seed preset, fit for the seed table only,
+    becomes the standard one); the output follows the classes."""
+    rng = np.random.default_rng(0)
+    rows = [f"{a:.3f},{b:.3f},{'abc'[k % 3]}" for k, (a, b) in enumerate(rng.normal(size=(30, 2)))]
+    path = tmp_path / "three.csv"
+    path.write_text("left,right,kind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    session = session_of(resolve("xor", {"lr": 0.3, "hidden": (5,)}))
+    session.load(str(path), None)()
+    s = session.settings
+    assert (s.lr, s.hidden, s.output) == (0.3, (5,), "softmax")
+    seeded = session_of()
+    seeded.load(str(path), None)()
+    assert seeded.experiment.dataset.n_classes == 3 and seeded.settings.preset == "standard"
+    assert seeded.trainer.sizes == (2, 8, 3)

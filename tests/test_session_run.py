@@ -71,6 +71,10 @@ def test_a_restart_keeps_the_run_and_goes_back_to_epoch_0() -> None:
     weights = zip(session.trainer.params.weights, initial.weights, strict=True)
     assert all(np.array_equal(a, b) for a, b in weights)
     assert outcome.publish and outcome.overlay and session.kept.runs[-1].ended == "reset"
+    session.trainer.train_epoch()
+    session.restart("new weights", new_weights=True)  # R: new weights, drawn from seed + 1
+    assert session.trainer.epoch == 0 and session.settings.seed == XOR.seed + 1
+    assert not np.array_equal(session.trainer.params.weights[0], initial.weights[0])
 
 
 def test_the_row_shown_cycles_through_the_batch_and_its_mean() -> None:

@@ -121,17 +121,6 @@ async def test_r_restores_the_initial_weights_exactly() -> None:
         assert "press space" in text_of(app.query_one("#deltas"))
 
 
-async def test_shift_r_draws_new_weights() -> None:
-    app = app_of()
-    trainer = app.main.experiment.trainer
-    start = np.array(trainer.params.weights[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space", "R")
-        await pilot.pause()
-        assert trainer.epoch == 0
-        assert not np.array_equal(trainer.params.weights[0], start)
-
-
 async def test_learning_rate_keys_walk_the_ladder() -> None:
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
@@ -235,14 +224,6 @@ async def test_a_good_csv_replaces_the_experiment(tmp_path: Path) -> None:
         await pilot.pause()
         assert "three.csv" in text_of(app.query_one("#status"))
         assert "left" in text_of(app.query_one("#diagram"))
-
-
-async def test_a_csv_keeps_the_standard_presets_choices(tmp_path: Path) -> None:
-    app = app_of(resolve("xor", {"lr": 0.3, "hidden": (5,)}))
-    async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, app, _three_classes(tmp_path))
-        settings = app.main.experiment.settings
-        assert (settings.lr, settings.hidden, settings.output) == (0.3, (5,), "softmax")
 
 
 async def test_save_writes_weights_and_log(workdir: Path) -> None:
