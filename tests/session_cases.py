@@ -39,9 +39,12 @@ def texts(outcome: Outcome) -> list[str]:
 
 def form_refusal(session: Session, **values: str | bool) -> str | None:
     """What the settings dialog does with ``values`` typed over the current settings:
-    read the form, then apply it; the line it would show (None: applied)."""
+    read the form (without the fields a served tab leaves out), then apply it; the line
+    it would show (None: applied)."""
+    left_out = session.tab.hidden_settings
+    shown = {name: v for name, v in form_of(session.settings).items() if name not in left_out}
     try:
-        new = read_form(form_of(session.settings) | values, session.settings)
+        new = read_form(shown | values, session.settings)
     except FormError as err:
         return str(err)
     return session.apply_settings(new).refused

@@ -12,8 +12,10 @@ import pytest
 
 from tests.session_cases import XOR, form_refusal, lesson_of, session_of, texts
 from tui_backprop.data import builtin_dataset
+from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Step
+from tui_backprop.served_tab import TabPolicy
 from tui_backprop.settings import Settings, next_rate, resolve
 from tui_backprop.ui.model.experiment_files import run_info
 from tui_backprop.ui.model.lesson_steps import LOCKED
@@ -261,3 +263,26 @@ def test_locked_features_stay_on_every_road_or_the_new_data_is_refused(tmp_path:
     three.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n2,1,0,1\n", "utf-8")
     assert session.load(str(three), None)().refused == f"input features: {LOCKED}"
     assert session.experiment.dataset.name == "circles"
+
+
+def test_the_features_field_rebuilds_the_network_on_them() -> None:
+    session = session_of(resolve("circles", {"hidden": ()}), epochs=1)
+    assert form_refusal(session, features="x1^2,x2^2,x1x2") is None
+    experiment = session.experiment
+    assert session.trainer.sizes == (3, 1) and session.trainer.epoch == 0
+    assert experiment.dataset.feature_names == ("X₁²", "X₂²", "X₁X₂")
+    assert session.network.labels[0] == ("X₁²", "X₂²", "X₁X₂")  # what the diagram names
+    refusal = form_refusal(session, features="x3")
+    assert refusal is not None and refusal.startswith("input features: unknown feature 'x3'")
+    assert session.experiment is experiment
+
+
+def test_a_served_tab_keeps_the_teachers_weights_file_it_cannot_see(tmp_path: Path) -> None:
+    teacher = tmp_path / "start.npz"
+    Experiment.build(resolve("xor", {"hidden": (3,), "seed": 5})).save_weights(teacher)
+    settings = resolve("xor", {"hidden": (3,), "load_weights": str(teacher)})
+    session = session_of(settings, tab=TabPolicy(served=True))
+    assert form_refusal(session, seed="9") is None
+    assert (session.settings.seed, session.settings.load_weights) == (9, str(teacher))
+    want, _ = load_weights(teacher)
+    assert unchanged(session, session.experiment, want.weights)

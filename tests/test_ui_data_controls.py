@@ -1,12 +1,11 @@
-"""The data-side keys and fields in the app: new data with the next data seed (D), the
-input features field of the settings screen, and f / F on the diagram's input neurons."""
+"""The data-side keys in the app: new data with the next data seed (D), and f / F on the
+diagram's input neurons. (The input features field: ``test_session_settings``.)"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tests.helpers import SIZE, app_of, press, text_of
-from tests.test_ui_playground import apply_settings, error_of
+from tests.helpers import SIZE, app_of, press
 from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
@@ -29,20 +28,6 @@ async def test_new_data_draws_the_next_seed_restarts_and_keeps_the_old_run() -> 
         await pilot.pause()
         overlay = app.query_one(MetricsChart).overlay
         assert overlay is not None and overlay.caption.startswith("data seed 0 vs 1")
-
-
-async def test_the_features_field_rebuilds_the_network_on_them() -> None:
-    app = app_of(CIRCLES, hidden=())
-    async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "space")
-        await apply_settings(pilot, app, features="x1^2,x2^2,x1x2")
-        experiment = app.main.experiment
-        assert experiment.trainer.sizes == (3, 1) and experiment.trainer.epoch == 0
-        assert experiment.dataset.feature_names == ("X₁²", "X₂²", "X₁X₂")
-        assert "X₁²" in text_of(app.query_one(NetworkDiagram))
-        await apply_settings(pilot, app, features="x3")  # refused: nothing changes
-        assert "input features: unknown feature 'x3'" in error_of(app, "#settings-error")
-        assert app.main.experiment is experiment
 
 
 async def test_f_drops_the_selected_input_and_F_adds_the_next_feature() -> None:
