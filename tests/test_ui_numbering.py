@@ -99,8 +99,10 @@ async def test_the_rule_is_in_the_help() -> None:
 # -- a fork asks once ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["space", "n"])
-async def test_training_from_the_past_asks_before_it_discards(key: str) -> None:
+async def test_training_from_the_past_asks_before_it_discards() -> None:
+    """With n (space asks the same way: test_ui_playground's fork test, and the rule for
+    every training key in test_session_run)."""
+    key = "n"
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, *["space"] * 6, "home", "right_square_bracket")
