@@ -56,6 +56,7 @@ def tab_environment(width: int = 80, height: int = 24) -> dict[str, str]:
     """The environment textual-serve gives every tab's app at this size: the forker's
     too, so Textual's settings read as it loads are an app's."""
     service = cast(AppService, SimpleNamespace(debug=False))
+    # private: textual-serve has no public reading of the environment it gives an app
     return AppService._build_environment(service, width, height)
 
 

@@ -80,7 +80,9 @@ class AppServer(Server):
         self._reaper: asyncio.Task[None] | None = None
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes behind the access checks (``web/access.py``)."""
+        """textual-serve's routes behind the access checks (``web/access.py``). Private:
+        textual-serve builds its application here and offers no public hook to add a
+        route or a middleware."""
         app = await super()._make_app()
         app.router.add_get(page_script.PATH, self.handle_script, name="script")
         app.middlewares.append(self.access.middleware)
@@ -221,7 +223,8 @@ def serve(
     a new one, or the one to use (``--token-file``). ``ready_tabs``: apps started
     ahead of their tabs (``forked_apps``; None: as many as ``max_tabs``). Without a
     token (``--no-token``, which the command line allows on loopback only) anyone on
-    this machine can open the app, and a warning says so. ``public``: a proxy's address (``--public-url``)."""
+    this machine can open the app, and a warning says so. ``public``: a proxy's
+    address (``--public-url``)."""
     if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
         warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
     if not token:

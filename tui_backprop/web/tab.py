@@ -52,7 +52,9 @@ async def last_line(stream: asyncio.StreamReader) -> str:
 
 
 class Tab(AppService):
-    """The app process of one websocket, with bounded input."""
+    """The app process of one websocket, with bounded input. textual-serve offers no
+    public hook to start an app another way or to read its process, so this overrides
+    its private ``_open_app_process`` and sets ``_process`` and ``_stdin`` as it does."""
 
     def __init__(
         self,
