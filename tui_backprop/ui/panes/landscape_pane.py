@@ -83,7 +83,6 @@ class LandscapePane(ScenePane, can_focus=True):
         self._lines: list[Strip] = []
         self._drawn: tuple[LandscapePicture, int, int] | None = None
         self.draws = 0  # landscapes computed: lets tests see what was redrawn
-        self.runs: Sequence[PastRun] = ()  # the compare list (the screen sets it)
 
     def watch_view(self) -> None:
         self._ask()
@@ -119,7 +118,7 @@ class LandscapePane(ScenePane, can_focus=True):
         self._asked = request
         # The snapshots are read here, on the thread that adds to them
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
-        earlier, others = self._earlier_paths(path)
+        earlier, others = _earlier_paths(view.kept, path)
         if self.slow:
             self._next = (request, path, epochs, earlier, others)
             if not self._computing:  # else it starts when the one computing is done
@@ -161,19 +160,6 @@ class LandscapePane(ScenePane, can_focus=True):
         self.draws += 1
         self._retitle()
 
-    def _earlier_paths(self, path: Array) -> tuple[Earlier, int]:
-        """The compare list's runs that started from this path's first weights with the
-        same shape (their raw paths and numbers), and how many others there are."""
-        runs = self.runs
-        comparable = tuple(
-            (run.path, run.number)
-            for run in runs
-            if run.path is not None
-            and run.path.shape[1] == path.shape[1]
-            and np.array_equal(run.path[0], path[0])
-        )
-        return comparable, len(runs) - len(comparable)
-
     def _retitle(self) -> None:
         title, legend = titles(self.picture, hidden_in(self.app), self.size.width - 4)
         self.border_title, self.border_subtitle = Text(title), Text(legend)  # never markup
@@ -195,6 +181,19 @@ class LandscapePane(ScenePane, can_focus=True):
             return
         self._drawn = (picture, width, height)
         self._lines = draw(picture.landscape, width, height, picture.earlier)
+
+
+def _earlier_paths(runs: Sequence[PastRun], path: Array) -> tuple[Earlier, int]:
+    """The compare list's runs that started from this path's first weights with the
+    same shape (their raw paths and numbers), and how many others there are."""
+    comparable = tuple(
+        (run.path, run.number)
+        for run in runs
+        if run.path is not None
+        and run.path.shape[1] == path.shape[1]
+        and np.array_equal(run.path[0], path[0])
+    )
+    return comparable, len(runs) - len(comparable)
 
 
 def _compute(
