@@ -135,6 +135,14 @@ class MainScreen(DialogKeys):
         if self.chart_place != "hidden-space":
             self._in_chart_place("hidden-space")
 
+    def action_landscape(self, switch: int) -> None:
+        """Show the loss landscape in the chart's place, or the chart again (0); switch
+        its plane between PCA and random directions, showing it (1)."""
+        if switch:
+            self.show(self.session.choose(PaneChoices.switched_directions))
+        if not (switch and self.chart_place == "landscape"):
+            self._in_chart_place("landscape")
+
     # -- changes by hand ----------------------------------------------------------------------
 
     def on_weights_pane_edit_cell(self, message: WeightsPane.EditCell) -> None:

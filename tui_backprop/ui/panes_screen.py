@@ -216,15 +216,6 @@ class PanesScreen(Screen[None]):
     def action_hidden_space(self) -> None:
         self._in_chart_place("hidden-space")
 
-    def action_landscape(self, switch: int) -> None:
-        """Show the loss landscape in the chart's place, or the chart again (0); switch
-        its plane between PCA and random directions, showing it (1)."""
-        pane = self.query_one(LandscapePane)
-        if switch:
-            pane.switch_directions()
-        if not (switch and self.chart_place == "landscape"):
-            self._in_chart_place("landscape")
-
     def _in_chart_place(self, place: str) -> None:
         """Show ``place`` (a key of CHART_PLACE) where the chart is, or the chart again;
         nothing zoomed (a zoomed chart would be hidden, not swapped)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tui_backprop.engine.landscape import PCA, RANDOM
 from tui_backprop.ui.model.hidden_axes import AxesChoice
 from tui_backprop.ui.model.map_choice import (
     DELTAS,
@@ -39,6 +40,7 @@ class PaneChoices:
     used: bool = False  # the weights the forward pass used, not those after the update (v)
     gradients: bool = False  # the weights pane shows ∂L/∂W instead (g)
     axes: AxesChoice = field(default_factory=AxesChoice)  # the hidden space's neurons (x, X)
+    directions: str = PCA  # the loss landscape's plane: PCA or RANDOM directions (A)
 
     def selecting(self, neuron: Neuron) -> PaneChoices:
         """``neuron`` selected; the maps shown follow it (their page kept in its layer)."""
@@ -68,3 +70,7 @@ class PaneChoices:
         """The hidden space's next pair of neurons, or (``layer``) its next hidden layer."""
         axes = self.axes.next_layer(sizes) if layer else self.axes.next_pair()
         return replace(self, axes=axes)
+
+    def switched_directions(self) -> PaneChoices:
+        """The loss landscape's plane: PCA ↔ random directions."""
+        return replace(self, directions=RANDOM if self.directions == PCA else PCA)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rich.text import Text
 from textual import work
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -39,6 +38,7 @@ from tui_backprop.engine.landscape import (
 from tui_backprop.engine.network import Params
 from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.kept_runs import PastRun
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.landscape_draw import EARLIER, PATH, PRESENT, draw
@@ -71,8 +71,6 @@ class LandscapePicture:
 
 
 class LandscapePane(ScenePane, can_focus=True):
-    kind: reactive[str] = reactive(PCA)
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.picture: LandscapePicture | None = None
@@ -90,16 +88,18 @@ class LandscapePane(ScenePane, can_focus=True):
     def watch_scene(self) -> None:
         self._ask()
 
-    def watch_kind(self) -> None:
-        self._ask()
+    @property
+    def kind(self) -> str:
+        """The plane's directions, PCA or RANDOM: the session's choice (``A``)."""
+        return self.choices.directions
+
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if old.directions != new.directions:
+            self._ask()
 
     def on_resize(self) -> None:
         self._ask()
         self._retitle()
-
-    def switch_directions(self) -> None:
-        """PCA ↔ random directions."""
-        self.kind = RANDOM if self.kind == PCA else PCA
 
     def _ask(self) -> None:
         """Compute the landscape of the view shown, unless it is the one asked last."""
