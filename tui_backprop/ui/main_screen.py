@@ -4,7 +4,8 @@ Each action passes the key gate (Textual asks ``check_action``), takes the run b
 it needs it, calls the session or the runner and shows what comes back. The ground they
 stand on: ``RunScreen`` (the session, the runner, the gate, ``show`` and ``publish``),
 ``DialogKeys`` (the keys that open a dialog) and ``PanesScreen`` (the panes and the keys
-that change only what is shown).
+that change only where they sit). What the learner chose to see (the selection, the
+maps, …) is the session's too: those keys change it through ``Session.choose``.
 """
 
 from __future__ import annotations

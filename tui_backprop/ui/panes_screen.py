@@ -1,10 +1,11 @@
-"""The panes of the main screen and the keys that only change what they show.
+"""The panes of the main screen and the keys that only change where they sit.
 
-``PanesScreen`` lays the panes out, hands each view published to them (paced while a
-run plays, see ``watch_view``) and answers the keys that touch no run: zooming, the
-neuron maps, which view sits in the chart's place, the weights' moment. ``MainScreen``
-builds on it with the session and the training; a new pane is one class in
-``ui/panes/`` and one line in ``compose`` here (see docs/architecture.md).
+``PanesScreen`` lays the panes out, hands them their inputs — each view published
+(paced while a run plays, see ``watch_view``), the session's pane choices
+(``show_choices``) and the experiment's scene (``show_scene``) — and answers the keys
+that touch neither the run nor those choices: zooming, which view sits in the chart's
+place. ``MainScreen`` builds on it with the session and the training; a new pane is
+one class in ``ui/panes/`` and one line in ``compose`` here (see docs/architecture.md).
 """
 
 from __future__ import annotations
