@@ -8,8 +8,12 @@ For each tab count the server is started afresh (``--max-tabs`` the count) and:
 
 - first frame: all N tabs are opened at once (websocket clients at 120x40, the app's
   output searched for the status line and the header's "lr"), with a headless Chromium
-  page; the time until each shows its status line. The tmux figure: start to status
-  line. ``--chromium opens`` (the default): the page is one tab more, which shows its
+  page; the time until each shows its status line in a frame drawn at the tab's size
+  (a ready app's frame drawn before its tab came, at 80x24, does not count). The server
+  starts with the apps of the class ready (``forked_apps``), as a teacher's server does
+  when the class opens minutes after it started; ``--cold`` opens the tabs while those
+  apps are still starting, as at the server's first second. The tmux figure: start to
+  status line. ``--chromium opens`` (the default): the page is one tab more, which shows its
   first frame and stays paused, so the N tabs that play are all websocket clients: in a
   class every browser draws on its student's machine, while here Chromium's software
   WebGL would take half a core of the server's two (its GPU process raises its own
@@ -51,8 +55,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp
 
 from benchmarks import bench_tui
-from tests.serving import Served, serving, ws_connect
+from tests.serving import CURSOR, Served, serving, ws_connect
 from tui_backprop.web import processes
+from tui_backprop.web.forked_apps import READY_SIZE
 
 EXPERIMENT = ("spiral", "--layers", "8,8")
 WIDTH, HEIGHT = 120, 40
@@ -85,6 +90,29 @@ def pss_mb(group: int) -> float:
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def cpu_seconds(groups: list[int]) -> float:
+    """User and system CPU time of every process of these groups."""
+    ticks = 0
+    for pid in (pid for group in groups for pid in processes.members(group)):
+        with suppress(OSError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_ready(served: Served, count: int) -> None:
+    """Until the server has ``count`` apps ready and they have stopped working (their
+    CPU time unchanged over half a second)."""
+    deadline, before = time.monotonic() + TIMEOUT, -1.0
+    while time.monotonic() < deadline:
+        groups = served.apps()
+        spent = cpu_seconds(groups)
+        if len(groups) >= count and spent == before:
+            return
+        before = spent
+        time.sleep(0.5)
 
 
 @dataclass
@@ -125,7 +153,8 @@ class WsTab:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.status = False  # the status line has been drawn
+        self.status = False  # the status line has been drawn at the tab's size
+        self.sized = False  # a row below the ready apps' last has been drawn
         self.lr: bytes | None = None  # the learning rate the header showed last
         self.epoch = -1  # the epoch the status line showed last
         self.arrivals: list[float] = []
@@ -137,7 +166,11 @@ class WsTab:
         async for message in self.ws:
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.arrivals.append(time.perf_counter())
-                self.status = self.status or STATUS.search(message.data) is not None
+                self.sized = self.sized or any(
+                    int(row) > READY_SIZE[1] for row, _ in CURSOR.findall(message.data)
+                )
+                found = self.sized and STATUS.search(message.data) is not None
+                self.status = self.status or found
                 rates = LEARNING_RATE.findall(message.data)
                 self.lr = rates[-1] if rates else self.lr
                 epochs = EPOCH.findall(message.data)
@@ -335,6 +368,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--busy", action="store_true", help="keep one core busy throughout")
     parser.add_argument(
+        "--cold", action="store_true", help="open the tabs before the server's apps are ready"
+    )
+    parser.add_argument(
         "--chromium",
         choices=("opens", "plays", "none"),
         default="opens",
@@ -347,10 +383,15 @@ def main() -> None:
         for count in args.tabs:
             tmux = drive_tmux(args.seconds)
             most = str(sum(browser_tabs(count, args.chromium)))
-            with serving(*EXPERIMENT, host_args=("--max-tabs", most)) as served:
+            with serving(*EXPERIMENT, host_args=("--max-tabs", most), ready=None) as served:
+                if not args.cold:
+                    wait_ready(served, int(most))
                 ours = asyncio.run(drive_class(served, count, args.seconds, args.chromium))
             cores = os.cpu_count()
-            title = f"\n{count} tab(s), {condition}, Chromium {args.chromium}, {cores} cores"
+            ready = "opened at the server's start" if args.cold else "apps ready"
+            title = (
+                f"\n{count} tab(s), {condition}, Chromium {args.chromium}, {ready}, {cores} cores"
+            )
             print(table(title, ours, tmux))
 
 

@@ -100,15 +100,20 @@ def http_get(session: Any, served: Served, path: str) -> Any:
 def serving(
     *args: str,
     host_args: tuple[str, ...] = (),
+    ready: int | None = 0,
     cwd: Path = ROOT,
     env: dict[str, str] | None = None,
     preexec_fn: Callable[[], None] | None = None,
 ) -> Iterator[Served]:
     """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
-    stopped at the end. ``env`` adds to the server's environment; ``preexec_fn`` runs
+    stopped at the end. ``ready``: its ``--ready-tabs`` (None: the default). Tests
+    serve without ready apps unless they test them, so the apps they see are their
+    tabs'. ``env`` adds to the server's environment; ``preexec_fn`` runs
     in it before exec."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
+    if ready is not None:
+        command += ["--ready-tabs", str(ready)]
     with subprocess.Popen(
         [*command, *host_args, *args],
         cwd=cwd,

@@ -1,7 +1,8 @@
 """How a served tab's app starts: forked from the server's app forker (NumPy, Textual
 and the app already imported), the server's own child leading its own group, with no
 training helpers until it plays; as before (a Python of its own) when the forker is
-gone. The flags for several servers behind a proxy: ``--token-file``, ``--public-url``
+gone; ready ahead of its tab (``--ready-tabs``), then resized to the tab. The flags
+for several servers behind a proxy: ``--token-file``, ``--public-url``
 (the proxy itself: test_serve_proxy.py)."""
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import ROOT, Served, first_screen, screen_text, serving, wait_gone, ws_connect
+from tests.serving import (
+    ROOT,
+    Served,
+    first_screen,
+    screen_size,
+    screen_text,
+    serving,
+    wait_gone,
+    ws_connect,
+)
 from tui_backprop.web import processes
 from tui_backprop.web.behind_proxy import PublicUrl, read_public_url, read_token_file
 
@@ -85,6 +95,66 @@ def test_the_forker_ends_with_a_server_killed_outright() -> None:
         served.proc.send_signal(signal.SIGKILL)
         served.proc.wait(timeout=10)
         wait_gone([forker], timeout=5)
+
+
+# -- apps ready ahead of their tabs ------------------------------------------------------
+
+
+def ready_apps(served: Served, count: int) -> list[int]:
+    """The server's apps once there are ``count`` of them, idle (none using the CPU
+    over a tenth of a second: their screens are built)."""
+    deadline = time.monotonic() + 30
+    while True:
+        apps = served.apps()
+        ticks = [int(stat(p)[11]) + int(stat(p)[12]) for p in apps]
+        time.sleep(0.1)
+        if len(apps) == count and ticks == [int(stat(p)[11]) + int(stat(p)[12]) for p in apps]:
+            return apps
+        assert time.monotonic() < deadline, f"{len(apps)} apps ready of {count}"
+
+
+async def test_a_tab_takes_a_ready_app_and_sees_it_at_its_own_size() -> None:
+    with serving("xor", host_args=("--max-tabs", "2"), ready=None) as served:
+        ready = ready_apps(served, 2)
+        async with aiohttp.ClientSession() as session:
+            async with ws_connect(session, served, "width=110&height=33") as ws:
+                drawn = await first_screen(ws)
+                assert screen_size(drawn)[1] == 33  # resized from the ready 80x24
+                assert "xor 200×2" in screen_text(drawn)
+                assert served.apps() == ready  # taken, not forked; none more: the cap is 2
+            wait_gone(ready[:1], timeout=5)
+            refilled = ready_apps(served, 2)  # the closed tab's place is ready again
+            assert refilled[0] == ready[1] and refilled[1] not in ready
+
+
+async def test_ready_apps_are_kept_below_the_cap_and_a_dead_one_is_passed_over() -> None:
+    with serving("xor", host_args=("--max-tabs", "3", "--ready-tabs", "2"), ready=None) as served:
+        first, second = ready_apps(served, 2)
+        processes.end_groups([first], grace=0)
+        wait_gone([first], timeout=5)
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            assert "xor 200×2" in screen_text(await first_screen(ws))
+            apps = ready_apps(served, 3)  # the tab's (the second), two ready again
+            assert first not in apps and second in apps
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_ready_apps_end_with_the_server(signum: int) -> None:
+    with serving(host_args=("--max-tabs", "3"), ready=None) as served:
+        ready = ready_apps(served, 3)
+        served.proc.send_signal(signum)
+        served.proc.wait(timeout=5)
+        wait_gone(ready, timeout=2 if signum == signal.SIGTERM else 5)
+
+
+def test_ready_tabs_is_a_whole_number_and_goes_with_serve() -> None:
+    for argv, says in (
+        (["--serve", "--ready-tabs", "-1"], "--ready-tabs is a whole number from 0 to 99999"),
+        (["--ready-tabs", "2"], "--ready-tabs goes with --serve"),
+    ):
+        command = [sys.executable, "-m", "tui_backprop", *argv]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and says in done.stderr, done.stderr
 
 
 # -- several servers: one token, the proxy's address --------------------------------------

@@ -139,7 +139,7 @@ def test_features_need_data_of_two_columns(tmp_path: Path) -> None:
     session = session_of(resolve(str(path), {}))
     experiment = session.experiment
     said = "three.csv: input features need data with exactly 2 features; it has 3"
-    assert texts(session.feature(1, (0, 0))) == [said]  # the key says why not
+    assert texts(session.feature(1)) == [said]  # the key says why not
     assert session.apply_settings(replace(session.settings, features=("x1^2",))).refused == said
     assert session.experiment is experiment
 

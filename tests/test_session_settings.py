@@ -88,17 +88,19 @@ def test_a_step_setting_a_locked_value_warns_and_keeps_it() -> None:
 
 def test_a_feature_is_added_and_dropped_by_key() -> None:
     session = session_of(XOR)
-    added = session.feature(1, (0, 0))
+    added = session.feature(1)
     assert session.settings.features and added.switched
     assert session.trainer.sizes[0] == 3
     assert session.settings.features[-1] not in ("x1", "x2")  # the first one not in use
-    session.feature(-1, (0, 2))  # the selected input: the feature just added
+    assert session.choices.neuron == (1, 0)  # another network: selected afresh
+    session.select((0, 2))
+    session.feature(-1)  # the selected input: the feature just added
     assert session.settings.features == ("x1", "x2") and session.trainer.sizes[0] == 2
 
 
 def test_dropping_a_feature_with_none_selected_is_one_warning() -> None:
     session = session_of(XOR)
-    outcome = session.feature(-1, (1, 0))
+    outcome = session.feature(-1)  # a hidden neuron is selected
     assert [s.severity for s in outcome.said] == ["warning"] and not outcome.publish
 
 

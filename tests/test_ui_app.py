@@ -12,7 +12,17 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until, weights_of
+from tests.helpers import (
+    DEEP,
+    SIZE,
+    app_of,
+    press,
+    settle,
+    shown_epoch,
+    text_of,
+    wait_until,
+    weights_of,
+)
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.live_run import LiveRun
@@ -250,6 +260,21 @@ async def test_any_size_draws_without_error(size: tuple[int, int]) -> None:
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert app.main.experiment.trainer.epoch >= 2
+
+
+@pytest.mark.parametrize("size", [(120, 40), (100, 30), (213, 60)])
+async def test_a_screen_built_small_then_resized_is_the_screen_built_at_that_size(
+    size: tuple[int, int],
+) -> None:
+    """What a served tab sees from an app made ready at 80x24 before its tab came."""
+    shots = []
+    for start in ((80, 24), size):
+        app = app_of()
+        async with app.run_test(size=start) as pilot:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            shots.append(app.export_screenshot())
+    assert shots[0] == shots[1]
 
 
 async def test_a_wide_network_is_summarised() -> None:

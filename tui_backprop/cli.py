@@ -275,6 +275,13 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="runs --serve keeps open at once (default: 4 a core, as memory allows)",
     )
+    p.add_argument(
+        "--ready-tabs",
+        type=_arg(read_ready_tabs),
+        metavar="N",
+        help="--serve: apps started ahead of the tabs that will show them, so a class that "
+        "opens together starts at once (default: as many as --max-tabs; 0: none)",
+    )
 
 
 def read_max_tabs(text: str) -> int:
@@ -282,6 +289,12 @@ def read_max_tabs(text: str) -> int:
     if value < 1:
         raise ValueError("--max-tabs is a whole number from 1 to 99999")
     return value
+
+
+def read_ready_tabs(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) < 6):
+        raise ValueError("--ready-tabs is a whole number from 0 to 99999")
+    return int(text)
 
 
 def read_port(text: str) -> int:
@@ -293,7 +306,7 @@ def read_port(text: str) -> int:
 
 def serve_split(argv: Sequence[str]) -> list[str]:
     """The arguments without --serve, --host, --port, --no-token, --data-dir,
-    --max-tabs, --token-file and --public-url: what each served app is given (it
+    --max-tabs, --ready-tabs, --token-file and --public-url: what each served app is given (it
     learns the data folder from its environment, see ``served_tab``)."""
     p = Parser(prog=PROG, add_help=False)
     add_serve_arguments(p)
@@ -348,7 +361,7 @@ def _command(argv: Sequence[str] | None) -> int:
         return 0
     serving, host, port = args.pop("serve"), args.pop("host"), args.pop("port")
     token = not args.pop("no_token")
-    max_tabs = args.pop("max_tabs")
+    max_tabs, ready_tabs = args.pop("max_tabs"), args.pop("ready_tabs")
     proxied = (args.pop("token_file"), args.pop("public_url"))
     if serving:
         check_serve(args, parser)
@@ -362,6 +375,8 @@ def _command(argv: Sequence[str] | None) -> int:
         parser.error("--no-token goes with --serve")
     elif max_tabs is not None:
         parser.error("--max-tabs goes with --serve")
+    elif ready_tabs is not None:
+        parser.error("--ready-tabs goes with --serve")
     data_dir = data_folder(args.pop("data_dir"), serving, parser)
     headless = args.pop("headless")
     landscape = args.pop("landscape")
@@ -424,6 +439,7 @@ def _command(argv: Sequence[str] | None) -> int:
             port=port or SERVE_PORT,
             token=given or token,
             max_tabs=max_tabs,
+            ready_tabs=ready_tabs,
             public=public,
         )
     check_terminal(parser)  # after the flags and files: their problems come first
@@ -479,7 +495,8 @@ def leave_a_core_for_the_screen() -> None:
 # Flags a set-up file may not set: how the program runs, not what it trains.
 NOT_SETTINGS = {"lesson", "config", "headless", "help", "serve", "host", "port"}
 NOT_SETTINGS |= {"check", "check_template"}  # code to run comes from the command line only
-NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "token_file", "public_url", "landscape"}
+NOT_SETTINGS |= {"no_token", "data_dir", "max_tabs", "ready_tabs", "token_file", "public_url"}
+NOT_SETTINGS |= {"landscape"}
 # Flags a lesson's [experiment] may not set either: they are about files and --headless.
 NOT_IN_LESSONS = {*NOT_SETTINGS, "epochs", "save_weights", "log"}
 # What a set-up file may not name: a file shared with others must not write over yours.

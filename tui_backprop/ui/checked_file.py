@@ -13,6 +13,7 @@ in another window reloads it and checks the step on screen again.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -27,7 +28,6 @@ from tui_backprop.engine import StepRecord
 from tui_backprop.ui.model.check_marks import CheckMarks
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
-from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 
 if TYPE_CHECKING:
     from tui_backprop.ui.panes_screen import PanesScreen
@@ -50,9 +50,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 class CheckedFile:
     """One student's file, checked against the steps the screen shows."""
 
-    def __init__(self, screen: PanesScreen, path: Path) -> None:
+    def __init__(
+        self, screen: PanesScreen, path: Path, select: Callable[[tuple[int, int]], object]
+    ) -> None:
         self.screen = screen
         self.path = path
+        self.select = select  # selects a neuron (the session's selection, shown)
         self.student = StudentCode(path)
         self.version = 0  # one more each time the file changes on disk
         self._loaded = -1  # the version the student's process holds (worker thread only)
@@ -119,12 +122,7 @@ class CheckedFile:
         if key == self._focused or target is None:
             return
         self._focused = key
-        self.screen.call_later(self._select, target, view.network.sizes)
-
-    def _select(self, target: tuple[int, int], sizes: tuple[int, ...]) -> None:
-        diagram = self.screen.query_one(NetworkDiagram)
-        if target[0] < len(sizes) and target[1] < sizes[target[0]]:
-            diagram.selected = target
+        self.screen.call_later(self.select, target)
 
     def _refresh(self) -> None:
         """Mark the view on screen again (a grade came, the file changed)."""

@@ -4,7 +4,8 @@ Each action passes the key gate (Textual asks ``check_action``), takes the run b
 it needs it, calls the session or the runner and shows what comes back. The ground they
 stand on: ``RunScreen`` (the session, the runner, the gate, ``show`` and ``publish``),
 ``DialogKeys`` (the keys that open a dialog) and ``PanesScreen`` (the panes and the keys
-that change only what is shown).
+that change only where they sit). What the learner chose to see (the selection, the
+maps, …) is the session's too: those keys change it through ``Session.choose``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from tui_backprop.ui.dialog_keys import DialogKeys
 from tui_backprop.ui.key_bindings import screen_bindings
 from tui_backprop.ui.model.lesson_answers import revealed
 from tui_backprop.ui.model.pacing import Pacer
-from tui_backprop.ui.model.walk import live, next_walk
+from tui_backprop.ui.model.pane_choices import PaneChoices
+from tui_backprop.ui.model.walk import live, next_walk, walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.lesson_pane import LessonPane
@@ -102,7 +104,47 @@ class MainScreen(DialogKeys):
         """Cycle the row shown (``Session.next_sample``)."""
         self.show(self.session.next_sample(step, self.view))
 
-    # -- panes ------------------------------------------------------------------------------
+    # -- what the panes show (the session's ``choices``) --------------------------------------
+
+    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
+        self.select((message.layer, message.neuron))
+
+    def action_neuron_map(self, kinds: str) -> None:
+        """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
+        self.show(self.session.choose(lambda choices: choices.next_maps(kinds)))
+        if self.session.choices.maps is not None and not self.wide:
+            self.chart_place = "boundary"
+
+    def action_map_page(self, step: int) -> None:
+        self.show(self.session.choose(lambda choices: choices.paged(step)))
+
+    def action_gradients(self) -> None:
+        self.show(self.session.choose(PaneChoices.toggled_gradients))
+
+    def action_weights_moment(self) -> None:
+        """The weights the forward pass used, or those after the update (a walk's
+        phase decides while one is shown)."""
+        if walk_of(self.view) is not None:
+            self.notify("In a walk the weights follow its phase: the new ones from the update.")
+            return
+        self.show(self.session.choose(PaneChoices.toggled_moment))
+
+    def action_hidden_axes(self, layer: int) -> None:
+        """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
+        sizes = self.network.sizes
+        self.show(self.session.choose(lambda choices: choices.next_axes(bool(layer), sizes)))
+        if self.chart_place != "hidden-space":
+            self._in_chart_place("hidden-space")
+
+    def action_landscape(self, switch: int) -> None:
+        """Show the loss landscape in the chart's place, or the chart again (0); switch
+        its plane between PCA and random directions, showing it (1)."""
+        if switch:
+            self.show(self.session.choose(PaneChoices.switched_directions))
+        if not (switch and self.chart_place == "landscape"):
+            self._in_chart_place("landscape")
+
+    # -- changes by hand ----------------------------------------------------------------------
 
     def on_weights_pane_edit_cell(self, message: WeightsPane.EditCell) -> None:
         if self._may_change():
@@ -142,7 +184,7 @@ class MainScreen(DialogKeys):
     def action_feature(self, direction: int) -> None:
         """Drop the selected input's feature (-1) or add the next unused one (1)."""
         self.runner.take_back()
-        self.show(self.session.feature(direction, self.query_one(NetworkDiagram).selected))
+        self.show(self.session.feature(direction))
 
     def action_save(self) -> None:
         if self.runner.after_step(self.action_save):
@@ -178,10 +220,7 @@ class MainScreen(DialogKeys):
     def on_question_pane_asking(self, message: QuestionPane.Asking) -> None:
         """Show the neuron and row asked about: its card holds what the answer needs."""
         asked = message.asked
-        self.query_one(NetworkDiagram).selected = (asked.layer, asked.neuron)
-        if asked.row is not None and asked.row != self.session.sample:
-            self.session.sample = asked.row
-            self.publish()
+        self.show(self.session.look_at((asked.layer, asked.neuron), asked.row))
 
     def on_question_pane_answered(self, message: QuestionPane.Answered) -> None:
         """Walk on to the phase that computes the number asked (the learner's check)."""

@@ -1,10 +1,11 @@
-"""The panes of the main screen and the keys that only change what they show.
+"""The panes of the main screen and the keys that only change where they sit.
 
-``PanesScreen`` lays the panes out, hands each view published to them (paced while a
-run plays, see ``watch_view``) and answers the keys that touch no run: zooming, the
-neuron maps, which view sits in the chart's place, the weights' moment. ``MainScreen``
-builds on it with the session and the training; a new pane is one class in
-``ui/panes/`` and one line in ``compose`` here (see docs/architecture.md).
+``PanesScreen`` lays the panes out, hands them their inputs — each view published
+(paced while a run plays, see ``watch_view``), the session's pane choices
+(``show_choices``) and the experiment's scene (``show_scene``) — and answers the keys
+that touch neither the run nor those choices: zooming, which view sits in the chart's
+place. ``MainScreen`` builds on it with the session and the training; a new pane is
+one class in ``ui/panes/`` and one line in ``compose`` here (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -18,18 +19,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from tui_backprop.ui.model.lesson_steps import LessonState
-from tui_backprop.ui.model.map_choice import (
-    DELTAS,
-    GALLERY,
-    MAP,
-    MapChoice,
-    follow_selection,
-    next_choice,
-)
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.run_info import PlayState, RunInfo
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.model.view import TrainingView
-from tui_backprop.ui.model.walk import walk_of
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
@@ -61,15 +54,13 @@ CHART_PLACE = {
     "hidden-space": "-hidden",
     "landscape": "-landscape",
 }
-# A lesson step's views (lesson.VIEWS): the pane each is drawn in, and the boundary
-# pane's maps.
+# A lesson step's views (lesson.VIEWS): the pane each is drawn in (maps: the boundary's).
 VIEW_PANES = {
     "chart": "#chart",
     "confusion": "#confusion",
     "hidden-space": "#hidden-space",
     "landscape": "#landscape",
 }
-VIEW_MAPS = {"map": MAP, "gallery": GALLERY, "delta-gallery": DELTAS}
 ZOOM_PANES = {"network": "#network-pane", "weights": "#weights", "deltas": "#deltas"}
 
 
@@ -135,6 +126,12 @@ class PanesScreen(Screen[None]):
         for pane in self.query().results(ScenePane):
             pane.scene = scene
 
+    def show_choices(self, choices: PaneChoices) -> None:
+        """Hand every pane what the learner chose to see (the session holds it), at once:
+        it changes on a key, never with a frame."""
+        for pane in self._panes:
+            pane.choices = choices
+
     @property
     def wide(self) -> bool:
         """Wide enough for the boundary's own pane beside the chart."""
@@ -178,20 +175,6 @@ class PanesScreen(Screen[None]):
 
     # -- keys that change only what is shown -----------------------------------------------
 
-    def action_gradients(self) -> None:
-        pane = self.query_one(WeightsPane)
-        pane.gradients = not pane.gradients
-
-    def action_weights_moment(self) -> None:
-        """The weights the forward pass used, or those after the update (a walk's
-        phase decides while one is shown)."""
-        if walk_of(self.view) is not None:
-            self.notify("In a walk the weights follow its phase: the new ones from the update.")
-            return
-        pane = self.query_one(WeightsPane)
-        pane.used = self.query_one(NetworkDiagram).used = not pane.used
-        pane.gradients = False
-
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
@@ -199,24 +182,6 @@ class PanesScreen(Screen[None]):
         focused = self.focused
         if focused is not None:
             self.maximize(focused)
-
-    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
-        self.query_one(NeuronDetail).selected = (message.layer, message.neuron)
-        self.query_one(WeightsPane).neuron = (message.layer, message.neuron)
-        pane = self.query_one(BoundaryPane)
-        pane.maps = follow_selection(pane.maps, (message.layer, message.neuron))
-
-    def action_neuron_map(self, kinds: str) -> None:
-        """Show the selected neuron's map or its layer's galleries (``kinds``, in turn)."""
-        pane = self.query_one(BoundaryPane)
-        pane.maps = next_choice(pane.maps, kinds, self.query_one(NetworkDiagram).selected)
-        if pane.maps is not None and not self.wide:
-            self.chart_place = "boundary"
-
-    def action_map_page(self, step: int) -> None:
-        pane = self.query_one(BoundaryPane)
-        if pane.maps is not None:
-            pane.maps = pane.maps.paged(step)
 
     def action_boundary(self) -> None:
         if self.wide:
@@ -231,13 +196,9 @@ class PanesScreen(Screen[None]):
 
     def show_view(self, name: str) -> None:
         """Show a view a lesson step names (one of ``lesson.VIEWS``) in the chart's place
-        (the boundary and its maps: in their own pane from 150 columns)."""
+        (the boundary and its maps: in their own pane from 150 columns; which maps, the
+        session's ``PaneChoices.for_view``)."""
         self.show_chart()
-        boundary = self.query_one(BoundaryPane)
-        kind = VIEW_MAPS.get(name)
-        boundary.maps = (
-            None if kind is None else MapChoice(kind, *self.query_one(NetworkDiagram).selected)
-        )
         if name in CHART_PLACE:
             self.chart_place = name
         elif name not in VIEW_PANES and not self.wide:
@@ -256,15 +217,6 @@ class PanesScreen(Screen[None]):
     def action_hidden_space(self) -> None:
         self._in_chart_place("hidden-space")
 
-    def action_landscape(self, switch: int) -> None:
-        """Show the loss landscape in the chart's place, or the chart again (0); switch
-        its plane between PCA and random directions, showing it (1)."""
-        pane = self.query_one(LandscapePane)
-        if switch:
-            pane.switch_directions()
-        if not (switch and self.chart_place == "landscape"):
-            self._in_chart_place("landscape")
-
     def _in_chart_place(self, place: str) -> None:
         """Show ``place`` (a key of CHART_PLACE) where the chart is, or the chart again;
         nothing zoomed (a zoomed chart would be hidden, not swapped)."""
@@ -272,14 +224,3 @@ class PanesScreen(Screen[None]):
         self.show_chart()
         if not showing:
             self.chart_place = place
-
-    def action_hidden_axes(self, layer: int) -> None:
-        """The hidden space's next pair of neurons (0), or its next hidden layer (1)."""
-        view = self.view
-        if view is None:
-            return
-        pane = self.query_one(HiddenSpacePane)
-        choice = pane.choice
-        pane.choice = choice.next_layer(view.network.sizes) if layer else choice.next_pair()
-        if self.chart_place != "hidden-space":
-            self._in_chart_place("hidden-space")

@@ -28,13 +28,9 @@ from tui_backprop.ui.model.key_gate import HAND_EDIT, Refusal, refusal
 from tui_backprop.ui.model.lesson_steps import LessonState, walk_to
 from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.view import Network, TrainingView
-from tui_backprop.ui.model.walk import Walk, follow
-from tui_backprop.ui.panes.boundary_pane import BoundaryPane
-from tui_backprop.ui.panes.chart_pane import MetricsChart, Overlay
+from tui_backprop.ui.model.walk import Walk
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
-from tui_backprop.ui.panes.landscape_pane import LandscapePane
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.weights_pane import WeightsPane
 from tui_backprop.ui.panes_screen import PanesScreen
 from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog
 from tui_backprop.ui.session.outcome import Outcome, Said, ValuePrompt
@@ -59,7 +55,7 @@ class RunScreen(PanesScreen):
         self.runner = Runner(lambda: self.experiment.trainer, self._hooks())
         self._forwarding = False  # another screen does a key of this one's (the rows view)
         # the student's own backprop (--check), graded on the step on screen
-        self.checked = None if check is None else CheckedFile(self, check)
+        self.checked = None if check is None else CheckedFile(self, check, self.select)
 
     # The session's state the training machinery reads, by the names it has always used.
     @property
@@ -87,6 +83,7 @@ class RunScreen(PanesScreen):
         self.info = run_info(self.experiment)
         self.state = self.runner.state
         self.show_scene(self.session.scene)
+        self.show_choices(self.session.choices)
         self.publish()
         self.show(image_said(self.experiment))
         self.query_one(NetworkDiagram).focus()
@@ -148,9 +145,9 @@ class RunScreen(PanesScreen):
             self.show_scene(self.session.scene)
         if outcome.info or outcome.switched:
             self.info = run_info(self.experiment)
-        if outcome.overlay:  # first: the landscape a new view asks for draws the kept runs
-            self._show_overlay()
-        if outcome.publish:
+        if outcome.chosen:  # first: a new network's view finds its selection made
+            self.show_choices(self.session.choices)
+        if outcome.publish or outcome.overlay:  # the view carries the comparison
             self.publish()
         for file in outcome.files:  # Textual's web driver sends them to the page
             self.app.deliver_binary(io.BytesIO(file.data), save_filename=file.name)
@@ -161,18 +158,16 @@ class RunScreen(PanesScreen):
         return outcome.refused
 
     def publish(self) -> None:
-        """Hand every pane the run as it is now, or as it was at the epoch looked at."""
-        s = self.session
+        """Hand every pane the run as it is now (a playing run's latest frame), or as it
+        was at the epoch looked at: the session's view (``Session.view``)."""
         live_run = self.runner.live
-        if live_run is None:
-            self.query_one(WeightsPane).note = s.edit_note()
-        past = s.past_view()
-        if past is not None:
-            self.view = past
-        elif live_run is not None:
-            self.view = live_run.view(s.network, s.sample) or self.view
-        else:
-            self.view = s.present_view()
+        s = self.session
+        live = None if live_run is None else live_run.view(s.network, s.sample) or self.view
+        self.view = s.view(live)
+
+    def select(self, neuron: tuple[int, int]) -> None:
+        """Select ``neuron`` (the session's selection), and show it."""
+        self.show(self.session.select(neuron))
 
     def validate_view(self, view: TrainingView | None) -> TrainingView | None:
         """Every view, with the check of the student's file on its step (``--check``)."""
@@ -189,25 +184,6 @@ class RunScreen(PanesScreen):
             EditValueDialog(
                 prompt.name, prompt.current, lambda text: self.show(prompt.setter(text))
             )
-        )
-
-    def _show_overlay(self) -> None:
-        self.query_one(LandscapePane).runs = self.session.kept.runs
-        shown = self.session.comparison()
-        self.query_one(BoundaryPane).earlier = None if shown is None else shown.boundary
-        chart = self.query_one(MetricsChart)
-        if shown is None:
-            chart.overlay = None
-            return
-        run = shown.run
-        chart.overlay = Overlay(
-            f"run {run.number}",
-            shown.caption,
-            run.loss,
-            run.test_loss,
-            run.score,
-            run.test_score,
-            run.at,
         )
 
     # -- the runner --------------------------------------------------------------------------
@@ -245,8 +221,7 @@ class RunScreen(PanesScreen):
         lr = self.experiment.trainer.config.lr
         self.experiment.settings = replace(self.experiment.settings, lr=lr)
         self.info = run_info(self.experiment)
-        self._show_overlay()
-        self.publish()
+        self.publish()  # with the comparison's caption for the rate it has
 
     def _reached(self) -> None:
         """A lesson step's run got to its epoch: on to the step's phase."""
@@ -264,10 +239,7 @@ class RunScreen(PanesScreen):
         if walk is None:
             self._warn_diverged()
             return
-        self.walk = walk
-        diagram = self.query_one(NetworkDiagram)
-        diagram.selected = follow(walk, diagram.selected, self.network.sizes)
-        self.publish()
+        self.show(self.session.walked(walk))
 
     def _warn_diverged(self) -> None:
         self._say(self.session.diverged_warning())
@@ -280,6 +252,7 @@ class RunScreen(PanesScreen):
         self.show(self.session.enter_step(step))
         view = step.view or (step.zoom if step.zoom in VIEWS else None)  # a zoomed view shows
         if view is not None:
+            self.show(self.session.choose(lambda choices: choices.for_view(view)))
             self.show_view(view)
         if step.zoom is not None:
             self.zoom_to(step.zoom)

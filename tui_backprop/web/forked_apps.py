@@ -10,11 +10,19 @@ Decisions:
   (an app or the forker, whose end their owners wait for).
 - If the forker cannot start, dies or fails to answer, a tab starts as before
   (``launch``, a Python of its own): slower, never refused.
+- Apps are forked ahead of the tabs (``AppForker.keep_ready``): a ready app has built
+  its screen at ``READY_SIZE`` and waits; a tab that takes one only resizes it, which
+  costs a fraction of building a screen, so a class that opens together sees its first
+  frames in a fraction of the time. The server keeps as many ready as tabs may still
+  open (``--max-tabs`` less the open ones), so apps never outnumber the tab cap it
+  already sized for the machine's memory. A ready app that ends while it waits is
+  dropped, and a tab finding none ready starts its app as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import ctypes
 import json
@@ -32,6 +40,9 @@ from tui_backprop.web import processes
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 ANSWER_TIMEOUT = 30.0  # seconds a request may wait (the forker's first imports included)
 REAP_EVERY = 2.0  # seconds between collections of ended orphans
+# The size a ready app builds its screen at: small, so what it drew before its tab
+# came is cheap and never wider than the tab's terminal (which it then resizes to).
+READY_SIZE = (80, 24)
 
 
 def become_subreaper() -> bool:
@@ -41,10 +52,12 @@ def become_subreaper() -> bool:
     return int(ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
 
 
-def tab_environment() -> dict[str, str]:
-    """The environment textual-serve gives every tab's app (its size aside): the
-    forker's, so Textual's settings read as it loads are an app's."""
-    return AppService._build_environment(cast(AppService, SimpleNamespace(debug=False)))
+def tab_environment(width: int = 80, height: int = 24) -> dict[str, str]:
+    """The environment textual-serve gives every tab's app at this size: the forker's
+    too, so Textual's settings read as it loads are an app's."""
+    service = cast(AppService, SimpleNamespace(debug=False))
+    # private: textual-serve has no public reading of the environment it gives an app
+    return AppService._build_environment(service, width, height)
 
 
 def reap() -> None:
@@ -88,6 +101,14 @@ class ForkedApp:
     async def wait(self) -> int:
         return await asyncio.shield(self._ended)
 
+    @property
+    def ended(self) -> bool:
+        """Whether it has ended, even if the loop has not yet heard (it is not collected)."""
+        if self.returncode is not None:
+            return True
+        waiting = os.WEXITED | os.WNOHANG | os.WNOWAIT
+        return os.waitid(os.P_PIDFD, self._pidfd, waiting) is not None
+
 
 async def _reader(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.StreamReader:
     reader = asyncio.StreamReader()
@@ -108,6 +129,9 @@ class AppForker:
         self._control: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = asyncio.Lock()
+        self._ready: collections.deque[ForkedApp] = collections.deque()
+        self._wanted = 0  # ready apps to keep (``keep_ready``)
+        self._filling: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Start the forker (it imports the app in the background); without a subreaper
@@ -161,8 +185,38 @@ class AppForker:
             return None
         return await ForkedApp(pid, pidfd, ours).connect()
 
+    def keep_ready(self, count: int, args: list[str]) -> None:
+        """Keep ``count`` apps with these arguments forked ahead of their tabs (see the
+        module's note): the missing ones are forked in the background, one at a time;
+        ready ones beyond ``count`` are ended, ended ones forgotten."""
+        self._wanted = max(0, count)
+        self._ready = collections.deque(app for app in self._ready if not app.ended)
+        while len(self._ready) > self._wanted:
+            processes.end_groups([self._ready.pop().pid], grace=0)
+        if self._control is not None and (self._filling is None or self._filling.done()):
+            self._filling = asyncio.create_task(self._fill(args))
+
+    async def _fill(self, args: list[str]) -> None:
+        while self._control is not None and len(self._ready) < self._wanted:
+            app = await self.open_app(args, tab_environment(*READY_SIZE))
+            if app is None:
+                return
+            self._ready.append(app)
+
+    def take_ready(self) -> ForkedApp | None:
+        """A ready app for a tab (it is no longer counted ready), or None."""
+        while self._ready:
+            app = self._ready.popleft()
+            if not app.ended:
+                return app
+        return None
+
     def close(self) -> None:
-        """Stop using the forker: it ends when its socket closes."""
+        """Stop using the forker (it ends when its socket closes) and end the ready apps."""
         if self._control is not None:
             self._control.close()
             self._control = None
+        if self._filling is not None:
+            self._filling.cancel()
+        processes.end_groups([app.pid for app in self._ready], grace=0)
+        self._ready.clear()

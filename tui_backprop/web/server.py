@@ -56,6 +56,7 @@ class AppServer(Server):
     """Serves ``backprop-tui APP_ARGS``, one process per tab."""
 
     max_tabs = 1  # set by ``serve``
+    ready_tabs = 0  # apps kept ready ahead of their tabs, at most; set by ``serve``
     tabs = 0  # tabs with an app now
 
     def __init__(
@@ -79,7 +80,9 @@ class AppServer(Server):
         self._reaper: asyncio.Task[None] | None = None
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes behind the access checks (``web/access.py``)."""
+        """textual-serve's routes behind the access checks (``web/access.py``). Private:
+        textual-serve builds its application here and offers no public hook to add a
+        route or a middleware."""
         app = await super()._make_app()
         app.router.add_get(page_script.PATH, self.handle_script, name="script")
         app.middlewares.append(self.access.middleware)
@@ -125,7 +128,14 @@ class AppServer(Server):
             await self._run_tab(request, websocket, width, height)
         finally:
             self.tabs -= 1
+            self.keep_ready()
         return websocket
+
+    def keep_ready(self) -> None:
+        """``ready_tabs`` apps ready ahead of their tabs (``forked_apps``), never more than
+        tabs may still open: apps never outnumber the tab cap."""
+        count = min(self.ready_tabs, self.max_tabs - self.tabs)
+        self.forker.keep_ready(count, self.app_args)
 
     async def _run_tab(
         self, request: web.Request, websocket: web.WebSocketResponse, width: int, height: int
@@ -134,6 +144,7 @@ class AppServer(Server):
         tab = Tab(self.command, websocket, self.download_manager, (self.forker, self.app_args))
         try:
             await tab.start(width, height)
+            self.keep_ready()  # one that ended while it waited is replaced
             log.info("a tab opened: %d of %d", self.tabs, self.max_tabs)
             await tab.relay()
         except OSError as err:  # no process or pipe to be had: this tab ends, not the server
@@ -144,9 +155,10 @@ class AppServer(Server):
             log.info("a tab ended: %d open", self.tabs - 1)
 
     async def on_startup(self, app: web.Application) -> None:
-        """Collect ended orphans now and then (``forked_apps``); the address is
-        announced once the server listens."""
+        """Collect ended orphans now and then and have apps ready ahead of their tabs
+        (``forked_apps``); the address is announced once the server listens."""
         self._reaper = asyncio.create_task(self._reap())
+        self.keep_ready()
 
     async def _reap(self) -> None:
         while True:
@@ -203,13 +215,16 @@ def serve(
     port: int,
     token: bool | str = True,
     max_tabs: int | None = None,
+    ready_tabs: int | None = None,
     public: PublicUrl | None = None,
 ) -> int:
     """Serve the app with these arguments until stopped, at most ``max_tabs`` tabs at
     once (``limits.default_max_tabs`` when None); the exit status. ``token``: True for
-    a new one, or the one to use (``--token-file``). Without a token (``--no-token``,
-    which the command line allows on loopback only) anyone on this machine can open
-    the app, and a warning says so. ``public``: a proxy's address (``--public-url``)."""
+    a new one, or the one to use (``--token-file``). ``ready_tabs``: apps started
+    ahead of their tabs (``forked_apps``; None: as many as ``max_tabs``). Without a
+    token (``--no-token``, which the command line allows on loopback only) anyone on
+    this machine can open the app, and a warning says so. ``public``: a proxy's
+    address (``--public-url``)."""
     if not addresses.is_loopback(host) and addresses.resolve(host):  # else: the error
         warn(f"on {addresses.url_host(host)}, anyone with the address can open a run")
     if not token:
@@ -220,6 +235,7 @@ def serve(
         server.max_tabs = max_tabs or limits.default_max_tabs(
             usable_cores(), limits.available_memory()
         )
+        server.ready_tabs = server.max_tabs if ready_tabs is None else ready_tabs
         server.run()
     except OSError as err:  # the port is taken, the address is not this machine's
         print(f"{PROG}: error: cannot serve on {host}:{port}: {err.strerror}", file=sys.stderr)

@@ -1,8 +1,9 @@
 """One browser tab's run: its app process and the websocket to the page, bounded.
 
-textual-serve's ``AppService`` starts the app (here forked from the app forker,
-``forked_apps``, when there is one) and carries its frames to the page; this
-subclass adds what a served classroom needs:
+textual-serve's ``AppService`` starts the app (here one the app forker made ready
+ahead of the tab, resized to the tab's size, or else one forked for it now:
+``forked_apps``) and carries its frames to the page; this subclass adds what a served
+classroom needs:
 
 - the page's messages are read here, not by textual-serve: a malformed one is ignored,
   a resize is clamped (``limits.clamp_size``), a ``stdin`` message of more than
@@ -30,7 +31,7 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from tui_backprop.web import limits, processes
-from tui_backprop.web.forked_apps import AppForker
+from tui_backprop.web.forked_apps import READY_SIZE, AppForker
 from tui_backprop.web.server_log import log
 
 QUIT_GRACE = 1.0  # seconds an app has to quit by itself once its tab closed
@@ -51,7 +52,9 @@ async def last_line(stream: asyncio.StreamReader) -> str:
 
 
 class Tab(AppService):
-    """The app process of one websocket, with bounded input."""
+    """The app process of one websocket, with bounded input. textual-serve offers no
+    public hook to start an app another way or to read its process, so this overrides
+    its private ``_open_app_process`` and sets ``_process`` and ``_stdin`` as it does."""
 
     def __init__(
         self,
@@ -74,11 +77,14 @@ class Tab(AppService):
         self.size = (80, 24)
         self._watch: asyncio.Task[None] | None = None
         self._errors: asyncio.Task[str] | None = None
+        self._ready_size: tuple[int, int] | None = None  # a ready app's: resized at start
 
     async def start(self, width: int, height: int) -> None:
         """Start the app at this size, and watch for its end."""
         self.size = (width, height)
         await super().start(width, height)
+        if self._ready_size is not None and self._ready_size != self.size:
+            await self.set_terminal_size(*self.size)
         pipe = self.stdin.transport.get_extra_info("pipe")
         with contextlib.suppress(OSError, AttributeError):  # not Linux: the default pipe
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, limits.PIPE_BYTES)
@@ -91,8 +97,12 @@ class Tab(AppService):
         and their last line is logged when the app ends."""
         forked = None
         if self.forker is not None:
-            environment = self._build_environment(width=width, height=height)
-            forked = await self.forker[0].open_app(self.forker[1], environment)
+            forked = self.forker[0].take_ready()
+            if forked is not None:
+                self._ready_size = READY_SIZE
+            else:
+                environment = self._build_environment(width=width, height=height)
+                forked = await self.forker[0].open_app(self.forker[1], environment)
         if forked is None:
             process = await super()._open_app_process(width, height)
         else:

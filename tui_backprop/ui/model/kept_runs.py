@@ -93,7 +93,7 @@ class KeptRuns:
     """Past runs, oldest first, and which one (if any) the chart overlays."""
 
     def __init__(self) -> None:
-        self.runs: list[PastRun] = []
+        self.runs: tuple[PastRun, ...] = ()  # a new tuple each time one is kept
         self.shown: PastRun | None = None
         self._count = 0
 
@@ -124,7 +124,7 @@ class KeptRuns:
             history.epochs(),
             run_path(trainer, trainer.params, trainer.epoch)[0],
         )
-        self.runs = [*self.runs, run][-MAX_RUNS:]
+        self.runs = (*self.runs, run)[-MAX_RUNS:]
         if self.shown is not None and self.shown not in self.runs:
             self.shown = None
         return run
@@ -171,6 +171,16 @@ def earlier_boundary(then: PastRun, now: Experiment) -> EarlierBoundary | None:
             getattr(then.settings, f) == getattr(current, f) for f in ("seed", "test_split")
         )
     return EarlierBoundary(f"run {then.number}", then.config, then.params) if same_plane else None
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """The kept run overlaid (``c``): the chart draws its curves under the live ones,
+    and the boundary its boundary when it lies in the same plane."""
+
+    run: PastRun
+    caption: str  # what differs: "lr 0.1 vs 1"
+    boundary: EarlierBoundary | None  # drawn over the current one, in the same plane
 
 
 def overlay_caption(run: PastRun, now: Experiment) -> str:

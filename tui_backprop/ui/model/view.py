@@ -19,6 +19,7 @@ from tui_backprop.engine.edits import Edit
 from tui_backprop.engine.history import MetricsLog
 from tui_backprop.lesson_questions import hidden_names
 from tui_backprop.ui.model.check_marks import CheckMarks
+from tui_backprop.ui.model.kept_runs import Comparison, EarlierBoundary, PastRun
 from tui_backprop.ui.model.numbering import numbered
 
 
@@ -108,6 +109,16 @@ class TrainingView:
     present: int | None = None  # the run's latest epoch, when this shows an earlier one
     diverged_by: Edit | None = None  # the hand edit the run diverged from, if one did
     check: CheckMarks | None = None  # the student's own backprop on this step (--check)
+    # What the session shows beside the run (``Session.view``), so each pane draws
+    # from the view alone:
+    edit_note: str = ""  # the hand edits made at the epoch shown (the weights' border)
+    compared: Comparison | None = None  # the kept run overlaid (c): chart and boundary
+    kept: tuple[PastRun, ...] = ()  # the runs kept to compare with (the landscape's paths)
+
+    @property
+    def earlier(self) -> EarlierBoundary | None:
+        """The overlaid run's boundary, drawn over this one's when in the same plane."""
+        return None if self.compared is None else self.compared.boundary
 
     @property
     def metrics(self) -> EpochMetrics | None:

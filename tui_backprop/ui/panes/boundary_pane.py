@@ -26,7 +26,9 @@ from textual.strip import Strip
 
 from tui_backprop.ui.model.kept_runs import EarlierBoundary
 from tui_backprop.ui.model.map_choice import MapChoice, has_plane, map_plane, value_plane
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.scene import PLANE, PROJECTION, REGRESSION, Scene
+from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render import class_legend
@@ -55,8 +57,6 @@ class BoundaryPane(ScenePane, can_focus=True):
             super().__init__()
             self.add, self.cell, self.size, self.label = add, cell, size, label
 
-    earlier: reactive[EarlierBoundary | None] = reactive(None)  # a kept run's, to compare
-    maps: reactive[MapChoice | None] = reactive(None)  # a neuron map or gallery instead
     cursor: reactive[tuple[int, int] | None] = reactive(None)  # (column, row), keys only
     label: reactive[int] = reactive(0)  # the class an added point gets
 
@@ -73,13 +73,22 @@ class BoundaryPane(ScenePane, can_focus=True):
         chosen the view itself (None: none yet)."""
         return None if self._drawn is None else self._drawn[0]
 
-    def watch_view(self) -> None:
+    @property
+    def earlier(self) -> EarlierBoundary | None:
+        """A kept run's boundary drawn over this one (``c``): the view's."""
+        return None if self.view is None else self.view.earlier
+
+    @property
+    def maps(self) -> MapChoice | None:
+        """The neuron map or gallery shown instead of the boundary: the session's choice."""
+        return self.choices.maps
+
+    def watch_view(self, old: TrainingView | None, new: TrainingView | None) -> None:
+        if _earlier(old) is not _earlier(new):  # a kept run's outline came or went
+            self._retitle()
         self.refresh()
 
     def watch_scene(self, scene: Scene | None) -> None:
-        self._retitle()
-
-    def watch_earlier(self) -> None:
         self._retitle()
 
     def on_resize(self) -> None:
@@ -104,8 +113,10 @@ class BoundaryPane(ScenePane, can_focus=True):
         self.border_title, self.border_subtitle = Text(title), compared + legend
         self.refresh()
 
-    def watch_maps(self) -> None:
-        if self.maps is None:
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if old.maps == new.maps:
+            return
+        if new.maps is None:
             self._retitle()
         self.refresh()
 
@@ -211,6 +222,10 @@ class BoundaryPane(ScenePane, can_focus=True):
 
     def _title(self, title: str, legend: Text) -> None:
         self.border_title, self.border_subtitle = Text(title), legend
+
+
+def _earlier(view: TrainingView | None) -> EarlierBoundary | None:
+    return None if view is None else view.earlier
 
 
 def titles(scene: Scene | None, room: int = 1000) -> tuple[str, Text]:

@@ -21,7 +21,6 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
@@ -29,6 +28,7 @@ from textual_plotext import PlotextPlot
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.command_table import hidden_in, key_hint
+from tui_backprop.ui.model.kept_runs import Comparison
 from tui_backprop.ui.model.run_info import PlayState
 from tui_backprop.ui.model.series import pick_log, sample_epochs
 from tui_backprop.ui.model.view import TrainingView
@@ -89,6 +89,20 @@ class Overlay:
     test_score: Array | None = None
     at: NDArray[np.int64] | None = None  # each value's epoch (thinned), else 0, 1, 2 …
 
+    @classmethod
+    def of(cls, compared: Comparison) -> Overlay:
+        """The curves of the kept run a view compares with."""
+        run = compared.run
+        return cls(
+            f"run {run.number}",
+            compared.caption,
+            run.loss,
+            run.test_loss,
+            run.score,
+            run.test_score,
+            run.at,
+        )
+
     @property
     def epochs(self) -> int:
         return int(self.at[-1]) + 1 if self.at is not None and len(self.at) else len(self.loss)
@@ -137,9 +151,6 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
     frame that answers the key, so the status line and the other panes never wait for
     plotext (the dearest pane)."""
 
-    # A new view repaints nothing by itself: ``_replot`` refreshes when the picture changes.
-    overlay: reactive[Overlay | None] = reactive(None, repaint=False)
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._strips: list[Strip] = []
@@ -148,6 +159,8 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
         self._timer: Timer | None = None
         self._after_frame = False  # a plot is asked for right after the next frame
         self._playing = False
+        self._compared: Comparison | None = None  # the view's, which ``overlay`` draws
+        self.overlay: Overlay | None = None  # a kept run's curves under the live ones (c)
         self.plots = 0  # pictures plotted: lets tests see that nothing is wasted
 
     @property
@@ -173,14 +186,19 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
             self._show()  # paused: the latest epoch, now
 
     def watch_view(self, view: TrainingView | None) -> None:
+        """A new view: plotted soon (paced while playing); at once when the kept run it
+        compares with changed (a key asked for that)."""
         if view is not None:
             score = "accuracy" if view.network.classification else "R²"
             title = f"Loss and {score}"
             if self.border_title != title:  # setting it repaints
                 self.border_title = title
-        self._show(throttle=True)
-
-    def watch_overlay(self, overlay: Overlay | None) -> None:
+        compared = None if view is None else view.compared
+        if compared is self._compared:
+            self._show(throttle=True)
+            return
+        self._compared = compared
+        overlay = self.overlay = None if compared is None else Overlay.of(compared)
         self.border_subtitle = Text(  # a kept run's name comes from its data: not markup
             f"c: {overlay.name} vs {LIVE_RUN} · {overlay.caption}"
             if overlay is not None

@@ -22,7 +22,6 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_backprop.engine.activations import Array
@@ -67,14 +66,12 @@ class NetworkDiagram(ViewPane, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [*arrow_bindings("move", "Neuron", "Layer")]
 
     class Selected(Message):
+        """The learner picked this neuron; the screen selects it (``Session.select``)."""
+
         def __init__(self, layer: int, neuron: int) -> None:
             super().__init__()
             self.layer = layer
             self.neuron = neuron
-
-    # Repainted by hand, only the lines a new view or selection changed.
-    selected: reactive[tuple[int, int]] = reactive((1, 0), repaint=False)
-    used: reactive[bool] = reactive(False, repaint=False)  # edges: the forward pass's weights
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -88,20 +85,24 @@ class NetworkDiagram(ViewPane, can_focus=True):
     # -- selection ---------------------------------------------------------------------
 
     @property
+    def selected(self) -> tuple[int, int]:
+        """The neuron drawn selected: the session's selection, handed in ``choices``."""
+        return self.choices.neuron
+
+    @property
+    def used(self) -> bool:
+        """Whether the edges are the weights the forward pass used (``v``)."""
+        return self.choices.used
+
+    @property
     def drawn_layout(self) -> DiagramLayout | None:
         """Where the diagram drew each neuron, the last time it drew (None: not yet)."""
         return self._layout
 
-    def watch_view(self, old: TrainingView | None, new: TrainingView | None) -> None:
-        if new is not None and (old is None or old.network != new.network):
-            self.selected = (min(1, len(new.network.sizes) - 1), 0)
+    def watch_view(self) -> None:
         self._repaint_changed()
 
-    def watch_selected(self, selected: tuple[int, int]) -> None:
-        self.post_message(self.Selected(*selected))
-        self._repaint_changed()
-
-    def watch_used(self) -> None:
+    def watch_choices(self) -> None:
         self._repaint_changed()
 
     def _repaint_changed(self) -> None:
@@ -116,7 +117,7 @@ class NetworkDiagram(ViewPane, can_focus=True):
         layer = max(0, min(self.selected[0] + dx, len(sizes) - 1))
         neuron = self.selected[1] if dx == 0 else self._nearest(self.selected, layer)
         neuron = max(0, min(neuron + dy, sizes[layer] - 1))
-        self.selected = (layer, neuron)
+        self.post_message(self.Selected(layer, neuron))
 
     def _nearest(self, selected: tuple[int, int], layer: int) -> int:
         """The neuron of ``layer`` drawn closest to the selected one's row."""
@@ -135,7 +136,7 @@ class NetworkDiagram(ViewPane, can_focus=True):
             return
         hit = self._layout.neuron_at(offset.x, offset.y)
         if hit is not None:
-            self.selected = hit
+            self.post_message(self.Selected(*hit))
             self.focus()
 
     # -- drawing -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # private: Textual exports no name for a key
 
 from tui_backprop.ui.command_table import COMPACT_FOOTER, COMPACT_ONLY
 

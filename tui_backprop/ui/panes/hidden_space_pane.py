@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 from rich.text import Text
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_backprop.engine.hidden_space import Neuron, hidden_space
 from tui_backprop.engine.network import Params
 from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.hidden_axes import Axes, AxesChoice
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.scene import PLANE, Scene
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.panes.view_pane import ScenePane
@@ -28,8 +28,6 @@ from tui_backprop.ui.render.numbers import axis_span
 
 
 class HiddenSpacePane(ScenePane, can_focus=True):
-    choice: reactive[AxesChoice] = reactive(AxesChoice)
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Strip] = []
@@ -48,8 +46,14 @@ class HiddenSpacePane(ScenePane, can_focus=True):
     def watch_scene(self) -> None:
         self._retitle()
 
-    def watch_choice(self) -> None:
-        self._retitle()
+    @property
+    def choice(self) -> AxesChoice:
+        """The hidden layer and pair shown: the session's choice (``x``, ``X``)."""
+        return self.choices.axes
+
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if old.axes != new.axes:
+            self._retitle()
 
     def axes(self) -> Axes | None:
         view = self.view

@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rich.text import Text
 from textual import work
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -39,6 +38,7 @@ from tui_backprop.engine.landscape import (
 from tui_backprop.engine.network import Params
 from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.kept_runs import PastRun
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.landscape_draw import EARLIER, PATH, PRESENT, draw
@@ -71,8 +71,6 @@ class LandscapePicture:
 
 
 class LandscapePane(ScenePane, can_focus=True):
-    kind: reactive[str] = reactive(PCA)
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.picture: LandscapePicture | None = None
@@ -83,7 +81,6 @@ class LandscapePane(ScenePane, can_focus=True):
         self._lines: list[Strip] = []
         self._drawn: tuple[LandscapePicture, int, int] | None = None
         self.draws = 0  # landscapes computed: lets tests see what was redrawn
-        self.runs: Sequence[PastRun] = ()  # the compare list (the screen sets it)
 
     def watch_view(self) -> None:
         self._ask()
@@ -91,16 +88,18 @@ class LandscapePane(ScenePane, can_focus=True):
     def watch_scene(self) -> None:
         self._ask()
 
-    def watch_kind(self) -> None:
-        self._ask()
+    @property
+    def kind(self) -> str:
+        """The plane's directions, PCA or RANDOM: the session's choice (``A``)."""
+        return self.choices.directions
+
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if old.directions != new.directions:
+            self._ask()
 
     def on_resize(self) -> None:
         self._ask()
         self._retitle()
-
-    def switch_directions(self) -> None:
-        """PCA ↔ random directions."""
-        self.kind = RANDOM if self.kind == PCA else PCA
 
     def _ask(self) -> None:
         """Compute the landscape of the view shown, unless it is the one asked last."""
@@ -119,7 +118,7 @@ class LandscapePane(ScenePane, can_focus=True):
         self._asked = request
         # The snapshots are read here, on the thread that adds to them
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
-        earlier, others = self._earlier_paths(path)
+        earlier, others = _earlier_paths(view.kept, path)
         if self.slow:
             self._next = (request, path, epochs, earlier, others)
             if not self._computing:  # else it starts when the one computing is done
@@ -161,19 +160,6 @@ class LandscapePane(ScenePane, can_focus=True):
         self.draws += 1
         self._retitle()
 
-    def _earlier_paths(self, path: Array) -> tuple[Earlier, int]:
-        """The compare list's runs that started from this path's first weights with the
-        same shape (their raw paths and numbers), and how many others there are."""
-        runs = self.runs
-        comparable = tuple(
-            (run.path, run.number)
-            for run in runs
-            if run.path is not None
-            and run.path.shape[1] == path.shape[1]
-            and np.array_equal(run.path[0], path[0])
-        )
-        return comparable, len(runs) - len(comparable)
-
     def _retitle(self) -> None:
         title, legend = titles(self.picture, hidden_in(self.app), self.size.width - 4)
         self.border_title, self.border_subtitle = Text(title), Text(legend)  # never markup
@@ -195,6 +181,19 @@ class LandscapePane(ScenePane, can_focus=True):
             return
         self._drawn = (picture, width, height)
         self._lines = draw(picture.landscape, width, height, picture.earlier)
+
+
+def _earlier_paths(runs: Sequence[PastRun], path: Array) -> tuple[Earlier, int]:
+    """The compare list's runs that started from this path's first weights with the
+    same shape (their raw paths and numbers), and how many others there are."""
+    comparable = tuple(
+        (run.path, run.number)
+        for run in runs
+        if run.path is not None
+        and run.path.shape[1] == path.shape[1]
+        and np.array_equal(run.path[0], path[0])
+    )
+    return comparable, len(runs) - len(comparable)
 
 
 def _compute(

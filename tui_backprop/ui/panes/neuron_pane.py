@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from rich.text import Text
-from textual.reactive import reactive
 
 from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.looking_back import initial_hint
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import check_text, equations, palette
@@ -31,19 +31,20 @@ class NeuronDetail(ViewPane):
     }
     """
 
-    selected: reactive[tuple[int, int]] = reactive((1, 0))
     _title: Text | None = None
 
     def watch_view(self) -> None:
         self._retitle()
         self.refresh()
 
-    def watch_selected(self) -> None:
-        self._retitle()
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if old.neuron != new.neuron:
+            self._retitle()
+            self.refresh()
 
     def _retitle(self) -> None:
         view = self.view
-        layer, neuron = self.selected
+        layer, neuron = self.choices.neuron
         if view is None or layer >= len(view.network.sizes) or neuron >= view.network.sizes[layer]:
             self._title = self.border_title = None
             return
@@ -59,7 +60,7 @@ class NeuronDetail(ViewPane):
 
     def render(self) -> Text:
         view = self.view
-        layer, neuron = self.selected
+        layer, neuron = self.choices.neuron
         if view is None or layer >= len(view.network.sizes) or neuron >= view.network.sizes[layer]:
             return Text()
         if view.check is None:

@@ -40,6 +40,7 @@ from tui_backprop.engine.phases import FORWARD, GRADIENTS, HIDDEN_DELTA, UPDATE,
 from tui_backprop.ui.command_table import hidden_in, key_hint
 from tui_backprop.ui.model.check_marks import BIAS as BIASES
 from tui_backprop.ui.model.check_marks import BIAS_GRADIENT, GRADIENT, WEIGHT, Mask
+from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
 from tui_backprop.ui.model.weight_moment import AFTER, USED, moment_of, shown_params
@@ -104,11 +105,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             super().__init__()
             self.layer, self.row, self.column, self.value = layer, row, column, value
 
-    gradients: reactive[bool] = reactive(False)  # show ∂L/∂W of the last step instead
-    used: reactive[bool] = reactive(False)  # the weights the forward pass used, not after
     selected: reactive[tuple[int, int] | None] = reactive(None)  # (row of the pane, column)
-    note: reactive[str] = reactive("")  # the edits made at the epoch shown
-    neuron: reactive[tuple[int, int]] = reactive((1, 0))  # the diagram's selection (--check)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -124,6 +121,31 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         self._strips_key: tuple[object, ...] | None = None
         self._base = Style.null()  # the pane's own style, under every row
         self._titles: tuple[str, str] | None = None
+
+    # -- what the learner chose (the session's ``choices``) -------------------------------
+
+    @property
+    def gradients(self) -> bool:
+        """Whether ∂L/∂W of the last step is shown instead (``g``)."""
+        return self.choices.gradients
+
+    @property
+    def used(self) -> bool:
+        """Whether the weights the forward pass used are shown, not those after (``v``)."""
+        return self.choices.used
+
+    @property
+    def neuron(self) -> tuple[int, int]:
+        """The diagram's selected neuron (its column is marked under --check)."""
+        return self.choices.neuron
+
+    def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
+        if (old.gradients, old.used) != (new.gradients, new.used):
+            self._layer_facts = {}  # other numbers, another scale
+            self._retitle()
+            self.refresh()
+        elif old.neuron != new.neuron:
+            self.refresh()
 
     # -- the selected cell -------------------------------------------------------------
 
@@ -198,9 +220,6 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
 
     def watch_selected(self) -> None:
         self.refresh()
-
-    def watch_note(self) -> None:
-        self._retitle()
 
     @property
     def _step(self) -> int:
@@ -460,16 +479,6 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             text += f"  (full colour at ±{scale_of(*matrices):.2g})"
         return text
 
-    def watch_gradients(self) -> None:
-        self._layer_facts = {}  # the scale is the gradients' now, or the weights' again
-        self._retitle()
-        self.refresh()
-
-    def watch_used(self) -> None:
-        self._layer_facts = {}  # other numbers, another scale
-        self._retitle()
-        self.refresh()
-
     def _retitle(self) -> None:
         bias = self.view is not None and self.view.params.biases is not None
         if self.gradients:
@@ -493,8 +502,8 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         names = "W and b" if bias else "W"
         options = moment.titles(names)
         title = next((t for t in options if len(t) <= room), options[-1])
-        if self.note:
-            return title, f"✎ {self.note}"
+        if view.edit_note:
+            return title, f"✎ {view.edit_note}"
         parts = [
             ("", moment.arrows),
             ("weights_moment", moment.other or ""),

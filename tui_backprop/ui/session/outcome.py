@@ -39,6 +39,7 @@ class Outcome:
     info: bool = False  # the run's description changed (settings, learning rate)
     overlay: bool = False  # the kept runs or the comparison's caption changed
     switched: bool = False  # another experiment: its scene, its step-time guess
+    chosen: bool = False  # what the learner chose to see changed (``Session.choices``)
     refused: str | None = None  # why nothing changed, for the dialog that asked
     go_on: bool = True  # False: the key stops here (a fork asks first)
     prompt: ValuePrompt | None = None  # a value to ask for before anything changes
@@ -52,6 +53,7 @@ class Outcome:
             self.info or then.info,
             self.overlay or then.overlay,
             self.switched or then.switched,
+            self.chosen or then.chosen,
             self.refused if self.refused is not None else then.refused,
             self.go_on and then.go_on,
             then.prompt or self.prompt,
@@ -61,6 +63,7 @@ class Outcome:
 
 NOTHING = Outcome()
 SHOWN = Outcome(publish=True)
+CHOSEN = Outcome(chosen=True)
 
 
 def say(

@@ -27,7 +27,7 @@ from tui_backprop.ui.model.experiment_files import open_csv
 from tui_backprop.ui.model.hand_edits import diverged_advice, notes_at
 from tui_backprop.ui.model.input_features import toggled
 from tui_backprop.ui.model.kept_runs import (
-    EarlierBoundary,
+    Comparison,
     KeptRuns,
     PastRun,
     earlier_boundary,
@@ -38,14 +38,24 @@ from tui_backprop.ui.model.key_gate import KeySituation
 from tui_backprop.ui.model.lesson_steps import LessonState, step_settings
 from tui_backprop.ui.model.looking_back import HistoryCursor, PastView, discarded, fork_hint, jump
 from tui_backprop.ui.model.numbering import named
+from tui_backprop.ui.model.pane_choices import Neuron, PaneChoices, first_neuron, has_neuron
 from tui_backprop.ui.model.reconfigure import apply
 from tui_backprop.ui.model.scene import Scene, scene_of
 from tui_backprop.ui.model.settings_form import label_of, needs_reset
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
-from tui_backprop.ui.model.walk import Walk, live, phase_view
+from tui_backprop.ui.model.walk import Walk, follow, live, phase_view
 from tui_backprop.ui.session import run_files
 from tui_backprop.ui.session.hand_made import HandMade
-from tui_backprop.ui.session.outcome import NOTHING, SHOWN, Outcome, Said, refuse, say, warn
+from tui_backprop.ui.session.outcome import (
+    CHOSEN,
+    NOTHING,
+    SHOWN,
+    Outcome,
+    Said,
+    refuse,
+    say,
+    warn,
+)
 
 TRAINING_KEYS = "space, n or p"
 NO_HISTORY = "No history yet: train some epochs first (space or p)."
@@ -65,13 +75,6 @@ class DatasetMenu:
     points: int
     noise: float
     files: tuple[str, ...] | None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    run: PastRun
-    caption: str  # what differs: "lr 0.1 vs 1"
-    boundary: EarlierBoundary | None  # drawn over the current one, in the same plane
 
 
 def describe(experiment: Experiment) -> Network:
@@ -105,6 +108,10 @@ class Session:
         self.walk: Walk | None = None  # an epoch being walked through phase by phase (n)
         self.looking = HistoryCursor()  # an earlier epoch being looked at
         self.kept = KeptRuns()  # earlier runs, to compare with
+        # what the learner chose to see: the selected neuron, the maps, … (every pane's)
+        self.choices = PaneChoices(first_neuron(self.network.sizes))
+        self._compared: Comparison | None = None  # the kept run overlaid, see comparison
+        self._compared_of: tuple[PastRun | None, Experiment, Settings] | None = None
         self.hand = HandMade(self)  # weights edited and points added by hand
         self._scene: Scene | None = None  # made when first asked for: a projection takes time
 
@@ -138,6 +145,14 @@ class Session:
         return KeySituation(self.hidden_commands, self.lesson.locked, covered, stepping)
 
     # -- what the panes show ---------------------------------------------------------------
+
+    def view(self, live: TrainingView | None = None) -> TrainingView:
+        """The view every pane draws, made here only: the epoch looked back at, else
+        ``live`` (a playing run's latest frame), else the present; with what the panes
+        draw beside the run (the edit note, the comparison, the kept runs)."""
+        shown = self.past_view() or live or self.present_view()
+        compared = self.comparison()
+        return replace(shown, edit_note=self.edit_note(), compared=compared, kept=self.kept.runs)
 
     def past_view(self) -> PastView | None:
         """The epoch looked back at, or None in the present."""
@@ -173,12 +188,46 @@ class Session:
 
     def comparison(self) -> Comparison | None:
         """The kept run the chart overlays, if any: its caption, and its boundary when
-        it lies in this plane."""
-        run = self.kept.shown
-        if run is None:
-            return None
-        caption = overlay_caption(run, self.experiment)
-        return Comparison(run, caption, earlier_boundary(run, self.experiment))
+        it lies in this plane. The same object until the run overlaid, the experiment
+        or the settings change (panes tell a new one by identity)."""
+        run, experiment, settings = self.kept.shown, self.experiment, self.settings
+        old = self._compared_of
+        if old is None or old[0] is not run or old[1] is not experiment or old[2] != settings:
+            self._compared_of = (run, experiment, settings)
+            self._compared = None
+            if run is not None:
+                caption = overlay_caption(run, experiment)  # says how the settings differ
+                self._compared = Comparison(run, caption, earlier_boundary(run, experiment))
+        return self._compared
+
+    # -- what the learner chose to see -----------------------------------------------------
+
+    def select(self, neuron: Neuron) -> Outcome:
+        """Select ``neuron`` (a click or the arrow keys in the diagram, a lesson's
+        question, --check's first wrong entry); the maps shown follow it. A neuron the
+        network does not have leaves the selection as it is."""
+        if not has_neuron(self.network.sizes, neuron) or neuron == self.choices.neuron:
+            return NOTHING
+        self.choices = self.choices.selecting(neuron)
+        return CHOSEN
+
+    def choose(self, change: Callable[[PaneChoices], PaneChoices]) -> Outcome:
+        """What the panes show, changed by ``change`` (one of ``PaneChoices``' rules)."""
+        self.choices = change(self.choices)
+        return CHOSEN
+
+    def walked(self, walk: Walk) -> Outcome:
+        """``walk``'s phase shown; the selection moves to the layer that phase computes."""
+        self.walk = walk
+        return self.select(follow(walk, self.choices.neuron, self.network.sizes)) + SHOWN
+
+    def look_at(self, neuron: Neuron, row: int | None) -> Outcome:
+        """What a lesson's question asks about: its neuron selected, its row shown."""
+        chosen = self.select(neuron)
+        if row is None or row == self.sample:
+            return chosen
+        self.sample = row
+        return chosen + SHOWN
 
     def diverged_warning(self) -> Said:
         advice = diverged_advice(self.network, self.trainer.diverged_by_edit())
@@ -202,10 +251,14 @@ class Session:
             experiment, scene = kept, None  # other features: another plane
         ended = self.end_run(why)
         self.experiment = experiment
-        self.network = describe(experiment)
+        network = describe(experiment)
+        if network != self.network:  # another shape or other names: select afresh
+            self.choices = self.choices.selecting(first_neuron(network.sizes))
+        self.network = network
         self.sample = 0
         self._scene = scene
-        return ended + Outcome(publish=True, info=True, switched=True) + image_said(experiment)
+        switched = Outcome(publish=True, info=True, switched=True, chosen=True)
+        return ended + switched + image_said(experiment)
 
     def resume_present(self, keys: str = TRAINING_KEYS) -> Outcome:
         """The fork rule, before training (or an edit, with its ``keys``): from an
@@ -298,9 +351,9 @@ class Session:
         applied = say(f"applied live: {changes}", title="Settings", timeout=3)
         return applied + Outcome(info=True, overlay=True)
 
-    def feature(self, direction: int, selected: tuple[int, int]) -> Outcome:
-        """Drop the ``selected`` input's feature (-1) or add the next unused one (1)."""
-        layer, neuron = selected
+    def feature(self, direction: int) -> Outcome:
+        """Drop the selected input's feature (-1) or add the next unused one (1)."""
+        layer, neuron = self.choices.neuron
         try:
             features = toggled(self.experiment, direction, neuron if layer == 0 else None)
         except ValueError as err:
