@@ -16,7 +16,7 @@ from tui_backprop.engine.weights_io import load_weights
 from tui_backprop.experiment import Experiment
 from tui_backprop.lesson import Step
 from tui_backprop.served_tab import TabPolicy
-from tui_backprop.settings import Settings, next_rate, resolve
+from tui_backprop.settings import SEED_PRESET, Settings, next_rate, resolve
 from tui_backprop.ui.model.experiment_files import run_info
 from tui_backprop.ui.model.lesson_steps import LOCKED
 from tui_backprop.ui.model.settings_form import changed, form_of, read_form
@@ -227,6 +227,10 @@ def test_a_run_starts_from_a_saved_weights_file_and_a_reset_returns_to_it(
 
 def test_the_comparison_is_captioned_with_what_the_settings_changed() -> None:
     session = session_of(epochs=3)
+    new = read_form(form_of(session.settings) | {"hidden": "6", "lr": "1"}, session.settings)
+    assert plan_text(changed(session.settings, new)) == (
+        "Restarts the run from the initial weights for: hidden layers. Also: learning rate."
+    )
     assert form_refusal(session, hidden="6", lr="1") is None
     session.trainer.train_epoch()
     session.compare()
@@ -256,7 +260,7 @@ def test_l1_and_l2_change_live_and_earlier_epochs_keep_theirs() -> None:
 def test_locked_features_stay_on_every_road_or_the_new_data_is_refused(tmp_path: Path) -> None:
     features = ("x1", "x2", "x1x2")
     lesson = lesson_of(lock=frozenset({"lr", "feature"}))
-    session = session_of(replace(XOR, features=features), lesson=lesson)
+    session = session_of(replace(SEED_PRESET, features=features, lr=1.0), lesson=lesson)
     dropped = replace(session.settings, features=("x1",))
     assert session.apply_settings(dropped).refused == f"input features: {LOCKED}"
     session.choose_dataset("circles", 100, 0.1)  # the seed preset would drop them

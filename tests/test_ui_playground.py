@@ -92,6 +92,8 @@ async def test_a_bad_dataset_choice_changes_nothing() -> None:
         assert app.main.experiment is experiment and experiment.trainer.epoch == 2
         for got, want in zip(weights_of(app), weights, strict=True):
             assert np.array_equal(got, want)
+        await choose_dataset(pilot, app, "seed", points="many")  # its size is fixed
+        assert app.main.experiment.dataset.name == "seed"
 
 
 async def test_open_csv_from_the_dataset_menu() -> None:
