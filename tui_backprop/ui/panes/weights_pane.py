@@ -258,6 +258,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
     def on_resize(self) -> None:
         self._measure()
         self._retitle()
+        self.refresh()  # Textual keeps the lines drawn at the old width otherwise
 
     def _measure(self) -> None:
         """Lay out the rows and pick the cell width, when the network or width changed."""
