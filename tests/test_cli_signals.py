@@ -22,13 +22,26 @@ from tui_backprop.engine.weights_io import load_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 FOREVER = ["xor", "--headless", "--epochs", "100000000"]
+STARTED: list[subprocess.Popen[str]] = []  # this test's commands, killed when it ends
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left() -> object:
+    """A test that fails half-way leaves no endless run behind (it would take a core from
+    every test after it)."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def start(*argv: str, cwd: Path, module: bool = True, **kwargs: object) -> subprocess.Popen[str]:
     """The command (or, with ``module=False``, Python with these arguments)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = ["-m", "tui_backprop"] if module else []
-    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+    proc: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
         [sys.executable, *command, *argv],
         cwd=cwd,
         env=env,
@@ -37,6 +50,8 @@ def start(*argv: str, cwd: Path, module: bool = True, **kwargs: object) -> subpr
         stderr=subprocess.PIPE,
         **kwargs,
     )
+    STARTED.append(proc)
+    return proc
 
 
 def first_epoch_line(proc: subprocess.Popen[str]) -> list[str]:
