@@ -167,12 +167,16 @@ def test_in_chromium_a_save_lands_in_the_browsers_downloads(tmp_path: Path) -> N
         tab.open(served.url)
         tab.press(" ")
         tab.wait(lambda t: t.epoch() == 0, "epoch 0")
-        with tab.page.expect_download() as download:
-            tab.press("s")
-        saved = tmp_path / download.value.suggested_filename
-        download.value.save_as(saved)
+        downloads: list[Any] = []  # s saves the weights and the log: two, in either order
+        # a lambda: Playwright takes a Python function, not a builtin method
+        tab.page.on("download", lambda download: downloads.append(download))
+        tab.press("s")
+        tab.wait(lambda _: len(downloads) == 2, "two downloads")
+        names = {download.suggested_filename: download for download in downloads}
+        assert sorted(names) == ["xor-epoch0-metrics.csv", "xor-epoch0-weights.npz"]
+        saved = tmp_path / "xor-epoch0-weights.npz"
+        names[saved.name].save_as(saved)
         browser.close()
-    assert saved.name == "xor-epoch0-weights.npz"
     params, _ = load_weights(saved)
     assert [w.shape for w in params.weights] == [(2, 3), (3, 1)]
     assert list(work.iterdir()) == []
