@@ -103,11 +103,10 @@ class ForkedApp:
 
     @property
     def ended(self) -> bool:
-        """Whether it has ended, even if the loop has not yet heard (it is not collected)."""
-        if self.returncode is not None:
-            return True
-        waiting = os.WEXITED | os.WNOHANG | os.WNOWAIT
-        return os.waitid(os.P_PIDFD, self._pidfd, waiting) is not None
+        """Whether it has ended or is ending, even if the loop has not yet heard. Read
+        in ``/proc``: a killed app with threads still exiting is a zombie there before
+        ``waitid`` may collect it."""
+        return self.returncode is not None or not processes.alive(self.pid)
 
 
 async def _reader(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.StreamReader:
