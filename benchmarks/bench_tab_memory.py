@@ -48,7 +48,8 @@ async def run(minutes: float, every: float) -> list[str]:
     tmux = bench_tui.Tmux()
     tmux.start()
     try:
-        with serving(*EXPERIMENT, "--max-tabs", "2") as served:
+        # one tab, taken from the server's one ready app, as a class's tabs are
+        with serving(*EXPERIMENT, "--max-tabs", "1", ready=None) as served:
             async with aiohttp.ClientSession() as session:
                 ws = await ws_connect(session, served, f"width={WIDTH}&height={HEIGHT}")
                 tab = WsTab(ws)
