@@ -25,6 +25,7 @@ from tests.helpers import (
 )
 from tui_backprop.settings import Settings, resolve
 from tui_backprop.ui.app import BackpropApp
+from tui_backprop.ui.commands import Palette
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.training_process import Frame
 from tui_backprop.ui.panes.chart_pane import MetricsChart
@@ -490,3 +491,16 @@ async def test_no_key_sequence_breaks_the_app(area: str, workdir: Path) -> None:
         assert view.diverged == trainer.diverged
         assert any(w.display for w in app.query("#chart, #boundary"))
         assert f"Epoch {trainer.epoch - 1:,} " in text_of(app.query_one("#status"))
+
+
+async def test_the_palette_opened_again_while_the_last_one_closes_does_not_end_the_app() -> None:
+    """ctrl+p, enter, ctrl+p typed at once (a key storm under load ended the app so)."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        app.pop_screen()  # closing: not yet removed when the next ctrl+p comes
+        app.action_command_palette()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+    assert app.return_code in (0, None)

@@ -142,8 +142,11 @@ class BackpropApp(App[int]):
         show_help(self, self.hidden_commands)
 
     def action_command_palette(self) -> None:
-        if not isinstance(self.screen, Palette):
-            self.push_screen(Palette(id="--command-palette"))
+        # No id, unlike Textual's own: ctrl+p typed again while the last palette is still
+        # being removed (enter, then ctrl+p at once) would give the new one the old one's
+        # id, and Textual ends the app on a duplicate id.
+        if not any(isinstance(screen, Palette) for screen in self.screen_stack):
+            self.push_screen(Palette())
 
 
 def run_app(
