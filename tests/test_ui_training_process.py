@@ -440,9 +440,8 @@ async def test_a_large_frame_is_asked_for_less_often(monkeypatch: pytest.MonkeyP
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*MAX_SPEED, "p")
-        await wait_until(pilot, lambda: len(counted) >= 2)
-        await pilot.pause(0.5)
-        assert len(counted) > 5  # at the usual bandwidth, a frame every 1/24 s
+        # at the usual bandwidth frames keep coming (fewer a second on a busy machine)
+        await wait_until(pilot, lambda: len(counted) > 5)
         monkeypatch.setattr(frame_reader, "BANDWIDTH", min(counted) / 5)
         await wait_until(pilot, lambda: len(counted) > 0)
         before = len(counted)
