@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Those files' tests first, each file's tests kept together and in order (a module's
     shared server is started once per worker)."""
     items.sort(key=lambda item: not item.path.name.startswith(FIRST))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers a core. Many tests wait on processes (servers, Chromium,
+    the command in a terminal, a training process) with their core idle; a second worker
+    fills it (on two cores the suite went from about 210 s to 170 s)."""
+    return 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
