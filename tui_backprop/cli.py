@@ -284,17 +284,20 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def read_max_tabs(text: str) -> int:
-    value = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
-    if value < 1:
-        raise ValueError("--max-tabs is a whole number from 1 to 99999")
-    return value
+def read_tab_count(flag: str, least: int) -> Callable[[str], int]:
+    """The reader of a count of tabs: a whole number from ``least`` to 99999."""
+
+    def read(text: str) -> int:
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else -1
+        if value < least:
+            raise ValueError(f"{flag} is a whole number from {least} to 99999")
+        return value
+
+    return read
 
 
-def read_ready_tabs(text: str) -> int:
-    if not (text.isascii() and text.isdigit() and len(text) < 6):
-        raise ValueError("--ready-tabs is a whole number from 0 to 99999")
-    return int(text)
+read_max_tabs = read_tab_count("--max-tabs", 1)
+read_ready_tabs = read_tab_count("--ready-tabs", 0)
 
 
 def read_port(text: str) -> int:

@@ -13,10 +13,11 @@ Decisions:
 - Apps are forked ahead of the tabs (``AppForker.keep_ready``): a ready app has built
   its screen at ``READY_SIZE`` and waits; a tab that takes one only resizes it, which
   costs a fraction of building a screen, so a class that opens together sees its first
-  frames in a fraction of the time. The server keeps as many ready as tabs may still
-  open (``--max-tabs`` less the open ones), so apps never outnumber the tab cap it
-  already sized for the machine's memory. A ready app that ends while it waits is
-  dropped, and a tab finding none ready starts its app as before.
+  frames in a fraction of the time. The server keeps ``--ready-tabs`` ready (by
+  default the tab cap), never more than tabs may still open (``--max-tabs`` less the
+  open ones), so apps never outnumber the cap it already sized for the machine's
+  memory. A ready app that ends while it waits is dropped, and a tab finding none
+  ready starts its app as before.
 """
 
 from __future__ import annotations
