@@ -158,7 +158,8 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Frames 1/24 s apart each redraw the two stalest panes; frames further apart than
-    a pane's period (a large network's) reach every shown pane, two a refresh."""
+    a pane's period (a large network's) reach every shown pane, two a refresh. The panes
+    inside one border (the network's diagram and card) always show the same view."""
     from tui_backprop.ui import panes_screen
     from tui_backprop.ui.model.view import snapshot
     from tui_backprop.ui.session.runner import FRAME
@@ -168,22 +169,28 @@ async def test_views_while_playing_go_to_two_panes_a_frame_or_all_when_far_apart
         screen = app.main
         monkeypatch.setattr(type(screen.runner.process), "playing", property(lambda _: True))
         shown = screen.panes_shown
+        assert [len(group) for group in shown if len(group) > 1] == [3]  # the network's
         trainer = screen.experiment.trainer
 
-        def next_view() -> set[object]:
+        def views() -> list[set[int]]:
+            return [{id(p.view) for p in group} for group in shown]  # type: ignore[attr-defined]
+
+        def next_view() -> int:
+            """Train an epoch and publish its view: how many panes took it at once."""
             trainer.train_epoch()
             screen.view = snapshot(trainer, screen.network, screen.session.sample)
-            return {p for p in shown if p.view is screen.view}  # type: ignore[attr-defined]
+            assert all(len(group) == 1 for group in views())  # one view per border
+            return sum(group == {id(screen.view)} for group in views())
 
         async def reaches_every_pane() -> None:
-            assert len(next_view()) == panes_screen.PANES_PER_FRAME  # two now ...
+            assert next_view() == panes_screen.PANES_PER_FRAME  # two now ...
             view = screen.view
-            await wait_until(pilot, lambda: all(p.view is view for p in shown))  # type: ignore[attr-defined]
+            await wait_until(pilot, lambda: views() == [{id(view)}] * len(shown))
 
         await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()  # ... and the rest after refreshes
         for _ in range(3):
             await pilot.pause(FRAME)
-            assert len(next_view()) <= panes_screen.PANES_PER_FRAME
+            assert next_view() <= panes_screen.PANES_PER_FRAME
         await pilot.pause(panes_screen.PANE_PERIOD)
         await reaches_every_pane()

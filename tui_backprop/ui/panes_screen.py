@@ -79,7 +79,11 @@ class PanesScreen(Screen[None]):
     def __init__(self, steps: LessonState | None = None) -> None:
         super().__init__()
         self.steps = steps  # a lesson's: its pane above the others, its questions below
-        self._panes: dict[ViewPane, float] = {}  # each pane: when it was last handed a view
+        # Each pane the grid holds, with the panes drawn inside its border (the network's
+        # diagram and card), and when they were last handed a view: what shares a border
+        # is handed each view together, so it never shows two epochs at once.
+        self._panes: dict[ViewPane, float] = {}
+        self._inside: dict[ViewPane, list[ViewPane]] = {}
         self._viewed_at = 0.0  # when the last view was handed on
 
     @property
@@ -112,15 +116,21 @@ class PanesScreen(Screen[None]):
         """Once mounted: every pane that draws the view but the status line, which is
         bound to it (``compose``) and shows every frame; and the panes' titles."""
         # (By class, not a type selector: that names a widget's first bases only.)
-        panes = (p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine))
-        self._panes = dict.fromkeys(panes, 0.0)
+        panes = [p for p in self.query().results(ViewPane) if not isinstance(p, StatusLine)]
+        self._inside = {
+            pane: [pane, *pane.query().results(ViewPane)]
+            for pane in panes
+            if not any(isinstance(up, ViewPane) for up in pane.ancestors)
+        }
+        self._panes = dict.fromkeys(self._inside, 0.0)
         for selector, title in PANE_TITLES.items():
             self.query_one(selector).border_title = title
 
     @property
-    def panes_shown(self) -> list[ViewPane]:
-        """The panes handed each view, those on screen now."""
-        return [pane for pane in self._panes if pane.display]
+    def panes_shown(self) -> list[list[ViewPane]]:
+        """The panes handed each view, those on screen now: each of the grid's with the
+        panes inside it, handed the view together."""
+        return [self._inside[pane] for pane in self._panes if pane.display]
 
     def show_scene(self, scene: Scene) -> None:
         for pane in self.query().results(ScenePane):
@@ -129,8 +139,9 @@ class PanesScreen(Screen[None]):
     def show_choices(self, choices: PaneChoices) -> None:
         """Hand every pane what the learner chose to see (the session holds it), at once:
         it changes on a key, never with a frame."""
-        for pane in self._panes:
-            pane.choices = choices
+        for group in self._inside.values():
+            for pane in group:
+                pane.choices = choices
 
     @property
     def wide(self) -> bool:
@@ -148,7 +159,8 @@ class PanesScreen(Screen[None]):
         frame, and each pane at most every ``PANE_PERIOD`` seconds, the stalest
         ``PANES_PER_FRAME`` first, so no frame redraws every pane. When frames come
         further apart than that (a large network's), every pane takes each one, still
-        ``PANES_PER_FRAME`` a screen refresh, so a key never waits for all of them."""
+        ``PANES_PER_FRAME`` a screen refresh, so a key never waits for all of them. A
+        pane counts with the panes inside its border (``panes_shown``)."""
         now = time.perf_counter()
         panes = sorted(self._panes, key=self._panes.__getitem__)
         if self.running:
@@ -162,7 +174,8 @@ class PanesScreen(Screen[None]):
     def _hand(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
         now = time.perf_counter()
         for pane in panes:
-            pane.view = view
+            for inside in self._inside[pane]:
+                inside.view = view
             self._panes[pane] = now
 
     def _hand_on(self, view: TrainingView | None, panes: list[ViewPane]) -> None:
