@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from tui_backprop.engine import Trainer
@@ -161,6 +162,29 @@ async def test_the_speed_and_learning_rate_reach_the_playing_process() -> None:
         assert runner.set_lr(0.25) and trainer.config.lr == 0.25  # paused: the app's own
     finally:
         runner.close()
+
+
+async def test_a_frame_in_flight_when_the_run_is_taken_back_loses_no_epoch() -> None:
+    """The run is taken back while a frame is on its way (asked for, sent, not yet read):
+    that frame is dropped, and the run the process hands back still holds the metrics of
+    every epoch it carried, so the history has a row for every epoch, as trained here."""
+    trainer = trainer_of()
+    runner, screen = runner_on(trainer)
+    try:
+        runner.speed(Pacer.toggle_max)
+        runner.play()
+        await until(lambda: len(screen.shown) >= 2)
+        if not runner.process.asked:
+            runner.process.ask_frame()
+        time.sleep(0.2)  # the loop is held: the process trains on and answers unread
+        runner.take_back()
+        assert trainer.epoch > screen.shown[-1]  # the dropped frame carried epochs
+    finally:
+        runner.close()
+    np.testing.assert_array_equal(trainer.history.epochs(), np.arange(trainer.epoch))
+    here = trainer_of()
+    here.train_epochs(trainer.epoch)
+    np.testing.assert_array_equal(trainer.history.column("loss"), here.history.column("loss"))
 
 
 async def test_a_lesson_run_pauses_at_its_epoch_and_goes_on_at_the_chosen_speed() -> None:

@@ -36,7 +36,8 @@ class LiveRun:
 
     def taken_back(self, trainer: Trainer) -> Trainer:
         """``trainer`` as the process handed it back, with the metrics and parameter
-        snapshots of every epoch: the process keeps only those no frame has carried."""
+        snapshots of every epoch: the process keeps those of its last frame and after,
+        so a frame dropped unread as the run was taken back loses nothing."""
         shown = self.started if self.frame is None else self.frame.epoch
         self.history.extend(trainer.history.since(len(self.history)))
         self.snapshots.add_rows(*trainer.snapshots.after(shown))

@@ -182,10 +182,12 @@ def _play(conn: Connection, trainer: Trainer, rate: float, until: int | None) ->
                     trainer.stopped if trainer.stopped_now else None,
                 )
                 conn.send_bytes(_dumps(frame, shared))
-                shown = trainer.epoch
-                # The app keeps what was sent; the latest stays for the run's own checks.
+                # The app keeps what the frame before this one carried; this one's it
+                # may drop unread (a frame in flight when it takes the run back), so
+                # they go back with the run. The latest stays for the run's own checks.
                 trainer.history.forget_before(shown - 1)
                 trainer.snapshots.forget_before(shown)
+                shown = trainer.epoch
             elif kind == "rate":
                 schedule.set_rate(message[1])
             elif kind == "lr":
