@@ -87,7 +87,8 @@ def test_a_syntax_error_exits_2_with_its_line_and_nothing_is_trained() -> None:
 
 
 def test_a_time_limit_ends_a_loop_and_the_check_goes_on() -> None:
-    done = command("--check", str(FILES / "loops.py"), "--headless", "--epochs", "2")
+    # a loop that waits: the limit ends it as a busy one (test_check_process), for no CPU
+    done = command("--check", str(FILES / "waits.py"), "--headless", "--epochs", "2")
     assert done.returncode == 1
     lines = verdicts(done.stdout)
     assert "epoch 0 · deltas: timed out: did not finish within 5 s" in lines
