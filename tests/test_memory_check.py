@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SIZE, app_of, settings_refusal
+from tui_backprop import machine
 from tui_backprop.engine import footprint
+from tui_backprop.machine import available_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = ["xor", "--points", "1000000", "--layers", "5000"]  # ~440 GB of step arrays
@@ -45,7 +47,7 @@ def test_a_run_past_the_free_memory_is_refused_with_its_numbers(mode: list[str])
     assert done.stderr.count("\n") == 1, done.stderr
     line = done.stderr
     assert "this run needs about" in line and "GB of memory for 800,000 rows × 5,001" in line
-    free = footprint.available()
+    free = available_memory()
     assert free is not None and footprint.in_words(free).split()[-1] in line
     assert "is free" in line and "Traceback" not in line
 
@@ -63,18 +65,18 @@ def test_memory_running_out_in_headless_is_one_line_and_status_1() -> None:
 def test_free_memory_is_read_from_meminfo_and_else_from_the_system(tmp_path: Path) -> None:
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:  8000000 kB\nMemFree:  100 kB\nMemAvailable:  2500000 kB\n")
-    assert footprint.available(str(meminfo)) == 2500000 * 1024
+    assert available_memory(str(meminfo)) == 2500000 * 1024
     meminfo.write_text("MemTotal:  8000000 kB\n")  # an old kernel: no MemAvailable
     pages = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    assert abs((footprint.available(str(meminfo)) or 0) - pages) < 2**30
-    assert footprint.available(str(tmp_path / "missing")) is not None
+    assert abs((available_memory(str(meminfo)) or 0) - pages) < 2**30
+    assert available_memory(str(tmp_path / "missing")) is not None
 
 
 async def test_a_settings_change_past_the_free_memory_is_one_line_in_the_dialog(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(footprint.BUDGET_VARIABLE, raising=False)
-    monkeypatch.setattr(footprint, "available", lambda: 200 * 10**6)  # a busy machine
+    monkeypatch.setattr(machine, "available_memory", lambda: 200 * 10**6)  # a busy machine
     app = app_of()
     async with app.run_test(size=SIZE) as pilot:
         trainer = app.main.experiment.trainer

@@ -22,7 +22,6 @@ from tui_backprop.engine.config import parameter_count
 # unset, a run must fit the memory the system has free when it is built (Linux's
 # MemAvailable: free memory plus caches it can drop), and ``config.MAX_PARAMETERS``.
 BUDGET_VARIABLE = "BACKPROP_TUI_MEMORY_BUDGET"
-_MEMINFO = "/proc/meminfo"
 # Copies of the parameters a run holds besides its step records: weights, gradients,
 # Adam's two averages, the initial weights, at least 8 snapshots of the past
 # (history.Snapshots), and the working copies of an update.
@@ -56,23 +55,6 @@ def budget() -> int | None:
     """The bytes this process may give a run's arrays, when it was given a budget."""
     text = os.environ.get(BUDGET_VARIABLE, "")
     return int(text) if text.isascii() and text.isdigit() else None
-
-
-def available(meminfo: str = _MEMINFO) -> int | None:
-    """The bytes the system could give a process now without swapping: MemAvailable
-    where the kernel reports it, else the free pages; None when neither is known."""
-    try:
-        with open(meminfo, encoding="ascii") as file:
-            for line in file:
-                name, _, value = line.partition(":")
-                if name == "MemAvailable" and value.split()[-1:] == ["kB"]:
-                    return int(value.split()[0]) * 1024
-    except (OSError, ValueError, UnicodeDecodeError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):  # not on this system
-        return None
 
 
 def in_words(count: int) -> str:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from tui_backprop import machine
 from tui_backprop.engine import footprint
 from tui_backprop.engine.activations import ACTIVATIONS, Activation, Array
 from tui_backprop.engine.config import (
@@ -227,7 +228,7 @@ def check_budget(config: TrainConfig, problem: Problem) -> None:
     none, the memory the system has free now: a refusal is one line, running out of
     memory ends the app."""
     given = footprint.budget()
-    allowed = footprint.available() if given is None else given
+    allowed = machine.available_memory() if given is None else given
     if allowed is None:
         return
     sizes = network_sizes(config, problem)

@@ -9,7 +9,6 @@ before every app starts.
 
 from __future__ import annotations
 
-import os
 import resource
 from collections.abc import Mapping
 
@@ -87,22 +86,12 @@ def clamp_size(width: object, height: object, current: tuple[int, int]) -> tuple
     )
 
 
-def available_memory() -> int:
-    """Bytes of memory the system can still give (MemAvailable), or all of it."""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def default_max_tabs(cores: int, memory: int) -> int:
+def default_max_tabs(cores: int, memory: int | None) -> int:
     """The tab cap when none is given: ``TABS_PER_CORE`` tabs per core, but no more than
-    ``memory`` (available bytes) holds at ``TAB_MEMORY`` a tab; at least one."""
-    return max(1, min(TABS_PER_CORE * cores, memory // TAB_MEMORY))
+    ``memory`` (available bytes, None: not known) holds at ``TAB_MEMORY`` a tab; at
+    least one."""
+    by_memory = TABS_PER_CORE * cores if memory is None else memory // TAB_MEMORY
+    return max(1, min(TABS_PER_CORE * cores, by_memory))
 
 
 def raise_open_files() -> int:

@@ -22,7 +22,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
-from tui_backprop.machine import usable_cores
+from tui_backprop.machine import available_memory, usable_cores
 from tui_backprop.web import (
     access,
     addresses,
@@ -232,9 +232,7 @@ def serve(
     try:
         chosen = token if isinstance(token, str) else access.new_token() if token else None
         server = AppServer(app_args, host, port, chosen, public)
-        server.max_tabs = max_tabs or limits.default_max_tabs(
-            usable_cores(), limits.available_memory()
-        )
+        server.max_tabs = max_tabs or limits.default_max_tabs(usable_cores(), available_memory())
         server.ready_tabs = server.max_tabs if ready_tabs is None else ready_tabs
         server.run()
     except OSError as err:  # the port is taken, the address is not this machine's
