@@ -44,6 +44,9 @@ async def test_a_preset_keeps_a_locked_rate_whose_field_is_shut() -> None:
         screen = await open_settings(pilot, app)
         field = screen.query_one("#set-lr", Input)
         assert field.disabled and not field.has_focus
+        # the focus is on the first field that may be edited, ready for typing
+        editable = [w for w in screen.query(".settings-editor") if not w.disabled]
+        assert screen.focused is editable[0] and editable[0] is not field
         assert field.parent is not None
         assert str(field.parent.query(Label).last().render()) == LOCKED  # its hint says why
         screen.query_one("#set-preset", Select).value = "standard"
