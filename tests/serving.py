@@ -87,6 +87,24 @@ class Served:
         """The app processes serving tabs now."""
         return processes.apps(self.proc.pid)
 
+    def children(self) -> list[int]:
+        """The server's running child processes: apps, the app forker."""
+        return processes.children(self.proc.pid)
+
+    def forker(self, timeout: float = 10) -> int:
+        """The server's app forker, once it has named itself (as its Python starts)."""
+        deadline = time.monotonic() + timeout
+        while not (found := [p for p in self.children() if name(p) == processes.FORKER_NAME]):
+            assert time.monotonic() < deadline, "no app forker"
+            time.sleep(0.02)
+        (forker,) = found
+        return forker
+
+
+def name(pid: int) -> str:
+    """A process's name, as ``ps`` shows it."""
+    return (Path("/proc") / str(pid) / "comm").read_text().strip()
+
 
 def http_get(session: Any, served: Served, path: str) -> Any:
     """A GET of ``path`` on the server (``async with``), as the page makes it: with the

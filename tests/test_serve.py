@@ -45,7 +45,8 @@ async def tab(served: Served) -> AsyncIterator[object]:
 
 async def playing_tab_groups(served: Served, ws: object) -> list[int]:
     """Start the run playing and wait for its training process (one more process in the
-    app's group); the apps' process groups, which each app leads."""
+    app's group); the process groups of the app and of the app forker (each leads its
+    own), which the server must end."""
     apps = served.apps()
     assert len(apps) == 1
     before = len(processes.members(apps[0]))
@@ -54,7 +55,7 @@ async def playing_tab_groups(served: Served, ws: object) -> list[int]:
     while len(processes.members(apps[0])) == before:
         assert time.monotonic() < deadline, "no training process started"
         await asyncio.sleep(0.02)
-    return apps
+    return [*apps, served.forker()]
 
 
 def run_cli(*args: str, hide: str = "") -> subprocess.CompletedProcess[str]:

@@ -26,9 +26,11 @@ NOT_HERE = "evil.example"  # a name an attacker rebinds to 127.0.0.1
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    """One server for the refusals: no test using it starts an app."""
+    """One server for the refusals: no test using it starts an app, and once they are
+    done it has started nothing, not even its app forker (``--ready-tabs 0``)."""
     with serving() as served:
         yield served
+        assert served.children() == []
 
 
 def jar() -> aiohttp.CookieJar:

@@ -108,9 +108,11 @@ async def test_a_huge_terminal_is_clamped_in_the_address_and_in_every_resize() -
 @pytest.fixture(scope="module")
 def refusing() -> Iterator[Served]:
     """One server for the requests it must refuse: none of them starts an app or changes
-    the server, so the cases share it; it has printed no traceback once they are done."""
+    the server, so the cases share it; once they are done it has started nothing and
+    has printed no traceback."""
     with serving() as served:
         yield served
+        assert served.children() == []
     assert "Traceback" not in served.errors
 
 
