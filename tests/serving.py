@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import select
@@ -14,8 +16,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+from tui_backprop import cli
 from tui_backprop.web import processes
 
 if TYPE_CHECKING:
@@ -112,6 +116,27 @@ def http_get(session: Any, served: Served, path: str) -> Any:
     if served.token:
         path += f"{'&' if '?' in path else '?'}token={served.token}"
     return session.get(f"http://127.0.0.1:{served.port}{path}")
+
+
+def refusal(*args: str) -> subprocess.CompletedProcess[str]:
+    """``backprop-tui ARGS`` refusing its flags or files before it serves: run in this
+    process, not a Python of its own (whose start is most of what such a check costs),
+    and reported as ``subprocess.run`` reports a command. Serving fails the test
+    instead; the command's changes to the environment are undone."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ),
+        mock.patch("tui_backprop.web.server.serve", side_effect=AssertionError("it served")),
+        contextlib.chdir(ROOT),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            status: object = cli.main(list(args))
+        except SystemExit as stop:
+            status = stop.code
+    assert isinstance(status, int), status
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 @contextmanager

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.serving import (
-    ROOT,
     Served,
     first_screen,
     name,
+    refusal,
     screen_size,
     screen_text,
     serving,
@@ -126,8 +124,7 @@ def test_ready_tabs_is_a_whole_number_and_goes_with_serve() -> None:
         (["--serve", "--ready-tabs", "-1"], "--ready-tabs is a whole number from 0 to 99999"),
         (["--ready-tabs", "2"], "--ready-tabs goes with --serve"),
     ):
-        command = [sys.executable, "-m", "tui_backprop", *argv]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = refusal(*argv)
         assert done.returncode == 2 and says in done.stderr, done.stderr
 
 
@@ -147,8 +144,7 @@ def test_a_token_file_is_written_once_for_its_owner_then_read(tmp_path: Path) ->
 def test_a_token_file_without_a_token_is_one_line_before_serving(tmp_path: Path, text: str) -> None:
     path = tmp_path / "token"
     path.write_text(text)
-    command = [sys.executable, "-m", "tui_backprop", "--serve", "--token-file", str(path)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = refusal("--serve", "--token-file", str(path))
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"--token-file: {path}: its first line must be the token" in done.stderr
 
@@ -179,6 +175,5 @@ def test_the_proxy_flags_go_with_serve_and_the_token_file_not_with_no_token() ->
         (["--public-url", "http://x/"], "--token-file and --public-url go with --serve"),
         (["--serve", "--no-token", "--token-file", "t"], "cannot be used together"),
     ):
-        command = [sys.executable, "-m", "tui_backprop", *argv]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = refusal(*argv)
         assert done.returncode == 2 and says in done.stderr, done.stderr
