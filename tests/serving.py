@@ -151,8 +151,8 @@ def serving(
     """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
     stopped at the end. ``ready``: its ``--ready-tabs`` (None: the default). Tests
     serve without ready apps unless they test them, so the apps they see are their
-    tabs', and a server that opens no tab starts no app forker. ``env`` adds to the server's environment; ``preexec_fn`` runs
-    in it before exec."""
+    tabs', and a server that opens no tab starts no app forker. ``env`` adds to the
+    server's environment; ``preexec_fn`` runs in it before exec."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     if ready is not None:
