@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import select
@@ -14,8 +16,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+from tui_backprop import cli
 from tui_backprop.web import processes
 
 if TYPE_CHECKING:
@@ -87,6 +91,24 @@ class Served:
         """The app processes serving tabs now."""
         return processes.apps(self.proc.pid)
 
+    def children(self) -> list[int]:
+        """The server's running child processes: apps, the app forker."""
+        return processes.children(self.proc.pid)
+
+    def forker(self, timeout: float = 10) -> int:
+        """The server's app forker, once it has named itself (as its Python starts)."""
+        deadline = time.monotonic() + timeout
+        while not (found := [p for p in self.children() if name(p) == processes.FORKER_NAME]):
+            assert time.monotonic() < deadline, "no app forker"
+            time.sleep(0.02)
+        (forker,) = found
+        return forker
+
+
+def name(pid: int) -> str:
+    """A process's name, as ``ps`` shows it."""
+    return (Path("/proc") / str(pid) / "comm").read_text().strip()
+
 
 def http_get(session: Any, served: Served, path: str) -> Any:
     """A GET of ``path`` on the server (``async with``), as the page makes it: with the
@@ -94,6 +116,27 @@ def http_get(session: Any, served: Served, path: str) -> Any:
     if served.token:
         path += f"{'&' if '?' in path else '?'}token={served.token}"
     return session.get(f"http://127.0.0.1:{served.port}{path}")
+
+
+def refusal(*args: str) -> subprocess.CompletedProcess[str]:
+    """``backprop-tui ARGS`` refusing its flags or files before it serves: run in this
+    process, not a Python of its own (whose start is most of what such a check costs),
+    and reported as ``subprocess.run`` reports a command. Serving fails the test
+    instead; the command's changes to the environment are undone."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ),
+        mock.patch("tui_backprop.web.server.serve", side_effect=AssertionError("it served")),
+        contextlib.chdir(ROOT),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            status: object = cli.main(list(args))
+        except SystemExit as stop:
+            status = stop.code
+    assert isinstance(status, int), status
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 @contextmanager
@@ -108,8 +151,8 @@ def serving(
     """``backprop-tui --serve ARGS`` on a free port, listening, started in ``cwd``;
     stopped at the end. ``ready``: its ``--ready-tabs`` (None: the default). Tests
     serve without ready apps unless they test them, so the apps they see are their
-    tabs'. ``env`` adds to the server's environment; ``preexec_fn`` runs
-    in it before exec."""
+    tabs', and a server that opens no tab starts no app forker. ``env`` adds to the
+    server's environment; ``preexec_fn`` runs in it before exec."""
     port = free_port()
     command = [sys.executable, "-m", "tui_backprop", "--serve", "--port", str(port)]
     if ready is not None:

@@ -19,6 +19,7 @@ from tests.serving import (
     ROOT,
     Served,
     first_screen,
+    refusal,
     screen_text,
     serving,
     wait_gone,
@@ -45,7 +46,8 @@ async def tab(served: Served) -> AsyncIterator[object]:
 
 async def playing_tab_groups(served: Served, ws: object) -> list[int]:
     """Start the run playing and wait for its training process (one more process in the
-    app's group); the apps' process groups, which each app leads."""
+    app's group); the process groups of the app and of the app forker (each leads its
+    own), which the server must end."""
     apps = served.apps()
     assert len(apps) == 1
     before = len(processes.members(apps[0]))
@@ -54,7 +56,7 @@ async def playing_tab_groups(served: Served, ws: object) -> list[int]:
     while len(processes.members(apps[0])) == before:
         assert time.monotonic() < deadline, "no training process started"
         await asyncio.sleep(0.02)
-    return apps
+    return [*apps, served.forker()]
 
 
 def run_cli(*args: str, hide: str = "") -> subprocess.CompletedProcess[str]:
@@ -87,7 +89,7 @@ def test_without_textual_serve_it_exits_2_with_the_install_command() -> None:
     ],
 )
 def test_a_bad_flag_is_one_line_before_anything_is_served(args: list[str], problem: str) -> None:
-    done = run_cli(*args)
+    done = refusal(*args)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and problem in done.stderr, done.stderr
@@ -100,6 +102,7 @@ def test_each_app_gets_every_flag_but_the_servers_own() -> None:
 
 
 async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
+    """On loopback, without a warning."""
     with serving("xor", "--layers", "3") as served:
         assert served.printed == (
             "backprop-tui: serving (each browser tab is its own run; Ctrl-C stops) on\n"
@@ -108,6 +111,7 @@ async def test_it_prints_the_url_and_serves_the_experiment_given() -> None:
         async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
             text = screen_text(await first_screen(ws))
         assert "xor 200×2" in text and "2-3-1" in text, text
+    assert "warning" not in served.errors
 
 
 async def test_a_lesson_is_served_to_every_tab() -> None:
@@ -124,13 +128,6 @@ def test_another_host_than_loopback_warns_that_anyone_there_can_open_it() -> Non
         served.proc.send_signal(signal.SIGTERM)
         _, err = served.proc.communicate(timeout=10)
     assert "backprop-tui: warning: on 0.0.0.0, anyone with the address can open a run\n" in err
-
-
-def test_loopback_gives_no_warning() -> None:
-    with serving() as served:
-        served.proc.send_signal(signal.SIGTERM)
-        _, err = served.proc.communicate(timeout=10)
-    assert "warning" not in err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -8,14 +8,12 @@ from __future__ import annotations
 import ipaddress
 import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.serving import ROOT, Served, serving, ws_connect
+from tests.serving import Served, refusal, serving, ws_connect
 from tui_backprop.web import access, addresses
 
 aiohttp = pytest.importorskip("aiohttp")
@@ -26,9 +24,11 @@ NOT_HERE = "evil.example"  # a name an attacker rebinds to 127.0.0.1
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    """One server for the refusals: no test using it starts an app."""
+    """One server for the refusals: no test using it starts an app, and once they are
+    done it has started nothing, not even its app forker (``--ready-tabs 0``)."""
     with serving() as served:
         yield served
+        assert served.children() == []
 
 
 def jar() -> aiohttp.CookieJar:
@@ -111,11 +111,6 @@ async def test_the_token_sets_a_cookie_that_opens_the_page_and_a_tab_alone() -> 
                 assert len(served.apps()) == 1
 
 
-def command(*args: str) -> subprocess.CompletedProcess[str]:
-    run = [sys.executable, "-m", "tui_backprop", *args]
-    return subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=60)
-
-
 async def test_no_token_serves_loopback_without_one_and_says_so() -> None:
     with serving("--no-token") as served:
         assert served.token is None and served.urls == [f"{served.base}/"]
@@ -136,7 +131,7 @@ async def test_no_token_serves_loopback_without_one_and_says_so() -> None:
     ],
 )
 def test_no_token_off_loopback_is_refused_in_one_line(args: list[str], problem: str) -> None:
-    done = command(*args)
+    done = refusal(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and problem in done.stderr, done.stderr
 

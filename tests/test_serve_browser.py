@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.serving import Served, serving
+from tests.serving import Served, serving, wait_gone
+from tui_backprop.engine.weights_io import load_weights
 
 pytest.importorskip("textual_serve")
 pyte = pytest.importorskip("pyte")
@@ -94,10 +95,26 @@ def browser() -> Iterator[sync_api.Browser]:
         browser.close()
 
 
-@pytest.fixture
-def served() -> Iterator[Served]:
-    with serving("spiral", "--layers", "8,8") as served:
+@pytest.fixture(scope="module")
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared server's working folder: empty, and a served tab must leave it so."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="module")
+def server(server_folder: Path) -> Iterator[Served]:
+    """One server for the tests whose tabs only use their own runs: each such tab's app
+    is gone before the next test, so what one test sees of the server is its own."""
+    with serving("spiral", "--layers", "8,8", cwd=server_folder) as served:
         yield served
+
+
+@pytest.fixture
+def served(server: Served) -> Iterator[Served]:
+    """The module's server with no app running, and none left at the end."""
+    assert server.apps() == []
+    yield server
+    wait_gone(server.apps(), timeout=10)
 
 
 def test_served_app_in_chromium(browser: sync_api.Browser, served: Served) -> None:
@@ -160,6 +177,30 @@ def one_step(before: int | None) -> int:
     return 0 if before is None else before + 1
 
 
+def test_a_save_lands_in_the_browsers_downloads_and_nothing_on_the_server(
+    browser: sync_api.Browser, served: Served, server_folder: Path, tmp_path: Path
+) -> None:
+    context = browser.new_context(accept_downloads=True)
+    tab = Tab(context.new_page())
+    tab.open(served.url)
+    before = tab.epoch()
+    tab.press(" ")
+    tab.wait(lambda t: t.epoch() == one_step(before), "the first epoch")
+    downloads: list[sync_api.Download] = []  # s saves the weights and the log: two, any order
+    # a lambda: Playwright takes a Python function, not a builtin method
+    tab.page.on("download", lambda download: downloads.append(download))
+    tab.press("s")
+    tab.wait(lambda _: len(downloads) == 2, "two downloads")
+    names = {download.suggested_filename: download for download in downloads}
+    assert sorted(names) == ["spiral-epoch0-metrics.csv", "spiral-epoch0-weights.npz"]
+    saved = tmp_path / "spiral-epoch0-weights.npz"
+    names[saved.name].save_as(saved)
+    context.close()
+    params, _ = load_weights(saved)
+    assert [w.shape for w in params.weights] == [(2, 8), (8, 8), (8, 1)]
+    assert list(server_folder.iterdir()) == []
+
+
 # The terminal's boxes, and the line box of its font at its size (what a row needs).
 LAYOUT = """() => {
   const box = (s) => document.querySelector(s).getBoundingClientRect();
@@ -203,9 +244,17 @@ def test_keys_work_without_a_click_and_the_first_row_is_in_view(
     context.close()
 
 
+@pytest.fixture
+def own_server() -> Iterator[Served]:
+    """A server of its own, for a test that kills an app."""
+    with serving("spiral", "--layers", "8,8") as served:
+        yield served
+
+
 def test_a_killed_run_says_it_ended_and_offers_a_new_one(
-    browser: sync_api.Browser, served: Served
+    browser: sync_api.Browser, own_server: Served
 ) -> None:
+    served = own_server
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     tab = Tab(page)
     tab.open(served.url)

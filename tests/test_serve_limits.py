@@ -14,8 +14,6 @@ import os
 import resource
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -26,9 +24,9 @@ import pytest
 
 from tests.helpers import SIZE, app_of, settings_refusal
 from tests.serving import (
-    ROOT,
     Served,
     first_screen,
+    refusal,
     screen_size,
     serving,
     wait_gone,
@@ -108,9 +106,11 @@ async def test_a_huge_terminal_is_clamped_in_the_address_and_in_every_resize() -
 @pytest.fixture(scope="module")
 def refusing() -> Iterator[Served]:
     """One server for the requests it must refuse: none of them starts an app or changes
-    the server, so the cases share it; it has printed no traceback once they are done."""
+    the server, so the cases share it; once they are done it has started nothing and
+    has printed no traceback."""
     with serving() as served:
         yield served
+        assert served.children() == []
     assert "Traceback" not in served.errors
 
 
@@ -210,8 +210,7 @@ def test_max_tabs_is_the_servers_own_flag() -> None:
         (["--serve", "--max-tabs", "0"], "--max-tabs is a whole number from 1"),
         (["--max-tabs", "3"], "--max-tabs goes with --serve"),
     ):
-        command = [sys.executable, "-m", "tui_backprop", *argv]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = refusal(*argv)
         assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
         assert says in done.stderr
 
@@ -223,8 +222,7 @@ def test_the_budget_variable_is_the_engines() -> None:
 
 
 def test_a_run_too_large_for_a_served_app_is_refused_before_serving() -> None:
-    command = [sys.executable, "-m", "tui_backprop", "--serve", "xor", "--layers", "3000,3000"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = refusal("--serve", "xor", "--layers", "3000,3000")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "this run needs about" in done.stderr, done.stderr
 

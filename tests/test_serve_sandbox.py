@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.serving import Served, http_get, serving, ws_connect
-from tests.test_serve import run_cli
+from tests.serving import Served, http_get, refusal, serving, ws_connect
 from tui_backprop.engine.weights_io import load_weights
 
 aiohttp = pytest.importorskip("aiohttp")
@@ -72,38 +72,48 @@ async def _read_all(ws: Any) -> None:
         await ws.receive()
 
 
-async def test_a_save_is_a_browser_download_and_nothing_is_written(tmp_path: Path) -> None:
-    work, out = tmp_path / "server", tmp_path / "browser"
-    work.mkdir()
-    out.mkdir()
+@pytest.fixture(scope="module")
+def workplace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """One server for the tabs that save, started in an empty folder of its own: each
+    test's tab is a run of its own, and the folder must stay empty through them all."""
+    work = tmp_path_factory.mktemp("server")
     with serving("xor", "--layers", "3", cwd=work) as served:
-        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
-            await drawn(ws)
-            await type_keys(ws, " s")
-            weights_key, metrics_key = await delivery_key(ws), await delivery_key(ws)
-            disposition, npz = await fetched(session, served, ws, weights_key)
-            _, metrics = await fetched(session, served, ws, metrics_key)
+        yield served, work
+
+
+async def test_a_save_is_a_browser_download_and_nothing_is_written(
+    workplace: tuple[Served, Path], tmp_path: Path
+) -> None:
+    served, work = workplace
+    async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+        await drawn(ws)
+        await type_keys(ws, " s")
+        weights_key, metrics_key = await delivery_key(ws), await delivery_key(ws)
+        disposition, npz = await fetched(session, served, ws, weights_key)
+        _, metrics = await fetched(session, served, ws, metrics_key)
     assert disposition == "attachment; filename=xor-epoch0-weights.npz"
-    (out / "w.npz").write_bytes(npz)
-    params, _ = load_weights(out / "w.npz")
+    (tmp_path / "w.npz").write_bytes(npz)
+    params, _ = load_weights(tmp_path / "w.npz")
     assert [w.shape for w in params.weights] == [(2, 3), (3, 1)]
     assert metrics.decode().splitlines()[0].startswith("epoch,")
     assert len(metrics.decode().splitlines()) == 2  # the header and epoch 0
     assert list(work.iterdir()) == []  # nothing in the server's working folder
 
 
-async def test_textuals_own_screenshot_goes_to_the_browser_too(tmp_path: Path) -> None:
-    with serving(cwd=tmp_path) as served:
-        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
-            await drawn(ws)
-            await type_keys(ws, "\x10")  # ctrl+p: the command palette
-            await shown(ws, "Search for commands")
-            await type_keys(ws, "Screenshot")
-            await shown(ws, "Save an SVG")  # the entry's help: the search found it
-            await type_keys(ws, "\r")
-            disposition, svg = await fetched(session, served, ws, await delivery_key(ws))
+async def test_textuals_own_screenshot_goes_to_the_browser_too(
+    workplace: tuple[Served, Path],
+) -> None:
+    served, work = workplace
+    async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+        await drawn(ws)
+        await type_keys(ws, "\x10")  # ctrl+p: the command palette
+        await shown(ws, "Search for commands")
+        await type_keys(ws, "Screenshot")
+        await shown(ws, "Save an SVG")  # the entry's help: the search found it
+        await type_keys(ws, "\r")
+        disposition, svg = await fetched(session, served, ws, await delivery_key(ws))
     assert disposition.startswith("inline; filename=") and svg.startswith(b"<svg")
-    assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -118,7 +128,7 @@ def test_serve_refuses_an_output_path_from_a_setup_file(
 ) -> None:
     config = tmp_path / "x.toml"
     config.write_text(f'dataset = "xor"\n{setup}\n', encoding="utf-8")
-    done = run_cli("--serve", "--config", str(config))
+    done = refusal("--serve", "--config", str(config))
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and problem in done.stderr, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.toml"]
@@ -133,7 +143,7 @@ def test_serve_refuses_an_output_path_from_a_setup_file(
     ],
 )
 def test_serve_flags_are_checked_before_anything_is_served(args: list[str], problem: str) -> None:
-    done = run_cli(*args)
+    done = refusal(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and problem in done.stderr, done.stderr
 
@@ -144,39 +154,6 @@ def test_a_lesson_cannot_name_an_output_either(tmp_path: Path) -> None:
         'title = "t"\n[experiment]\ndataset = "xor"\nlog = "x.csv"\n[[step]]\ntext = "a"\n',
         encoding="utf-8",
     )
-    done = run_cli("--serve", "--lesson", str(lesson))
+    done = refusal("--serve", "--lesson", str(lesson))
     assert done.returncode == 2 and "unknown experiment key 'log'" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.toml"]
-
-
-def test_in_chromium_a_save_lands_in_the_browsers_downloads(tmp_path: Path) -> None:
-    browser_test = pytest.importorskip("tests.test_serve_browser")
-    if not browser_test.CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {browser_test.CHROMIUM}")
-    work = tmp_path / "server"
-    work.mkdir()
-    sync_api = browser_test.sync_api
-    with (
-        serving("xor", "--layers", "3", cwd=work) as served,
-        sync_api.sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(
-            executable_path=str(browser_test.CHROMIUM), args=[browser_test.OFFLINE]
-        )
-        tab = browser_test.Tab(browser.new_context(accept_downloads=True).new_page())
-        tab.open(served.url)
-        tab.press(" ")
-        tab.wait(lambda t: t.epoch() == 0, "epoch 0")
-        downloads: list[Any] = []  # s saves the weights and the log: two, in either order
-        # a lambda: Playwright takes a Python function, not a builtin method
-        tab.page.on("download", lambda download: downloads.append(download))
-        tab.press("s")
-        tab.wait(lambda _: len(downloads) == 2, "two downloads")
-        names = {download.suggested_filename: download for download in downloads}
-        assert sorted(names) == ["xor-epoch0-metrics.csv", "xor-epoch0-weights.npz"]
-        saved = tmp_path / "xor-epoch0-weights.npz"
-        names[saved.name].save_as(saved)
-        browser.close()
-    params, _ = load_weights(saved)
-    assert [w.shape for w in params.weights] == [(2, 3), (3, 1)]
-    assert list(work.iterdir()) == []

@@ -1,5 +1,6 @@
 """How a served tab's app starts: forked from the server's app forker (NumPy, Textual
-and the app already imported), the server's own child leading its own group, with no
+and the app already imported; started with the first tab under ``--ready-tabs 0``,
+with the server otherwise), the server's own child leading its own group, with no
 training helpers until it plays; as before (a Python of its own) when the forker is
 gone; ready ahead of its tab (``--ready-tabs``), then resized to the tab. The flags
 for several servers behind a proxy: ``--token-file``, ``--public-url``
@@ -9,17 +10,16 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.serving import (
-    ROOT,
     Served,
     first_screen,
+    name,
+    refusal,
     screen_size,
     screen_text,
     serving,
@@ -33,41 +33,25 @@ aiohttp = pytest.importorskip("aiohttp")
 pytest.importorskip("textual_serve")
 
 
-FORKER = processes.FORKER_NAME
-
-
 def stat(pid: int) -> list[str]:
     text = (Path("/proc") / str(pid) / "stat").read_text()
     return text[text.rfind(")") + 2 :].split()
-
-
-def name(pid: int) -> str:
-    return (Path("/proc") / str(pid) / "comm").read_text().strip()
 
 
 def cmdline(pid: int) -> list[bytes]:
     return (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")[:-1]
 
 
-def forker_of(served: Served) -> int:
-    """The server's app forker, once it has named itself (as its Python starts)."""
-    deadline = time.monotonic() + 10
-    while not (found := [p for p in processes.children(served.proc.pid) if name(p) == FORKER]):
-        assert time.monotonic() < deadline, "no app forker"
-        time.sleep(0.02)
-    (forker,) = found
-    return forker
-
-
 async def test_a_tab_is_forked_the_servers_child_leading_its_group_and_alone_until_it_plays() -> (
     None
 ):
-    with serving("xor") as served:
-        forker = forker_of(served)
+    """And with the forker gone, the next tab starts as before, a Python of its own."""
+    with serving("xor") as served:  # --ready-tabs 0: no forker until a tab needs one
+        assert served.children() == []
         async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
             assert "xor 200×2" in screen_text(await first_screen(ws))
             (app,) = served.apps()
-            assert cmdline(app) == cmdline(forker)  # forked from it, no Python started
+            assert cmdline(app) == cmdline(served.forker())  # forked from it, no Python started
             assert stat(app)[1:3] == [str(served.proc.pid), str(app)]  # parent, group
             assert name(app) == "backprop-tui"
             assert processes.members(app) == [app]  # no forkserver, no resource tracker
@@ -77,24 +61,11 @@ async def test_a_tab_is_forked_the_servers_child_leading_its_group_and_alone_unt
                 assert time.monotonic() < deadline, processes.members(app)
                 await ws.receive(timeout=15)
             await ws.send_str(json.dumps(["stdin", "p"]))
-
-
-async def test_with_the_forker_gone_a_tab_starts_as_before() -> None:
-    with serving("xor") as served:
-        forker = forker_of(served)
-        processes.end_groups([forker], grace=0)
+        processes.end_groups([served.forker()], grace=0)
         async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
             assert "xor 200×2" in screen_text(await first_screen(ws))
-            (app,) = served.apps()
-            assert cmdline(app)[1:] == [b"-m", b"tui_backprop", b"xor"]
-
-
-def test_the_forker_ends_with_a_server_killed_outright() -> None:
-    with serving() as served:
-        forker = forker_of(served)
-        served.proc.send_signal(signal.SIGKILL)
-        served.proc.wait(timeout=10)
-        wait_gone([forker], timeout=5)
+            started = [cmdline(p)[1:] for p in served.apps() if p != app]
+            assert started == [[b"-m", b"tui_backprop", b"xor"]]
 
 
 # -- apps ready ahead of their tabs ------------------------------------------------------
@@ -139,12 +110,13 @@ async def test_ready_apps_are_kept_below_the_cap_and_a_dead_one_is_passed_over()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
-def test_ready_apps_end_with_the_server(signum: int) -> None:
-    with serving(host_args=("--max-tabs", "3"), ready=None) as served:
-        ready = ready_apps(served, 3)
+def test_ready_apps_and_the_forker_end_with_the_server(signum: int) -> None:
+    with serving(host_args=("--max-tabs", "2"), ready=None) as served:
+        ready = ready_apps(served, 2)
+        forker = served.forker()
         served.proc.send_signal(signum)
         served.proc.wait(timeout=5)
-        wait_gone(ready, timeout=2 if signum == signal.SIGTERM else 5)
+        wait_gone([*ready, forker], timeout=2 if signum == signal.SIGTERM else 5)
 
 
 def test_ready_tabs_is_a_whole_number_and_goes_with_serve() -> None:
@@ -152,8 +124,7 @@ def test_ready_tabs_is_a_whole_number_and_goes_with_serve() -> None:
         (["--serve", "--ready-tabs", "-1"], "--ready-tabs is a whole number from 0 to 99999"),
         (["--ready-tabs", "2"], "--ready-tabs goes with --serve"),
     ):
-        command = [sys.executable, "-m", "tui_backprop", *argv]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = refusal(*argv)
         assert done.returncode == 2 and says in done.stderr, done.stderr
 
 
@@ -173,8 +144,7 @@ def test_a_token_file_is_written_once_for_its_owner_then_read(tmp_path: Path) ->
 def test_a_token_file_without_a_token_is_one_line_before_serving(tmp_path: Path, text: str) -> None:
     path = tmp_path / "token"
     path.write_text(text)
-    command = [sys.executable, "-m", "tui_backprop", "--serve", "--token-file", str(path)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = refusal("--serve", "--token-file", str(path))
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"--token-file: {path}: its first line must be the token" in done.stderr
 
@@ -205,6 +175,5 @@ def test_the_proxy_flags_go_with_serve_and_the_token_file_not_with_no_token() ->
         (["--public-url", "http://x/"], "--token-file and --public-url go with --serve"),
         (["--serve", "--no-token", "--token-file", "t"], "cannot be used together"),
     ):
-        command = [sys.executable, "-m", "tui_backprop", *argv]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = refusal(*argv)
         assert done.returncode == 2 and says in done.stderr, done.stderr

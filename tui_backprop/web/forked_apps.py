@@ -10,6 +10,10 @@ Decisions:
   (an app or the forker, whose end their owners wait for).
 - If the forker cannot start, dies or fails to answer, a tab starts as before
   (``launch``, a Python of its own): slower, never refused.
+- A server that keeps ready apps starts the forker as it starts; one that keeps none
+  (``--ready-tabs 0``) starts it for its first tab, which then waits for its imports
+  about as long as a Python of its own would have taken. Such a server costs no forker
+  (its imports, ~0.8 s of CPU, and its memory) until a tab opens, if one ever does.
 - Apps are forked ahead of the tabs (``AppForker.keep_ready``): a ready app has built
   its screen at ``READY_SIZE`` and waits; a tab that takes one only resizes it, which
   costs a fraction of building a screen, so a class that opens together sees its first
@@ -132,10 +136,16 @@ class AppForker:
         self._ready: collections.deque[ForkedApp] = collections.deque()
         self._wanted = 0  # ready apps to keep (``keep_ready``)
         self._filling: asyncio.Task[None] | None = None
+        self._started = False
 
     def start(self) -> None:
-        """Start the forker (it imports the app in the background); without a subreaper
-        (not Linux) there is none, and tabs start as before."""
+        """Start the forker (it imports the app in the background), the first time only;
+        without a subreaper (not Linux) there is none, and tabs start as before. Called
+        from the event loop's thread: the forker's death with the server
+        (``PR_SET_PDEATHSIG``) follows the thread that started it."""
+        if self._started:
+            return
+        self._started = True
         if not become_subreaper() or not hasattr(os, "pidfd_open"):
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -158,7 +168,9 @@ class AppForker:
 
     async def open_app(self, args: list[str], environment: dict[str, str]) -> ForkedApp | None:
         """A tab's app forked with these arguments and environment (the one
-        textual-serve would start it with), or None if the forker gives none."""
+        textual-serve would start it with), or None if the forker gives none. The
+        first call starts the forker if the server has not (see the module's note)."""
+        self.start()
         if self._control is None:
             return None
         ends = [os.pipe() for _ in range(3)]

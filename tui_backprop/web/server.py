@@ -191,7 +191,8 @@ class AppServer(Server):
         that sends nothing is closed after ``IDLE_TIMEOUT`` seconds."""
         self.initialize_logging()
         limits.raise_open_files()
-        self.forker.start()
+        if self.ready_tabs:  # else the first tab starts it (``forked_apps``)
+            self.forker.start()
         loop = asyncio.new_event_loop()
         loop.set_exception_handler(server_log.LoopErrors())
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -221,7 +222,8 @@ def serve(
     """Serve the app with these arguments until stopped, at most ``max_tabs`` tabs at
     once (``limits.default_max_tabs`` when None); the exit status. ``token``: True for
     a new one, or the one to use (``--token-file``). ``ready_tabs``: apps started
-    ahead of their tabs (``forked_apps``; None: as many as ``max_tabs``). Without a
+    ahead of their tabs (``forked_apps``; None: as many as ``max_tabs``; 0: none, and
+    no app forker until the first tab). Without a
     token (``--no-token``, which the command line allows on loopback only) anyone on
     this machine can open the app, and a warning says so. ``public``: a proxy's
     address (``--public-url``)."""
