@@ -27,6 +27,7 @@ from tui_backprop.experiment import Experiment
 from tui_backprop.settings import CHOICES, SEED_PRESET, Settings, resolve
 from tui_backprop.ui.model.view import Network, TrainingView, describe_network, snapshot
 from tui_backprop.ui.model.walk import next_walk, phase_view
+from tui_backprop.ui.render.closing_digits import Book
 from tui_backprop.ui.render.equation_layout import fit
 from tui_backprop.ui.render.equations import equations, render
 
@@ -248,6 +249,18 @@ def test_every_line_of_every_kind_of_run_closes(settings: Settings) -> None:
     epochs=1,
     seed=961,
 )
+@example(  # ŷ a few bits from 1: no digits of it give the ℓ taken from z, so no substitution
+    activation="tanh",
+    output="sigmoid",
+    bias=True,
+    reduction="sum",
+    optimizer="sgd",
+    lr=3.0,
+    l1=0.0,
+    l2=0.01,
+    epochs=5,
+    seed=147,
+)
 def test_any_run_closes(
     activation: str,
     output: str,
@@ -381,3 +394,18 @@ async def test_j_and_k_choose_the_row_before_the_first_step() -> None:
         await pilot.pause()
         card = text_of(app.query_one("#neuron"))
         assert "mean of 10 rows" in card and "a = mean of σ(zᵢ) over 10 rows" in card
+
+
+def test_a_line_no_digits_can_close_shows_no_substitution() -> None:
+    """ℓ = −log(1 − ŷ) with ŷ a few bits from 1: the float ŷ itself is further from the
+    σ(z) the engine took ℓ from than the printed ℓ allows, so the line is left open
+    (the card then prints the formula and ℓ, with no numbers put in); an ŷ further from
+    1 closes with the digits it is given."""
+    p, loss = 0.9999999999999976, 33.6381  # seed 147's row: ℓ from z is 33.638…
+    book = Book()
+    book.close(loss, [(p, 1 / (1 - p))])
+    assert not book.closes(loss)
+    p = 0.9999
+    book.close(-math.log(1 - p), [(p, 1 / (1 - p))])
+    assert book.closes(-math.log(1 - p))
+    assert abs(-math.log(1 - float(book.text(p))) - -math.log(1 - p)) < 1e-4

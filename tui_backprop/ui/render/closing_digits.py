@@ -158,6 +158,13 @@ class Book:
                 errors.append(s * abs(printed(x, d) - x))
         if sum(errors) <= budget:
             return
+        # An operand is itself a float, within half its last bit of the number the engine
+        # worked the result from (ŷ = σ(z) against the ℓ taken from z): where that much
+        # carries past the budget (ℓ = −log(1 − ŷ) with ŷ a few bits from 1), no digits
+        # close the line.
+        if sum(s * math.ulp(x) / 2 for x, s in zip(values, slopes, strict=True)) > budget:
+            self._open.add(result)
+            return
         while sum(errors) > budget:
             k = max(range(len(errors)), key=errors.__getitem__)
             if places[k] >= MOST + result_floor(values[k]):
