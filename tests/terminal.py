@@ -12,12 +12,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+TAIL = 8000  # bytes of its output a terminal keeps: a traceback's worth
+
 
 class Terminal:
     """The app's side of a terminal: what it wrote, and keys to type into it."""
 
     def __init__(self, fd: int, app: subprocess.Popen[bytes]) -> None:
         self.fd, self.app = fd, app
+        self.tail = b""  # the last of what it wrote, for a failing test to show
+
+    def _keep(self, seen: bytes) -> bytes:
+        self.tail = (self.tail + seen)[-TAIL:]
+        return seen
 
     def type(self, keys: str | bytes) -> None:
         os.write(self.fd, keys.encode() if isinstance(keys, str) else keys)
@@ -31,7 +38,7 @@ class Terminal:
                     seen += os.read(self.fd, 65536)
                 except OSError:  # the app has closed the terminal
                     time.sleep(0.02)
-        return seen
+        return self._keep(seen)
 
     def read_until(self, needle: bytes, timeout: float) -> bytes:
         seen, deadline = b"", time.monotonic() + timeout
@@ -43,7 +50,7 @@ class Terminal:
                     seen += os.read(self.fd, 65536)
                 except OSError:
                     break
-        return seen
+        return self._keep(seen)
 
     def wait_exit(self, timeout: float) -> float:
         """Seconds until the app exited (reading its output meanwhile); fails past

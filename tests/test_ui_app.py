@@ -29,6 +29,7 @@ from tui_backprop.ui.commands import Palette
 from tui_backprop.ui.model.live_run import LiveRun
 from tui_backprop.ui.model.training_process import Frame
 from tui_backprop.ui.panes.chart_pane import MetricsChart
+from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
 from tui_backprop.ui.screens.help_dialog import HelpDialog
 from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
 
@@ -504,3 +505,25 @@ async def test_the_palette_opened_again_while_the_last_one_closes_does_not_end_t
         await pilot.pause()
         assert isinstance(app.screen, Palette)
     assert app.return_code in (0, None)
+
+
+async def test_quitting_while_a_screen_opens_or_a_check_ends_quits_cleanly() -> None:
+    """q or ctrl+q typed as a screen is still being built (the palette's commands are
+    being gathered), or as a gradient check reports: the app quits, status 0, where the
+    screen's work on widgets already removed ended it on an error (a key storm found it)."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_command_palette()  # its commands are gathered as it mounts
+        await app.run_action("quit")
+        await pilot.pause()
+    assert app.return_code == 0
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "g")
+        dialog = app.screen
+        assert isinstance(dialog, GradientCheckDialog)
+        await wait_until(pilot, lambda: dialog.result is not None)
+        await app.run_action("quit")
+        dialog.post_message(GradientCheckDialog.Finished(dialog.result))  # as a check ends
+        await pilot.pause()
+    assert app.return_code == 0

@@ -34,4 +34,4 @@ def test_a_key_storm_does_not_kill_the_app(tmp_path: Path) -> None:
             terminal.read_for(0.3)
         terminal.type(b"\x11")  # ctrl+q quits from any screen, even with a text field focused
         terminal.wait_exit(10)
-        assert terminal.app.returncode == 0
+        assert terminal.app.returncode == 0, terminal.tail.decode(errors="replace")

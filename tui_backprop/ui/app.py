@@ -7,9 +7,11 @@ breakpoints, help and quit.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +23,7 @@ from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui_backprop.data.text import printable, printable_lines
 from tui_backprop.experiment import Experiment
@@ -37,6 +40,7 @@ from tui_backprop.ui.session.runner import STEP_THREAD
 SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
 NOTICE_LIMIT = 2000  # characters of a notice line: paths, lists of files
+QUIT_PATIENCE = 2.0  # seconds a quit waits at most for a screen still being built
 
 
 class Notice(Notification):
@@ -140,6 +144,23 @@ class BackpropApp(App[int]):
 
     def action_help(self) -> None:
         show_help(self, self.hidden_commands)
+
+    async def action_quit(self) -> None:
+        """Quit once the screens on the stack are built. A screen still being built as
+        the app closes (S, then ctrl+q, typed at once) meets its widgets removed under
+        it, and Textual ends such an app on that error: status 1 and a traceback
+        instead of a quit. The wait is a few frames at most (``QUIT_PATIENCE``)."""
+        deadline = time.monotonic() + QUIT_PATIENCE
+        while not self._screens_built() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        self.exit()
+
+    def _screens_built(self) -> bool:
+        return all(
+            widget.is_mounted
+            for screen in self.screen_stack
+            for widget in screen.walk_children(Widget, with_self=True)
+        )
 
     def action_command_palette(self) -> None:
         # No id, unlike Textual's own: ctrl+p typed again while the last palette is still

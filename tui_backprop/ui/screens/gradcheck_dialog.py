@@ -169,6 +169,8 @@ class GradientCheckDialog(Dialog[None]):
         self.query_one(ProgressBar).update(progress=message.fraction)
 
     def on_gradient_check_dialog_finished(self, message: Finished) -> None:
+        if not self.is_attached:  # the app is closing: the tables have nowhere to go
+            return
         self.result = message.result
         self.query_one(ProgressBar).update(progress=1.0)
         self.query_one(ProgressBar).display = False
