@@ -189,9 +189,11 @@ async def test_a_chart_too_small_to_read_shows_the_latest_numbers_and_the_zoom_k
         assert lines[:3] == [
             f"loss {history[-1].loss:.4f} train".ljust(len(lines[0])),
             f"acc {history[-1].accuracy:.1%} train".ljust(len(lines[0])),
-            "z zooms the chart".ljust(len(lines[0])),
+            "tab to it, z zooms".ljust(len(lines[0])),  # z zooms the network now
         ]
-        app.query_one(MetricsChart).focus()
+        await press(pilot, "tab")  # the focus moves from the network to the chart
+        lines = text_of(app.query_one(MetricsChart), inside=True).splitlines()
+        assert lines[2] == "z zooms the chart".ljust(len(lines[0]))
         await press(pilot, "z")  # zoomed, the same pane plots its curves
         await pilot.pause()
         assert "z zooms" not in text_of(app.query_one(MetricsChart))

@@ -142,6 +142,7 @@ class Picture:
     score: str | None = None  # the right axis's name, once there are epochs
     classify: bool = False
     title: str | None = None
+    focused: bool = False  # z zooms the focused pane: a pane too small says how
 
 
 class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
@@ -155,6 +156,7 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
         super().__init__(id=id)
         self._strips: list[Strip] = []
         self._shown: Picture | None = None
+        self._focused = False
         self._plotted_at = -math.inf
         self._timer: Timer | None = None
         self._after_frame = False  # a plot is asked for right after the next frame
@@ -210,6 +212,14 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
         return key_hint(KEYS_HINT, hidden_in(self.app))
 
     def on_resize(self) -> None:
+        self._show()
+
+    def on_focus(self) -> None:
+        self._focused = True  # (``has_focus`` is set only after this event)
+        self._show()
+
+    def on_blur(self) -> None:
+        self._focused = False
         self._show()
 
     def _show(self, throttle: bool = False) -> None:
@@ -274,6 +284,7 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
             _score_name(view) if view.epoch else None,
             view.network.classification and view.epoch > 0,
             f"diverged at epoch {view.epoch - 1}" if view.diverged else None,
+            self._focused,
         )
 
     def _replot(self, picture: Picture) -> None:
@@ -419,7 +430,9 @@ def _latest_rows(picture: Picture) -> list[list[Run]]:
         else:
             value = f"acc {y:.1%}" if picture.classify else f"R² {y:.3f}"
         rows.append([(f"{value} ", RichStyle(color=Color.from_rgb(*c.colour))), (c.name, DIM)])
-    return [*rows, [("z zooms the chart", DIM)]]
+    # z zooms the pane with the focus: the network's, until tab (or a click) moves it
+    hint = "z zooms the chart" if picture.focused else "tab to it, z zooms"
+    return [*rows, [(hint, DIM)]]
 
 
 def _curves(plt: Any, curves: Sequence[Curve], yside: str = "left") -> None:
