@@ -3,9 +3,9 @@ epoch on screen, over a few fresh tabs (the browser test's tab and server helper
 
 The server keeps no ready apps (``--ready-tabs 0``, as the tests serve): each tab's app
 is forked as the tab opens, so this measures a tab's own start; the first tab also
-waits for the app forker, which such a server starts with its first tab (the median
-leaves it out). ``benchmarks/bench_class.py`` measures a class on a default server,
-whose apps are ready before their tabs.
+waits for the app forker, which such a server starts with its first tab (with three
+tabs or more the median leaves it out). ``benchmarks/bench_class.py`` measures a class
+on a default server, whose apps are ready before their tabs.
 
     python benchmarks/bench_serve.py [--tabs 3] [--png docs/browser.png]
 

@@ -119,6 +119,19 @@ def test_ready_apps_and_the_forker_end_with_the_server(signum: int) -> None:
         wait_gone([*ready, forker], timeout=2 if signum == signal.SIGTERM else 5)
 
 
+async def test_a_forker_started_by_the_first_tab_ends_with_a_server_killed_outright() -> None:
+    """Without ready apps the first tab starts the forker (on the server's event loop,
+    whose thread its death-with-parent follows): SIGKILL of the server ends it too."""
+    with serving("xor") as served:
+        assert served.children() == []
+        async with aiohttp.ClientSession() as session, ws_connect(session, served) as ws:
+            assert "xor 200×2" in screen_text(await first_screen(ws))
+            forker = served.forker()
+            served.proc.send_signal(signal.SIGKILL)
+            served.proc.wait(timeout=5)
+        wait_gone([forker], timeout=5)
+
+
 def test_ready_tabs_is_a_whole_number_and_goes_with_serve() -> None:
     for argv, says in (
         (["--serve", "--ready-tabs", "-1"], "--ready-tabs is a whole number from 0 to 99999"),

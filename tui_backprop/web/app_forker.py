@@ -1,6 +1,7 @@
 """The app forker: ``python -m tui_backprop.web.app_forker SERVER_PID SOCKET_FD``.
 
-The server starts one at its start. It imports NumPy, Textual, its web driver and the
+The server starts one at its start (with ``--ready-tabs 0``, as its first tab opens). It
+imports NumPy, Textual, its web driver and the
 app once, then waits on its socket; each request (a tab's arguments, window size and
 the three ends of its pipes) becomes an app forked from it, already imported, so a tab
 starts without a Python of its own (``docs/architecture.md``, "web").

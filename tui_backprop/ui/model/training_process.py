@@ -14,8 +14,9 @@ with the screen; a process does not. The design:
   every epoch since the last frame. A frame is built only when asked for, so training
   pays nothing for epochs nobody sees.
 - A pause asks for the trainer back: the process finishes its epoch and returns the run
-  whole (parameters, optimiser state, snapshots, and the metrics no frame has carried:
-  the process drops those it has sent), and the app's trainer continues from it with
+  whole (parameters, optimiser state, snapshots, and the metrics of its last frame and
+  after: the process drops those of the frames before, which the app has read), and the
+  app's trainer continues from it with
   the frames' metrics put before them (``LiveRun.taken_back``), so history, the phase
   walk, forks, the gradient check and settings work on it exactly as on a run trained
   in the app.

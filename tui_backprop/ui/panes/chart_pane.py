@@ -284,7 +284,7 @@ class MetricsChart(PlotextPlot, ViewPane, can_focus=True):
             _score_name(view) if view.epoch else None,
             view.network.classification and view.epoch > 0,
             f"diverged at epoch {view.epoch - 1}" if view.diverged else None,
-            self._focused,
+            self._focused and _too_small(width, height),  # a plot does not say it
         )
 
     def _replot(self, picture: Picture) -> None:
@@ -326,7 +326,7 @@ def chart_rows(plt: Any, picture: Picture) -> list[list[Run]]:
     width, height = picture.size
     if picture.title == EMPTY_TITLE:
         return _plot(plt, picture, (width, height), _draw_empty)
-    if width < TOO_SMALL[0] or height < TOO_SMALL[1]:
+    if _too_small(width, height):
         return _latest_rows(picture)
     left = [c for c in picture.curves if c.side == "left"]
     right = [c for c in picture.curves if c.side == "right"]
@@ -416,6 +416,11 @@ def _draw_empty(plt: Any) -> None:
     plt.xticks([])
     plt.yticks([])
     plt.title(EMPTY_TITLE)
+
+
+def _too_small(width: int, height: int) -> bool:
+    """Too small for a readable plot: the latest numbers instead."""
+    return width < TOO_SMALL[0] or height < TOO_SMALL[1]
 
 
 def _latest_rows(picture: Picture) -> list[list[Run]]:

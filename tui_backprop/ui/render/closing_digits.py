@@ -11,7 +11,10 @@ operand whose rounding carries the most, so a number that is exact, or nearly so
 short. The result's own rounding adds at most half a
 unit, so the recomputed result misses the printed one by less than one unit of its last
 digit. The result keeps its digits and the operands get more, never the reverse: the
-result is the number the line is about.
+result is the number the line is about. An operand's own float is part of the error (a
+bit or two off the number the engine took the result from): a line where that alone
+spends the budget (ŷ a few bits from 1 in −log(1 − ŷ)) cannot close, and shows no
+substitution.
 
 One text per value: a value the card prints on several lines (z inside σ(z), a in
 a·(1 − a), ŷ in ℓ and in ŷ − y, the row's input in z and in ∂L/∂w, the first weight in
@@ -32,6 +35,7 @@ from collections.abc import Iterable
 
 SHARE = 0.45  # of a unit of the result's last digit, for the operands' rounding
 LINEAR = 0.5  # the same where no two rounded numbers multiply: nothing second-order
+FLOAT_BITS = 2  # last bits an operand may be off from the number the result was taken from
 MOST = 12  # decimals: beyond this a float64 has nothing left to show at |x| ~ 1
 # Below this a number is rounding noise (the mean of standardised inputs, 1e-17): 0
 TINY = 1e-12
@@ -156,13 +160,12 @@ class Book:
                 slopes.append(s)
                 places.append(d)
                 errors.append(s * abs(printed(x, d) - x))
-        if sum(errors) <= budget:
-            return
-        # An operand is itself a float, within half its last bit of the number the engine
-        # worked the result from (ŷ = σ(z) against the ℓ taken from z): where that much
-        # carries past the budget (ℓ = −log(1 − ŷ) with ŷ a few bits from 1), no digits
-        # close the line.
-        if sum(s * math.ulp(x) / 2 for x, s in zip(values, slopes, strict=True)) > budget:
+        # An operand is itself a float, a bit or two from the number the engine worked
+        # the result from (ŷ = 1/(1 + e⁻ᶻ) rounded twice, against the ℓ taken from z):
+        # that much is spent before any rounding to digits, and where it is the whole
+        # budget (ℓ = −log(1 − ŷ) with ŷ a few bits from 1) no digits close the line.
+        budget -= sum(s * FLOAT_BITS * math.ulp(x) for x, s in zip(values, slopes, strict=True))
+        if budget <= 0:
             self._open.add(result)
             return
         while sum(errors) > budget:

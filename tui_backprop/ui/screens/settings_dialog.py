@@ -71,7 +71,8 @@ class SettingsDialog(FormDialog):
     COMPACT_BUTTONS = True
     # The first field that may be edited takes the focus as the dialog opens; Textual's
     # default would focus the scrolling list of fields first, and each focus change
-    # there restyles every row (45 ms a time on a two-core machine).
+    # there restyles every row (45 ms a time on a two-core machine). (Textual focuses
+    # only while the app has the terminal's focus, which the key that opened it gives.)
     AUTO_FOCUS = ".settings-editor"
 
     def __init__(
