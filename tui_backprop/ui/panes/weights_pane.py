@@ -112,7 +112,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         self._rows: list[Row] = []
         self._shape_key: tuple[Network, bool, int, bool] | None = None
         self._label = LABEL_MAX
-        self._cell = CELL
+        self._widths: dict[int, int] = {}  # each matrix's number width, by layer
         self._phase: Phase | None = None  # the walk's phase last scrolled to
         # Per layer, for the view on screen: (change signs, colour scale). Whole-matrix
         # work done once a frame, not once per visible row.
@@ -168,23 +168,28 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         """Where the first ``row_kind`` row of ``layer`` shows ``column``, in the pane's
         content before scrolling (x, y): what a click there selects."""
         index = next(i for i, r in enumerate(self._rows) if (r.kind, r.layer) == (row_kind, layer))
-        return self._label + column * self._step, index
+        return self._label + column * self._step(layer), index
 
     def _select(self, index: int, column: int) -> None:
         assert self.view is not None
         columns = self.view.network.sizes[self._rows[index].layer]
         column = max(0, min(column, columns - 1))
         self.selected = (index, column)
-        x = self._label + column * self._step
-        self.scroll_to_region(Region(x, index, self._step, 1), animate=False, immediate=True)
+        step = self._step(self._rows[index].layer)
+        x = self._label + column * step
+        self.scroll_to_region(Region(x, index, step, 1), animate=False, immediate=True)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or self.view is None:
             return
         index = self.scroll_offset.y + offset.y
-        column = (self.scroll_offset.x + offset.x - self._label) // self._step
-        if index in self._cell_rows() and column >= 0:
+        if index not in self._cell_rows():
+            return
+        column = (self.scroll_offset.x + offset.x - self._label) // self._step(
+            self._rows[index].layer
+        )
+        if column >= 0:
             self._select(index, column)
 
     def selected_cell(self) -> tuple[int, int | None, int] | None:
@@ -221,9 +226,11 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
     def watch_selected(self) -> None:
         self.refresh()
 
-    @property
-    def _step(self) -> int:
-        return self._cell + 2  # a number, its arrow, a gap
+    def _cell(self, layer: int) -> int:
+        return self._widths.get(layer, CELL)
+
+    def _step(self, layer: int) -> int:
+        return self._cell(layer) + 2  # a number, its arrow, a gap
 
     def watch_view(self, view: TrainingView | None) -> None:
         self._layer_facts = {}
@@ -275,11 +282,17 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         if key[1]:
             longest = max(longest, len(BIAS))
         self._label = min(longest, LABEL_MAX) + 1
-        widest = max(view.network.sizes[1:])
         extra = YOURS_ROOM if key[3] else 0  # --check: the student's column after a matrix
-        fitting = [c for c in CELLS if self._label + widest * (c + 2) + extra <= self.size.width]
-        self._cell = fitting[0] if fitting else CELLS[1]  # too wide anyway: scroll
-        self.virtual_size = Size(self._label + widest * self._step + extra, len(self._rows))
+        room = self._sight(len(self._rows)) - self._label - extra
+        sizes = view.network.sizes
+        # each matrix: the most whole columns (a digit less may show one more), then the
+        # widest numbers
+        self._widths = {
+            layer: max(CELLS, key=lambda cell: (min(whole_columns(room, cell), columns), cell))
+            for layer, columns in enumerate(sizes[1:], start=1)
+        }
+        widest = max(sizes[k] * self._step(k) - 1 for k in self._widths)  # no gap after
+        self.virtual_size = Size(self._label + widest + extra, len(self._rows))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -311,19 +324,32 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         row = self._rows[index]
         text = ""
         if y == self.scrollable_content_region.height - 1:
-            below = sum(1 for i in self._cell_rows() if i > index)
-            text = f" {below} more rows ↓ " if below else ""
+            text = self._below(index, min(width, self._sight(len(self._rows))))
         if not text and row.kind == "title":
             columns = view.network.sizes[row.layer]
-            last = self._visible(scroll_x, width, columns)[1]
-            after = columns - last
-            # a column cut at the right edge is not whole: count it as out of sight
-            cut = self._label + last * self._step
-            after += 1 if after < columns and cut - 2 > scroll_x + width else 0
+            after = columns - self._visible(scroll_x, width, row.layer)[1]
             text = f" {after} more → " if after > 0 else ""
-        if not text or len(text) > width:
+        sight = min(width, self._sight(len(self._rows)))  # not under the scrollbar
+        if not text or len(text) > sight:
             return strip
-        return Strip.join([strip.crop(0, width - len(text)), Strip([Segment(text, MORE)])])
+        end = strip.crop(sight, width)
+        return Strip.join([strip.crop(0, sight - len(text)), Strip([Segment(text, MORE)]), end])
+
+    def _below(self, index: int, width: int) -> str:
+        """The count of weight and bias rows below row ``index``, naming their matrices
+        (where that fits) when they are not the one in sight, whose title may be out of
+        sight too."""
+        layers = [self._rows[i].layer for i in self._cell_rows() if i > index]
+        if not layers:
+            return ""
+        if layers[0] == layers[-1] == self._rows[index].layer:
+            return f" {len(layers)} more rows ↓ "
+        first, last = layers[0], layers[-1]
+        names = f"W{first}" if first == last else f"W{first}, W{last}"
+        if last - first > 1:
+            names = f"W{first}…W{last}"
+        named = f" {len(layers)} more rows, {names} ↓ "
+        return named if len(named) <= width else f" {len(layers)} more rows ↓ "
 
     def _draw_row(self, index: int, scroll_x: int, width: int) -> Strip:
         view = self.view
@@ -346,14 +372,15 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         if matrices is None:
             text = WAITING if walk_of(view) is not None else NO_STEP
             return Strip([Segment(text if row.kind == "names" else "", DIM)])
-        first, last = self._visible(x0, width, net.sizes[row.layer])
-        pad = Segment(" " * (self._label + first * self._step))
+        first, last = self._visible(x0, width, row.layer)
+        cell = self._cell(row.layer)
+        pad = Segment(" " * (self._label + first * (cell + 2)))
         compared = self._compared(view, row)
         matrix = self._compared(view, Row("weights", row.layer)) if row.kind == "bias" else compared
         column = self._yours_column(view, row.layer, matrix or compared)
         if row.kind == "names":
             names = net.labels[row.layer][first:last]
-            cells = [Segment(n[: self._cell].rjust(self._cell) + "  ", DIM) for n in names]
+            cells = [Segment(n[:cell].rjust(cell) + "  ", DIM) for n in names]
             if column is not None and last == net.sizes[row.layer]:
                 cells.append(Segment(f"│ yours {net.labels[row.layer][column]}", WRONG_HEAD))
             return Strip([pad, *cells])
@@ -370,10 +397,10 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         if self._showing_gradients(view):
             change = None  # the arrows say how the weights moved, not the gradients
         label = Segment(name[: self._label - 1].ljust(self._label), DIM)
-        skip = Segment(" " * (first * self._step))
+        skip = Segment(" " * (first * (cell + 2)))
         _, scale = self._facts(view, row.layer, weights, biases)
         wrong = None if compared is None else _row_of(compared.wrong, row)
-        cells = self._cells(values, change, scale, first, last, wrong)
+        cells = self._cells(values, change, scale, (first, last, cell), wrong)
         if compared is not None and column is not None and last == net.sizes[row.layer]:
             cells.append(self._theirs(compared, row, column))
         if (
@@ -403,9 +430,19 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         rec = view.record.layers[layer - 1]
         return rec.grad_w, rec.grad_b
 
-    def _visible(self, x0: int, width: int, columns: int) -> tuple[int, int]:
-        first = max((x0 - self._label) // self._step, 0)
-        last = min(columns, (x0 + width - self._label) // self._step + 1)
+    def _sight(self, rows: int) -> int:
+        """The width not under the vertical scrollbar, which ``rows`` rows call for."""
+        width, height = self.size
+        return width - (self.styles.scrollbar_size_vertical if rows > height else 0)
+
+    def _visible(self, x0: int, width: int, layer: int) -> tuple[int, int]:
+        """The columns of matrix ``layer`` wholly in sight (first, last + 1): a number
+        cut at an edge would read as another (+0.3 for +0.37), so a cut one is left blank."""
+        assert self.view is not None
+        columns, cell, step = self.view.network.sizes[layer], self._cell(layer), self._step(layer)
+        width = min(width, self._sight(len(self._rows)))
+        first = max(-((self._label - x0) // step), 0)
+        last = min(columns, first + whole_columns(x0 + width - self._label - first * step, cell))
         return first, max(first, last)
 
     def _cells(
@@ -413,20 +450,21 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         values: Array,
         change: Array | None,
         scale: float,
-        first: int,
-        last: int,
+        shown: tuple[int, int, int],
         wrong: Mask | None = None,
     ) -> list[Segment]:
+        """The numbers of columns first … last - 1 (``shown``, with their width)."""
+        first, last, cell = shown
         out = []
         for k in range(first, last):
             value = float(values[k])
             if wrong is not None and wrong[k]:  # the student's differs here (--check)
-                out.append(Segment(signed(value, self._cell) + WRONG_MARK, WRONG_STYLE))
+                out.append(Segment(signed(value, cell) + WRONG_MARK, WRONG_STYLE))
                 out.append(Segment(" ", BLANK))
                 continue
             style = palette.value_style(value, scale)
             move = 0 if change is None or not np.isfinite(change[k]) else int(change[k])
-            out.append(Segment(signed(value, self._cell) + ARROWS.get(move, " "), style))
+            out.append(Segment(signed(value, cell) + ARROWS.get(move, " "), style))
             out.append(Segment(" ", BLANK))
         return out
 
@@ -467,7 +505,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         theirs, wrong = compared.student, compared.wrong
         assert theirs is not None and wrong is not None
         at = (column,) if row.kind == "bias" else (row.index, column)
-        text = "│ " + signed(float(theirs[at]), self._cell)
+        text = "│ " + signed(float(theirs[at]), self._cell(row.layer))
         return Segment(text + WRONG_MARK, WRONG_STYLE) if wrong[at] else Segment(text, BLANK)
 
     def _title(self, view: TrainingView, layer: int) -> str:
@@ -517,6 +555,12 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
             for chosen in (parts, parts[:2], parts[1:2])
         )
         return title, next((h for h in hints if len(h) <= room), "")
+
+
+def whole_columns(room: int, cell: int) -> int:
+    """How many columns of ``cell``-wide numbers (each with its arrow, a gap between
+    them) fit whole in ``room`` cells."""
+    return max((room + 1) // (cell + 2), 0)
 
 
 def phase_role(view: TrainingView, layer: int, gradients: bool = False) -> str | None:

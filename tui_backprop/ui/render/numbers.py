@@ -8,7 +8,7 @@ CELL = 7  # "+0.0342", "-1.2e-4", "+123.45"
 
 
 def signed(x: float, width: int = CELL) -> str:
-    """``x`` with its sign in exactly ``width`` columns (width >= 6), as precise as fits;
+    """``x`` with its sign in exactly ``width`` columns (width >= 5), as precise as fits;
     small magnitudes switch to a short exponent rather than showing as zero."""
     if math.isnan(x):
         return "nan".rjust(width)
