@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from tests.helpers import DEEP, SIZE, app_of, press, text_of, weights_of
+from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.weight_moment import shown_params
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.panes.weights_pane import WeightsPane
 
 NUMBER = r"[+-]\d+\.\d+"
@@ -121,3 +123,51 @@ async def test_the_used_weights_are_not_edited_and_the_initial_ones_say_so() -> 
         assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
         await press(pilot, "v", "0")  # the weights after the update are the ones to edit
         assert app.main.experiment.trainer.params.weights[0][0, 0] == 0.0
+
+
+def card_weights(app: BackpropApp) -> dict[str, float]:
+    """An input neuron's card: its weights out, by the neuron they go into."""
+    text = text_of(app.query_one(NeuronDetail), inside=True)
+    return {name: float(value) for name, value in re.findall(rf"(h\d) ({NUMBER})", text)}
+
+
+async def test_an_inputs_card_shows_the_weights_the_pane_shows() -> None:
+    """With an input selected, v switches the card's weights out with the pane's: the
+    card showed those after the update beside a pane of the used ones."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "space", "left")
+        assert app.main.session.choices.neuron == (0, 0)
+        after = app.main.experiment.trainer.params.weights[0][0]
+        assert card_weights(app) == pytest.approx(
+            dict(zip(("h1", "h2", "h3", "h4"), after, strict=True)), abs=5e-5
+        )
+        await press(pilot, "v")
+        view = app.main.view
+        used = shown_params(view, True).weights[0][0]
+        assert not np.allclose(used, after)
+        assert card_weights(app) == pytest.approx(
+            dict(zip(("h1", "h2", "h3", "h4"), used, strict=True)), abs=5e-5
+        )
+        assert "before the update" in text_of(app.query_one(NeuronDetail))
+        assert card_weights(app)["h1"] == shown_column(app, 0)["x1"]
+
+
+async def test_with_mini_batches_the_used_weights_are_the_last_steps_and_say_so() -> None:
+    """Two steps an epoch (8 of the seed's 10 rows a batch): the used weights are the
+    last step's, the title names that step, and the arrows say how its own update moves
+    them, as the card's update line does (they showed the whole epoch's move)."""
+    app = app_of(resolve("seed", {"batch_size": 8}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "space", "v")
+        record = app.main.view.record
+        assert record is not None and record.step == 1
+        assert "step 2" in weights_title(app)
+        layer = record.layers[0]
+        lines = text_of(app.query_one(WeightsPane), inside=True).splitlines()
+        row = next(line for line in lines if line.lstrip().startswith("x1"))
+        arrows = re.findall(rf"{NUMBER}([▲▼ ])", row)
+        moved = np.sign(layer.w_after[0] - layer.w_before[0])
+        assert arrows == [{1: "▲", -1: "▼", 0: " "}[int(s)] for s in moved]
+        epoch = np.sign(layer.w_after[0] - app.main.view.first.layers[0].w_before[0])
+        assert not np.array_equal(moved, epoch)  # the case where the two differ

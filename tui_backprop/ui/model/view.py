@@ -190,6 +190,16 @@ class TrainingView:
         before, after = self.first.layers[layer - 1].b_before, self.record.layers[layer - 1].b_after
         return None if before is None or after is None else np.sign(after - before)
 
+    def step_change(self, layer: int, bias: bool = False) -> Array | None:
+        """Sign of how the shown step's own update moved the weights (or biases) into
+        ``layer``: the epoch's move when it has one step, the last step's alone when it
+        has several (mini-batches)."""
+        if self.record is None:
+            return None
+        rec = self.record.layers[layer - 1]
+        before, after = (rec.b_before, rec.b_after) if bias else (rec.w_before, rec.w_after)
+        return None if before is None or after is None else np.sign(after - before)
+
     def sample_caption(self) -> str:
         if self.record is None:  # the row chosen (j, k) waits for the first step
             chosen = "the batch mean" if self.sample is None else f"row {self.sample + 1}"

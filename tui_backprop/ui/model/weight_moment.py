@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui_backprop.engine import Params
+from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.numbering import numbered
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import walk_of
@@ -30,6 +31,7 @@ class Moment:
     kind: str  # INITIAL, USED or AFTER
     epoch: int | None  # the record's epoch; None for INITIAL
     walked: bool = False  # a walk chose the moment, not the ``v`` key
+    step: int = 0  # the record's step in its epoch: after the first, mini-batches
 
     def titles(self, names: str) -> tuple[str, ...]:
         """The pane's title in words, longest first, for the room there is."""
@@ -40,6 +42,14 @@ class Moment:
             )
         assert self.epoch is not None  # every moment but INITIAL has its record
         epoch = numbered(self.epoch)
+        if self.kind == USED and self.step:  # the last step's forward pass, not the first's
+            step = f"step {self.step + 1}"
+            return (
+                f"Weights {names} used by {epoch}'s {step} (before that step's update)",
+                f"{names} used by {epoch}'s {step}, before its update",
+                f"{names} used by {step} of {epoch}",
+                f"{names} before {step}'s update",
+            )
         if self.kind == USED:
             return (
                 f"Weights {names} used by {epoch}'s forward pass (before its update)",
@@ -76,8 +86,18 @@ def moment_of(view: TrainingView, used: bool) -> Moment:
         return Moment(INITIAL, None)
     walk = walk_of(view)
     if walk is not None:
-        return Moment(AFTER if walk.progress.updated else USED, record.epoch, walked=True)
-    return Moment(USED if used else AFTER, record.epoch)
+        return Moment(AFTER if walk.progress.updated else USED, record.epoch, True, record.step)
+    return Moment(USED if used else AFTER, record.epoch, step=record.step)
+
+
+def shown_change(view: TrainingView, used: bool, layer: int, bias: bool = False) -> Array | None:
+    """Signs of how the shown weights (or biases) into ``layer`` move: at the used
+    moment by the shown step's update (the card's ``w ←`` line; with mini-batches the
+    last step's alone), after it over the whole epoch."""
+    moment = moment_of(view, used)
+    if moment.kind == USED and not moment.walked:
+        return view.step_change(layer, bias)
+    return view.bias_change(layer) if bias else view.weight_change(layer)
 
 
 def shown_params(view: TrainingView, used: bool) -> Params:

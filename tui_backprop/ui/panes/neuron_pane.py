@@ -9,6 +9,7 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.view import TrainingView
+from tui_backprop.ui.model.weight_moment import USED, moment_of, shown_change, shown_params
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import check_text, equations, palette
 from tui_backprop.ui.render.card_pictures import card_pictures, picture_room, with_pictures
@@ -40,6 +41,8 @@ class NeuronDetail(ViewPane):
     def watch_choices(self, old: PaneChoices, new: PaneChoices) -> None:
         if old.neuron != new.neuron:
             self._retitle()
+            self.refresh()
+        elif old.used != new.used and new.neuron[0] == 0:  # an input's weights out (v)
             self.refresh()
 
     def _retitle(self) -> None:
@@ -83,7 +86,7 @@ class NeuronDetail(ViewPane):
         """The neuron's equations (or an input's value) in ``rows`` lines."""
         if layer == 0:
             out = Text(no_wrap=True, overflow="ellipsis")
-            self._input(out, view, neuron)
+            self._input(out, view, neuron, self.choices.used)
             return out
         if view.record is None:
             return Text(
@@ -98,20 +101,23 @@ class NeuronDetail(ViewPane):
         return with_pictures(pictures, eqs)
 
     @staticmethod
-    def _input(out: Text, view: TrainingView, neuron: int) -> None:
+    def _input(out: Text, view: TrainingView, neuron: int, used: bool) -> None:
+        """An input's value and its weights out, at the moment the weights pane shows
+        (``v``: those the forward pass used, or those after the update)."""
         values = view.activation(0)
         if values is not None:
             out.append(f"feature value {short(float(values[neuron]))}   ")
-        out.append("weights out: ", "dim")
-        weights = view.params.weights[0][neuron, :]
-        change = view.weight_change(1)
+        before = moment_of(view, used).kind == USED
+        out.append("weights out, before the update:\n" if before else "weights out:\n", "dim")
+        matrix = shown_params(view, used).weights[0]
+        change = shown_change(view, used, 1)
         names = view.network.labels[1]
         _weights(
             out,
-            weights,
+            matrix[neuron, :],
             None if change is None else change[neuron, :],
             names,
-            palette.magnitude(view.params.weights[0]),
+            palette.magnitude(matrix),
         )
 
 

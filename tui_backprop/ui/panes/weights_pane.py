@@ -43,7 +43,13 @@ from tui_backprop.ui.model.check_marks import BIAS_GRADIENT, GRADIENT, WEIGHT, M
 from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import gradients_known, walk_of
-from tui_backprop.ui.model.weight_moment import AFTER, USED, moment_of, shown_params
+from tui_backprop.ui.model.weight_moment import (
+    AFTER,
+    USED,
+    moment_of,
+    shown_change,
+    shown_params,
+)
 from tui_backprop.ui.panes.lines import arrow_bindings
 from tui_backprop.ui.panes.view_pane import ViewPane
 from tui_backprop.ui.render import palette
@@ -387,7 +393,7 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         weights, biases = matrices
         if row.kind == "bias":
             assert biases is not None
-            values, change = biases, view.bias_change(row.layer)
+            values, change = biases, shown_change(view, self.used, row.layer, bias=True)
             name = BIAS
         else:
             values = weights[row.index]
@@ -416,7 +422,8 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
         self, view: TrainingView, layer: int, weights: Array, biases: Array | None
     ) -> tuple[Array | None, float]:
         if layer not in self._layer_facts:
-            self._layer_facts[layer] = (view.weight_change(layer), scale_of(weights, biases))
+            change = shown_change(view, self.used, layer)
+            self._layer_facts[layer] = (change, scale_of(weights, biases))
         return self._layer_facts[layer]
 
     def _matrices(self, view: TrainingView, layer: int) -> tuple[Array, Array | None] | None:
