@@ -8,7 +8,7 @@ import time
 
 from textual.notifications import Notifications
 
-from tests.helpers import SIZE, app_of, press
+from tests.helpers import SIZE, app_of, press, wait_until
 from tui_backprop.ui.app import LEAST_TOAST, Notice
 
 
@@ -32,3 +32,15 @@ async def test_every_notice_of_the_app_is_one_and_a_burst_leaves_it_answering() 
         assert all(isinstance(n, Notice) for n in app.notices)
         await press(pilot, "space")
         assert app.main.experiment.trainer.epoch == 1  # keys still answered
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
+    """Textual's ctrl+c hint is markup, which notices never read: the learner saw
+    "Press [b]ctrl+q[/b]"."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "ctrl+c")
+        await wait_until(pilot, lambda: len(app.notices) > 0)
+        notice = app.notices[-1]
+        assert notice.title == "Do you want to quit?"
+        assert notice.message == "Press ctrl+q to quit the app." and app.is_running

@@ -41,6 +41,7 @@ SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 LEAST_TOAST = 0.05  # seconds a notice's toast is shown at least
 NOTICE_LIMIT = 2000  # characters of a notice line: paths, lists of files
 QUIT_PATIENCE = 2.0  # seconds a quit waits at most for a screen still being built
+QUITS = ("quit", "app.quit")  # the actions ctrl+c points to
 
 
 class Notice(Notification):
@@ -131,6 +132,15 @@ class BackpropApp(App[int]):
         timeout = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
         message, title = printable_lines(message, NOTICE_LIMIT), printable(title, NOTICE_LIMIT)
         self.post_message(Notify(Notice(message, title, severity, timeout, markup=False)))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: how to quit. Textual's own says it in markup, which notices never
+        read (the learner saw "Press [b]ctrl+q[/b]")."""
+        keys = [
+            key for key, active in self.active_bindings.items() if active.binding.action in QUITS
+        ]
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app.", title="Do you want to quit?")
 
     def get_default_screen(self) -> MainScreen:
         return self.main
