@@ -13,7 +13,7 @@ import pytest
 
 from tests.session_cases import XOR, lesson_of, session_of, texts
 from tui_backprop.experiment import Experiment
-from tui_backprop.served_tab import TabPolicy
+from tui_backprop.served_tab import LOCAL, TabPolicy
 from tui_backprop.settings import SEED_PRESET, read_non_negative, read_points, resolve
 from tui_backprop.ui.screens.dataset_dialog import labelled
 from tui_backprop.ui.session.run_session import Session
@@ -176,3 +176,33 @@ def test_a_csv_of_three_classes_keeps_the_standard_presets_choices(tmp_path: Pat
     seeded.load(str(path), None)()
     assert seeded.experiment.dataset.n_classes == 3 and seeded.settings.preset == "standard"
     assert seeded.trainer.sizes == (2, 8, 3)
+
+
+@pytest.mark.parametrize("preset", ["seed", "standard"])
+def test_a_file_opened_in_the_app_is_never_saved_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str
+) -> None:
+    """--log named a file the learner then opens with o: s wrote the metrics over their
+    data (from the standard preset; from the seed it dropped the names). The names chosen
+    on the command line stay with the run they started, whatever the preset, and a run
+    whose input one of them became refuses to save there."""
+    monkeypatch.chdir(tmp_path)
+    data = _csv(tmp_path)
+    before = data.read_bytes()
+    chosen = {"log": str(data), "save_weights": str(tmp_path / "mine.npz")}
+    first = resolve("seed", chosen) if preset == "seed" else replace(XOR, **chosen)
+    session = session_of(first, epochs=1)
+    assert session.load(str(data), None)().switched
+    session.trainer.train_epoch()
+    outcome = session.save()
+    assert outcome.refused is None and data.read_bytes() == before
+    assert not (tmp_path / "mine.npz").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dots-epoch0-metrics.csv",
+        "dots-epoch0-weights.npz",
+        "dots.csv",
+    ]
+    stale = Session(Experiment.build(replace(session.settings, log=str(data))), None, LOCAL)
+    refused = stale.save()
+    assert f"{data} is also an input of this run" in texts(refused)[0]
+    assert data.read_bytes() == before

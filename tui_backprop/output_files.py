@@ -166,5 +166,5 @@ def in_words(err: Exception) -> str:
     """``cannot write FILE: permission denied``, not ``[Errno 13] Permission denied: …``."""
     if not isinstance(err, OSError):
         return str(err)
-    reason = (err.strerror or str(err)).lower()
+    reason = err.strerror.lower() if err.strerror else str(err)  # a message of ours as it is
     return f"cannot write {err.filename}: {reason}" if err.filename else reason

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui_backprop.data import MAX_MAGNITUDE, Dataset, DatasetError, Progress, load_csv
 from tui_backprop.experiment import Experiment
-from tui_backprop.output_files import claim, release
+from tui_backprop.output_files import claim, output_problem, release
 from tui_backprop.settings import Settings, default_output, resolve
 from tui_backprop.ui.model.numbering import file_tag
 from tui_backprop.ui.model.run_info import RunInfo
@@ -33,12 +33,22 @@ def open_csv(current: Experiment, path: str, progress: Progress | None = None) -
 
 
 def settings_for(current: Experiment, name: str, dataset: Dataset) -> Settings:
-    """The current settings moved to ``dataset`` (called ``name``), as ``open_csv`` says."""
+    """The current settings moved to ``dataset`` (called ``name``), as ``open_csv`` says.
+    The files named with ``--save-weights`` / ``--log`` were chosen for the run the
+    command started: another file's run saves under new names (``s`` says which), never
+    over them, nor over the file just opened when it is one of them."""
     settings = current.settings
     if settings.preset == "seed":
         settings = resolve(name, {"seed": settings.seed})
     settings = replace(
-        settings, dataset=name, label_column=None, drop_columns=(), load_weights=None, image=None
+        settings,
+        dataset=name,
+        label_column=None,
+        drop_columns=(),
+        load_weights=None,
+        image=None,
+        save_weights=None,
+        log=None,
     )
     # A file is not drawn; input features need two columns.
     settings = replace(settings, points=None, noise=None, data_seed=None)
@@ -101,6 +111,10 @@ def save_paths(experiment: Experiment) -> tuple[Path, Path, list[Path]]:
     claimed: list[Path] = []
     try:
         for given, name in ((s.save_weights, weights_name), (s.log, log_name)):
+            # the command line refused it; a run changed since must be refused too
+            problem = given and output_problem(given, [p for p in (s.dataset, s.load_weights) if p])
+            if problem:
+                raise OSError(problem)
             if given:
                 chosen.append(Path(given))
             else:
