@@ -111,6 +111,14 @@ def test_printing_and_exiting_are_the_students_own(tmp_path: Path, record: StepR
         ("pass", "returned None where arrays are expected (a missing return?)"),
         ("return 'abc'", "returned a str where NumPy arrays are expected"),
         ("return [X, {'a': 1}]", "returned a dict where NumPy arrays are expected"),
+        (
+            "return [X.astype(complex)]",
+            "returned an array of complex numbers (complex128) where real numbers are expected",
+        ),
+        (
+            "return [X.astype(str)]",
+            "returned an array of text (<U32) where real numbers are expected",
+        ),
     ],
 )
 def test_a_return_that_is_not_arrays_is_a_bad_return(
@@ -122,6 +130,26 @@ def test_a_return_that_is_not_arrays_is_a_bad_return(
         result = student.call(calls_of(record)["forward"])
     assert result.status is Status.BAD_RETURN
     assert result.message == said
+
+
+def test_arrays_too_large_to_send_back_are_a_bad_return_with_their_shapes(
+    tmp_path: Path, record: StepRecord
+) -> None:
+    """800 MB of zeros (within the memory limit) three times over: the answer's message
+    ran out of memory in the student's process, which crashed on a traceback."""
+    path = written(
+        tmp_path,
+        "import numpy as np\ndef forward(X, weights):\n    return [np.zeros((10**4, 10**4))] * 3\n",
+    )
+    with StudentCode(path) as student:
+        student.load()
+        result = student.call(calls_of(record)["forward"])
+        assert result.status is Status.BAD_RETURN
+        assert result.message == (
+            "returned 2,289 MiB of arrays, more than an answer may hold (256 MiB): "
+            "shapes (10000, 10000), (10000, 10000), (10000, 10000)"
+        )
+        assert student.call(calls_of(record)["forward"]).status is Status.BAD_RETURN  # still up
 
 
 def test_a_list_of_the_wrong_length_says_what_was_expected(

@@ -16,6 +16,7 @@ from tui_backprop.engine.activations import Array
 
 LENGTH = struct.Struct("<Q")
 MAX_HEADER = 1 << 20
+REPLY_BYTES = 1 << 28  # the arrays of one answer from the student's process, at most
 Header = dict[str, Any]
 ReadExactly = Callable[[int], bytes]  # n bytes, or raises EOFError
 

@@ -29,6 +29,7 @@ from types import TracebackType
 
 from tui_backprop.check.contract import FUNCTIONS, Call
 from tui_backprop.check.pipe_messages import (
+    REPLY_BYTES,
     Header,
     MessageError,
     Nested,
@@ -44,7 +45,6 @@ from tui_backprop.engine.activations import Array
 CALL_SECONDS = 5.0  # one call of one function, at most
 LOAD_SECONDS = 30.0  # starting Python and NumPy on a busy machine, and the file's own code
 MEMORY_BYTES = 1 << 30  # address space their code may take beyond NumPy's own
-REPLY_BYTES = 1 << 28  # the arrays of one answer, at most
 LINE_LIMIT = 400  # characters of one line of a message from the student's process
 RUNNER = "tui_backprop.check.student_runner"
 

@@ -25,7 +25,14 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from tui_backprop.check.contract import BIAS_GRADIENTS, BIASES, FUNCTIONS
-from tui_backprop.check.pipe_messages import Header, pack, read_message, unpack, write_message
+from tui_backprop.check.pipe_messages import (
+    REPLY_BYTES,
+    Header,
+    pack,
+    read_message,
+    unpack,
+    write_message,
+)
 from tui_backprop.check.verdicts import Status
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -33,6 +40,8 @@ MAX_REQUEST = 1 << 34  # the caller's arrays: trusted, bounded by the caller's o
 PARENT_POLL = 0.5  # seconds between looks at whether the caller still runs
 MAX_FRAMES = 12  # a traceback's last frames in their file (a deep recursion has hundreds)
 LINE_LIMIT = 2000  # characters of one line of a message (the caller cuts it further)
+# NumPy's kinds of array that are not real numbers, in words
+KINDS = {"c": "complex numbers", "U": "text", "S": "bytes", "O": "Python objects", "M": "dates"}
 
 
 def main(argv: list[str]) -> None:
@@ -58,7 +67,10 @@ def main(argv: list[str]) -> None:
         except EOFError:
             return
         reply, values = _answer(namespace, header, arrays, path, name)
-        write_message(replies, reply, values)
+        try:  # the message is made whole in memory before a byte of it is written
+            write_message(replies, reply, values)
+        except MemoryError:
+            write_message(replies, _out_of_memory())
 
 
 def _end_with_parent(parent: int) -> None:
@@ -151,15 +163,34 @@ def _answer(
     except NotImplementedError:
         return {"status": Status.NOT_WRITTEN.value}, []
     except MemoryError:
-        return {"status": Status.OUT_OF_MEMORY.value, "message": _memory_message()}, []
+        return _out_of_memory(), []
     except BaseException as err:  # SystemExit, KeyboardInterrupt too
         return {"status": Status.RAISED.value, "message": _their_lines(err, path, name)}, []
     returned: list[Any] = []
     try:
         spec = pack(_numbers(value), returned)
+        _within_reply(returned)
+    except MemoryError:  # their arrays made float64
+        return _out_of_memory(), []
     except (TypeError, ValueError) as err:
         return {"status": Status.BAD_RETURN.value, "message": str(err)}, []
     return {"status": Status.OK.value, "value": spec}, returned
+
+
+def _within_reply(arrays: list[Any]) -> None:
+    """ValueError when ``arrays`` are more than one answer may hold, with their shapes
+    (a broadcast of a column against a row makes rows × rows)."""
+    size = sum(a.nbytes for a in arrays)
+    if size > REPLY_BYTES:
+        shapes = ", ".join(str(a.shape) for a in arrays[:4]) + (", …" if len(arrays) > 4 else "")
+        raise ValueError(
+            f"returned {size / 2**20:,.0f} MiB of arrays, more than an answer may hold "
+            f"({REPLY_BYTES / 2**20:,.0f} MiB): shapes {shapes}"
+        )
+
+
+def _out_of_memory() -> Header:
+    return {"status": Status.OUT_OF_MEMORY.value, "message": _memory_message()}
 
 
 def _memory_message() -> str:
@@ -180,6 +211,10 @@ def _numbers(value: object, depth: int = 0) -> object:
         array = np.asarray(value)
         if array.dtype.kind in "biuf":
             return array.astype(np.float64, copy=False)
+        kind = KINDS.get(array.dtype.kind, "values")
+        raise ValueError(
+            f"returned an array of {kind} ({array.dtype}) where real numbers are expected"
+        )
     if isinstance(value, list | tuple):
         raise ValueError("returned lists nested too deep: a list of NumPy arrays is expected")
     raise ValueError(f"returned a {type(value).__name__} where NumPy arrays are expected")
