@@ -5,6 +5,7 @@ cannot be loaded or the run cannot be checked)."""
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,28 @@ def test_the_app_is_handed_the_file_once_it_loads(monkeypatch: pytest.MonkeyPatc
         cli.main(["--check", str(FILES / "syntax_error.py")])
     assert refused.value.code == 2
     assert seen == {"check_file": path}  # the app never started on it
+
+
+def test_ctrl_c_ends_the_check_saying_how_many_epochs_it_checked() -> None:
+    """A Ctrl-C said nothing of the stop, and the summary claimed every epoch of the
+    3,000 asked for after a few hundred."""
+    args = ("--check", str(FILES / "reference.py"), "--headless", "--epochs", "100000")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:  # a few epochs checked, then the stop
+        lines.append(line)
+        if line.startswith("epoch 3 "):
+            process.send_signal(signal.SIGINT)
+            break
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    checked = len({v.split(" · ")[0] for v in verdicts("".join(lines) + out)})
+    last = checked - 1
+    assert f"# Interrupted at epoch {last}: {checked:,} of 100,000 checked\n" in out
+    assert f"# forward: agrees with the engine in every epoch checked ({checked:,})\n" in out

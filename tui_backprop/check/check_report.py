@@ -49,14 +49,15 @@ def step_lines(check: StepCheck, tally: Tally, many_steps: bool = False) -> list
     return lines
 
 
-def summary_lines(tally: Tally) -> list[str]:
-    """One line per function, then the verdict the exit status gives."""
+def summary_lines(tally: Tally, every: str = "every epoch") -> list[str]:
+    """One line per function, then the verdict the exit status gives; ``every`` says
+    which epochs a function that agrees agreed in."""
     lines = []
     for function in FUNCTIONS:
         if function in tally.first_failure:
             lines.append(f"# {function}: {tally.first_failure[function]}")
         elif function in tally.written:
-            lines.append(f"# {function}: agrees with the engine in every epoch")
+            lines.append(f"# {function}: agrees with the engine in {every}")
         else:
             lines.append(f"# {function}: not written yet")
     wrong = len(tally.first_failure)

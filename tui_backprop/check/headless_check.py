@@ -27,14 +27,17 @@ def run_check(
     write(f"# checking {name}: {', '.join(written)} (tolerance: {TOLERANCE})\n")
     tally = Tally()
     many = trainer.batch_rows < len(trainer.training_arrays()[0])  # several steps an epoch
-    for _ in range(epochs):
-        if stopped() or trainer.diverged:
-            break
+    checked = 0
+    while checked < epochs and not (stopped() or trainer.diverged):
         trainer.train_epoch()
+        checked += 1
         for record in trainer.last_records:
             lines = step_lines(check_step(record, student), tally, many)
             write("".join(f"{line}\n" for line in lines))
     if trainer.diverged:
         write(f"# the run diverged at epoch {trainer.epoch - 1}: later epochs are not checked\n")
-    write("".join(f"{line}\n" for line in summary_lines(tally)))
+    elif checked < epochs:  # Ctrl-C (or output closed): the summary covers what was checked
+        write(f"# Interrupted at epoch {trainer.epoch - 1}: {checked:,} of {epochs:,} checked\n")
+    every = "every epoch" if checked == epochs else f"every epoch checked ({checked:,})"
+    write("".join(f"{line}\n" for line in summary_lines(tally, every)))
     return tally
