@@ -253,3 +253,20 @@ async def test_looking_back_the_check_is_of_the_epoch_on_screen() -> None:
         assert "the weights shown now, those after epoch 1's update" in intro
         assert "those epoch 1 followed" in intro  # why w's gradient differs
         assert app.main.experiment.trainer.epoch == 3  # looking and checking forked nothing
+
+
+async def test_a_walks_status_line_says_whose_loss_it_shows() -> None:
+    """Walking epoch 3, the status line showed epoch 2's loss beside 'Walking epoch 3'
+    while the card's L was epoch 3's: it names the epoch of its figures until the walked
+    one is done."""
+    app = app_of()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "space", "space", "space", "n", "n", "n")
+        history = app.main.experiment.trainer.history
+        status = text_of(app.query_one("#status"))
+        assert "Walking epoch 3" in status
+        assert f"epoch 2: loss {history[2].loss:.4f}" in status
+        await press(pilot, "space")  # the walk finished: epoch 3's own figures
+        status = text_of(app.query_one("#status"))
+        assert "Walking" not in status and "epoch 3:" not in status
+        assert f"loss {history[3].loss:.4f}" in status and history[3].loss != history[2].loss

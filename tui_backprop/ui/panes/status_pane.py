@@ -69,6 +69,8 @@ class StatusLine(ViewPane):
             return out
         self._state(out)
         if view.metrics is not None:
+            if walk is not None:  # the walked epoch's own figures come once it is done
+                out.append(f"epoch {view.metrics.epoch:,}: ", "dim")
             self._metrics(out, view.metrics)
             if walk is None and out.cell_len - line + len(RULE_SHORT) <= self.size.width:
                 out.append(RULE_SHORT, "dim")  # the numbering rule, where it fits
