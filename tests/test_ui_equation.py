@@ -7,10 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from tests.helpers import DEEP, SIZE, app_of, press, text_of
+from tests.helpers import DEEP, SIZE, app_of, press, text_of, wait_until
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import SEED_PRESET, Settings
 from tui_backprop.ui.model.view import TrainingView, describe_network, snapshot
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.render.equation_layout import fit
 from tui_backprop.ui.render.equations import equations, render
 from tui_backprop.ui.render.numbers import short
@@ -163,3 +164,19 @@ async def test_a_walk_shows_unknown_equations_as_question_marks() -> None:
         shown = text_of(app.query_one("#neuron"))
         grad = record.layers[0].grad_w
         assert f"x1 {short(float(grad[0, 0]))}" in shown and "w ← w − η·∂L/∂w = ?" in shown
+
+
+async def test_a_card_with_lines_left_out_says_how_many_in_its_title() -> None:
+    """At 80×24 a hidden neuron's card has room for z, a and δ: its ∂L/∂w and update
+    lines were left out with no sign of them. Its title counts them until a zoom shows
+    them all."""
+    app = app_of()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "space", "space", "space")
+        card = app.query_one(NeuronDetail)
+        text = text_of(card, inside=True)
+        assert "δ" in text and "∂L/∂w" not in text and "w ←" not in text
+        await wait_until(pilot, lambda: "· 2 more lines" in str(card.border_title))
+        await press(pilot, "z")
+        await wait_until(pilot, lambda: "w ←" in text_of(card, inside=True))
+        await wait_until(pilot, lambda: "more lines" not in str(card.border_title))

@@ -33,6 +33,7 @@ class NeuronDetail(ViewPane):
     """
 
     _title: Text | None = None
+    _left = 0  # the card's equations that found no room: said in the title
 
     def watch_view(self) -> None:
         self._retitle()
@@ -57,6 +58,11 @@ class NeuronDetail(ViewPane):
         if layer:
             title.append(f" · {net.activations[layer]}")
         title.append(f" · {view.sample_caption()} ", "dim")
+        if self._left and layer:
+            room = self.size.width - title.cell_len - 4  # the border's corners and gaps
+            left = self._left
+            notes = (f"· {left} more lines: zoom, or n walks them ", f"· {left} more lines ")
+            title.append(next((n for n in notes if len(n) <= room), ""), "italic")
         if title != self._title:  # setting it repaints: only on a change, not per frame
             self._title = title
             self.border_title = title
@@ -97,7 +103,10 @@ class NeuronDetail(ViewPane):
             )
         width = self.size.width
         pictures = card_pictures(view, layer, neuron, width, rows)
-        eqs = equations.render(view, layer, neuron, width - picture_room(pictures), rows)
+        eqs, left = equations.card(view, layer, neuron, width - picture_room(pictures), rows)
+        if left != self._left:  # the title says it, after this paint
+            self._left = left
+            self.call_after_refresh(self._retitle)
         return with_pictures(pictures, eqs)
 
     @staticmethod

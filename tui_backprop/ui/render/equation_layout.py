@@ -163,6 +163,13 @@ def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int
     """At most ``rows`` lines in the equations' order. First the active phase's lines,
     then the short sums whole (over two lines if need be), then the other main lines,
     the active phase's whole, the other main lines whole, and the details likewise."""
+    return chosen_blocks(eqs, phase, rows, width)[0]
+
+
+def chosen_blocks(
+    eqs: list[Equation], phase: Phase | None, rows: int, width: int
+) -> tuple[list[Equation], int]:
+    """``chosen_lines``, and how many main (not detail) equations found no room."""
     blocks: dict[int, list[Equation]] = {}
     room = rows
 
@@ -188,4 +195,5 @@ def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int
     for group, whole in passes:
         for k in group:
             take(k, (wrapped(eqs[k], width) or []) if whole else [eqs[k]])
-    return [line for k in sorted(blocks) for line in blocks[k]]
+    lines = [line for k in sorted(blocks) for line in blocks[k]]
+    return lines, sum(1 for k in main if k not in blocks)

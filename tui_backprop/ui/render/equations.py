@@ -51,7 +51,7 @@ from tui_backprop.ui.render.equation_layout import (
     SUMMARISE,
     Equation,
     Piece,
-    chosen_lines,
+    chosen_blocks,
     fit,
 )
 from tui_backprop.ui.render.substitution import (
@@ -596,11 +596,16 @@ def equations(view: TrainingView, layer: int, neuron: int) -> list[Equation]:
 def render(view: TrainingView, layer: int, neuron: int, width: int, rows: int) -> Text:
     """The neuron's equations in ``rows`` lines of ``width`` cells; the phase being
     walked through (if any) is marked."""
+    return card(view, layer, neuron, width, rows)[0]
+
+
+def card(view: TrainingView, layer: int, neuron: int, width: int, rows: int) -> tuple[Text, int]:
+    """``render``, and how many of the neuron's main equations found no room."""
     walk = walk_of(view)
     phase = walk.phase if walk is not None else None
     out = Text(no_wrap=True, overflow="ellipsis")
     room = width - len(MARK)
-    lines = chosen_lines(equations(view, layer, neuron), phase, rows, room)
+    lines, left = chosen_blocks(equations(view, layer, neuron), phase, rows, room)
     for k, eq in enumerate(lines):
         active = eq.active(phase)
         out.append(MARK if active and not eq.tail else "  ", "bold yellow")
@@ -610,4 +615,4 @@ def render(view: TrainingView, layer: int, neuron: int, width: int, rows: int) -
         out.append_text(line)
         if k < len(lines) - 1:
             out.append("\n")
-    return out
+    return out, left
