@@ -306,3 +306,18 @@ async def test_the_weights_pane_shows_whole_numbers_each_under_its_name(run: str
                 assert abs(float(value) - weight) <= last_unit(value) / 2 + 1e-12, line
         if run == "circles":  # W2's title is below the pane: its rows are named
             assert re.search(r"\d+ more rows, W2 ↓", text_of(pane))
+
+
+async def test_the_compact_delta_line_counts_the_neurons_out_of_sight() -> None:
+    """At 80×24 the δ pane had room for one or two of the circles run's 8 hidden δ
+    colours and showed them as if they were all."""
+    app = app_of(resolve("circles", {}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "space")
+        pane = app.query_one(DeltasPane)
+        line = next(s for s in lines_of(pane, inside=True) if s.text.startswith("hidden"))
+        base = next(s.style.bgcolor for s in line if s.text.startswith("hidden") and s.style)
+        cells = [s for s in line if s.text == "  " and s.style and s.style.bgcolor != base]
+        more = re.search(r"\+(\d+)", line.text)
+        assert cells and more is not None
+        assert len(cells) + int(more.group(1)) == app.main.view.network.sizes[1] == 8

@@ -296,7 +296,10 @@ class DeltasPane(ViewPane, can_focus=True):
         wrong = (
             None if check is None or check.wrong is None else wrong_row(check.wrong, view.sample)
         )
-        count = min(view.network.sizes[layer], columns // 2)
+        size = view.network.sizes[layer]
+        count = min(size, columns // 2)
+        if count < size:  # the last cell counts the neurons out of sight
+            count = max(count - 1, 0)
         for k in range(count):
             if delta is None:  # the backward pass has not reached this layer yet
                 out.append(UNKNOWN.center(2), "dim")
@@ -304,6 +307,10 @@ class DeltasPane(ViewPane, can_focus=True):
                 out.append(WRONG_MARK + " ", WRONG_STYLE)
             else:
                 out.append("  ", palette.value_style(float(delta[k]), scale))
+        if count < size:
+            more = size - count
+            out.append(f"+{more}" if more < 10 else "+…", "dim")
+            count += 1
         out.append(" " * (columns - 2 * count + 1))
 
 
