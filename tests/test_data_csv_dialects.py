@@ -136,3 +136,38 @@ def test_regression_targets_round_trip(
     assert ds.task == "regression" and ds.n_classes == 0
     np.testing.assert_array_equal(ds.features, x)
     np.testing.assert_array_equal(ds.labels, y)
+
+
+def _rows(labels: list[str], header: str | None) -> str:
+    rng = np.random.default_rng(3)
+    lines = [header] if header else []
+    lines += [",".join(f"{v:.3f}" for v in rng.random(4)) + f",{label}" for label in labels]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("header", "labels", "names"),
+    [
+        # numbers for column names: the label column gives the header away
+        ("400,410,420,430,class", ["good", "bad"] * 30, ("400", "410", "420", "430", "class")),
+        ("400,410,420,430,grade", ["0", "1"] * 30, ("400", "410", "420", "430", "grade")),
+        # no header: the first row's label is one of the labels below it
+        (None, ["good", "bad"] * 30, None),
+        # no header, a label seen once among many kinds: data, not a name
+        (None, [f"c{k}" for k in range(30)], None),
+    ],
+)
+def test_a_header_of_numbers_is_found_by_its_label_column(
+    tmp_path: Path, header: str | None, labels: list[str], names: tuple[str, ...] | None
+) -> None:
+    """A header '400,410,420,430,class' was read as a data row: its 'class' became a
+    third class of one row, silently."""
+    path = tmp_path / "spectra.csv"
+    path.write_text(_rows(labels, header))
+    ds = load_csv(path)
+    assert ds.n_rows == len(labels)
+    if names is None:
+        assert ds.feature_names == ("x1", "x2", "x3", "x4")
+    else:
+        assert (*ds.feature_names, ds.label_name) == names
+        assert ds.n_classes == 2

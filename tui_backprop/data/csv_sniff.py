@@ -3,7 +3,10 @@
 The delimiter is whichever of ``,`` ``;`` tab ``|`` splits the sampled rows into the same
 number (more than one) of fields, preferring more fields. The first row is a header when
 none of its fields is a number and at most one is empty (pandas writes an empty name over
-its index column); otherwise it is data and columns get positional names.
+its index column). Column names that are numbers (wavelengths, years) make a header too
+when a column gives it away: text above numbers only (``grade`` over 0s and 1s), or a name
+above class labels that repeat and never name it (``class`` over ``good`` and ``bad``), as
+a data row's label would. Otherwise the first row is data and columns get positional names.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def sniff(head: Head, source: str) -> CsvLayout:
     if not records:
         raise fail(source, "empty file; expected rows of comma-separated numbers")
     first_line, end_line, first = records[0]
-    if not _looks_like_header(first):
+    if not (_looks_like_header(first) or _named_above(first, [r for _, _, r in records[1:]])):
         return CsvLayout(delimiter, len(first), None, 0, first_line)
     names = tuple(name.strip() or f"col{i + 1}" for i, name in enumerate(first))
     if len(records) == 1 and head.whole:
@@ -85,3 +88,24 @@ def _looks_like_header(fields: list[str]) -> bool:
     cells = [field.strip() for field in fields]
     no_numbers = all(parse_number(cell) is None for cell in cells)
     return no_numbers and sum(not cell for cell in cells) <= min(1, len(cells) - 1)
+
+
+MIN_BELOW = 10  # sampled rows under a column before its first cell can give a header away
+
+
+def _named_above(first: list[str], rows: list[list[str]]) -> bool:
+    """Whether a column of the first row holds a name, not a value: text above numbers
+    only, or text above labels that repeat (half as many kinds as rows, or fewer) and
+    never equal it."""
+    rows = [r for r in rows if len(r) == len(first)]
+    if len(rows) < MIN_BELOW:
+        return False
+    for k, top in enumerate(field.strip() for field in first):
+        if not top or parse_number(top) is not None:
+            continue
+        below = [r[k].strip() for r in rows]
+        if all(parse_number(cell) is not None for cell in below):
+            return True
+        if top not in below and len(set(below)) <= len(below) // 2:
+            return True
+    return False
