@@ -171,3 +171,11 @@ def test_a_header_of_numbers_is_found_by_its_label_column(
     else:
         assert (*ds.feature_names, ds.label_name) == names
         assert ds.n_classes == 2
+
+
+def test_a_word_in_a_first_rows_feature_is_an_error_not_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "typo.csv"
+    text = _rows(["0", "1"] * 30, None).replace("0.", "oops", 1)
+    path.write_text(text)
+    with pytest.raises(ValueError, match="oops"):
+        load_csv(path)

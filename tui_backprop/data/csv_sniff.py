@@ -4,9 +4,11 @@ The delimiter is whichever of ``,`` ``;`` tab ``|`` splits the sampled rows into
 number (more than one) of fields, preferring more fields. The first row is a header when
 none of its fields is a number and at most one is empty (pandas writes an empty name over
 its index column). Column names that are numbers (wavelengths, years) make a header too
-when a column gives it away: text above numbers only (``grade`` over 0s and 1s), or a name
-above class labels that repeat and never name it (``class`` over ``good`` and ``bad``), as
-a data row's label would. Otherwise the first row is data and columns get positional names.
+when the last column (the label's, by default) gives it away: text above numbers only
+(``grade`` over 0s and 1s), or a name above class labels that repeat and never name it
+(``class`` over ``good`` and ``bad``), as a data row's label would. Only the last column:
+a stray word in a data row's feature stays an error, not a header. Otherwise the first
+row is data and columns get positional names.
 """
 
 from __future__ import annotations
@@ -94,18 +96,14 @@ MIN_BELOW = 10  # sampled rows under a column before its first cell can give a h
 
 
 def _named_above(first: list[str], rows: list[list[str]]) -> bool:
-    """Whether a column of the first row holds a name, not a value: text above numbers
+    """Whether the first row's last field is a name, not a label: text above numbers
     only, or text above labels that repeat (half as many kinds as rows, or fewer) and
     never equal it."""
     rows = [r for r in rows if len(r) == len(first)]
-    if len(rows) < MIN_BELOW:
+    top = first[-1].strip()
+    if len(rows) < MIN_BELOW or not top or parse_number(top) is not None:
         return False
-    for k, top in enumerate(field.strip() for field in first):
-        if not top or parse_number(top) is not None:
-            continue
-        below = [r[k].strip() for r in rows]
-        if all(parse_number(cell) is not None for cell in below):
-            return True
-        if top not in below and len(set(below)) <= len(below) // 2:
-            return True
-    return False
+    below = [r[-1].strip() for r in rows]
+    if all(parse_number(cell) is not None for cell in below):
+        return True
+    return top not in below and len(set(below)) <= len(below) // 2
