@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import SIZE, SnapCompare, press, text_of, wait_until
@@ -279,3 +280,17 @@ async def test_functions_not_written_yet_are_said_so_and_not_crossed() -> None:
         assert said.mark == MISSING and said.text == "deltas() not written yet"
         assert "✗" not in text_of(app.query_one("#panes"))
         assert "not written yet" in text_of(app.query_one("#neuron"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 45)])
+async def test_the_networks_title_shows_its_mark_however_long_the_phase(
+    size: tuple[int, int],
+) -> None:
+    """'backward: δ of the output layer 2' filled the title at 120 and 160 columns and
+    Textual cut the ✗ after it off."""
+    app = app_checking(FILES / "output_sign.py")
+    async with app.run_test(size=size) as pilot:
+        await walk_to(pilot, app, 4)
+        assert marks(app).headline().mark == WRONG
+        top = text_of(app.query_one("#network-pane")).splitlines()[0]
+        assert "✗" in top and "phase 4 of 7" in top

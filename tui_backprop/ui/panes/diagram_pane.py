@@ -427,13 +427,13 @@ class NetworkPane(Vertical, ViewPane):
             self._legend()
         walk = walk_of(view)
         title = Text("Network")
+        if view is not None and view.check is not None:  # --check: the phase's verdict,
+            title.append_text(check_text.title_mark(view.check))  # first: a long title is cut
         if walk is not None:
             title.append(f" · phase {walk.progress.done} of {len(walk.progress.phases)}: ")
             title.append(walk.phase.title, "bold #ffd75f")
         elif view is not None and view.record is not None:
             title.append(f" · epoch {view.record.epoch:,}'s forward pass")
-        if view is not None and view.check is not None:  # --check: the phase's verdict
-            title.append_text(check_text.title_mark(view.check))
         if title != self._title:  # setting it repaints: only on a change, not per frame
             self._title = title
             self.border_title = title
