@@ -53,9 +53,12 @@ def plan_columns(
             source,
             f"found a single column; need feature columns and a label (separators tried: {tried})",
         )
-    label = -1 if label_column is None else label_column
+    tail = (layout.n_columns - 1,) if layout.empty_tail else ()
+    label = (-2 if tail else -1) if label_column is None else label_column
     label_at = _resolve(label, layout, source)
-    dropped = tuple(dict.fromkeys(_resolve(ref, layout, source) for ref in drop_columns))
+    dropped = tuple(
+        dict.fromkeys([*tail, *(_resolve(ref, layout, source) for ref in drop_columns)])
+    )
     if label_at in dropped:
         raise fail(source, "cannot be dropped: it is the label", column=_place(layout, label_at))
     features = tuple(i for i in range(layout.n_columns) if i != label_at and i not in dropped)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 # The first row counts as a header only when none of its names reads as a number.
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")  # 0,5: a decimal comma, as some locales write
 _HEADER_HINT = " (if this row is a header, a name that reads as a number hides it)"
 
 
@@ -149,4 +151,8 @@ def _cell_problem(cell: str, limit: float) -> str | None:
         return "empty cell; expected a number"
     if "\x00" in text:
         return "binary data (a zero byte); expected UTF-8 text"
+    if DECIMAL_COMMA.fullmatch(text):
+        return (
+            f"{show(text)} is not a number: write decimals with a point ({text.replace(',', '.')})"
+        )
     return f"{show(text)} is not a number"

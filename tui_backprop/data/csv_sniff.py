@@ -1,7 +1,9 @@
 """Guessing a CSV file's delimiter and whether its first row is a header, from a sample.
 
 The delimiter is whichever of ``,`` ``;`` tab ``|`` splits the sampled rows into the same
-number (more than one) of fields, preferring more fields. The first row is a header when
+number (more than one) of fields, preferring more fields, unless a first line such as
+``sep=;`` (a spreadsheet's) names it. Lines that all end with a delimiter (spreadsheets
+again) have an empty last column, which is dropped. The first row is a header when
 none of its fields is a number and at most one is empty (pandas writes an empty name over
 its index column). Column names that are numbers (wavelengths, years) make a header too
 when the last column (the label's, by default) gives it away: text above numbers only
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 DELIMITERS = (",", ";", "\t", "|")
+SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*\r?\n")
 _SNIFF_ROWS = 20
 
 
@@ -35,8 +39,11 @@ class CsvLayout:
     delimiter: str
     n_columns: int
     header: tuple[str, ...] | None
-    skip_lines: int  # physical lines up to and including the header; 0 without one
+    skip_lines: int  # physical lines up to and including the header (and a sep= line)
     first_line: int  # line number of the first record, header or data
+    # every sampled line ends with a delimiter (as spreadsheets write): the empty last
+    # column is dropped and the label is the one before it
+    empty_tail: bool = False
 
 
 def csv_reader(lines: Iterator[str], delimiter: str) -> Reader:
@@ -50,17 +57,24 @@ def is_blank(record: list[str]) -> bool:
 
 
 def sniff(head: Head, source: str) -> CsvLayout:
-    delimiter = max(DELIMITERS, key=lambda d: _score(_sample_records(head.text, d)))
-    records = _sample_records(head.text, delimiter)
+    said = SEP_LINE.match(head.text)  # a spreadsheet's "sep=;" names the delimiter
+    text, shift = (head.text[said.end() :], 1) if said else (head.text, 0)
+    delimiter = (
+        said.group(1) if said else max(DELIMITERS, key=lambda d: _score(_sample_records(text, d)))
+    )
+    records = [(a + shift, b + shift, r) for a, b, r in _sample_records(text, delimiter)]
     if not records:
         raise fail(source, "empty file; expected rows of comma-separated numbers")
     first_line, end_line, first = records[0]
-    if not (_looks_like_header(first) or _named_above(first, [r for _, _, r in records[1:]])):
-        return CsvLayout(delimiter, len(first), None, 0, first_line)
+    tail = len(first) > 2 and all(not fields[-1].strip() for _, _, fields in records)
+    cut = slice(None, -1 if tail else None)  # a header is found above the labels
+    below = [fields[cut] for _, _, fields in records[1:]]
+    if not (_looks_like_header(first[cut]) or _named_above(first[cut], below)):
+        return CsvLayout(delimiter, len(first), None, shift, first_line, tail)
     names = tuple(name.strip() or f"col{i + 1}" for i, name in enumerate(first))
     if len(records) == 1 and head.whole:
         raise fail(source, "header only, no data rows follow it", first_line)
-    return CsvLayout(delimiter, len(first), names, end_line, first_line)
+    return CsvLayout(delimiter, len(first), names, end_line, first_line, tail)
 
 
 def _sample_records(text: str, delimiter: str) -> list[tuple[int, int, list[str]]]:
