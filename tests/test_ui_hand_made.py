@@ -3,6 +3,7 @@ points clicked onto or taken off the decision boundary's plane, with keys or a m
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -187,3 +188,27 @@ async def test_points_need_a_plane_of_two_features_and_classes() -> None:
         await pilot.click("#boundary", offset=(5, 3))
         await settle(pilot)
         assert _points(app) == ("seed", 10)
+
+
+def arrows_of(pane: WeightsPane, name: str) -> list[str]:
+    """The arrows after the numbers of row ``name`` (the first such row)."""
+    row = next(
+        line for line in text_of(pane, inside=True).splitlines() if line.split()[:1] == [name]
+    )
+    return re.findall(r"[+-]\d\.\d+([▲▼ ])", row)
+
+
+async def test_an_edited_weights_arrow_says_how_it_moved_since_the_epoch_began() -> None:
+    """Zeroed after its update moved it down, a weight kept its ▼ beside +0.0000: the
+    arrow compares what is shown with where the epoch began."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await step(pilot, 3)
+        pane = app.main.query_one(WeightsPane)
+        pane.focus()
+        began = float(app.main.view.first.layers[0].w_before[0, 1])
+        now = float(app.main.experiment.trainer.params.weights[0][0, 1])
+        assert began < 0 and now < began and arrows_of(pane, "x1")[1] == "▼"
+        await press(pilot, "down", "right", "0")
+        await wait_until(pilot, lambda: "+0.0000" in text_of(pane))
+        assert arrows_of(pane, "x1")[1] == "▲"

@@ -178,17 +178,19 @@ class TrainingView:
         return None if self.record is None else record_params(self.record, updated=False)
 
     def weight_change(self, layer: int) -> Array | None:
-        """Sign of how the weights into ``layer`` (1-based) moved over the last epoch."""
+        """Sign of how the weights into ``layer`` (1-based) moved since the last epoch
+        began: by its updates, and by any edit made since (a weight edited to 0 after
+        moving down shows ▲ from where the epoch began)."""
         if self.record is None or self.first is None:
             return None
-        before, after = self.first.layers[layer - 1].w_before, self.record.layers[layer - 1].w_after
-        return np.sign(after - before)
+        return np.sign(self.params.weights[layer - 1] - self.first.layers[layer - 1].w_before)
 
     def bias_change(self, layer: int) -> Array | None:
-        if self.record is None or self.first is None:
+        biases = self.params.biases
+        if self.record is None or self.first is None or biases is None:
             return None
-        before, after = self.first.layers[layer - 1].b_before, self.record.layers[layer - 1].b_after
-        return None if before is None or after is None else np.sign(after - before)
+        before = self.first.layers[layer - 1].b_before
+        return None if before is None else np.sign(biases[layer - 1] - before)
 
     def step_change(self, layer: int, bias: bool = False) -> Array | None:
         """Sign of how the shown step's own update moved the weights (or biases) into
