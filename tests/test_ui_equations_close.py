@@ -48,10 +48,11 @@ NAMES = {
     "relu": lambda z: max(z, 0.0),
     "leaky": lambda z: z if z > 0 else LEAKY_SLOPE * z,
     "sign": lambda x: float((x > 0) - (x < 0)),
+    "exp": math.exp,
 }
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 CUT = re.compile(r"\[\d+ (?:more )?terms?: (-?[\d.e+-]+)\]")
-ARITHMETIC = re.compile(r"(?:[\d.e+\-−·/()²½ ]|σ|log|tanh|relu|leaky|sign)+")
+ARITHMETIC = re.compile(r"(?:[\d.e+\-−·/()²½ ]|σ|log|exp|tanh|relu|leaky|sign)+")
 CROSSED = " (crossed 0)"  # an L1 step that carried the weight across 0 made it 0
 CONTINUED = ("= ", "← ", "+ ", "− ")  # how a line that goes on from the one above starts
 

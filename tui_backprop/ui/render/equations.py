@@ -262,7 +262,17 @@ def activation_equation(view: TrainingView, layer: int, neuron: int, book: Book)
         forms = (f"mean of {f}(zᵢ) over {rows} rows", f"mean of {f}(zᵢ)")
         return [_eq(FORWARD, layer - 1, lhs, forms, a, book)]
     if act == "softmax":
-        return [_eq(FORWARD, layer - 1, lhs, "e^zᵢ / Σⱼ e^zⱼ", a, book)]
+        return [
+            _eq(
+                FORWARD,
+                layer - 1,
+                lhs,
+                "e^zᵢ / Σⱼ e^zⱼ",
+                a,
+                book,
+                _softmax_sub(view, layer, neuron, book),
+            )
+        ]
     sub = None
     if z is not None and a is not None:
         slope = _pick(view.derivative(layer), neuron)  # known to the settling view
@@ -270,6 +280,22 @@ def activation_equation(view: TrainingView, layer: int, neuron: int, book: Book)
             book.close(a, [(z, slope)])
         sub = _short_sub(f"{f}({book.text(z)})")
     return [_eq(FORWARD, layer - 1, lhs, f"{f}(z)", a, book, sub)]
+
+
+SOFTMAX_TERMS = 4  # outputs whose e^z a softmax line writes out (a calculator's line)
+
+
+def _softmax_sub(view: TrainingView, layer: int, neuron: int, book: Book) -> Piece | None:
+    """'exp(z₁) / (exp(z₁) + exp(z₂))' in the row's printed z of every output, so ŷ
+    can be worked out from the line alone (the other outputs' z are on their cards)."""
+    zs, ys = view.pre_activation(layer), view.activation(layer)
+    if zs is None or ys is None or not 2 <= len(zs) <= SOFTMAX_TERMS:
+        return None
+    y = float(ys[neuron])
+    # ∂ŷᵢ/∂zⱼ = ŷᵢ·([i = j] − ŷⱼ): how far each printed z may be from its float
+    book.close(y, [(float(z), y * ((j == neuron) - float(ys[j]))) for j, z in enumerate(zs)])
+    terms = [f"exp({book.text(float(z))})" for z in zs]
+    return _short_sub(f"{terms[neuron]} / ({' + '.join(terms)})")
 
 
 def loss_equations(view: TrainingView, layer: int, neuron: int, book: Book) -> list[Equation]:
