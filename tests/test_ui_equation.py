@@ -180,3 +180,12 @@ async def test_a_card_with_lines_left_out_says_how_many_in_its_title() -> None:
         await press(pilot, "z")
         await wait_until(pilot, lambda: "w ←" in text_of(card, inside=True))
         await wait_until(pilot, lambda: "more lines" not in str(card.border_title))
+
+
+def test_with_l2_the_gradient_line_says_where_its_extra_term_comes_from() -> None:
+    """L is printed as Σ ℓ, and its gradient had a λ·w no line accounted for."""
+    view = trained_view(replace(SEED_PRESET, l2=0.01), 0)
+    card = render(view, 2, 0, 160, 24).plain
+    assert "L = Σ ℓ" in card
+    assert "+ λ·w (the gradient of the L2 penalty ½λ·Σw²)" in card
+    assert "penalty" not in render(trained_view(SEED_PRESET, 0), 2, 0, 160, 24).plain

@@ -451,7 +451,9 @@ def gradient_equations(view: TrainingView, layer: int, neuron: int, book: Book) 
     mean = rec is not None and rec.reduction == "mean"
     l2 = rec.l2 if rec is not None else view.config.l2 if view.config is not None else 0.0
     formula = (
-        (f"(1/{rows})·" if mean else "") + f"Σ a·δ over {rows} rows" + (" + λ·w" if l2 else "")
+        (f"(1/{rows})·" if mean else "")
+        + f"Σ a·δ over {rows} rows"
+        + (" + λ·w (the gradient of the L2 penalty ½λ·Σw²)" if l2 else "")
     )
     if rec is None or not _known(view, GRADIENTS):
         return [_eq(GRADIENTS, None, "∂L/∂w", formula, None, book)]
