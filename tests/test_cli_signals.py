@@ -228,3 +228,25 @@ def test_a_signal_ignored_when_the_run_started_stays_ignored(
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 143 and err == ""
     assert "# Interrupted at epoch" in out
+
+
+# The import of the command, interrupted: what a Ctrl-C in its first tenths of a second
+# does, made certain (the console script called cli.main, whose import it could not guard).
+INTERRUPTED_IMPORT = """
+import builtins, sys
+real = builtins.__import__
+def interrupting(name, *args, **kwargs):
+    if name == "tui_backprop.cli":
+        raise KeyboardInterrupt
+    return real(name, *args, **kwargs)
+builtins.__import__ = interrupting
+from importlib.metadata import entry_points
+(script,) = [e for e in entry_points(group="console_scripts") if e.name == "backprop-tui"]
+sys.exit(script.load()())
+"""
+
+
+def test_ctrl_c_while_the_command_is_imported_is_one_line(tmp_path: Path) -> None:
+    proc = start("-c", INTERRUPTED_IMPORT, cwd=tmp_path, module=False)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "backprop-tui: interrupted\n")
