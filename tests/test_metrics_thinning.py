@@ -134,16 +134,19 @@ async def test_a_long_played_run_is_thinned_and_looking_back_shows_exact_metrics
         kept = history.epochs()
         assert kept[-1] == end - 1 and np.all(kept[:-1] % history.stride == 0)
         np.testing.assert_array_equal(history.column("loss"), expected.history.column("loss")[kept])
-        await pilot.press("left_square_bracket")  # epoch end - 1: its metrics were dropped
+        # back one epoch: to epoch end - 2's metrics, dropped by the thinning unless the
+        # run paused where end - 2 is a multiple of the stride (3136 with 64: CI saw it)
+        await pilot.press("left_square_bracket")
         view = app.main.view
         assert view is not None and view.epoch == end - 1
         assert view.metrics == expected.history[end - 2]
         await pilot.press("t")
         await pilot.pause()
         log = app.screen.query_one(EpochLog)  # the kept epochs, then the one looked at
-        assert log.count == history.rows_before(end - 1) + 1
+        before = [int(e) for e in kept if e < end - 2]
+        assert log.count == len(before) + 1
         assert log.line(log.count - 1).startswith(f"Epoch {end - 2}, Accu")
-        assert log.line(log.count - 2).startswith(f"Epoch {kept[-2]}, Accu")
+        assert log.line(log.count - 2).startswith(f"Epoch {before[-1]}, Accu")
 
 
 def test_snapshots_sent_and_forgotten_make_the_same_past_as_one_run() -> None:
