@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.helpers import DEEP, SIZE, SnapCompare, app_of, press, pressing, text_of, wait_until
 from tests.serving import first_screen, screen_text, serving, ws_connect
@@ -218,3 +219,22 @@ async def test_a_served_tab_shows_the_landscape() -> None:
                 assert time.monotonic() < deadline, screen_text(drawn)[-500:]
                 with contextlib.suppress(TimeoutError):
                     drawn += (await ws.receive(timeout=1)).data
+
+
+async def test_a_new_network_shape_with_the_landscape_shown_redraws_it() -> None:
+    """The landscape shown, settings making the hidden layer narrower: the pane was handed
+    the new run's scene before its view and stacked the new run's snapshots onto the old
+    weights (the app ended on a traceback)."""
+    app = app_of(resolve("xor", {"hidden": (4,)}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "space", "V")
+        pane = app.query_one(LandscapePane)
+        await wait_until(pilot, lambda: pane.picture is not None)
+        await press(pilot, "S")
+        app.screen.query_one("#set-hidden", Input).value = "2"
+        await pilot.click("#settings-ok")
+        await press(pilot, "space")
+        assert app.is_running and app.main.experiment.trainer.sizes == (2, 2, 1)
+        await wait_until(
+            pilot, lambda: pane.picture is not None and pane.picture.request.epoch == 1
+        )
