@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tui_backprop.data import principal_axes
-from tui_backprop.engine import Trainer
+from tui_backprop.engine import Params, Trainer
 from tui_backprop.engine.activations import Array
 from tui_backprop.engine.boundary import plane_of
 from tui_backprop.engine.neuron_maps import Basis
@@ -43,6 +43,13 @@ class Scene:
     # With input features: the plane is the data's own two columns, and this makes the
     # network's inputs of a point of it.
     lift: Callable[[Array], Array] | None = None
+
+    def fits(self, params: Params) -> bool:
+        """Whether ``params`` are of this scene's network: a pane handed a new run's
+        scene before its view (or the other way round) waits for the pair."""
+        mine = self.trainer.params
+        shapes = [w.shape for w in params.weights] + [b.shape for b in params.biases or ()]
+        return shapes == [w.shape for w in mine.weights] + [b.shape for b in mine.biases or ()]
 
     @property
     def n_classes(self) -> int:

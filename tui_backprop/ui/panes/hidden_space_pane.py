@@ -84,7 +84,7 @@ class HiddenSpacePane(ScenePane, can_focus=True):
 
     def _update(self) -> None:
         view, scene, axes = self.view, self.scene, self.axes()
-        if view is None or scene is None or axes is None:
+        if view is None or scene is None or axes is None or not scene.fits(view.params):
             self._lines = []
             return
         width, height = self.size

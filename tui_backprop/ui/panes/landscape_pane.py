@@ -106,7 +106,7 @@ class LandscapePane(ScenePane, can_focus=True):
         view, scene = self.view, self.scene
         if view is None or scene is None or not self.display or not self.size.area:
             return
-        if not same_shapes(view.params, scene.trainer.params):
+        if not scene.fits(view.params):
             return  # a new network's scene before its first view (or the other way round)
         asked = self._asked
         if (
@@ -254,10 +254,3 @@ def titles(
         )
     ]
     return title, next((o for o in options if len(o) <= room), options[-1])
-
-
-def same_shapes(a: Params, b: Params) -> bool:
-    """Whether two sets of parameters are of one network's shape (a path of one run's
-    snapshots cannot end at another network's weights)."""
-    shapes = [w.shape for w in a.weights] + [x.shape for x in a.biases or ()]
-    return shapes == [w.shape for w in b.weights] + [x.shape for x in b.biases or ()]
