@@ -238,4 +238,3 @@ async def test_a_new_network_shape_with_the_landscape_shown_redraws_it() -> None
         await wait_until(
             pilot, lambda: pane.picture is not None and pane.picture.request.epoch == 1
         )
-

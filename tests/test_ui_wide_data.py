@@ -321,3 +321,17 @@ async def test_the_compact_delta_line_counts_the_neurons_out_of_sight() -> None:
         more = re.search(r"\+(\d+)", line.text)
         assert cells and more is not None
         assert len(cells) + int(more.group(1)) == app.main.view.network.sizes[1] == 8
+
+
+async def test_the_count_of_rows_below_takes_a_line_of_its_own() -> None:
+    """A 2-4-1 run with biases at 80×22: 'bias + 5 more rows, W2 ↓' was written over
+    the bias row's numbers. The count takes the pane's last line in place of a row (the
+    bias row is among those it counts)."""
+    app = app_of(resolve("xor", {"hidden": (4,)}))
+    async with app.run_test(size=(80, 22)) as pilot:
+        await press(pilot, "space", "space", "space")
+        pane = app.query_one(WeightsPane)
+        lines = text_of(pane, inside=True).splitlines()
+        shown = lines[: pane.scrollable_content_region.height]
+        assert shown[-1].strip() == "6 more rows, W1, W2 ↓"  # W1's bias, W2's 4 and bias
+        assert shown[-2].split()[0] == "x2" and len(shown[-2].split()) == 4  # whole

@@ -323,39 +323,44 @@ class WeightsPane(ScrollView, ViewPane, can_focus=True):
 
     def _with_more(self, strip: Strip, index: int, y: int, scroll_x: int, width: int) -> Strip:
         """``strip`` with the count of what lies past its right edge (on a matrix's
-        title line: its columns) or, on the pane's last line, below it."""
+        title line: its columns); or, as the pane's last line while rows go on below it,
+        their count in its place (over a row, never over some of its numbers)."""
         view = self.view
         if view is None or index >= len(self._rows):
             return strip
         row = self._rows[index]
-        text = ""
-        if y == self.scrollable_content_region.height - 1:
-            text = self._below(index, min(width, self._sight(len(self._rows))))
-        if not text and row.kind == "title":
-            columns = view.network.sizes[row.layer]
-            after = columns - self._visible(scroll_x, width, row.layer)[1]
-            text = f" {after} more → " if after > 0 else ""
         sight = min(width, self._sight(len(self._rows)))  # not under the scrollbar
+        if y == self.scrollable_content_region.height - 1:
+            below = self._below(index, sight)
+            if below:
+                blank = Strip.blank(sight - len(below), self._base)
+                return Strip.join([blank, Strip([Segment(below, MORE)]), strip.crop(sight, width)])
+        if row.kind != "title":
+            return strip
+        after = view.network.sizes[row.layer] - self._visible(scroll_x, width, row.layer)[1]
+        text = f" {after} more → " if after > 0 else ""
         if not text or len(text) > sight:
             return strip
         end = strip.crop(sight, width)
         return Strip.join([strip.crop(0, sight - len(text)), Strip([Segment(text, MORE)]), end])
 
     def _below(self, index: int, width: int) -> str:
-        """The count of weight and bias rows below row ``index``, naming their matrices
-        (where that fits) when they are not the one in sight, whose title may be out of
-        sight too."""
-        layers = [self._rows[i].layer for i in self._cell_rows() if i > index]
-        if not layers:
-            return ""
-        if layers[0] == layers[-1] == self._rows[index].layer:
-            return f" {len(layers)} more rows ↓ "
+        """When rows go on after row ``index``: the count of the weight and bias rows from
+        it on, naming their matrices when they are not the one in sight (whose title
+        may be out of sight too), in at most ``width`` cells."""
+        rows = self._cell_rows()
+        if not any(i > index for i in rows):
+            return ""  # the last row: itself, not a count
+        layers = [self._rows[i].layer for i in rows if i >= index]
+        count = f"{len(layers)} more row{'s' if len(layers) > 1 else ''}"
         first, last = layers[0], layers[-1]
         names = f"W{first}" if first == last else f"W{first}, W{last}"
         if last - first > 1:
             names = f"W{first}…W{last}"
-        named = f" {len(layers)} more rows, {names} ↓ "
-        return named if len(named) <= width else f" {len(layers)} more rows ↓ "
+        title = self._rows.index(Row("title", first))
+        named = first == last and self.scroll_offset.y <= title < index  # its title in sight
+        options = ([] if named else [f" {count}, {names} ↓ "]) + [f" {count} ↓ ", " ↓ "]
+        return next((text for text in options if len(text) <= width), "")
 
     def _draw_row(self, index: int, scroll_x: int, width: int) -> Strip:
         view = self.view
