@@ -262,6 +262,18 @@ def test_every_line_of_every_kind_of_run_closes(settings: Settings) -> None:
     epochs=5,
     seed=147,
 )
+@example(  # a linear softmax run blown up: exp(z) of its outputs is not written out
+    activation="linear",
+    output="softmax",
+    bias=False,
+    reduction="sum",
+    optimizer="sgd",
+    lr=3.0,
+    l1=0.0,
+    l2=0.0,
+    epochs=3,
+    seed=0,
+)
 def test_any_run_closes(
     activation: str,
     output: str,

@@ -3,6 +3,7 @@ and the per-epoch lines a headless run prints, following history and a playing r
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from tests.helpers import app_of, press, text_of, wait_until
+from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.cli import main
 from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.settings import resolve
 from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.model.row_table import MAX_FEATURES, MAX_ROWS, MAX_TEST_ROWS
 from tui_backprop.ui.panes.epoch_log_pane import EpochLog
+from tui_backprop.ui.panes.neuron_pane import NeuronDetail
 from tui_backprop.ui.screens.rows_log_dialog import RowsLogDialog
 
 
@@ -191,3 +193,20 @@ async def test_a_view_that_arrives_before_the_tables_are_built_is_shown_once_the
         screen.arrived(app.main.view)  # before compose: nothing to fill yet
         await wait_until(pilot, lambda: screen.shown is app.main.view)
         assert title(app).startswith("Epoch 1:") and len(cells(app)) == 10
+
+
+async def test_the_card_and_the_table_call_a_row_by_one_number() -> None:
+    """The card said 'row 2 (2 of 160)' for the point the table lists as row 3: the
+    card counted training rows, the table the dataset's (the split shuffles them)."""
+    app = app_of(resolve("xor", {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "j")
+        caption = re.search(
+            r"row (\d+) \(2 of 160\)", str(app.query_one(NeuronDetail).border_title)
+        )
+        assert caption is not None
+        number = caption.group(1)
+        x = app.main.experiment.trainer.training_arrays()[0][app.main.view.record.rows[1]]
+        await open_view(pilot)
+        row = next(r for r in cells(app) if r[0] == number)
+        assert [float(v) for v in row[1:3]] == pytest.approx(list(x), abs=5e-5)

@@ -9,9 +9,10 @@ frame; Textual compares reactives by identity here, never by array contents.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tui_backprop.engine import EpochMetrics, Params, StepRecord, TrainConfig, Trainer
 from tui_backprop.engine.activations import Array
@@ -34,6 +35,9 @@ class Network:
     classification: bool
     # (width, height) when the inputs are a picture's pixels, row by row
     image: tuple[int, int] | None = None
+    # the dataset's row index of each training row (the split shuffles them): the
+    # numbers a row goes by on the cards, as in the rows table
+    file_rows: NDArray[np.intp] | None = field(default=None, compare=False)
 
     @property
     def depth(self) -> int:
@@ -64,6 +68,7 @@ def describe_network(
     classes: Sequence[str],
     target: str = "y",
     image: tuple[int, int] | None = None,
+    file_rows: NDArray[np.intp] | None = None,
 ) -> Network:
     sizes = trainer.sizes
     cfg = trainer.config
@@ -82,7 +87,8 @@ def describe_network(
     layers = [inputs, *hidden_names(sizes[1:-1])]
     layers.append(_output_labels(cfg.output, sizes[-1], classes, target))
     shown = image if image is not None and image[0] * image[1] == sizes[0] else None
-    return Network(sizes, acts, tuple(layers), titles, trainer.problem.n_classes > 0, shown)
+    classification = trainer.problem.n_classes > 0
+    return Network(sizes, acts, tuple(layers), titles, classification, shown, file_rows)
 
 
 def _output_labels(output: str, n: int, classes: Sequence[str], target: str) -> tuple[str, ...]:
@@ -203,13 +209,19 @@ class TrainingView:
         return None if before is None or after is None else np.sign(after - before)
 
     def sample_caption(self) -> str:
+        """Which row the cards show: 'row 3 (2 of 160)', numbered as the dataset and
+        the rows table (t) number it, and its place in the batch."""
         if self.record is None:  # the row chosen (j, k) waits for the first step
             chosen = "the batch mean" if self.sample is None else f"row {self.sample + 1}"
             return f"{chosen} · no step yet"
         n = self.batch_rows
         if self.sample is None or self.sample >= n:
             return f"mean of {n} rows"
-        return f"row {int(self.record.rows[self.sample]) + 1} ({self.sample + 1} of {n})"
+        row = int(self.record.rows[self.sample])
+        file_rows = self.network.file_rows
+        if file_rows is not None and row < len(file_rows):
+            row = int(file_rows[row])
+        return f"row {row + 1} ({self.sample + 1} of {n})"
 
 
 def record_params(record: StepRecord, *, updated: bool) -> Params:

@@ -283,6 +283,7 @@ def activation_equation(view: TrainingView, layer: int, neuron: int, book: Book)
 
 
 SOFTMAX_TERMS = 4  # outputs whose e^z a softmax line writes out (a calculator's line)
+SOFTMAX_LARGEST = 100.0  # |z| beyond which exp(z) is not written out (e^100 ≈ 2.7e43)
 
 
 def _softmax_sub(view: TrainingView, layer: int, neuron: int, book: Book) -> Piece | None:
@@ -290,6 +291,8 @@ def _softmax_sub(view: TrainingView, layer: int, neuron: int, book: Book) -> Pie
     can be worked out from the line alone (the other outputs' z are on their cards)."""
     zs, ys = view.pre_activation(layer), view.activation(layer)
     if zs is None or ys is None or not 2 <= len(zs) <= SOFTMAX_TERMS:
+        return None
+    if not np.all(np.abs(zs) <= SOFTMAX_LARGEST):  # exp() a calculator cannot take
         return None
     y = float(ys[neuron])
     # ∂ŷᵢ/∂zⱼ = ŷᵢ·([i = j] − ŷⱼ): how far each printed z may be from its float

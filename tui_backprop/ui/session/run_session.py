@@ -86,6 +86,7 @@ def describe(experiment: Experiment) -> Network:
         ds.class_names,
         ds.label_name,
         None if image is None else (image.width, image.height),
+        experiment.split.train_rows,
     )
 
 
