@@ -19,6 +19,9 @@ PALETTE_TWICE = "\x10\r\x10\r"  # ctrl+p enter, twice: it used to pop the main s
 
 
 def test_a_key_storm_does_not_kill_the_app(tmp_path: Path) -> None:
+    """A storm may itself quit the app: letters typed into the palette or the help can
+    find Quit, and a return runs it (random.Random(16)'s keys did, on a loaded machine).
+    That ends it with status 0 like ctrl+q; anything else is a death."""
     rng = random.Random(7)
     with running("xor", cwd=tmp_path) as terminal:
         terminal.read_until(b"No epoch yet", 20)
@@ -27,11 +30,13 @@ def test_a_key_storm_does_not_kill_the_app(tmp_path: Path) -> None:
             terminal.read_for(0.05)
         for _ in range(20):  # bursts of 25 keys with no pause inside a burst
             terminal.type("".join(rng.choice(KEYS) for _ in range(25)))
-            output = terminal.read_for(0.1)
-            assert terminal.app.poll() is None, output.decode(errors="replace")[-2000:]
-        for _ in range(4):  # close any dialog: one escape at a time (two read as alt+escape)
-            terminal.type(b"\x1b")
-            terminal.read_for(0.3)
-        terminal.type(b"\x11")  # ctrl+q quits from any screen, even with a text field focused
+            terminal.read_for(0.1)
+            if terminal.app.poll() is not None:  # quit by the keys themselves
+                break
+        else:
+            for _ in range(4):  # close any dialog: one escape at a time (two: alt+escape)
+                terminal.type(b"\x1b")
+                terminal.read_for(0.3)
+            terminal.type(b"\x11")  # ctrl+q quits from any screen, a text field's too
         terminal.wait_exit(10)
         assert terminal.app.returncode == 0, terminal.tail.decode(errors="replace")
