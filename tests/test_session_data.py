@@ -206,3 +206,15 @@ def test_a_file_opened_in_the_app_is_never_saved_over(
     refused = stale.save()
     assert f"{data} is also an input of this run" in texts(refused)[0]
     assert data.read_bytes() == before
+
+
+def test_a_served_tabs_bad_file_is_refused_without_the_servers_folder(tmp_path: Path) -> None:
+    """A student picking a bad CSV of the data folder saw the teacher's whole path, and
+    the reason cut off after it."""
+    folder = tmp_path / "class-data"
+    folder.mkdir()
+    (folder / "bad.csv").write_text("a,b,y\n1,2,0\n3,4\n")
+    session = session_of(XOR, tab=TabPolicy(served=True, data_dir=folder))
+    refused = session.open_data_file("bad.csv").refused
+    assert refused is not None and str(tmp_path) not in refused
+    assert refused.startswith("bad.csv: line 3") and "the label is missing" in refused

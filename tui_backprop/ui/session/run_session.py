@@ -398,8 +398,8 @@ class Session:
         try:
             experiment = open_csv(self.experiment, path, progress)
             scene = scene_of(experiment)  # a large file's projection takes seconds
-        except (ValueError, OSError) as err:
-            return partial(refuse, str(err))
+        except (ValueError, OSError) as err:  # a served tab's file by its name alone
+            return partial(refuse, str(err).replace(path, name) if name else str(err))
 
         def switch() -> Outcome:
             switched = self.switch_to(experiment, "new dataset", scene)
