@@ -214,3 +214,17 @@ FINAL_SIZES = {
     "lr-too-high": (2, 4, 1),
     "optimizers": (2, 8, 1),
 }
+
+
+async def test_i_shows_a_long_steps_whole_text_at_80x24() -> None:
+    """The pane held five lines: at 80×24 the optimizers lesson's first step lost its
+    last line, 'Press r to go back to the same initial weights, then >.', the one that
+    makes the next step train."""
+    long = " ".join(["A sentence of a step that goes on for a while, as teachers write."] * 7)
+    app = lesson_app(LESSON.replace("Look at the network.", f"{long} Then press r.", 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await press(pilot, "i")
+        pane = app.query_one(LessonPane)
+        await wait_until(pilot, lambda: "A sentence" in text_of(pane))
+        assert len(text_of(pane).splitlines()) > 7 and "Then press r." in text_of(pane)

@@ -22,7 +22,7 @@ class LessonPane(Static):
     DEFAULT_CSS = """
     LessonPane {
         height: auto;
-        max-height: 7;
+        max-height: 60%;  /* i shows the whole text; the panes take the rest */
         padding: 0 1;
         border: round $accent;
         border-title-color: $text;
