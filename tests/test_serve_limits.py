@@ -311,3 +311,14 @@ async def test_a_killed_app_closes_its_websocket_within_seconds() -> None:
             wait_gone([app], timeout=5)
         async with tab(served):  # the server goes on
             pass
+
+
+async def test_a_reload_in_a_full_class_gets_its_place_back() -> None:
+    """A student reloading their tab in a full class was told the class is full: the new
+    page came while the old tab was still closing. A page waits a moment for a place."""
+    with serving("--max-tabs", "1") as served:
+        async with tab(served) as ws:
+            closing = asyncio.create_task(ws.close())  # the old page goes as the new one comes
+            status, page = await get(served, "")
+            await closing
+        assert status == 200 and "The class is full" not in page

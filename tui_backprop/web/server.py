@@ -40,6 +40,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STOP_GRACE = 0.5  # seconds an app has to quit before its group is killed
 HANDLER_TIMEOUT = 0.5  # seconds open websockets get to close on a stop
 HEARTBEAT = 15.0  # seconds between pings that find a websocket whose browser vanished
+# seconds a tab past the cap waits for a place: a reload's new page comes while its old
+# tab is still closing (well under a second), and found a full class
+RELOAD_GRACE = 2.0
 IDLE_TIMEOUT = 5.0  # seconds a connection may send nothing (aiohttp's keep-alive timeout)
 EXIT_FAILURE = 1
 PROG = "backprop-tui"
@@ -100,7 +103,7 @@ class AppServer(Server):
             font_size = limits.query_font_size(request.query)
         except limits.BadQuery as err:
             raise web.HTTPBadRequest(text=f"{err}\n") from None
-        if self.tabs >= self.max_tabs:
+        if not await self._room():
             context = {"tabs": self.tabs}
             return aiohttp_jinja2.render_template("class_full.html", request, context, status=503)
         return {"font_size": font_size}
@@ -120,7 +123,7 @@ class AppServer(Server):
             width, height = limits.query_size(request.query)
         except limits.BadQuery as err:
             raise web.HTTPBadRequest(text=f"{err}\n") from None
-        if self.tabs >= self.max_tabs:
+        if not await self._room():
             log.warning("a tab was refused: %d of %d open (--max-tabs)", self.tabs, self.max_tabs)
             raise web.HTTPServiceUnavailable(text="the class is full: try again later\n")
         self.tabs += 1
@@ -130,6 +133,16 @@ class AppServer(Server):
             self.tabs -= 1
             self.keep_ready()
         return websocket
+
+    async def _room(self) -> bool:
+        """Whether another tab may open now, or within ``RELOAD_GRACE`` once a closing
+        tab has ended."""
+        deadline = asyncio.get_running_loop().time() + RELOAD_GRACE
+        while self.tabs >= self.max_tabs:
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
 
     def keep_ready(self) -> None:
         """``ready_tabs`` apps ready ahead of their tabs (``forked_apps``), never more than
