@@ -238,3 +238,20 @@ async def test_a_new_network_shape_with_the_landscape_shown_redraws_it() -> None
         await wait_until(
             pilot, lambda: pane.picture is not None and pane.picture.request.epoch == 1
         )
+
+
+async def test_a_run_on_other_data_is_not_drawn_on_this_landscape() -> None:
+    """An xor run kept, then spiral from the same start (same network, same seed): the
+    xor run's path was drawn across the spiral's loss surface, which it never walked."""
+    app = app_of(resolve("xor", {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "space")
+        outcome = app.main.session.choose_dataset("spiral", 200, 0.1)
+        assert outcome.refused is None
+        app.main.show(outcome)
+        await press(pilot, "space", "space", "V")
+        pane = app.query_one(LandscapePane)
+        await wait_until(
+            pilot, lambda: pane.picture is not None and pane.picture.request.epoch == 2
+        )
+        assert pane.picture.earlier == () and pane.picture.not_comparable == 1

@@ -10,7 +10,7 @@ the picture that fits the data, the rows to draw and where on the plane they go.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +21,7 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.boundary import plane_of
 from tui_backprop.engine.neuron_maps import Basis
 from tui_backprop.experiment import Experiment
+from tui_backprop.ui.model.kept_runs import DataFacts
 
 MAX_POINTS = 3000  # more only overprint the same few thousand cells
 PLANE, PROJECTION, REGRESSION, NOTHING = "plane", "projection", "regression", "nothing"
@@ -43,6 +44,7 @@ class Scene:
     # With input features: the plane is the data's own two columns, and this makes the
     # network's inputs of a point of it.
     lift: Callable[[Array], Array] | None = None
+    data: DataFacts | None = None  # the data the run trains on: whose paths share its loss
 
     def fits(self, params: Params) -> bool:
         """Whether ``params`` are of this scene's network: a pane handed a new run's
@@ -57,6 +59,10 @@ class Scene:
 
 
 def scene_of(experiment: Experiment) -> Scene:
+    return replace(_scene_of(experiment), data=DataFacts.of(experiment))
+
+
+def _scene_of(experiment: Experiment) -> Scene:
     split, ds, trainer = experiment.split, experiment.dataset, experiment.trainer
     parts = [split.x_train] if split.x_test is None else [split.x_train, split.x_test]
     labels = [split.y_train] if split.y_test is None else [split.y_train, split.y_test]

@@ -37,7 +37,7 @@ from tui_backprop.engine.landscape import (
 )
 from tui_backprop.engine.network import Params
 from tui_backprop.ui.command_table import hidden_in, key_hint
-from tui_backprop.ui.model.kept_runs import PastRun
+from tui_backprop.ui.model.kept_runs import DataFacts, PastRun
 from tui_backprop.ui.model.pane_choices import PaneChoices
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.panes.view_pane import ScenePane
@@ -120,7 +120,7 @@ class LandscapePane(ScenePane, can_focus=True):
         self._asked = request
         # The snapshots are read here, on the thread that adds to them
         path, epochs = run_path(scene.trainer, view.params, view.epoch)
-        earlier, others = _earlier_paths(view.kept, path)
+        earlier, others = _earlier_paths(view.kept, path, scene.data)
         if self.slow:
             self._next = (request, path, epochs, earlier, others)
             if not self._computing:  # else it starts when the one computing is done
@@ -185,13 +185,17 @@ class LandscapePane(ScenePane, can_focus=True):
         self._lines = draw(picture.landscape, width, height, picture.earlier)
 
 
-def _earlier_paths(runs: Sequence[PastRun], path: Array) -> tuple[Earlier, int]:
-    """The compare list's runs that started from this path's first weights with the
-    same shape (their raw paths and numbers), and how many others there are."""
+def _earlier_paths(
+    runs: Sequence[PastRun], path: Array, data: DataFacts | None
+) -> tuple[Earlier, int]:
+    """The compare list's runs on this data that started from this path's first weights
+    with the same shape (their raw paths and numbers), and how many others there are:
+    a run on other data walked another loss surface."""
     comparable = tuple(
         (run.path, run.number)
         for run in runs
         if run.path is not None
+        and run.data == data
         and run.path.shape[1] == path.shape[1]
         and np.array_equal(run.path[0], path[0])
     )
