@@ -5,6 +5,7 @@ and comparing kept runs."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +187,19 @@ def test_a_set_up_naming_a_file_toml_cannot_hold_is_one_error_and_no_file(workdi
     assert [s.severity for s in outcome.said] == ["error"]
     assert "not valid UTF-8, so a set-up file cannot name it" in texts(outcome)[0]
     assert not list(workdir.glob("*.toml"))
+
+
+def test_a_run_kept_at_a_fork_keeps_the_settings_it_was_trained_with() -> None:
+    """L2 set while looking back, then a fork: the discarded run, trained without L2,
+    was kept with the new λ and compared as 'same settings'."""
+    session = session_of(XOR, epochs=6)
+    session.history(-3)
+    assert session.apply_settings(replace(session.settings, l2=0.01)).refused is None
+    session.resume_present()
+    session.resume_present()  # asked, then forked
+    session.trainer.train_epoch()
+    (kept,) = session.kept.runs
+    assert kept.settings.l2 == 0.0 and session.settings.l2 == 0.01
+    session.compare()
+    shown = session.comparison()
+    assert shown is not None and "L2 0 vs 0.01" in shown.caption

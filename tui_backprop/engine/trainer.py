@@ -538,6 +538,12 @@ class Trainer:
         used = [c.lr for c in self._settings if c.start < max(self.epoch, 1)]
         return [lr for i, lr in enumerate(used) if i == 0 or lr != used[i - 1]]
 
+    def trained_with(self) -> tuple[str, float, float]:
+        """The optimiser and the L1 and L2 λ the last trained epoch used (a change made
+        since applies from the next one); the present ones before any epoch."""
+        change = self._settings_at(max(self.epoch - 1, 0))
+        return change.optimizer, change.l1, change.l2
+
     def _settings_at(self, epoch: int) -> _Change:
         return self._settings[bisect.bisect_right(self._settings, (epoch, math.inf)) - 1]
 

@@ -107,7 +107,11 @@ class KeptRuns:
         test = np.array(history.column("test_loss")) if history.has("test_loss") else None
         score = "accuracy" if experiment.trainer.problem.n_classes > 0 else "r2"
         rates = tuple(trainer.learning_rates())
-        settings = replace(effective_settings(experiment), lr=rates[-1])
+        # as its epochs were trained: a change made since (looking back, before a fork)
+        # is the next run's
+        optimizer, l1, l2 = trainer.trained_with()
+        now = effective_settings(experiment)
+        settings = replace(now, lr=rates[-1], optimizer=optimizer, l1=l1, l2=l2)
         run = PastRun(
             self._count,
             settings,
@@ -217,6 +221,8 @@ _NAMES = {
     "standardize": "standardise",
     "optimizer": "optimiser",
     "bias": "biases",
+    "l1": "L1",  # as the header and the settings name them
+    "l2": "L2",
 }
 
 
