@@ -90,7 +90,10 @@ def problem_of(step: str, extra: str = "") -> str | None:
         (DELTA.replace("h1", "h5"), "neuron in step 1: 'h5' is not in the network (hidden h1…h4"),
         (DELTA.replace("h1", "x1"), "neuron in step 1: 'x1' is an input: it has no delta"),
         (DELTA.replace("h1", "o2"), "neuron in step 1: 'o2' is not in the network"),
-        (DELTA + "row = 11\n", "row in step 1: the batch has 10 rows, not 11"),
+        (DELTA + "row = 11\n", "row in step 1: the batch on screen has 10 rows, not 11"),
+        # batches of 4 of the 10 rows: 4, 4, then the 2 of the last batch, on screen
+        (DELTA + "row = 4\nbatch-size = 4\n", "row in step 1: the batch on screen has 2 rows"),
+        (DELTA + "row = 2\nbatch-size = 4\n", None),
         (
             'ask = "g"\nquantity = "gradient"\nneuron = "o1"\nfrom = "x1"\n',
             "from in step 1: 'x1' is not a neuron of the layer before o1 (h1, h2, h3, h4)",

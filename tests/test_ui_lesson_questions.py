@@ -18,6 +18,7 @@ from tui_backprop.ui.app import BackpropApp
 from tui_backprop.ui.command_table import LESSON_COMMANDS
 from tui_backprop.ui.model.lesson_steps import STEP_SETTINGS
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
+from tui_backprop.ui.panes.lesson_pane import LessonPane
 from tui_backprop.ui.panes.question_pane import QuestionPane
 
 
@@ -110,3 +111,17 @@ async def test_a_step_without_a_phase_asks_once_its_epoch_is_done() -> None:
         await wait_until(pilot, lambda: app.main.session.sample == 2)  # row 3 shown, as asked
         await answer(pilot, f"{asked.value:.4f}")
         assert said(app).startswith("✓ Right: z of h2, row 3 = ")
+
+
+async def test_i_opens_the_steps_text_while_a_question_waits_for_its_answer() -> None:
+    """The header says 'i: all', but i went into the answer: at 80 columns the step's
+    text, needed for the answer, could not be read without leaving the question."""
+    app = reference_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "greater_than_sign", "greater_than_sign")
+        assert isinstance(app.focused, Input)
+        pane = app.main.query_one(LessonPane)
+        assert pane.folded
+        await press(pilot, "i")
+        assert not pane.folded and app.focused.value == ""
+        assert isinstance(app.focused, Input)  # still answering

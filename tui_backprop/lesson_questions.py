@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,18 +207,23 @@ def _names(labels: Labels) -> str:
 
 
 def network_problem(
-    questions: Iterable[tuple[int, Question | None, Sequence[int] | None]],
+    questions: Iterable[tuple[int, Question | None, Sequence[int] | None, int | None]],
     labels: Labels,
-    rows: int,
+    batch_size: int,
+    rows_shown: Callable[[int], int],
 ) -> str | None:
     """The first question that asks about something the network does not have, as the
     lesson's one line ("neuron in step 3: …"); None when all exist. ``questions`` are
-    (step number, its question, the hidden layers the step sets or None) in order:
-    a step's ``layers`` renames the hidden neurons of every question from it on."""
+    (step number, its question, the hidden layers and the batch size the step sets or
+    None) in order: a step's ``layers`` renames the hidden neurons of every question from
+    it on, its batch size changes the rows of the batch on screen (``rows_shown`` of a
+    batch size: an epoch's last batch, the one the cards show)."""
     names = list(labels)
-    for number, question, hidden in questions:
+    for number, question, hidden, batch in questions:
         if hidden is not None:
             names = [names[0], *hidden_names(hidden), names[-1]]
+        if batch is not None:
+            batch_size = batch
         if question is None:
             continue
         try:
@@ -226,6 +231,7 @@ def network_problem(
         except QuestionError as err:
             key, why = str(err).split(": ", 1)
             return f"{key} in step {number}: {why}"
+        rows = rows_shown(batch_size)
         if question.row is not None and question.row > rows:
-            return f"row in step {number}: the batch has {rows} rows, not {question.row}"
+            return f"row in step {number}: the batch on screen has {rows} rows, not {question.row}"
     return None

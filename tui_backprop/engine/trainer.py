@@ -357,6 +357,13 @@ class Trainer:
         n, size = len(self._x), self.config.batch_size
         return n if size == 0 or size >= n else size
 
+    def last_batch_rows(self, size: int | None = None) -> int:
+        """The rows of an epoch's last batch (the one a step record of the epoch shows)
+        with batches of ``size`` rows (the run's own when None; 0: the full batch)."""
+        n = len(self._x)
+        size = self.config.batch_size if size is None else size
+        return n if size == 0 or size >= n else n % size or size
+
     def training_arrays(self) -> tuple[Array, Array]:
         """The training features and target matrix (one-hot for softmax), as trained on."""
         return self._x, self._y

@@ -147,5 +147,14 @@ def lesson_network_problem(lesson: Lesson, experiment: Experiment) -> str | None
     ds = experiment.dataset
     trainer = experiment.trainer
     network = describe_network(trainer, ds.feature_names, ds.class_names, ds.label_name)
-    steps = ((n, s.question, s.hidden) for n, s in enumerate(lesson.steps, 1))
-    return network_problem(steps, network.labels, trainer.batch_rows)
+    steps = (
+        (n, s.question, s.hidden, _batch_size(s.settings)) for n, s in enumerate(lesson.steps, 1)
+    )
+    return network_problem(
+        steps, network.labels, trainer.config.batch_size, trainer.last_batch_rows
+    )
+
+
+def _batch_size(settings: tuple[tuple[str, object], ...]) -> int | None:
+    size = dict(settings).get("batch_size")
+    return None if size is None else int(size)  # type: ignore[call-overload]

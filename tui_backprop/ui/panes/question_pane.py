@@ -32,7 +32,12 @@ from tui_backprop.ui.render.worked_line import worked_line
 
 PROMPT = " answer: "
 HINT = "a number, then enter"
-LESSON_KEYS = ("greater_than_sign", "less_than_sign")
+# the lesson's own keys, no part of a number: its next step, the one before, its text
+LESSON_KEYS = {
+    "greater_than_sign": "lesson_step(1)",
+    "less_than_sign": "lesson_step(-1)",
+    "i": "lesson_text",
+}
 
 
 class AnswerInput(Input):
@@ -79,12 +84,12 @@ class QuestionPane(ViewPane):
         text-style: bold;
     }
     """
-    # > and < move through the lesson while it asks too (before the answer's line).
+    # >, < and i work while it asks too (before the answer's line).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to the panes", show=False),
         *(
-            Binding(key, f"screen.lesson_step({step})", show=False, priority=True)
-            for key, step in zip(LESSON_KEYS, (1, -1), strict=True)
+            Binding(key, f"screen.{action}", show=False, priority=True)
+            for key, action in LESSON_KEYS.items()
         ),
     ]
 
