@@ -11,7 +11,7 @@ import re
 import numpy as np
 from textual.widgets._footer import FooterKey
 
-from tests.helpers import SIZE, app_of, press, text_of
+from tests.helpers import SIZE, app_of, press, text_of, wait_until
 from tui_backprop.engine.boundary import grid_of
 from tui_backprop.experiment import Experiment
 from tui_backprop.settings import resolve
@@ -198,3 +198,18 @@ async def test_a_chart_too_small_to_read_shows_the_latest_numbers_and_the_zoom_k
         await pilot.pause()
         assert "z zooms" not in text_of(app.query_one(MetricsChart))
         assert "epoch" in text_of(app.query_one(MetricsChart))
+
+
+async def test_a_terminal_too_small_for_the_panes_says_so() -> None:
+    """At 20×8 the screen was empty frames; it says how large it must be, and the panes
+    come back once it is."""
+    app = app_of()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await press(pilot, "space")
+        message = app.main.query_one("#too-small")
+        assert message.display and not app.main.query_one("#panes").display
+        said = " ".join(text_of(message).split())
+        assert said.startswith("The terminal is 30×10: backprop-tui needs 40×12 at least.")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: app.main.query_one("#panes").display)
+        assert not message.display and app.main.experiment.trainer.epoch == 1

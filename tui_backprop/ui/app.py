@@ -33,7 +33,7 @@ from tui_backprop.served_tab import LOCAL, TabPolicy, tab_policy
 from tui_backprop.ui.commands import Palette, TrainingCommands, shown_system_commands
 from tui_backprop.ui.key_bindings import app_bindings
 from tui_backprop.ui.main_screen import MainScreen
-from tui_backprop.ui.panes_screen import WIDE
+from tui_backprop.ui.panes_screen import SMALLEST, WIDE
 from tui_backprop.ui.screens.help_dialog import show_help
 from tui_backprop.ui.session.runner import STEP_THREAD
 
@@ -73,8 +73,18 @@ class BackpropApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = App.COMMANDS | {TrainingCommands}
     # Textual's annotation makes a ClassVar here an error for mypy
-    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (20, "-short"), (32, "-tall")]  # noqa: RUF012
-    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (100, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-too-short"),
+        (SMALLEST[1], "-tiny"),
+        (20, "-short"),
+        (32, "-tall"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-too-narrow"),
+        (SMALLEST[0], "-compact"),
+        (100, "-narrow"),
+        (WIDE, "-wide"),
+    ]
 
     def __init__(
         self,

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Static
 
 from tui_backprop.ui.model.lesson_steps import LessonState
 from tui_backprop.ui.model.pane_choices import PaneChoices
@@ -45,6 +46,9 @@ PANE_TITLES = {
 PANE_PERIOD = 0.2  # seconds between redraws of one pane while a run plays
 PANES_PER_FRAME = 2
 WIDE = 150  # columns from which the boundary has its own pane (the app's "-wide" breakpoint)
+# the smallest terminal the panes are drawn in (breakpoints "-too-narrow", "-too-short");
+# smaller, the screen says so instead of drawing empty frames
+SMALLEST = (40, 12)
 CHART = "chart"
 # The panes that may sit in the chart's place, one at a time (b, C, H, V), and the class
 # of #panes the style sheet shows each by.
@@ -111,6 +115,14 @@ class PanesScreen(Screen[None]):
         if self.steps is not None:  # a step's question, in the footer's row
             yield QuestionPane(self.steps, id="question")
         yield KeyFooter()
+        yield Static(id="too-small")
+
+    def on_resize(self) -> None:
+        width, height = self.size
+        self.query_one("#too-small", Static).update(
+            f"The terminal is {width}×{height}: backprop-tui needs {SMALLEST[0]}×{SMALLEST[1]} "
+            "at least. Make it larger (or its font smaller); q quits."
+        )
 
     def take_panes(self) -> None:
         """Once mounted: every pane that draws the view but the status line, which is
