@@ -352,3 +352,20 @@ async def test_export_from_the_command_palette(workdir: Path) -> None:
         "seed-epoch0-screen.svg",
         "seed-epoch0-weights.npz",
     ]
+
+
+async def test_a_long_refusal_wraps_in_the_dialog_and_keeps_its_end() -> None:
+    """'… too large to train on (it would overflow); choo' was all a learner saw: the
+    error line was cut at the dialog's width."""
+    app = app_of(XOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_settings(pilot, app)
+        field = dialog.query_one("#set-noise", Input)
+        field.value = "1e200"
+        field.focus()
+        await press(pilot, "enter")
+        error = dialog.query_one(f"#{dialog.part_id('error')}", Label)
+        await wait_until(pilot, lambda: "smaller --noise" in " ".join(text_of(error).split()))
+        assert " ".join(text_of(error).split()).endswith("choose a smaller --noise")
+        assert error.parent is not None  # and none of it lies past the dialog's edge
+        assert error.region.right <= error.parent.content_region.right

@@ -71,6 +71,7 @@ class FormDialog(Dialog[bool]):
     .dialog-error {
         color: $error;
         text-style: bold;
+        width: 100%;  /* a long reason wraps: cut, it lost its end */
         height: auto;
     }
     .dialog-buttons {
