@@ -292,3 +292,16 @@ def test_a_served_tab_keeps_the_teachers_weights_file_it_cannot_see(tmp_path: Pa
     assert (session.settings.seed, session.settings.load_weights) == (9, str(teacher))
     want, _ = load_weights(teacher)
     assert unchanged(session, session.experiment, want.weights)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("points", "200"), ("noise", "0.1"), ("data_seed", "0")]
+)
+def test_a_default_typed_out_changes_nothing(field: str, typed: str) -> None:
+    """'200' typed in points, whose hint says 'empty: 200', restarted the run and kept
+    the old one as 'same settings'."""
+    session = session_of(resolve("xor", {}), epochs=5)
+    new = read_form(form_of(session.settings) | {field: typed}, session.settings)
+    assert changed(session.settings, new) == []
+    assert session.apply_settings(new).refused is None
+    assert session.trainer.epoch == 5 and not session.kept.runs

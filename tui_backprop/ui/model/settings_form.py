@@ -137,6 +137,9 @@ def form_of(settings: Settings) -> dict[str, Value]:
     return {f.name: shown(f, settings) for f in FIELDS}
 
 
+BY_DEFAULT: dict[str, object] = {"points": DEFAULT_POINTS, "noise": DEFAULT_NOISE, "data_seed": 0}
+
+
 def read_form(values: dict[str, Value], base: Settings) -> Settings:
     """``base`` with the form's values; FormError names the first bad one. A field the
     form leaves out (a served tab has no path fields) keeps ``base``'s value."""
@@ -152,9 +155,11 @@ def read_form(values: dict[str, Value], base: Settings) -> Settings:
         else:
             assert field.read is not None
             try:
-                changes[field.name] = field.read(str(raw))
+                value = field.read(str(raw))
             except ValueError as err:
                 raise FormError(f"{field.label}: {err}") from None
+            # the default typed out is the default (empty): 200 points is no new data
+            changes[field.name] = None if value == BY_DEFAULT.get(field.name) else value
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
