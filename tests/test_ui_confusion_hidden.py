@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from textual.widgets import Static
+
 from tests.helpers import DEEP, SIZE, app_of, press, shown_epoch, text_of, wait_until
 from tui_backprop.engine.confusion import EpochConfusion
+from tui_backprop.settings import resolve
 from tui_backprop.ui.panes.boundary_pane import BoundaryPane
 from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.panes.confusion_pane import ConfusionPane
@@ -95,3 +98,21 @@ async def test_a_layer_of_one_neuron_is_plotted_against_the_output() -> None:
         await wait_until(pilot, lambda: pane.draws > 0)
         # the axes' ranges come with the picture
         await wait_until(pilot, lambda: re.search(r"h1 \S+…\S+ →  1 \S+…\S+ ↑", text_of(pane)))
+
+
+async def test_the_initial_weights_looked_back_at_do_not_say_space_trains() -> None:
+    """Home after five epochs: the matrix said 'press space: the counts come with the
+    first epoch' and the rows table 'Epoch 0 is not trained yet: space trains it', where
+    space asks to discard the five."""
+    app = app_of(resolve("xor", {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space", "space", "space", "space", "space", "home", "C")
+        pane = app.query_one(ConfusionPane)
+        await wait_until(pilot, lambda: "epoch" in text_of(pane))
+        matrix = " ".join(text_of(pane).split())
+        assert "the initial weights, before epoch 0" in matrix and "press space" not in matrix
+        await press(pilot, "t")
+        heading = app.screen.query_one("#rows-title", Static)
+        await wait_until(pilot, lambda: str(heading.render()))
+        title = str(heading.render())
+        assert title.startswith("The initial weights, before epoch 0") and "discarding" in title

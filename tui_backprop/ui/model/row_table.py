@@ -19,6 +19,7 @@ from tui_backprop.engine.activations import Array
 from tui_backprop.engine.losses import OUTPUTS
 from tui_backprop.engine.metrics import predicted_classes
 from tui_backprop.engine.rows import RowScores, step_rows, test_rows
+from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.view import TrainingView
 from tui_backprop.ui.model.walk import PhaseView
 
@@ -97,7 +98,12 @@ def _untrained(view: TrainingView, source: Source, columns: tuple[str, ...]) -> 
     n = min(MAX_ROWS, len(x))
     data = _data_cells(np.arange(n), x, y, source, "", source.file_rows[0], _pictured(view))
     cells = [(*row, *[UNKNOWN] * (len(columns) - len(row))) for row in data]
-    title = "Epoch 0 is not trained yet: space trains it; its forward pass fills in ŷ, loss and δ"
+    back = initial_hint(view)  # looking back at the initial weights: space would not train
+    title = (
+        " ".join(back.split()).capitalize()
+        if back
+        else "Epoch 0 is not trained yet: space trains it; its forward pass fills in ŷ, loss and δ"
+    )
     notes = _notes(view, source, len(x), n, None)
     return RowTable(title, columns, cells, 0, notes, _pixels(view, x[:n]))
 

@@ -9,6 +9,7 @@ from textual.strip import Strip
 
 from tui_backprop.engine.confusion import EpochConfusion, epoch_confusion
 from tui_backprop.engine.records import StepRecord
+from tui_backprop.ui.model.looking_back import initial_hint
 from tui_backprop.ui.model.scene import Scene
 from tui_backprop.ui.panes.view_pane import ScenePane
 from tui_backprop.ui.render.confusion_table import table
@@ -78,4 +79,7 @@ class ConfusionPane(ScenePane, can_focus=True):
             return "a numeric target: no classes to confuse"
         if view is not None and view.first is not None and view.first.epoch == view.epoch:
             return "walking an epoch: its matrix once the epoch is done"
-        return "press space: the counts come with the first epoch"
+        back = None if view is None else initial_hint(view)  # space would not just train
+        return (
+            " ".join(back.split()) if back else "press space: the counts come with the first epoch"
+        )
