@@ -128,6 +128,7 @@ def unchanged(session: Session, experiment: Experiment, params: list[np.ndarray]
     [
         (XOR, "lr", "-1", "learning rate: -1 must be a finite number > 0"),
         (XOR, "batch_size", "two", "batch size: 'two' is not a whole number"),
+        (XOR, "epochs", "-5", "stop at epochs: -5 must be a whole number ≥ 0"),
         (XOR, "hidden", "8,0", "hidden layers: every hidden layer needs at least one neuron"),
         (XOR, "test_split", "1", "test split: 1 must be a fraction"),
         (XOR, "load_weights", "missing.npz", "missing.npz"),

@@ -180,7 +180,8 @@ def read_number(kind: Callable[[str], float], least: float, strict: bool) -> Cal
                 raise TooLarge(f"a {len(text)}-digit number is too large") from None
             raise ValueError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
         if not math.isfinite(value) or value < least or (strict and value == least):
-            raise ValueError(f"{text} must be a finite number {'>' if strict else '≥'} {least:g}")
+            number = "a whole number" if kind is int else "a finite number"
+            raise ValueError(f"{text} must be {number} {'>' if strict else '≥'} {least:g}")
         return value
 
     return read
