@@ -16,6 +16,8 @@ from tui_backprop.ui.command_table import (
 )
 from tui_backprop.ui.main_screen import MainScreen
 from tui_backprop.ui.model.key_gate import (
+    ASKED,
+    ASKING,
     HAND_EDIT,
     HELP,
     KeySituation,
@@ -101,3 +103,16 @@ def test_a_change_by_hand_waits_for_a_training_epoch_and_says_so() -> None:
     assert refusal(HAND_EDIT, KeySituation()) is None
     refused = refusal(HAND_EDIT, KeySituation(stepping=True))
     assert refused is not None and refused.why is Why.TRAINING and refused.words
+
+
+def test_while_a_question_waits_training_keys_say_so_and_the_others_run() -> None:
+    """n after esc walked past the question's phase: the number asked for was on screen
+    before the answer."""
+    now = KeySituation(asking=True)
+    for action in ACTIONS:
+        refused = refusal(action, now)
+        if command_name(action) in ASKED:
+            assert refused is not None and refused.offered and refused.words == ASKING
+        else:
+            assert refused is None, action
+    assert {command_name(a) for a in ACTIONS} >= ASKED  # each names a command

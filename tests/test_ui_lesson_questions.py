@@ -125,3 +125,16 @@ async def test_i_opens_the_steps_text_while_a_question_waits_for_its_answer() ->
         await press(pilot, "i")
         assert not pane.folded and app.focused.value == ""
         assert isinstance(app.focused, Input)  # still answering
+
+
+async def test_training_keys_wait_for_the_answer_after_escape() -> None:
+    """After escape, n walked past the question's phase and showed the answer."""
+    app = reference_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "greater_than_sign", "greater_than_sign")
+        bar = app.main.query_one(QuestionPane)
+        assert bar.asked is not None
+        walked = app.main.walk
+        await press(pilot, "escape", "n", "space")
+        assert app.main.walk is walked and bar.asked is not None
+        assert any("waits for its answer" in n.message for n in app.notices)

@@ -25,6 +25,9 @@ HELP = "help"
 # table, changes the run as training does.
 HAND_EDIT = "hand_edit"
 TRAINING = "An epoch is training: try again when it is done."
+# Training or walking on would put the number asked for on screen before the answer.
+ASKED = frozenset({"step", "phase", "toggle_run"})
+ASKING = "The question waits for its answer: tab goes back to it, > skips the step."
 
 
 class Why(Enum):
@@ -42,6 +45,7 @@ class KeySituation:
     locked: frozenset[str] = frozenset()
     covered: bool = False  # a dialog covers the main screen
     stepping: bool = False  # a slow epoch trains in a thread
+    asking: bool = False  # a lesson's question waits for its answer
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ def refusal(action: str, now: KeySituation) -> Refusal | None:
         return Refusal(Why.HIDDEN)
     if now.covered and name != HELP:
         return Refusal(Why.COVERED)
+    if now.asking and name in ASKED:
+        return Refusal(Why.LOCKED, ASKING)
     if name in now.locked:
         return Refusal(Why.LOCKED, f"{name}: {LOCKED}")
     if now.stepping and while_stepping(action) is WhileStepping.WAITS:

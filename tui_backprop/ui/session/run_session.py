@@ -140,10 +140,12 @@ class Session:
         """Commands the lesson hides, and those a served tab leaves out."""
         return self.lesson.hidden | self.tab.hidden_commands
 
-    def situation(self, covered: bool, stepping: bool) -> KeySituation:
+    def situation(self, covered: bool, stepping: bool, asking: bool = False) -> KeySituation:
         """What the key gate needs to know now: the session's hidden and locked commands,
-        and the screen's ``covered`` and the runner's ``stepping``."""
-        return KeySituation(self.hidden_commands, self.lesson.locked, covered, stepping)
+        the screen's ``covered`` and ``asking`` (a question waits), the runner's
+        ``stepping``."""
+        locked = self.lesson.locked
+        return KeySituation(self.hidden_commands, locked, covered, stepping, asking)
 
     # -- what the panes show ---------------------------------------------------------------
 
