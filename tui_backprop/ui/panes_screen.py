@@ -89,6 +89,7 @@ class PanesScreen(Screen[None]):
         self._panes: dict[ViewPane, float] = {}
         self._inside: dict[ViewPane, list[ViewPane]] = {}
         self._viewed_at = 0.0  # when the last view was handed on
+        self.question: QuestionPane | None = None  # the lesson's question bar, if any
 
     @property
     def running(self) -> bool:
@@ -113,7 +114,8 @@ class PanesScreen(Screen[None]):
             yield WeightsPane(id="weights")
             yield DeltasPane(id="deltas")
         if self.steps is not None:  # a step's question, in the footer's row
-            yield QuestionPane(self.steps, id="question")
+            self.question = QuestionPane(self.steps, id="question")
+            yield self.question
         yield KeyFooter()
         yield Static(id="too-small")
 

@@ -31,7 +31,6 @@ from tui_backprop.ui.model.view import Network, TrainingView
 from tui_backprop.ui.model.walk import Walk
 from tui_backprop.ui.panes.diagram_pane import NetworkDiagram
 from tui_backprop.ui.panes.lesson_pane import LessonPane
-from tui_backprop.ui.panes.question_pane import QuestionPane
 from tui_backprop.ui.panes_screen import PanesScreen
 from tui_backprop.ui.screens.edit_value_dialog import EditValueDialog
 from tui_backprop.ui.session.outcome import Outcome, Said, ValuePrompt
@@ -107,7 +106,7 @@ class RunScreen(PanesScreen):
     def refusal(self, action: str) -> Refusal | None:
         """Why ``action`` may not run now (see ``model.key_gate``), or None if it may."""
         covered = not (self.is_active or self._forwarding)
-        asking = any(bar.asked is not None for bar in self.query(QuestionPane))
+        asking = self.question is not None and self.question.asked is not None
         return refusal(action, self.session.situation(covered, self.stepping, asking))
 
     @contextmanager
