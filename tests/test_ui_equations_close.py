@@ -262,6 +262,18 @@ def test_every_line_of_every_kind_of_run_closes(settings: Settings) -> None:
     epochs=5,
     seed=147,
 )
+@example(  # tanh saturated: a printed to 16 decimals, a digit beyond its float's
+    activation="tanh",
+    output="linear",
+    bias=False,
+    reduction="sum",
+    optimizer="momentum",
+    lr=0.3,
+    l1=0.0,
+    l2=0.01,
+    epochs=4,
+    seed=255,
+)
 @example(  # a linear softmax run blown up: exp(z) of its outputs is not written out
     activation="linear",
     output="softmax",

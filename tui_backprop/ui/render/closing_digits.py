@@ -36,7 +36,6 @@ from collections.abc import Iterable
 SHARE = 0.45  # of a unit of the result's last digit, for the operands' rounding
 LINEAR = 0.5  # the same where no two rounded numbers multiply: nothing second-order
 FLOAT_BITS = 2  # last bits an operand may be off from the number the result was taken from
-MOST = 12  # decimals: beyond this a float64 has nothing left to show at |x| ~ 1
 # Below this a number is rounding noise (the mean of standardised inputs, 1e-17): 0
 TINY = 1e-12
 SMALL, LARGE = 1e-3, 1e5  # outside these a number is written 1.23e-04, 1.23e+05
@@ -60,6 +59,13 @@ def result_floor(x: float) -> int:
     if _exponential(mag):
         return 2 - _exponent(mag)  # three significant digits
     return 1 if mag >= 100 else 4
+
+
+def float_decimals(x: float) -> int:
+    """The most decimals ``x`` is printed with: its last digit still worth a few bits
+    of the float (tanh(z) = -0.9999999999990117 printed to 16 decimals showed a digit
+    no calculator reproduces from z; a line that needs more stays open)."""
+    return math.floor(-math.log10(2 * FLOAT_BITS * math.ulp(x)))
 
 
 def operand_floor(x: float) -> int:
@@ -170,8 +176,8 @@ class Book:
             return
         while sum(errors) > budget:
             k = max(range(len(errors)), key=errors.__getitem__)
-            if places[k] >= MOST + result_floor(values[k]):
-                self._open.add(result)  # beyond a float's digits (a diverged run)
+            if places[k] >= float_decimals(values[k]):
+                self._open.add(result)  # beyond a float's digits (saturated, diverged)
                 break
             places[k] += 1
             errors[k] = slopes[k] * abs(printed(values[k], places[k]) - values[k])
