@@ -80,12 +80,18 @@ async def test_the_reference_lessons_questions_right_wrong_and_not_a_number() ->
         assert app.main.walk.phase.kind == UPDATE
 
 
+async def asked(pilot: Pilot[Any], app: BackpropApp) -> QuestionPane:
+    """The question bar once the reference lesson's third step asks (at the loss)."""
+    await press(pilot, "greater_than_sign", "greater_than_sign")
+    bar = app.main.query_one(QuestionPane)
+    assert bar.asked is not None
+    return bar
+
+
 async def test_escape_leaves_the_question_and_the_lesson_keys_still_move_on() -> None:
     app = reference_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await press(pilot, "greater_than_sign", "greater_than_sign")
-        bar = app.main.query_one(QuestionPane)
-        assert bar.asked is not None
+        bar = await asked(pilot, app)
         await press(pilot, "escape")
         assert not isinstance(app.focused, Input)
         await press(pilot, "greater_than_sign")  # unanswered: the next step asks its own
@@ -131,9 +137,7 @@ async def test_training_keys_wait_for_the_answer_after_escape() -> None:
     """After escape, n walked past the question's phase and showed the answer."""
     app = reference_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await press(pilot, "greater_than_sign", "greater_than_sign")
-        bar = app.main.query_one(QuestionPane)
-        assert bar.asked is not None
+        bar = await asked(pilot, app)
         walked = app.main.walk
         await press(pilot, "escape", "n", "space")
         assert app.main.walk is walked and bar.asked is not None
