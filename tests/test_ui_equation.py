@@ -189,3 +189,16 @@ def test_with_l2_the_gradient_line_says_where_its_extra_term_comes_from() -> Non
     assert "L = Σ ℓ" in card
     assert "+ λ·w (the gradient of the L2 penalty ½λ·Σw²)" in card
     assert "penalty" not in render(trained_view(SEED_PRESET, 0), 2, 0, 160, 24).plain
+
+
+async def test_a_reset_card_says_no_lines_are_left_out() -> None:
+    """r after training at 80×24: the card's title kept '· 2 more lines' over the
+    'press space' text, which leaves nothing out."""
+    app = app_of()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "space", "space")
+        card = app.query_one(NeuronDetail)
+        await wait_until(pilot, lambda: "more lines" in str(card.border_title))
+        await press(pilot, "r")
+        await wait_until(pilot, lambda: "more lines" not in str(card.border_title))
+        assert "press space" in text_of(card, inside=True)

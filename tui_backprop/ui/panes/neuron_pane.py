@@ -95,6 +95,7 @@ class NeuronDetail(ViewPane):
             self._input(out, view, neuron, self.choices.used)
             return out
         if view.record is None:
+            self._say_left(0)  # no equations: none left out (after r, say)
             return Text(
                 initial_hint(view)
                 or "press space to train one epoch, or n to walk through it phase by "
@@ -104,10 +105,14 @@ class NeuronDetail(ViewPane):
         width = self.size.width
         pictures = card_pictures(view, layer, neuron, width, rows)
         eqs, left = equations.card(view, layer, neuron, width - picture_room(pictures), rows)
-        if left != self._left:  # the title says it, after this paint
+        self._say_left(left)
+        return with_pictures(pictures, eqs)
+
+    def _say_left(self, left: int) -> None:
+        """Note how many equations found no room; the title says it, after this paint."""
+        if left != self._left:
             self._left = left
             self.call_after_refresh(self._retitle)
-        return with_pictures(pictures, eqs)
 
     @staticmethod
     def _input(out: Text, view: TrainingView, neuron: int, used: bool) -> None:
