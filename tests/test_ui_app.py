@@ -32,6 +32,7 @@ from tui_backprop.ui.panes.chart_pane import MetricsChart
 from tui_backprop.ui.screens.gradcheck_dialog import GradientCheckDialog
 from tui_backprop.ui.screens.help_dialog import HelpDialog
 from tui_backprop.ui.screens.open_csv_dialog import OpenCsvDialog
+from tui_backprop.ui.screens.settings_dialog import SettingsDialog
 
 PANES = ("#status", "#diagram", "#neuron", "#chart", "#weights", "#deltas")
 
@@ -527,3 +528,25 @@ async def test_quitting_while_a_screen_opens_or_a_check_ends_quits_cleanly() -> 
         dialog.post_message(GradientCheckDialog.Finished(dialog.result))  # as a check ends
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize(
+    "opens",
+    ["action_settings", "action_datasets", "action_open_csv", "action_gradient_check"],
+)
+async def test_a_dialog_closed_before_it_is_built_leaves_the_app_running(opens: str) -> None:
+    """S (or d, o, g) then escape faster than a frame (a key storm under coverage found
+    it): the dialog, closed before its mount was handled, looked for its own widgets and
+    ended the app on NoMatches, status 1. It closes once built."""
+    app = app_of()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space")
+        for _ in range(3):
+            getattr(app.main, opens)()
+            app.pop_screen()  # the escape, before the dialog was built
+            await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is app.main)
+        assert app.is_running
+        await press(pilot, "S")
+        assert isinstance(app.screen, SettingsDialog)  # and a dialog still opens
+    assert app.return_code in (0, None)

@@ -160,7 +160,16 @@ class BackpropApp(App[int]):
         # main screen left: nothing to close, where Textual would raise ScreenStackError.
         if len(self.screen_stack) <= 1:
             return NOTHING_TO_WAIT_FOR()
+        # A dialog closed before it is built (d, escape faster than a frame) would meet
+        # its widgets removed in its own on_mount: it closes once built instead.
+        if not self.screen.is_mounted:
+            self.call_after_refresh(self._pop_once_built, self.screen)
+            return NOTHING_TO_WAIT_FOR()
         return super().pop_screen()
+
+    def _pop_once_built(self, screen: Screen[object]) -> None:
+        if self.screen is screen:  # not closed meanwhile, nor covered by another
+            self.pop_screen()
 
     def action_help(self) -> None:
         show_help(self, self.hidden_commands)
