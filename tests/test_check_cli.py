@@ -142,7 +142,10 @@ def test_a_run_the_four_functions_cannot_match_is_refused_in_one_line(
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     done = command("--check", str(tmp_path / "nothing.py"), "--headless")
     assert done.returncode == 2
-    assert done.stderr == f"backprop-tui: error: --check: {tmp_path / 'nothing.py'}: not a file\n"
+    assert done.stderr == f"backprop-tui: error: --check: {tmp_path / 'nothing.py'}: no such file\n"
+    done = command("--check", str(tmp_path), "--headless")
+    assert done.returncode == 2
+    assert done.stderr == f"backprop-tui: error: --check: {tmp_path}: not a file (a folder?)\n"
 
 
 def test_a_set_up_file_cannot_name_code_to_run(tmp_path: Path) -> None:

@@ -889,7 +889,8 @@ def _student(path: str, experiment: Experiment, echo: bool, parser: Parser) -> S
         if getattr(experiment.settings, name):
             parser.error(f"--check writes no files: leave out {flag}")
     if not os.path.isfile(path):
-        parser.error(f"--check: {path}: not a file")
+        why = "no such file" if not os.path.exists(path) else "not a file (a folder?)"
+        parser.error(f"--check: {path}: {why}")
     student = StudentCode(path, echo=echo)
     try:
         student.load()
