@@ -102,6 +102,7 @@ def test_a_weight_set_by_hand_is_kept_said_and_undone() -> None:
     assert texts(undone)[0].startswith("undone: ")
     assert session.trainer.params.weights[0][0, 0] != 1.5
     assert session.edit_note() == ""
+    assert session.kept.runs == ()  # the run kept at the edit is the present again
 
 
 def test_nothing_to_undo_is_one_warning() -> None:

@@ -133,6 +133,14 @@ class KeptRuns:
             self.shown = None
         return run
 
+    def forget_latest(self, ended: str) -> None:
+        """Drop the latest run if it ended so (an edit undone: that run is the present
+        again, no earlier one to compare with)."""
+        if self.runs and self.runs[-1].ended == ended:
+            if self.shown is self.runs[-1]:
+                self.shown = None
+            self.runs = self.runs[:-1]
+
     def cycle(self) -> PastRun | None:
         """The next run to overlay: the latest first, then older ones, then none."""
         if not self.runs:

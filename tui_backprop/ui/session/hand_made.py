@@ -98,7 +98,9 @@ class HandMade:
             return warn(NOTHING_TO_UNDO.format(err=err), timeout=6)
         s.looking.leave()
         s.walk = None
-        return say(f"undone: {edit_label(s.network, edit)}", timeout=3) + SHOWN
+        label = edit_label(s.network, edit)
+        s.kept.forget_latest(label)  # kept at the edit, it is the run on screen again
+        return say(f"undone: {label}", timeout=3) + SHOWN
 
     # -- points ------------------------------------------------------------------------
 
