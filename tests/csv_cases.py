@@ -187,6 +187,15 @@ BAD_FILES = [
         ("line 2", "column 'a'", "'-0,5' is not a number: write decimals with a point (-0.5)"),
     ),
     BadFile("sep= line, bad cell", b"sep=;\n1;2;0\n3;x;1\n", ("line 3", "column 2", "'x'")),
+    BadFile(
+        "a column of ids",
+        b"id,a,b,y\nx1,1,2,0\nx2,3,4,1\n",
+        (
+            "line 2",
+            "column 'id'",
+            "'x1' is not a number (a column of names or ids? --drop-columns id leaves it out)",
+        ),
+    ),
     BadFile("header then blanks", b"a,b,y\n\n\n", ("line 1", "header only")),
     BadFile("ragged long", b"a,b,y\n1,2,0\n1,2,3,4\n", ("line 3", "4 fields, expected 3")),
     BadFile(

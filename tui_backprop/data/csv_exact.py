@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # The first row counts as a header only when none of its names reads as a number.
 DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")  # 0,5: a decimal comma, as some locales write
+SHORT_WORD = 24  # characters of an id or a column name the hint repeats
+_TEXT_COLUMN_HINT = " (a column of names or ids? --drop-columns {name} leaves it out)"
 _HEADER_HINT = " (if this row is a header, a name that reads as a number hides it)"
 
 
@@ -67,6 +69,8 @@ def _scan(
         if broken is not None:
             raise fail(source, _open_quote(reader), line, plan.places[broken])
         hint = _HEADER_HINT if line == layout.first_line and layout.header is None else ""
+        if not codes and not hint:  # the first row: a word there is a column of words
+            hint = _TEXT_COLUMN_HINT
         values.extend(_row_values(record, line, source, plan, hint, limit))
         codes.append(keys.setdefault(record[plan.label], len(keys)))
         row_lines.append(line)
@@ -136,6 +140,10 @@ def _row_values(
     for i, cell in zip(plan.features, cells, strict=True):
         problem = _cell_problem(cell, limit)
         if problem:
+            if hint == _TEXT_COLUMN_HINT:  # a short word (an id, a name) names its column
+                word = problem.endswith("not a number") and len(cell.strip()) <= SHORT_WORD
+                name = plan.names[i]
+                hint = hint.format(name=name) if word and len(name) <= SHORT_WORD else ""
             raise fail(source, problem + hint, line, plan.places[i])
     raise AssertionError("a row failed to parse but no cell is bad")  # pragma: no cover
 
