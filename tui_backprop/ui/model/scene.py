@@ -49,13 +49,15 @@ class Scene:
     def fits(self, params: Params) -> bool:
         """Whether ``params`` are of this scene's network: a pane handed a new run's
         scene before its view (or the other way round) waits for the pair."""
-        mine = self.trainer.params
-        shapes = [w.shape for w in params.weights] + [b.shape for b in params.biases or ()]
-        return shapes == [w.shape for w in mine.weights] + [b.shape for b in mine.biases or ()]
+        return _shapes(params) == _shapes(self.trainer.params)
 
     @property
     def n_classes(self) -> int:
         return len(self.class_names)
+
+
+def _shapes(params: Params) -> list[tuple[int, ...]]:
+    return [w.shape for w in params.weights] + [b.shape for b in params.biases or ()]
 
 
 def scene_of(experiment: Experiment) -> Scene:

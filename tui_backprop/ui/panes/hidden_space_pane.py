@@ -84,7 +84,7 @@ class HiddenSpacePane(ScenePane, can_focus=True):
 
     def _update(self) -> None:
         view, scene, axes = self.view, self.scene, self.axes()
-        if view is None or scene is None or axes is None or not scene.fits(view.params):
+        if view is None or scene is None or axes is None:
             self._lines = []
             return
         width, height = self.size
@@ -95,6 +95,9 @@ class HiddenSpacePane(ScenePane, can_focus=True):
             and drawn[1] is scene
             and drawn[2:] == (axes, width, height)
         ):
+            return
+        if not scene.fits(view.params):  # checked once a pair, not every line of a frame
+            self._lines, self._drawn = [], None
             return
         self._drawn = (view.params, scene, axes, width, height)
         plane = scene.plane if scene.kind == PLANE else None

@@ -159,17 +159,13 @@ def _broken(
     return lines
 
 
-def chosen_lines(eqs: list[Equation], phase: Phase | None, rows: int, width: int) -> list[Equation]:
-    """At most ``rows`` lines in the equations' order. First the active phase's lines,
-    then the short sums whole (over two lines if need be), then the other main lines,
-    the active phase's whole, the other main lines whole, and the details likewise."""
-    return chosen_blocks(eqs, phase, rows, width)[0]
-
-
 def chosen_blocks(
     eqs: list[Equation], phase: Phase | None, rows: int, width: int
 ) -> tuple[list[Equation], int]:
-    """``chosen_lines``, and how many main (not detail) equations found no room."""
+    """At most ``rows`` lines in the equations' order, and how many main (not detail)
+    equations found no room. First the active phase's lines, then the short sums whole
+    (over two lines if need be), then the other main lines, the active phase's whole,
+    the other main lines whole, and the details likewise."""
     blocks: dict[int, list[Equation]] = {}
     room = rows
 
